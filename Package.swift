@@ -1,0 +1,57 @@
+// swift-tools-version: 6.1
+// Prognos: predictive maintenance for industrial plants. See README.md and DESIGN.md's module table.
+import PackageDescription
+
+let package = Package(
+    name: "Prognos",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "prognos", targets: ["prognos"]),
+        .library(name: "PrognosCore", targets: ["PrognosCore"]),
+        .library(name: "PlantFile", targets: ["PlantFile"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // System libraries: each is imported by exactly one Swift module.
+        .systemLibrary(name: "CModbus", pkgConfig: "libmodbus"),
+        .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto"),
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas"),
+
+        .target(name: "PrognosCore"),
+        .target(name: "PlantFile", dependencies: ["PrognosCore", .product(name: "Yams", package: "Yams")]),
+        .target(name: "LinearAlgebra", dependencies: ["CBLAS"]),
+        .target(name: "WorldModel", dependencies: ["PrognosCore", "LinearAlgebra"]),
+        .target(name: "Modbus", dependencies: ["CModbus", "PrognosCore", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "MQTT", dependencies: ["CMosquitto", "PrognosCore", .product(name: "Logging", package: "swift-log")]),
+        .executableTarget(
+            name: "prognos",
+            dependencies: [
+                "PrognosCore", "PlantFile", "WorldModel", "Modbus", "MQTT",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Real peers (mosquitto, pymodbus) and child processes for tests and the demo.
+        .target(name: "TestSupport"),
+
+        .testTarget(name: "PrognosCoreTests", dependencies: ["PrognosCore"]),
+        .testTarget(name: "PlantFileTests", dependencies: ["PlantFile", "PrognosCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SystemLibraryTests", dependencies: ["CModbus", "CMosquitto", "CBLAS"]),
+        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
+        .testTarget(name: "WorldModelTests", dependencies: ["WorldModel", "PrognosCore", "LinearAlgebra"]),
+        .testTarget(name: "ModbusTests", dependencies: ["Modbus", "PrognosCore", "TestSupport"]),
+        .testTarget(name: "MQTTTests", dependencies: ["MQTT", "PrognosCore", "TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
+
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + [
+        .enableUpcomingFeature("ExistentialAny"),
+        .enableUpcomingFeature("MemberImportVisibility"),
+    ]
+}

@@ -1,0 +1,1 @@
+// Placeholder: the LinearAlgebra module is being written; this file is replaced.

@@ -1,0 +1,1 @@
+// Placeholder: the MQTT module is being written; this file is replaced.

@@ -1,0 +1,1 @@
+// Placeholder: the Modbus module is being written; this file is replaced.

@@ -1,0 +1,1 @@
+// Placeholder: the WorldModel module is being written; this file is replaced.

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct Prognos: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "prognos",
+        abstract: "Predictive maintenance for industrial plants.",
+        subcommands: [Check.self]
+    )
+}
