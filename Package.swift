@@ -9,6 +9,11 @@ let package = Package(
         .executable(name: "prognos", targets: ["prognos"]),
         .library(name: "PrognosCore", targets: ["PrognosCore"]),
         .library(name: "PlantFile", targets: ["PlantFile"]),
+        .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
+        .library(name: "WorldModel", targets: ["WorldModel"]),
+        .library(name: "Modbus", targets: ["Modbus"]),
+        .library(name: "MQTT", targets: ["MQTT"]),
+        .library(name: "TestSupport", targets: ["TestSupport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
