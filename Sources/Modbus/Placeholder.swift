@@ -1,1 +1,0 @@
-// Placeholder: the Modbus module is being written; this file is replaced.
