@@ -38,3 +38,22 @@ public enum Peers {
         public var description: String { message }
     }
 }
+
+/// The `prognos` executable that `swift test` built beside the test bundle.
+public enum PrognosBinary {
+    public static var path: String {
+        if let override = ProcessInfo.processInfo.environment["PROGNOS_BINARY"] { return override }
+        let testExecutable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        return testExecutable.deletingLastPathComponent().appendingPathComponent("prognos").path
+    }
+
+    /// Runs prognos to completion; returns its exit status and its standard output and error together.
+    public static func run(_ arguments: [String], timeout: Double = 60) throws -> (status: Int32, output: String) {
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("prognos-\(UUID().uuidString).log").path
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        let child = try ChildProcess(path, arguments, outputPath: log)
+        let status = child.wait(timeout: timeout) ?? child.stop()
+        let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        return (status, output)
+    }
+}
