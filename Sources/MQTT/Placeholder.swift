@@ -1,1 +1,0 @@
-// Placeholder: the MQTT module is being written; this file is replaced.
