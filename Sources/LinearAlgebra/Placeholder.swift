@@ -1,1 +1,0 @@
-// Placeholder: the LinearAlgebra module is being written; this file is replaced.
