@@ -13,12 +13,15 @@ let package = Package(
         .library(name: "WorldModel", targets: ["WorldModel"]),
         .library(name: "Modbus", targets: ["Modbus"]),
         .library(name: "MQTT", targets: ["MQTT"]),
+        .library(name: "Simulator", targets: ["Simulator"]),
+        .library(name: "Store", targets: ["Store"]),
         .library(name: "TestSupport", targets: ["TestSupport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // System libraries: each is imported by exactly one Swift module.
@@ -32,10 +35,15 @@ let package = Package(
         .target(name: "WorldModel", dependencies: ["PrognosCore", "LinearAlgebra"]),
         .target(name: "Modbus", dependencies: ["CModbus", "PrognosCore", .product(name: "Logging", package: "swift-log")]),
         .target(name: "MQTT", dependencies: ["CMosquitto", "PrognosCore", .product(name: "Logging", package: "swift-log")]),
+        .target(
+            name: "Simulator",
+            dependencies: ["PrognosCore", "Modbus", "MQTT", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(name: "Store", dependencies: ["PrognosCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .executableTarget(
             name: "prognos",
             dependencies: [
-                "PrognosCore", "PlantFile", "WorldModel", "Modbus", "MQTT",
+                "PrognosCore", "PlantFile", "WorldModel", "Modbus", "MQTT", "Simulator", "Store",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -49,8 +57,10 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
         .testTarget(name: "WorldModelTests", dependencies: ["WorldModel", "PrognosCore", "LinearAlgebra"]),
-        .testTarget(name: "ModbusTests", dependencies: ["Modbus", "PrognosCore", "TestSupport"]),
+        .testTarget(name: "ModbusTests", dependencies: ["Modbus", "PrognosCore", "TestSupport"], exclude: ["Peers"]),
         .testTarget(name: "MQTTTests", dependencies: ["MQTT", "PrognosCore", "TestSupport"]),
+        .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "PrognosCore", "PlantFile", "Modbus", "MQTT", "TestSupport"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "PrognosCore", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,1 @@
+// Placeholder: the Simulator module is being written; this file is replaced.
