@@ -1,0 +1,109 @@
+import Logging
+import PrognosCore
+import Synchronization
+
+/// The collector's message path, run on each broker client's network thread: route, decode,
+/// deliver, count.
+final class CollectorCore: Sendable {
+    struct State {
+        var statistics = MQTTCollectorStatistics()
+        var logs: [String: RejectionLog] = [:]
+        /// The latest reading of each sensor since `start()`.
+        var latest: [SensorKey: Reading] = [:]
+    }
+
+    let routes: CollectorRoutes
+    let sink: any ReadingSink
+    let logger: Logger
+    let now: @Sendable () -> Double
+    let state = Mutex(State())
+
+    init(routes: CollectorRoutes, sink: any ReadingSink, logger: Logger, now: @escaping @Sendable () -> Double) {
+        self.routes = routes
+        self.sink = sink
+        self.logger = logger
+        self.now = now
+    }
+
+    func handle(_ message: MQTTMessageView, broker: String) {
+        let receivedAt = now()
+        let matched = routes.routes(broker: broker, topic: message.topic)
+        var readings: [Reading] = []
+        var rejections: [PayloadRejection] = []
+        for route in matched {
+            let results = route.decoder.decode(message.payload)
+            for (sensor, result) in zip(route.sensors, results) {
+                switch result {
+                case .success(let extracted):
+                    readings.append(
+                        Reading(
+                            asset: sensor.asset, sensor: sensor.sensor, value: extracted.value,
+                            timestamp: extracted.timestamp ?? receivedAt, quality: .good))
+                    if let rejection = extracted.timestampRejection { rejections.append(rejection) }
+                case .failure(let rejection):
+                    if rejection.reason == .notFinite {
+                        readings.append(
+                            Reading(asset: sensor.asset, sensor: sensor.sensor, value: nil, timestamp: receivedAt, quality: .badValue))
+                    }
+                    rejections.append(rejection)
+                }
+            }
+        }
+        if !readings.isEmpty { sink.deliver(readings) }
+        let action = record(topic: message.topic, routed: !matched.isEmpty, readings: readings, rejections: rejections, at: receivedAt)
+        log(action, topic: message.topic, broker: broker, rejection: rejections.first)
+    }
+
+    private func record(topic: String, routed: Bool, readings: [Reading], rejections: [PayloadRejection], at time: Double)
+        -> RejectionLog.Action
+    {
+        state.withLock { s in
+            s.statistics.messages += 1
+            s.statistics.readings += readings.count
+            if !routed { s.statistics.unrouted += 1 }
+            var topicStatistics = s.statistics.topics[topic] ?? MQTTCollectorStatistics.Topic()
+            topicStatistics.messages += 1
+            topicStatistics.readings += readings.count
+            topicStatistics.lastMessage = time
+            var reasons: Set<PayloadRejection.Reason> = []
+            for rejection in rejections where reasons.insert(rejection.reason).inserted {
+                topicStatistics.rejections[rejection.reason, default: 0] += 1
+                s.statistics.rejections[rejection.reason, default: 0] += 1
+            }
+            s.statistics.topics[topic] = topicStatistics
+            for reading in readings { s.latest[SensorKey(asset: reading.asset, sensor: reading.sensor)] = reading }
+            if rejections.isEmpty {
+                guard s.logs[topic] != nil else { return .none }
+                return s.logs[topic]!.accepted()
+            }
+            return s.logs[topic, default: RejectionLog()].rejected(at: time)
+        }
+    }
+
+    private func log(_ action: RejectionLog.Action, topic: String, broker: String, rejection: PayloadRejection?) {
+        switch action {
+        case .none:
+            return
+        case .logRejection(let suppressed):
+            var metadata: Logger.Metadata = ["mqtt.broker": "\(broker)", "mqtt.topic": "\(topic)"]
+            if let rejection {
+                metadata["mqtt.reason"] = "\(rejection.reason)"
+                metadata["mqtt.detail"] = "\(rejection.detail)"
+            }
+            if suppressed > 0 { metadata["mqtt.rejected_since_last_log"] = "\(suppressed)" }
+            logger.warning("MQTT payload rejected (logged at most once a minute per topic)", metadata: metadata)
+        case .logRecovery(let rejected):
+            logger.info(
+                "MQTT payloads usable again", metadata: ["mqtt.broker": "\(broker)", "mqtt.topic": "\(topic)", "mqtt.rejected": "\(rejected)"])
+        }
+    }
+
+    func connectionChanged(broker: String, _ event: MQTTConnectionEvent) {
+        state.withLock { s in
+            switch event {
+            case .connected: s.statistics.connected[broker] = true
+            case .disconnected, .connectFailed: s.statistics.connected[broker] = false
+            }
+        }
+    }
+}
