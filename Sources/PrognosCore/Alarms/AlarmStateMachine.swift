@@ -1,0 +1,118 @@
+/// The ISA-18.2 state of one alarm, driven by its raw condition and by operators' commands.
+///
+/// The raw condition is debounced by an on-delay (it must hold that long before the alarm
+/// annunciates) and an off-delay (it must stay clear that long before the alarm returns), which
+/// keeps a noisy signal from chattering. Deadband on the value itself is the job of
+/// `LimitCondition`, which produces the raw condition. While shelved or out of service the condition
+/// is still tracked, so the alarm comes back in the right state.
+public struct AlarmStateMachine: Sendable, Equatable, Codable {
+    public private(set) var state: AlarmState = .normal
+    /// The debounced condition.
+    public private(set) var isConditionActive = false
+    /// Whether an operator has acknowledged the current activation.
+    private var isAcknowledged = true
+    /// Since when the raw condition has disagreed with the debounced one.
+    private var disagreeingSince: Double?
+    public private(set) var shelvedUntil: Double?
+    public let onDelay: Double
+    public let offDelay: Double
+
+    public init(onDelay: Double = 0, offDelay: Double = 0) {
+        self.onDelay = onDelay
+        self.offDelay = offDelay
+    }
+
+    /// Feeds the raw condition at `time`; returns the transition it caused, if any.
+    public mutating func update(conditionActive raw: Bool, at time: Double) -> AlarmTransition? {
+        if let expiry = shelvedUntil, time >= expiry, state == .shelved {
+            shelvedUntil = nil
+            return transition(to: annunciatedState, cause: .shelveExpired, at: time)
+        }
+        guard raw != isConditionActive else {
+            disagreeingSince = nil
+            return nil
+        }
+        let since = disagreeingSince ?? time
+        disagreeingSince = since
+        guard time - since >= (raw ? onDelay : offDelay) else { return nil }
+        disagreeingSince = nil
+        isConditionActive = raw
+        if raw { isAcknowledged = false }
+        guard state != .shelved, state != .outOfService else { return nil }
+        return transition(to: annunciatedState, cause: raw ? .conditionActivated : .conditionCleared, at: time)
+    }
+
+    /// An operator acknowledges the alarm; nothing happens unless it awaits acknowledgement.
+    public mutating func acknowledge(at time: Double) -> AlarmTransition? {
+        guard state.needsAttention else { return nil }
+        isAcknowledged = true
+        return transition(to: annunciatedState, cause: .acknowledged, at: time)
+    }
+
+    /// An operator shelves the alarm until `until`.
+    public mutating func shelve(until: Double, at time: Double) -> AlarmTransition? {
+        guard state != .outOfService, until > time else { return nil }
+        shelvedUntil = until
+        if state == .shelved { return nil }
+        return transition(to: .shelved, cause: .shelved, at: time)
+    }
+
+    public mutating func unshelve(at time: Double) -> AlarmTransition? {
+        guard state == .shelved else { return nil }
+        shelvedUntil = nil
+        return transition(to: annunciatedState, cause: .unshelved, at: time)
+    }
+
+    public mutating func removeFromService(at time: Double) -> AlarmTransition? {
+        guard state != .outOfService else { return nil }
+        shelvedUntil = nil
+        return transition(to: .outOfService, cause: .removedFromService, at: time)
+    }
+
+    public mutating func returnToService(at time: Double) -> AlarmTransition? {
+        guard state == .outOfService else { return nil }
+        return transition(to: annunciatedState, cause: .returnedToService, at: time)
+    }
+
+    /// The state the condition and acknowledgement call for when nothing suppresses the alarm.
+    private var annunciatedState: AlarmState {
+        switch (isConditionActive, isAcknowledged) {
+        case (true, false): .unacknowledged
+        case (true, true): .acknowledged
+        case (false, false): .returnedUnacknowledged
+        case (false, true): .normal
+        }
+    }
+
+    private mutating func transition(to next: AlarmState, cause: AlarmCause, at time: Double) -> AlarmTransition? {
+        guard next != state else { return nil }
+        let change = AlarmTransition(from: state, to: next, cause: cause, time: time)
+        state = next
+        return change
+    }
+}
+
+/// A high or low limit with a deadband: the condition activates past the limit and clears only
+/// once the value is back by more than the deadband, so a value hovering at the limit does not chatter.
+public struct LimitCondition: Sendable, Equatable, Codable {
+    public enum Side: String, Sendable, Equatable, Codable {
+        case high, low
+    }
+    public var side: Side
+    public var limit: Double
+    public var deadband: Double
+
+    public init(side: Side, limit: Double, deadband: Double) {
+        self.side = side
+        self.limit = limit
+        self.deadband = max(0, deadband)
+    }
+
+    /// The raw condition for `value`, given whether it was active before.
+    public func isActive(_ value: Double, wasActive: Bool) -> Bool {
+        switch side {
+        case .high: wasActive ? value > limit - deadband : value > limit
+        case .low: wasActive ? value < limit + deadband : value < limit
+        }
+    }
+}
