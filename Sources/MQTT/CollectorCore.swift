@@ -30,6 +30,7 @@ final class CollectorCore: Sendable {
         let matched = routes.routes(broker: broker, topic: message.topic)
         var readings: [Reading] = []
         var rejections: [PayloadRejection] = []
+        var timestampProblem: PayloadRejection?
         for route in matched {
             let results = route.decoder.decode(message.payload)
             for (sensor, result) in zip(route.sensors, results) {
@@ -39,7 +40,7 @@ final class CollectorCore: Sendable {
                         Reading(
                             asset: sensor.asset, sensor: sensor.sensor, value: extracted.value,
                             timestamp: extracted.timestamp ?? receivedAt, quality: .good))
-                    if let rejection = extracted.timestampRejection { rejections.append(rejection) }
+                    if let rejection = extracted.timestampRejection { timestampProblem = rejection }
                 case .failure(let rejection):
                     if rejection.reason == .notFinite {
                         readings.append(
@@ -50,13 +51,16 @@ final class CollectorCore: Sendable {
             }
         }
         if !readings.isEmpty { sink.deliver(readings) }
-        let action = record(topic: message.topic, routed: !matched.isEmpty, readings: readings, rejections: rejections, at: receivedAt)
-        log(action, topic: message.topic, broker: broker, rejection: rejections.first)
+        let action = record(
+            topic: message.topic, routed: !matched.isEmpty, readings: readings, rejections: rejections,
+            timestampProblem: timestampProblem != nil, at: receivedAt)
+        log(action, topic: message.topic, broker: broker, rejection: rejections.first ?? timestampProblem)
     }
 
-    private func record(topic: String, routed: Bool, readings: [Reading], rejections: [PayloadRejection], at time: Double)
-        -> RejectionLog.Action
-    {
+    private func record(
+        topic: String, routed: Bool, readings: [Reading], rejections: [PayloadRejection], timestampProblem: Bool,
+        at time: Double
+    ) -> RejectionLog.Action {
         state.withLock { s in
             s.statistics.messages += 1
             s.statistics.readings += readings.count
@@ -70,9 +74,13 @@ final class CollectorCore: Sendable {
                 topicStatistics.rejections[rejection.reason, default: 0] += 1
                 s.statistics.rejections[rejection.reason, default: 0] += 1
             }
+            if timestampProblem {
+                topicStatistics.timestampFallbacks += 1
+                s.statistics.timestampFallbacks += 1
+            }
             s.statistics.topics[topic] = topicStatistics
             for reading in readings { s.latest[SensorKey(asset: reading.asset, sensor: reading.sensor)] = reading }
-            if rejections.isEmpty {
+            if rejections.isEmpty && !timestampProblem {
                 guard s.logs[topic] != nil else { return .none }
                 return s.logs[topic]!.accepted()
             }
@@ -91,7 +99,8 @@ final class CollectorCore: Sendable {
                 metadata["mqtt.detail"] = "\(rejection.detail)"
             }
             if suppressed > 0 { metadata["mqtt.rejected_since_last_log"] = "\(suppressed)" }
-            logger.warning("MQTT payload rejected (logged at most once a minute per topic)", metadata: metadata)
+            let what = rejection?.reason == .badTimestamp ? "MQTT payload timestamp unusable, receive time used" : "MQTT payload rejected"
+            logger.warning("\(what) (logged at most once a minute per topic)", metadata: metadata)
         case .logRecovery(let rejected):
             logger.info(
                 "MQTT payloads usable again", metadata: ["mqtt.broker": "\(broker)", "mqtt.topic": "\(topic)", "mqtt.rejected": "\(rejected)"])

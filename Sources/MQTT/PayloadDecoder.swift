@@ -29,7 +29,8 @@ public struct PayloadDecoder: Sendable {
         public var value: Double
         /// Seconds since 1970-01-01T00:00:00Z, when the field has a timestamp path and it held a usable timestamp.
         public var timestamp: Double?
-        /// Why the timestamp could not be used, when the field has a timestamp path (use the receive time instead).
+        /// Why the timestamp could not be used (always `.badTimestamp`: missing, duplicate or unreadable),
+        /// when the field has a timestamp path; use the receive time instead.
         public var timestampRejection: PayloadRejection?
 
         public init(value: Double, timestamp: Double? = nil, timestampRejection: PayloadRejection? = nil) {
@@ -150,8 +151,8 @@ public struct PayloadDecoder: Sendable {
     private func timestamp(_ result: PathResult, path: String, payload: UnsafeRawBufferPointer) -> Result<Double, PayloadRejection> {
         let bad = PayloadRejection(.badTimestamp, "no ISO 8601 date-time or epoch number at \(path)")
         guard case .found(let match) = result else {
-            if case .duplicate = result { return .failure(PayloadRejection(.duplicateKey, "a key on \(path) appears twice")) }
-            return .failure(PayloadRejection(.missing, "no timestamp at \(path)"))
+            if case .duplicate = result { return .failure(PayloadRejection(.badTimestamp, "a key on \(path) appears twice")) }
+            return .failure(PayloadRejection(.badTimestamp, "no timestamp at \(path)"))
         }
         let seconds: Double?
         switch match.kind {

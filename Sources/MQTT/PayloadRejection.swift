@@ -21,7 +21,7 @@ public struct PayloadRejection: Error, Sendable, Hashable, CustomStringConvertib
         public static let notNumeric = Reason(rawValue: "not-numeric")
         /// NaN or ±infinity (a number too large for a Double, or a string such as "NaN").
         public static let notFinite = Reason(rawValue: "not-finite")
-        /// The timestamp is neither an ISO 8601 date-time nor epoch seconds or milliseconds.
+        /// The timestamp is missing, or neither an ISO 8601 date-time nor an epoch number.
         public static let badTimestamp = Reason(rawValue: "bad-timestamp")
     }
 
