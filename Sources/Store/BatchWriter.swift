@@ -1,0 +1,209 @@
+import PrognosCore
+import Synchronization
+
+/// Takes telemetry and predictions off the hot path and writes them to the store in batches,
+/// one transaction per batch.
+///
+/// `append` never blocks on the database: it adds to an in-memory queue under a lock. `run()`
+/// (one long-running task of the daemon) flushes the queue every `flushInterval`, in batches of at
+/// most `maxBatch` records. When a write fails (`.busy`, `.diskFull`, `.io`) the records stay queued,
+/// in order, and are retried at the next flush; the queue is bounded by `maxPending`, past which the
+/// oldest readings are dropped (counted in `statistics.dropped`) and then the oldest other records.
+/// Alarms and the outbox do not go through here: they are written at once by `Store`.
+public final class BatchWriter: Sendable {
+    public struct Configuration: Sendable, Equatable {
+        public var maxBatch: Int
+        public var flushInterval: Duration
+        public var maxPending: Int
+        public init(maxBatch: Int = 10_000, flushInterval: Duration = .milliseconds(500), maxPending: Int = 1_000_000) {
+            precondition(maxBatch > 0 && maxPending >= maxBatch)
+            self.maxBatch = maxBatch
+            self.flushInterval = flushInterval
+            self.maxPending = maxPending
+        }
+    }
+
+    public struct Statistics: Sendable {
+        /// Records committed, records dropped because the queue was full, records queued now.
+        public var written = 0
+        public var dropped = 0
+        public var pending = 0
+        /// Batches committed and writes that failed.
+        public var batches = 0
+        public var failures = 0
+        /// The error of the last failed write, nil once a write succeeds again.
+        public var lastError: StoreError?
+    }
+
+    private struct State {
+        var pending = StoreBatch()
+        var statistics = Statistics()
+    }
+
+    public let store: Store
+    public let configuration: Configuration
+    private let state = Mutex(State())
+    /// One flush at a time, so batches commit in the order they were appended.
+    private let flushing = FlushLock()
+
+    public init(store: Store, configuration: Configuration = Configuration()) {
+        self.store = store
+        self.configuration = configuration
+    }
+
+    /// Queues readings for the next flush.
+    public func append(_ readings: [Reading]) {
+        append(StoreBatch(readings: readings))
+    }
+
+    public func append(_ reading: Reading) {
+        state.withLock { state in
+            state.pending.readings.append(reading)
+            Self.bound(&state, max: configuration.maxPending)
+        }
+    }
+
+    /// Queues any records (forecasts, deviations, health, events, readings) for the next flush.
+    public func append(_ batch: StoreBatch) {
+        state.withLock { state in
+            state.pending.append(contentsOf: batch)
+            Self.bound(&state, max: configuration.maxPending)
+        }
+    }
+
+    public var statistics: Statistics {
+        state.withLock { state in
+            var statistics = state.statistics
+            statistics.pending = state.pending.count
+            return statistics
+        }
+    }
+
+    /// Flushes every `flushInterval` until the task is cancelled, then flushes once more.
+    /// Write errors are kept in `statistics` (and the records retried); `run` itself does not throw.
+    public func run() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: configuration.flushInterval)
+            _ = try? await flush()
+        }
+        _ = try? await flush()
+    }
+
+    /// Writes everything queued now, in batches of at most `maxBatch` records; returns the records
+    /// written. On a failure the unwritten records go back to the front of the queue and the error
+    /// is thrown (and kept in `statistics.lastError`).
+    @discardableResult
+    public func flush() async throws -> Int {
+        await flushing.lock()
+        defer { flushing.unlock() }
+        let all = state.withLock { state in
+            defer { state.pending = StoreBatch() }
+            return state.pending
+        }
+        var batches = all.split(maxBatch: configuration.maxBatch)[...]
+        var written = 0
+        while let batch = batches.first {
+            do {
+                try await store.write(batch)
+            } catch {
+                let error = StoreError.from(error, "cannot write a batch")
+                state.withLock { state in
+                    var restored = StoreBatch()
+                    for unwritten in batches { restored.append(contentsOf: unwritten) }
+                    restored.append(contentsOf: state.pending)
+                    state.pending = restored
+                    state.statistics.failures += 1
+                    state.statistics.lastError = error
+                    Self.bound(&state, max: configuration.maxPending)
+                }
+                throw error
+            }
+            batches = batches.dropFirst()
+            written += batch.count
+            state.withLock { state in
+                state.statistics.written += batch.count
+                state.statistics.batches += 1
+                state.statistics.lastError = nil
+            }
+        }
+        return written
+    }
+
+    /// Drops the oldest readings, then the oldest other records, past `max` queued records
+    /// (a tenth of `max` at once, so that a full queue does not shift its array on every append).
+    private static func bound(_ state: inout State, max: Int) {
+        let over = state.pending.count - max
+        guard over > 0 else { return }
+        var excess = Swift.min(Swift.max(over, max / 10), state.pending.count)
+        state.statistics.dropped += excess
+        func drop<T>(_ items: inout [T]) {
+            let n = Swift.min(excess, items.count)
+            items.removeFirst(n)
+            excess -= n
+        }
+        drop(&state.pending.readings)
+        drop(&state.pending.forecasts)
+        drop(&state.pending.deviations)
+        drop(&state.pending.health)
+        drop(&state.pending.events)
+    }
+}
+
+extension StoreBatch {
+    /// Consecutive batches of at most `maxBatch` records, predictions before readings.
+    func split(maxBatch: Int) -> [StoreBatch] {
+        if count <= maxBatch { return isEmpty ? [] : [self] }
+        var batches: [StoreBatch] = []
+        var current = StoreBatch()
+        func add<T>(_ items: [T], _ keyPath: WritableKeyPath<StoreBatch, [T]>) {
+            var start = 0
+            while start < items.count {
+                let room = maxBatch - current.count
+                let end = Swift.min(items.count, start + room)
+                current[keyPath: keyPath] += items[start..<end]
+                start = end
+                if current.count == maxBatch {
+                    batches.append(current)
+                    current = StoreBatch()
+                }
+            }
+        }
+        add(events, \.events)
+        add(health, \.health)
+        add(deviations, \.deviations)
+        add(forecasts, \.forecasts)
+        add(readings, \.readings)
+        if !current.isEmpty { batches.append(current) }
+        return batches
+    }
+}
+
+/// An async lock: one flush at a time without blocking a thread while waiting.
+private final class FlushLock: Sendable {
+    private let state = Mutex<(locked: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+
+    func lock() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let acquired = state.withLock { state -> Bool in
+                if state.locked {
+                    state.waiters.append(continuation)
+                    return false
+                }
+                state.locked = true
+                return true
+            }
+            if acquired { continuation.resume() }
+        }
+    }
+
+    func unlock() {
+        let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            if state.waiters.isEmpty {
+                state.locked = false
+                return nil
+            }
+            return state.waiters.removeFirst()
+        }
+        next?.resume()
+    }
+}

@@ -1,0 +1,130 @@
+import PrognosCore
+import GRDB
+
+extension Store {
+    /// Records an alarm's new state (after the daemon ran its `AlarmStateMachine`), the history row of
+    /// `transition` and, when given, the alert to publish — all in one transaction: after a crash either
+    /// all three are in the database or none is, so an alert is never lost nor published twice.
+    ///
+    /// `transition` nil saves the alarm without a history row (a new message or value, no state change).
+    /// Throws `.invalidValue` if `transition.to` is not `alarm.state`.
+    @discardableResult
+    public func recordAlarmTransition(
+        _ transition: AlarmTransition?, of alarm: AlarmRecord, actor: String = "prognos", note: String? = nil,
+        outbox message: OutboxMessage?
+    ) async throws -> AlarmHistoryRecord? {
+        if let transition, transition.to != alarm.state {
+            throw StoreError(
+                .invalidValue,
+                "transition of alarm \(alarm.id) ends in \(transition.to.rawValue) but the alarm is \(alarm.state.rawValue)")
+        }
+        let capacity = options.outboxCapacity
+        return try await write("cannot record the transition of alarm \(alarm.id)") { db in
+            try Self.record(alarm, transition, actor: actor, note: note, capacity: capacity, db) { _, _ in message }
+        }
+    }
+
+    /// Applies an operator's command (acknowledge, shelve, unshelve, out of service, return to service)
+    /// to alarm `id`, as `prognos alarms` and the dashboard do: runs the alarm's state machine, writes
+    /// the new state, the history row (who and when) and the message `outbox` builds from them,
+    /// in one transaction; returns the new state.
+    ///
+    /// Throws `.notFound` for an unknown id and `.invalidCommand` when the state does not allow the
+    /// command (acknowledging an acknowledged alarm, for instance). The daemon learns of commands
+    /// made by other processes through `alarmHistory(after:)`.
+    @discardableResult
+    public func apply(
+        _ command: AlarmCommand, toAlarm id: String, by actor: String, at time: Double, note: String? = nil,
+        outbox: @escaping @Sendable (AlarmRecord, AlarmHistoryRecord?) -> OutboxMessage? = { _, _ in nil }
+    ) async throws -> AlarmRecord {
+        let capacity = options.outboxCapacity
+        return try await write("cannot \(command.name) alarm \(id)") { db in
+            guard let alarm = try AlarmRecord.fetchOne(db, key: id) else {
+                throw StoreError(.notFound, "no alarm \(id)")
+            }
+            let (next, transition) = try command.applied(to: alarm, by: actor, at: time)
+            try Self.record(next, transition, actor: actor, note: note, capacity: capacity, db, outbox: outbox)
+            return next
+        }
+    }
+
+    @discardableResult
+    static func record(
+        _ alarm: AlarmRecord, _ transition: AlarmTransition?, actor: String, note: String?, capacity: Int,
+        _ db: Database, outbox: (AlarmRecord, AlarmHistoryRecord?) -> OutboxMessage?
+    ) throws -> AlarmHistoryRecord? {
+        try alarm.save(db)
+        var history: AlarmHistoryRecord?
+        if let transition {
+            var row = AlarmHistoryRecord(
+                alarmID: alarm.id, asset: alarm.asset, time: transition.time, cause: transition.cause,
+                fromState: transition.from, toState: transition.to, active: alarm.active, priority: alarm.priority,
+                actor: actor, note: note)
+            try row.insert(db)
+            history = row
+        }
+        if let message = outbox(alarm, history) {
+            _ = try enqueue(message, capacity: capacity, db)
+        }
+        return history
+    }
+
+    // MARK: - Queries
+
+    /// The alarm point `id`, or nil.
+    public func alarm(id: String) async throws -> AlarmRecord? {
+        try await read("cannot read alarm \(id)") { db in try AlarmRecord.fetchOne(db, key: id) }
+    }
+
+    /// Alarms not in `normal` state: those waiting for acknowledgement first (oldest first),
+    /// then acknowledged, shelved and out-of-service ones (oldest first).
+    public func activeAlarms(asset: String? = nil) async throws -> [AlarmRecord] {
+        try await read("cannot read active alarms") { db in
+            var request = AlarmRecord.filter(AlarmRecord.Columns.state != AlarmState.normal.rawValue)
+            if let asset { request = request.filter(AlarmRecord.Columns.asset == asset) }
+            return
+                try request
+                .order(
+                    SQL(
+                        "CASE state WHEN 'unacknowledged' THEN 0 WHEN 'returned-unacknowledged' THEN 0 ELSE 1 END"
+                    ),
+                    SQL("coalesce(raised_at, updated_at)"), AlarmRecord.Columns.id
+                )
+                .fetchAll(db)
+        }
+    }
+
+    /// Every alarm point of `asset` (or of the plant), whatever its state, by id.
+    public func alarms(asset: String? = nil) async throws -> [AlarmRecord] {
+        try await read("cannot read alarms") { db in
+            var request = AlarmRecord.all()
+            if let asset { request = request.filter(AlarmRecord.Columns.asset == asset) }
+            return try request.order(AlarmRecord.Columns.id).fetchAll(db)
+        }
+    }
+
+    /// Transitions of alarm `id`, oldest first (the most recent `limit`).
+    public func alarmHistory(alarmID id: String, limit: Int = 1000) async throws -> [AlarmHistoryRecord] {
+        try await read("cannot read the history of alarm \(id)") { db in
+            try AlarmHistoryRecord.filter(AlarmHistoryRecord.Columns.alarmID == id)
+                .order(AlarmHistoryRecord.Columns.id.desc).limit(limit).fetchAll(db).reversed()
+        }
+    }
+
+    /// Transitions recorded after history row `id`, oldest first: how the daemon learns of operator
+    /// commands written by other processes (filter on `actor`).
+    public func alarmHistory(after id: Int64, limit: Int = 1000) async throws -> [AlarmHistoryRecord] {
+        try await read("cannot read alarm history") { db in
+            try AlarmHistoryRecord.filter(AlarmHistoryRecord.Columns.id > id)
+                .order(AlarmHistoryRecord.Columns.id).limit(limit).fetchAll(db)
+        }
+    }
+
+    /// Shelved alarms whose shelve time has run out at `now` (the daemon unshelves them).
+    public func expiredShelves(now: Double) async throws -> [AlarmRecord] {
+        try await read("cannot read shelved alarms") { db in
+            try AlarmRecord.filter(AlarmRecord.Columns.state == AlarmState.shelved.rawValue)
+                .filter(AlarmRecord.Columns.shelvedUntil <= now).order(AlarmRecord.Columns.id).fetchAll(db)
+        }
+    }
+}

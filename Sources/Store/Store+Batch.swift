@@ -1,0 +1,179 @@
+import Synchronization
+import GRDB
+import PrognosCore
+
+extension Store {
+    /// Writes every record of `batch` in one transaction with prepared statements.
+    ///
+    /// Readings: NaN and ±infinity are stored as NULL; a `good` reading without a finite value is
+    /// stored as `bad-value`. A second reading of the same signal at the same timestamp is ignored
+    /// (the first one wins). Either the whole batch is committed or nothing of it (`StoreError`).
+    public func write(_ batch: StoreBatch) async throws {
+        guard !batch.isEmpty else { return }
+        let known = seriesIDs.withLock { $0 }
+        let created = try await write("cannot write a batch of \(batch.count) records") { db in
+            let created = try Self.insertReadings(batch.readings, known: known, db)
+            try Self.insertForecasts(batch.forecasts, db)
+            try Self.insertDeviations(batch.deviations, db)
+            try Self.insertHealth(batch.health, db)
+            try Self.insertEvents(batch.events, db)
+            return created
+        }
+        // Only ids of committed series enter the cache.
+        if !created.isEmpty {
+            seriesIDs.withLock { $0.merge(created) { old, _ in old } }
+        }
+    }
+
+    /// Writes `readings` in one transaction (see `write(_:)`).
+    public func write(readings: [Reading]) async throws {
+        try await write(StoreBatch(readings: readings))
+    }
+
+    // MARK: - Statements
+
+    /// Per-series summary of what one batch inserted, folded into the `series` row.
+    private struct Tally {
+        var count = 0
+        var lastTime = -Double.infinity
+        var lastValue: Double?
+        var lastQuality = ""
+        var firstTime = Double.infinity
+    }
+
+    /// Inserts readings; returns the series created or looked up that were not in `known`.
+    static func insertReadings(_ readings: [Reading], known: [SeriesKey: Int64], _ db: Database) throws
+        -> [SeriesKey: Int64]
+    {
+        guard !readings.isEmpty else { return [:] }
+        var found: [SeriesKey: Int64] = [:]
+        var tallies: [Int64: Tally] = [:]
+        let insert = try db.cachedStatement(
+            sql: "INSERT OR IGNORE INTO readings (series_id, time, value, quality) VALUES (?, ?, ?, ?)")
+        var lastKey: SeriesKey?
+        var lastID: Int64 = 0
+        for reading in readings {
+            let id: Int64
+            if let lastKey, lastKey.asset == reading.asset, lastKey.sensor == reading.sensor {
+                id = lastID
+            } else {
+                let key = SeriesKey(asset: reading.asset, sensor: reading.sensor)
+                if let cached = known[key] ?? found[key] {
+                    id = cached
+                } else {
+                    id = try seriesID(key, db)
+                    found[key] = id
+                }
+                lastKey = key
+                lastID = id
+            }
+            let value = reading.value.storable
+            let quality = value == nil && reading.quality == .good ? Quality.badValue : reading.quality
+            insert.setUncheckedArguments([id, reading.timestamp, value, quality.rawValue])
+            try insert.execute()
+            guard db.changesCount > 0 else { continue }
+            var tally = tallies[id, default: Tally()]
+            tally.count += 1
+            if reading.timestamp >= tally.lastTime {
+                tally.lastTime = reading.timestamp
+                tally.lastValue = value
+                tally.lastQuality = quality.rawValue
+            }
+            tally.firstTime = Swift.min(tally.firstTime, reading.timestamp)
+            tallies[id] = tally
+        }
+        let update = try db.cachedStatement(
+            sql: """
+                UPDATE series SET
+                    raw_count = raw_count + :count,
+                    first_time = CASE WHEN first_time IS NULL OR :first < first_time THEN :first ELSE first_time END,
+                    last_value = CASE WHEN last_time IS NULL OR :last >= last_time THEN :value ELSE last_value END,
+                    last_quality = CASE WHEN last_time IS NULL OR :last >= last_time THEN :quality ELSE last_quality END,
+                    last_time = CASE WHEN last_time IS NULL OR :last >= last_time THEN :last ELSE last_time END
+                WHERE id = :id
+                """)
+        for (id, tally) in tallies {
+            update.setUncheckedArguments([
+                "count": tally.count, "first": tally.firstTime, "last": tally.lastTime, "value": tally.lastValue,
+                "quality": tally.lastQuality, "id": id,
+            ])
+            try update.execute()
+        }
+        return found
+    }
+
+    /// The id of a series, created if the database does not know it yet.
+    static func seriesID(_ key: SeriesKey, _ db: Database) throws -> Int64 {
+        let select = try db.cachedStatement(sql: "SELECT id FROM series WHERE asset = ? AND sensor = ?")
+        if let id = try Int64.fetchOne(select, arguments: [key.asset, key.sensor]) { return id }
+        try db.execute(sql: "INSERT INTO series (asset, sensor) VALUES (?, ?)", arguments: [key.asset, key.sensor])
+        return db.lastInsertedRowID
+    }
+
+    static func insertForecasts(_ forecasts: [ForecastRecord], _ db: Database) throws {
+        guard !forecasts.isEmpty else { return }
+        let insert = try db.cachedStatement(
+            sql: """
+                INSERT INTO forecasts (asset, sensor, made_at, target_time, horizon, mean,
+                    lower50, upper50, lower80, upper80, lower90, upper90)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+        for f in forecasts {
+            insert.setUncheckedArguments([
+                f.asset, f.sensor, f.madeAt, f.targetTime, f.targetTime - f.madeAt, f.mean.storable,
+                f.lower50.storable, f.upper50.storable, f.lower80.storable, f.upper80.storable,
+                f.lower90.storable, f.upper90.storable,
+            ])
+            try insert.execute()
+        }
+    }
+
+    static func insertDeviations(_ deviations: [DeviationRecord], _ db: Database) throws {
+        guard !deviations.isEmpty else { return }
+        let insert = try db.cachedStatement(
+            sql: """
+                INSERT INTO deviations (asset, time, score, threshold, flagged, drift, drift_threshold, drift_flagged)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+        let share = try db.cachedStatement(
+            sql: "INSERT OR REPLACE INTO deviation_shares (deviation_id, sensor, share) VALUES (?, ?, ?)")
+        for d in deviations {
+            insert.setUncheckedArguments([
+                d.asset, d.time, d.score.storable, d.threshold.storable, d.flagged, d.drift.storable,
+                d.driftThreshold.storable, d.driftFlagged,
+            ])
+            try insert.execute()
+            let id = db.lastInsertedRowID
+            for s in d.shares {
+                share.setUncheckedArguments([id, s.sensor, s.share.storable])
+                try share.execute()
+            }
+        }
+    }
+
+    static func insertHealth(_ health: [HealthRecord], _ db: Database) throws {
+        guard !health.isEmpty else { return }
+        let insert = try db.cachedStatement(
+            sql: """
+                INSERT INTO health (asset, failure_mode, time, health, health_sd, trend, rul_median, rul_p10, rul_p90)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+        for h in health {
+            insert.setUncheckedArguments([
+                h.asset, h.failureMode, h.time, h.health.storable, h.healthSD.storable, h.trend.storable,
+                h.rulMedian.storable, h.rulP10.storable, h.rulP90.storable,
+            ])
+            try insert.execute()
+        }
+    }
+
+    static func insertEvents(_ events: [EventRecord], _ db: Database) throws {
+        guard !events.isEmpty else { return }
+        let insert = try db.cachedStatement(
+            sql: "INSERT INTO events (time, level, kind, asset, message) VALUES (?, ?, ?, ?, ?)")
+        for e in events {
+            insert.setUncheckedArguments([e.time, e.level, e.kind, e.asset, e.message])
+            try insert.execute()
+        }
+    }
+}

@@ -1,0 +1,196 @@
+import GRDB
+import PrognosCore
+
+/// What one `compact` call did.
+public struct CompactionReport: Sendable, Equatable {
+    /// Raw readings folded into one-minute summaries and deleted.
+    public var downsampledReadings = 0
+    /// One-minute summaries, forecasts, deviations, health estimates, alarm history rows, events,
+    /// plans and model snapshots deleted past their retention.
+    public var deletedSummaries = 0
+    public var deletedPredictions = 0
+    public var deletedAlarmHistory = 0
+    public var deletedEvents = 0
+    public var deletedPlans = 0
+    public var deletedSnapshots = 0
+    /// Write transactions used (each one at most `chunkRows` rows).
+    public var transactions = 0
+    /// False when `maxTransactions` ran out before everything due was done: call again.
+    public var finished = true
+    public init() {}
+}
+
+extension Store {
+    /// Applies the retention policy at `now`, in chunks of at most `chunkRows` rows per write
+    /// transaction, so ingestion (which queues behind each chunk) never waits long:
+    /// - raw readings older than `retention.rawDays` become one-minute min/mean/max/count rows in
+    ///   `readings_1m` and are deleted (a minute split across chunks merges correctly);
+    /// - one-minute summaries, forecasts, deviations, health estimates, alarm history, events and
+    ///   plans older than `retention.summaryDays` are deleted (the newest plan is always kept, and
+    ///   alarm points in `normal` state untouched that long are deleted with their history);
+    /// - model snapshots beyond the newest `Options.snapshotsKept` per asset are deleted;
+    /// - then free pages beyond a tenth of the file are returned to the file system.
+    /// Stops after `maxTransactions` transactions with `finished == false`.
+    @discardableResult
+    public func compact(now: Double, retention: Retention, chunkRows: Int = 20_000, maxTransactions: Int = .max)
+        async throws -> CompactionReport
+    {
+        precondition(chunkRows > 0)
+        var report = CompactionReport()
+        let rawCutoff = ((now - Double(retention.rawDays) * 86_400) / 60).rounded(.down) * 60
+        let summaryCutoff = now - Double(retention.summaryDays) * 86_400
+        let series = try await read("cannot list series") { db in
+            try Int64.fetchAll(db, sql: "SELECT id FROM series ORDER BY id")
+        }
+
+        func budgetLeft() -> Bool {
+            if report.transactions < maxTransactions { return true }
+            report.finished = false
+            return false
+        }
+
+        // Raw readings → one-minute summaries, per series, chunk by chunk.
+        for id in series {
+            while budgetLeft() {
+                let (moved, done) = try await write("cannot downsample readings") { db in
+                    try Self.downsample(series: id, before: rawCutoff, chunkRows: chunkRows, db)
+                }
+                report.transactions += 1
+                report.downsampledReadings += moved
+                if done { break }
+            }
+        }
+        for id in series {
+            while budgetLeft() {
+                let (deleted, done) = try await write("cannot delete old summaries") { db in
+                    let bound = try Self.chunkBound(
+                        "readings_1m", "minute", series: id, before: summaryCutoff, chunkRows: chunkRows, db)
+                    try db.execute(
+                        sql: "DELETE FROM readings_1m WHERE series_id = ? AND minute < ?", arguments: [id, bound])
+                    return (db.changesCount, bound == summaryCutoff)
+                }
+                report.transactions += 1
+                report.deletedSummaries += deleted
+                if done { break }
+            }
+        }
+
+        // Rowid tables: delete by chunks of the oldest rows.
+        let chunked: [(table: String, time: String, keyPath: WritableKeyPath<CompactionReport, Int>)] = [
+            ("forecasts", "made_at", \.deletedPredictions),
+            ("deviations", "time", \.deletedPredictions),
+            ("health", "time", \.deletedPredictions),
+            ("alarm_history", "time", \.deletedAlarmHistory),
+            ("events", "time", \.deletedEvents),
+        ]
+        for (table, time, keyPath) in chunked {
+            while budgetLeft() {
+                let deleted = try await write("cannot delete old \(table)") { db in
+                    try db.execute(
+                        sql: """
+                            DELETE FROM \(table) WHERE id IN (
+                                SELECT id FROM \(table) WHERE \(time) < ? ORDER BY \(time) LIMIT ?)
+                            """, arguments: [summaryCutoff, chunkRows])
+                    return db.changesCount
+                }
+                report.transactions += 1
+                report[keyPath: keyPath] += deleted
+                if deleted < chunkRows { break }
+            }
+        }
+
+        // Small tables: one transaction.
+        if budgetLeft() {
+            let snapshotsKept = options.snapshotsKept
+            let (plans, snapshots) = try await write("cannot delete old plans and snapshots") { db in
+                try db.execute(
+                    sql: """
+                        DELETE FROM alarms WHERE state = 'normal' AND updated_at < ?
+                            AND NOT EXISTS (SELECT 1 FROM alarm_history WHERE alarm_id = alarms.id AND time >= ?)
+                        """, arguments: [summaryCutoff, summaryCutoff])
+                try db.execute(
+                    sql: "DELETE FROM plans WHERE created_at < ? AND version < (SELECT max(version) FROM plans)",
+                    arguments: [summaryCutoff])
+                let plans = db.changesCount
+                try db.execute(
+                    sql: """
+                        DELETE FROM model_snapshots WHERE (asset, version) IN (
+                            SELECT asset, version FROM (
+                                SELECT asset, version,
+                                    row_number() OVER (PARTITION BY asset ORDER BY version DESC) AS rank
+                                FROM model_snapshots)
+                            WHERE rank > ?)
+                        """, arguments: [snapshotsKept])
+                return (plans, db.changesCount)
+            }
+            report.transactions += 1
+            report.deletedPlans += plans
+            report.deletedSnapshots += snapshots
+        }
+
+        // Give back free pages beyond 10% of the file (only with auto_vacuum = INCREMENTAL,
+        // which `Store.open` sets on new files), at most 4096 pages per transaction.
+        while budgetLeft() {
+            let freed = try await write("cannot vacuum") { db -> Int in
+                guard try Int.fetchOne(db, sql: "PRAGMA auto_vacuum") == 2 else { return 0 }
+                let free = try Int.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0
+                let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0
+                let excess = Swift.min(free - pages / 10, 4096)
+                guard excess > 0 else { return 0 }
+                try db.execute(sql: "PRAGMA incremental_vacuum(\(excess))")
+                return excess
+            }
+            report.transactions += 1
+            if freed < 4096 { break }
+        }
+        return report
+    }
+
+    /// The exclusive upper time bound of the next chunk of `table`'s rows of `series` before `cutoff`:
+    /// `cutoff` itself when at most `chunkRows` rows remain.
+    static func chunkBound(
+        _ table: String, _ time: String, series id: Int64, before cutoff: Double, chunkRows: Int, _ db: Database
+    ) throws -> Double {
+        let bound = try Double.fetchOne(
+            db,
+            sql: """
+                SELECT \(time) FROM \(table) WHERE series_id = ? AND \(time) < ? ORDER BY \(time) LIMIT 1 OFFSET ?
+                """, arguments: [id, cutoff, chunkRows])
+        return bound ?? cutoff
+    }
+
+    /// Folds one chunk of `series`' raw readings before `cutoff` into `readings_1m` and deletes them.
+    /// Returns the readings moved and whether none is left before `cutoff`.
+    static func downsample(series id: Int64, before cutoff: Double, chunkRows: Int, _ db: Database) throws
+        -> (Int, Bool)
+    {
+        let bound = try chunkBound("readings", "time", series: id, before: cutoff, chunkRows: chunkRows, db)
+        try db.execute(
+            sql: """
+                INSERT INTO readings_1m (series_id, minute, min, mean, max, count, bad_count)
+                SELECT series_id, CAST(time / 60 AS INTEGER) * 60.0 AS bucket,
+                    min(CASE WHEN quality = 'good' THEN value END),
+                    avg(CASE WHEN quality = 'good' THEN value END),
+                    max(CASE WHEN quality = 'good' THEN value END),
+                    count(CASE WHEN quality = 'good' THEN value END),
+                    sum(quality <> 'good' OR value IS NULL)
+                FROM readings WHERE series_id = ? AND time < ?
+                GROUP BY bucket
+                ON CONFLICT (series_id, minute) DO UPDATE SET
+                    min = CASE WHEN min IS NULL THEN excluded.min WHEN excluded.min IS NULL THEN min
+                               ELSE min(min, excluded.min) END,
+                    max = CASE WHEN max IS NULL THEN excluded.max WHEN excluded.max IS NULL THEN max
+                               ELSE max(max, excluded.max) END,
+                    mean = (coalesce(mean, 0) * count + coalesce(excluded.mean, 0) * excluded.count)
+                           / nullif(count + excluded.count, 0),
+                    count = count + excluded.count,
+                    bad_count = bad_count + excluded.bad_count
+                """, arguments: [id, bound])
+        try db.execute(sql: "DELETE FROM readings WHERE series_id = ? AND time < ?", arguments: [id, bound])
+        let moved = db.changesCount
+        if moved > 0 {
+            try db.execute(sql: "UPDATE series SET raw_count = raw_count - ? WHERE id = ?", arguments: [moved, id])
+        }
+        return (moved, bound == cutoff)
+    }
+}
