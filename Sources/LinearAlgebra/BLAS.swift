@@ -72,7 +72,7 @@ extension Matrix {
 
     /// `y ← α·op(A)·x + β·y` through `cblas_dgemv`.
     public static func gemv(
-        _ a: Matrix, _ trans: Transpose = .none, _ x: [Double], alpha: Double = 1, beta: Double = 0,
+        _ a: Matrix, _ x: [Double], trans: Transpose = .none, alpha: Double = 1, beta: Double = 0,
         into y: inout [Double]
     ) {
         let outCount = trans == .none ? a.rows : a.cols
@@ -96,7 +96,7 @@ extension Matrix {
     /// `op(A)·x`.
     public func applied(to x: [Double], _ trans: Transpose = .none) -> [Double] {
         var y = [Double](repeating: 0, count: trans == .none ? rows : cols)
-        Matrix.gemv(self, trans, x, into: &y)
+        Matrix.gemv(self, x, trans: trans, into: &y)
         return y
     }
 }

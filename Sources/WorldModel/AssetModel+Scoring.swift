@@ -1,0 +1,197 @@
+import LinearAlgebra
+
+/// The per-step hot path: deviation, statistics, shares, health filter, online calibration.
+/// Written as plain loops over unsafe buffers with stack scratch space: at 20 sensors a step is a
+/// handful of 20×20 products, where a BLAS call's overhead would dominate.
+extension AssetModel {
+    mutating func score(y: [Double], u: [Double], learn: Bool) -> StepResult {
+        let m = sensorCount
+        let b = behaviour
+        let cfg = configuration
+        let p = b.context.featureCount
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: p + 7 * m) { scratch in
+            let phi = UnsafeMutableBufferPointer(rebasing: scratch[0..<p])
+            let base = UnsafeMutableBufferPointer(rebasing: scratch[p..<(p + m)])
+            let e = UnsafeMutableBufferPointer(rebasing: scratch[(p + m)..<(p + 2 * m)])
+            let innov = UnsafeMutableBufferPointer(rebasing: scratch[(p + 2 * m)..<(p + 3 * m)])
+            let predicted = UnsafeMutableBufferPointer(rebasing: scratch[(p + 3 * m)..<(p + 4 * m)])
+            let work = UnsafeMutableBufferPointer(rebasing: scratch[(p + 4 * m)..<(p + 5 * m)])
+            let work2 = UnsafeMutableBufferPointer(rebasing: scratch[(p + 5 * m)..<(p + 6 * m)])
+            let work3 = UnsafeMutableBufferPointer(rebasing: scratch[(p + 6 * m)..<(p + 7 * m)])
+
+            u.withUnsafeBufferPointer { b.context.features($0, into: phi) }
+            b.baseline.elements.withUnsafeBufferPointer { w in
+                for j in 0..<m { base[j] = state.baselineOffset[j] }
+                for k in 0..<p {
+                    let f = phi[k]
+                    for j in 0..<m { base[j] += f * w[k * m + j] }
+                }
+            }
+            for j in 0..<m { e[j] = b.scale[j] > 0 ? (y[j] - base[j]) / b.scale[j] : 0 }
+
+            let hasPrevious = state.steps > 0
+            var innovationStat = 0.0
+            if hasPrevious {
+                // Pure dynamics innovation e − A·e_prev (what the innovation covariance describes),
+                // and the 1-step forecast the model made, for online interval calibration.
+                state.previous.withUnsafeBufferPointer { prev in
+                    b.dynamics.elements.withUnsafeBufferPointer { a in
+                        for i in 0..<m {
+                            var s = 0.0
+                            var d = 0.0
+                            for k in 0..<m {
+                                s += a[i * m + k] * prev[k]
+                                d += a[i * m + k] * (prev[k] - state.levels[k])
+                            }
+                            innov[i] = e[i] - s
+                            predicted[i] = state.levels[i] + state.slopes[i] + d
+                        }
+                    }
+                }
+                innovationStat = quadraticWhitened(b.innovationWhitener, innov, m)
+                trackIntervals(e: e, predicted: predicted)
+            } else {
+                for i in 0..<m { innov[i] = 0 }
+            }
+            let levelStat = quadraticWhitened(b.levelWhitener, e, m)
+
+            let lambda = cfg.driftSmoothing
+            for j in 0..<m { state.driftMean[j] = lambda * e[j] + (1 - lambda) * state.driftMean[j] }
+            let driftStat = state.driftMean.withUnsafeBufferPointer { z in
+                quadraticWhitened(b.levelWhitener, UnsafeMutableBufferPointer(mutating: z), m)
+            } * (2 - lambda) / lambda
+
+            let ratios = [levelStat / thresholds.level, innovationStat / thresholds.innovation, driftStat / thresholds.drift]
+            var dominant = 0
+            for k in 1..<3 where ratios[k] > ratios[dominant] { dominant = k }
+            let scoreValue = ratios[dominant]
+            let flagged = scoreValue > 1
+
+            // Shares: v_j·(Q·v)_j of the dominant statistic's vector v and precision Q. For a
+            // deviation in one sensor alone this is zero for every other sensor.
+            switch dominant {
+            case 0: for j in 0..<m { work[j] = e[j] }
+            case 1: for j in 0..<m { work[j] = innov[j] }
+            default: for j in 0..<m { work[j] = state.driftMean[j] }
+            }
+            let precision = dominant == 1 ? b.innovationPrecision : b.levelPrecision
+            var shares = [Double](repeating: 0, count: m)
+            precision.elements.withUnsafeBufferPointer { q in
+                var total = 0.0
+                for i in 0..<m {
+                    var s = 0.0
+                    for k in 0..<m { s += q[i * m + k] * work[k] }
+                    let c = max(0, work[i] * s)
+                    shares[i] = c
+                    total += c
+                }
+                if total > 0 { for i in 0..<m { shares[i] /= total } }
+            }
+
+            // Only unflagged data is learned as normal.
+            if learn && !flagged {
+                let rate = cfg.baselineAdaptationRate
+                for j in 0..<m where b.scale[j] > 0 { state.baselineOffset[j] += rate * b.scale[j] * e[j] }
+            }
+            updateHealthFilter(e: e, first: !hasPrevious)
+            updateHealthFeatures(e: e, first: !hasPrevious)
+            for j in 0..<m { state.previous[j] = e[j] }
+            for k in 0..<u.count { state.lastContext[k] = u[k] }
+            state.steps += 1
+            _ = work2
+            _ = work3
+
+            return StepResult(
+                score: scoreValue, threshold: 1, flagged: flagged,
+                statistics: DeviationStatistics(level: levelStat, innovation: innovationStat, drift: driftStat),
+                thresholds: thresholds, sensorShares: shares, drift: ratios[2], health: healthState())
+        }
+    }
+
+    /// `‖L⁻¹·v‖²` for a lower-triangular `L⁻¹`.
+    @inline(__always)
+    func quadraticWhitened(_ whitener: Matrix, _ v: UnsafeMutableBufferPointer<Double>, _ m: Int) -> Double {
+        whitener.elements.withUnsafeBufferPointer { l in
+            var total = 0.0
+            for i in 0..<m {
+                var s = 0.0
+                for k in 0...i { s += l[i * m + k] * v[k] }
+                total += s * s
+            }
+            return total
+        }
+    }
+
+    /// Online quantile tracking of the 1-step |error| (Angelopoulos, Candès & Tibshirani 2023,
+    /// "conformal PID", quantile-tracking term): each level's width grows after a miss and shrinks
+    /// after a hit, so that long-run coverage holds even when the noise changes.
+    mutating func trackIntervals(e: UnsafeMutableBufferPointer<Double>, predicted: UnsafeMutableBufferPointer<Double>) {
+        let m = sensorCount
+        let rate = configuration.intervalAdaptationRate
+        for (l, level) in ForecastStep.levels.enumerated() {
+            let miss = 1 - level
+            for j in 0..<m where behaviour.scale[j] > 0 {
+                let err = abs(e[j] - predicted[j])
+                let idx = l * m + j
+                let step = rate * max(intervalQuantiles[0][l][j], 1e-6)
+                let q = state.intervalQuantiles[idx]
+                state.intervalQuantiles[idx] = max(q + step * ((err > q ? 1 : 0) - miss), 1e-9)
+            }
+        }
+    }
+
+    /// Kalman filter of a local linear trend per sensor (level, slope), shared covariance.
+    mutating func updateHealthFilter(e: UnsafeMutableBufferPointer<Double>, first: Bool) {
+        let m = sensorCount
+        let cfg = configuration
+        if first {
+            for j in 0..<m {
+                state.levels[j] = e[j]
+                state.slopes[j] = 0
+            }
+            state.filterCovariance = [cfg.healthObservationNoise, 0, 1e-2]
+            return
+        }
+        var pll = state.filterCovariance[0]
+        var pls = state.filterCovariance[1]
+        var pss = state.filterCovariance[2]
+        // Predict with F = [[1, 1], [0, 1]].
+        pll = pll + 2 * pls + pss + cfg.healthLevelNoise
+        pls = pls + pss
+        pss = pss + cfg.healthSlopeNoise
+        let sInv = 1 / (pll + cfg.healthObservationNoise)
+        let kl = pll * sInv
+        let ks = pls * sInv
+        for j in 0..<m {
+            let predictedLevel = state.levels[j] + state.slopes[j]
+            let r = e[j] - predictedLevel
+            state.levels[j] = predictedLevel + kl * r
+            state.slopes[j] += ks * r
+        }
+        state.filterCovariance = [(1 - kl) * pll, (1 - kl) * pls, pss - ks * pls]
+    }
+
+    mutating func updateHealthFeatures(e: UnsafeMutableBufferPointer<Double>, first: Bool) {
+        let m = sensorCount
+        for (k, alpha) in configuration.healthFeatureSmoothing.enumerated() {
+            for j in 0..<m {
+                let idx = k * m + j
+                state.smoothed[idx] = first ? e[j] : alpha * e[j] + (1 - alpha) * state.smoothed[idx]
+            }
+        }
+    }
+
+    func healthState() -> HealthState {
+        let m = sensorCount
+        let active = Double(max(behaviour.activeCount, 1))
+        var levels = state.levels
+        var ahead = zip(state.levels, state.slopes).map { $0 + $1 }
+        let now = levels.withUnsafeMutableBufferPointer { quadraticWhitened(behaviour.levelWhitener, $0, m) }
+        let next = ahead.withUnsafeMutableBufferPointer { quadraticWhitened(behaviour.levelWhitener, $0, m) }
+        let index = (now / active).squareRoot()
+        return HealthState(
+            index: index, trend: (next / active).squareRoot() - index,
+            uncertainty: state.filterCovariance[0].squareRoot(), sensorLevels: state.levels,
+            sensorTrends: state.slopes)
+    }
+}

@@ -1,0 +1,121 @@
+import LinearAlgebra
+
+/// The world model of one asset: healthy behaviour conditioned on the operating context,
+/// short-term dynamics, a health filter, calibrated forecasts, deviation scores and RUL.
+///
+/// Plain inputs: each row is the asset's sensors followed by its context columns, as Doubles.
+/// A value type: `update` mutates this copy only, so a refit can run on another task from a copy
+/// and be swapped in (`refitted(history:)`) without ever blocking scoring.
+/// Deterministic: nothing here draws random numbers except where a generator is passed in.
+public struct AssetModel: Sendable, Equatable {
+    /// Format version of `serialized()`; bumped whenever the layout changes.
+    public static let formatVersion: UInt32 = 1
+
+    public let sensorNames: [String]
+    public let contextNames: [String]
+    public let configuration: ModelConfiguration
+    var behaviour: NormalBehaviour
+    /// Calibrated thresholds of the level, innovation and drift statistics.
+    var thresholds: DeviationStatistics
+    /// Out-of-sample |error| quantiles of the forecasts, in units of each sensor's healthy
+    /// spread, indexed `[horizon − 1][level][sensor]` for the levels of `ForecastStep.levels`.
+    var intervalQuantiles: [[[Double]]]
+    var state: ScoringState
+
+    public var sensorCount: Int { sensorNames.count }
+    public var contextCount: Int { contextNames.count }
+    /// Steps scored since the last reset (the asset's age as far as the filter knows).
+    public var age: Int { state.steps }
+
+    /// Fits a model on healthy history: `history` has one row per time step, sensors first, then
+    /// context. `segments` gives the lengths of contiguous runs when the history joins several
+    /// (e.g. several units of a fleet); default: one run. Thresholds and interval widths are
+    /// calibrated out of sample on contiguous folds.
+    public init(
+        sensorNames: [String], contextNames: [String] = [], history: Matrix, segments: [Int]? = nil,
+        configuration: ModelConfiguration = ModelConfiguration()
+    ) throws {
+        guard history.cols == sensorNames.count + contextNames.count else {
+            throw WorldModelError(
+                "history has \(history.cols) columns, expected \(sensorNames.count) sensors + \(contextNames.count) context")
+        }
+        let segs = segments ?? [history.rows]
+        guard segs.reduce(0, +) == history.rows, segs.allSatisfy({ $0 > 0 }) else {
+            throw WorldModelError("segment lengths must be positive and add up to the history's rows")
+        }
+        self.sensorNames = sensorNames
+        self.contextNames = contextNames
+        self.configuration = configuration
+        let fitted = try Calibration.fit(
+            history: history, sensorCount: sensorNames.count, segments: segs, configuration: configuration)
+        behaviour = fitted.behaviour
+        thresholds = fitted.thresholds
+        intervalQuantiles = fitted.intervalQuantiles
+        state = ScoringState(sensorCount: sensorNames.count, contextCount: contextNames.count, configuration: configuration)
+        resetState(toIntervals: true)
+        // Warm the filter on the last run of the history, so that scoring continues from it.
+        let lastStart = history.rows - (segs.last ?? 0)
+        for r in lastStart..<history.rows {
+            let row = history.row(r)
+            _ = score(y: Array(row[0..<sensorCount]), u: Array(row[sensorCount...]), learn: false)
+        }
+    }
+
+    init(
+        sensorNames: [String], contextNames: [String], configuration: ModelConfiguration,
+        behaviour: NormalBehaviour, thresholds: DeviationStatistics, intervalQuantiles: [[[Double]]],
+        state: ScoringState
+    ) {
+        self.sensorNames = sensorNames
+        self.contextNames = contextNames
+        self.configuration = configuration
+        self.behaviour = behaviour
+        self.thresholds = thresholds
+        self.intervalQuantiles = intervalQuantiles
+        self.state = state
+    }
+
+    /// Scores one observation and folds it into the filter state.
+    /// `y`: the sensors (in `sensorNames` order); `u`: the context; `time` is informational
+    /// (steps are taken as equally spaced, as in the training history).
+    public mutating func update(y: [Double], u: [Double] = [], time: Double? = nil) -> StepResult {
+        precondition(y.count == sensorCount && u.count == contextCount, "update: wrong number of values")
+        return score(y: y, u: u, learn: configuration.baselineAdaptationRate > 0)
+    }
+
+    /// Forgets the filter state (a new unit, or after maintenance that restored health);
+    /// the fitted parameters and calibration stay.
+    public mutating func resetState() { resetState(toIntervals: false) }
+
+    mutating func resetState(toIntervals: Bool) {
+        let kept = state.intervalQuantiles
+        state = ScoringState(sensorCount: sensorCount, contextCount: contextCount, configuration: configuration)
+        state.intervalQuantiles = toIntervals || kept.isEmpty ? intervalQuantiles[0].flatMap { $0 } : kept
+    }
+
+    /// A model refitted on new healthy history that keeps this one's filter state (its memory of
+    /// wear) and online calibration. Runs on a copy: scoring continues on `self` meanwhile.
+    public func refitted(history: Matrix, segments: [Int]? = nil) throws -> AssetModel {
+        var fresh = try AssetModel(
+            sensorNames: sensorNames, contextNames: contextNames, history: history, segments: segments,
+            configuration: configuration)
+        var carried = state
+        carried.baselineOffset = [Double](repeating: 0, count: sensorCount)
+        fresh.state = carried
+        return fresh
+    }
+
+    /// The health features that fleet RUL models learn from: the deviation smoothed at several
+    /// rates, the difference of the fastest and slowest (a trend), and the age in hundreds of steps.
+    public var healthFeatures: [Double] {
+        let m = sensorCount
+        let k = configuration.healthFeatureSmoothing.count
+        var out = state.smoothed
+        for j in 0..<m { out.append(state.smoothed[j] - state.smoothed[(k - 1) * m + j]) }
+        out.append(Double(state.steps) / 100)
+        return out
+    }
+
+    /// The current health state.
+    public var health: HealthState { healthState() }
+}

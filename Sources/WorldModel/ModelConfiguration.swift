@@ -1,0 +1,34 @@
+/// The constants of an asset model. The defaults are generic choices (textbook values or
+/// chosen by cross-validation on training data), not tuned to one data set.
+public struct ModelConfiguration: Sendable, Equatable, Codable {
+    /// Shrinkage of the deviation covariances towards their diagonal (Ledoit–Wolf style):
+    /// with tens of sensors and hundreds of rows the raw inverse overstates rare directions.
+    public var covarianceShrinkage = 0.1
+    /// Ridge penalty of the dynamics `e[t+1] = A·e[t]`, per training row.
+    public var dynamicsRidge = 0.01
+    /// Ridge penalty of the context baseline `y = f(u)`, per training row.
+    public var contextRidge = 1e-6
+    /// Smoothing of the MEWMA drift statistic (Lowry et al. 1992 recommend 0.1–0.2).
+    public var driftSmoothing = 0.2
+    /// Total false-alarm probability per step of the combined deviation test on healthy data;
+    /// split equally (Bonferroni) over the level, innovation and drift statistics.
+    public var falseAlarmRate = 0.01
+    /// Contiguous folds used to calibrate thresholds and intervals out of sample.
+    public var calibrationFolds = 5
+    /// Horizons whose interval widths are calibrated at fit; longer ones reuse the last.
+    public var maxHorizon = 24
+    /// Health filter (local linear trend per sensor): process noise of level and slope, and
+    /// observation noise, in units of the standardised deviation.
+    public var healthLevelNoise = 1e-4
+    public var healthSlopeNoise = 1e-6
+    public var healthObservationNoise = 1.0
+    /// Step size of online quantile tracking of the 1-step intervals, relative to their width.
+    public var intervalAdaptationRate = 0.02
+    /// Rate at which unflagged data moves the healthy baseline between refits (0: never).
+    /// Flagged steps are never learned.
+    public var baselineAdaptationRate = 0.001
+    /// Smoothing factors of the exponentially weighted health features used for fleet RUL.
+    public var healthFeatureSmoothing: [Double] = [0.3, 0.1, 0.03]
+
+    public init() {}
+}

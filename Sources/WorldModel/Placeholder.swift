@@ -1,1 +1,0 @@
-// Placeholder: the WorldModel module is being written; this file is replaced.

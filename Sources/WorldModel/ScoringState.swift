@@ -1,0 +1,36 @@
+/// What an asset model remembers between steps: the last deviation, the drift statistic's
+/// running mean, the health filter, the health features, and the online interval calibration.
+struct ScoringState: Sendable, Equatable {
+    /// Deviation `e` at the previous step (valid when `steps > 0`).
+    var previous: [Double]
+    /// EWMA of `e` (the MEWMA drift statistic's state).
+    var driftMean: [Double]
+    /// Health filter: level and slope of each sensor's deviation, with the filter's covariance,
+    /// which is the same for every sensor (same model and noise, data-independent), as
+    /// `[P_ll, P_ls, P_ss]`.
+    var levels: [Double]
+    var slopes: [Double]
+    var filterCovariance: [Double]
+    /// Exponentially smoothed deviations at each rate of `healthFeatureSmoothing`, rate-major.
+    var smoothed: [Double]
+    var steps: Int
+    /// Learned shift of the healthy baseline since the fit (sensor units).
+    var baselineOffset: [Double]
+    /// Online-tracked 1-step |error| quantiles, level-major (`[level][sensor]` flattened).
+    var intervalQuantiles: [Double]
+    var lastContext: [Double]
+
+    init(sensorCount m: Int, contextCount c: Int, configuration: ModelConfiguration) {
+        previous = [Double](repeating: 0, count: m)
+        driftMean = previous
+        levels = previous
+        slopes = previous
+        // A vague prior: the first observations set the level; the slope is learned slowly.
+        filterCovariance = [1, 0, 1e-2]
+        smoothed = [Double](repeating: 0, count: m * configuration.healthFeatureSmoothing.count)
+        steps = 0
+        baselineOffset = previous
+        intervalQuantiles = []
+        lastContext = [Double](repeating: 0, count: c)
+    }
+}

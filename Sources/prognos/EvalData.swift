@@ -1,0 +1,102 @@
+import Foundation
+import LinearAlgebra
+
+/// File reading for `prognos eval`: the world model itself does no I/O.
+enum EvalData {
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// C-MAPSS: space-separated rows of unit, cycle, 3 settings, 21 sensors. Returns one matrix
+    /// per unit (in file order), each row the 21 sensors followed by the 3 settings.
+    static func cmapssUnits(path: String) throws -> [Matrix] {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        var units: [Matrix] = []
+        var currentUnit: Int?
+        var rows: [[Double]] = []
+        for (lineNumber, line) in text.split(whereSeparator: \.isNewline).enumerated() {
+            let fields = line.split(separator: " ").compactMap { Double($0) }
+            if fields.isEmpty { continue }
+            guard fields.count == 26 else {
+                throw Failure(description: "\(path):\(lineNumber + 1): expected 26 numbers, found \(fields.count)")
+            }
+            let unit = Int(fields[0])
+            if unit != currentUnit, !rows.isEmpty {
+                units.append(Matrix(rows))
+                rows = []
+            }
+            currentUnit = unit
+            rows.append(Array(fields[5..<26]) + Array(fields[2..<5]))
+        }
+        if !rows.isEmpty { units.append(Matrix(rows)) }
+        return units
+    }
+
+    static func numbers(path: String) throws -> [Double] {
+        try String(contentsOfFile: path, encoding: .utf8).split(whereSeparator: { $0.isWhitespace }).map {
+            guard let v = Double($0) else { throw Failure(description: "\(path): not a number: \($0)") }
+            return v
+        }
+    }
+
+    /// A labelled sensor table: the sensor columns (every column but the time and the label).
+    struct LabelledTable {
+        var name: String
+        var sensorNames: [String]
+        var values: Matrix
+        var labels: [Int]
+    }
+
+    static func labelledTable(path: String, separator: String, timeColumn: String, labelColumn: String) throws
+        -> LabelledTable
+    {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let lines = text.split(whereSeparator: \.isNewline)
+        guard let header = lines.first else { throw Failure(description: "\(path): empty file") }
+        let columns = header.components(separatedBy: separator).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard let timeIndex = columns.firstIndex(of: timeColumn) else {
+            throw Failure(description: "\(path): no time column '\(timeColumn)'")
+        }
+        guard let labelIndex = columns.firstIndex(of: labelColumn) else {
+            throw Failure(description: "\(path): no label column '\(labelColumn)'")
+        }
+        let sensorIndices = columns.indices.filter { $0 != timeIndex && $0 != labelIndex }
+        var values: [Double] = []
+        var labels: [Int] = []
+        for (n, line) in lines.dropFirst().enumerated() {
+            let fields = line.components(separatedBy: separator)
+            guard fields.count == columns.count else {
+                throw Failure(description: "\(path):\(n + 2): \(fields.count) fields, header has \(columns.count)")
+            }
+            for j in sensorIndices {
+                guard let v = Double(fields[j].trimmingCharacters(in: .whitespaces)) else {
+                    throw Failure(description: "\(path):\(n + 2): column \(columns[j]) is not a number: '\(fields[j])'")
+                }
+                values.append(v)
+            }
+            guard let label = Double(fields[labelIndex].trimmingCharacters(in: .whitespaces)) else {
+                throw Failure(description: "\(path):\(n + 2): label is not a number")
+            }
+            labels.append(label > 0.5 ? 1 : 0)
+        }
+        return LabelledTable(
+            name: (path as NSString).lastPathComponent, sensorNames: sensorIndices.map { columns[$0] },
+            values: Matrix(rows: labels.count, cols: sensorIndices.count, elements: values), labels: labels)
+    }
+
+    static func csvFiles(in directory: String) throws -> [String] {
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".csv") }.sorted()
+        guard !names.isEmpty else { throw Failure(description: "\(directory): no .csv files") }
+        return names.map { (directory as NSString).appendingPathComponent($0) }
+    }
+
+    /// One JSON object on one line, keys sorted.
+    static func printJSON(_ object: [String: Any]) throws {
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        print(String(decoding: data, as: UTF8.self))
+    }
+}
+
+enum OutputFormat: String, CaseIterable, Sendable {
+    case text, json
+}
