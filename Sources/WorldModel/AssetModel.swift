@@ -24,6 +24,9 @@ public struct AssetModel: Sendable, Equatable {
 
     public var sensorCount: Int { sensorNames.count }
     public var contextCount: Int { contextNames.count }
+    /// Healthy spread of each sensor around its context baseline (0: the sensor never moved in
+    /// training and is ignored). Deviations, limits and intervals are measured in these units.
+    public var healthySpread: [Double] { behaviour.scale }
     /// Steps scored since the last reset (the asset's age as far as the filter knows).
     public var age: Int { state.steps }
 
