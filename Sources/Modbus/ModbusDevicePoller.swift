@@ -11,9 +11,10 @@ import PrognosCore
 /// busy) are retried, up to `retries` times, after a backoff delay. The attempt counter behind
 /// the delay keeps growing while the device keeps failing and restarts at the first answer, so
 /// a device that just dropped is retried quickly and a device that stays down is tried about
-/// once per poll. A retry (or a further request) that could not finish before the deadline is
-/// not made: every request of the next poll is tried at least once, so a device that comes
-/// back is read again within one poll interval.
+/// once per poll. Once a request of a poll went unanswered, a retry or a further request that
+/// could not time out before the deadline is not made (its points are comm-fail), so a hung
+/// device costs at most about one interval per poll. Each poll starts afresh and tries every
+/// request, so a device that comes back is read again within one poll interval.
 ///
 /// **Qualities.** Data that decodes to a finite value inside the sensor's `PlausibleRange` is
 /// `.good`; outside it, `.outOfRange` with the value; NaN or ±∞ is `.badValue` without a value.
@@ -109,17 +110,16 @@ public final class ModbusDevicePoller {
         let timeout = Monotonic.nanoseconds(device.timeout)
         var pending = Array(requests.indices)
         var attempt = 0
-        var triedOnce = false
+        var troubled = false
         attempts: while !pending.isEmpty {
             var unanswered: [Int] = []
             requests: for (position, index) in pending.enumerated() {
-                // The first request of a poll is always tried; later ones only if they can finish in time.
-                if triedOnce && Monotonic.now() + timeout > deadline {
+                // Once the device has left a request unanswered, send more only if they can time out in time.
+                if troubled && Monotonic.now() + timeout > deadline {
                     for rest in pending[position...] where errors[rest] == nil { errors[rest] = budgetSpent(index: rest) }
                     unanswered += pending[position...]
                     break
                 }
-                triedOnce = true
                 switch read(index, &summary) {
                 case .answered(let readings):
                     answers[index] = readings
@@ -130,6 +130,7 @@ public final class ModbusDevicePoller {
                 case .unanswered(let error):
                     errors[index] = error
                     unanswered.append(index)
+                    troubled = true
                     if error.code == .connectionFailed {
                         // Nothing else can be read this attempt: the same error for the rest.
                         for rest in pending[(position + 1)...] { errors[rest] = error }

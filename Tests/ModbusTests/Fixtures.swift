@@ -120,12 +120,18 @@ final class PymodbusPeer {
     let manifest: Manifest
 
     static let script = Peers.repositoryRoot.appendingPathComponent("Tests/ModbusTests/Peers/pymodbus_server.py").path
+    static let clientScript = Peers.repositoryRoot.appendingPathComponent("Tests/ModbusTests/Peers/pymodbus_client.py").path
 
-    init() throws {
+    /// Fails clearly when the test venv is missing.
+    static func requireVenv() throws {
         guard FileManager.default.isExecutableFile(atPath: Peers.python) else {
             throw Peers.PeerError(
                 message: "no test venv Python at \(Peers.python): run `make test` (it creates .venv with pymodbus 3.16.1)")
         }
+    }
+
+    init() throws {
+        try Self.requireVenv()
         let port = Loopback.freePort()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("prognos-modbus-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
