@@ -1,0 +1,103 @@
+import ArgumentParser
+import Foundation
+import PrognosCore
+
+enum ReadingFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json, csv
+}
+
+/// Prints readings as a table, JSON lines (`asset`, `sensor`, `value`, `unit`, `quality`,
+/// `timestamp` in ISO 8601) or CSV, with each signal's unit from the plant.
+struct ReadingPrinter {
+    let format: ReadingFormat
+    private let units: [SignalRef: String]
+    private let order: [SignalRef: Int]
+
+    init(plant: Plant, format: ReadingFormat) {
+        self.format = format
+        var units: [SignalRef: String] = [:]
+        var order: [SignalRef: Int] = [:]
+        for asset in plant.assets {
+            for signal in asset.signals {
+                let ref = SignalRef(asset: asset.id, sensor: signal.id)
+                units[ref] = signal.unit
+                order[ref] = order.count
+            }
+        }
+        self.units = units
+        self.order = order
+    }
+
+    func inPlantOrder(_ readings: [Reading]) -> [Reading] {
+        readings.sorted { order[SignalRef(asset: $0.asset, sensor: $0.sensor), default: .max] < order[SignalRef(asset: $1.asset, sensor: $1.sensor), default: .max] }
+    }
+
+    func printHeader() {
+        switch format {
+        case .table: Swift.print(pad("ASSET", 16) + pad("SENSOR", 22) + pad("VALUE", 14, right: true) + "  " + pad("UNIT", 7) + pad("QUALITY", 13) + "TIMESTAMP")
+        case .csv: Swift.print("asset,sensor,value,unit,quality,timestamp")
+        case .json: break
+        }
+    }
+
+    func print(_ reading: Reading) {
+        Swift.print(line(for: reading))
+    }
+
+    func line(for reading: Reading) -> String {
+        let unit = units[SignalRef(asset: reading.asset, sensor: reading.sensor)] ?? ""
+        let time = iso8601(reading.timestamp)
+        let value = reading.value.map(formatValue)
+        switch format {
+        case .table:
+            return pad(reading.asset, 16) + pad(reading.sensor, 22) + pad(value ?? "—", 14, right: true) + "  " + pad(unit, 7)
+                + pad(reading.quality.rawValue, 13) + time
+        case .csv:
+            return [reading.asset, reading.sensor, value ?? "", unit, reading.quality.rawValue, time].map(csvField).joined(separator: ",")
+        case .json:
+            return "{\"asset\":\(jsonString(reading.asset)),\"sensor\":\(jsonString(reading.sensor)),\"value\":\(value ?? "null"),"
+                + "\"unit\":\(jsonString(unit)),\"quality\":\(jsonString(reading.quality.rawValue)),\"timestamp\":\(jsonString(time))}"
+        }
+    }
+}
+
+/// The shortest text that reads back as the same Double.
+func formatValue(_ value: Double) -> String {
+    value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
+}
+
+/// ISO 8601 in UTC with milliseconds, e.g. 2026-11-29T03:58:21.123Z.
+func iso8601(_ seconds: Double) -> String {
+    var whole = time_t(seconds.rounded(.down))
+    let milliseconds = min(999, Int(((seconds - Double(whole)) * 1000).rounded()))
+    var parts = tm()
+    gmtime_r(&whole, &parts)
+    return String(
+        format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
+        Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), milliseconds)
+}
+
+func jsonString(_ text: String) -> String {
+    var out = "\""
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+        default: out.unicodeScalars.append(scalar)
+        }
+    }
+    return out + "\""
+}
+
+func csvField(_ text: String) -> String {
+    text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+}
+
+func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
+    let padding = String(repeating: " ", count: max(0, width - text.count))
+    return right ? padding + text : text + padding + (text.count >= width ? " " : "")
+}
