@@ -70,14 +70,23 @@ struct MultilayerPerceptron: Sendable, Equatable {
     }
 
     /// Forward pass on standardised inputs; returns the activations of every layer.
+    /// Loops run over unsafe buffers: they stay fast in debug builds, where tests train networks.
     func forward(_ x: Matrix) -> [Matrix] {
         var acts = [x]
         for layer in 0..<weights.count {
-            var z = Matrix(rows: x.rows, cols: weights[layer].cols)
-            for i in 0..<z.rows { for j in 0..<z.cols { z[i, j] = biases[layer][j] } }
+            let cols = weights[layer].cols
+            var z = Matrix(rows: x.rows, cols: cols)
+            let hidden = layer < weights.count - 1
+            biases[layer].withUnsafeBufferPointer { b in
+                z.elements.withUnsafeMutableBufferPointer { pz in
+                    for i in 0..<x.rows { for j in 0..<cols { pz[i * cols + j] = b[j] } }
+                }
+            }
             Matrix.gemm(acts[layer], weights[layer], beta: 1, into: &z)
-            if layer < weights.count - 1 {
-                for k in z.elements.indices where z.elements[k] < 0 { z.elements[k] = 0 }
+            if hidden {
+                z.elements.withUnsafeMutableBufferPointer { pz in
+                    for k in 0..<pz.count where pz[k] < 0 { pz[k] = 0 }
+                }
             }
             acts.append(z)
         }
@@ -89,19 +98,26 @@ struct MultilayerPerceptron: Sendable, Equatable {
         let acts = forward(x)
         let b = Double(x.rows)
         var delta = acts.last!
-        for i in 0..<delta.rows { delta[i, 0] = 2 * (delta[i, 0] - y[i]) / b }
+        delta.elements.withUnsafeMutableBufferPointer { pd in
+            for i in 0..<pd.count { pd[i] = 2 * (pd[i] - y[i]) / b }
+        }
         var gw = weights
         var gb = biases
         for layer in stride(from: weights.count - 1, through: 0, by: -1) {
             var g = weights[layer]
-            for k in g.elements.indices { g.elements[k] *= decay }
+            g.elements.withUnsafeMutableBufferPointer { pg in
+                for k in 0..<pg.count { pg[k] *= decay }
+            }
             Matrix.gemm(acts[layer], delta, transA: .transposed, beta: 1, into: &g)
             gw[layer] = g
-            gb[layer] = (0..<delta.cols).map { j in (0..<delta.rows).reduce(0) { $0 + delta[$1, j] } }
+            gb[layer] = delta.applied(to: [Double](repeating: 1, count: delta.rows), .transposed)
             if layer > 0 {
                 var back = Matrix.product(delta, weights[layer], transB: .transposed)
-                let a = acts[layer]
-                for k in back.elements.indices where a.elements[k] <= 0 { back.elements[k] = 0 }
+                acts[layer].elements.withUnsafeBufferPointer { pa in
+                    back.elements.withUnsafeMutableBufferPointer { pb in
+                        for k in 0..<pb.count where pa[k] <= 0 { pb[k] = 0 }
+                    }
+                }
                 delta = back
             }
         }
@@ -140,17 +156,28 @@ struct AdamState {
         let c1 = 1 - beta1Power
         let c2 = 1 - beta2Power
         for l in net.weights.indices {
-            for k in net.weights[l].elements.indices {
-                let gk = g.weights[l].elements[k]
-                mw[l].elements[k] = beta1 * mw[l].elements[k] + (1 - beta1) * gk
-                vw[l].elements[k] = beta2 * vw[l].elements[k] + (1 - beta2) * gk * gk
-                net.weights[l].elements[k] -= lr * (mw[l].elements[k] / c1) / ((vw[l].elements[k] / c2).squareRoot() + 1e-8)
-            }
-            for k in net.biases[l].indices {
-                let gk = g.biases[l][k]
-                mb[l][k] = beta1 * mb[l][k] + (1 - beta1) * gk
-                vb[l][k] = beta2 * vb[l][k] + (1 - beta2) * gk * gk
-                net.biases[l][k] -= lr * (mb[l][k] / c1) / ((vb[l][k] / c2).squareRoot() + 1e-8)
+            Self.update(&net.weights[l].elements, &mw[l].elements, &vw[l].elements, g.weights[l].elements, lr, c1, c2)
+            Self.update(&net.biases[l], &mb[l], &vb[l], g.biases[l], lr, c1, c2)
+        }
+    }
+
+    static func update(
+        _ p: inout [Double], _ m: inout [Double], _ v: inout [Double], _ g: [Double], _ lr: Double, _ c1: Double,
+        _ c2: Double
+    ) {
+        let b1 = 0.9
+        let b2 = 0.999
+        p.withUnsafeMutableBufferPointer { pp in
+            m.withUnsafeMutableBufferPointer { pm in
+                v.withUnsafeMutableBufferPointer { pv in
+                    g.withUnsafeBufferPointer { pg in
+                        for k in 0..<pp.count {
+                            pm[k] = b1 * pm[k] + (1 - b1) * pg[k]
+                            pv[k] = b2 * pv[k] + (1 - b2) * pg[k] * pg[k]
+                            pp[k] -= lr * (pm[k] / c1) / ((pv[k] / c2).squareRoot() + 1e-8)
+                        }
+                    }
+                }
             }
         }
     }
