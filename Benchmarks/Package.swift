@@ -21,6 +21,17 @@ let package = Package(
             path: "Benchmarks/PlantFileBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "WorldModelBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "WorldModel", package: "Prognos"),
+                .product(name: "LinearAlgebra", package: "Prognos"),
+                .product(name: "PrognosCore", package: "Prognos"),
+            ],
+            path: "Benchmarks/WorldModelBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
