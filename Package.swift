@@ -37,7 +37,10 @@ let package = Package(
         .target(name: "MQTT", dependencies: ["CMosquitto", "PrognosCore", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "Simulator",
-            dependencies: ["PrognosCore", "Modbus", "MQTT", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "PrognosCore", "Modbus", "MQTT", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ]
         ),
         .target(name: "Store", dependencies: ["PrognosCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .executableTarget(
@@ -59,7 +62,9 @@ let package = Package(
         .testTarget(name: "WorldModelTests", dependencies: ["WorldModel", "PrognosCore", "LinearAlgebra"]),
         .testTarget(name: "ModbusTests", dependencies: ["Modbus", "PrognosCore", "TestSupport"], exclude: ["Peers"]),
         .testTarget(name: "MQTTTests", dependencies: ["MQTT", "PrognosCore", "TestSupport"]),
-        .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "PrognosCore", "PlantFile", "Modbus", "MQTT", "TestSupport"]),
+        .testTarget(
+            name: "SimulatorTests", dependencies: ["Simulator", "PrognosCore", "PlantFile", "Modbus", "MQTT", "TestSupport"],
+            exclude: ["Peers"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "PrognosCore", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,1 +1,0 @@
-// Placeholder: the Simulator module is being written; this file is replaced.

@@ -1,0 +1,122 @@
+import Foundation
+import Logging
+import PrognosCore
+
+/// Writes truth events as CSV, one line per event as it happens (flushed, so a reader or a
+/// killed run never loses one).
+///
+/// Columns: `elapsed_s` (simulated seconds since start), `sim_time` (simulated time, ISO 8601),
+/// `wall_time` (when it happened on the wall clock while serving; empty offline), `event`, `asset`,
+/// `target` (failure mode, action, sensor or device), `detail`.
+public final class TruthLog {
+    public static let header = "elapsed_s,sim_time,wall_time,event,asset,target,detail"
+    private let handle: FileHandle
+
+    public init(path: String) throws(SimulationError) {
+        guard FileManager.default.createFile(atPath: path, contents: Data((Self.header + "\n").utf8)),
+            let handle = FileHandle(forWritingAtPath: path)
+        else { throw SimulationError("cannot write the truth file \(path)") }
+        handle.seekToEndOfFile()
+        self.handle = handle
+    }
+
+    deinit { try? handle.close() }
+
+    public func write(_ event: TruthEvent, wallTime: Double?) {
+        handle.write(Data((Self.line(event, wallTime: wallTime) + "\n").utf8))
+    }
+
+    public static func line(_ event: TruthEvent, wallTime: Double?) -> String {
+        [
+            String(format: "%.0f", event.elapsed), Timestamp.iso8601(event.time), wallTime.map(Timestamp.iso8601) ?? "",
+            event.kind.rawValue, event.asset ?? "", event.target ?? "", csvField(event.detail),
+        ].joined(separator: ",")
+    }
+
+    /// The whole CSV of `events` (offline runs).
+    public static func csv(_ events: [TruthEvent]) -> String {
+        ([header] + events.map { line($0, wallTime: nil) }).joined(separator: "\n") + "\n"
+    }
+
+    static func csvField(_ text: String) -> String {
+        guard text.contains(",") || text.contains("\"") || text.contains("\n") else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
+
+/// Runs a simulation against the wall clock: `speed` simulated seconds per wall second, updating
+/// the served registers every tick and publishing MQTT every `publishInterval`, logging each fault
+/// onset, failure, repair and sensor fault as it happens and appending it to the truth log.
+public struct SimulationRunner {
+    public var speed: Double
+    /// Simulated seconds to run; nil runs until the task is cancelled.
+    public var duration: Double?
+    public var tick: Duration
+    public var publishInterval: Duration
+    public var logger: Logger
+    /// Wall-clock time, epoch seconds (for MQTT timestamps and the truth log).
+    public var wallClock: @Sendable () -> Double
+
+    public init(
+        speed: Double, duration: Double? = nil, tick: Duration = .milliseconds(100), publishInterval: Duration = .seconds(1),
+        logger: Logger, wallClock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
+    ) {
+        self.speed = speed
+        self.duration = duration
+        self.tick = tick
+        self.publishInterval = publishInterval
+        self.logger = logger
+        self.wallClock = wallClock
+    }
+
+    /// Runs until `duration` simulated seconds have passed or the task is cancelled.
+    public func run(_ simulation: inout PlantSimulation, server: PlantServer?, truth: TruthLog?) async {
+        let clock = ContinuousClock()
+        let wallStart = clock.now
+        let simStart = simulation.elapsed
+        var reported = simulation.events.count
+        var lastPublish: ContinuousClock.Instant?
+        let end = duration.map { simStart + $0 }
+        report(&simulation, from: &reported, truth: truth, server: server)
+        server?.update(from: simulation)
+        while !Task.isCancelled {
+            let wall = clock.now - wallStart
+            let seconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) * 1e-18
+            var target = simStart + seconds * speed
+            if let end { target = min(target, end) }
+            while simulation.elapsed + simulation.options.step <= target + 1e-9 {
+                simulation.step()
+                if simulation.events.count > reported { report(&simulation, from: &reported, truth: truth, server: server) }
+            }
+            server?.update(from: simulation)
+            if let server, lastPublish.map({ clock.now - $0 >= publishInterval }) ?? true {
+                server.publish(from: simulation, timestamp: wallClock())
+                lastPublish = clock.now
+            }
+            if let end, simulation.elapsed + simulation.options.step > end { break }
+            try? await Task.sleep(for: tick)
+        }
+    }
+
+    private func report(_ simulation: inout PlantSimulation, from index: inout Int, truth: TruthLog?, server: PlantServer?) {
+        let wall = wallClock()
+        var devicesChanged = false
+        while index < simulation.events.count {
+            let event = simulation.events[index]
+            index += 1
+            truth?.write(event, wallTime: wall)
+            var metadata: Logger.Metadata = ["sim.time": "\(Timestamp.iso8601(event.time))", "event": "\(event.kind.rawValue)"]
+            if let asset = event.asset { metadata["asset.id"] = "\(asset)" }
+            if let target = event.target { metadata["target"] = "\(target)" }
+            if !event.detail.isEmpty { metadata["detail"] = "\(event.detail)" }
+            switch event.kind {
+            case .failure: logger.error("failure: \(event.asset ?? "") \(event.target ?? "") — \(event.detail)", metadata: metadata)
+            case .faultOnset, .sensorFaultStart, .deviceDown:
+                logger.warning("\(event.kind.rawValue): \(event.asset ?? "") \(event.target ?? "") — \(event.detail)", metadata: metadata)
+            default: logger.info("\(event.kind.rawValue): \(event.asset ?? "") \(event.target ?? "") — \(event.detail)", metadata: metadata)
+            }
+            if event.kind == .deviceDown || event.kind == .deviceUp { devicesChanged = true }
+        }
+        if devicesChanged { server?.syncDevices(with: simulation) }
+    }
+}
