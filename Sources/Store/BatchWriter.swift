@@ -79,14 +79,17 @@ public final class BatchWriter: Sendable {
         }
     }
 
-    /// Flushes every `flushInterval` until the task is cancelled, then flushes once more.
+    /// Flushes every `flushInterval` until the task is cancelled, then flushes once more (what is
+    /// appended after that stays queued: call `flush()` again before exit if appends may still come).
     /// Write errors are kept in `statistics` (and the records retried); `run` itself does not throw.
     public func run() async {
         while !Task.isCancelled {
             try? await Task.sleep(for: configuration.flushInterval)
+            if Task.isCancelled { break }
             _ = try? await flush()
         }
-        _ = try? await flush()
+        // GRDB refuses database access from a cancelled task: the last flush runs in a task of its own.
+        await Task { _ = try? await self.flush() }.value
     }
 
     /// Writes everything queued now, in batches of at most `maxBatch` records; returns the records

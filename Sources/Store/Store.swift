@@ -69,6 +69,15 @@ public final class Store: Sendable {
         }
     }
 
+    /// A fresh in-memory database (tests, dry runs): nothing is written to disk.
+    public static func inMemory(options: Options = Options()) throws -> Store {
+        do {
+            return try Store(writer: DatabaseQueue(), options: options)
+        } catch {
+            throw StoreError.from(error, "cannot create an in-memory database")
+        }
+    }
+
     private init(readOnly reader: any DatabaseWriter, options: Options) {
         self.writer = reader
         self.options = options
@@ -88,11 +97,13 @@ public final class Store: Sendable {
             if try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") == 0 {
                 try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL")
             }
-            try db.execute(sql: "PRAGMA synchronous = \(synchronous); PRAGMA journal_size_limit = 67108864")
+            try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
         }
         let pool: DatabasePool
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
+            // GRDB sets synchronous = NORMAL on the writer when it enables WAL, after `prepareDatabase`.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(synchronous)") }
         } catch {
             throw StoreError.from(error, "cannot open \(path)")
         }

@@ -1,0 +1,83 @@
+import Foundation
+import GRDB
+import Testing
+
+@testable import Store
+
+@Suite("Schema and opening")
+struct SchemaTests {
+    @Test("Migrations apply from empty and are idempotent")
+    func migrationsIdempotent() async throws {
+        let queue = try DatabaseQueue()
+        let store = try Store(writer: queue)
+        #expect(try await store.appliedMigrations() == Store.migrations)
+        let schema = try await queue.read { db in
+            try String.fetchAll(db, sql: "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name")
+        }
+        // Opening the same database again migrates nothing and changes nothing.
+        let again = try Store(writer: queue)
+        #expect(try await again.appliedMigrations() == Store.migrations)
+        let schemaAgain = try await queue.read { db in
+            try String.fetchAll(db, sql: "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name")
+        }
+        #expect(schema == schemaAgain)
+        let tables = try await queue.read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        }
+        for table in [
+            "readings", "readings_1m", "series", "forecasts", "deviations", "deviation_shares", "health", "alarms",
+            "alarm_history", "plans", "proposals", "model_snapshots", "outbox", "events", "daemon_status",
+        ] {
+            #expect(tables.contains(table), "missing table \(table)")
+        }
+        // Every view compiles against the tables.
+        let views = try await queue.read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'view'")
+        }
+        #expect(views.count >= 7)
+        try await queue.read { db in
+            for view in views { _ = try Row.fetchAll(db, sql: "SELECT * FROM \(view) LIMIT 1") }
+        }
+    }
+
+    @Test("A file database is WAL, synchronous FULL, incremental auto-vacuum, with a busy timeout")
+    func filePragmas() async throws {
+        let folder = try TemporaryFolder()
+        let store = try Store.open(path: folder.file("p.sqlite"))
+        let (mode, synchronous, vacuum) = try await store.writer.write { db in
+            (
+                try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA synchronous"),
+                try Int.fetchOne(db, sql: "PRAGMA auto_vacuum")
+            )
+        }
+        #expect(mode == "wal")
+        #expect(synchronous == 2)  // FULL
+        #expect(vacuum == 2)  // INCREMENTAL
+        // Reopening an existing file keeps everything and migrates nothing.
+        try await store.write(readings: ramp(count: 10))
+        let reopened = try Store.open(path: folder.file("p.sqlite"))
+        #expect(try await reopened.status().readings == 10)
+    }
+
+    @Test("Opening read-only: a missing file and an unmigrated file are clear errors")
+    func readOnlyErrors() async throws {
+        let folder = try TemporaryFolder()
+        #expect {
+            try Store.openReadOnly(path: folder.file("missing.sqlite"))
+        } throws: { ($0 as? StoreError)?.kind == .cannotOpen }
+
+        let empty = folder.file("empty.sqlite")
+        try await DatabaseQueue(path: empty).write { db in try db.execute(sql: "CREATE TABLE other (x)") }
+        #expect {
+            try Store.openReadOnly(path: empty)
+        } throws: { ($0 as? StoreError)?.kind == .schemaMismatch }
+
+        let good = folder.file("good.sqlite")
+        _ = try Store.open(path: good)
+        let reader = try Store.openReadOnly(path: good)
+        #expect(reader.isReadOnly)
+        await #expect {
+            try await reader.write(readings: ramp(count: 1))
+        } throws: { ($0 as? StoreError)?.kind == .readOnly }
+    }
+}
