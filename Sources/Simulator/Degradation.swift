@@ -105,10 +105,37 @@ public enum DegradationKind: Int, Sendable, Equatable, CaseIterable {
 /// The damage of every mechanism of one asset, each 0 when as new and 1 when it reaches its limit
 /// at nominal conditions (it keeps growing past 1 if nothing stops the asset).
 struct Damage: Sendable, Equatable {
-    var values = [Double](repeating: 0, count: DegradationKind.allCases.count)
+    // Stored fields, not an array: one of these is made per asset and step, and must not allocate.
+    var bearing = 0.0, impeller = 0.0, seal = 0.0, filter = 0.0, winding = 0.0
+    var misalignment = 0.0, fouling = 0.0, gear = 0.0, generic = 0.0
+
     subscript(kind: DegradationKind) -> Double {
-        get { values[kind.rawValue] }
-        set { values[kind.rawValue] = newValue }
+        get {
+            switch kind {
+            case .bearingWear: bearing
+            case .impellerWear: impeller
+            case .sealLeak: seal
+            case .filterClogging: filter
+            case .windingAgeing: winding
+            case .misalignment: misalignment
+            case .rotorFouling: fouling
+            case .gearWear: gear
+            case .generic: generic
+            }
+        }
+        set {
+            switch kind {
+            case .bearingWear: bearing = newValue
+            case .impellerWear: impeller = newValue
+            case .sealLeak: seal = newValue
+            case .filterClogging: filter = newValue
+            case .windingAgeing: winding = newValue
+            case .misalignment: misalignment = newValue
+            case .rotorFouling: fouling = newValue
+            case .gearWear: gear = newValue
+            case .generic: generic = newValue
+            }
+        }
     }
     static let none = Damage()
 }

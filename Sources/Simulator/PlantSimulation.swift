@@ -132,8 +132,8 @@ public struct PlantSimulation: Sendable {
     /// Advances one fixed step.
     public mutating func step() {
         let dt = options.step
-        elapsed += dt
         stepCount += 1
+        elapsed = Double(stepCount) * dt
         runDueEvents()
         let epoch = time
         weather.step(to: epoch, dt: dt, random: &random)

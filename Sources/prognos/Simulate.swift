@@ -1,0 +1,126 @@
+import ArgumentParser
+import Foundation
+import Logging
+import MQTT
+import PrognosCore
+import Simulator
+
+/// `prognos simulate PLANT.yaml`: a simulated plant served over Modbus TCP and MQTT, or offline
+/// run-to-failure fleets exported as C-MAPSS-like CSV files.
+struct Simulate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Simulate a plant: serve its Modbus devices and MQTT sensors, or export run-to-failure fleets.",
+        discussion: """
+            Serving: every Modbus TCP device of the plant answers on its configured host and port with \
+            the plant's register map, and every MQTT sensor is published (retained) to its broker, while \
+            the physics runs --speed simulated seconds per second. Fault onsets, failures, repairs and \
+            sensor faults are logged as they happen and written to --truth. Stop with Ctrl-C.
+
+            Export: --export DIR writes DIR/<asset type>.csv for every asset type, --units run-to-failure \
+            histories each (unit, hour, settings, sensors, failure_hour, failure_mode).
+            """)
+
+    @Argument(help: "The plant file (YAML).") var plant: String
+    @Option(help: "Seed of everything random: the same seed gives the same run.") var seed: UInt64 = 1
+    @Option(help: "Simulated seconds per wall-clock second (3600: an hour per second).") var speed: Double = 1
+    @Option(help: "Simulated time to run, e.g. 2h or 30d (default: until stopped).") var duration: String?
+    @Option(help: "Simulation step (serving default 1s; --export uses 10m unless given).") var step: String = "1s"
+    @Option(help: "Scenario file of scheduled faults, duty changes and actions (YAML).") var scenario: String?
+    @Option(help: "Write every fault onset, failure, repair and sensor fault to this CSV file.") var truth: String?
+    @Option(help: "Simulated start time, ISO 8601 or epoch seconds (default: now).") var start: String?
+    @Flag(help: "No natural degradation: only what the scenario schedules happens.") var noDegradation = false
+    @Option(help: "Random sensor faults per sensor and simulated year.") var sensorFaultRate: Double = 0
+    @Flag(help: "Do not serve Modbus.") var noModbus = false
+    @Flag(help: "Do not publish MQTT.") var noMqtt = false
+    @Option(help: "Log level (trace … critical).") var logLevel: Logger.Level = .info
+    @Option(help: "Export run-to-failure histories to this directory instead of serving.") var export: String?
+    @Option(help: "With --export: units per asset type.") var units: Int = 20
+    @Option(help: "With --export: time between rows (default 1h).") var cycle: String = "1h"
+
+    func validate() throws {
+        guard speed > 0, speed.isFinite else { throw ValidationError("--speed must be a positive number") }
+        guard let stepSeconds = parseDuration(step), stepSeconds > 0 else { throw ValidationError("--step is a duration such as 1s or 10m") }
+        if let duration, parseDuration(duration) == nil { throw ValidationError("--duration is a duration such as 2h or 30d") }
+        guard let cycleSeconds = parseDuration(cycle), cycleSeconds >= stepSeconds || export == nil else {
+            throw ValidationError("--cycle is a duration at least one --step long")
+        }
+        if let start, startTime(start) == nil { throw ValidationError("--start is ISO 8601 (2025-01-01T00:00:00Z) or epoch seconds") }
+        guard units > 0 else { throw ValidationError("--units must be positive") }
+        guard sensorFaultRate >= 0 else { throw ValidationError("--sensor-fault-rate cannot be negative") }
+    }
+
+    func run() async throws {
+        let loaded = try loadPlantOrExit(plant)
+        if let export {
+            try runExport(loaded, to: export)
+            return
+        }
+        bootstrapLogging(level: logLevel)
+        let logger = Logger(label: "prognos.simulate")
+        var natural = !noDegradation
+        var loadedScenario: Scenario?
+        if let scenario {
+            do {
+                let parsed = try Scenario.load(path: scenario)
+                try parsed.validate(against: loaded)
+                loadedScenario = parsed
+                if let flag = parsed.naturalDegradation { natural = flag && !noDegradation }
+            } catch let error as ScenarioError {
+                printError(error.description)
+                throw ExitCode(2)
+            } catch {
+                printError("\(error)")
+                throw ExitCode(2)
+            }
+        }
+        let startTime = start.flatMap(startTime) ?? Date().timeIntervalSince1970.rounded(.down)
+        let options = SimulationOptions(
+            seed: seed, start: startTime, step: parseDuration(step) ?? 1, naturalDegradation: natural,
+            sensorFaultsPerYear: sensorFaultRate)
+        var simulation = PlantSimulation(plant: loaded, options: options)
+        if let loadedScenario { try simulation.schedule(loadedScenario) }
+        let truthLog: TruthLog?
+        do {
+            truthLog = try truth.map { try TruthLog(path: $0) }
+        } catch {
+            printError("prognos simulate: \(error)")
+            throw ExitCode(1)
+        }
+        let server: PlantServer
+        do {
+            server = try PlantServer(simulation: simulation, logger: logger, modbus: !noModbus, mqtt: !noMqtt)
+        } catch {
+            printError("prognos simulate: \(error)")
+            throw ExitCode(1)
+        }
+        defer { server.stop() }
+        let devices = server.ports.sorted { $0.key < $1.key }.map { "\($0.key) :\($0.value)" }.joined(separator: ", ")
+        print("prognos simulate: \(loaded.site.id), \(loaded.assets.count) assets, seed \(seed), \(speed)× real time")
+        if !noModbus { print("  Modbus  \(devices)") }
+        if !noMqtt { print("  MQTT    " + loaded.brokers.map { "\($0.id) \($0.host):\($0.port)" }.joined(separator: ", ")) }
+        if let loadedScenario { print("  scenario \(loadedScenario.name): \(loadedScenario.events.count) events") }
+        if let truth { print("  truth   \(truth)") }
+        let runner = SimulationRunner(speed: speed, duration: duration.flatMap(parseDuration), logger: logger)
+        await runner.run(&simulation, server: server, truth: truthLog)
+        print("prognos simulate: simulated \(String(format: "%.1f", simulation.elapsed / 3600)) h, \(simulation.events.count) events")
+    }
+
+    private func runExport(_ plant: Plant, to directory: String) throws {
+        let options = FleetExport.Options(
+            units: units, seed: seed, cycle: parseDuration(cycle) ?? 3600, step: step == "1s" ? 600 : (parseDuration(step) ?? 600))
+        do {
+            let written = try FleetExport.write(plant: plant, to: directory, options: options)
+            for file in written {
+                print("\(file.path): \(file.units) units (\(file.failed) run to failure), \(file.rows) rows")
+            }
+        } catch {
+            printError("prognos simulate: \(error)")
+            throw ExitCode(1)
+        }
+    }
+
+    private func startTime(_ text: String) -> Double? {
+        if let epoch = Double(text) { return epoch }
+        return Array(text.utf8).withUnsafeBytes { PayloadTimestamp.seconds(fromISO8601: $0) }
+    }
+}
