@@ -307,8 +307,12 @@ public struct PlantSimulation: Sendable {
                 case .relative(let r): r * abs(value)
                 }
             if sigma > 0 {
-                let key = noiseKey ^ (UInt64(truncatingIfNeeded: stepCount) &* 0x9E37_79B9_7F4A_7C15)
-                    ^ (UInt64(handle.asset) << 40 | UInt64(handle.signal) << 20)
+                // The weather station is one instrument, however many assets list it.
+                let source: UInt64 =
+                    if case .ambient = asset.slots[handle.signal] { 0xFFFF_FFFF } else {
+                        UInt64(handle.asset) << 40 | UInt64(handle.signal) << 20
+                    }
+                let key = noiseKey ^ (UInt64(truncatingIfNeeded: stepCount) &* 0x9E37_79B9_7F4A_7C15) ^ source
                 value += sigma * noiseScale * SplitMix.normal(key)
             }
         }
