@@ -9,15 +9,13 @@ extension AssetModel {
         let b = behaviour
         let cfg = configuration
         let p = b.context.featureCount
-        return withUnsafeTemporaryAllocation(of: Double.self, capacity: p + 7 * m) { scratch in
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: p + 5 * m) { scratch in
             let phi = UnsafeMutableBufferPointer(rebasing: scratch[0..<p])
             let base = UnsafeMutableBufferPointer(rebasing: scratch[p..<(p + m)])
             let e = UnsafeMutableBufferPointer(rebasing: scratch[(p + m)..<(p + 2 * m)])
             let innov = UnsafeMutableBufferPointer(rebasing: scratch[(p + 2 * m)..<(p + 3 * m)])
             let predicted = UnsafeMutableBufferPointer(rebasing: scratch[(p + 3 * m)..<(p + 4 * m)])
             let work = UnsafeMutableBufferPointer(rebasing: scratch[(p + 4 * m)..<(p + 5 * m)])
-            let work2 = UnsafeMutableBufferPointer(rebasing: scratch[(p + 5 * m)..<(p + 6 * m)])
-            let work3 = UnsafeMutableBufferPointer(rebasing: scratch[(p + 6 * m)..<(p + 7 * m)])
 
             u.withUnsafeBufferPointer { b.context.features($0, into: phi) }
             b.baseline.elements.withUnsafeBufferPointer { w in
@@ -61,10 +59,13 @@ extension AssetModel {
                 quadraticWhitened(b.levelWhitener, UnsafeMutableBufferPointer(mutating: z), m)
             } * (2 - lambda) / lambda
 
-            let ratios = [levelStat / thresholds.level, innovationStat / thresholds.innovation, driftStat / thresholds.drift]
+            let levelRatio = levelStat / thresholds.level
+            let innovationRatio = innovationStat / thresholds.innovation
+            let driftRatio = driftStat / thresholds.drift
             var dominant = 0
-            for k in 1..<3 where ratios[k] > ratios[dominant] { dominant = k }
-            let scoreValue = ratios[dominant]
+            var scoreValue = levelRatio
+            if innovationRatio > scoreValue { (dominant, scoreValue) = (1, innovationRatio) }
+            if driftRatio > scoreValue { (dominant, scoreValue) = (2, driftRatio) }
             let flagged = scoreValue > 1
 
             // Shares: v_j·(Q·v)_j of the dominant statistic's vector v and precision Q. For a
@@ -98,13 +99,11 @@ extension AssetModel {
             for j in 0..<m { state.previous[j] = e[j] }
             for k in 0..<u.count { state.lastContext[k] = u[k] }
             state.steps += 1
-            _ = work2
-            _ = work3
 
             return StepResult(
                 score: scoreValue, threshold: 1, flagged: flagged,
                 statistics: DeviationStatistics(level: levelStat, innovation: innovationStat, drift: driftStat),
-                thresholds: thresholds, sensorShares: shares, drift: ratios[2], health: healthState())
+                thresholds: thresholds, sensorShares: shares, drift: driftRatio, health: healthState())
         }
     }
 
@@ -168,7 +167,9 @@ extension AssetModel {
             state.levels[j] = predictedLevel + kl * r
             state.slopes[j] += ks * r
         }
-        state.filterCovariance = [(1 - kl) * pll, (1 - kl) * pls, pss - ks * pls]
+        state.filterCovariance[0] = (1 - kl) * pll
+        state.filterCovariance[1] = (1 - kl) * pls
+        state.filterCovariance[2] = pss - ks * pls
     }
 
     mutating func updateHealthFeatures(e: UnsafeMutableBufferPointer<Double>, first: Bool) {
@@ -184,10 +185,25 @@ extension AssetModel {
     func healthState() -> HealthState {
         let m = sensorCount
         let active = Double(max(behaviour.activeCount, 1))
-        var levels = state.levels
-        var ahead = zip(state.levels, state.slopes).map { $0 + $1 }
-        let now = levels.withUnsafeMutableBufferPointer { quadraticWhitened(behaviour.levelWhitener, $0, m) }
-        let next = ahead.withUnsafeMutableBufferPointer { quadraticWhitened(behaviour.levelWhitener, $0, m) }
+        // ‖L⁻¹ℓ‖² now and one step ahead along the trend, in one pass without allocating.
+        var now = 0.0
+        var next = 0.0
+        behaviour.levelWhitener.elements.withUnsafeBufferPointer { l in
+            state.levels.withUnsafeBufferPointer { lv in
+                state.slopes.withUnsafeBufferPointer { sl in
+                    for i in 0..<m {
+                        var a = 0.0
+                        var b = 0.0
+                        for k in 0...i {
+                            a += l[i * m + k] * lv[k]
+                            b += l[i * m + k] * (lv[k] + sl[k])
+                        }
+                        now += a * a
+                        next += b * b
+                    }
+                }
+            }
+        }
         let index = (now / active).squareRoot()
         return HealthState(
             index: index, trend: (next / active).squareRoot() - index,
