@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "MQTT", targets: ["MQTT"]),
         .library(name: "Simulator", targets: ["Simulator"]),
         .library(name: "Store", targets: ["Store"]),
+        .library(name: "Daemon", targets: ["Daemon"]),
         .library(name: "TestSupport", targets: ["TestSupport"]),
     ],
     dependencies: [
@@ -22,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // System libraries: each is imported by exactly one Swift module.
@@ -43,10 +45,21 @@ let package = Package(
             ]
         ),
         .target(name: "Store", dependencies: ["PrognosCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(
+            name: "Daemon",
+            dependencies: [
+                "PrognosCore", "PlantFile", "WorldModel", "LinearAlgebra", "Modbus", "MQTT", "Store",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "prognos",
             dependencies: [
-                "PrognosCore", "PlantFile", "WorldModel", "Modbus", "MQTT", "Simulator", "Store",
+                "PrognosCore", "PlantFile", "WorldModel", "Modbus", "MQTT", "Simulator", "Store", "Daemon",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -65,6 +78,10 @@ let package = Package(
         .testTarget(
             name: "SimulatorTests", dependencies: ["Simulator", "PrognosCore", "PlantFile", "Modbus", "MQTT", "TestSupport"],
             exclude: ["Peers"]),
+        .testTarget(
+            name: "DaemonTests",
+            dependencies: ["Daemon", "PrognosCore", "PlantFile", "WorldModel", "Store", "MQTT", "Simulator", "TestSupport"]
+        ),
         .testTarget(name: "StoreTests", dependencies: ["Store", "PrognosCore", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

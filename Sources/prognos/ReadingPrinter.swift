@@ -50,7 +50,8 @@ struct ReadingPrinter {
         let value = reading.value.map(formatValue)
         switch format {
         case .table:
-            return pad(reading.asset, 16) + pad(reading.sensor, 22) + pad(value ?? "—", 14, right: true) + "  " + pad(unit, 7)
+            let shown = reading.value.map { String(format: "%.6g", $0) }
+            return pad(reading.asset, 16) + pad(reading.sensor, 22) + pad(shown ?? "—", 14, right: true) + "  " + pad(unit, 7)
                 + pad(reading.quality.rawValue, 13) + time
         case .csv:
             return [reading.asset, reading.sensor, value ?? "", unit, reading.quality.rawValue, time].map(csvField).joined(separator: ",")

@@ -1,0 +1,124 @@
+import Foundation
+import Logging
+import MQTT
+import PrognosCore
+import Store
+import Synchronization
+
+/// Publishes the outbox to MQTT: alerts in id order, QoS 1, each deleted from the outbox only
+/// once the broker acknowledged it (PUBACK). While the broker is away the outbox grows; after the
+/// reconnect it drains in order. Also keeps the retained status (online, or offline by Last Will)
+/// and the retained state of every asset.
+final class AlertPublisher: Sendable {
+    let client: MQTTClient
+    private let store: Store
+    private let logger: Logger
+    private let site: String
+    private let inFlight = Mutex<Set<Int64>>([])
+    private let published = Atomic<Int>(0)
+    private let maxInFlight = 200
+
+    init(broker: Broker, site: String, store: Store, logger: Logger) throws(MQTTError) {
+        var options = MQTTClientOptions(
+            broker: broker, cleanSession: false,
+            will: LastWill(
+                topic: AlertMessages.statusTopic(site: site),
+                payload: Array(AlertMessages.status(site: site, online: false, time: Date().timeIntervalSince1970).utf8),
+                qos: .atLeastOnce, retain: true))
+        // Its own client id: the collector's connection to the same broker keeps the plant's.
+        options.clientID = "\(broker.clientID ?? "prognos-\(site)")-alerts"
+        client = try MQTTClient(options: options, logger: logger)
+        self.store = store
+        self.logger = logger
+        self.site = site
+        let siteID = site
+        let client = self.client
+        client.onConnectionEvent { event in
+            if case .connected = event {
+                let payload = AlertMessages.status(site: siteID, online: true, time: Date().timeIntervalSince1970)
+                _ = try? client.publish(topic: AlertMessages.statusTopic(site: siteID), payload: Array(payload.utf8), qos: .atLeastOnce, retain: true)
+            }
+        }
+    }
+
+    var publishedCount: Int { published.load(ordering: .relaxed) }
+
+    /// Drains the outbox until cancelled.
+    func run() async {
+        client.start()
+        while !Task.isCancelled {
+            await drainOnce()
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    /// Publishes every pending outbox message not already in flight.
+    func drainOnce() async {
+        guard client.isConnected else { return }
+        let room = maxInFlight - inFlight.withLock { $0.count }
+        guard room > 0 else { return }
+        let pending: [OutboxMessage]
+        do {
+            pending = try await store.pendingOutbox(limit: maxInFlight)
+        } catch {
+            logger.warning("Cannot read the outbox", metadata: ["error": "\(error)"])
+            return
+        }
+        var sent = 0
+        for message in pending where sent < room {
+            guard let id = message.id else { continue }
+            let isNew = inFlight.withLock { $0.insert(id).inserted }
+            guard isNew else { continue }
+            do {
+                try client.publish(
+                    topic: message.topic, payload: Array(message.payload.utf8), qos: message.qos >= 1 ? .atLeastOnce : .atMostOnce,
+                    retain: message.retain
+                ) { [self] result in
+                    switch result {
+                    case .success: acknowledged(id)
+                    case .failure: inFlight.withLock { _ = $0.remove(id) }
+                    }
+                }
+                sent += 1
+            } catch {
+                inFlight.withLock { _ = $0.remove(id) }
+                break
+            }
+        }
+    }
+
+    /// The broker has message `id`: delete it from the outbox (it stays in flight until then, so it is not sent twice).
+    private func acknowledged(_ id: Int64) {
+        published.add(1, ordering: .relaxed)
+        Task {
+            _ = try? await store.markDelivered(id: id)
+            inFlight.withLock { _ = $0.remove(id) }
+        }
+    }
+
+    /// Publishes an alert without the outbox (while the store refuses writes).
+    func publishDirectly(_ message: OutboxMessage) {
+        _ = try? client.publish(topic: message.topic, payload: Array(message.payload.utf8), qos: .atLeastOnce, retain: message.retain)
+    }
+
+    /// Publishes the assets' retained state summaries (latest wins: no outbox needed).
+    func publishStates(_ summaries: [AssetSummary]) {
+        guard client.isConnected else { return }
+        for summary in summaries {
+            _ = try? client.publish(
+                topic: AlertMessages.stateTopic(site: site, asset: summary.asset), payload: Array(summary.json(site: site).utf8),
+                qos: .atLeastOnce, retain: true)
+        }
+    }
+
+    /// Marks the daemon offline (retained) and disconnects.
+    func close() async {
+        if client.isConnected {
+            let payload = AlertMessages.status(site: site, online: false, time: Date().timeIntervalSince1970)
+            _ = try? await client.publishAcknowledged(
+                topic: AlertMessages.statusTopic(site: site), payload: Array(payload.utf8), qos: .atLeastOnce, retain: true,
+                timeout: .seconds(2))
+        }
+        client.close()
+    }
+}

@@ -1,0 +1,272 @@
+import LinearAlgebra
+import PrognosCore
+import Store
+import WorldModel
+
+/// What one asset's runtime concluded from a batch of readings: records to write in the next
+/// batch, alarm changes to write at once, and model work for the daemon to do off the hot path.
+public struct RuntimeOutput: Sendable {
+    public var batch = StoreBatch()
+    public var alarmUpdates: [AlarmUpdate] = []
+    /// A model to snapshot (asset, serialized bytes).
+    public var snapshots: [(asset: String, bytes: [UInt8])] = []
+    /// Refits to run elsewhere: a copy of the model and the healthy history to refit it on.
+    public var refits: [RefitRequest] = []
+    public init() {}
+}
+
+public struct RefitRequest: Sendable {
+    public var asset: String
+    public var model: AssetModel?
+    public var names: (sensors: [String], context: [String])
+    public var history: [[Double]]
+}
+
+/// One asset's runtime: the latest value of each signal, its world model, its alarms.
+///
+/// Pure: it takes readings and times and returns records; the daemon does the I/O. Scoring steps
+/// at most every `stepInterval` seconds of the readings' clock, from the latest good value of each
+/// signal; a step is skipped (never fed to the model) while any signal has no good value fresher
+/// than `staleAfter`, so missing and bad data never corrupt the model. Until a model exists, the
+/// first `trainingSteps` complete rows are collected as healthy history and the model is fitted on
+/// them. Flagged steps are never kept as healthy history for refits.
+public struct AssetRuntime: Sendable {
+    public let asset: Asset
+    public let site: String
+    public let configuration: RuntimeConfiguration
+    private var table: SignalTable
+    private let sensorCount: Int
+    private(set) var alarms: AlarmBook
+    public private(set) var model: AssetModel?
+    private var training: [[Double]] = []
+    private var healthy: RingBuffer<[Double]>
+    private var lastStep: Double?
+    private var lastSnapshot: Double?
+    /// Mean seconds between steps (converts RUL in steps to seconds).
+    private(set) var stepSpacing: Double
+    public private(set) var steps = 0
+    public private(set) var skippedSteps = 0
+    public private(set) var latest: StepResult?
+    public private(set) var latestRUL: [String: RULDistribution] = [:]
+    private var random: SplitMix64
+    private let limits: [(mode: FailureMode, limit: SensorLimit)]
+
+    public init(asset: Asset, site: String, configuration: RuntimeConfiguration, now: Double) {
+        self.asset = asset
+        self.site = site
+        self.configuration = configuration
+        table = SignalTable(ids: asset.sensors.map(\.id) + asset.context.map(\.id))
+        sensorCount = asset.sensors.count
+        alarms = AlarmBook(site: site, asset: asset, configuration: configuration, now: now)
+        healthy = RingBuffer(capacity: max(1, configuration.historyCapacity))
+        stepSpacing = configuration.stepInterval
+        random = SplitMix64(seed: configuration.seed ^ UInt64(truncatingIfNeeded: asset.id.hashValueStable))
+        let sensorIDs = asset.sensors.map(\.id)
+        limits = asset.failureModes.compactMap { mode in
+            guard let j = sensorIDs.firstIndex(of: mode.limit.sensor) else { return nil }
+            return (mode, SensorLimit(sensor: j, value: mode.limit.value, above: mode.limit.direction == .above))
+        }
+    }
+
+    // MARK: Restoring
+
+    /// Continues from a model snapshot (persistent memory): no relearning from scratch.
+    public mutating func restore(model bytes: [UInt8]) throws {
+        let restored = try AssetModel(serialized: bytes)
+        guard restored.sensorNames == asset.sensors.map(\.id), restored.contextNames == asset.context.map(\.id) else {
+            throw WorldModelError("the snapshot of \(asset.id) has other signals than the plant file; relearning")
+        }
+        model = restored
+    }
+
+    public mutating func restore(alarms stored: [AlarmRecord]) { alarms.restore(stored) }
+
+    /// An operator changed an alarm in another process (`prognos alarms`, the dashboard).
+    public mutating func adoptOperatorCommand(_ alarm: AlarmRecord) { alarms.adoptOperatorCommand(alarm) }
+
+    /// Takes a model refitted elsewhere (see `RuntimeOutput.refits`).
+    public mutating func adopt(refitted: AssetModel) { model = refitted }
+
+    // MARK: Ingesting
+
+    /// Takes readings of this asset; limit alarms are evaluated on every good value, the model
+    /// steps when `stepInterval` has passed on the readings' clock.
+    public mutating func ingest(_ readings: [Reading], into output: inout RuntimeOutput) {
+        var newest = -Double.infinity
+        for reading in readings {
+            guard table.record(reading) != nil else { continue }
+            newest = max(newest, reading.timestamp)
+            if reading.quality == .good, let value = reading.value, value.isFinite {
+                alarms.evaluateLimits(sensor: reading.sensor, value: value, at: reading.timestamp, into: &output.alarmUpdates)
+            }
+        }
+        guard newest.isFinite else { return }
+        if let last = lastStep, newest - last < configuration.stepInterval { return }
+        step(at: newest, into: &output)
+    }
+
+    /// Periodic checks on the wall clock: the communication alarm and shelve expiries.
+    public mutating func tick(now: Double, into output: inout RuntimeOutput) {
+        let stale = table.stale(at: now, maxAge: configuration.staleAfter)
+        let names = stale.map { table.ids[$0] }
+        alarms.evaluate(
+            AlarmBook.communicationID(asset.id), active: !stale.isEmpty, at: now, value: Double(stale.count),
+            message: "\(asset.id): no good data for \(format(configuration.staleAfter)) s from \(names.prefix(5).joined(separator: ", "))\(names.count > 5 ? " and \(names.count - 5) more" : "")",
+            sensors: names, into: &output.alarmUpdates)
+        if let model, lastSnapshot.map({ now - $0 >= configuration.snapshotEvery }) ?? true {
+            lastSnapshot = now
+            output.snapshots.append((asset.id, model.serialized()))
+        }
+    }
+
+    /// A snapshot of the model now (on shutdown).
+    public func snapshot() -> [UInt8]? { model?.serialized() }
+
+    // MARK: Stepping
+
+    private mutating func step(at time: Double, into output: inout RuntimeOutput) {
+        if let last = lastStep { stepSpacing += 0.05 * (min(time - last, 10 * configuration.stepInterval) - stepSpacing) }
+        lastStep = time
+        guard table.stale(at: time, maxAge: configuration.staleAfter).isEmpty else {
+            skippedSteps += 1
+            return
+        }
+        let row = table.values
+        guard var model else {
+            learn(row, into: &output)
+            return
+        }
+        let result = model.update(y: Array(row[..<sensorCount]), u: Array(row[sensorCount...]), time: time)
+        steps += 1
+        latest = result
+        if !result.flagged { healthy.append(row) }
+        output.batch.deviations.append(deviationRecord(result, at: time))
+        evaluateDeviationAlarm(result, at: time, into: &output)
+        if steps % max(1, configuration.rulEvery) == 0 { estimateRUL(model, result, at: time, into: &output) }
+        if steps % max(1, configuration.forecastEvery) == 0 { forecast(model, at: time, into: &output) }
+        if configuration.refitEvery > 0, steps % configuration.refitEvery == 0, healthy.count >= configuration.trainingSteps {
+            output.refits.append(RefitRequest(asset: asset.id, model: model, names: names, history: healthy.elements))
+        }
+        self.model = model
+    }
+
+    private var names: (sensors: [String], context: [String]) { (asset.sensors.map(\.id), asset.context.map(\.id)) }
+
+    private mutating func learn(_ row: [Double], into output: inout RuntimeOutput) {
+        training.append(row)
+        guard training.count >= configuration.trainingSteps else { return }
+        output.refits.append(RefitRequest(asset: asset.id, model: nil, names: names, history: training))
+        training.removeAll(keepingCapacity: false)
+    }
+
+    /// Fits (no model yet) or refits a model; runs wherever the daemon chooses (it is pure).
+    public static func fit(_ request: RefitRequest) throws -> AssetModel {
+        let matrix = Matrix(request.history)
+        if let model = request.model { return try model.refitted(history: matrix) }
+        return try AssetModel(sensorNames: request.names.sensors, contextNames: request.names.context, history: matrix)
+    }
+
+    private func deviationRecord(_ result: StepResult, at time: Double) -> DeviationRecord {
+        DeviationRecord(
+            asset: asset.id, time: time, score: result.score, threshold: result.threshold, flagged: result.flagged,
+            drift: result.drift, driftThreshold: 1, driftFlagged: result.drift > 1,
+            shares: zip(asset.sensors, result.sensorShares).map { SensorShare(sensor: $0.id, share: $1) })
+    }
+
+    /// The sensors that drive a deviation, largest share first (those with at least 15 %, at most three).
+    func drivers(_ result: StepResult) -> [(sensor: String, share: Double)] {
+        zip(asset.sensors.map(\.id), result.sensorShares).filter { $0.1 >= 0.15 }.sorted { $0.1 > $1.1 }.prefix(3).map { ($0.0, $0.1) }
+    }
+
+    private mutating func evaluateDeviationAlarm(_ result: StepResult, at time: Double, into output: inout RuntimeOutput) {
+        let drivers = drivers(result)
+        let named = drivers.map { "\($0.sensor) \(Int(($0.share * 100).rounded())) %" }.joined(separator: ", ")
+        let message = "\(asset.id) deviates from its learned behaviour (score \(format(result.score)) × threshold)\(named.isEmpty ? "" : ": \(named)")"
+        alarms.evaluate(
+            AlarmBook.deviationID(asset.id), active: result.flagged, at: time, value: result.score, threshold: result.threshold,
+            message: message, sensors: drivers.map(\.sensor), into: &output.alarmUpdates)
+    }
+
+    private mutating func estimateRUL(_ model: AssetModel, _ result: StepResult, at time: Double, into output: inout RuntimeOutput) {
+        let horizonSteps = 2 * configuration.rulAlarmHorizon / max(stepSpacing, 1e-6)
+        for (mode, limit) in limits {
+            let steps = model.rul(limits: [limit], horizon: horizonSteps, draws: 200, using: &random)
+            let rul = RULDistribution(median: steps.median * stepSpacing, p10: steps.p10 * stepSpacing, p90: steps.p90 * stepSpacing)
+            latestRUL[mode.id] = rul
+            let j = limit.sensor
+            output.batch.health.append(HealthRecord(
+                asset: asset.id, failureMode: mode.id, time: time, health: result.health.sensorLevels[j],
+                healthSD: result.health.uncertainty, trend: result.health.sensorTrends[j] / max(stepSpacing, 1e-6),
+                rulMedian: rul.median, rulP10: rul.p10, rulP90: rul.p90))
+            // Degradation must be measurable (a filtered deviation beyond 2 spreads) before its
+            // projection is trusted: a healthy asset's noisy trend alone never raises an RUL alarm.
+            let degrading = abs(result.health.sensorLevels[j]) >= 2
+            let active = degrading && rul.median < configuration.rulAlarmHorizon
+            alarms.evaluate(
+                AlarmBook.rulID(asset.id, mode.id), active: active, at: time, value: rul.median, threshold: configuration.rulAlarmHorizon,
+                message: "\(asset.id) \(mode.name): remaining useful life \(formatDuration(rul.median)) (10–90 %: \(formatDuration(rul.p10))–\(formatDuration(rul.p90)))",
+                sensors: mode.sensors, into: &output.alarmUpdates)
+        }
+    }
+
+    private func forecast(_ model: AssetModel, at time: Double, into output: inout RuntimeOutput) {
+        for step in model.forecast(horizon: configuration.forecastHorizon) {
+            let target = time + Double(step.horizon) * stepSpacing
+            for (j, sensor) in asset.sensors.enumerated() {
+                output.batch.forecasts.append(ForecastRecord(
+                    asset: asset.id, sensor: sensor.id, madeAt: time, targetTime: target, mean: step.median[j],
+                    lower50: step.lower[0][j], upper50: step.upper[0][j], lower80: step.lower[1][j], upper80: step.upper[1][j],
+                    lower90: step.lower[2][j], upper90: step.upper[2][j]))
+            }
+        }
+    }
+
+    /// Alarms this asset annunciates now.
+    public var annunciatedAlarms: [AlarmRecord] { alarms.annunciated }
+    public var allAlarms: [AlarmRecord] { Array(alarms.alarms.values) }
+}
+
+/// "3 d 4 h", "17 min", "45 s".
+func formatDuration(_ seconds: Double) -> String {
+    guard seconds.isFinite else { return "∞" }
+    let s = max(0, seconds)
+    if s >= 86_400 { return "\(Int(s / 86_400)) d \(Int(s.truncatingRemainder(dividingBy: 86_400) / 3600)) h" }
+    if s >= 3600 { return "\(Int(s / 3600)) h \(Int(s.truncatingRemainder(dividingBy: 3600) / 60)) min" }
+    if s >= 60 { return "\(Int(s / 60)) min" }
+    return "\(Int(s)) s"
+}
+
+extension String {
+    /// A hash that is the same in every run (Swift's `hashValue` is seeded per process).
+    var hashValueStable: UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        return hash
+    }
+}
+
+/// A fixed-capacity buffer that keeps the newest elements.
+struct RingBuffer<Element: Sendable>: Sendable {
+    private var storage: [Element] = []
+    private var head = 0
+    let capacity: Int
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    var count: Int { storage.count }
+
+    mutating func append(_ element: Element) {
+        if storage.count < capacity {
+            storage.append(element)
+        } else {
+            storage[head] = element
+            head = (head + 1) % capacity
+        }
+    }
+
+    /// Oldest first.
+    var elements: [Element] { Array(storage[head...] + storage[..<head]) }
+}

@@ -1,0 +1,86 @@
+import PrognosCore
+import Store
+import WorldModel
+
+/// NAMUR NE 107 status of an asset, the words an operator reads on the dashboard and in `state`.
+public enum NE107Status: String, Sendable, Equatable, CaseIterable, Codable {
+    case normal
+    case maintenanceRequired = "maintenance-required"
+    case offSpec = "off-spec"
+    case checkFunction = "check-function"
+    case failure
+
+    /// Ordering by severity, so a plant view can sort by risk.
+    public var severity: Int {
+        switch self {
+        case .normal: 0
+        case .maintenanceRequired: 1
+        case .checkFunction: 2
+        case .offSpec: 3
+        case .failure: 4
+        }
+    }
+}
+
+/// The latest health summary of one asset (the retained `state` message).
+public struct AssetSummary: Sendable, Equatable {
+    public var asset: String
+    public var status: NE107Status
+    public var score: Double?
+    public var threshold: Double?
+    public var drivers: [String]
+    public var rul: [(mode: String, median: Double, p10: Double, p90: Double)]
+    public var activeAlarms: Int
+    public var learning: Bool
+    public var time: Double
+
+    public static func == (a: AssetSummary, b: AssetSummary) -> Bool {
+        a.asset == b.asset && a.status == b.status && a.score == b.score && a.drivers == b.drivers
+            && a.activeAlarms == b.activeAlarms && a.learning == b.learning && a.time == b.time
+            && a.rul.map(\.mode) == b.rul.map(\.mode) && a.rul.map(\.median) == b.rul.map(\.median)
+    }
+
+    /// The state document published retained on `prognos/<site>/<asset>/state`.
+    public func json(site: String) -> String {
+        var fields: [(String, String)] = [
+            ("site", AlertMessages.json(site)), ("asset", AlertMessages.json(asset)),
+            ("status", AlertMessages.json(status.rawValue)), ("learning", learning ? "true" : "false"),
+            ("active_alarms", String(activeAlarms)), ("time", AlertMessages.json(isoTime(time))),
+            ("drivers", "[" + drivers.map(AlertMessages.json).joined(separator: ",") + "]"),
+        ]
+        if let score { fields.append(("score", AlertMessages.number(score))) }
+        if let threshold { fields.append(("threshold", AlertMessages.number(threshold))) }
+        let modes = rul.map { item in
+            AlertMessages.object([
+                ("failure_mode", AlertMessages.json(item.mode)), ("rul_median_s", AlertMessages.number(item.median)),
+                ("rul_p10_s", AlertMessages.number(item.p10)), ("rul_p90_s", AlertMessages.number(item.p90)),
+            ])
+        }
+        fields.append(("rul", "[" + modes.joined(separator: ",") + "]"))
+        return AlertMessages.object(fields)
+    }
+}
+
+extension AssetRuntime {
+    /// The asset's NE 107 status and figures now.
+    public func summary(at time: Double) -> AssetSummary {
+        let annunciated = annunciatedAlarms
+        let status: NE107Status
+        if annunciated.contains(where: { $0.kind == .limit && $0.priority == .urgent && $0.active }) {
+            status = .failure
+        } else if annunciated.contains(where: { $0.kind == .communication && $0.active }) {
+            status = .checkFunction
+        } else if annunciated.contains(where: { ($0.kind == .limit || $0.kind == .deviation) && $0.active }) {
+            status = .offSpec
+        } else if annunciated.contains(where: { $0.kind == .rul && $0.active }) {
+            status = .maintenanceRequired
+        } else {
+            status = .normal
+        }
+        let drivers = latest.map { self.drivers($0).map(\.sensor) } ?? []
+        let rul = asset.failureModes.compactMap { mode in latestRUL[mode.id].map { (mode.id, $0.median, $0.p10, $0.p90) } }
+        return AssetSummary(
+            asset: asset.id, status: status, score: latest?.score, threshold: latest?.threshold, drivers: drivers, rul: rul,
+            activeAlarms: annunciated.count, learning: model == nil, time: time)
+    }
+}

@@ -1,0 +1,234 @@
+import Foundation
+import Logging
+import MQTT
+import Modbus
+import PlantFile
+import PrognosCore
+import ServiceLifecycle
+import Store
+import WorldModel
+import Synchronization
+import UnixSignals
+
+/// The plant-floor daemon: collectors → one runtime per asset → store and alert publisher.
+///
+/// One `Service`: `run()` restores the models and alarms from the store, starts the collectors and
+/// every loop, and on graceful shutdown (SIGTERM, SIGINT) stops the collectors, lets the last
+/// readings through, snapshots every model, writes every pending record and alarm, gives the outbox
+/// a moment to drain, marks the daemon offline and returns. SIGHUP reloads the plant file: a file
+/// with problems is rejected with them and the running plant goes on.
+public final class PlantDaemon: Service, Sendable {
+    public struct Options: Sendable {
+        public var plantPath: String
+        public var databasePath: String
+        public var runtime = RuntimeConfiguration()
+        /// Seconds between retained state messages and heartbeats.
+        public var stateInterval: Double = 5
+        /// Seconds between retention runs.
+        public var compactionInterval: Double = 600
+        public var version = "0.1.0"
+        public init(plantPath: String, databasePath: String) {
+            self.plantPath = plantPath
+            self.databasePath = databasePath
+        }
+    }
+
+    let options: Options
+    let logger: Logger
+    let store: Store
+    private let state: Mutex<Running>
+
+    private struct Running: Sendable {
+        var plant: Plant
+        var stream = ReadingStream()
+        var modbus: ModbusCollector?
+        var mqtt: MQTTCollector?
+    }
+
+    public init(options: Options, plant: Plant, logger: Logger) throws {
+        self.options = options
+        self.logger = logger
+        store = try Store.open(path: options.databasePath)
+        state = Mutex(Running(plant: plant))
+    }
+
+    public var plant: Plant { state.withLock { $0.plant } }
+
+    public func run() async throws {
+        let plant = self.plant
+        let started = Date().timeIntervalSince1970
+        let writer = BatchWriter(store: store)
+        let broker = plant.brokers.first
+        let publisher = try broker.map { broker throws(MQTTError) in try AlertPublisher(broker: broker, site: plant.site.id, store: store, logger: logger) }
+        let alarmWriter = AlarmWriter(store: store, logger: logger) { message in publisher?.publishDirectly(message) }
+        let runtimes = plant.assets.map { AssetRuntime(asset: $0, site: plant.site.id, configuration: options.runtime, now: started) }
+        let hub = RuntimeHub(runtimes: runtimes, writer: writer, alarmWriter: alarmWriter, store: store, logger: logger)
+        try await restore(into: hub)
+        await event("info", "start", "prognos \(options.version) started on \(options.plantPath) (\(plant.assets.count) assets)")
+
+        let writing = Task { await writer.run() }
+        let alarms = Task { await alarmWriter.run() }
+        let publishing = Task { await publisher?.run() }
+        let ingesting = Task { await self.ingest(into: hub) }
+        let housekeeping = Task { await self.housekeep(hub: hub, writer: writer, publisher: publisher, started: started) }
+        let reloading = Task { await self.reloadOnHangup(hub: hub) }
+        try startCollectors()
+
+        await withGracefulShutdownHandler {
+            await waitForShutdown()
+        } onGracefulShutdown: {
+            self.shutdownRequested.withLock { $0 = true }
+        }
+
+        logger.notice("Shutting down: draining and flushing")
+        reloading.cancel()
+        stopCollectors()
+        await ingesting.value
+        housekeeping.cancel()
+        await housekeeping.value
+        for (asset, bytes) in await hub.snapshots() {
+            _ = try? await store.saveSnapshot(asset: asset, format: "AssetModel/\(WorldModelFormat.version)", bytes: Data(bytes), at: Date().timeIntervalSince1970)
+        }
+        alarmWriter.finish()
+        await alarms.value
+        writing.cancel()
+        await writing.value
+        // Give the outbox a moment to reach the broker; what is left is published at the next start.
+        let deadline = Date().addingTimeInterval(3)
+        while Date() < deadline, ((try? await store.outboxCount().alerts) ?? 0) > 0, publisher?.client.isConnected == true {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        publishing.cancel()
+        await publishing.value
+        await event("info", "stop", "prognos stopped")
+        await publisher?.close()
+        logger.notice("Stopped")
+    }
+
+    private let shutdownRequested = Mutex(false)
+
+    private func waitForShutdown() async {
+        while !shutdownRequested.withLock({ $0 }) && !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
+    // MARK: Parts
+
+    private func restore(into hub: RuntimeHub) async throws {
+        var snapshots: [String: [UInt8]] = [:]
+        for snapshot in try await store.latestSnapshots() { snapshots[snapshot.asset] = [UInt8](snapshot.bytes) }
+        let alarms = try await store.alarms()
+        await hub.restore(snapshots: snapshots, alarms: alarms)
+    }
+
+    private func startCollectors() throws {
+        let running = state.withLock { $0 }
+        let modbus = ModbusCollector(plant: running.plant, sink: running.stream, logger: logger)
+        let mqtt = MQTTCollector(plant: running.plant, sink: running.stream, logger: logger)
+        modbus.start()
+        try mqtt.start()
+        state.withLock {
+            $0.modbus = modbus
+            $0.mqtt = mqtt
+        }
+    }
+
+    private func stopCollectors() {
+        let running = state.withLock { $0 }
+        running.modbus?.stop()
+        running.mqtt?.stop()
+        running.stream.finish()
+    }
+
+    private func ingest(into hub: RuntimeHub) async {
+        let stream = state.withLock { $0.stream }
+        for await batch in stream {
+            await hub.ingest(batch, now: Date().timeIntervalSince1970)
+        }
+    }
+
+    private func housekeep(hub: RuntimeHub, writer: BatchWriter, publisher: AlertPublisher?, started: Double) async {
+        var lastState = 0.0
+        var lastCompaction = Date().timeIntervalSince1970
+        var historySeen = (try? await store.alarmHistory(after: 0, limit: 1_000_000).last?.id) ?? 0
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(1))
+            let now = Date().timeIntervalSince1970
+            await hub.tick(now: now)
+            historySeen = await adoptOperatorCommands(after: historySeen, hub: hub)
+            if now - lastState >= options.stateInterval {
+                lastState = now
+                publisher?.publishStates(await hub.summaries(now: now))
+                await heartbeat(hub: hub, writer: writer, started: started, now: now)
+            }
+            if now - lastCompaction >= options.compactionInterval {
+                lastCompaction = now
+                do {
+                    _ = try await store.compact(now: now, retention: plant.retention, maxTransactions: 20)
+                } catch {
+                    logger.warning("Retention run failed; will retry", metadata: ["error": "\(error)"])
+                }
+            }
+        }
+    }
+
+    /// Commands that operators made through `prognos alarms` or the dashboard.
+    private func adoptOperatorCommands(after seen: Int64, hub: RuntimeHub) async -> Int64 {
+        guard let rows = try? await store.alarmHistory(after: seen, limit: 1000), !rows.isEmpty else { return seen }
+        for row in rows where row.actor != "prognos" {
+            if let alarm = try? await store.alarm(id: row.alarmID) { await hub.adoptOperatorCommand(alarm) }
+        }
+        return rows.last?.id ?? seen
+    }
+
+    private func heartbeat(hub: RuntimeHub, writer: BatchWriter, started: Double, now: Double) async {
+        let (dropped, plant) = state.withLock { ($0.stream.droppedReadings, $0.plant) }
+        let status = DaemonStatus(
+            pid: Int(getpid()), version: options.version, plant: options.plantPath, startedAt: started, heartbeatAt: now,
+            ingestLag: await hub.lagEstimate, readingsIngested: await hub.ingested, readingsDropped: dropped + writer.statistics.dropped,
+            assets: plant.assets.count, alarmsActive: await hub.activeAlarmCount(),
+            outboxPending: (try? await store.outboxCount().alerts) ?? 0,
+            details: AlertMessages.object([("site", AlertMessages.json(plant.site.id))]))
+        do {
+            try await store.updateDaemonStatus(status)
+        } catch {
+            logger.warning("Cannot write the heartbeat", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func event(_ level: String, _ kind: String, _ message: String) async {
+        try? await store.recordEvent(EventRecord(time: Date().timeIntervalSince1970, level: level, kind: kind, message: message))
+    }
+
+    // MARK: Reload
+
+    /// SIGHUP: validate the plant file again; a valid one replaces the collectors' plant.
+    /// (Assets added or removed take effect at the next start; their runtimes are kept as they are.)
+    private func reloadOnHangup(hub: RuntimeHub) async {
+        for await _ in await UnixSignalsSequence(trapping: .sighup) {
+            do {
+                let fresh = try PlantFileLoader.load(path: options.plantPath)
+                let changed = fresh.assets.map(\.id) != plant.assets.map(\.id)
+                state.withLock { running in
+                    running.modbus?.stop()
+                    running.mqtt?.stop()
+                    running.plant = fresh
+                }
+                try startCollectors()
+                logger.notice("Plant file reloaded", metadata: ["plant": "\(options.plantPath)"])
+                await event("info", "reload", "plant file reloaded\(changed ? "; added or removed assets take effect at the next start" : "")")
+            } catch let error as PlantFileError {
+                logger.error("Plant file rejected on reload; the running plant goes on\n\(error.description)")
+                await event("error", "reload", "plant file rejected: \(error.problems.count) problem(s); first: \(error.problems.first?.description ?? "")")
+            } catch {
+                logger.error("Reload failed", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+}
+
+
+enum WorldModelFormat {
+    static var version: UInt32 { AssetModel.formatVersion }
+}

@@ -1,0 +1,33 @@
+/// Tunables of the per-asset runtimes. Times are in seconds of the readings' clock.
+public struct RuntimeConfiguration: Sendable, Equatable {
+    /// Seconds between two model steps; readings in between update the latest values only.
+    public var stepInterval: Double = 1
+    /// Steps collected (and taken as healthy) before the first fit, when no snapshot exists.
+    public var trainingSteps = 600
+    /// Steps between refits on recent unflagged history (0: never refit).
+    public var refitEvery = 20_000
+    /// Unflagged steps kept for refits.
+    public var historyCapacity = 20_000
+    /// Steps between forecasts written to the store, and how far they look ahead (in steps).
+    public var forecastEvery = 10
+    public var forecastHorizon = 12
+    /// Steps between RUL estimates.
+    public var rulEvery = 10
+    /// A failure mode whose median RUL falls below this raises an RUL alarm (seconds).
+    public var rulAlarmHorizon: Double = 7 * 86_400
+    /// Deviation alarms: consecutive seconds flagged before annunciating, and clear before returning.
+    public var deviationOnDelay: Double = 5
+    public var deviationOffDelay: Double = 60
+    /// Limit alarms: delays, and deadband as a fraction of the sensor's normal span.
+    public var limitOnDelay: Double = 2
+    public var limitOffDelay: Double = 10
+    public var limitDeadbandFraction = 0.02
+    /// A signal with no good reading for this many seconds raises the communication alarm.
+    public var staleAfter: Double = 10
+    /// Seconds between model snapshots written to the store.
+    public var snapshotEvery: Double = 300
+    /// Seed of the RUL Monte-Carlo draws (deterministic for a seed).
+    public var seed: UInt64 = 1
+
+    public init() {}
+}

@@ -1,0 +1,112 @@
+import Foundation
+import Logging
+import PrognosCore
+import Store
+import WorldModel
+
+/// Owns every asset's runtime: routes readings to them, runs their periodic checks, and hands
+/// their output to the batch writer, the alarm writer and the refit worker.
+actor RuntimeHub {
+    private var runtimes: [String: AssetRuntime]
+    private let writer: BatchWriter
+    private let alarmWriter: AlarmWriter
+    private let store: Store
+    private let logger: Logger
+    private var refitting: Set<String> = []
+    private(set) var ingested = 0
+    private(set) var lagEstimate: Double?
+
+    init(runtimes: [AssetRuntime], writer: BatchWriter, alarmWriter: AlarmWriter, store: Store, logger: Logger) {
+        self.runtimes = Dictionary(uniqueKeysWithValues: runtimes.map { ($0.asset.id, $0) })
+        self.writer = writer
+        self.alarmWriter = alarmWriter
+        self.store = store
+        self.logger = logger
+    }
+
+    var assetIDs: [String] { runtimes.keys.sorted() }
+
+    /// Readings from the collectors: stored raw, then fed to their assets' runtimes.
+    func ingest(_ readings: [Reading], now: Double) {
+        writer.append(readings)
+        ingested += readings.count
+        if let newest = readings.map(\.timestamp).max() {
+            let lag = max(0, now - newest)
+            lagEstimate = lagEstimate.map { $0 + 0.1 * (lag - $0) } ?? lag
+        }
+        var output = RuntimeOutput()
+        for (asset, group) in Dictionary(grouping: readings, by: \.asset) {
+            runtimes[asset]?.ingest(group, into: &output)
+        }
+        dispatch(output)
+    }
+
+    /// Communication alarms, shelve expiries and snapshots, on the wall clock.
+    func tick(now: Double) {
+        var output = RuntimeOutput()
+        for id in runtimes.keys { runtimes[id]!.tick(now: now, into: &output) }
+        dispatch(output)
+    }
+
+    func restore(snapshots: [String: [UInt8]], alarms: [AlarmRecord]) {
+        let byAsset = Dictionary(grouping: alarms, by: \.asset)
+        for id in runtimes.keys {
+            if let bytes = snapshots[id] {
+                do {
+                    try runtimes[id]!.restore(model: bytes)
+                    logger.info("Restored the world model from its snapshot", metadata: ["asset.id": "\(id)"])
+                } catch {
+                    logger.warning("Cannot use the model snapshot; learning again", metadata: ["asset.id": "\(id)", "error": "\(error)"])
+                }
+            }
+            runtimes[id]!.restore(alarms: byAsset[id] ?? [])
+        }
+    }
+
+    func adoptOperatorCommand(_ alarm: AlarmRecord) { runtimes[alarm.asset]?.adoptOperatorCommand(alarm) }
+
+    func summaries(now: Double) -> [AssetSummary] { runtimes.keys.sorted().map { runtimes[$0]!.summary(at: now) } }
+
+    func snapshots() -> [(String, [UInt8])] { runtimes.keys.sorted().compactMap { id in runtimes[id]!.snapshot().map { (id, $0) } } }
+
+    func activeAlarmCount() -> Int { runtimes.values.reduce(0) { $0 + $1.annunciatedAlarms.count } }
+
+    private func adopt(_ model: AssetModel, for asset: String) {
+        refitting.remove(asset)
+        runtimes[asset]?.adopt(refitted: model)
+        logger.info("World model fitted", metadata: ["asset.id": "\(asset)"])
+    }
+
+    private func refitFailed(_ asset: String, _ error: any Error) {
+        refitting.remove(asset)
+        logger.error("World model fit failed; scoring goes on with the previous model", metadata: ["asset.id": "\(asset)", "error": "\(error)"])
+    }
+
+    private func dispatch(_ output: RuntimeOutput) {
+        if !output.batch.isEmpty { writer.append(output.batch) }
+        for update in output.alarmUpdates { alarmWriter.submit(update) }
+        for (asset, bytes) in output.snapshots {
+            let store = self.store
+            let logger = self.logger
+            Task {
+                do {
+                    _ = try await store.saveSnapshot(asset: asset, format: "AssetModel/\(AssetModel.formatVersion)", bytes: Data(bytes), at: Date().timeIntervalSince1970)
+                } catch {
+                    logger.warning("Cannot save the model snapshot; will retry", metadata: ["asset.id": "\(asset)", "error": "\(error)"])
+                }
+            }
+        }
+        for request in output.refits where !refitting.contains(request.asset) {
+            refitting.insert(request.asset)
+            // Fitting is pure and may take a while: it runs off this actor, scoring goes on meanwhile.
+            Task.detached(priority: .utility) { [weak self] in
+                do {
+                    let model = try AssetRuntime.fit(request)
+                    await self?.adopt(model, for: request.asset)
+                } catch {
+                    await self?.refitFailed(request.asset, error)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import PrognosCore
+
+/// The latest good value of each of an asset's signals, with when it last was good.
+struct SignalTable: Sendable {
+    let ids: [String]
+    private let index: [String: Int]
+    private(set) var values: [Double]
+    private(set) var lastGood: [Double?]
+    private(set) var lastQuality: [Quality?]
+
+    init(ids: [String]) {
+        self.ids = ids
+        index = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
+        values = [Double](repeating: .nan, count: ids.count)
+        lastGood = [Double?](repeating: nil, count: ids.count)
+        lastQuality = [Quality?](repeating: nil, count: ids.count)
+    }
+
+    func position(of id: String) -> Int? { index[id] }
+
+    /// Records a reading; only good, finite values replace the latest value.
+    mutating func record(_ reading: Reading) -> Int? {
+        guard let i = index[reading.sensor] else { return nil }
+        lastQuality[i] = reading.quality
+        if reading.quality == .good, let value = reading.value, value.isFinite {
+            values[i] = value
+            lastGood[i] = max(lastGood[i] ?? reading.timestamp, reading.timestamp)
+        }
+        return i
+    }
+
+    /// Signals whose last good value is older than `maxAge` at `now` (or that never had one).
+    func stale(at now: Double, maxAge: Double, positions: Range<Int>? = nil) -> [Int] {
+        (positions ?? ids.indices).filter { i in
+            guard let time = lastGood[i] else { return true }
+            return now - time > maxAge
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import ArgumentParser
+import Daemon
+import Logging
+import PrognosCore
+import ServiceLifecycle
+import UnixSignals
+
+/// `prognos run PLANT.yaml --db FILE`: the plant-floor daemon.
+struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the plant-floor daemon: collect, model, alarm, store and publish.",
+        discussion: """
+            Reads every sensor of the plant, keeps a world model per asset (restored from the database \
+            when one was saved), raises ISA-18.2 alarms, writes everything to the SQLite database and \
+            publishes alarms (QoS 1, through an outbox) and retained asset states to the plant's first \
+            MQTT broker. SIGTERM or SIGINT drain, flush and exit 0; SIGHUP reloads the plant file.
+            """)
+
+    @Argument(help: "The plant file (YAML).") var plant: String
+    @Option(help: "The SQLite database (created if missing).") var db: String
+    @Option(help: "Seconds between model steps.") var stepInterval: Double = 1
+    @Option(help: "Steps taken as healthy history before the first fit (when no snapshot exists).") var trainingSteps = 600
+    @Option(help: "Seconds a signal may go without a good value before the communication alarm.") var staleAfter: Double = 10
+    @Option(help: "Median RUL below this many hours raises an RUL alarm.") var rulAlarmHours: Double = 168
+    @Option(help: "Log level (trace, debug, info, notice, warning, error, critical).") var logLevel: Logger.Level = .info
+
+    func run() async throws {
+        let loaded = try loadPlantOrExit(plant)
+        bootstrapLogging(level: logLevel)
+        var logger = Logger(label: "prognos")
+        logger[metadataKey: "site"] = "\(loaded.site.id)"
+        var options = PlantDaemon.Options(plantPath: plant, databasePath: db)
+        options.runtime.stepInterval = stepInterval
+        options.runtime.trainingSteps = trainingSteps
+        options.runtime.staleAfter = staleAfter
+        options.runtime.rulAlarmHorizon = rulAlarmHours * 3600
+        let daemon: PlantDaemon
+        do {
+            daemon = try PlantDaemon(options: options, plant: loaded, logger: logger)
+        } catch {
+            printError("prognos run: cannot open \(db): \(error)")
+            throw ExitCode(1)
+        }
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: daemon)], gracefulShutdownSignals: [.sigterm, .sigint],
+                cancellationSignals: [], logger: logger))
+        try await group.run()
+    }
+}
