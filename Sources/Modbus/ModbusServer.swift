@@ -18,7 +18,10 @@ import Glibc
 /// sends ever changes the bank. `faults` make it misbehave on purpose. `stop()` (or deinit)
 /// closes every connection and the listening socket.
 public final class ModbusServer: Sendable {
+    /// The bank of the single-bank server; for a gateway, the bank of its lowest unit id.
     public let bank: RegisterBank
+    /// The bank behind each unit id that has its own (empty for a single-bank server).
+    public let banks: [UInt8: RegisterBank]
     /// The address it listens on (an IPv4 literal; "0.0.0.0" for every interface).
     public let host: String
     /// The port it listens on (the one the system picked when asked for port 0).
@@ -36,9 +39,32 @@ public final class ModbusServer: Sendable {
 
     /// Listens on `host`:`port` and starts serving `bank`. `unitIDs` are the units it answers
     /// (nil: all but 0); requests to other units are left unanswered like on a serial bus.
-    public init(
+    public convenience init(
         bank: RegisterBank = RegisterBank(), host: String = "127.0.0.1", port: Int = 0,
         unitIDs: Set<UInt8>? = nil, logger: Logger
+    ) throws(ModbusError) {
+        let banks = Dictionary(uniqueKeysWithValues: (unitIDs ?? []).map { ($0, bank) })
+        try self.init(
+            responder: ServerResponder(banks: banks, anyUnit: unitIDs == nil ? bank : nil, absentUnit: .noReply),
+            bank: bank, banks: [:], host: host, port: port, logger: logger)
+    }
+
+    /// A gateway: each unit id answered from its own bank (the same addresses on units 1–6 of a
+    /// VFD gateway). Units without a bank are answered as `absentUnit` says; unit 0 never.
+    public convenience init(
+        banks: [UInt8: RegisterBank], host: String = "127.0.0.1", port: Int = 0,
+        absentUnit: AbsentUnit = .gatewayTargetFailed, logger: Logger
+    ) throws(ModbusError) {
+        let served = banks.filter { $0.key != 0 }
+        try self.init(
+            responder: ServerResponder(banks: served, anyUnit: nil, absentUnit: absentUnit),
+            bank: served.min { $0.key < $1.key }?.value ?? RegisterBank(size: 0), banks: served, host: host,
+            port: port, logger: logger)
+    }
+
+    private init(
+        responder: ServerResponder, bank: RegisterBank, banks: [UInt8: RegisterBank], host: String, port: Int,
+        logger: Logger
     ) throws(ModbusError) {
         let name = "server \(host):\(port)"
         guard let context = modbus_new_tcp(host, Int32(port)) else {
@@ -64,6 +90,7 @@ public final class ModbusServer: Sendable {
         _ = fcntl(pipeEnds[1], F_SETFD, FD_CLOEXEC)
 
         self.bank = bank
+        self.banks = banks
         self.host = host
         self.port = Self.localPort(listener) ?? port
         self.wake = (pipeEnds[0], pipeEnds[1])
@@ -73,7 +100,7 @@ public final class ModbusServer: Sendable {
         serverLogger[metadataKey: "modbus.server"] = "\(host):\(self.port)"
         let loop = ServerLoop(
             context: context, listener: listener, wake: pipeEnds[0],
-            responder: ServerResponder(bank: bank, unitIDs: unitIDs), logger: serverLogger)
+            responder: responder, logger: serverLogger)
         thread = DedicatedThread { [shared] in loop.run(shared: shared) }
     }
 

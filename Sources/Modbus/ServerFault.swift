@@ -59,6 +59,14 @@ extension ModbusServer {
         public var openConnections = 0
     }
 
+    /// How a request to a unit the server does not serve is answered.
+    public enum AbsentUnit: Sendable, Equatable {
+        /// Not at all, like a device missing from a serial line (the client times out).
+        case noReply
+        /// With exception 0x0B, as a gateway does when the device behind it does not respond.
+        case gatewayTargetFailed
+    }
+
     /// Function codes that change a device's state.
     public static let writeFunctionCodes: Set<UInt8> = [5, 6, 15, 16, 22, 23]
 }

@@ -10,9 +10,13 @@ struct ServerResponder {
         case disconnect
     }
 
-    var bank: RegisterBank
-    /// Units answered; nil answers every unit but 0.
-    var unitIDs: Set<UInt8>?
+    /// The bank that answers each unit; `anyUnit` answers units not listed (nil: they are not served).
+    var banks: [UInt8: RegisterBank]
+    var anyUnit: RegisterBank?
+    /// How a unit that is not served is answered.
+    var absentUnit: ModbusServer.AbsentUnit
+
+    func bank(unit: UInt8) -> RegisterBank? { banks[unit] ?? anyUnit }
 
     func respond(unit: UInt8, pdu: ArraySlice<UInt8>, faults: [ModbusServer.Fault], statistics: inout ModbusServer.Statistics)
         -> Decision
@@ -28,9 +32,18 @@ struct ServerResponder {
             statistics.otherRequests += 1
         }
         if unit == 0 { statistics.broadcastRequests += 1 }
-        guard unit != 0, unitIDs?.contains(unit) ?? true else {
+        guard unit != 0 else {
             statistics.unansweredRequests += 1
             return .noReply
+        }
+        guard let bank = bank(unit: unit) else {
+            switch absentUnit {
+            case .noReply:
+                statistics.unansweredRequests += 1
+                return .noReply
+            case .gatewayTargetFailed:
+                return exception(functionCode, .gatewayTargetFailedToRespond, &statistics)
+            }
         }
         guard let table else {
             // Read-only: writes and every other function are refused and never applied.

@@ -84,6 +84,22 @@ extension NetworkTests {
             #expect(server.statistics.unansweredRequests == 1)
         }
 
+        @Test func gatewayAnswersEachUnitFromItsOwnBank() throws {
+            let banks = Dictionary(uniqueKeysWithValues: (1...3).map { (UInt8($0), RegisterBank(size: 16)) })
+            for (unit, bank) in banks { bank.setRegisters(.holdingRegister, at: 8, [UInt16(unit) * 100]) }
+            let server = try ModbusServer(banks: banks, logger: logger)
+            defer { server.stop() }
+            #expect(server.bank === banks[1])
+            let client = try client(server)
+            for unit: UInt8 in 1...3 {
+                #expect(try client.readRegisters(.holdingRegister, unit: unit, address: 8, count: 1) == [UInt16(unit) * 100])
+            }
+            let absent = #expect(throws: ModbusError.self) {
+                try client.readRegisters(.holdingRegister, unit: 4, address: 8, count: 1)
+            }
+            #expect(absent?.exception == .gatewayTargetFailedToRespond)
+        }
+
         @Test func faultsMakeTheServerMisbehaveOnPurpose() throws {
             let server = try ModbusServer(logger: logger)
             defer { server.stop() }
