@@ -32,6 +32,17 @@ let package = Package(
             path: "Benchmarks/WorldModelBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "ModbusBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Modbus", package: "Prognos"),
+                .product(name: "PrognosCore", package: "Prognos"),
+                .product(name: "TestSupport", package: "Prognos"),
+            ],
+            path: "Benchmarks/ModbusBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
