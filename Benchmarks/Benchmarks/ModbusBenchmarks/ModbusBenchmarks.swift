@@ -66,6 +66,38 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // The machine is shared and noisy: compare the two in alternation, so drift hits both alike.
+    Benchmark(
+        "Overhead of a full poll over its raw libmodbus round trips, interleaved",
+        configuration: .init(
+            metrics: [
+                .custom("overhead (%)", polarity: .prefersSmaller, useScalingFactor: false),
+                .custom("full poll p50 (us)", polarity: .prefersSmaller, useScalingFactor: false),
+                .custom("raw round trips p50 (us)", polarity: .prefersSmaller, useScalingFactor: false),
+            ],
+            warmupIterations: 1, maxDuration: .seconds(60), maxIterations: 10)
+    ) { benchmark in
+        let clock = ContinuousClock()
+        var ours: [Duration] = []
+        var bare: [Duration] = []
+        for _ in 0..<100 {
+            ours.append(clock.measure { for poller in pollers { blackHole(poller.poll(budget: .seconds(1))) } })
+            bare.append(clock.measure { for (client, deviceRequests) in raw { blackHole(client.run(deviceRequests)) } })
+        }
+        let median = { (samples: [Duration]) -> Double in
+            let sorted = samples.sorted()
+            let middle = sorted[sorted.count / 2]
+            return Double(middle.components.seconds) * 1e6 + Double(middle.components.attoseconds) * 1e-12
+        }
+        let (oursMedian, bareMedian) = (median(ours), median(bare))
+        benchmark.measurement(.custom("overhead (%)", polarity: .prefersSmaller, useScalingFactor: false),
+                              Int(((oursMedian / bareMedian - 1) * 100).rounded()))
+        benchmark.measurement(.custom("full poll p50 (us)", polarity: .prefersSmaller, useScalingFactor: false),
+                              Int(oursMedian.rounded()))
+        benchmark.measurement(.custom("raw round trips p50 (us)", polarity: .prefersSmaller, useScalingFactor: false),
+                              Int(bareMedian.rounded()))
+    }
+
     let collector = ModbusCollector(plant: plant, sink: ReadingCounter(), logger: logger)
     Benchmark(
         "pollOnce: 7 devices in parallel, fresh connections (prognos poll --once)",
