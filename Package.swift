@@ -16,6 +16,9 @@ let package = Package(
         .library(name: "Simulator", targets: ["Simulator"]),
         .library(name: "Store", targets: ["Store"]),
         .library(name: "Daemon", targets: ["Daemon"]),
+        .library(name: "Planner", targets: ["Planner"]),
+        .library(name: "PolicyEvaluation", targets: ["PolicyEvaluation"]),
+        .library(name: "Dashboard", targets: ["Dashboard"]),
         .library(name: "TestSupport", targets: ["TestSupport"]),
     ],
     dependencies: [
@@ -45,10 +48,13 @@ let package = Package(
             ]
         ),
         .target(name: "Store", dependencies: ["PrognosCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Planner", dependencies: ["PrognosCore", "WorldModel"]),
+        .target(name: "PolicyEvaluation", dependencies: ["PrognosCore", "WorldModel", "Planner", "Simulator"]),
+        .target(name: "Dashboard", dependencies: ["PrognosCore", "Store", .product(name: "Yams", package: "Yams")]),
         .target(
             name: "Daemon",
             dependencies: [
-                "PrognosCore", "PlantFile", "WorldModel", "LinearAlgebra", "Modbus", "MQTT", "Store",
+                "PrognosCore", "PlantFile", "WorldModel", "LinearAlgebra", "Modbus", "MQTT", "Store", "Planner",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -57,7 +63,8 @@ let package = Package(
         .executableTarget(
             name: "prognos",
             dependencies: [
-                "PrognosCore", "PlantFile", "WorldModel", "Modbus", "MQTT", "Simulator", "Store", "Daemon",
+                "PrognosCore", "PlantFile", "WorldModel", "Modbus", "MQTT", "Simulator", "Store", "Daemon", "Planner",
+                "PolicyEvaluation", "Dashboard",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -82,6 +89,8 @@ let package = Package(
             name: "DaemonTests",
             dependencies: ["Daemon", "PrognosCore", "PlantFile", "WorldModel", "Store", "MQTT", "Simulator", "TestSupport"]
         ),
+        .testTarget(name: "PlannerTests", dependencies: ["Planner", "PolicyEvaluation", "PrognosCore", "WorldModel", "PlantFile", "Simulator"]),
+        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Store", "PrognosCore", "TestSupport"], resources: [.copy("Golden")]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "PrognosCore", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

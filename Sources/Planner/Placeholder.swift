@@ -1,0 +1,1 @@
+// Placeholder: the Planner module is being written; this file is replaced.

@@ -1,0 +1,1 @@
+// Placeholder: the PolicyEvaluation module is being written; this file is replaced.
