@@ -22,6 +22,18 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
+            name: "SimulatorBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Simulator", package: "Prognos"),
+                .product(name: "PrognosCore", package: "Prognos"),
+                .product(name: "PlantFile", package: "Prognos"),
+                .product(name: "Modbus", package: "Prognos"),
+            ],
+            path: "Benchmarks/SimulatorBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
             name: "WorldModelBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),

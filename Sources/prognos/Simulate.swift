@@ -95,14 +95,14 @@ struct Simulate: AsyncParsableCommand {
         }
         defer { server.stop() }
         let devices = server.ports.sorted { $0.key < $1.key }.map { "\($0.key) :\($0.value)" }.joined(separator: ", ")
-        print("prognos simulate: \(loaded.site.id), \(loaded.assets.count) assets, seed \(seed), \(speed)× real time")
-        if !noModbus { print("  Modbus  \(devices)") }
-        if !noMqtt { print("  MQTT    " + loaded.brokers.map { "\($0.id) \($0.host):\($0.port)" }.joined(separator: ", ")) }
-        if let loadedScenario { print("  scenario \(loadedScenario.name): \(loadedScenario.events.count) events") }
-        if let truth { print("  truth   \(truth)") }
+        say("prognos simulate: \(loaded.site.id), \(loaded.assets.count) assets, seed \(seed), \(speed)× real time")
+        if !noModbus { say("  Modbus  \(devices)") }
+        if !noMqtt { say("  MQTT    " + loaded.brokers.map { "\($0.id) \($0.host):\($0.port)" }.joined(separator: ", ")) }
+        if let loadedScenario { say("  scenario \(loadedScenario.name): \(loadedScenario.events.count) events") }
+        if let truth { say("  truth   \(truth)") }
         let runner = SimulationRunner(speed: speed, duration: duration.flatMap(parseDuration), logger: logger)
         await runner.run(&simulation, server: server, truth: truthLog)
-        print("prognos simulate: simulated \(String(format: "%.1f", simulation.elapsed / 3600)) h, \(simulation.events.count) events")
+        say("prognos simulate: simulated \(String(format: "%.1f", simulation.elapsed / 3600)) h, \(simulation.events.count) events")
     }
 
     private func runExport(_ plant: Plant, to directory: String) throws {
@@ -111,7 +111,7 @@ struct Simulate: AsyncParsableCommand {
         do {
             let written = try FleetExport.write(plant: plant, to: directory, options: options)
             for file in written {
-                print("\(file.path): \(file.units) units (\(file.failed) run to failure), \(file.rows) rows")
+                say("\(file.path): \(file.units) units (\(file.failed) run to failure), \(file.rows) rows")
             }
         } catch {
             printError("prognos simulate: \(error)")
@@ -123,4 +123,10 @@ struct Simulate: AsyncParsableCommand {
         if let epoch = Double(text) { return epoch }
         return Array(text.utf8).withUnsafeBytes { PayloadTimestamp.seconds(fromISO8601: $0) }
     }
+}
+
+/// Writes a line to standard output at once (unbuffered), so a watcher or a log file sees it while
+/// the simulator keeps running, and nothing is lost when it is stopped.
+private func say(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
 }
