@@ -1,0 +1,71 @@
+import Benchmark
+import Foundation
+import PrognosCore
+import Store
+
+/// A counter shared between benchmark iterations (timestamps must keep increasing, or the
+/// readings would be ignored as duplicates).
+final class Clock: @unchecked Sendable {
+    var next = 1_700_000_000.0
+}
+
+/// `size` readings as collectors deliver them: 100 signals (10 assets × 10 sensors) per timestamp.
+func readingsBatch(size: Int, clock: Clock) -> [Reading] {
+    var readings: [Reading] = []
+    readings.reserveCapacity(size)
+    while readings.count < size {
+        for asset in 0..<10 {
+            for sensor in 0..<10 where readings.count < size {
+                readings.append(
+                    Reading(asset: "asset-\(asset)", sensor: "s\(sensor)", value: Double(readings.count) * 0.1,
+                        timestamp: clock.next, quality: .good))
+            }
+        }
+        clock.next += 1
+    }
+    return readings
+}
+
+func temporaryDatabase(_ name: String) -> String {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("prognos-bench-\(UUID().uuidString)")
+    try! FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    return folder.appendingPathComponent(name).path
+}
+
+/// Batched readings into a file database (WAL) as the daemon's BatchWriter does, and the outbox
+/// round trip of one alert.
+let benchmarks: @Sendable () -> Void = {
+    // One iteration = 100,000 readings written in batches of `batchSize` (one transaction each):
+    // readings/s = 100,000 / time. CPU time is the process's (user + system): the "one core" figure.
+    for (batchSize, full) in [(1_000, true), (10_000, true), (10_000, false)] {
+        let synchronous = full ? "FULL" : "NORMAL"
+        let store = try! Store.open(
+            path: temporaryDatabase("readings.sqlite"), options: Store.Options(synchronousFull: full))
+        let clock = Clock()
+        Benchmark(
+            "Write 100k readings in batches of \(batchSize) (file, WAL, synchronous=\(synchronous))",
+            configuration: .init(metrics: [.wallClock, .cpuTotal], maxDuration: .seconds(10), maxIterations: 30)
+        ) { benchmark async in
+            for _ in benchmark.scaledIterations {
+                let batches = (0..<(100_000 / batchSize)).map { _ in readingsBatch(size: batchSize, clock: clock) }
+                benchmark.startMeasurement()
+                for batch in batches { try! await store.write(readings: batch) }
+                benchmark.stopMeasurement()
+            }
+        }
+    }
+
+    let outbox = try! Store.open(path: temporaryDatabase("outbox.sqlite"))
+    Benchmark(
+        "Outbox: queue one alert and mark it delivered (file, WAL, synchronous=FULL)",
+        configuration: .init(metrics: [.wallClock, .cpuTotal, .throughput], maxDuration: .seconds(5))
+    ) { benchmark async in
+        for i in benchmark.scaledIterations {
+            let message = OutboxMessage.alert(
+                topic: "prognos/site/pump-1/alarm", payload: #"{"alarm":"pump-1/limit/temp/high","n":\#(i)}"#,
+                createdAt: 1_700_000_000)
+            guard case .queued(let id, _) = try! await outbox.enqueue(message) else { fatalError("dropped") }
+            try! await outbox.markDelivered(id: id)
+        }
+    }
+}
