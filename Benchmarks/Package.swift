@@ -22,16 +22,6 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
-            name: "StoreBenchmarks",
-            dependencies: [
-                .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "Store", package: "Prognos"),
-                .product(name: "PrognosCore", package: "Prognos"),
-            ],
-            path: "Benchmarks/StoreBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-        .executableTarget(
             name: "SimulatorBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
@@ -44,14 +34,24 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
-            name: "WorldModelBenchmarks",
+            name: "StoreBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "WorldModel", package: "Prognos"),
-                .product(name: "LinearAlgebra", package: "Prognos"),
+                .product(name: "Store", package: "Prognos"),
                 .product(name: "PrognosCore", package: "Prognos"),
             ],
-            path: "Benchmarks/WorldModelBenchmarks",
+            path: "Benchmarks/StoreBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "MQTTBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "MQTT", package: "Prognos"),
+                .product(name: "PrognosCore", package: "Prognos"),
+                .product(name: "TestSupport", package: "Prognos"),
+            ],
+            path: "Benchmarks/MQTTBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
@@ -63,6 +63,17 @@ let package = Package(
                 .product(name: "TestSupport", package: "Prognos"),
             ],
             path: "Benchmarks/ModbusBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "WorldModelBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "WorldModel", package: "Prognos"),
+                .product(name: "LinearAlgebra", package: "Prognos"),
+                .product(name: "PrognosCore", package: "Prognos"),
+            ],
+            path: "Benchmarks/WorldModelBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
     ],

@@ -27,11 +27,10 @@ final class CollectorCore: Sendable {
 
     func handle(_ message: MQTTMessageView, broker: String) {
         let receivedAt = now()
-        let matched = routes.routes(broker: broker, topic: message.topic)
         var readings: [Reading] = []
         var rejections: [PayloadRejection] = []
         var timestampProblem: PayloadRejection?
-        for route in matched {
+        let routeCount = routes.forEachRoute(broker: broker, topic: message.topic) { route in
             let results = route.decoder.decode(message.payload)
             for (sensor, result) in zip(route.sensors, results) {
                 switch result {
@@ -52,7 +51,7 @@ final class CollectorCore: Sendable {
         }
         if !readings.isEmpty { sink.deliver(readings) }
         let action = record(
-            topic: message.topic, routed: !matched.isEmpty, readings: readings, rejections: rejections,
+            topic: message.topic, routed: routeCount > 0, readings: readings, rejections: rejections,
             timestampProblem: timestampProblem != nil, at: receivedAt)
         log(action, topic: message.topic, broker: broker, rejection: rejections.first ?? timestampProblem)
     }
@@ -65,20 +64,13 @@ final class CollectorCore: Sendable {
             s.statistics.messages += 1
             s.statistics.readings += readings.count
             if !routed { s.statistics.unrouted += 1 }
-            var topicStatistics = s.statistics.topics[topic] ?? MQTTCollectorStatistics.Topic()
-            topicStatistics.messages += 1
-            topicStatistics.readings += readings.count
-            topicStatistics.lastMessage = time
-            var reasons: Set<PayloadRejection.Reason> = []
-            for rejection in rejections where reasons.insert(rejection.reason).inserted {
-                topicStatistics.rejections[rejection.reason, default: 0] += 1
-                s.statistics.rejections[rejection.reason, default: 0] += 1
-            }
-            if timestampProblem {
-                topicStatistics.timestampFallbacks += 1
-                s.statistics.timestampFallbacks += 1
-            }
-            s.statistics.topics[topic] = topicStatistics
+            var reasons: [PayloadRejection.Reason] = []
+            for rejection in rejections where !reasons.contains(rejection.reason) { reasons.append(rejection.reason) }
+            for reason in reasons { s.statistics.rejections[reason, default: 0] += 1 }
+            if timestampProblem { s.statistics.timestampFallbacks += 1 }
+            // Mutated in place: no copy of the per-topic record per message.
+            s.statistics.topics[topic, default: MQTTCollectorStatistics.Topic()].record(
+                readings: readings.count, reasons: reasons, timestampProblem: timestampProblem, at: time)
             for reading in readings { s.latest[SensorKey(asset: reading.asset, sensor: reading.sensor)] = reading }
             if rejections.isEmpty && !timestampProblem {
                 guard s.logs[topic] != nil else { return .none }

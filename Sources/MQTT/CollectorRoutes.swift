@@ -65,12 +65,22 @@ struct CollectorRoutes: Sendable {
         }
     }
 
-    /// The routes a message on `topic` from `broker` feeds (usually one).
-    func routes(broker: String, topic: String) -> [TopicRoute] {
-        var result: [TopicRoute] = []
-        if let route = exact[broker]?[topic] { result.append(route) }
-        for route in wildcard[broker] ?? [] where Self.topic(topic, matches: route.filter) { result.append(route) }
-        return result
+    /// Calls `body` with each route a message on `topic` from `broker` feeds (usually one);
+    /// returns how many there were.
+    @discardableResult
+    func forEachRoute(broker: String, topic: String, _ body: (TopicRoute) -> Void) -> Int {
+        var count = 0
+        if let route = exact[broker]?[topic] {
+            body(route)
+            count += 1
+        }
+        if let candidates = wildcard[broker] {
+            for route in candidates where Self.topic(topic, matches: route.filter) {
+                body(route)
+                count += 1
+            }
+        }
+        return count
     }
 
     static func topic(_ topic: String, matches filter: String) -> Bool {

@@ -15,6 +15,14 @@ public struct MQTTCollectorStatistics: Sendable, Equatable {
         /// Receive time (seconds since 1970) of the last message.
         public var lastMessage: Double?
         public var rejected: Int { rejections.values.reduce(0, +) }
+
+        mutating func record(readings: Int, reasons: [PayloadRejection.Reason], timestampProblem: Bool, at time: Double) {
+            messages += 1
+            self.readings += readings
+            lastMessage = time
+            for reason in reasons { rejections[reason, default: 0] += 1 }
+            if timestampProblem { timestampFallbacks += 1 }
+        }
     }
 
     public var messages = 0
