@@ -38,15 +38,15 @@ let benchmarks: @Sendable () -> Void = {
     for i in onFreePorts.devices.indices {
         if case .tcp(let host, _) = onFreePorts.devices[i].transport { onFreePorts.devices[i].transport = .tcp(host: host, port: 0) }
     }
-    let sim = PlantSimulation(plant: onFreePorts, options: SimulationOptions(seed: 1))
     let logger = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
-    nonisolated(unsafe) let server = try! PlantServer(simulation: sim, logger: logger, modbus: true, mqtt: false)
     for (device, unit, table, count) in [("plc-intake", UInt8(1), ModbusFunction.inputRegister, 52), ("vfd-gateway", UInt8(4), ModbusFunction.holdingRegister, 9)] {
-        let port = server.ports[device]!
         Benchmark(
             "Modbus requests on loopback: \(device) (\(count) registers)",
             configuration: .init(metrics: [.wallClock, .throughput], maxDuration: .seconds(3))
         ) { benchmark in
+            let sim = PlantSimulation(plant: onFreePorts, options: SimulationOptions(seed: 1))
+            let server = try! PlantServer(simulation: sim, logger: logger, modbus: true, mqtt: false)
+            let port = server.ports[device]!
             let client = try! ModbusClient(deviceID: device, transport: .tcp(host: "127.0.0.1", port: port), timeout: .seconds(1))
             try! client.connect()
             benchmark.startMeasurement()
@@ -55,6 +55,7 @@ let benchmarks: @Sendable () -> Void = {
             }
             benchmark.stopMeasurement()
             client.close()
+            server.stop()
         }
     }
 }
