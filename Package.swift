@@ -54,7 +54,7 @@ let package = Package(
         .target(
             name: "Daemon",
             dependencies: [
-                "PrognosCore", "PlantFile", "WorldModel", "LinearAlgebra", "Modbus", "MQTT", "Store", "Planner",
+                "PrognosCore", "PlantFile", "WorldModel", "LinearAlgebra", "Modbus", "MQTT", "Store", "Planner", "Simulator",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
