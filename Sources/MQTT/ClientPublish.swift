@@ -13,6 +13,9 @@ extension ClientCore {
         guard mosquitto_pub_topic_check(topic) == Int32(MOSQ_ERR_SUCCESS.rawValue) else {
             throw MQTTError(code: .configuration, operation: operation, message: "not a valid MQTT topic name")
         }
+        // Refused up front while disconnected: libmosquitto would otherwise keep a QoS > 0 message in
+        // memory, report MOSQ_ERR_NO_CONN, and still send it after the reconnect, unpaired with any waiter.
+        guard isConnected else { throw MQTTError.library(Int32(MOSQ_ERR_NO_CONN.rawValue), operation) }
         guard let completion else {
             return try handle.withHandle(operation) { m throws(MQTTError) in
                 var mid: Int32 = 0

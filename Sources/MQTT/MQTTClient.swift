@@ -11,9 +11,11 @@ import Synchronization
 /// let id = try await client.publishAcknowledged(topic: "prognos/site/pump-1/alarm", payload: json, qos: .atLeastOnce)
 /// // the broker acknowledged `id` (PUBACK): delete the outbox row now
 /// ```
-/// or, without waiting, `publish(topic:payload:qos:retain:onAcknowledged:)`. A QoS 1 message that is in
-/// flight when the connection drops is sent again by libmosquitto after the reconnect, and its
-/// acknowledgement still arrives; only `close()` fails it (libmosquitto keeps it in memory only).
+/// or, without waiting, `publish(topic:payload:qos:retain:onAcknowledged:)`. While disconnected, publishing
+/// throws at once (`MOSQ_ERR_NO_CONN`): keep the row and publish again after `.connected`. A message in
+/// flight when the connection drops stays pending: libmosquitto sends it again after the reconnect
+/// (untested here); `close()` fails it with `.closed`, and a `timeout` bounds the wait. Unacknowledged
+/// messages live in memory only, so the outbox row must outlive them.
 public final class MQTTClient: Sendable {
     private enum Lifecycle { case created, started, closed }
 

@@ -194,3 +194,32 @@ extension ClientTests {
         }
     }
 }
+
+extension ClientTests {
+    /// What the outbox relies on: a publish made while the broker is away is refused at once
+    /// (the outbox keeps the row and tries again after `.connected`); it never hangs unnoticed.
+    @Test func publishDuringAnOutageIsRefusedAtOnce() async throws {
+        let broker = try BrokerFixture()
+        let client = try MQTTClient(options: broker.options(), logger: quietLogger)
+        defer { client.close() }
+        client.start()
+        #expect(await client.waitUntilReady(timeout: .seconds(10)))
+        broker.stop()
+        #expect(await eventually { !client.isConnected })
+        let outcome = Task { () async -> Result<MQTTMessageID, MQTTError> in
+            do throws(MQTTError) {
+                return .success(try await client.publishAcknowledged(topic: "prognos/test/alarm", payload: [7], timeout: .seconds(15)))
+            } catch {
+                return .failure(error)
+            }
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        try broker.restart()
+        switch await outcome.value {
+        case .success(let id): Issue.record("acknowledged \(id) although sent during the outage")
+        case .failure(let error): #expect(error.code == .library && error.message.contains("not currently connected"), "\(error)")
+        }
+        #expect(await client.waitUntilReady(timeout: .seconds(10)))
+        _ = try await client.publishAcknowledged(topic: "prognos/test/alarm", payload: [7], timeout: .seconds(10))
+    }
+}

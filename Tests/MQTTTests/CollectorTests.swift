@@ -182,3 +182,4 @@ struct CollectorTests {
         #expect(throws: MQTTError.self) { try collector.start() }
     }
 }
+
