@@ -55,13 +55,13 @@ public struct AssetRuntime: Sendable {
         self.asset = asset
         self.site = site
         self.configuration = configuration
-        table = SignalTable(ids: asset.sensors.map(\.id) + asset.context.map(\.id))
-        sensorCount = asset.sensors.count
+        table = SignalTable(ids: asset.modelledSensors.map(\.id) + asset.context.map(\.id))
+        sensorCount = asset.modelledSensors.count
         alarms = AlarmBook(site: site, asset: asset, configuration: configuration, now: now)
         healthy = RingBuffer(capacity: max(1, configuration.historyCapacity))
         stepSpacing = configuration.stepInterval
         random = SplitMix64(seed: configuration.seed ^ UInt64(truncatingIfNeeded: asset.id.hashValueStable))
-        let sensorIDs = asset.sensors.map(\.id)
+        let sensorIDs = asset.modelledSensors.map(\.id)
         limits = asset.failureModes.compactMap { mode in
             guard let j = sensorIDs.firstIndex(of: mode.limit.sensor) else { return nil }
             return (mode, SensorLimit(sensor: j, value: mode.limit.value, above: mode.limit.direction == .above))
@@ -73,7 +73,7 @@ public struct AssetRuntime: Sendable {
     /// Continues from a model snapshot (persistent memory): no relearning from scratch.
     public mutating func restore(model bytes: [UInt8]) throws {
         let restored = try AssetModel(serialized: bytes)
-        guard restored.sensorNames == asset.sensors.map(\.id), restored.contextNames == asset.context.map(\.id) else {
+        guard restored.sensorNames == asset.modelledSensors.map(\.id), restored.contextNames == asset.context.map(\.id) else {
             throw WorldModelError("the snapshot of \(asset.id) has other signals than the plant file; relearning")
         }
         model = restored
@@ -94,8 +94,7 @@ public struct AssetRuntime: Sendable {
     public mutating func ingest(_ readings: [Reading], into output: inout RuntimeOutput) {
         var newest = -Double.infinity
         for reading in readings {
-            guard table.record(reading) != nil else { continue }
-            newest = max(newest, reading.timestamp)
+            if table.record(reading) != nil { newest = max(newest, reading.timestamp) }
             if reading.quality == .good, let value = reading.value, value.isFinite {
                 alarms.evaluateLimits(sensor: reading.sensor, value: value, at: reading.timestamp, into: &output.alarmUpdates)
             }
@@ -150,7 +149,7 @@ public struct AssetRuntime: Sendable {
         self.model = model
     }
 
-    private var names: (sensors: [String], context: [String]) { (asset.sensors.map(\.id), asset.context.map(\.id)) }
+    private var names: (sensors: [String], context: [String]) { (asset.modelledSensors.map(\.id), asset.context.map(\.id)) }
 
     private mutating func learn(_ row: [Double], into output: inout RuntimeOutput) {
         training.append(row)
@@ -170,12 +169,12 @@ public struct AssetRuntime: Sendable {
         DeviationRecord(
             asset: asset.id, time: time, score: result.score, threshold: result.threshold, flagged: result.flagged,
             drift: result.drift, driftThreshold: 1, driftFlagged: result.drift > 1,
-            shares: zip(asset.sensors, result.sensorShares).map { SensorShare(sensor: $0.id, share: $1) })
+            shares: zip(asset.modelledSensors, result.sensorShares).map { SensorShare(sensor: $0.id, share: $1) })
     }
 
     /// The sensors that drive a deviation, largest share first (those with at least 15 %, at most three).
     func drivers(_ result: StepResult) -> [(sensor: String, share: Double)] {
-        zip(asset.sensors.map(\.id), result.sensorShares).filter { $0.1 >= 0.15 }.sorted { $0.1 > $1.1 }.prefix(3).map { ($0.0, $0.1) }
+        zip(asset.modelledSensors.map(\.id), result.sensorShares).filter { $0.1 >= 0.15 }.sorted { $0.1 > $1.1 }.prefix(3).map { ($0.0, $0.1) }
     }
 
     private mutating func evaluateDeviationAlarm(_ result: StepResult, at time: Double, into output: inout RuntimeOutput) {
@@ -212,7 +211,7 @@ public struct AssetRuntime: Sendable {
     private func forecast(_ model: AssetModel, at time: Double, into output: inout RuntimeOutput) {
         for step in model.forecast(horizon: configuration.forecastHorizon) {
             let target = time + Double(step.horizon) * stepSpacing
-            for (j, sensor) in asset.sensors.enumerated() {
+            for (j, sensor) in asset.modelledSensors.enumerated() {
                 output.batch.forecasts.append(ForecastRecord(
                     asset: asset.id, sensor: sensor.id, madeAt: time, targetTime: target, mean: step.median[j],
                     lower50: step.lower[0][j], upper50: step.upper[0][j], lower80: step.lower[1][j], upper80: step.upper[1][j],

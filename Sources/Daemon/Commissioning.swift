@@ -1,4 +1,5 @@
 import Foundation
+import Modbus
 import PrognosCore
 import Simulator
 import Store
@@ -46,15 +47,16 @@ public enum Commissioning {
         // A signal is seen as fresh only every poll interval × speed of simulated time, as live.
         let samplePeriod = samplingPeriods(plant, speed: options.speed)
         var lastSample: [SignalRef: Double] = [:]
+        let points = modbusPoints(plant)
         var requests: [RefitRequest] = []
         for _ in 0...steps {
             simulation.advance(by: options.step)
             let now = simulation.time
-            let due = simulation.readings().filter { reading in
+            let due = simulation.readings().compactMap { reading -> Reading? in
                 let ref = SignalRef(asset: reading.asset, sensor: reading.sensor)
-                if let last = lastSample[ref], now - last < samplePeriod[ref, default: 0] - 1e-9 { return false }
+                if let last = lastSample[ref], now - last < samplePeriod[ref, default: 0] - 1e-9 { return nil }
                 lastSample[ref] = now
-                return true
+                return points[ref].map { onTheWire(reading, $0) } ?? reading
             }
             var output = RuntimeOutput()
             for (asset, group) in Dictionary(grouping: due, by: \.asset) { runtimes[asset]?.ingest(group, into: &output) }
@@ -69,6 +71,29 @@ public enum Commissioning {
             fitted.append(request.asset)
         }
         return Result(assets: fitted.sorted(), steps: steps)
+    }
+
+    /// The reading as a Modbus client decodes it: the register type's resolution (an int16 with
+    /// scale 0.1 holds tenths) is part of what the model must learn as normal.
+    static func onTheWire(_ reading: Reading, _ point: ModbusPoint) -> Reading {
+        guard let value = reading.value else { return reading }
+        let decoded = point.function.isBitAddressed
+            ? ModbusCodec.decode(bit: ModbusCodec.encodeBit(value, for: point), point: point)
+            : ModbusCodec.decode(registers: ModbusCodec.encode(value, for: point), point: point)
+        var wire = reading
+        wire.value = decoded.value
+        wire.quality = decoded.quality
+        return wire
+    }
+
+    static func modbusPoints(_ plant: Plant) -> [SignalRef: ModbusPoint] {
+        var points: [SignalRef: ModbusPoint] = [:]
+        for asset in plant.assets {
+            for signal in asset.signals {
+                if case .modbus(let point) = signal.source { points[SignalRef(asset: asset.id, sensor: signal.id)] = point }
+            }
+        }
+        return points
     }
 
     /// Simulated seconds between fresh values of each signal: its device's poll interval × speed

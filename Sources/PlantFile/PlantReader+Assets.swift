@@ -67,7 +67,7 @@ extension PlantReader {
     private func readSignal(_ node: Node, assetID: String, context: Bool, ids: inout IDRegistry) -> Sensor? {
         let what = context ? "context signal" : "sensor"
         guard let map = YAMLMap(node, what: what, diagnostics: diagnostics) else { return nil }
-        var keys = ["id", "name", "unit", "normal", "alarm", "trip", "modbus", "mqtt"]
+        var keys = ["id", "name", "unit", "normal", "alarm", "trip", "modbus", "mqtt", "counter"]
         if context { keys.append("role") }
         map.checkKeys(keys)
         let id = map.identifier()
@@ -93,8 +93,18 @@ extension PlantReader {
         let normal = readNormalRange(map)
         let limits = readLimits(map, normal: normal)
         let source = readSource(map, signal: SignalRef(asset: assetID, sensor: id ?? "?"))
+        var isCounter = false
+        if let text = map.string("counter") {
+            switch text {
+            case "true": isCounter = true
+            case "false": isCounter = false
+            default: diagnostics.report("'counter' must be true or false (got '\(text)')", at: map.keyLocation("counter"))
+            }
+        }
         guard let id, let unit, let source else { return nil }
-        return Sensor(id: id, name: map.string("name"), role: role, unit: unit, normal: normal, limits: limits, source: source)
+        return Sensor(
+            id: id, name: map.string("name"), role: role, unit: unit, normal: normal, limits: limits, source: source,
+            isCounter: isCounter)
     }
 
     private func readNormalRange(_ map: YAMLMap) -> ClosedRange<Double>? {

@@ -33,6 +33,9 @@ public struct Asset: Sendable, Equatable, Identifiable {
     /// Measured sensors followed by context signals: everything a collector reads for this asset.
     public var signals: [Sensor] { sensors + context }
 
+    /// The sensors a world model learns (cumulative counters left out).
+    public var modelledSensors: [Sensor] { sensors.filter { !$0.isCounter } }
+
     public func signal(_ id: String) -> Sensor? { signals.first { $0.id == id } }
 }
 
@@ -56,10 +59,13 @@ public struct Sensor: Sendable, Equatable, Identifiable {
     public var normal: ClosedRange<Double>?
     public var limits: Limits
     public var source: SignalSource
+    /// A cumulative total (running hours, energy): it only ever grows, so the world model leaves
+    /// it out (its limits still alarm).
+    public var isCounter: Bool
 
     public init(
         id: String, name: String? = nil, role: SignalRole = .measurement, unit: String,
-        normal: ClosedRange<Double>? = nil, limits: Limits = Limits(), source: SignalSource
+        normal: ClosedRange<Double>? = nil, limits: Limits = Limits(), source: SignalSource, isCounter: Bool = false
     ) {
         self.id = id
         self.name = name ?? id
@@ -68,6 +74,7 @@ public struct Sensor: Sendable, Equatable, Identifiable {
         self.normal = normal
         self.limits = limits
         self.source = source
+        self.isCounter = isCounter
     }
 }
 
