@@ -1,1 +1,0 @@
-// Placeholder: the Dashboard module is being written; this file is replaced.

@@ -1,0 +1,203 @@
+import Foundation
+import PrognosCore
+import Store
+
+extension DashboardModel {
+    /// The whole frame at `width`×`height`: title bar, the current view, the key/message line and
+    /// the status line (and the help box over them on `?`).
+    public func render(width: Int, height: Int) -> Canvas {
+        var canvas = Canvas(width: width, height: height)
+        guard width >= 20, height >= 6 else {
+            canvas.put("terminal too small", x: 0, y: 0, limit: width)
+            return canvas
+        }
+        drawTitle(&canvas)
+        let body = (y: 1, height: height - 3)
+        switch state.view {
+        case .plant: drawPlant(&canvas, y: body.y, height: body.height)
+        case .asset: drawAsset(&canvas, y: body.y, height: body.height)
+        case .alarms: drawAlarms(&canvas, y: body.y, height: body.height)
+        case .plan: drawPlan(&canvas, y: body.y, height: body.height)
+        }
+        drawHints(&canvas, y: height - 2)
+        drawStatus(&canvas, y: height - 1)
+        if state.showHelp { drawHelp(&canvas) }
+        return canvas
+    }
+
+    private func viewTitle(_ view: DashboardLayout.View) -> String {
+        switch view {
+        case .plant: "Plant"
+        case .asset: "Asset"
+        case .alarms: "Alarms"
+        case .plan: "Plan"
+        }
+    }
+
+    func drawTitle(_ canvas: inout Canvas) {
+        let bar = theme.bar
+        canvas.fill(x: 0, y: 0, width: canvas.width, height: 1, Cell(" ", bar))
+        var x = canvas.put(" Prognos ", x: 0, y: 0, style: bar.adding(bold: true))
+        if !hierarchy.site.isEmpty, canvas.width >= 100 {
+            x += canvas.put(hierarchy.site + " ", x: x, y: 0, style: bar)
+        }
+        for (index, view) in layout.views.enumerated() {
+            var label = " \(index + 1) \(viewTitle(view))"
+            if view == .alarms {
+                let unack = snapshot.alarms.filter { $0.state.needsAttention }.count
+                if unack > 0 { label += " (\(unack))" }
+            }
+            label += " "
+            let selected = view == state.view
+            let style = selected ? (options.colors ? Style(foreground: .black, background: .cyan, bold: true) : Style(bold: true, underline: true)) : bar
+            x += canvas.put(label, x: x, y: 0, style: style)
+        }
+        let right = " \(layout.name) \(format.clock(snapshot.now)) "
+        if x + columns(right) < canvas.width {
+            canvas.put(right, x: canvas.width - columns(right), y: 0, style: bar)
+        }
+    }
+
+    func drawHints(_ canvas: inout Canvas, y: Int) {
+        if let prompt = state.prompt {
+            let text: String
+            switch prompt {
+            case .filter(let f): text = "Filter (area, line, type, status, name): \(f)"
+            case .shelve(let id, let t): text = "Shelve \(id) for (30m, 2h, 1d; Enter to confirm, Esc to cancel): \(t)"
+            }
+            let n = canvas.put(text, x: 0, y: y, style: theme.accent)
+            canvas.put(options.unicode ? "▏" : "_", x: n, y: y)
+            return
+        }
+        if let message = state.message {
+            canvas.put(message, x: 0, y: y, style: state.messageIsError ? theme.level(.alarm) : theme.accent)
+            return
+        }
+        let hints: [(String, String)]
+        switch state.view {
+        case .plant: hints = [("↑↓", "move"), ("Enter", "open"), ("/", "filter"), ("o", "sort"), ("g", "group")]
+        case .asset: hints = [("↑↓", "sensor"), ("[ ]", "asset"), ("a", "ack"), ("Esc", "back")]
+        case .alarms: hints = [("↑↓", "move"), ("a", "ack"), ("s", "shelve"), ("u", "unshelve"), ("Enter", "asset")]
+        case .plan: hints = [("↑↓", "move"), ("Enter", "asset")]
+        }
+        let all = hints + [("Tab", "view"), ("?", "keys"), ("q", "quit")]
+        var x = 0
+        for (key, what) in all {
+            let k = options.unicode ? key : key.replacingOccurrences(of: "↑↓", with: "j/k")
+            if x + columns(k) + columns(what) + 2 > canvas.width { break }
+            x += canvas.put(k, x: x, y: y, style: theme.accent)
+            x += canvas.put(" " + what + "  ", x: x, y: y, style: theme.muted)
+        }
+    }
+
+    func daemonAlive(_ daemon: DaemonStatus) -> Bool {
+        snapshot.now - daemon.heartbeatAt < layout.heartbeatTimeout
+    }
+
+    func drawStatus(_ canvas: inout Canvas, y: Int) {
+        var x = 0
+        func part(_ text: String, _ style: Style = .plain) {
+            guard x < canvas.width else { return }
+            x += canvas.put(text, x: x, y: y, style: style)
+        }
+        let sep = glyphs.separator
+        if let daemon = snapshot.daemon {
+            let age = snapshot.now - daemon.heartbeatAt
+            if daemonAlive(daemon) {
+                part(glyphs.alive + " daemon running", theme.colors ? .fg(.green) : .plain)
+            } else {
+                part(glyphs.dead + " daemon NOT RUNNING (heartbeat \(format.age(age)) ago)", theme.level(.alarm))
+            }
+            part(sep)
+            let lag = daemon.ingestLag
+            let level: Level = lag.map { $0 >= layout.lag.alarm ? .alarm : $0 >= layout.lag.warn ? .warn : .ok } ?? .ok
+            part("lag " + (lag.map { $0 < 10 ? String(format: "%.2f s", $0) : format.duration($0) } ?? glyphs.missing), theme.level(level))
+        } else {
+            part(glyphs.dead + " no daemon has run on this database", theme.level(.warn))
+        }
+        part(sep)
+        part("undelivered \(snapshot.undeliveredAlerts)", snapshot.undeliveredAlerts > 0 ? theme.level(.warn) : .plain)
+        part(sep)
+        let dataAge = snapshot.lastDataTime.map { snapshot.now - $0 }
+        let stale = (dataAge ?? .infinity) > max(30, layout.heartbeatTimeout)
+        part(
+            "last data \(format.clock(snapshot.lastDataTime))" + (dataAge.map { " (\(format.age($0)) ago)" } ?? ""),
+            stale ? theme.level(.warn) : .plain)
+        if let error = snapshot.error {
+            part(sep)
+            part("store: " + error, theme.level(.alarm))
+        }
+    }
+
+    func drawHelp(_ canvas: inout Canvas) {
+        let lines: [String] = [
+            "Keys",
+            "",
+            "1-\(layout.views.count), Tab, Shift-Tab   switch view (" + layout.views.map(\.rawValue).joined(separator: ", ") + ")",
+            "Up/Down, j/k, PgUp/PgDn   move; Home/End (G) first/last",
+            "Enter                     open the asset (plant, alarms, plan)",
+            "Esc, Backspace            back; clear the filter",
+            "/                         filter the plant (area, line, type, status)",
+            "o                         sort the plant: risk / name",
+            "g                         group the plant: line / area / none",
+            "[ ], Left/Right           previous / next asset (asset view)",
+            "a                         acknowledge the alarm (asset: oldest)",
+            "s                         shelve the alarm for a duration",
+            "u                         unshelve the alarm",
+            "r, Ctrl-L                 read the store now, redraw",
+            "?                         this help;  q, Ctrl-C  quit",
+            "",
+            "Status words (NAMUR NE 107): normal, maintenance-required,",
+            "off-spec, check-function, failure.",
+        ]
+        let w = min(canvas.width - 2, lines.map(columns).max()! + 4)
+        let h = min(canvas.height - 2, lines.count + 2)
+        let x0 = (canvas.width - w) / 2
+        let y0 = max(1, (canvas.height - h) / 2)
+        let frame = theme.accent
+        canvas.fill(x: x0, y: y0, width: w, height: h)
+        let hl = String(repeating: String(glyphs.horizontal), count: w - 2)
+        let corner = options.unicode ? ("┌", "┐", "└", "┘") : ("+", "+", "+", "+")
+        canvas.put(corner.0 + hl + corner.1, x: x0, y: y0, style: frame)
+        canvas.put(corner.2 + hl + corner.3, x: x0, y: y0 + h - 1, style: frame)
+        for row in 1..<(h - 1) {
+            canvas.put(String(glyphs.vertical), x: x0, y: y0 + row, style: frame)
+            canvas.put(String(glyphs.vertical), x: x0 + w - 1, y: y0 + row, style: frame)
+            let index = row - 1
+            if index < lines.count {
+                canvas.put(lines[index], x: x0 + 2, y: y0 + row, style: index == 0 ? theme.heading : .plain, limit: w - 4)
+            }
+        }
+    }
+
+    /// The level of a deviation score against the layout's thresholds.
+    func deviationLevel(_ ratio: Double?) -> Level {
+        guard let ratio else { return .ok }
+        return ratio >= layout.deviation.alarm ? .alarm : ratio >= layout.deviation.warn ? .warn : .ok
+    }
+
+    func rulLevel(_ median: Double?) -> Level {
+        guard let median else { return .ok }
+        return median <= layout.rul.alarm ? .alarm : median <= layout.rul.warn ? .warn : .ok
+    }
+
+    /// Resamples `values` to `count` columns (each column the max or mean of its share).
+    func resample(_ values: [Double?], to count: Int, max useMax: Bool) -> [Double?] {
+        guard count > 0 else { return [] }
+        guard !values.isEmpty else { return Array(repeating: nil, count: count) }
+        if values.count <= count { return Array(repeating: nil, count: count - values.count) + values }
+        var out: [Double?] = []
+        out.reserveCapacity(count)
+        for c in 0..<count {
+            let lo = c * values.count / count
+            let hi = max(lo + 1, (c + 1) * values.count / count)
+            let slice = values[lo..<hi].compactMap { $0 }
+            if slice.isEmpty {
+                out.append(nil)
+            } else {
+                out.append(useMax ? slice.max()! : slice.reduce(0, +) / Double(slice.count))
+            }
+        }
+        return out
+    }
+}
