@@ -56,6 +56,16 @@ struct Formatter: Sendable {
         return String(format: "%.1e", value)
     }
 
+    /// A deviation score: "0.42", "2.31", "12.4", "250".
+    func score(_ value: Double?) -> String {
+        guard let value, value.isFinite else { return glyphs.missing }
+        let a = abs(value)
+        if a >= 1000 { return String(format: "%.0fk", value / 1000) }
+        if a >= 100 { return String(format: "%.0f", value) }
+        if a >= 10 { return String(format: "%.1f", value) }
+        return String(format: "%.2f", value)
+    }
+
     /// Money: "12.3 k", "850".
     func money(_ value: Double?) -> String {
         guard let value, value.isFinite else { return glyphs.missing }

@@ -64,7 +64,7 @@ extension DashboardModel {
                 case .asset: canvas.put(alarm.asset, x: cx, y: ly, width: w, style: .bold, ellipsis: glyphs.ellipsis)
                 case .kind: canvas.put(alarm.kind.rawValue, x: cx, y: ly, width: w, style: theme.muted)
                 case .alarm: canvas.put(alarmName(alarm), x: cx, y: ly, width: w, ellipsis: glyphs.ellipsis)
-                case .message: canvas.put(alarm.message, x: cx, y: ly, width: w, ellipsis: glyphs.ellipsis)
+                case .message: canvas.put(messageText(alarm), x: cx, y: ly, width: w, ellipsis: glyphs.ellipsis)
                 case .value:
                     let text = alarm.value.map { "\(format.number($0)) / \(format.number(alarm.threshold))" } ?? ""
                     canvas.put(text, x: cx, y: ly, width: w, align: .right)
@@ -90,6 +90,11 @@ extension DashboardModel {
         }
         let factLines = wrap(facts.joined(separator: " · "), width: canvas.width - 2, maxLines: detailHeight - 2)
         for (i, line) in factLines.enumerated() { canvas.put(line, x: 1, y: dy + 2 + i, style: theme.muted) }
+    }
+
+    /// The alarm's message without the asset id it starts with (the table has an asset column).
+    func messageText(_ alarm: AlarmRecord) -> String {
+        alarm.message.hasPrefix(alarm.asset + ": ") ? String(alarm.message.dropFirst(alarm.asset.count + 2)) : alarm.message
     }
 
     /// The alarm id without its asset prefix (`limit/vibration_de/high`).

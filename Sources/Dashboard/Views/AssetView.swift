@@ -24,8 +24,8 @@ extension DashboardModel {
         if let deviation = detail.deviation, let score = deviation.score {
             let ratio = deviation.threshold.map { score / $0 }
             x += canvas.put("  deviation ", x: x, y: y + 1)
-            x += canvas.put(format.number(score), x: x, y: y + 1, style: theme.level(deviationLevel(ratio)))
-            x += canvas.put(" (threshold \(format.number(deviation.threshold)))", x: x, y: y + 1, style: theme.muted)
+            x += canvas.put(format.score(score), x: x, y: y + 1, style: theme.level(deviationLevel(ratio)))
+            x += canvas.put(" (threshold \(format.score(deviation.threshold)))", x: x, y: y + 1, style: theme.muted)
             if let drift = deviation.drift {
                 x += canvas.put("  drift \(format.number(drift))/\(format.number(deviation.driftThreshold))", x: x, y: y + 1,
                                 style: deviation.driftFlagged ? theme.level(.warn) : theme.muted)
@@ -276,7 +276,7 @@ extension DashboardModel {
             var x = oneLine ? canvas.put("ALARM ", x: 0, y: ly, style: theme.heading) : 1
             x += canvas.put(fit(alarm.state.rawValue, 16), x: x, y: ly, style: stateStyle(alarm.state))
             x += canvas.put(" " + fit(alarm.priority.rawValue, 7), x: x, y: ly, style: theme.priority(alarm.priority))
-            var text = alarm.message
+            var text = messageText(alarm)
             if oneLine, alarms.count > 1 { text += " (+\(alarms.count - 1) more)" }
             canvas.put(text, x: x, y: ly, limit: canvas.width - x)
         }

@@ -95,37 +95,42 @@ extension DashboardModel {
     }
 
     func drawStatus(_ canvas: inout Canvas, y: Int) {
-        var x = 0
-        func part(_ text: String, _ style: Style = .plain) {
-            guard x < canvas.width else { return }
-            x += canvas.put(text, x: x, y: y, style: style)
-        }
-        let sep = glyphs.separator
+        // Parts with a long and a short form; the short forms are used when the long ones do not fit.
+        var parts: [(long: String, short: String, style: Style)] = []
         if let daemon = snapshot.daemon {
             let age = snapshot.now - daemon.heartbeatAt
             if daemonAlive(daemon) {
-                part(glyphs.alive + " daemon running", theme.colors ? .fg(.green) : .plain)
+                parts.append((glyphs.alive + " daemon running", glyphs.alive + " daemon ok", theme.colors ? .fg(.green) : .plain))
             } else {
-                part(glyphs.dead + " daemon NOT RUNNING (heartbeat \(format.age(age)) ago)", theme.level(.alarm))
+                parts.append((
+                    glyphs.dead + " daemon NOT RUNNING (heartbeat \(format.age(age)) ago)",
+                    glyphs.dead + " daemon DOWN \(format.age(age))", theme.level(.alarm)
+                ))
             }
-            part(sep)
             let lag = daemon.ingestLag
             let level: Level = lag.map { $0 >= layout.lag.alarm ? .alarm : $0 >= layout.lag.warn ? .warn : .ok } ?? .ok
-            part("lag " + (lag.map { $0 < 10 ? String(format: "%.2f s", $0) : format.duration($0) } ?? glyphs.missing), theme.level(level))
+            let text = lag.map { $0 < 10 ? String(format: "%.2f s", $0) : format.duration($0) } ?? glyphs.missing
+            parts.append(("ingest lag \(text)", "lag \(text)", theme.level(level)))
         } else {
-            part(glyphs.dead + " no daemon has run on this database", theme.level(.warn))
+            parts.append((glyphs.dead + " no daemon has run on this database", glyphs.dead + " no daemon", theme.level(.warn)))
         }
-        part(sep)
-        part("undelivered \(snapshot.undeliveredAlerts)", snapshot.undeliveredAlerts > 0 ? theme.level(.warn) : .plain)
-        part(sep)
+        let undelivered = snapshot.undeliveredAlerts
+        parts.append(("undelivered alerts \(undelivered)", "undelivered \(undelivered)", undelivered > 0 ? theme.level(.warn) : .plain))
         let dataAge = snapshot.lastDataTime.map { snapshot.now - $0 }
         let stale = (dataAge ?? .infinity) > max(30, layout.heartbeatTimeout)
-        part(
-            "last data \(format.clock(snapshot.lastDataTime))" + (dataAge.map { " (\(format.age($0)) ago)" } ?? ""),
-            stale ? theme.level(.warn) : .plain)
-        if let error = snapshot.error {
-            part(sep)
-            part("store: " + error, theme.level(.alarm))
+        let clock = format.clock(snapshot.lastDataTime)
+        parts.append((
+            "last data \(clock)" + (dataAge.map { " (\(format.age($0)) ago)" } ?? ""), "data \(clock)",
+            stale ? theme.level(.warn) : .plain
+        ))
+        if let error = snapshot.error { parts.append(("store: " + error, "store: " + error, theme.level(.alarm))) }
+        let sep = glyphs.separator
+        let longWidth = parts.map { columns($0.long) }.reduce(0, +) + columns(sep) * (parts.count - 1)
+        let useLong = longWidth <= canvas.width
+        var x = 0
+        for (i, part) in parts.enumerated() {
+            if i > 0 { x += canvas.put(sep, x: x, y: y, style: theme.muted) }
+            x += canvas.put(useLong ? part.long : part.short, x: x, y: y, style: part.style)
         }
     }
 

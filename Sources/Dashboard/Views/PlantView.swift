@@ -6,12 +6,12 @@ extension DashboardModel {
         layout.plantColumns.map { column in
             switch column {
             case .status: ColumnSpec(key: column, title: "STATUS", minWidth: 20, maxWidth: 20)
-            case .asset: ColumnSpec(key: column, title: "ASSET", minWidth: 11, maxWidth: 16)
+            case .asset: ColumnSpec(key: column, title: "ASSET", minWidth: 11, maxWidth: 15)
             case .name: ColumnSpec(key: column, title: "NAME", minWidth: 12, maxWidth: 32, dropPriority: 2)
             case .type: ColumnSpec(key: column, title: "TYPE", minWidth: 10, maxWidth: 18, dropPriority: 3)
             case .area: ColumnSpec(key: column, title: "AREA", minWidth: 10, maxWidth: 22, dropPriority: 1)
             case .line: ColumnSpec(key: column, title: "LINE", minWidth: 10, maxWidth: 24, dropPriority: 1)
-            case .deviation: ColumnSpec(key: column, title: "DEV", minWidth: 6, maxWidth: 8, align: .right)
+            case .deviation: ColumnSpec(key: column, title: "DEV", minWidth: 6, maxWidth: 6, align: .right)
             case .trend: ColumnSpec(key: column, title: "LAST \(format.age(layout.plantHistory).uppercased())", minWidth: 8, maxWidth: sparkMax, dropPriority: 5)
             case .rul: ColumnSpec(key: column, title: "RUL (P10\(glyphs.range)P90)", minWidth: 16, maxWidth: 18, dropPriority: 6)
             case .mode: ColumnSpec(key: column, title: "FAILURE MODE", minWidth: 12, maxWidth: 18, dropPriority: 2)
@@ -114,7 +114,7 @@ extension DashboardModel {
                 if row.learning {
                     canvas.put("learn", x: x, y: y, width: w, style: theme.muted, align: .right)
                 } else {
-                    canvas.put(format.number(row.score), x: x, y: y, width: w, style: theme.level(deviationLevel(row.ratio)), align: .right)
+                    canvas.put(format.score(row.score), x: x, y: y, width: w, style: theme.level(deviationLevel(row.ratio)), align: .right)
                 }
             case .trend:
                 let values = resample(row.spark, to: w, max: true)
