@@ -76,6 +76,17 @@ let package = Package(
             path: "Benchmarks/WorldModelBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "DashboardBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Dashboard", package: "Prognos"),
+                .product(name: "Store", package: "Prognos"),
+                .product(name: "PrognosCore", package: "Prognos"),
+            ],
+            path: "Benchmarks/DashboardBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
