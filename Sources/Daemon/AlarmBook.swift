@@ -27,6 +27,8 @@ struct AlarmBook: Sendable {
     let asset: String
     private(set) var alarms: [String: AlarmRecord] = [:]
     private(set) var limitPoints: [String: [LimitPoint]] = [:]
+    /// The likely cause of an alarm, where the runtime has one (published as `diagnosis`).
+    var diagnoses: [String: String] = [:]
 
     init(site: String, asset: Asset, configuration: RuntimeConfiguration, now: Double) {
         self.site = site
@@ -124,7 +126,7 @@ struct AlarmBook: Sendable {
     }
 
     func update(_ alarm: AlarmRecord, _ transition: AlarmTransition, actor: String) -> AlarmUpdate {
-        let payload = AlertMessages.alarm(site: site, alarm: alarm, transition: transition, actor: actor)
+        let payload = AlertMessages.alarm(site: site, alarm: alarm, transition: transition, actor: actor, diagnosis: diagnoses[alarm.id])
         let alert = OutboxMessage.alert(topic: AlertMessages.alarmTopic(site: site, asset: asset), payload: payload, createdAt: transition.time)
         return AlarmUpdate(alarm: alarm, transition: transition, alert: alert, actor: actor)
     }

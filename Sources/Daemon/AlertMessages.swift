@@ -13,7 +13,9 @@ public enum AlertMessages {
 
     /// An alarm transition. `event_id` is unique per transition: subscribers drop duplicates by it
     /// (QoS 1 may deliver twice).
-    public static func alarm(site: String, alarm: AlarmRecord, transition: AlarmTransition, actor: String) -> String {
+    public static func alarm(
+        site: String, alarm: AlarmRecord, transition: AlarmTransition, actor: String, diagnosis: String? = nil
+    ) -> String {
         var fields: [(String, String)] = [
             ("event_id", json("\(alarm.id)@\(Int64((transition.time * 1000).rounded()))/\(transition.cause.rawValue)")),
             ("alarm_id", json(alarm.id)),
@@ -33,6 +35,7 @@ public enum AlertMessages {
         if let value = alarm.value, value.isFinite { fields.append(("value", number(value))) }
         if let threshold = alarm.threshold, threshold.isFinite { fields.append(("threshold", number(threshold))) }
         if let until = alarm.shelvedUntil { fields.append(("shelved_until", json(isoTime(until)))) }
+        if let diagnosis { fields.append(("diagnosis", json(diagnosis))) }
         return object(fields)
     }
 

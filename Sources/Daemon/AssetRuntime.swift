@@ -177,10 +177,24 @@ public struct AssetRuntime: Sendable {
         zip(asset.modelledSensors.map(\.id), result.sensorShares).filter { $0.1 >= 0.15 }.sorted { $0.1 > $1.1 }.prefix(3).map { ($0.0, $0.1) }
     }
 
+    /// The likely cause of the current deviation (see `DeviationDiagnosis`).
+    public var diagnosis: DeviationDiagnosis? {
+        guard let latest, latest.flagged else { return nil }
+        return DeviationDiagnosis.diagnose(
+            sensors: asset.modelledSensors.map(\.id), shares: latest.sensorShares, levels: latest.health.sensorLevels,
+            modes: asset.failureModes)
+    }
+
     private mutating func evaluateDeviationAlarm(_ result: StepResult, at time: Double, into output: inout RuntimeOutput) {
         let drivers = drivers(result)
         let named = drivers.map { "\($0.sensor) \(Int(($0.share * 100).rounded())) %" }.joined(separator: ", ")
-        let message = "\(asset.id) deviates from its learned behaviour (score \(format(result.score)) × threshold)\(named.isEmpty ? "" : ": \(named)")"
+        var message = "\(asset.id) deviates from its learned behaviour (score \(format(result.score)) × threshold)\(named.isEmpty ? "" : ": \(named)")"
+        switch diagnosis {
+        case .failureMode(let mode)?: message += "; consistent with \(mode)"
+        case .sensorFault(let sensor)?: message += "; only \(sensor) deviates while its physical neighbours stay normal: suspected sensor fault, check the instrument"
+        default: break
+        }
+        alarms.diagnoses[AlarmBook.deviationID(asset.id)] = diagnosis?.code
         alarms.evaluate(
             AlarmBook.deviationID(asset.id), active: result.flagged, at: time, value: result.score, threshold: result.threshold,
             message: message, sensors: drivers.map(\.sensor), into: &output.alarmUpdates)
@@ -199,7 +213,8 @@ public struct AssetRuntime: Sendable {
                 rulMedian: rul.median, rulP10: rul.p10, rulP90: rul.p90))
             // Degradation must be measurable (a filtered deviation beyond 2 spreads) before its
             // projection is trusted: a healthy asset's noisy trend alone never raises an RUL alarm.
-            let degrading = abs(result.health.sensorLevels[j]) >= 2
+            let suspect = diagnosis == .sensorFault(asset.modelledSensors[j].id)
+            let degrading = abs(result.health.sensorLevels[j]) >= 2 && !suspect
             let active = degrading && rul.median < configuration.rulAlarmHorizon
             alarms.evaluate(
                 AlarmBook.rulID(asset.id, mode.id), active: active, at: time, value: rul.median, threshold: configuration.rulAlarmHorizon,

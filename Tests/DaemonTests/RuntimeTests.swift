@@ -1,0 +1,134 @@
+import PrognosCore
+import Store
+import Testing
+
+@testable import Daemon
+
+/// The per-asset runtime on its own: pure, fed readings with chosen times.
+@Suite struct RuntimeTests {
+    static func point(_ address: UInt16) -> SignalSource {
+        .modbus(ModbusPoint(device: "plc", function: .inputRegister, address: address, dataType: .float32))
+    }
+
+    static let asset = Asset(
+        id: "pump-1", name: "Pump 1", type: "centrifugal_pump", areaID: "a", lineID: "l",
+        sensors: [
+            Sensor(id: "temp", unit: "degC", normal: 20...70, limits: Limits(alarmHigh: 85, tripHigh: 95), source: point(0)),
+            Sensor(id: "vib", unit: "mm/s", normal: 0.5...4.5, source: point(2)),
+            Sensor(id: "hours", unit: "h", source: point(4), isCounter: true),
+        ],
+        context: [Sensor(id: "speed", role: .speed, unit: "rpm", source: point(6))],
+        failureModes: [
+            FailureMode(id: "bearing-wear", sensors: ["vib", "temp"], limit: FailureLimit(sensor: "vib", direction: .above, value: 11))
+        ])
+
+    static func readings(at t: Double, temp: Double, vib: Double, speed: Double, hours: Double) -> [Reading] {
+        [("temp", temp), ("vib", vib), ("speed", speed), ("hours", hours)].map {
+            Reading(asset: "pump-1", sensor: $0.0, value: $0.1, timestamp: t, quality: .good)
+        }
+    }
+
+    /// A runtime that has learnt a healthy pump (temperature follows speed, small noise).
+    static func trained(steps: Int = 400) -> AssetRuntime {
+        var configuration = RuntimeConfiguration()
+        configuration.trainingSteps = steps
+        configuration.limitOnDelay = 0
+        configuration.limitOffDelay = 0
+        var runtime = AssetRuntime(asset: asset, site: "test", configuration: configuration, now: 0)
+        var noise = SplitMix(seed: 7)
+        for t in 0..<steps {
+            let speed = 1200 + 300 * sin(Double(t) / 20)
+            var output = RuntimeOutput()
+            runtime.ingest(
+                readings(at: Double(t), temp: 30 + speed / 100 + noise.gaussian() * 0.3, vib: 2 + noise.gaussian() * 0.1, speed: speed, hours: Double(t)),
+                into: &output)
+            for request in output.refits { runtime.adopt(refitted: try! AssetRuntime.fit(request)) }
+        }
+        return runtime
+    }
+
+    @Test func learnsOnHealthyHistoryThenScoresWithoutAlarms() {
+        var runtime = Self.trained()
+        #expect(runtime.model != nil)
+        #expect(runtime.model?.sensorNames == ["temp", "vib"], "the counter is left out of the model")
+        var output = RuntimeOutput()
+        var noise = SplitMix(seed: 99)
+        for t in 400..<500 {
+            let speed = 1200 + 300 * sin(Double(t) / 20)
+            runtime.ingest(Self.readings(at: Double(t), temp: 30 + speed / 100 + noise.gaussian() * 0.3, vib: 2 + noise.gaussian() * 0.1, speed: speed, hours: Double(t)), into: &output)
+        }
+        #expect(output.batch.deviations.count == 100)
+        #expect(output.alarmUpdates.isEmpty, "\(output.alarmUpdates.map(\.alarm.message))")
+    }
+
+    @Test func aRisingVibrationIsAlarmedAsTheFailureModeItBelongsTo() {
+        var runtime = Self.trained()
+        var output = RuntimeOutput()
+        var noise = SplitMix(seed: 3)
+        for t in 400..<460 {
+            let speed = 1200 + 300 * sin(Double(t) / 20)
+            let wear = Double(t - 400) * 0.05
+            runtime.ingest(Self.readings(at: Double(t), temp: 30 + speed / 100 + 3 * wear + noise.gaussian() * 0.3, vib: 2 + wear + noise.gaussian() * 0.1, speed: speed, hours: Double(t)), into: &output)
+        }
+        let raised = output.alarmUpdates.first { $0.alarm.id == "pump-1/deviation" && $0.transition?.to == .unacknowledged }
+        #expect(raised != nil)
+        #expect(raised?.alarm.sensors.first.map { ["vib", "temp"].contains($0) } == true)
+        #expect(raised?.alert?.payload.contains("\"diagnosis\":\"bearing-wear\"") == true, "\(raised?.alert?.payload ?? "")")
+    }
+
+    @Test func oneDriftingInstrumentIsASuspectedSensorFault() {
+        #expect(DeviationDiagnosis.diagnose(
+            sensors: ["temp", "vib"], shares: [0.95, 0.05], levels: [6, 0.2], modes: Self.asset.failureModes) == .sensorFault("temp"))
+        #expect(DeviationDiagnosis.diagnose(
+            sensors: ["temp", "vib"], shares: [0.8, 0.2], levels: [6, 3], modes: Self.asset.failureModes) == .failureMode("bearing-wear"))
+        #expect(DeviationDiagnosis.diagnose(sensors: ["temp", "vib"], shares: [0, 0], levels: [0, 0], modes: Self.asset.failureModes) == .unexplained)
+    }
+
+    @Test func limitAlarmHasDeadbandAndPublishesItsTransitions() throws {
+        var runtime = Self.trained(steps: 20)
+        var output = RuntimeOutput()
+        for (t, temp) in [86.0, 84.9, 86.0, 80.0].enumerated() {
+            runtime.ingest([Reading(asset: "pump-1", sensor: "temp", value: temp, timestamp: 1000 + Double(t), quality: .good)], into: &output)
+        }
+        let high = output.alarmUpdates.filter { $0.alarm.id == "pump-1/limit/temp/high" }
+        // 86 raises; 84.9 and 86 stay inside the deadband (1 °C below 85); 80 clears.
+        #expect(high.compactMap(\.transition?.to) == [.unacknowledged, .returnedUnacknowledged])
+        let alert = try #require(high.first?.alert)
+        #expect(alert.topic == "prognos/test/pump-1/alarm")
+        #expect(alert.payload.contains("\"state\":\"unacknowledged\""))
+    }
+
+    @Test func badQualityNeverReachesTheModelAndSilenceRaisesTheCommunicationAlarm() {
+        var runtime = Self.trained()
+        let steps = runtime.steps
+        var output = RuntimeOutput()
+        runtime.ingest([Reading(asset: "pump-1", sensor: "temp", value: nil, timestamp: 500, quality: .commFail),
+                        Reading(asset: "pump-1", sensor: "vib", value: .nan, timestamp: 500, quality: .good)], into: &output)
+        runtime.tick(now: 530, into: &output)
+        #expect(runtime.steps == steps, "a step ran on stale or bad values")
+        #expect(output.alarmUpdates.contains { $0.alarm.id == "pump-1/communication" && $0.transition?.to == .unacknowledged })
+    }
+
+    @Test func snapshotRestoresAnIdenticalModel() throws {
+        let runtime = Self.trained()
+        let bytes = try #require(runtime.snapshot())
+        var fresh = AssetRuntime(asset: Self.asset, site: "test", configuration: RuntimeConfiguration(), now: 0)
+        try fresh.restore(model: bytes)
+        #expect(fresh.model == runtime.model)
+    }
+}
+
+/// SplitMix64 with Gaussian draws, for repeatable test data.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
+    mutating func gaussian() -> Double { (-2 * log(max(uniform(), 1e-300))).squareRoot() * cos(2 * .pi * uniform()) }
+}
