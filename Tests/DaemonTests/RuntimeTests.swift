@@ -1,5 +1,7 @@
+import Foundation
 import PrognosCore
 import Store
+import WorldModel
 import Testing
 
 @testable import Daemon
