@@ -46,10 +46,9 @@ bench: deps venv
 check-plant: build
 	$(SWIFT) run prognos check Plants/demo.yaml
 
-demo:
-	@echo "make demo arrives with the demo issue: the simulator, daemon and dashboard are not built yet."
-	@echo "Today you can validate the demo plant:  swift run prognos check Plants/demo.yaml"
-	@exit 1
+## demo: the whole system on the demo plant; the dashboard on a terminal, a report otherwise.
+demo: release
+	.build/release/prognos demo
 
 clean:
 	rm -rf .build Benchmarks/.build $(VENV)

@@ -64,7 +64,7 @@ let package = Package(
             name: "prognos",
             dependencies: [
                 "PrognosCore", "PlantFile", "WorldModel", "Modbus", "MQTT", "Simulator", "Store", "Daemon", "Planner",
-                "PolicyEvaluation", "Dashboard",
+                "PolicyEvaluation", "Dashboard", "TestSupport",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -24,19 +24,23 @@ public final class ChildProcess: @unchecked Sendable {
 
     /// Starts `executable` (a path, or a name looked up in PATH) with `arguments`.
     /// Its standard output and error go to `outputPath` when given, else to /dev/null.
+    /// With `foreground`, the child shares this process's terminal, standard streams and process
+    /// group (a terminal UI run in the foreground); `outputPath` is then ignored.
     public init(
         _ executable: String, _ arguments: [String] = [], environment: [String: String]? = nil,
-        outputPath: String? = nil
+        outputPath: String? = nil, foreground: Bool = false
     ) throws {
         self.executable = executable
         self.arguments = arguments
         var fileActions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&fileActions)
         defer { posix_spawn_file_actions_destroy(&fileActions) }
-        let output = outputPath ?? "/dev/null"
-        posix_spawn_file_actions_addopen(&fileActions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&fileActions, 1, output, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        posix_spawn_file_actions_adddup2(&fileActions, 1, 2)
+        if !foreground {
+            let output = outputPath ?? "/dev/null"
+            posix_spawn_file_actions_addopen(&fileActions, 0, "/dev/null", O_RDONLY, 0)
+            posix_spawn_file_actions_addopen(&fileActions, 1, output, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+            posix_spawn_file_actions_adddup2(&fileActions, 1, 2)
+        }
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -49,8 +53,8 @@ public final class ChildProcess: @unchecked Sendable {
         posix_spawnattr_setsigdefault(&attributes, &defaultSignals)
         // Own process group, so stop() also reaches anything the child starts.
         posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(
-            &attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
+        let group = foreground ? 0 : POSIX_SPAWN_SETPGROUP
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | group))
 
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
@@ -69,7 +73,12 @@ public final class ChildProcess: @unchecked Sendable {
         env = nil
         guard code == 0 else { throw SpawnError(executable: executable, code: code) }
         self.pid = pid
+        self.ownGroup = !foreground
     }
+
+    /// Whether the child leads a process group of its own (signals then reach its children too).
+    private let ownGroup: Bool
+    private var target: pid_t { ownGroup ? -pid : pid }
 
     deinit { stop() }
 
@@ -78,20 +87,20 @@ public final class ChildProcess: @unchecked Sendable {
 
     /// Sends `signal` to the child's process group.
     public func signal(_ signal: Int32) {
-        if isRunning { kill(-pid, signal) }
+        if isRunning { kill(target, signal) }
     }
 
     /// Asks the child to stop with SIGTERM, then SIGKILL after `grace`; returns its exit status.
     @discardableResult
     public func stop(grace: Double = 3) -> Int32 {
         if let status = reap(blocking: false) { return status }
-        kill(-pid, SIGTERM)
+        kill(target, SIGTERM)
         let deadline = Date().addingTimeInterval(grace)
         while Date() < deadline {
             if let status = reap(blocking: false) { return status }
             usleep(10_000)
         }
-        kill(-pid, SIGKILL)
+        kill(target, SIGKILL)
         return reap(blocking: true) ?? -1
     }
 

@@ -12,9 +12,14 @@ public final class PlantHarness: @unchecked Sendable {
 
     /// Copies `plant` (default: Plants/demo.yaml), rewriting `tcp: "127.0.0.1:PORT"` and the
     /// broker's `port: 1883` (a text rewrite: the plant file loader has no writer).
-    public init(plant: String = Peers.repositoryRoot.appendingPathComponent("Plants/demo.yaml").path, brokerPort: Int) throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("prognos-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    /// `directory` (default: a new temporary folder, removed with the harness) holds the copy.
+    public init(
+        plant: String = Peers.repositoryRoot.appendingPathComponent("Plants/demo.yaml").path, brokerPort: Int,
+        directory: String? = nil
+    ) throws {
+        removeOnExit = directory == nil
+        self.directory = directory ?? FileManager.default.temporaryDirectory.appendingPathComponent("prognos-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: self.directory, withIntermediateDirectories: true)
         var text = try String(contentsOfFile: plant, encoding: .utf8)
         var ports: [String: Int] = [:]
         let pattern = try NSRegularExpression(pattern: #"\{id: ([A-Za-z0-9_.-]+), tcp: "127\.0\.0\.1:(\d+)""#)
@@ -28,11 +33,13 @@ public final class PlantHarness: @unchecked Sendable {
         text = text.replacingOccurrences(of: "port: 1883", with: "port: \(brokerPort)")
         self.brokerPort = brokerPort
         devicePorts = ports
-        plantPath = directory + "/plant.yaml"
+        plantPath = self.directory + "/plant.yaml"
         try text.write(toFile: plantPath, atomically: true, encoding: .utf8)
     }
 
-    deinit { try? FileManager.default.removeItem(atPath: directory) }
+    private let removeOnExit: Bool
+
+    deinit { if removeOnExit { try? FileManager.default.removeItem(atPath: directory) } }
 
     public func path(_ name: String) -> String { directory + "/" + name }
 

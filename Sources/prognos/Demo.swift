@@ -1,0 +1,130 @@
+import ArgumentParser
+import Daemon
+import Foundation
+import Logging
+import MQTT
+import PrognosCore
+import Store
+import TestSupport
+
+/// `prognos demo`: the whole system on the demo plant, in one command.
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the whole system on the demo plant: broker, simulator, daemon and dashboard.",
+        discussion: """
+            Starts a mosquitto broker on a free loopback port (with a config written into --folder), \
+            learns the world models from a simulated healthy week, serves the plant from the simulator \
+            at --speed with the --scenario's faults (a bearing that wears, a filter that clogs, a sensor \
+            that drifts), runs the daemon on a database in --folder, and opens the dashboard. Quitting \
+            the dashboard stops everything the demo started. Without a terminal (CI, a pipe) it runs \
+            --span of simulated time instead and prints a report: faults injected, when each was \
+            flagged, what the planner proposed, and the alerts delivered.
+            """)
+
+    @Option(help: "The plant file.") var plant = "Plants/demo.yaml"
+    @Option(help: "The scenario of faults, duty changes and actions.") var scenario = "Plants/scenarios/demo.yaml"
+    @Option(help: "Simulated seconds per second.") var speed: Double = 600
+    @Option(help: "Seed of the simulation (the same seed, the same plant and faults).") var seed: UInt64 = 1
+    @Option(help: "Without a terminal: hours of simulated time to run before the report.") var spanHours: Double = 8
+    @Option(help: "Folder for the database, the logs and the broker's config.") var folder = "demo"
+    @Flag(help: "Print the report instead of opening the dashboard, even on a terminal.") var report = false
+
+    func run() async throws {
+        let original = try loadPlantOrExit(plant)
+        let interactive = !report && isatty(0) == 1 && isatty(1) == 1
+        let self_ = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        let folderURL = URL(fileURLWithPath: folder, isDirectory: true).standardizedFileURL
+        try FileManager.default.createDirectory(at: folderURL, withIntermediateDirectories: true)
+        let db = folderURL.appendingPathComponent("prognos.sqlite").path
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
+        let truth = folderURL.appendingPathComponent("truth.csv").path
+        try? FileManager.default.removeItem(atPath: truth)
+
+        // The broker: a config of the demo's own, on a free loopback port.
+        let port = Loopback.freePort()
+        let config = folderURL.appendingPathComponent("mosquitto.conf").path
+        try "listener \(port) 127.0.0.1\nallow_anonymous true\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let broker = try ChildProcess(Peers.findExecutable("mosquitto"), ["-c", config], outputPath: folderURL.appendingPathComponent("mosquitto.log").path)
+        defer { broker.stop() }
+        guard Loopback.waitUntilListening(port: port) else {
+            printError("prognos demo: mosquitto did not start (see \(folder)/mosquitto.log)")
+            throw ExitCode(1)
+        }
+        let copy = try PlantHarness(plant: plant, brokerPort: port, directory: folderURL.path)
+        let watch = "mosquitto_sub -h 127.0.0.1 -p \(port) -t 'prognos/#' -v"
+        say("broker      mosquitto on 127.0.0.1:\(port); watch the alerts with: \(watch)")
+
+        // Commissioning: the models learn a simulated healthy week, as the live daemon will sample it.
+        let started = Date()
+        var learning = Commissioning.Options()
+        learning.speed = speed
+        learning.step = speed
+        learning.seed = seed
+        let plantCopy = try loadPlantOrExit(copy.plantPath)
+        let learnt = try await Commissioning.learnFromSimulation(plant: plantCopy, store: try Store.open(path: db), options: learning)
+        say("learnt      \(learnt.assets.count) world models from a simulated healthy week in \(String(format: "%.0f", Date().timeIntervalSince(started))) s")
+
+        let simulator = try ChildProcess(
+            self_, ["simulate", copy.plantPath, "--speed", "\(speed)", "--seed", "\(seed)", "--scenario", scenario, "--truth", truth],
+            outputPath: folderURL.appendingPathComponent("simulate.log").path)
+        defer { simulator.stop() }
+        let daemon = try ChildProcess(self_, ["run", copy.plantPath, "--db", db], outputPath: folderURL.appendingPathComponent("daemon.log").path)
+        defer { daemon.stop() }
+        say("running     simulator at \(Int(speed))× with scenario \(scenario); daemon on \(db)")
+
+        let alerts = AlertCounter()
+        var quiet = Logger(label: "prognos.demo")
+        quiet.logLevel = .warning
+        let listener = try MQTTClient(options: MQTTClientOptions(host: "127.0.0.1", port: port), logger: quiet)
+        listener.onMessage { message in alerts.record(message) }
+        try listener.subscribe("prognos/+/+/alarm", qos: .atLeastOnce)
+        listener.start()
+        defer { listener.close() }
+
+        if interactive {
+            let dashboard = try ChildProcess(self_, ["dashboard", "--db", db, "--plant", copy.plantPath], foreground: true)
+            _ = dashboard.wait(timeout: .infinity)
+        } else {
+            let wall = spanHours * 3600 / speed
+            say("simulating  \(format(spanHours)) h at \(Int(speed))×: \(Int(wall.rounded())) s")
+            try await Task.sleep(for: .seconds(wall))
+        }
+
+        daemon.signal(SIGTERM)
+        _ = daemon.wait(timeout: 30)
+        try await Task.sleep(for: .milliseconds(500))
+        simulator.stop()
+        let store = try Store.openReadOnly(path: db)
+        let summary = try await DemoReport.make(
+            truthCSV: (try? String(contentsOfFile: truth, encoding: .utf8)) ?? "", store: store, plant: original,
+            speed: speed, received: alerts.eventIDs)
+        if !interactive { print(summary) }
+        say("stopped     everything the demo started; database: \(db)")
+        say("alerts      \(watch)   (start the broker again with: mosquitto -c \(config))")
+    }
+
+    private func say(_ text: String) { print(text) }
+}
+
+/// Counts the alarm messages that reached a subscriber, by event id.
+final class AlertCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var ids: [String] = []
+
+    func record(_ message: MQTTMessage) {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(message.payload)) as? [String: Any],
+            let id = object["event_id"] as? String
+        else { return }
+        lock.lock()
+        ids.append(id)
+        lock.unlock()
+    }
+
+    var eventIDs: [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return ids
+    }
+}
+
+private func format(_ value: Double) -> String { value == value.rounded() ? String(Int(value)) : String(value) }

@@ -1,0 +1,99 @@
+import Daemon
+import Foundation
+import PrognosCore
+import Store
+
+/// The report of a non-interactive demo run: faults injected, when each was flagged and by what,
+/// what the planner proposed, and the alerts delivered — the figures the demo test checks.
+enum DemoReport {
+    struct TruthEvent {
+        var elapsed: Double
+        var wall: Double
+        var event: String
+        var asset: String
+        var target: String
+        var detail: String
+    }
+
+    static func parseTruth(_ csv: String) -> [TruthEvent] {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return csv.split(separator: "\n").dropFirst().compactMap { line in
+            let f = line.split(separator: ",", maxSplits: 6, omittingEmptySubsequences: false).map(String.init)
+            guard f.count == 7, let elapsed = Double(f[0]), let wall = formatter.date(from: f[2]) else { return nil }
+            return TruthEvent(elapsed: elapsed, wall: wall.timeIntervalSince1970, event: f[3], asset: f[4], target: f[5], detail: f[6])
+        }
+    }
+
+    static func make(truthCSV: String, store: Store, plant: Plant, speed: Double, received: [String]) async throws -> String {
+        let truth = parseTruth(truthCSV)
+        let history = try await store.alarmHistory(after: 0, limit: 1_000_000)
+        let alarms = Dictionary(uniqueKeysWithValues: try await store.alarms().map { ($0.id, $0) })
+        // Simulated elapsed time of a wall-clock instant, from the truth's own (elapsed, wall) pairs.
+        let origin = truth.first.map { $0.wall - $0.elapsed / speed } ?? 0
+        func simulated(_ wall: Double) -> String { clock((wall - origin) * speed) }
+
+        var lines = ["", "Prognos demo report", "", "Faults injected (simulator's truth) and what Prognos made of them:"]
+        for onset in truth where onset.event == "fault-onset" || onset.event == "sensor-fault-start" {
+            let isSensorFault = onset.event == "sensor-fault-start"
+            let mode = plant.asset(onset.asset)?.failureModes.first { $0.id == onset.target }
+            let watched = Set(isSensorFault ? [onset.target] : (mode?.sensors ?? []))
+            let first = history.first { row in
+                guard row.asset == onset.asset, row.cause == .conditionActivated, row.time >= onset.wall - 1,
+                    let alarm = alarms[row.alarmID], alarm.kind != .communication
+                else { return false }
+                return !watched.isDisjoint(with: alarm.sensors) || alarm.kind == .deviation
+            }
+            let failure = truth.first { $0.event == "failure" && $0.asset == onset.asset && $0.target == onset.target }
+            let what = isSensorFault ? "sensor fault: \(onset.target) \(onset.detail)" : "\(onset.target) (\(onset.detail))"
+            var line = "  \(clock(onset.elapsed))  \(onset.asset) \(what)\n"
+            if let first, let alarm = alarms[first.alarmID] {
+                let delay = (first.time - onset.wall) * speed
+                line += "          flagged at \(simulated(first.time)) (+\(minutes(delay))) by \(alarm.id) [\(alarm.sensors.joined(separator: ", "))]"
+                if let failure {
+                    let margin = (failure.wall - first.time) * speed
+                    line += margin > 0 ? ", \(minutes(margin)) before the failure at \(clock(failure.elapsed))" : ", AFTER the failure at \(clock(failure.elapsed))"
+                } else {
+                    line += ", no failure"
+                }
+                if isSensorFault {
+                    let suspected = alarm.message.contains("suspected sensor fault")
+                    let blamedMode = alarm.kind == .rul || plant.asset(onset.asset)?.failureModes.contains { alarm.message.contains("consistent with \($0.id)") } == true
+                    line += suspected ? "\n          classified as a suspected sensor fault" : (blamedMode ? "\n          MISTAKEN for a machine failure mode" : "\n          not attributed to a failure mode")
+                }
+            } else {
+                line += "          not flagged" + (failure.map { "; failed at \(clock($0.elapsed))" } ?? "")
+            }
+            lines.append(line)
+        }
+
+        lines.append("")
+        if let plan = try await store.latestPlan(), !plan.proposals.isEmpty {
+            lines.append("The planner proposed (plan v\(plan.plan.version ?? 0)):")
+            for proposal in plan.proposals {
+                let when = proposal.windowStart.map { simulated($0) } ?? "now"
+                lines.append("  \(proposal.action) on \(proposal.asset) at \(when)\(proposal.failureMode.map { " for \($0)" } ?? ""): \(proposal.reasoning.prefix(160))")
+            }
+        } else {
+            lines.append("The planner proposed nothing (no plan in the store).")
+        }
+
+        let transitions = history.map { "\($0.alarmID)@\(Int64(($0.time * 1000).rounded()))/\($0.cause.rawValue)" }
+        let delivered = Set(received)
+        let missing = transitions.filter { !delivered.contains($0) }
+        let outbox = try await store.outboxCount().alerts
+        lines.append("")
+        lines.append("Alerts: \(transitions.count) alarm transitions recorded, \(transitions.count - missing.count) delivered to an MQTT subscriber, \(outbox) left in the outbox.")
+        return lines.joined(separator: "\n")
+    }
+
+    /// Simulated elapsed time as h:mm.
+    static func clock(_ seconds: Double) -> String {
+        let total = Int(max(0, seconds) / 60)
+        return String(format: "%d:%02d", total / 60, total % 60)
+    }
+
+    static func minutes(_ seconds: Double) -> String {
+        seconds >= 3600 ? String(format: "%d h %02d min", Int(seconds / 3600), Int(seconds.truncatingRemainder(dividingBy: 3600) / 60)) : "\(Int(seconds / 60)) min"
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `make demo` without a terminal: the report a newcomer (or CI) reads.
+@Suite(.serialized) struct DemoTests {
+    @Test(.timeLimit(.minutes(5)))
+    func nonInteractiveDemoFlagsTheFaultsAndStopsEverything() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("prognos-demo-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let root = Peers.repositoryRoot.path
+        let (status, output) = try PrognosBinary.run(
+            ["demo", "--report", "--folder", folder, "--span-hours", "6", "--plant", root + "/Plants/demo.yaml",
+             "--scenario", root + "/Plants/scenarios/demo.yaml"],
+            timeout: 280)
+        #expect(status == 0, "\(output)")
+        let lines = output.split(separator: "\n").map(String.init)
+        func block(after heading: String) -> String {
+            guard let start = lines.firstIndex(where: { $0.contains(heading) }) else { return "" }
+            return lines[start...].prefix(3).joined(separator: "\n")
+        }
+        // Each machine fault is flagged before its failure, by the sensors of its failure mode.
+        let bearing = block(after: "pump-101 bearing-wear")
+        #expect(bearing.contains("before the failure"), "\(bearing)")
+        #expect(bearing.contains("vibration_de") || bearing.contains("bearing_temp_de"), "\(bearing)")
+        let filter = block(after: "compressor-201 filter-clogging")
+        #expect(filter.contains("before the failure") && filter.contains("filter_dp"), "\(filter)")
+        // The drifting thermometer is not taken for the motor's winding ageing.
+        let drift = block(after: "motor-211 sensor fault")
+        #expect(!drift.contains("MISTAKEN"), "\(drift)")
+        // Every alarm transition reached the demo's MQTT subscriber.
+        let alerts = try #require(lines.first { $0.hasPrefix("Alerts:") })
+        let numbers = alerts.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+        #expect(numbers.count == 3 && numbers[0] > 0 && numbers[0] == numbers[1] && numbers[2] == 0, "\(alerts)")
+        // Nothing the demo started is left running.
+        #expect(processes(mentioning: folder).isEmpty, "still running: \(processes(mentioning: folder))")
+    }
+
+    /// Command lines of running processes that mention `text`.
+    func processes(mentioning text: String) -> [String] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { pid -> String? in
+            guard Int(pid) != nil, let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return nil }
+            let command = String(decoding: data.map { $0 == 0 ? 32 : $0 }, as: UTF8.self)
+            return command.contains(text) ? command : nil
+        }
+    }
+}
