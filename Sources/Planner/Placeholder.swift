@@ -1,1 +1,0 @@
-// Placeholder: the Planner module is being written; this file is replaced.

@@ -1,0 +1,140 @@
+import PrognosCore
+import WorldModel
+
+/// How far one sensor is from its healthy behaviour: the evidence a proposal cites.
+public struct SensorEvidence: Sendable, Equatable, Codable {
+    public var sensor: String
+    public var unit: String
+    /// The latest reading, if known.
+    public var value: Double?
+    /// Filtered deviation from healthy behaviour, in units of the sensor's healthy spread (signed).
+    public var deviation: Double
+    /// Change of the deviation per day.
+    public var trendPerDay: Double
+
+    public init(sensor: String, unit: String = "", value: Double? = nil, deviation: Double, trendPerDay: Double) {
+        self.sensor = sensor
+        self.unit = unit
+        self.value = value
+        self.deviation = deviation
+        self.trendPerDay = trendPerDay
+    }
+}
+
+/// One failure mode's health as the world model sees it, in units of the limit sensor's healthy
+/// spread, oriented so that the mode fails when `level` reaches `limit`.
+public struct ModeHealth: Sendable, Equatable {
+    public var failureMode: String
+    /// Filtered deviation of the limit sensor toward its limit (0 healthy), and its uncertainty.
+    public var level: Double
+    public var levelSD: Double
+    /// Rate toward the limit per second, and its standard error.
+    public var trend: Double
+    public var trendSD: Double
+    /// The level at which the mode fails (the limit's distance from healthy, same units).
+    public var limit: Double
+    /// Offset `c` of the growth law `level(t) = (level + c)·e^{g·t} − c` fitted to the trajectory
+    /// (small: accelerating wear; large: linear). Nil: unknown, drawn over the whole range.
+    public var growthOffset: Double?
+    /// The world model's own RUL (seconds), reported alongside.
+    public var rul: RULDistribution?
+    /// The mode's sensors and how far each is from normal.
+    public var evidence: [SensorEvidence]
+    /// Seconds since the mode was last restored, if known.
+    public var ageSinceRenewal: Double?
+
+    public init(
+        failureMode: String, level: Double, levelSD: Double = 0.5, trend: Double, trendSD: Double = 0, limit: Double,
+        growthOffset: Double? = nil, rul: RULDistribution? = nil, evidence: [SensorEvidence] = [], ageSinceRenewal: Double? = nil
+    ) {
+        self.failureMode = failureMode
+        self.level = level
+        self.levelSD = levelSD
+        self.trend = trend
+        self.trendSD = trendSD
+        self.limit = limit
+        self.growthOffset = growthOffset
+        self.rul = rul
+        self.evidence = evidence
+        self.ageSinceRenewal = ageSinceRenewal
+    }
+}
+
+/// Every failure mode of one asset; modes left out are taken as healthy.
+public struct AssetHealth: Sendable, Equatable {
+    public var asset: String
+    public var modes: [ModeHealth]
+    public init(asset: String, modes: [ModeHealth]) {
+        self.asset = asset
+        self.modes = modes
+    }
+}
+
+/// What the planner plans from: the plant (actions, windows, crews, costs), the time, the health
+/// of the assets, and optionally the spare parts on hand (action id → how many times it can be done).
+public struct PlanningInput: Sendable, Equatable {
+    public var plant: Plant
+    /// Epoch seconds (the plant's clock, UTC).
+    public var now: Double
+    public var assets: [AssetHealth]
+    public var spares: [String: Int]
+    /// Assets already derated until the next window (their rate is already the derated one).
+    public var derated: Set<String>
+    /// Actions done lately (asset, action id, epoch seconds): their effect is not in the trend yet,
+    /// so they are not proposed again within `PlannerConfiguration.repeatGap`.
+    public var recentActions: [RecentAction]
+
+    public init(
+        plant: Plant, now: Double, assets: [AssetHealth], spares: [String: Int] = [:], derated: Set<String> = [],
+        recentActions: [RecentAction] = []
+    ) {
+        self.plant = plant
+        self.now = now
+        self.assets = assets
+        self.spares = spares
+        self.derated = derated
+        self.recentActions = recentActions
+    }
+}
+
+/// A maintenance action done on an asset.
+public struct RecentAction: Sendable, Equatable, Codable {
+    public var asset: String
+    public var action: String
+    /// Epoch seconds.
+    public var time: Double
+    public init(asset: String, action: String, time: Double) {
+        self.asset = asset
+        self.action = action
+        self.time = time
+    }
+}
+
+/// The planner's constants. Defaults are generic engineering choices, not tuned to one plant.
+public struct PlannerConfiguration: Sendable, Equatable {
+    /// How far ahead the plan looks (seconds).
+    public var horizon: Double = 30 * 86400
+    /// Monte-Carlo draws of each degrading mode's future.
+    public var draws = 256
+    /// Seed of the draws (same seed, same plan).
+    public var seed: UInt64 = 1
+    /// A mode counts as degrading once its level reaches this many healthy spreads and rises.
+    public var detectionLevel = 4.0
+    /// Hours from an unplanned failure to the start of its repair (call-out, diagnosis, parts).
+    public var responseHours = 4.0
+    /// Expected life of a renewed part (seconds): acting early forfeits the rest of the old
+    /// part's life, valued at the action's cost per this much time.
+    public var renewedLife: Double = 365 * 86400
+    /// Wear rate ∝ load^exponent when derating (bearings' L10 life goes with load cubed; 2 is
+    /// the conservative choice across mechanisms).
+    public var derateExponent = 2.0
+    /// Lost production per hour of derating (the plant file has none: 0).
+    public var derateCostPerHour = 0.0
+    /// An action done on an asset is not proposed again on it for this long (seconds).
+    public var repeatGap: Double = 14 * 86400
+    /// Proposals are only made for modes whose probability of failure within the horizon, if
+    /// ignored, reaches this.
+    public var minimumRisk = 0.001
+
+    public init() {}
+}

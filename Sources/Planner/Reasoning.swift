@@ -1,0 +1,147 @@
+import Foundation
+import PrognosCore
+
+extension PlanningContext {
+    /// The plan: proposals laid out in their windows, with their reasoning, and the modes to watch.
+    func schedule(modes: [ModeCandidate], assignment: [Int]) -> MaintenanceSchedule {
+        let scheduler = Scheduler(context: self)
+        var jobs: [SlotChoice: [Scheduler.Job]] = [:]
+        for (i, m) in modes.enumerated() {
+            let option = m.options[assignment[i]]
+            if let action = option.action, let slot = option.slot {
+                jobs[slot, default: []].append(Scheduler.Job(mode: i, crew: action.crew, duration: seconds(action.duration)))
+            }
+        }
+        var starts: [Int: Double] = [:]
+        for (slot, list) in jobs {
+            let offsets = scheduler.layout(list, in: slot) ?? list.map { _ in 0 }
+            let origin = slot == .now ? now : max(slots[slotIndex(slot)].start, now)
+            for (job, offset) in zip(list, offsets) { starts[job.mode] = origin + offset }
+        }
+        var proposals: [Proposal] = []
+        var watch: [Watch] = []
+        var expected = 0.0
+        var baseline = 0.0
+        for (i, m) in modes.enumerated() {
+            let option = m.options[assignment[i]]
+            let ignored = m.options[m.nothing]
+            expected += option.cost
+            baseline += ignored.cost
+            if option.action == nil && option.derate == nil {
+                if ignored.failHorizon >= configuration.minimumRisk || m.health.level >= configuration.detectionLevel {
+                    watch.append(Watch(
+                        asset: m.asset.id, failureMode: m.mode.id, level: m.health.level, limit: m.health.limit,
+                        failureProbabilityWithinHorizon: ignored.failHorizon,
+                        reasoning: evidenceText(m) + " No action pays yet: P(failure within \(days(horizon))) = \(percent(ignored.failHorizon)); re-planned as it changes."))
+                }
+                continue
+            }
+            proposals.append(proposal(m, option: option, ignored: ignored, start: starts[i]))
+        }
+        proposals.sort { ($0.start, $0.asset, $0.failureMode) < ($1.start, $1.asset, $1.failureMode) }
+        watch.sort { ($0.failureProbabilityWithinHorizon, $1.asset) > ($1.failureProbabilityWithinHorizon, $0.asset) }
+        let examined = input.assets.reduce(0) { $0 + $1.modes.count }
+        return MaintenanceSchedule(
+            createdAt: now, horizonEnd: now + horizon, currency: input.plant.economics.currency, proposals: proposals, watch: watch,
+            slots: slots, expectedCost: expected, baselineCost: baseline, modesExamined: examined, modesDegrading: modes.count)
+    }
+
+    func slotIndex(_ slot: SlotChoice) -> Int {
+        if case .window(let k) = slot { return k }
+        return 0
+    }
+
+    func proposal(_ m: ModeCandidate, option: Option, ignored: Option, start: Double?) -> Proposal {
+        let currency = input.plant.economics.currency
+        var fraction: Double?
+        if let d = option.derate, case .derates(let f) = d.effect { fraction = f }
+        let action = option.action ?? option.derate!
+        let begin = start ?? now
+        let timing: ProposalTiming = option.slot.map { $0 == .now ? .now : .window(slots[slotIndex($0)]) } ?? .now
+        let duration = option.action.map { seconds($0.duration) } ?? 0
+        var derated: Double?
+        if case .window(let k)? = option.slot { derated = m.derateFailBefore[k] }
+        var text = evidenceText(m)
+        let ttf = m.timeToFailure
+        text += " If ignored: P(failure within \(days(horizon))) = \(percent(ignored.failHorizon)), time to failure \(days(ttf.1)) (10–90 %: \(days(ttf.0))–\(days(ttf.2))), expected cost \(money(ignored.cost, currency))."
+        if let a = option.action, let slot = option.slot {
+            let when: String
+            let nextName: String
+            switch slot {
+            case .now:
+                when = "now (outside a window: \(days(seconds(a.duration))) of downtime)"
+                nextName = slots.first.map { "the \($0.window) window (\(clock($0.start)))" } ?? "the horizon"
+            case .window(let k):
+                when = "in the \(slots[k].window) window (\(clock(slots[k].start)))"
+                nextName = k + 1 < slots.count ? "the \(slots[k + 1].window) window after it (\(clock(slots[k + 1].start)))" : "the horizon"
+            }
+            text += " Proposed: \(a.name) \(when): P(failure before it) = \(percent(option.failBefore)), before \(nextName) = \(percent(option.failBeforeNext)); expected cost \(money(option.cost, currency)), saving \(money(ignored.cost - option.cost, currency))."
+        }
+        if let fraction {
+            text += " Derate to \(Int((fraction * 100).rounded())) % until the next window (\(clock(now + derateUntil)))."
+        }
+        if let derated, option.derate == nil {
+            text += " Derating until the next window would make P(failure before the proposed time) \(percent(derated))."
+        } else if option.action == nil, let d = option.derate {
+            _ = d
+            text += " Derating buys: expected cost \(money(option.cost, currency)) instead of \(money(ignored.cost, currency))."
+        }
+        return Proposal(
+            asset: m.asset.id, failureMode: m.mode.id, action: action.id, actionName: action.name, timing: timing, start: begin,
+            end: begin + duration, crew: option.action?.crew ?? 0, derate: fraction, expectedCost: option.cost,
+            expectedCostIgnored: ignored.cost, failureProbabilityBefore: option.failBefore,
+            failureProbabilityBeforeNext: option.failBeforeNext, failureProbabilityIgnored: ignored.failHorizon,
+            failureProbabilityBeforeIfDerated: derated, timeToFailure: (ttf.0, ttf.1, ttf.2), level: m.health.level,
+            limit: m.health.limit, trendPerDay: m.health.trend * 86400, evidence: m.health.evidence, reasoning: text)
+    }
+
+    /// "pump-101 bearing-wear: vibration_de 5.3 mm/s is 89 healthy spreads toward its limit (215), rising 6.1 a day; …"
+    func evidenceText(_ m: ModeCandidate) -> String {
+        let h = m.health
+        let limitSensor = m.mode.limit.sensor
+        var text = "\(m.asset.id) \(m.mode.id):"
+        let main = h.evidence.first { $0.sensor == limitSensor }
+        let reading = main?.value.map { " reads \(number($0))\(main?.unit.isEmpty == false ? " " + main!.unit : "")" } ?? ""
+        text += " \(limitSensor)\(reading), \(number(h.level)) healthy spreads toward its limit (\(m.mode.limit.direction.rawValue) \(number(m.mode.limit.value)), at \(number(h.limit)) spreads), moving \(signed(h.trend * 86400)) a day"
+        if let c = h.growthOffset, c < 0.5 * max(h.limit, 1) { text += " and accelerating" }
+        text += "."
+        let others = h.evidence.filter { $0.sensor != limitSensor && abs($0.deviation) >= 2 }
+        if !others.isEmpty {
+            text += " Also off normal: " + others.map { "\($0.sensor) \(signed($0.deviation)) spreads (\(signed($0.trendPerDay))/d)" }.joined(separator: ", ") + "."
+        }
+        return text
+    }
+}
+
+func number(_ x: Double) -> String {
+    let a = abs(x)
+    if a >= 100 { return String(Int(x.rounded())) }
+    if a >= 10 { return String(format: "%.1f", x) }
+    if a >= 0.1 { return String(format: "%.2f", x) }
+    return String(format: "%.3g", x)
+}
+
+func signed(_ x: Double) -> String { (x >= 0 ? "+" : "") + number(x) }
+
+/// "Tue 2025-01-07 22:00" (UTC).
+public func clock(_ epoch: Double) -> String {
+    let minutes = Int64((epoch / 60).rounded(.down))
+    var days = minutes / 1440
+    var rest = minutes % 1440
+    if rest < 0 {
+        rest += 1440
+        days -= 1
+    }
+    let z = days + 719_468
+    let era = (z >= 0 ? z : z - 146_096) / 146_097
+    let doe = z - era * 146_097
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+    let mp = (5 * doy + 2) / 153
+    let d = doy - (153 * mp + 2) / 5 + 1
+    let m = mp < 10 ? mp + 3 : mp - 9
+    let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+    let names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    let weekday = names[WindowCalendar.weekday(epoch)]
+    return String(format: "%@ %04lld-%02lld-%02lld %02lld:%02lld", weekday, y, m, d, rest / 60, rest % 60)
+}

@@ -1,0 +1,153 @@
+import Foundation
+import Planner
+import PrognosCore
+import Simulator
+
+/// An action a policy asks for.
+struct Order: Equatable {
+    var asset: String
+    var action: MaintenanceAction
+}
+
+/// A maintenance policy as the harness drives it.
+protocol MaintenancePolicy {
+    /// Whether the policy also decides between windows (every `replanHours`).
+    var decidesBetweenWindows: Bool { get }
+    /// After every step.
+    mutating func observe(_ sim: PlantSimulation)
+    /// At the opening of a window (`window` set) or at a re-plan time.
+    mutating func decide(_ sim: PlantSimulation, window: WindowSlot?) -> [Order]
+    /// Failure modes of an asset were restored (by a repair or an action), at simulated `elapsed`.
+    mutating func renewed(asset: String, modes: [String], at elapsed: Double)
+}
+
+extension MaintenancePolicy {
+    var decidesBetweenWindows: Bool { false }
+    mutating func observe(_ sim: PlantSimulation) {}
+    mutating func renewed(asset: String, modes: [String], at elapsed: Double) {}
+}
+
+/// One run of the simulated plant under one policy, with the ledger of what it cost.
+struct Episode {
+    let plant: Plant
+    let options: PolicyEvaluationOptions
+    var outcome: PolicyOutcome
+    var sim: PlantSimulation
+
+    init(plant: Plant, options: PolicyEvaluationOptions, name: String) {
+        self.plant = plant
+        self.options = options
+        outcome = PolicyOutcome(name: name)
+        sim = PlantSimulation(plant: plant, options: SimulationOptions(seed: options.seed, step: options.step))
+    }
+
+    struct Repair {
+        var due: Double
+        var asset: String
+        var mode: String
+    }
+
+    mutating func run<P: MaintenancePolicy>(_ policy: inout P) throws -> PolicyOutcome {
+        let end = options.years * 365.25 * 86400
+        let economics = plant.economics
+        var seen = sim.events.count
+        var repairs: [Repair] = []
+        var failed: Set<String> = []
+        var windowStart = -Double.infinity
+        var windowJobs: [(crew: Int, duration: Double)] = []
+        var nextReplan = options.replanHours * 3600
+        while sim.elapsed < end {
+            sim.step()
+            while seen < sim.events.count {
+                let event = sim.events[seen]
+                seen += 1
+                guard event.kind == .failure, let asset = event.asset, let mode = event.target else { continue }
+                outcome.failures += 1
+                outcome.failedModes.append(asset + "/" + mode)
+                repairs.append(Repair(due: event.elapsed + options.responseHours * 3600, asset: asset, mode: mode))
+                failed.insert(asset)
+            }
+            if !repairs.isEmpty { try repairDue(&repairs, failed: &failed, policy: &policy) }
+            policy.observe(sim)
+            let open = WindowCalendar.openWindow(at: sim.time, economics: economics)
+            var orders: [Order] = []
+            var window: WindowSlot?
+            if let open, open.start != windowStart {
+                windowStart = open.start
+                windowJobs = []
+                window = open
+                orders = policy.decide(sim, window: open)
+            } else if policy.decidesBetweenWindows, sim.elapsed >= nextReplan {
+                nextReplan += options.replanHours * 3600
+                window = open
+                orders = policy.decide(sim, window: open)
+            }
+            var done: Set<String> = []
+            for order in orders where !failed.contains(order.asset) && !done.contains(order.asset + "|" + order.action.id) {
+                done.insert(order.asset + "|" + order.action.id)
+                try execute(order, window: window, jobs: &windowJobs, policy: &policy)
+            }
+        }
+        outcome.cost = outcome.actionCost + outcome.failureCost + outcome.downtimeCost
+        return outcome
+    }
+
+    mutating func repairDue<P: MaintenancePolicy>(_ repairs: inout [Repair], failed: inout Set<String>, policy: inout P) throws {
+        let due = repairs.filter { $0.due <= sim.elapsed + 1e-9 }
+        guard !due.isEmpty else { return }
+        repairs.removeAll { $0.due <= sim.elapsed + 1e-9 }
+        for repair in due {
+            guard let asset = plant.asset(repair.asset),
+                let action = PolicyEvaluation.repairAction(plant: plant, asset: asset, mode: repair.mode)
+            else { throw PolicyEvaluationError("no repair for \(repair.asset) \(repair.mode)") }
+            try apply(action, to: asset.id)
+            let hours = options.responseHours + seconds(action.duration) / 3600
+            outcome.failureCost += (asset.failureCost ?? plant.economics.failureCost) + action.cost
+            outcome.downtimeCost += hours * plant.economics.downtimeCostPerHour
+            outcome.downtimeHours += hours
+            policy.renewed(asset: asset.id, modes: action.failureModes, at: sim.elapsed)
+            if !repairs.contains(where: { $0.asset == asset.id }) { failed.remove(asset.id) }
+        }
+    }
+
+    mutating func execute<P: MaintenancePolicy>(
+        _ order: Order, window: WindowSlot?, jobs: inout [(crew: Int, duration: Double)], policy: inout P
+    ) throws {
+        let action = order.action
+        if case .derates = action.effect {
+            try apply(action, to: order.asset)
+            outcome.deratings += 1
+            outcome.actionCost += action.cost
+            return
+        }
+        let duration = seconds(action.duration)
+        if let window {
+            // Work in a window must fit its crew and what is left of it.
+            let trial = jobs + [(action.crew, duration)]
+            guard CrewLayout.starts(trial, crew: window.crew, length: window.end - sim.time) != nil else { return }
+            jobs = trial
+        } else {
+            guard action.crew <= plant.economics.crewCapacity else { return }
+            outcome.plannedDowntimeHours += duration / 3600
+            outcome.downtimeCost += duration / 3600 * plant.economics.downtimeCostPerHour
+        }
+        try apply(action, to: order.asset)
+        outcome.actions += 1
+        outcome.actionCost += action.cost
+        if case .resets(let modes) = action.effect {
+            policy.renewed(asset: order.asset, modes: modes, at: sim.elapsed)
+        }
+    }
+
+    mutating func apply(_ action: MaintenanceAction, to asset: String) throws {
+        do {
+            try sim.apply(action: action, to: asset)
+        } catch {
+            throw PolicyEvaluationError("cannot apply \(action.id) to \(asset): \(error.message)")
+        }
+    }
+}
+
+func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+}

@@ -1,1 +1,0 @@
-// Placeholder: the PolicyEvaluation module is being written; this file is replaced.
