@@ -87,6 +87,17 @@ let package = Package(
             path: "Benchmarks/DashboardBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "DaemonBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Daemon", package: "Prognos"),
+                .product(name: "Store", package: "Prognos"),
+                .product(name: "PrognosCore", package: "Prognos"),
+            ],
+            path: "Benchmarks/DaemonBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
