@@ -7,7 +7,7 @@ VENV := .venv
 PY_PEERS := pymodbus==3.16.1 paho-mqtt==2.2.0
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all build release test deps venv bench demo check-plant clean
+.PHONY: all build release test deps venv bench demo check-plant clean fuzz
 
 all: build
 
@@ -49,6 +49,25 @@ check-plant: build
 ## demo: the whole system on the demo plant; the dashboard on a terminal, a report otherwise.
 demo: release
 	.build/release/prognos demo
+
+## fuzz: libFuzzer targets in Fuzz/ (a separate package), each for FUZZ_SECONDS; not part of `make test`.
+## Crashes and property violations are written to Fuzz/Findings/ and fail the target.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := FuzzModbus FuzzPlantFile FuzzMQTT FuzzLayout
+fuzz: deps
+	cd Fuzz && $(SWIFT) build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
+	@failed=""; for t in $(FUZZ_TARGETS); do \
+	  mkdir -p Fuzz/Work/$$t; \
+	  echo "== $$t: $(FUZZ_SECONDS) s"; \
+	  SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0 Fuzz/.build/release/$$t \
+	    -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+	    -artifact_prefix=Fuzz/Findings/$$t- Fuzz/Work/$$t Fuzz/Corpus/$$t > Fuzz/Work/$$t.log 2>&1; rc=$$?; \
+	  runs=$$(grep -o 'stat::number_of_executed_units: *[0-9]*' Fuzz/Work/$$t.log | grep -o '[0-9]*$$'); \
+	  secs=$$(grep -o 'Done [0-9]* runs in [0-9]* second' Fuzz/Work/$$t.log | grep -o 'in [0-9]*' | grep -o '[0-9]*'); \
+	  echo "$$t: $${runs:-?} executions in $${secs:-?} s ($$( [ -n "$$runs" ] && [ -n "$$secs" ] && [ "$$secs" -gt 0 ] && echo $$((runs / secs)) || echo '?') exec/s), exit $$rc"; \
+	  if [ $$rc -ne 0 ]; then failed="$$failed $$t"; tail -30 Fuzz/Work/$$t.log; fi; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzz: findings in$$failed (see Fuzz/Findings/ and Fuzz/Work/*.log)"; exit 1; fi
 
 clean:
 	rm -rf .build Benchmarks/.build $(VENV)
