@@ -346,7 +346,7 @@ public final class DashboardModel {
     // MARK: - Plant ordering
 
     /// The plant view's assets after the filter, in display order.
-    func plantEntries() -> [AssetRow] {
+    public func plantEntries() -> [AssetRow] {
         var rows = snapshot.rows
         let words = state.filter.lowercased().split(separator: " ").map(String.init)
         if !words.isEmpty {

@@ -211,7 +211,7 @@ enum TerminalRestore {
                 raise(signal)
             }
             sigemptyset(&action.sa_mask)
-            action.sa_flags = Int32(SA_RESETHAND)
+            action.sa_flags = Int32(truncatingIfNeeded: SA_RESETHAND)
             sigaction(signal, &action, s.pointee.previous + Int(signal))
         }
         var winch = sigaction()
@@ -223,7 +223,7 @@ enum TerminalRestore {
             }
         }
         sigemptyset(&winch.sa_mask)
-        winch.sa_flags = Int32(SA_RESTART)
+        winch.sa_flags = Int32(truncatingIfNeeded: SA_RESTART)
         sigaction(SIGWINCH, &winch, s.pointee.previous + Int(SIGWINCH))
     }
 

@@ -66,7 +66,9 @@ extension DashboardModel {
                 case .alarm: canvas.put(alarmName(alarm), x: cx, y: ly, width: w, ellipsis: glyphs.ellipsis)
                 case .message: canvas.put(messageText(alarm), x: cx, y: ly, width: w, ellipsis: glyphs.ellipsis)
                 case .value:
-                    let text = alarm.value.map { "\(format.number($0)) / \(format.number(alarm.threshold))" } ?? ""
+                    let text = alarm.value.map { value in
+                        alarm.kind == .rul ? format.duration(value) : "\(format.number(value)) / \(format.number(alarm.threshold))"
+                    } ?? ""
                     canvas.put(text, x: cx, y: ly, width: w, align: .right)
                 case .since:
                     canvas.put(format.age(snapshot.now - (alarm.raisedAt ?? alarm.updatedAt)), x: cx, y: ly, width: w, align: .right)
@@ -82,7 +84,13 @@ extension DashboardModel {
         canvas.put(" \(alarm.id) ", x: 2, y: dy, style: .bold)
         canvas.put(alarm.message, x: 1, y: dy + 1, limit: canvas.width - 2)
         var facts: [String] = ["\(alarm.kind.rawValue), \(alarm.priority.rawValue)"]
-        if let value = alarm.value { facts.append("value \(format.number(value)) / limit \(format.number(alarm.threshold))") }
+        if let value = alarm.value {
+            if alarm.kind == .rul {
+                facts.append("median RUL \(format.duration(value)), alarm below \(format.duration(alarm.threshold))")
+            } else {
+                facts.append("value \(format.number(value)) / limit \(format.number(alarm.threshold))")
+            }
+        }
         if let raised = alarm.raisedAt { facts.append("raised \(format.day(raised))") }
         if let by = alarm.acknowledgedBy, let at = alarm.acknowledgedAt { facts.append("acknowledged by \(by) at \(format.clock(at))") }
         if alarm.state == .shelved, let until = alarm.shelvedUntil {
@@ -94,7 +102,9 @@ extension DashboardModel {
 
     /// The alarm's message without the asset id it starts with (the table has an asset column).
     func messageText(_ alarm: AlarmRecord) -> String {
-        alarm.message.hasPrefix(alarm.asset + ": ") ? String(alarm.message.dropFirst(alarm.asset.count + 2)) : alarm.message
+        if alarm.message.hasPrefix(alarm.asset + ": ") { return String(alarm.message.dropFirst(alarm.asset.count + 2)) }
+        if alarm.message.hasPrefix(alarm.asset + " ") { return String(alarm.message.dropFirst(alarm.asset.count + 1)) }
+        return alarm.message
     }
 
     /// The alarm id without its asset prefix (`limit/vibration_de/high`).

@@ -26,7 +26,7 @@ extension DashboardModel {
             x += canvas.put("  deviation ", x: x, y: y + 1)
             x += canvas.put(format.score(score), x: x, y: y + 1, style: theme.level(deviationLevel(ratio)))
             x += canvas.put(" (threshold \(format.score(deviation.threshold)))", x: x, y: y + 1, style: theme.muted)
-            if let drift = deviation.drift {
+            if let drift = deviation.drift, canvas.width >= 120 {
                 x += canvas.put("  drift \(format.number(drift))/\(format.number(deviation.driftThreshold))", x: x, y: y + 1,
                                 style: deviation.driftFlagged ? theme.level(.warn) : theme.muted)
             }
@@ -134,7 +134,7 @@ extension DashboardModel {
                     let text = panel.share == nil ? "" : format.percent(share)
                     canvas.put(text, x: cx, y: ly, width: w, style: share >= 0.25 ? theme.level(.warn) : theme.muted, align: .right)
                 case .trend:
-                    let values = resample(panel.history, to: w, max: false)
+                    let values = fillGaps(resample(panel.history, to: w, max: false))
                     let known = values.compactMap { $0 }
                     let lo = min(known.min() ?? 0, panel.info.normal?.lowerBound ?? .infinity)
                     let hi = max(known.max() ?? 1, panel.info.normal?.upperBound ?? -.infinity)
@@ -168,7 +168,7 @@ extension DashboardModel {
         let futureWidth = panel.forecast.isEmpty ? 0 : max(6, plotWidth / 4)
         let pastWidth = plotWidth - futureWidth - 1
         guard pastWidth > 4 else { return }
-        let past = resample(panel.history, to: pastWidth, max: false)
+        let past = fillGaps(resample(panel.history, to: pastWidth, max: false))
         let forecast = panel.forecast.filter { $0.targetTime > snapshot.now }
         var lows: [Double] = past.compactMap { $0 }
         var highs = lows

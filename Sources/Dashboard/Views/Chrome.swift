@@ -186,6 +186,18 @@ extension DashboardModel {
         return median <= layout.rul.alarm ? .alarm : median <= layout.rul.warn ? .warn : .ok
     }
 
+    /// `values` with interior gaps (between two known values) filled with the value before them,
+    /// so that a series sampled more slowly than the buckets draws as a continuous step line.
+    func fillGaps(_ values: [Double?]) -> [Double?] {
+        guard let last = values.lastIndex(where: { $0 != nil }) else { return values }
+        var out = values
+        var previous: Double?
+        for i in 0...last {
+            if let v = out[i] { previous = v } else { out[i] = previous }
+        }
+        return out
+    }
+
     /// Resamples `values` to `count` columns (each column the max or mean of its share).
     func resample(_ values: [Double?], to count: Int, max useMax: Bool) -> [Double?] {
         guard count > 0 else { return [] }

@@ -20,24 +20,23 @@ extension DashboardModel {
             return
         }
         let p = plan.plan
-        var head = "Plan v\(p.version ?? 0) made \(format.day(p.createdAt))"
-        if let end = p.horizonEnd { head += ", horizon to \(format.day(end))" }
-        canvas.put(head, x: 0, y: y, style: .bold)
+        // The longest heading that fits: version and times, expected cost against doing nothing.
+        let saving = p.baselineCost.flatMap { base in p.expectedCost.map { base - $0 } }
+        var long = "Plan v\(p.version ?? 0) made \(format.day(p.createdAt))"
+        if let end = p.horizonEnd { long += ", horizon to \(format.day(end))" }
         var costs = "expected cost \(format.money(p.expectedCost))"
-        if let base = p.baselineCost {
-            costs += " vs \(format.money(base)) doing nothing"
-            if let cost = p.expectedCost { costs += " (saves \(format.money(base - cost)))" }
-        }
-        let x = columns(head) + 2
-        if x + columns(costs) <= canvas.width {
-            canvas.put(costs, x: x, y: y, style: theme.accent)
-        } else {
-            canvas.put(costs, x: canvas.width - min(canvas.width, columns(costs)), y: y, style: theme.accent, limit: canvas.width)
-        }
+        if let base = p.baselineCost { costs += " vs \(format.money(base)) doing nothing" }
+        if let saving { costs += " (saves \(format.money(saving)))" }
+        let short = "Plan v\(p.version ?? 0), \(format.clock(p.createdAt))"
+        let shortCosts = "cost \(format.money(p.expectedCost)), \(format.money(p.baselineCost)) doing nothing"
+        let heading = [(long, costs), (short, costs), (short, shortCosts)].first { columns($0.0) + 2 + columns($0.1) <= canvas.width }
+            ?? (short, shortCosts)
+        let hx = canvas.put(heading.0, x: 0, y: y, style: .bold)
+        canvas.put(heading.1, x: hx + 2, y: y, style: theme.accent)
 
         let specs: [ColumnSpec<DashboardLayout.PlanColumn>] = layout.planColumns.map { column in
             switch column {
-            case .window: ColumnSpec(key: column, title: "WINDOW", minWidth: 16, maxWidth: 22)
+            case .window: ColumnSpec(key: column, title: "WINDOW", minWidth: 22, maxWidth: 22)
             case .crew: ColumnSpec(key: column, title: "CREW", minWidth: 6, maxWidth: 12, dropPriority: 2)
             case .asset: ColumnSpec(key: column, title: "ASSET", minWidth: 11, maxWidth: 16)
             case .action: ColumnSpec(key: column, title: "ACTION", minWidth: 14, maxWidth: 40)

@@ -1,0 +1,90 @@
+import Foundation
+import PrognosCore
+import Store
+import TestSupport
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The dashboard on a store that the real daemon fills from the real simulator (through Modbus and
+/// a real mosquitto), read while the daemon writes it.
+@Suite("prognos dashboard on a live daemon", .serialized)
+struct LiveDaemonTests {
+    /// The demo plant with its Modbus devices and broker on free loopback ports (a text rewrite).
+    func plantCopy(in directory: String, brokerPort: Int) throws -> String {
+        let demo = Peers.repositoryRoot.appendingPathComponent("Plants/demo.yaml").path
+        var text = try String(contentsOfFile: demo, encoding: .utf8)
+        let pattern = try NSRegularExpression(pattern: "tcp: \"127\\.0\\.0\\.1:(\\d+)\"")
+        var ports: [String: Int] = [:]
+        for match in pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+            let port = String(text[Range(match.range(at: 1), in: text)!])
+            if ports[port] == nil { ports[port] = Loopback.freePort() }
+        }
+        for (old, new) in ports {
+            text = text.replacingOccurrences(of: "tcp: \"127.0.0.1:\(old)\"", with: "tcp: \"127.0.0.1:\(new)\"")
+        }
+        text = text.replacingOccurrences(of: "port: 1883,", with: "port: \(brokerPort),")
+        let path = directory + "/plant.yaml"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test("An operator sees the plant, acknowledges a live alarm and opens an asset", .timeLimit(.minutes(1)))
+    func liveDaemon() async throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (broker, brokerPort) = try Peers.mosquitto()
+        defer { broker.stop() }
+        let plant = try plantCopy(in: directory, brokerPort: brokerPort)
+        let db = directory + "/prognos.db"
+        // The daemon first: with nothing serving Modbus yet, communication alarms come within seconds.
+        let daemon = try ChildProcess(
+            PrognosBinary.path,
+            ["run", plant, "--db", db, "--training-steps", "30", "--step-interval", "0.25", "--stale-after", "2", "--log-level", "warning"],
+            outputPath: directory + "/daemon.log")
+        defer { daemon.stop() }
+        var alarm: AlarmRecord?
+        let deadline = Date().addingTimeInterval(25)
+        while alarm == nil, Date() < deadline {
+            try await Task.sleep(for: .milliseconds(300))
+            if let store = try? Store.openReadOnly(path: db) {
+                alarm = try? await store.activeAlarms().first { $0.state == .unacknowledged }
+            }
+        }
+        _ = try #require(alarm, "the daemon raised no alarm: \((try? String(contentsOfFile: directory + "/daemon.log", encoding: .utf8)) ?? "")")
+        let simulator = try ChildProcess(
+            PrognosBinary.path, ["simulate", plant, "--speed", "60", "--seed", "5", "--log-level", "warning"], outputPath: directory + "/simulate.log")
+        defer { simulator.stop() }
+
+        let tmux = Tmux(directory: directory)
+        defer { tmux.kill() }
+        let command = [PrognosBinary.path, "dashboard", "--db", db, "--by", "floor-operator"].map(shellQuote).joined(separator: " ")
+        try tmux.start(command, width: 120, height: 40)
+        var screen = try tmux.wait("the plant view with a running daemon") {
+            $0.contains("daemon running") && $0.contains("pump-101") && $0.contains("Raw-water intake")
+        }
+        #expect(screen.contains("Riverside Water Works"))
+
+        try tmux.send("2")
+        screen = try tmux.wait("the alarms view") { $0.contains("STATE") && $0.contains("active") }
+        #expect(screen.contains("unacknowledged"))
+        // Acknowledge the first alarm (oldest unacknowledged); the message line names it.
+        try tmux.send("Home")
+        try tmux.send("a")
+        screen = try tmux.wait("the acknowledgement") { $0.contains("(by floor-operator)") }
+        let message = try #require(screen.split(separator: "\n").first { $0.contains("(by floor-operator)") })
+        let id = String(message.prefix { $0 != ":" })
+        let store = try Store.openReadOnly(path: db)
+        let history = try await store.alarmHistory(alarmID: id)
+        #expect(history.contains { $0.actor == "floor-operator" && $0.cause == .acknowledged }, "\(id): \(history)")
+        #expect(try await store.alarm(id: id)?.acknowledgedBy == "floor-operator")
+
+        try tmux.send("Enter")
+        screen = try tmux.wait("the asset view") { $0.contains("SENSOR") && $0.contains("FORECAST") }
+        try tmux.send("q")
+        _ = try tmux.wait("the dashboard to end") { $0.contains("Pane is dead") || !$0.contains("SENSOR") }
+        #expect(daemon.isRunning, "the daemon keeps running next to the dashboard")
+    }
+}
