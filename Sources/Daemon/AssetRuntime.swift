@@ -49,6 +49,8 @@ public struct AssetRuntime: Sendable {
     public private(set) var latest: StepResult?
     public private(set) var latestRUL: [String: RULDistribution] = [:]
     private var random: SplitMix64
+    /// When this runtime started listening (readings' clock), for the communication alarm's grace.
+    private let startedAt: Double
     private let limits: [(mode: FailureMode, limit: SensorLimit)]
 
     public init(asset: Asset, site: String, configuration: RuntimeConfiguration, now: Double) {
@@ -60,6 +62,7 @@ public struct AssetRuntime: Sendable {
         alarms = AlarmBook(site: site, asset: asset, configuration: configuration, now: now)
         healthy = RingBuffer(capacity: max(1, configuration.historyCapacity))
         stepSpacing = configuration.stepInterval
+        startedAt = now
         random = SplitMix64(seed: configuration.seed ^ UInt64(truncatingIfNeeded: asset.id.hashValueStable))
         let sensorIDs = asset.modelledSensors.map(\.id)
         limits = asset.failureModes.compactMap { mode in
@@ -106,7 +109,7 @@ public struct AssetRuntime: Sendable {
 
     /// Periodic checks on the wall clock: the communication alarm and shelve expiries.
     public mutating func tick(now: Double, into output: inout RuntimeOutput) {
-        let stale = table.stale(at: now, maxAge: configuration.staleAfter)
+        let stale = table.stale(at: now, maxAge: configuration.staleAfter, since: startedAt)
         let names = stale.map { table.ids[$0] }
         alarms.evaluate(
             AlarmBook.communicationID(asset.id), active: !stale.isEmpty, at: now, value: Double(stale.count),

@@ -29,11 +29,9 @@ struct SignalTable: Sendable {
         return i
     }
 
-    /// Signals whose last good value is older than `maxAge` at `now` (or that never had one).
-    func stale(at now: Double, maxAge: Double, positions: Range<Int>? = nil) -> [Int] {
-        (positions ?? ids.indices).filter { i in
-            guard let time = lastGood[i] else { return true }
-            return now - time > maxAge
-        }
+    /// Signals whose last good value is older than `maxAge` at `now`; a signal that never had one
+    /// counts from `since` (when the table started listening), so a start-up is not a silence.
+    func stale(at now: Double, maxAge: Double, since: Double = -.infinity) -> [Int] {
+        ids.indices.filter { i in now - (lastGood[i] ?? since) > maxAge }
     }
 }
