@@ -118,3 +118,23 @@ public enum Vector {
         }
     }
 }
+
+extension Matrix {
+    /// `y ← A·x` through `cblas_dgemv`, on caller-owned buffers: the same BLAS kernel (hence the
+    /// same bits) as `gemv(_:_:into:)`, without the array arguments, for per-step hot paths.
+    public static func gemv(
+        _ a: Matrix, _ x: UnsafeBufferPointer<Double>, into y: UnsafeMutableBufferPointer<Double>
+    ) {
+        precondition(x.count == a.cols && y.count == a.rows, "gemv: dimensions do not agree")
+        if a.rows == 0 { return }
+        if a.cols == 0 {
+            for i in 0..<y.count { y[i] = 0 }
+            return
+        }
+        a.elements.withUnsafeBufferPointer { pa in
+            cblas_dgemv(
+                CblasRowMajor, CblasNoTrans, Int32(a.rows), Int32(a.cols), 1, pa.baseAddress, Int32(a.cols),
+                x.baseAddress, 1, 0, y.baseAddress, 1)
+        }
+    }
+}
