@@ -61,6 +61,7 @@ fuzz: deps
 	  echo "== $$t: $(FUZZ_SECONDS) s"; \
 	  SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0 Fuzz/.build/release/$$t \
 	    -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+	    $$(case $$t in FuzzPlantFile|FuzzLayout) echo -max_len=8192;; esac) \
 	    -artifact_prefix=Fuzz/Findings/$$t- Fuzz/Work/$$t Fuzz/Corpus/$$t > Fuzz/Work/$$t.log 2>&1; rc=$$?; \
 	  runs=$$(grep -o 'stat::number_of_executed_units: *[0-9]*' Fuzz/Work/$$t.log | grep -o '[0-9]*$$'); \
 	  secs=$$(grep -o 'Done [0-9]* runs in [0-9]* second' Fuzz/Work/$$t.log | grep -o 'in [0-9]*' | grep -o '[0-9]*'); \
