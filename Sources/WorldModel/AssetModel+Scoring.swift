@@ -19,13 +19,19 @@ extension AssetModel {
 
             u.withUnsafeBufferPointer { b.context.features($0, into: phi) }
             b.baseline.elements.withUnsafeBufferPointer { w in
-                for j in 0..<m { base[j] = state.baselineOffset[j] }
+                state.baselineOffset.withUnsafeBufferPointer { offset in
+                    for j in 0..<m { base[j] = offset[j] }
+                }
                 for k in 0..<p {
                     let f = phi[k]
                     for j in 0..<m { base[j] += f * w[k * m + j] }
                 }
             }
-            for j in 0..<m { e[j] = b.scale[j] > 0 ? (y[j] - base[j]) / b.scale[j] : 0 }
+            y.withUnsafeBufferPointer { y in
+                b.scale.withUnsafeBufferPointer { scale in
+                    for j in 0..<m { e[j] = scale[j] > 0 ? (y[j] - base[j]) / scale[j] : 0 }
+                }
+            }
 
             let hasPrevious = state.steps > 0
             var innovationStat = 0.0
@@ -33,19 +39,21 @@ extension AssetModel {
                 // Pure dynamics innovation e − A·e_prev (what the innovation covariance describes),
                 // and the 1-step forecast the model made, for online interval calibration.
                 state.previous.withUnsafeBufferPointer { prev in
+                state.levels.withUnsafeBufferPointer { lv in
+                state.slopes.withUnsafeBufferPointer { sl in
                     b.dynamics.elements.withUnsafeBufferPointer { a in
                         for i in 0..<m {
                             var s = 0.0
                             var d = 0.0
                             for k in 0..<m {
                                 s += a[i * m + k] * prev[k]
-                                d += a[i * m + k] * (prev[k] - state.levels[k])
+                                d += a[i * m + k] * (prev[k] - lv[k])
                             }
                             innov[i] = e[i] - s
-                            predicted[i] = state.levels[i] + state.slopes[i] + d
+                            predicted[i] = lv[i] + sl[i] + d
                         }
                     }
-                }
+                }}}
                 innovationStat = quadraticWhitened(b.innovationWhitener, innov, m)
                 trackIntervals(e: e, predicted: predicted)
             } else {
@@ -54,7 +62,9 @@ extension AssetModel {
             let levelStat = quadraticWhitened(b.levelWhitener, e, m)
 
             let lambda = cfg.driftSmoothing
-            for j in 0..<m { state.driftMean[j] = lambda * e[j] + (1 - lambda) * state.driftMean[j] }
+            state.driftMean.withUnsafeMutableBufferPointer { z in
+                for j in 0..<m { z[j] = lambda * e[j] + (1 - lambda) * z[j] }
+            }
             let driftStat = state.driftMean.withUnsafeBufferPointer { z in
                 quadraticWhitened(b.levelWhitener, UnsafeMutableBufferPointer(mutating: z), m)
             } * (2 - lambda) / lambda
@@ -76,28 +86,40 @@ extension AssetModel {
             default: for j in 0..<m { work[j] = state.driftMean[j] }
             }
             let precision = dominant == 1 ? b.innovationPrecision : b.levelPrecision
-            var shares = [Double](repeating: 0, count: m)
-            precision.elements.withUnsafeBufferPointer { q in
-                var total = 0.0
-                for i in 0..<m {
-                    var s = 0.0
-                    for k in 0..<m { s += q[i * m + k] * work[k] }
-                    let c = max(0, work[i] * s)
-                    shares[i] = c
-                    total += c
+            let shares = [Double](unsafeUninitializedCapacity: m) { shares, count in
+                precision.elements.withUnsafeBufferPointer { q in
+                    var total = 0.0
+                    for i in 0..<m {
+                        var s = 0.0
+                        for k in 0..<m { s += q[i * m + k] * work[k] }
+                        let c = max(0, work[i] * s)
+                        shares[i] = c
+                        total += c
+                    }
+                    if total > 0 { for i in 0..<m { shares[i] /= total } }
                 }
-                if total > 0 { for i in 0..<m { shares[i] /= total } }
+                count = m
             }
 
             // Only unflagged data is learned as normal.
             if learn && !flagged {
                 let rate = cfg.baselineAdaptationRate
-                for j in 0..<m where b.scale[j] > 0 { state.baselineOffset[j] += rate * b.scale[j] * e[j] }
+                b.scale.withUnsafeBufferPointer { scale in
+                    state.baselineOffset.withUnsafeMutableBufferPointer { offset in
+                        for j in 0..<m where scale[j] > 0 { offset[j] += rate * scale[j] * e[j] }
+                    }
+                }
             }
             updateHealthFilter(e: e, first: !hasPrevious)
             updateHealthFeatures(e: e, first: !hasPrevious)
-            for j in 0..<m { state.previous[j] = e[j] }
-            for k in 0..<u.count { state.lastContext[k] = u[k] }
+            state.previous.withUnsafeMutableBufferPointer { prev in
+                for j in 0..<m { prev[j] = e[j] }
+            }
+            u.withUnsafeBufferPointer { u in
+                state.lastContext.withUnsafeMutableBufferPointer { last in
+                    for k in 0..<u.count { last[k] = u[k] }
+                }
+            }
             state.steps += 1
 
             return StepResult(
@@ -127,14 +149,23 @@ extension AssetModel {
     mutating func trackIntervals(e: UnsafeMutableBufferPointer<Double>, predicted: UnsafeMutableBufferPointer<Double>) {
         let m = sensorCount
         let rate = configuration.intervalAdaptationRate
-        for (l, level) in ForecastStep.levels.enumerated() {
-            let miss = 1 - level
-            for j in 0..<m where behaviour.scale[j] > 0 {
-                let err = abs(e[j] - predicted[j])
-                let idx = l * m + j
-                let step = rate * max(intervalQuantiles[0][l][j], 1e-6)
-                let q = state.intervalQuantiles[idx]
-                state.intervalQuantiles[idx] = max(q + step * ((err > q ? 1 : 0) - miss), 1e-9)
+        let levels = ForecastStep.levels
+        let fitted = intervalQuantiles[0]
+        // Pointer loops: the nested `[level][sensor]` subscripts cost more than the arithmetic.
+        behaviour.scale.withUnsafeBufferPointer { scale in
+            state.intervalQuantiles.withUnsafeMutableBufferPointer { online in
+                for l in 0..<levels.count {
+                    let miss = 1 - levels[l]
+                    fitted[l].withUnsafeBufferPointer { first in
+                        for j in 0..<m where scale[j] > 0 {
+                            let err = abs(e[j] - predicted[j])
+                            let idx = l * m + j
+                            let step = rate * max(first[j], 1e-6)
+                            let q = online[idx]
+                            online[idx] = max(q + step * ((err > q ? 1 : 0) - miss), 1e-9)
+                        }
+                    }
+                }
             }
         }
     }
@@ -161,11 +192,15 @@ extension AssetModel {
         let sInv = 1 / (pll + cfg.healthObservationNoise)
         let kl = pll * sInv
         let ks = pls * sInv
-        for j in 0..<m {
-            let predictedLevel = state.levels[j] + state.slopes[j]
-            let r = e[j] - predictedLevel
-            state.levels[j] = predictedLevel + kl * r
-            state.slopes[j] += ks * r
+        state.levels.withUnsafeMutableBufferPointer { lv in
+            state.slopes.withUnsafeMutableBufferPointer { sl in
+                for j in 0..<m {
+                    let predictedLevel = lv[j] + sl[j]
+                    let r = e[j] - predictedLevel
+                    lv[j] = predictedLevel + kl * r
+                    sl[j] += ks * r
+                }
+            }
         }
         state.filterCovariance[0] = (1 - kl) * pll
         state.filterCovariance[1] = (1 - kl) * pls
@@ -174,10 +209,14 @@ extension AssetModel {
 
     mutating func updateHealthFeatures(e: UnsafeMutableBufferPointer<Double>, first: Bool) {
         let m = sensorCount
-        for (k, alpha) in configuration.healthFeatureSmoothing.enumerated() {
-            for j in 0..<m {
-                let idx = k * m + j
-                state.smoothed[idx] = first ? e[j] : alpha * e[j] + (1 - alpha) * state.smoothed[idx]
+        let rates = configuration.healthFeatureSmoothing
+        state.smoothed.withUnsafeMutableBufferPointer { smoothed in
+            for k in 0..<rates.count {
+                let alpha = rates[k]
+                for j in 0..<m {
+                    let idx = k * m + j
+                    smoothed[idx] = first ? e[j] : alpha * e[j] + (1 - alpha) * smoothed[idx]
+                }
             }
         }
     }
