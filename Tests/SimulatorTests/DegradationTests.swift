@@ -28,7 +28,7 @@ struct DegradationTests {
         let maxModes = demoPlant.assets.map(\.failureModes.count).max() ?? 0
         var checked = 0
         for k in 0..<maxModes {
-            var sim = nominalSimulation()
+            var sim = nominalSimulation(step: 1200)
             var expected: [String: String] = [:]
             for asset in demoPlant.assets where asset.failureModes.count > k {
                 try sim.startFault(asset: asset.id, mode: asset.failureModes[k].id, timeToFailure: ttf)
@@ -64,7 +64,7 @@ struct DegradationTests {
     func higherLoadFailsSooner(asset: String, mode: String, low: Double, high: Double) throws {
         var times: [Double] = []
         for duty in [low, high] {
-            var sim = nominalSimulation()
+            var sim = nominalSimulation(step: 1800)
             try sim.setDuty(asset: asset, fraction: duty)
             try sim.startFault(asset: asset, mode: mode, timeToFailure: 10 * 86400)
             let t = try #require(timeToFailure(&sim, asset: asset, mode: mode, limit: 80 * 86400), "\(asset) at \(duty)")

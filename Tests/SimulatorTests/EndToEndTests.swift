@@ -6,6 +6,20 @@ import Testing
 @testable import Simulator
 
 /// `prognos simulate` as a newcomer runs it, watched by clients nobody here wrote.
+/// Waits until the simulator listens on `port`; fails at once (with its output) if it exited.
+func waitUntilServing(_ process: ChildProcess, port: Int, log: String, timeout: Double = 20) -> Bool {
+    let deadline = Date().addingTimeInterval(timeout)
+    while Date() < deadline {
+        if Loopback.isListening(port: port) { return true }
+        if !process.isRunning {
+            Issue.record("prognos simulate exited: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+            return false
+        }
+        usleep(20_000)
+    }
+    return false
+}
+
 @Suite("prognos simulate end to end", .serialized)
 struct EndToEndTests {
     /// A copy of the demo plant whose devices and broker use free loopback ports (a text rewrite:
@@ -39,8 +53,8 @@ struct EndToEndTests {
              "--start", "2025-06-01T08:00:00Z"],
             outputPath: log)
         defer { simulator.stop() }
-        for (device, port) in ports {
-            #expect(Loopback.waitUntilListening(port: port, timeout: 20), "\(device) listens on \(port)")
+        for (device, port) in ports.sorted(by: { $0.key < $1.key }) {
+            try #require(waitUntilServing(simulator, port: port, log: log), "\(device) listens on \(port)")
         }
 
         // pymodbus: every Modbus point of the plant, several connections at once.
@@ -136,7 +150,7 @@ struct EndToEndTests {
              "--no-mqtt"],
             outputPath: log)
         defer { simulator.stop() }
-        #expect(Loopback.waitUntilListening(port: ports["plc-intake"]!, timeout: 20))
+        try #require(waitUntilServing(simulator, port: ports["plc-intake"]!, log: log))
         #expect(simulator.wait(timeout: 30) == 0, "ends after 40 simulated minutes")
         let truth = try String(contentsOfFile: truthPath, encoding: .utf8).split(separator: "\n").map(String.init)
         #expect(truth.first == TruthLog.header)

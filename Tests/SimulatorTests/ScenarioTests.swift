@@ -14,7 +14,7 @@ struct ScenarioTests {
         let scenario = try Scenario.load(path: demoScenarioPath)
         #expect(scenario.naturalDegradation == false)
         try scenario.validate(against: demoPlant)
-        var sim = PlantSimulation(plant: demoPlant, options: SimulationOptions(seed: 1, step: 10, naturalDegradation: false))
+        var sim = PlantSimulation(plant: demoPlant, options: SimulationOptions(seed: 1, step: 30, naturalDegradation: false))
         try sim.schedule(scenario)
         sim.advance(by: 12 * 3600)
         func first(_ kind: TruthEvent.Kind, _ asset: String? = nil, _ target: String? = nil) -> TruthEvent? {
