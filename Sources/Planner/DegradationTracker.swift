@@ -1,27 +1,36 @@
 import Foundation
 
-/// Follows one failure mode's filtered health level over days and estimates where it is heading:
-/// its level, its rate, whether it accelerates, and how far the failure limit is.
+/// Follows one failure mode over days and estimates where it is heading: how close its worst
+/// moments come to the failure limit, how fast that grows, whether it accelerates, and how far
+/// the world model's (context-corrected) deviation has moved.
 ///
-/// Samples are binned (`binSeconds`, default 6 h: the mean level and the smallest limit gap of the
-/// bin) and kept for `memory` seconds. The estimate fits `level(t) = (x₀ + c)·e^{g·t} − c` to the
-/// bins of the last `fitWindow` seconds by least squares over a grid of offsets `c` (a small `c` is
-/// exponential growth, as in a bearing's P–F curve; a large one is linear wear, as in erosion), so
-/// the rate and its acceleration follow physical time whatever the world model's step is. Pure and
-/// deterministic; a value type.
+/// Each observation gives the world model's filtered deviation of the limit sensor (healthy-spread
+/// units, toward the limit), the limit's distance in the same units at that moment's operating
+/// point, and where the raw reading stands on the way to the limit (`fraction`: 0 at the healthy
+/// reference, 1 at the limit). Observations are binned (`binSeconds`, default a day, which spans
+/// the daily cycle of the duty), keeping the mean deviation, the smallest limit gap and the largest
+/// fraction — a machine trips at its worst operating point, so the daily peak is what must stay
+/// below the limit. The estimate fits `peak(t) = (x₀ + c)·e^{g·t} − c` to the bins of the last
+/// `fitWindow` seconds by least squares over a grid of offsets `c` (small: accelerating wear, as a
+/// bearing's P–F curve; large: linear wear, as erosion), so the rate and its acceleration follow
+/// physical time whatever the world model's step. Levels are reported from the lowest peak seen
+/// since the last reset (the healthy state), so the limit is `1 − that`. Pure and deterministic.
 public struct DegradationTracker: Sendable, Equatable {
     public struct Estimate: Sendable, Equatable {
-        /// Level toward the limit now (healthy-spread units; 0 healthy).
+        /// Peak level on the way to the limit now (0 at the healthiest peak seen), its scatter.
         public var level: Double
-        /// Standard deviation of the level (scatter of the bins around the fit).
         public var levelSD: Double
         /// Rate toward the limit, per second, and its standard error.
         public var trend: Double
         public var trendSD: Double
-        /// The offset `c` of the best fit; nil when too few bins to tell.
+        /// The offset `c` of the best fit; nil when the linear fit is as good or too few bins.
         public var offset: Double?
-        /// The limit in the same units (the smallest gap of recent bins: the worst operating point).
-        public var limit: Double?
+        /// The failure limit in the same units.
+        public var limit: Double
+        /// The world model's deviation (healthy spreads) in the latest bin, and the limit's distance
+        /// in the same units at the worst operating point of the last week.
+        public var deviation: Double
+        public var deviationLimit: Double?
         /// Days of history behind the estimate.
         public var days: Double
     }
@@ -29,59 +38,63 @@ public struct DegradationTracker: Sendable, Equatable {
     struct Bin: Sendable, Equatable {
         var start: Double
         var time = 0.0
-        var level = 0.0
+        var deviation = 0.0
         var count = 0
         var gap = Double.infinity
-        var trend = 0.0
+        var peak = -Double.infinity
     }
 
     public var binSeconds: Double
     public var memory: Double
     public var fitWindow: Double
     private var bins: [Bin] = []
+    private var lowestPeak = Double.infinity
 
-    public init(binSeconds: Double = 6 * 3600, memory: Double = 28 * 86400, fitWindow: Double = 10 * 86400) {
+    public init(binSeconds: Double = 86400, memory: Double = 28 * 86400, fitWindow: Double = 14 * 86400) {
         self.binSeconds = binSeconds
         self.memory = memory
         self.fitWindow = fitWindow
     }
 
-    /// Takes one observation: the level toward the limit, the limit's distance in the same units at
-    /// this moment's operating point (nil if unknown), and the world model's own trend (per second).
-    public mutating func observe(time: Double, level: Double, gap: Double?, trend: Double = 0) {
-        guard level.isFinite else { return }
+    /// Takes one observation (see the type's description); `gap` and `fraction` may be unknown.
+    public mutating func observe(time: Double, deviation: Double, gap: Double?, fraction: Double?) {
+        guard deviation.isFinite else { return }
         if bins.isEmpty || time >= bins[bins.count - 1].start + binSeconds {
+            if let closed = bins.last, closed.peak.isFinite { lowestPeak = min(lowestPeak, closed.peak) }
             bins.append(Bin(start: time))
             if let first = bins.first, time - first.start > memory { bins.removeFirst() }
         }
         let i = bins.count - 1
         let n = Double(bins[i].count)
-        bins[i].level = (bins[i].level * n + level) / (n + 1)
+        bins[i].deviation = (bins[i].deviation * n + deviation) / (n + 1)
         bins[i].time = (bins[i].time * n + time) / (n + 1)
-        bins[i].trend = (bins[i].trend * n + trend) / (n + 1)
         bins[i].count += 1
         if let gap, gap.isFinite { bins[i].gap = min(bins[i].gap, gap) }
+        if let fraction, fraction.isFinite { bins[i].peak = max(bins[i].peak, fraction) }
     }
 
     /// Forgets the history (after maintenance restored the mode).
-    public mutating func reset() { bins.removeAll() }
+    public mutating func reset() {
+        bins.removeAll()
+        lowestPeak = .infinity
+    }
 
     public var isEmpty: Bool { bins.isEmpty }
 
-    /// The current estimate; nil before the first observation.
+    /// The current estimate; nil until two days of peaks are known.
     public func estimate() -> Estimate? {
         guard let last = bins.last else { return nil }
-        let recentGap = bins.filter { $0.start >= last.start - 2 * 86400 }.map(\.gap).min()
-        let limit = recentGap.flatMap { $0.isFinite ? $0 : nil }
-        let window = bins.filter { $0.start >= last.start - fitWindow && $0.count > 0 }
+        let recentGap = bins.filter { $0.start >= last.start - 7 * 86400 }.map(\.gap).min()
+        let deviationLimit = recentGap.flatMap { $0.isFinite ? $0 : nil }
+        let complete = bins.dropLast().filter { $0.peak.isFinite }
+        let window = complete.filter { $0.start >= last.start - fitWindow }
         let days = (last.time - (bins.first?.time ?? last.time)) / 86400
-        guard window.count >= 4 else {
-            return Estimate(level: last.level, levelSD: 1, trend: last.trend, trendSD: abs(last.trend) + 1e-6, offset: nil, limit: limit, days: days)
-        }
+        let floor = lowestPeak.isFinite ? lowestPeak : (complete.map(\.peak).min() ?? 0)
+        guard window.count >= 2 else { return nil }
         let t0 = last.time
         let ts = window.map { $0.time - t0 }
-        let xs = window.map(\.level)
-        // Linear fit: the rate's standard error.
+        let xs = window.map { $0.peak - floor }
+        let limit = 1 - floor
         let n = Double(ts.count)
         let tm = ts.reduce(0, +) / n
         let xm = xs.reduce(0, +) / n
@@ -96,33 +109,38 @@ public struct DegradationTracker: Sendable, Equatable {
             let r = xs[k] - (xm + linearSlope * (ts[k] - tm))
             linearSSE += r * r
         }
-        let sigma = (linearSSE / max(n - 2, 1)).squareRoot()
+        let dof = max(n - 2, 1)
+        let sigma = (linearSSE / dof).squareRoot()
         let slopeSE = stt > 0 ? sigma / stt.squareRoot() : abs(linearSlope)
-        // Exponential-with-offset fits over a grid of offsets; the linear fit is the limit c → ∞.
-        let scale = max(abs(xs.max() ?? 1), abs(limit ?? 0), 1)
         var best = (sse: linearSSE, level: xm + linearSlope * (0 - tm), trend: linearSlope, offset: Double?.none)
-        for factor in [0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5] {
-            let c = factor * scale
-            guard xs.allSatisfy({ $0 + c > 1e-9 }) else { continue }
-            let ys = xs.map { Foundation.log($0 + c) }
-            let ym = ys.reduce(0, +) / n
-            var sty = 0.0
-            for k in ts.indices { sty += (ts[k] - tm) * (ys[k] - ym) }
-            let g = stt > 0 ? sty / stt : 0
-            let a = ym - g * tm
-            var sse = 0.0
-            for k in ts.indices {
-                let r = xs[k] - (Foundation.exp(a + g * ts[k]) - c)
-                sse += r * r
-            }
-            if sse < best.sse * 0.98 {
-                let levelNow = Foundation.exp(a) - c
-                best = (sse, levelNow, g * (levelNow + c), c)
+        if window.count >= 4 {
+            let scale = max(abs(limit), 1e-9)
+            for factor in [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5] {
+                let c = factor * scale
+                guard xs.allSatisfy({ $0 + c > 1e-12 }) else { continue }
+                let ys = xs.map { Foundation.log($0 + c) }
+                let ym = ys.reduce(0, +) / n
+                var sty = 0.0
+                for k in ts.indices { sty += (ts[k] - tm) * (ys[k] - ym) }
+                let g = stt > 0 ? sty / stt : 0
+                let a = ym - g * tm
+                var sse = 0.0
+                for k in ts.indices {
+                    let r = xs[k] - (Foundation.exp(a + g * ts[k]) - c)
+                    sse += r * r
+                }
+                if sse < best.sse * 0.98 {
+                    let levelNow = Foundation.exp(a) - c
+                    best = (sse, levelNow, g * (levelNow + c), c)
+                }
             }
         }
-        let levelSD = (best.sse / max(n - 2, 1)).squareRoot()
+        let levelSD = (best.sse / dof).squareRoot()
+        // The level now: the fit, but never below the latest complete peak.
+        let level = max(best.level, xs.last ?? best.level)
         return Estimate(
-            level: best.level, levelSD: max(levelSD, 0.05), trend: best.trend, trendSD: max(slopeSE, 0.05 * abs(best.trend)),
-            offset: best.offset, limit: limit, days: days)
+            level: level, levelSD: max(levelSD, 0.01 * abs(limit)), trend: best.trend,
+            trendSD: max(slopeSE, 0.05 * abs(best.trend)), offset: best.offset, limit: limit,
+            deviation: last.deviation, deviationLimit: deviationLimit, days: days)
     }
 }

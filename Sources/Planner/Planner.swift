@@ -132,7 +132,8 @@ struct PlanningContext: Sendable {
     }
 
     func isDegrading(_ h: ModeHealth) -> Bool {
-        h.level >= configuration.detectionLevel && h.trend > 0 && h.limit > 0
+        h.deviation >= max(configuration.detectionLevel, configuration.detectionFraction * (h.deviationLimit ?? 0)) && h.trend > 0
+            && h.limit > 0
     }
 
     // MARK: Futures
@@ -152,7 +153,8 @@ struct PlanningContext: Sendable {
         var futures: [Future] = []
         futures.reserveCapacity(configuration.draws)
         for _ in 0..<max(1, configuration.draws) {
-            let x0 = max(0, h.level + h.levelSD * generator.nextGaussian())
+            // The level's own scatter, and at least 3 % of the way to the limit for the model's error.
+            let x0 = max(0, h.level + max(h.levelSD, 0.03 * h.limit) * generator.nextGaussian())
             let slope = h.trend + h.trendSD * generator.nextGaussian()
             let limit = h.limit
             let c: Double
@@ -161,8 +163,8 @@ struct PlanningContext: Sendable {
             } else {
                 c = max(limit, 1) * exp(log(0.01) + Double.random(in: 0..<1, using: &generator) * (log(2) - log(0.01)))
             }
-            // The duty of the coming weeks is not the past's: ±15 % on the rate.
-            let g = slope / (x0 + c) * exp(0.15 * generator.nextGaussian())
+            // The duty of the coming weeks is not the past's, nor is the growth law exact.
+            let g = slope / (x0 + c) * exp(configuration.rateSpread * generator.nextGaussian())
             let clock: Double =
                 if x0 >= limit { 0 } else if g <= 0 { .infinity } else { log((limit + c) / (x0 + c)) / g }
             futures.append(Future(x0: x0, c: c, g: g, limit: limit, clock: clock))

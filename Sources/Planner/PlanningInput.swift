@@ -21,18 +21,25 @@ public struct SensorEvidence: Sendable, Equatable, Codable {
     }
 }
 
-/// One failure mode's health as the world model sees it, in units of the limit sensor's healthy
-/// spread, oriented so that the mode fails when `level` reaches `limit`.
+/// One failure mode's health: where it stands on the way to its failure limit (any unit, oriented
+/// so that the mode fails when `level` reaches `limit`; a `DegradationTracker` gives the daily peak
+/// of the limit sensor as a fraction of the way), how fast it moves, and the world model's
+/// context-corrected deviation that says whether it degrades at all.
 public struct ModeHealth: Sendable, Equatable {
     public var failureMode: String
-    /// Filtered deviation of the limit sensor toward its limit (0 healthy), and its uncertainty.
+    /// Level toward the limit (0 healthy), and its uncertainty.
     public var level: Double
     public var levelSD: Double
     /// Rate toward the limit per second, and its standard error.
     public var trend: Double
     public var trendSD: Double
-    /// The level at which the mode fails (the limit's distance from healthy, same units).
+    /// The level at which the mode fails (same units).
     public var limit: Double
+    /// The world model's filtered deviation of the limit sensor toward its limit (healthy spreads),
+    /// and the limit's distance in the same units if known: a mode counts as degrading only when
+    /// this deviation is clear (`PlannerConfiguration.detectionLevel`, `detectionFraction`).
+    public var deviation: Double
+    public var deviationLimit: Double?
     /// Offset `c` of the growth law `level(t) = (level + c)·e^{g·t} − c` fitted to the trajectory
     /// (small: accelerating wear; large: linear). Nil: unknown, drawn over the whole range.
     public var growthOffset: Double?
@@ -44,8 +51,9 @@ public struct ModeHealth: Sendable, Equatable {
     public var ageSinceRenewal: Double?
 
     public init(
-        failureMode: String, level: Double, levelSD: Double = 0.5, trend: Double, trendSD: Double = 0, limit: Double,
-        growthOffset: Double? = nil, rul: RULDistribution? = nil, evidence: [SensorEvidence] = [], ageSinceRenewal: Double? = nil
+        failureMode: String, level: Double, levelSD: Double = 0, trend: Double, trendSD: Double = 0, limit: Double,
+        deviation: Double? = nil, deviationLimit: Double? = nil, growthOffset: Double? = nil, rul: RULDistribution? = nil,
+        evidence: [SensorEvidence] = [], ageSinceRenewal: Double? = nil
     ) {
         self.failureMode = failureMode
         self.level = level
@@ -53,6 +61,8 @@ public struct ModeHealth: Sendable, Equatable {
         self.trend = trend
         self.trendSD = trendSD
         self.limit = limit
+        self.deviation = deviation ?? level
+        self.deviationLimit = deviationLimit ?? (deviation == nil ? limit : nil)
         self.growthOffset = growthOffset
         self.rul = rul
         self.evidence = evidence
@@ -118,8 +128,11 @@ public struct PlannerConfiguration: Sendable, Equatable {
     public var draws = 256
     /// Seed of the draws (same seed, same plan).
     public var seed: UInt64 = 1
-    /// A mode counts as degrading once its level reaches this many healthy spreads and rises.
+    /// A mode counts as degrading once its deviation reaches this many healthy spreads and it rises.
     public var detectionLevel = 4.0
+    /// … and once it has come this fraction of the way to its limit (slow drifts of the operating
+    /// point, such as the seasons, stay below it).
+    public var detectionFraction = 0.15
     /// Hours from an unplanned failure to the start of its repair (call-out, diagnosis, parts).
     public var responseHours = 4.0
     /// Expected life of a renewed part (seconds): acting early forfeits the rest of the old
@@ -132,6 +145,9 @@ public struct PlannerConfiguration: Sendable, Equatable {
     public var derateCostPerHour = 0.0
     /// An action done on an asset is not proposed again on it for this long (seconds).
     public var repeatGap: Double = 14 * 86400
+    /// Log-normal spread of the future rate around the estimate: the duty of the coming weeks and
+    /// the error of the growth law.
+    public var rateSpread = 0.5
     /// Proposals are only made for modes whose probability of failure within the horizon, if
     /// ignored, reaches this.
     public var minimumRisk = 0.001

@@ -28,7 +28,7 @@ extension PlanningContext {
             expected += option.cost
             baseline += ignored.cost
             if option.action == nil && option.derate == nil {
-                if ignored.failHorizon >= configuration.minimumRisk || m.health.level >= configuration.detectionLevel {
+                if ignored.failHorizon >= configuration.minimumRisk || m.health.deviation >= configuration.detectionLevel {
                     watch.append(Watch(
                         asset: m.asset.id, failureMode: m.mode.id, level: m.health.level, limit: m.health.limit,
                         failureProbabilityWithinHorizon: ignored.failHorizon,
@@ -102,8 +102,9 @@ extension PlanningContext {
         var text = "\(m.asset.id) \(m.mode.id):"
         let main = h.evidence.first { $0.sensor == limitSensor }
         let reading = main?.value.map { " reads \(number($0))\(main?.unit.isEmpty == false ? " " + main!.unit : "")" } ?? ""
-        text += " \(limitSensor)\(reading), \(number(h.level)) healthy spreads toward its limit (\(m.mode.limit.direction.rawValue) \(number(m.mode.limit.value)), at \(number(h.limit)) spreads), moving \(signed(h.trend * 86400)) a day"
-        if let c = h.growthOffset, c < 0.5 * max(h.limit, 1) { text += " and accelerating" }
+        text += " \(limitSensor)\(reading), \(number(h.deviation)) healthy spreads from normal toward its limit (\(m.mode.limit.direction.rawValue) \(number(m.mode.limit.value)))"
+        text += "; its peaks have come \(Int((100 * h.level / max(h.limit, 1e-9)).rounded())) % of the way there, moving \(signed(100 * h.trend * 86400 / max(h.limit, 1e-9))) points a day"
+        if let c = h.growthOffset, c < 0.5 * max(h.limit, 1e-9) { text += " and accelerating" }
         text += "."
         let others = h.evidence.filter { $0.sensor != limitSensor && abs($0.deviation) >= 2 }
         if !others.isEmpty {

@@ -177,7 +177,8 @@ struct ThresholdPolicy: MaintenancePolicy {
 }
 
 /// Knows the future: in each window it renews every mode that would fail before the next window
-/// in which its repair fits (it looks a week ahead in a copy of the simulation).
+/// in which its repair fits (it looks a week ahead in a copy of the simulation); when several
+/// renewals would crowd that window beyond its crew, the overflow is done now.
 struct OraclePolicy: MaintenancePolicy {
     let plant: Plant
 
@@ -189,15 +190,30 @@ struct OraclePolicy: MaintenancePolicy {
         future.advance(by: lookahead)
         let slots = WindowCalendar.slots(plant.economics, from: sim.time, horizon: lookahead)
         var orders: [Order] = []
+        var later: [Int: [(order: Order, failure: Double)]] = [:]
         for event in future.events[seen...] where event.kind == .failure {
             guard let a = event.asset, let m = event.target, let asset = plant.asset(a),
                 let action = PolicyEvaluation.repairAction(plant: plant, asset: asset, mode: m)
             else { continue }
             let duration = seconds(action.duration)
-            let later = slots.contains { slot in
+            let last = slots.lastIndex { slot in
                 slot.start > sim.time && slot.start < event.time - sim.options.step && action.crew <= slot.crew && duration <= slot.duration
             }
-            if !later { orders.append(Order(asset: a, action: action)) }
+            if let last {
+                later[last, default: []].append((Order(asset: a, action: action), event.time))
+            } else {
+                orders.append(Order(asset: a, action: action, urgent: true))
+            }
+        }
+        for (k, list) in later {
+            var kept = list.sorted { $0.failure > $1.failure }
+            while !kept.isEmpty,
+                CrewLayout.starts(kept.map { ($0.order.action.crew, seconds($0.order.action.duration)) }, crew: slots[k].crew, length: slots[k].duration) == nil
+            {
+                var order = kept.removeLast().order
+                order.urgent = true
+                orders.append(order)
+            }
         }
         return orders
     }

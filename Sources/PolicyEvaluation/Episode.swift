@@ -7,6 +7,8 @@ import Simulator
 struct Order: Equatable {
     var asset: String
     var action: MaintenanceAction
+    /// Done now even if the open window cannot take it (a call-out: the plant stops for it).
+    var urgent = false
 }
 
 /// A maintenance policy as the harness drives it.
@@ -19,12 +21,15 @@ protocol MaintenancePolicy {
     mutating func decide(_ sim: PlantSimulation, window: WindowSlot?) -> [Order]
     /// Failure modes of an asset were restored (by a repair or an action), at simulated `elapsed`.
     mutating func renewed(asset: String, modes: [String], at elapsed: Double)
+    /// One of the policy's orders was carried out (orders that do not fit a window are not).
+    mutating func performed(_ order: Order, at time: Double)
 }
 
 extension MaintenancePolicy {
     var decidesBetweenWindows: Bool { false }
     mutating func observe(_ sim: PlantSimulation) {}
     mutating func renewed(asset: String, modes: [String], at elapsed: Double) {}
+    mutating func performed(_ order: Order, at time: Double) {}
 }
 
 /// One run of the simulated plant under one policy, with the ledger of what it cost.
@@ -63,6 +68,7 @@ struct Episode {
                 seen += 1
                 guard event.kind == .failure, let asset = event.asset, let mode = event.target else { continue }
                 outcome.failures += 1
+                if debugPlanner { print(String(format: "FAIL %@ day %.2f %@ %@", outcome.name, event.elapsed / 86400, asset, mode)) }
                 outcome.failedModes.append(asset + "/" + mode)
                 repairs.append(Repair(due: event.elapsed + options.responseHours * 3600, asset: asset, mode: mode))
                 failed.insert(asset)
@@ -79,8 +85,8 @@ struct Episode {
                 orders = policy.decide(sim, window: open)
             } else if policy.decidesBetweenWindows, sim.elapsed >= nextReplan {
                 nextReplan += options.replanHours * 3600
-                window = open
-                orders = policy.decide(sim, window: open)
+                // Inside a window its work was decided at its opening; re-plans add work outside windows.
+                if open == nil { orders = policy.decide(sim, window: nil) }
             }
             var done: Set<String> = []
             for order in orders where !failed.contains(order.asset) && !done.contains(order.asset + "|" + order.action.id) {
@@ -116,22 +122,28 @@ struct Episode {
         let action = order.action
         if case .derates = action.effect {
             try apply(action, to: order.asset)
+            policy.performed(order, at: sim.time)
             outcome.deratings += 1
             outcome.actionCost += action.cost
             return
         }
         let duration = seconds(action.duration)
-        if let window {
-            // Work in a window must fit its crew and what is left of it.
-            let trial = jobs + [(action.crew, duration)]
-            guard CrewLayout.starts(trial, crew: window.crew, length: window.end - sim.time) != nil else { return }
+        // Work in a window must fit its crew and what is left of it; urgent work that does not is
+        // done at once outside it.
+        let trial = jobs + [(action.crew, duration)]
+        if let window, CrewLayout.starts(trial, crew: window.crew, length: window.end - sim.time) != nil {
             jobs = trial
         } else {
+            guard window == nil || order.urgent else {
+                if debugPlanner { print("DEFERRED \(outcome.name) \(order.asset) \(action.id) day \(sim.elapsed / 86400)") }
+                return
+            }
             guard action.crew <= plant.economics.crewCapacity else { return }
             outcome.plannedDowntimeHours += duration / 3600
             outcome.downtimeCost += duration / 3600 * plant.economics.downtimeCostPerHour
         }
         try apply(action, to: order.asset)
+        policy.performed(order, at: sim.time)
         outcome.actions += 1
         outcome.actionCost += action.cost
         if case .resets(let modes) = action.effect {

@@ -16,8 +16,15 @@ struct AssetView {
     var trackers: [String: DegradationTracker] = [:]
     var latest: StepResult?
     var latestValues: [Double] = []
+    /// Recent rows the model did not flag, for refits (oldest first), and when it was last fitted.
+    var healthyRows: [[Double]] = []
+    var fittedAt = 0.0
     /// Per failure mode: the index of its limit sensor among `sensors`.
     let limitIndex: [String: Int]
+    /// Per failure mode: the worst raw reading of the limit sensor (oriented toward the limit) since
+    /// the last observation, and its healthy reference (the edge of the normal range).
+    var worst: [String: Double] = [:]
+    var reference: [String: Double] = [:]
 
     init(asset: Asset) {
         self.asset = asset
@@ -27,19 +34,21 @@ struct AssetView {
             if let j = sensors.firstIndex(where: { $0.id == mode.limit.sensor }) { index[mode.id] = j }
         }
         limitIndex = index
-        for mode in asset.failureModes { trackers[mode.id] = DegradationTracker() }
+        for mode in asset.failureModes {
+            trackers[mode.id] = DegradationTracker()
+            let sensor = asset.sensors.first { $0.id == mode.limit.sensor }
+            if let normal = sensor?.normal {
+                reference[mode.id] = mode.limit.direction == .above ? normal.upperBound : -normal.lowerBound
+            }
+        }
     }
 
     /// What the planner needs about this asset now.
     func health() -> AssetHealth? {
-        guard let model, let latest else { return nil }
+        guard model != nil, let latest else { return nil }
         var modes: [ModeHealth] = []
         for mode in asset.failureModes {
-            guard let j = limitIndex[mode.id], let estimate = trackers[mode.id]?.estimate() else { continue }
-            let spread = model.healthySpread[j]
-            guard spread > 0 else { continue }
-            let above = mode.limit.direction == .above
-            let fallback = (above ? 1 : -1) * (mode.limit.value - latestValues[j]) / spread + estimate.level
+            guard limitIndex[mode.id] != nil, let estimate = trackers[mode.id]?.estimate() else { continue }
             let evidence = mode.sensors.compactMap { id -> SensorEvidence? in
                 guard let k = sensors.firstIndex(where: { $0.id == id }) else { return nil }
                 return SensorEvidence(
@@ -48,7 +57,8 @@ struct AssetView {
             }
             modes.append(ModeHealth(
                 failureMode: mode.id, level: estimate.level, levelSD: estimate.levelSD, trend: estimate.trend, trendSD: estimate.trendSD,
-                limit: estimate.limit ?? fallback, growthOffset: estimate.offset, evidence: evidence))
+                limit: estimate.limit, deviation: estimate.deviation, deviationLimit: estimate.deviationLimit,
+                growthOffset: estimate.offset, evidence: evidence))
         }
         return AssetHealth(asset: asset.id, modes: modes)
     }
@@ -63,7 +73,7 @@ struct PlannerPolicy: MaintenancePolicy {
     var views: [AssetView]
     var steps = 0
     var fitted = false
-    /// Assets derated until this elapsed time.
+    /// Assets derated until this epoch time.
     var deratedUntil: [String: Double] = [:]
     var recent: [RecentAction] = []
 
@@ -78,6 +88,14 @@ struct PlannerPolicy: MaintenancePolicy {
 
     mutating func observe(_ sim: PlantSimulation) {
         steps += 1
+        // The limit sensors' raw readings at every step: a machine trips at its worst moment.
+        for i in views.indices where sim.status(of: views[i].asset.id) == .running {
+            for mode in views[i].asset.failureModes {
+                guard let h = sim.handle(asset: views[i].asset.id, signal: mode.limit.sensor), let v = sim.measuredValue(h) else { continue }
+                let oriented = mode.limit.direction == .above ? v : -v
+                views[i].worst[mode.id] = max(views[i].worst[mode.id] ?? -.infinity, oriented)
+            }
+        }
         guard steps % max(1, options.observeEvery) == 0 else { return }
         let training = sim.elapsed <= options.trainingDays * 86400
         for i in views.indices {
@@ -103,12 +121,26 @@ struct PlannerPolicy: MaintenancePolicy {
                 views[i].model = try? AssetModel(
                     sensorNames: views[i].sensors.map(\.id), contextNames: asset.context.map(\.id), history: Matrix(views[i].training))
                 views[i].training = []
+                views[i].fittedAt = sim.elapsed
+            }
+            // As the daemon does: refit on recent unflagged history, keeping the filter's memory, so
+            // the healthy baseline follows the seasons.
+            if options.refitDays > 0, sim.elapsed - views[i].fittedAt >= options.refitDays * 86400,
+                views[i].healthyRows.count >= Int(options.trainingDays * 86400 / (options.step * Double(max(1, options.observeEvery))))
+            {
+                views[i].fittedAt = sim.elapsed
+                if let refitted = try? views[i].model?.refitted(history: Matrix(views[i].healthyRows)) { views[i].model = refitted }
             }
             guard var model = views[i].model else { continue }
             let result = model.update(y: Array(row[..<m]), u: Array(row[m...]))
             views[i].model = model
             views[i].latest = result
             views[i].latestValues = Array(row[..<m])
+            if !result.flagged {
+                views[i].healthyRows.append(row)
+                let capacity = Int(options.refitHistoryDays * 86400 / (options.step * Double(max(1, options.observeEvery))))
+                if views[i].healthyRows.count > capacity { views[i].healthyRows.removeFirst(views[i].healthyRows.count - capacity) }
+            }
             for mode in asset.failureModes {
                 guard let j = views[i].limitIndex[mode.id] else { continue }
                 let spread = model.healthySpread[j]
@@ -116,8 +148,14 @@ struct PlannerPolicy: MaintenancePolicy {
                 let sign: Double = mode.limit.direction == .above ? 1 : -1
                 let level = sign * result.health.sensorLevels[j]
                 let gap = level + sign * (mode.limit.value - row[j]) / spread
-                let trend = sign * result.health.sensorTrends[j] / (options.step * Double(max(1, options.observeEvery)))
-                views[i].trackers[mode.id]?.observe(time: sim.time, level: level, gap: gap, trend: trend)
+                var fraction: Double?
+                if let worst = views[i].worst[mode.id] {
+                    let limit = sign * mode.limit.value
+                    let reference = views[i].reference[mode.id] ?? (limit - 1)
+                    if limit > reference { fraction = (worst - reference) / (limit - reference) }
+                }
+                views[i].worst[mode.id] = nil
+                views[i].trackers[mode.id]?.observe(time: sim.time, deviation: level, gap: gap, fraction: fraction)
             }
         }
     }
@@ -125,18 +163,24 @@ struct PlannerPolicy: MaintenancePolicy {
     mutating func decide(_ sim: PlantSimulation, window: WindowSlot?) -> [Order] {
         guard sim.elapsed > options.trainingDays * 86400 + 86400 else { return [] }
         let assets = views.compactMap { $0.health() }
-        let derated = Set(deratedUntil.filter { $0.value > sim.elapsed }.map(\.key))
+        let derated = Set(deratedUntil.filter { $0.value > sim.time }.map(\.key))
         recent.removeAll { sim.time - $0.time > options.planner.repeatGap }
         let input = PlanningInput(plant: plant, now: sim.time, assets: assets, derated: derated, recentActions: recent)
         let schedule = planner.plan(input)
+        if let watch = ProcessInfo.processInfo.environment["PLAN_WATCH"] {
+            for a in assets where watch.hasPrefix(a.asset) {
+                for m in a.modes where watch.hasSuffix(m.failureMode) {
+                    let truth = sim.failureModes(of: a.asset).first { $0.modeID == m.failureMode }
+                    print(String(format: "WATCH day %.1f dmg %.3f level %.1f±%.1f limit %.1f trend/d %.2f±%.2f c %@", sim.elapsed / 86400, truth?.damage ?? -1, m.level, m.levelSD, m.limit, m.trend * 86400, m.trendSD * 86400, m.growthOffset.map { String(format: "%.1f", $0) } ?? "-"))
+                }
+            }
+        }
         var orders: [Order] = []
         for proposal in schedule.proposals {
             if let fraction = proposal.derate, !derated.contains(proposal.asset),
                 let action = plant.actions.first(where: { $0.effect == .derates(fraction: fraction) })
             {
                 orders.append(Order(asset: proposal.asset, action: action))
-                let next = WindowCalendar.nextWindowStart(after: sim.time, economics: plant.economics) ?? sim.time + 7 * 86400
-                deratedUntil[proposal.asset] = next - sim.options.start
             }
             guard let action = plant.action(proposal.action), action.failureModes.count > 0 else { continue }
             var take = false
@@ -145,8 +189,7 @@ struct PlannerPolicy: MaintenancePolicy {
             case .window(let slot): take = slot.start <= sim.time && sim.time < slot.end
             }
             if take {
-                orders.append(Order(asset: proposal.asset, action: action))
-                recent.append(RecentAction(asset: proposal.asset, action: action.id, time: sim.time))
+                orders.append(Order(asset: proposal.asset, action: action, urgent: proposal.timing == .now))
                 if debugPlanner {
                     let truth = sim.failureModes(of: proposal.asset).first { $0.modeID == proposal.failureMode }
                     print(String(format: "DEBUG day %.1f %@ %@ %@ dmg %.3f onset %@ | ", sim.elapsed / 86400, proposal.asset, proposal.action, proposal.when, truth?.damage ?? -1, truth?.onset.map { String(format: "%.1f", $0 / 86400) } ?? "-") + proposal.reasoning)
@@ -156,11 +199,20 @@ struct PlannerPolicy: MaintenancePolicy {
         return orders
     }
 
+    mutating func performed(_ order: Order, at time: Double) {
+        if case .derates = order.action.effect {
+            let next = WindowCalendar.nextWindowStart(after: time, economics: plant.economics) ?? time + 7 * 86400
+            deratedUntil[order.asset] = next
+        } else {
+            recent.append(RecentAction(asset: order.asset, action: order.action.id, time: time))
+        }
+    }
+
     mutating func renewed(asset: String, modes: [String], at elapsed: Double) {
         guard let i = views.firstIndex(where: { $0.asset.id == asset }) else { return }
-        // Maintenance restored the asset: the filter forgets the old wear, the trackers their history.
-        views[i].model?.resetState()
-        for key in views[i].trackers.keys { views[i].trackers[key]?.reset() }
+        // Maintenance restored these modes: their trackers forget the old wear (the world model's
+        // filter follows the restored readings by itself).
+        for mode in modes { views[i].trackers[mode]?.reset() }
     }
 }
 

@@ -19,9 +19,13 @@ public struct PolicyEvaluationOptions: Sendable, Equatable {
     public var seed: UInt64 = 1
     /// Simulation step, seconds (the planner's world models see every `observeEvery`-th step).
     public var step: Double = 3600
-    public var observeEvery = 2
+    public var observeEvery = 3
     /// Days of data the world models are fitted on before the planner starts planning.
     public var trainingDays: Double = 14
+    /// Days between refits of the world models on their recent unflagged history (0: never), and
+    /// how many days of it they keep.
+    public var refitDays: Double = 90
+    public var refitHistoryDays: Double = 30
     /// Hours from an unplanned failure to the start of its repair.
     public var responseHours = 4.0
     /// Hours between the planner's re-plans outside windows.
