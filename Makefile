@@ -35,9 +35,11 @@ release: deps
 	$(SWIFT) build -c release
 
 ## test: everything CI runs; long fault and fuzz runs have their own targets.
+## Tests run one at a time: the end-to-end ones each run a simulator, a broker and a daemon, and
+## several of them at once on two cores would measure the machine, not Prognos.
 test: deps venv
 	$(SWIFT) build --build-tests
-	$(SWIFT) test
+	$(SWIFT) test --no-parallel
 
 ## bench: the benchmarks in Benchmarks/ (a separate package; release build).
 bench: deps venv
