@@ -31,6 +31,8 @@ public struct DegradationTracker: Sendable, Equatable {
         /// in the same units at the worst operating point of the last week.
         public var deviation: Double
         public var deviationLimit: Double?
+        /// The latest complete bin's peak on the raw scale of `fraction` (0 healthy reference, 1 limit).
+        public var peak: Double
         /// Days of history behind the estimate.
         public var days: Double
     }
@@ -141,6 +143,6 @@ public struct DegradationTracker: Sendable, Equatable {
         return Estimate(
             level: level, levelSD: max(levelSD, 0.01 * abs(limit)), trend: best.trend,
             trendSD: max(slopeSE, 0.05 * abs(best.trend)), offset: best.offset, limit: limit,
-            deviation: last.deviation, deviationLimit: deviationLimit, days: days)
+            deviation: last.deviation, deviationLimit: deviationLimit, peak: window.last?.peak ?? 0, days: days)
     }
 }

@@ -132,7 +132,7 @@ struct PlanningContext: Sendable {
     }
 
     func isDegrading(_ h: ModeHealth) -> Bool {
-        h.deviation >= max(configuration.detectionLevel, configuration.detectionFraction * (h.deviationLimit ?? 0)) && h.trend > 0
+        h.deviation >= configuration.detectionLevel && (h.peakFraction ?? 1) >= configuration.detectionPeak && h.trend > 0
             && h.limit > 0
     }
 
@@ -329,7 +329,13 @@ struct PlanningContext: Sendable {
                 }
                 total += cost
             }
-            options[i].cost = total / n + derateCost
+            // Waiting for a window is a bet that the mode does not turn urgent before it: the risk of
+            // failing before the window after it is the risk of a call-out (the plant stops for it).
+            var callOut = 0.0
+            if let action = option.action, case .window = option.slot {
+                callOut = beforeNext / n * seconds(action.duration) * p.downtimePerSecond
+            }
+            options[i].cost = total / n + derateCost + callOut
             options[i].failBefore = before / n
             options[i].failBeforeNext = beforeNext / n
             options[i].failHorizon = within / n

@@ -40,6 +40,9 @@ public struct ModeHealth: Sendable, Equatable {
     /// this deviation is clear (`PlannerConfiguration.detectionLevel`, `detectionFraction`).
     public var deviation: Double
     public var deviationLimit: Double?
+    /// Where the limit sensor's latest daily peak stands: 0 at the edge of its normal range, 1 at
+    /// the limit (negative inside the normal range); nil if unknown.
+    public var peakFraction: Double?
     /// Offset `c` of the growth law `level(t) = (level + c)·e^{g·t} − c` fitted to the trajectory
     /// (small: accelerating wear; large: linear). Nil: unknown, drawn over the whole range.
     public var growthOffset: Double?
@@ -52,7 +55,7 @@ public struct ModeHealth: Sendable, Equatable {
 
     public init(
         failureMode: String, level: Double, levelSD: Double = 0, trend: Double, trendSD: Double = 0, limit: Double,
-        deviation: Double? = nil, deviationLimit: Double? = nil, growthOffset: Double? = nil, rul: RULDistribution? = nil,
+        deviation: Double? = nil, deviationLimit: Double? = nil, peakFraction: Double? = nil, growthOffset: Double? = nil, rul: RULDistribution? = nil,
         evidence: [SensorEvidence] = [], ageSinceRenewal: Double? = nil
     ) {
         self.failureMode = failureMode
@@ -63,6 +66,7 @@ public struct ModeHealth: Sendable, Equatable {
         self.limit = limit
         self.deviation = deviation ?? level
         self.deviationLimit = deviationLimit ?? (deviation == nil ? limit : nil)
+        self.peakFraction = peakFraction
         self.growthOffset = growthOffset
         self.rul = rul
         self.evidence = evidence
@@ -130,9 +134,10 @@ public struct PlannerConfiguration: Sendable, Equatable {
     public var seed: UInt64 = 1
     /// A mode counts as degrading once its deviation reaches this many healthy spreads and it rises.
     public var detectionLevel = 4.0
-    /// … and once it has come this fraction of the way to its limit (slow drifts of the operating
-    /// point, such as the seasons, stay below it).
-    public var detectionFraction = 0.15
+    /// … and once the limit sensor's daily peak has come this close to the edge of its normal range
+    /// (as a fraction of the way from that edge to the limit; slow drifts of the operating point,
+    /// such as the seasons, stay well inside the range).
+    public var detectionPeak = -0.25
     /// Hours from an unplanned failure to the start of its repair (call-out, diagnosis, parts).
     public var responseHours = 4.0
     /// Expected life of a renewed part (seconds): acting early forfeits the rest of the old

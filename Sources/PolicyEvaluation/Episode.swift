@@ -68,7 +68,6 @@ struct Episode {
                 seen += 1
                 guard event.kind == .failure, let asset = event.asset, let mode = event.target else { continue }
                 outcome.failures += 1
-                if debugPlanner { print(String(format: "FAIL %@ day %.2f %@ %@", outcome.name, event.elapsed / 86400, asset, mode)) }
                 outcome.failedModes.append(asset + "/" + mode)
                 repairs.append(Repair(due: event.elapsed + options.responseHours * 3600, asset: asset, mode: mode))
                 failed.insert(asset)
@@ -134,10 +133,7 @@ struct Episode {
         if let window, CrewLayout.starts(trial, crew: window.crew, length: window.end - sim.time) != nil {
             jobs = trial
         } else {
-            guard window == nil || order.urgent else {
-                if debugPlanner { print("DEFERRED \(outcome.name) \(order.asset) \(action.id) day \(sim.elapsed / 86400)") }
-                return
-            }
+            guard window == nil || order.urgent else { return }
             guard action.crew <= plant.economics.crewCapacity else { return }
             outcome.plannedDowntimeHours += duration / 3600
             outcome.downtimeCost += duration / 3600 * plant.economics.downtimeCostPerHour

@@ -57,7 +57,7 @@ struct AssetView {
             }
             modes.append(ModeHealth(
                 failureMode: mode.id, level: estimate.level, levelSD: estimate.levelSD, trend: estimate.trend, trendSD: estimate.trendSD,
-                limit: estimate.limit, deviation: estimate.deviation, deviationLimit: estimate.deviationLimit,
+                limit: estimate.limit, deviation: estimate.deviation, deviationLimit: estimate.deviationLimit, peakFraction: estimate.peak,
                 growthOffset: estimate.offset, evidence: evidence))
         }
         return AssetHealth(asset: asset.id, modes: modes)
@@ -167,14 +167,6 @@ struct PlannerPolicy: MaintenancePolicy {
         recent.removeAll { sim.time - $0.time > options.planner.repeatGap }
         let input = PlanningInput(plant: plant, now: sim.time, assets: assets, derated: derated, recentActions: recent)
         let schedule = planner.plan(input)
-        if let watch = ProcessInfo.processInfo.environment["PLAN_WATCH"] {
-            for a in assets where watch.hasPrefix(a.asset) {
-                for m in a.modes where watch.hasSuffix(m.failureMode) {
-                    let truth = sim.failureModes(of: a.asset).first { $0.modeID == m.failureMode }
-                    print(String(format: "WATCH day %.1f dmg %.3f level %.1f±%.1f limit %.1f trend/d %.2f±%.2f c %@", sim.elapsed / 86400, truth?.damage ?? -1, m.level, m.levelSD, m.limit, m.trend * 86400, m.trendSD * 86400, m.growthOffset.map { String(format: "%.1f", $0) } ?? "-"))
-                }
-            }
-        }
         var orders: [Order] = []
         for proposal in schedule.proposals {
             if let fraction = proposal.derate, !derated.contains(proposal.asset),
@@ -190,10 +182,6 @@ struct PlannerPolicy: MaintenancePolicy {
             }
             if take {
                 orders.append(Order(asset: proposal.asset, action: action, urgent: proposal.timing == .now))
-                if debugPlanner {
-                    let truth = sim.failureModes(of: proposal.asset).first { $0.modeID == proposal.failureMode }
-                    print(String(format: "DEBUG day %.1f %@ %@ %@ dmg %.3f onset %@ | ", sim.elapsed / 86400, proposal.asset, proposal.action, proposal.when, truth?.damage ?? -1, truth?.onset.map { String(format: "%.1f", $0 / 86400) } ?? "-") + proposal.reasoning)
-                }
             }
         }
         return orders
@@ -215,5 +203,3 @@ struct PlannerPolicy: MaintenancePolicy {
         for mode in modes { views[i].trackers[mode]?.reset() }
     }
 }
-
-let debugPlanner = ProcessInfo.processInfo.environment["PLAN_DEBUG"] != nil
