@@ -67,8 +67,15 @@ public final class DashboardModel {
     public let layout: DashboardLayout
     public let hierarchy: PlantHierarchy
     public let options: DashboardOptions
-    public var snapshot: Snapshot
+    public var snapshot: Snapshot {
+        didSet { generation += 1 }
+    }
     public var state: UIState
+    private var generation = 0
+    private var entriesCache: (key: EntriesKey, rows: [AssetRow])?
+    /// Plant-file order of the assets, and of their groups.
+    private let fileOrder: [String: Int]
+    private var groupOrderCache: (DashboardLayout.Grouping, [String: Int])?
     let glyphs: Glyphs
     let theme: Theme
     let format: Formatter
@@ -78,6 +85,7 @@ public final class DashboardModel {
         self.hierarchy = hierarchy
         self.options = options
         self.snapshot = snapshot
+        fileOrder = Dictionary(hierarchy.assets.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
         state = UIState(view: layout.start, sort: layout.plantSort, grouping: layout.plantGrouping)
         glyphs = options.unicode ? .unicode : .ascii
         theme = Theme(colors: options.colors)
@@ -345,8 +353,24 @@ public final class DashboardModel {
 
     // MARK: - Plant ordering
 
-    /// The plant view's assets after the filter, in display order.
+    /// The plant view's assets after the filter, in display order (cached until the snapshot,
+    /// the filter, the sort or the grouping changes).
     public func plantEntries() -> [AssetRow] {
+        let key = EntriesKey(generation: generation, filter: state.filter, sort: state.sort, grouping: state.grouping)
+        if let cached = entriesCache, cached.key == key { return cached.rows }
+        let rows = computePlantEntries()
+        entriesCache = (key, rows)
+        return rows
+    }
+
+    struct EntriesKey: Equatable {
+        var generation: Int
+        var filter: String
+        var sort: DashboardLayout.Sort
+        var grouping: DashboardLayout.Grouping
+    }
+
+    private func computePlantEntries() -> [AssetRow] {
         var rows = snapshot.rows
         let words = state.filter.lowercased().split(separator: " ").map(String.init)
         if !words.isEmpty {
@@ -358,32 +382,36 @@ public final class DashboardModel {
                 return words.allSatisfy { haystack.contains($0) }
             }
         }
-        let order = Dictionary(hierarchy.assets.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        // Sort keys computed once per row, not per comparison.
         let groups = groupOrder
-        func group(_ row: AssetRow) -> Int {
-            guard state.grouping != .none, let info = row.info else { return Int.max }
-            // Groups in plant-file order: the index of the group's first asset.
-            return groups[groupKey(info)] ?? Int.max
+        struct Keyed {
+            var row: AssetRow
+            var group: Int
+            var severity: Int
+            var ratio: Double
+            var rul: Double
+            var order: Int
         }
-        func risk(_ a: AssetRow, _ b: AssetRow) -> Bool? {
-            if a.status.severity != b.status.severity { return a.status.severity > b.status.severity }
-            let ra = a.ratio ?? -1
-            let rb = b.ratio ?? -1
-            if ra != rb { return ra > rb }
-            let la = a.worstRUL?.rulMedian ?? .infinity
-            let lb = b.worstRUL?.rulMedian ?? .infinity
-            if la != lb { return la < lb }
-            if a.alarms != b.alarms { return a.alarms > b.alarms }
-            return nil
+        let keyed = rows.map { row in
+            Keyed(
+                row: row,
+                group: state.grouping == .none ? 0 : row.info.map { groups[groupKey($0)] ?? Int.max } ?? Int.max,
+                severity: row.status.severity, ratio: row.ratio ?? -1, rul: row.worstRUL?.rulMedian ?? .infinity,
+                order: fileOrder[row.id] ?? Int.max)
         }
-        return rows.sorted { a, b in
-            let ga = group(a)
-            let gb = group(b)
-            if ga != gb { return ga < gb }
-            if state.sort == .risk, let r = risk(a, b) { return r }
-            if state.sort == .name { return a.id < b.id }
-            return (order[a.id] ?? Int.max, a.id) < (order[b.id] ?? Int.max, b.id)
-        }
+        let byRisk = state.sort == .risk
+        let byName = state.sort == .name
+        return keyed.sorted { a, b in
+            if a.group != b.group { return a.group < b.group }
+            if byRisk {
+                if a.severity != b.severity { return a.severity > b.severity }
+                if a.ratio != b.ratio { return a.ratio > b.ratio }
+                if a.rul != b.rul { return a.rul < b.rul }
+                if a.row.alarms != b.row.alarms { return a.row.alarms > b.row.alarms }
+            }
+            if byName { return a.row.id < b.row.id }
+            return (a.order, a.row.id) < (b.order, b.row.id)
+        }.map(\.row)
     }
 
     func groupKey(_ info: PlantHierarchy.AssetInfo) -> String {
@@ -395,10 +423,12 @@ public final class DashboardModel {
     }
 
     var groupOrder: [String: Int] {
+        if let cached = groupOrderCache, cached.0 == state.grouping { return cached.1 }
         var order: [String: Int] = [:]
         for (index, asset) in hierarchy.assets.enumerated() where order[groupKey(asset)] == nil {
             order[groupKey(asset)] = index
         }
+        groupOrderCache = (state.grouping, order)
         return order
     }
 }

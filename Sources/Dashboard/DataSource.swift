@@ -19,7 +19,10 @@ public final class DataSource {
     public var detailBuckets = 120
     public var samplesPerBucket = 30
     public var initialLoadsPerRefresh = 60
-    public var healthPerRefresh = 120
+    public var healthPerRefresh = 50
+    /// Assets whose new deviation scores are read per refresh, round robin (all of them on plants
+    /// up to this size). The NE 107 status comes from the alarms, read in full every refresh.
+    public var deviationsPerRefresh = 150
     /// Refreshes between reads of the store's asset list.
     public var assetListEvery = 10
 
@@ -46,6 +49,7 @@ public final class DataSource {
     private var deviationSeries: [String: Series] = [:]
     private var health: [String: [HealthRecord]] = [:]
     private var healthCursor = 0
+    private var deviationCursor = 0
     private var storeAssets: [String] = []
     private var refreshes = 0
     private var sensorSeries: [String: Series] = [:]
@@ -90,7 +94,14 @@ public final class DataSource {
         // Deviation scores: new rows of every asset, first loads within the budget.
         let bucket = layout.plantHistory / Double(sparkBuckets)
         var initialLoads = 0
-        for id in ids {
+        let due: [String]
+        if ids.count <= deviationsPerRefresh {
+            due = ids
+        } else {
+            due = (0..<deviationsPerRefresh).map { ids[(deviationCursor + $0) % ids.count] }
+            deviationCursor = (deviationCursor + deviationsPerRefresh) % ids.count
+        }
+        for id in due {
             var series = deviationSeries[id] ?? Series()
             if !series.loaded {
                 guard initialLoads < initialLoadsPerRefresh else { continue }
@@ -105,7 +116,7 @@ public final class DataSource {
                 series.loaded = true
             }
             let rows = try await store.deviations(asset: id, from: series.lastTime, to: .greatestFiniteMagnitude)
-            for row in rows where row.time > series.lastTime || series.lastValue == nil { add(row, to: &series, bucket: bucket) }
+            for row in rows where row.time > series.lastTime { add(row, to: &series, bucket: bucket) }
             prune(&series, before: Int((now / bucket).rounded(.down)) - sparkBuckets + 1)
             deviationSeries[id] = series
         }

@@ -78,7 +78,7 @@ let benchmarks: @Sendable () -> Void = {
 
     // One refresh of 1000 assets from a store (after the first, which loads the sparklines).
     Benchmark(
-        "Store read for 1000 assets (one refresh after the first)",
+        "Store read for 1000 assets (one refresh after the first, shipped budgets)",
         configuration: .init(metrics: [.wallClock], maxDuration: .seconds(5), maxIterations: 20)
     ) { benchmark in
         let store = try! Store.inMemory()

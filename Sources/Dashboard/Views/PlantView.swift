@@ -20,25 +20,36 @@ extension DashboardModel {
         }
     }
 
-    func drawPlant(_ canvas: inout Canvas, y: Int, height: Int) {
+    func drawPlant(_ canvas: inout Canvas, y origin: Int, height fullHeight: Int) {
         let entries = plantEntries()
         let all = snapshot.rows
-        // Summary: counts by status, sort, filter.
-        var x = 0
-        let counts = Dictionary(grouping: all, by: \.status).mapValues(\.count)
-        x += canvas.put("\(all.count) assets ", x: x, y: y, style: .bold)
-        for status in NE107Status.allCases.reversed() {
-            let n = counts[status] ?? 0
-            guard n > 0 else { continue }
-            x += canvas.put(" \(n) ", x: x, y: y, style: .bold)
-            x += canvas.put(status.rawValue, x: x, y: y, style: theme.style(status))
+        // The summary line gives way when it would push an asset off the screen.
+        var groups = 0
+        if state.grouping != .none {
+            var seen = Set<String>()
+            for row in entries where seen.insert(row.info.map(groupKey) ?? "?").inserted { groups += 1 }
         }
-        let learning = all.filter(\.learning).count
-        if learning > 0 { x += canvas.put("  (\(learning) learning)", x: x, y: y, style: theme.muted) }
-        var right = "sort: \(state.sort.rawValue)"
-        if !state.filter.isEmpty { right = "filter: \(state.filter) (\(entries.count))  " + right }
-        if x + columns(right) + 2 < canvas.width {
-            canvas.put(right, x: canvas.width - columns(right), y: y, style: state.filter.isEmpty ? theme.muted : theme.accent)
+        let compact = entries.count + groups > fullHeight - 2
+        let y = compact ? origin - 1 : origin
+        let height = compact ? fullHeight + 1 : fullHeight
+        if !compact {
+            // Summary: counts by status, sort, filter.
+            var x = 0
+            let counts = Dictionary(grouping: all, by: \.status).mapValues(\.count)
+            x += canvas.put("\(all.count) assets ", x: x, y: y, style: .bold)
+            for status in NE107Status.allCases.reversed() {
+                let n = counts[status] ?? 0
+                guard n > 0 else { continue }
+                x += canvas.put(" \(n) ", x: x, y: y, style: .bold)
+                x += canvas.put(status.rawValue, x: x, y: y, style: theme.style(status))
+            }
+            let learning = all.filter(\.learning).count
+            if learning > 0 { x += canvas.put("  (\(learning) learning)", x: x, y: y, style: theme.muted) }
+            var right = "sort: \(state.sort.rawValue)"
+            if !state.filter.isEmpty { right = "filter: \(state.filter) (\(entries.count))  " + right }
+            if x + columns(right) + 2 < canvas.width {
+                canvas.put(right, x: canvas.width - columns(right), y: y, style: state.filter.isEmpty ? theme.muted : theme.accent)
+            }
         }
 
         let columnsFit = fitColumns(plantSpecs(sparkMax: 48), total: canvas.width - 1)
