@@ -262,10 +262,12 @@ struct PlanningContext: Sendable {
             switch constraint {
             case .skip: options = options.filter { $0.action == nil && $0.derate == nil }
             case .derate(_, let fraction):
-                if let d = derating {
-                    var forced = d
-                    forced.effect = .derates(fraction: fraction)
-                    options = options.filter { $0.derate != nil }.map { var o = $0; o.derate = forced; return o }
+                var forced = derating ?? MaintenanceAction(id: "derate", name: "Derate", cost: 0, duration: .zero, crew: 0, effect: .derates(fraction: fraction))
+                forced.effect = .derates(fraction: fraction)
+                options = options.filter { $0.derate == nil }.map { option in
+                    var o = option
+                    o.derate = forced
+                    return o
                 }
             case .apply(_, let actionID, let window):
                 let target: SlotChoice? =

@@ -20,6 +20,7 @@ extension PlanningContext {
         }
         var proposals: [Proposal] = []
         var watch: [Watch] = []
+        var outcomes: [ModeOutcome] = []
         var expected = 0.0
         var baseline = 0.0
         for (i, m) in modes.enumerated() {
@@ -27,6 +28,13 @@ extension PlanningContext {
             let ignored = m.options[m.nothing]
             expected += option.cost
             baseline += ignored.cost
+            var fraction: Double?
+            if let d = option.derate, case .derates(let f) = d.effect { fraction = f }
+            outcomes.append(ModeOutcome(
+                asset: m.asset.id, failureMode: m.mode.id, action: option.action?.id ?? "",
+                when: option.slot.map { $0 == .now ? "now" : slots[slotIndex($0)].window } ?? "", derate: fraction,
+                expectedCost: option.cost, failureProbability: option.failHorizon, expectedCostIgnored: ignored.cost,
+                failureProbabilityIgnored: ignored.failHorizon))
             if option.action == nil && option.derate == nil {
                 if ignored.failHorizon >= configuration.minimumRisk || m.health.deviation >= configuration.detectionLevel {
                     watch.append(Watch(
@@ -43,6 +51,7 @@ extension PlanningContext {
         let examined = input.assets.reduce(0) { $0 + $1.modes.count }
         return MaintenanceSchedule(
             createdAt: now, horizonEnd: now + horizon, currency: input.plant.economics.currency, proposals: proposals, watch: watch,
+            modes: outcomes.sorted { ($0.asset, $0.failureMode) < ($1.asset, $1.failureMode) },
             slots: slots, expectedCost: expected, baselineCost: baseline, modesExamined: examined, modesDegrading: modes.count)
     }
 

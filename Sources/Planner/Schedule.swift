@@ -69,6 +69,21 @@ public struct Watch: Sendable, Equatable {
     public var reasoning: String
 }
 
+/// What the plan expects of one examined failure mode (degrading, or named by a what-if).
+public struct ModeOutcome: Sendable, Equatable {
+    public var asset: String
+    public var failureMode: String
+    /// The chosen action ("" for none), when ("now", a window id, or "" for none), and derating.
+    public var action: String
+    public var when: String
+    public var derate: Double?
+    /// Expected cost over the horizon and probability of failure within it, with the plan and if ignored.
+    public var expectedCost: Double
+    public var failureProbability: Double
+    public var expectedCostIgnored: Double
+    public var failureProbabilityIgnored: Double
+}
+
 /// The planner's answer: proposals across the plant that fit the windows and crews, with the
 /// expected cost of the plan and of doing nothing over the horizon.
 public struct MaintenanceSchedule: Sendable, Equatable {
@@ -77,6 +92,8 @@ public struct MaintenanceSchedule: Sendable, Equatable {
     public var currency: String
     public var proposals: [Proposal]
     public var watch: [Watch]
+    /// Every examined failure mode, by asset and mode.
+    public var modes: [ModeOutcome]
     /// Window occurrences within the horizon.
     public var slots: [WindowSlot]
     /// Sum over degrading modes of the expected cost with the plan and with no action.
