@@ -8,6 +8,8 @@ public enum AlertMessages {
     public static func alarmTopic(site: String, asset: String) -> String { "prognos/\(site)/\(asset)/alarm" }
     /// Retained topic of an asset's latest health summary.
     public static func stateTopic(site: String, asset: String) -> String { "prognos/\(site)/\(asset)/state" }
+    /// Retained topic of the current maintenance plan.
+    public static func planTopic(site: String) -> String { "prognos/\(site)/plan" }
     /// Retained topic saying whether the daemon is online (its Last Will says it is not).
     public static func statusTopic(site: String) -> String { "prognos/\(site)/status" }
 

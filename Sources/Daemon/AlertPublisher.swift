@@ -111,6 +111,11 @@ final class AlertPublisher: Sendable {
         }
     }
 
+    /// Publishes a retained document (the plan), QoS 1; the latest one is what subscribers get.
+    func publishRetained(topic: String, _ document: String) {
+        _ = try? client.publish(topic: topic, payload: Array(document.utf8), qos: .atLeastOnce, retain: true)
+    }
+
     /// Marks the daemon offline (retained) and disconnects.
     func close() async {
         if client.isConnected {

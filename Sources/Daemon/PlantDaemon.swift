@@ -62,7 +62,9 @@ public final class PlantDaemon: Service, Sendable {
         let publisher = try broker.map { broker throws(MQTTError) in try AlertPublisher(broker: broker, site: plant.site.id, store: store, logger: logger) }
         let alarmWriter = AlarmWriter(store: store, logger: logger) { message in publisher?.publishDirectly(message) }
         let runtimes = plant.assets.map { AssetRuntime(asset: $0, site: plant.site.id, configuration: options.runtime, now: started) }
-        let hub = RuntimeHub(runtimes: runtimes, writer: writer, alarmWriter: alarmWriter, store: store, logger: logger)
+        let hub = RuntimeHub(
+            runtimes: runtimes, plant: plant, writer: writer, alarmWriter: alarmWriter, store: store, logger: logger,
+            publishPlan: { document in publisher?.publishRetained(topic: AlertMessages.planTopic(site: plant.site.id), document) })
         try await restore(into: hub)
         await event("info", "start", "prognos \(options.version) started on \(options.plantPath) (\(plant.assets.count) assets)")
 
@@ -156,6 +158,7 @@ public final class PlantDaemon: Service, Sendable {
             try? await Task.sleep(for: .seconds(1))
             let now = Date().timeIntervalSince1970
             await hub.tick(now: now)
+            await hub.replanIfNeeded(now: now)
             historySeen = await adoptOperatorCommands(after: historySeen, hub: hub)
             if now - lastState >= options.stateInterval {
                 lastState = now

@@ -13,11 +13,20 @@ actor RuntimeHub {
     private let store: Store
     private let logger: Logger
     private var refitting: Set<String> = []
+    private var replanner: Replanner
+    private let site: String
+    private let publishPlan: @Sendable (String) -> Void
     private(set) var ingested = 0
     private(set) var lagEstimate: Double?
 
-    init(runtimes: [AssetRuntime], writer: BatchWriter, alarmWriter: AlarmWriter, store: Store, logger: Logger) {
+    init(
+        runtimes: [AssetRuntime], plant: Plant, writer: BatchWriter, alarmWriter: AlarmWriter, store: Store, logger: Logger,
+        publishPlan: @escaping @Sendable (String) -> Void
+    ) {
         self.runtimes = Dictionary(uniqueKeysWithValues: runtimes.map { ($0.asset.id, $0) })
+        replanner = Replanner(plant: plant)
+        site = plant.site.id
+        self.publishPlan = publishPlan
         self.writer = writer
         self.alarmWriter = alarmWriter
         self.store = store
@@ -37,8 +46,21 @@ actor RuntimeHub {
         var output = RuntimeOutput()
         for (asset, group) in Dictionary(grouping: readings, by: \.asset) {
             runtimes[asset]?.ingest(group, into: &output)
+            if let runtime = runtimes[asset] { replanner.observe(runtime, readings: group) }
         }
         dispatch(output)
+    }
+
+    /// Re-plans when health changed materially (or the last plan is old); stores and publishes the plan.
+    func replanIfNeeded(now: Double) async {
+        guard let schedule = replanner.replanIfNeeded(now: now) else { return }
+        let (plan, proposals) = Replanner.records(schedule)
+        do {
+            let version = try await store.savePlan(plan, proposals: proposals)
+            publishPlan(Replanner.json(schedule, site: site, version: version))
+        } catch {
+            logger.warning("Cannot store the maintenance plan; it is made again at the next change", metadata: ["error": "\(error)"])
+        }
     }
 
     /// Communication alarms, shelve expiries and snapshots, on the wall clock.
