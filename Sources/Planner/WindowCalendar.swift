@@ -53,7 +53,7 @@ public enum WindowCalendar {
 
     /// The window open at `epoch`, if any.
     public static func openWindow(at epoch: Double, economics: Economics) -> WindowSlot? {
-        slots(economics, from: epoch, horizon: 0).first { $0.start <= epoch && epoch < $0.end }
+        slots(economics, from: epoch, horizon: 1).first { $0.start <= epoch && epoch < $0.end }
     }
 }
 

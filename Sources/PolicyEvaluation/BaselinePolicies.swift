@@ -176,43 +176,50 @@ struct ThresholdPolicy: MaintenancePolicy {
     }
 }
 
-/// Knows the future: in each window it renews every mode that would fail before the next window
-/// in which its repair fits (it looks a week ahead in a copy of the simulation); when several
-/// renewals would crowd that window beyond its crew, the overflow is done now.
+/// Knows the future: it looks two weeks ahead in a copy of the simulation, and gives each coming
+/// failure the latest window before it that its repair fits, with the crews of the windows shared
+/// (the most urgent first); it orders the renewals that land in the open window. Only when no
+/// window can take a renewal in time is it done at once outside a window.
 struct OraclePolicy: MaintenancePolicy {
     let plant: Plant
 
     func decide(_ sim: PlantSimulation, window: WindowSlot?) -> [Order] {
-        guard window != nil else { return [] }
+        guard let window else { return [] }
         var future = sim
         let seen = future.events.count
-        let lookahead = 8 * 86400.0
+        let lookahead = 15 * 86400.0
         future.advance(by: lookahead)
-        let slots = WindowCalendar.slots(plant.economics, from: sim.time, horizon: lookahead)
-        var orders: [Order] = []
-        var later: [Int: [(order: Order, failure: Double)]] = [:]
+        let slots = WindowCalendar.slots(plant.economics, from: window.start, horizon: lookahead)
+        var failures: [(asset: String, action: MaintenanceAction, time: Double)] = []
         for event in future.events[seen...] where event.kind == .failure {
             guard let a = event.asset, let m = event.target, let asset = plant.asset(a),
-                let action = PolicyEvaluation.repairAction(plant: plant, asset: asset, mode: m)
+                let action = PolicyEvaluation.repairAction(plant: plant, asset: asset, mode: m),
+                !failures.contains(where: { $0.asset == a && $0.action.id == action.id })
             else { continue }
-            let duration = seconds(action.duration)
-            let last = slots.lastIndex { slot in
-                slot.start > sim.time && slot.start < event.time - sim.options.step && action.crew <= slot.crew && duration <= slot.duration
-            }
-            if let last {
-                later[last, default: []].append((Order(asset: a, action: action), event.time))
-            } else {
-                orders.append(Order(asset: a, action: action, urgent: true))
-            }
+            failures.append((a, action, event.time))
         }
-        for (k, list) in later {
-            var kept = list.sorted { $0.failure > $1.failure }
-            while !kept.isEmpty,
-                CrewLayout.starts(kept.map { ($0.order.action.crew, seconds($0.order.action.duration)) }, crew: slots[k].crew, length: slots[k].duration) == nil
-            {
-                var order = kept.removeLast().order
-                order.urgent = true
-                orders.append(order)
+        var booked: [Int: [(crew: Int, duration: Double)]] = [:]
+        var orders: [Order] = []
+        for failure in failures.sorted(by: { $0.time < $1.time }) {
+            let job = (crew: failure.action.crew, duration: seconds(failure.action.duration))
+            let candidates = slots.indices.filter { k in
+                let slot = slots[k]
+                return slot.start < failure.time - sim.options.step && slot.start >= window.start && job.crew <= slot.crew
+                    && job.duration <= slot.end - max(slot.start, sim.time)
+            }
+            var chosen: Int?
+            for k in candidates.reversed() {
+                let length = slots[k].end - max(slots[k].start, sim.time)
+                if CrewLayout.starts((booked[k] ?? []) + [job], crew: slots[k].crew, length: length) != nil {
+                    chosen = k
+                    break
+                }
+            }
+            if let k = chosen {
+                booked[k, default: []].append(job)
+                if slots[k].start == window.start { orders.append(Order(asset: failure.asset, action: failure.action)) }
+            } else {
+                orders.append(Order(asset: failure.asset, action: failure.action, urgent: true))
             }
         }
         return orders
