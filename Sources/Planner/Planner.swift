@@ -153,8 +153,8 @@ struct PlanningContext: Sendable {
         var futures: [Future] = []
         futures.reserveCapacity(configuration.draws)
         for _ in 0..<max(1, configuration.draws) {
-            // The level's own scatter, and at least 3 % of the way to the limit for the model's error.
-            let x0 = max(0, h.level + max(h.levelSD, 0.03 * h.limit) * generator.nextGaussian())
+            // The level's own scatter, and at least `levelFloor` of the way to the limit for the model's error.
+            let x0 = max(0, h.level + max(h.levelSD, configuration.levelFloor * h.limit) * generator.nextGaussian())
             let slope = h.trend + h.trendSD * generator.nextGaussian()
             let limit = h.limit
             let c: Double
@@ -166,7 +166,7 @@ struct PlanningContext: Sendable {
             // The duty of the coming weeks is not the past's, nor is the growth law exact.
             let g = slope / (x0 + c) * exp(configuration.rateSpread * generator.nextGaussian())
             let clock: Double =
-                if x0 >= limit { 0 } else if g <= 0 { .infinity } else { log((limit + c) / (x0 + c)) / g }
+                if x0 >= limit { 0 } else if g <= 0 { .infinity } else { log1p((limit - x0) / (x0 + c)) / g }
             futures.append(Future(x0: x0, c: c, g: g, limit: limit, clock: clock))
         }
         return futures

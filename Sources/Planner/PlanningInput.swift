@@ -150,6 +150,9 @@ public struct PlannerConfiguration: Sendable, Equatable {
     public var derateCostPerHour = 0.0
     /// An action done on an asset is not proposed again on it for this long (seconds).
     public var repeatGap: Double = 14 * 86400
+    /// Floor of the level's standard deviation, as a fraction of the way to the limit (the growth
+    /// law's own error, beyond the scatter of the trajectory).
+    public var levelFloor = 0.03
     /// Log-normal spread of the future rate around the estimate: the duty of the coming weeks and
     /// the error of the growth law.
     public var rateSpread = 0.5

@@ -30,13 +30,18 @@ public enum WhatIf: Sendable, Equatable {
         case "derate":
             guard words.count >= 3 else { throw WhatIfError.unknown(text) }
             let id = try asset(words[1])
-            var number = words[2]
-            if number == "to", words.count >= 4 { number = words[3] }
+            var rest = Array(words.dropFirst(2))
+            if rest.first == "to" { rest.removeFirst() }
+            guard var number = rest.first else { throw WhatIfError.unknown(text) }
+            rest.removeFirst()
+            if rest.first == "%" {
+                number += "%"
+                rest.removeFirst()
+            }
             let percent = number.hasSuffix("%")
             guard let value = Double(percent ? String(number.dropLast()) : number) else { throw WhatIfError.unknown(text) }
             let fraction = percent || value > 1.5 ? value / 100 : value
             guard fraction > 0, fraction <= 1 else { throw WhatIfError("a derating lies between 0 and 100 %; got \(number)") }
-            let rest = Array(words.dropFirst(number == words[2] ? 3 : 4))
             guard rest.isEmpty || rest == ["until", "next", "window"] || rest == ["until", "the", "next", "window"] else {
                 throw WhatIfError.unknown(text)
             }
