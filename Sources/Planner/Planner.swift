@@ -132,8 +132,8 @@ struct PlanningContext: Sendable {
     }
 
     func isDegrading(_ h: ModeHealth) -> Bool {
-        h.deviation >= configuration.detectionLevel && (h.peakFraction ?? 1) >= configuration.detectionPeak && h.trend > 0
-            && h.limit > 0
+        h.deviation >= configuration.detectionLevel && (h.peakFraction ?? 1) >= configuration.detectionPeak
+            && h.trend > configuration.detectionSignificance * h.trendSD && h.limit > 0
     }
 
     // MARK: Futures

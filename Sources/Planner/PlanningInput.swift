@@ -138,6 +138,8 @@ public struct PlannerConfiguration: Sendable, Equatable {
     /// (as a fraction of the way from that edge to the limit; slow drifts of the operating point,
     /// such as the seasons, stay well inside the range).
     public var detectionPeak = -0.25
+    /// … and its rise is this many standard errors above zero (not the wander of the duty).
+    public var detectionSignificance = 1.0
     /// Hours from an unplanned failure to the start of its repair (call-out, diagnosis, parts).
     public var responseHours = 4.0
     /// Expected life of a renewed part (seconds): acting early forfeits the rest of the old

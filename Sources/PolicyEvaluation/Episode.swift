@@ -141,6 +141,7 @@ struct Episode {
         try apply(action, to: order.asset)
         policy.performed(order, at: sim.time)
         outcome.actions += 1
+        outcome.actionCounts[action.id, default: 0] += 1
         outcome.actionCost += action.cost
         if case .resets(let modes) = action.effect {
             policy.renewed(asset: order.asset, modes: modes, at: sim.elapsed)

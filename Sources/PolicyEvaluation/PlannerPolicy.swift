@@ -198,8 +198,9 @@ struct PlannerPolicy: MaintenancePolicy {
 
     mutating func renewed(asset: String, modes: [String], at elapsed: Double) {
         guard let i = views.firstIndex(where: { $0.asset.id == asset }) else { return }
-        // Maintenance restored these modes: their trackers forget the old wear (the world model's
-        // filter follows the restored readings by itself).
+        // Maintenance restored these modes: their trackers forget the old wear, and the world
+        // model's filter starts again from healthy (as after a new unit).
         for mode in modes { views[i].trackers[mode]?.reset() }
+        views[i].model?.resetState()
     }
 }

@@ -54,6 +54,8 @@ public struct PolicyOutcome: Sendable, Equatable, Codable {
     public var deratings: Int
     /// Failures by failure mode, "asset/mode".
     public var failedModes: [String]
+    /// Planned actions taken, by action id.
+    public var actionCounts: [String: Int]
 
     public init(name: String) {
         self.name = name
@@ -67,6 +69,7 @@ public struct PolicyOutcome: Sendable, Equatable, Codable {
         plannedDowntimeHours = 0
         deratings = 0
         failedModes = []
+        actionCounts = [:]
     }
 }
 
