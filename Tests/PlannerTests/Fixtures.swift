@@ -3,7 +3,7 @@ import PrognosCore
 
 /// A small plant for planner tests: `count` assets with one failure mode ("wear", limit on sensor
 /// "s" above 10) and the actions and windows given.
-func testPlant(
+func fixturePlant(
     count: Int = 1, windows: String = "- {id: monday, weekday: monday, start: \"08:00\", duration: 8h, crew: 2}",
     actions: String = "- {id: renew, name: Renew the part, cost: 1000, duration: 4h, crew: 1, resets: [wear]}",
     actionIDs: String = "[renew]", crew: Int = 2, downtimePerHour: Double = 50, failureCost: Double = 24000

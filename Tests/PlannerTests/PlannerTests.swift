@@ -11,7 +11,7 @@ struct PlannerTests {
     /// window k is computed by integrating over Z, exactly as the cost model states it; the planner's
     /// Monte-Carlo choice must be the analytic argmin, and its price close to the analytic one.
     @Test func singleAssetIsScheduledAtTheWindowOfLeastAnalyticCost() throws {
-        let plant = try testPlant()
+        let plant = try fixturePlant()
         var configuration = PlannerConfiguration()
         configuration.draws = 20_000
         configuration.rateSpread = 0.3
@@ -58,7 +58,7 @@ struct PlannerTests {
 
     @Test(arguments: [(crew: 1, assets: 6), (crew: 2, assets: 12), (crew: 3, assets: 25)])
     func crewCapacityIsNeverExceeded(crew: Int, assets count: Int) throws {
-        let plant = try testPlant(
+        let plant = try fixturePlant(
             count: count,
             windows: """
                 - {id: tuesday, weekday: tuesday, start: "22:00", duration: 8h, crew: \(crew)}
@@ -91,7 +91,7 @@ struct PlannerTests {
     }
 
     @Test func assetWithHealthyMarginGetsNoProposal() throws {
-        let plant = try testPlant(count: 2)
+        let plant = try fixturePlant(count: 2)
         let assets = [
             AssetHealth(asset: "pump-1", modes: [ModeHealth(failureMode: "wear", level: 0.5, trend: 0.001 / 86400, limit: 10, deviation: 1.2)]),
             AssetHealth(asset: "pump-2", modes: [ModeHealth(failureMode: "wear", level: 6, trend: 0.5 / 86400, limit: 10, deviation: 40)]),
@@ -104,7 +104,7 @@ struct PlannerTests {
     }
 
     @Test func reasoningCarriesTheComputedNumbers() throws {
-        let plant = try testPlant(
+        let plant = try fixturePlant(
             windows: "- {id: monday, weekday: monday, start: \"08:00\", duration: 8h, crew: 2}\n- {id: thursday, weekday: thursday, start: \"08:00\", duration: 8h, crew: 2}",
             actions: "- {id: renew, name: Renew the part, cost: 1000, duration: 4h, crew: 1, resets: [wear]}\n- {id: slow-down, name: Run at 80 %, cost: 0, duration: 0h, crew: 0, derate: 0.8}",
             actionIDs: "[renew, slow-down]")
@@ -130,7 +130,7 @@ struct PlannerTests {
     }
 
     @Test func sameSeedSamePlan() throws {
-        let plant = try testPlant(count: 5)
+        let plant = try fixturePlant(count: 5)
         let assets = (1...5).map { i in
             AssetHealth(asset: "pump-\(i)", modes: [ModeHealth(failureMode: "wear", level: Double(i), trend: 0.3 / 86400, limit: 10)])
         }
@@ -147,7 +147,7 @@ struct PlannerTests {
     }
 
     @Test func derateWhatIfLowersTheRiskBeforeTheWindow() throws {
-        let plant = try testPlant(
+        let plant = try fixturePlant(
             actions: "- {id: renew, name: Renew, cost: 1000, duration: 4h, crew: 1, resets: [wear]}\n- {id: derate-80, name: Run at 80 %, cost: 0, duration: 0h, crew: 0, derate: 0.8}",
             actionIDs: "[renew, derate-80]")
         let health = ModeHealth(failureMode: "wear", level: 8, trend: 1.2 / 86400, limit: 10, deviation: 60)
@@ -176,11 +176,11 @@ struct WhatIfTests {
         ("skip pump-1", WhatIf.skip(asset: "pump-1")),
     ])
     func acceptedForms(text: String, expected: WhatIf) throws {
-        #expect(try WhatIf.parse(text, plant: testPlant()) == expected)
+        #expect(try WhatIf.parse(text, plant: fixturePlant()) == expected)
     }
 
     @Test func unknownTextListsTheAcceptedForms() throws {
-        let plant = try testPlant()
+        let plant = try fixturePlant()
         let error = try #require(throws: WhatIfError.self) { try WhatIf.parse("make pump-1 better", plant: plant) }
         for form in WhatIf.acceptedForms { #expect(error.message.contains(form)) }
         let asset = try #require(throws: WhatIfError.self) { try WhatIf.parse("skip pump-9", plant: plant) }
@@ -221,7 +221,7 @@ struct TrackerTests {
     }
 
     @Test func windowsFallOnTheirWeekdayAndHour() throws {
-        let plant = try testPlant(windows: "- {id: tuesday-night, weekday: tuesday, start: \"22:00\", duration: 8h, crew: 3}")
+        let plant = try fixturePlant(windows: "- {id: tuesday-night, weekday: tuesday, start: \"22:00\", duration: 8h, crew: 3}")
         let slots = WindowCalendar.slots(plant.economics, from: sunday, horizon: 15 * 86400)
         #expect(slots.map { clock($0.start) } == ["Tue 2025-01-07 22:00", "Tue 2025-01-14 22:00"])
         let open = try #require(WindowCalendar.openWindow(at: slots[0].start, economics: plant.economics))
