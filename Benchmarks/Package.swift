@@ -98,6 +98,17 @@ let package = Package(
             path: "Benchmarks/DaemonBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "PlannerBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Planner", package: "Prognos"),
+                .product(name: "PrognosCore", package: "Prognos"),
+                .product(name: "WorldModel", package: "Prognos"),
+            ],
+            path: "Benchmarks/PlannerBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

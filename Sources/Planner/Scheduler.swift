@@ -59,6 +59,11 @@ struct Scheduler {
             let option = m.options[k]
             guard let action = option.action, let slot = option.slot else { return k }
             if let spares = context.input.spares[action.id], used[action.id, default: 0] >= spares { continue }
+            // Now (a call-out) has no end: work waits for the crew, so anything a crew can do fits.
+            if slot == .now {
+                if action.crew <= capacity(.now).crew { return k }
+                continue
+            }
             let trial = (jobs[slot] ?? []) + [Job(mode: index, crew: action.crew, duration: seconds(action.duration))]
             if layout(trial, in: slot) != nil { return k }
         }
