@@ -37,6 +37,8 @@ public enum PlanConstraint: Sendable, Equatable {
     case apply(asset: String, action: String, window: String?)
     /// Do nothing to the asset within the horizon.
     case skip(asset: String)
+    /// Examine the asset's modes even if healthy, choosing freely (the baseline of a what-if).
+    case examine(asset: String)
 }
 
 // MARK: - Candidates
@@ -261,6 +263,7 @@ struct PlanningContext: Sendable {
         for constraint in constraints {
             switch constraint {
             case .skip: options = options.filter { $0.action == nil && $0.derate == nil }
+            case .examine: break
             case .derate(_, let fraction):
                 var forced = derating ?? MaintenanceAction(id: "derate", name: "Derate", cost: 0, duration: .zero, crew: 0, effect: .derates(fraction: fraction))
                 forced.effect = .derates(fraction: fraction)
@@ -384,7 +387,7 @@ func stableHash(_ text: String) -> UInt64 {
 extension PlanConstraint {
     var asset: String {
         switch self {
-        case .derate(let asset, _), .apply(let asset, _, _), .skip(let asset): asset
+        case .derate(let asset, _), .apply(let asset, _, _), .skip(let asset), .examine(let asset): asset
         }
     }
 }

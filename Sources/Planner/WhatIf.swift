@@ -154,8 +154,11 @@ public struct WhatIfComparison: Sendable, Equatable {
 }
 
 extension Planner {
-    /// The plan, and the plan with the what-if imposed on its asset (its modes are examined even if healthy).
+    /// The plan, and the plan with the what-if imposed on its asset (in both, the asset's modes are
+    /// examined even if healthy, so the totals compare like with like).
     public func whatIf(_ question: WhatIf, input: PlanningInput) -> WhatIfComparison {
-        WhatIfComparison(question: question, plan: plan(input), alternative: plan(input, constraints: [question.constraint]))
+        WhatIfComparison(
+            question: question, plan: plan(input, constraints: [.examine(asset: question.asset)]),
+            alternative: plan(input, constraints: [question.constraint]))
     }
 }
