@@ -55,7 +55,8 @@ public enum AlertMessages {
         return value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
     }
 
-    static func json(_ text: String) -> String {
+    /// `text` as a JSON string literal (quoted and escaped).
+    public static func json(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

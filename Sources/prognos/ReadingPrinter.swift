@@ -1,4 +1,5 @@
 import ArgumentParser
+import Daemon
 import Foundation
 import PrognosCore
 
@@ -46,7 +47,7 @@ struct ReadingPrinter {
 
     func line(for reading: Reading) -> String {
         let unit = units[SignalRef(asset: reading.asset, sensor: reading.sensor)] ?? ""
-        let time = iso8601(reading.timestamp)
+        let time = isoTime(reading.timestamp)
         let value = reading.value.map(formatValue)
         switch format {
         case .table:
@@ -56,8 +57,8 @@ struct ReadingPrinter {
         case .csv:
             return [reading.asset, reading.sensor, value ?? "", unit, reading.quality.rawValue, time].map(csvField).joined(separator: ",")
         case .json:
-            return "{\"asset\":\(jsonString(reading.asset)),\"sensor\":\(jsonString(reading.sensor)),\"value\":\(value ?? "null"),"
-                + "\"unit\":\(jsonString(unit)),\"quality\":\(jsonString(reading.quality.rawValue)),\"timestamp\":\(jsonString(time))}"
+            return "{\"asset\":\(AlertMessages.json(reading.asset)),\"sensor\":\(AlertMessages.json(reading.sensor)),\"value\":\(value ?? "null"),"
+                + "\"unit\":\(AlertMessages.json(unit)),\"quality\":\(AlertMessages.json(reading.quality.rawValue)),\"timestamp\":\(AlertMessages.json(time))}"
         }
     }
 }
@@ -65,33 +66,6 @@ struct ReadingPrinter {
 /// The shortest text that reads back as the same Double.
 func formatValue(_ value: Double) -> String {
     value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
-}
-
-/// ISO 8601 in UTC with milliseconds, e.g. 2026-11-29T03:58:21.123Z.
-func iso8601(_ seconds: Double) -> String {
-    var whole = time_t(seconds.rounded(.down))
-    let milliseconds = min(999, Int(((seconds - Double(whole)) * 1000).rounded()))
-    var parts = tm()
-    gmtime_r(&whole, &parts)
-    return String(
-        format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
-        Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), milliseconds)
-}
-
-func jsonString(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-        default: out.unicodeScalars.append(scalar)
-        }
-    }
-    return out + "\""
 }
 
 func csvField(_ text: String) -> String {
