@@ -22,6 +22,8 @@ public final class PlantDaemon: Service, Sendable {
         public var plantPath: String
         public var databasePath: String
         public var runtime = RuntimeConfiguration()
+        /// The plant's clock (a simulation's, for demos); the runtime's times are in its seconds.
+        public var clock = PlantClock.wall
         /// Seconds between retained state messages and heartbeats.
         public var stateInterval: Double = 5
         /// Seconds between retention runs.
@@ -61,7 +63,10 @@ public final class PlantDaemon: Service, Sendable {
         let broker = plant.brokers.first
         let publisher = try broker.map { broker throws(MQTTError) in try AlertPublisher(broker: broker, site: plant.site.id, store: store, logger: logger) }
         let alarmWriter = AlarmWriter(store: store, logger: logger) { message in publisher?.publishDirectly(message) }
-        let runtimes = plant.assets.map { AssetRuntime(asset: $0, site: plant.site.id, configuration: options.runtime, now: started) }
+        let clock = options.clock
+        let runtimes = plant.assets.map {
+            AssetRuntime(asset: $0, site: plant.site.id, configuration: options.runtime, now: clock.plantTime(atWall: started))
+        }
         let hub = RuntimeHub(
             runtimes: runtimes, plant: plant, writer: writer, alarmWriter: alarmWriter, store: store, logger: logger,
             publishPlan: { document in publisher?.publishRetained(topic: AlertMessages.planTopic(site: plant.site.id), document) })
@@ -145,8 +150,19 @@ public final class PlantDaemon: Service, Sendable {
 
     private func ingest(into hub: RuntimeHub) async {
         let stream = state.withLock { $0.stream }
+        let clock = options.clock
         for await batch in stream {
-            await hub.ingest(batch, now: Date().timeIntervalSince1970)
+            let now = clock.plantTime(atWall: Date().timeIntervalSince1970)
+            if clock.isWall {
+                await hub.ingest(batch, now: now)
+            } else {
+                // Collectors stamp readings on the wall clock; the runtimes live on the plant's.
+                await hub.ingest(batch.map { reading in
+                    var reading = reading
+                    reading.timestamp = clock.plantTime(atWall: reading.timestamp)
+                    return reading
+                }, now: now)
+            }
         }
     }
 
@@ -156,17 +172,19 @@ public final class PlantDaemon: Service, Sendable {
         var historySeen = (try? await store.alarmHistory(after: 0, limit: 1_000_000).last?.id) ?? 0
         while !Task.isCancelled {
             try? await Task.sleep(for: .seconds(1))
-            let now = Date().timeIntervalSince1970
+            // Cadences run on the wall clock; what the runtimes see is the plant's time.
+            let wall = Date().timeIntervalSince1970
+            let now = options.clock.plantTime(atWall: wall)
             await hub.tick(now: now)
             await hub.replanIfNeeded(now: now)
             historySeen = await adoptOperatorCommands(after: historySeen, hub: hub)
-            if now - lastState >= options.stateInterval {
-                lastState = now
+            if wall - lastState >= options.stateInterval {
+                lastState = wall
                 publisher?.publishStates(await hub.summaries(now: now))
-                await heartbeat(hub: hub, writer: writer, started: started, now: now)
+                await heartbeat(hub: hub, writer: writer, started: started, now: wall)
             }
-            if now - lastCompaction >= options.compactionInterval {
-                lastCompaction = now
+            if wall - lastCompaction >= options.compactionInterval {
+                lastCompaction = wall
                 do {
                     _ = try await store.compact(now: now, retention: plant.retention, maxTransactions: 20)
                 } catch {
@@ -185,19 +203,30 @@ public final class PlantDaemon: Service, Sendable {
         return rows.last?.id ?? seen
     }
 
+    /// The daemon's row in the store; its times are on the wall clock (is it alive?), and a plant
+    /// clock other than the wall's is named in its details for the dashboard and `prognos status`.
     private func heartbeat(hub: RuntimeHub, writer: BatchWriter, started: Double, now: Double) async {
         let (dropped, plant) = state.withLock { ($0.stream.droppedReadings, $0.plant) }
+        let clock = options.clock
+        var details = [("site", AlertMessages.json(plant.site.id))]
+        if !clock.isWall { details += [("clock_speed", AlertMessages.number(clock.speed)), ("clock_start", AlertMessages.number(clock.start))] }
         let status = DaemonStatus(
-            pid: Int(getpid()), version: options.version, plant: options.plantPath, startedAt: started, heartbeatAt: now,
-            ingestLag: await hub.lagEstimate, readingsIngested: await hub.ingested, readingsDropped: dropped + writer.statistics.dropped,
+            pid: Int(getpid()), version: options.version, plant: absolutePlantPath, startedAt: started, heartbeatAt: now,
+            ingestLag: await hub.lagEstimate.map(clock.wallSeconds), readingsIngested: await hub.ingested,
+            readingsDropped: dropped + writer.statistics.dropped,
             assets: plant.assets.count, alarmsActive: await hub.activeAlarmCount(),
             outboxPending: (try? await store.outboxCount().alerts) ?? 0,
-            details: AlertMessages.object([("site", AlertMessages.json(plant.site.id))]))
+            details: AlertMessages.object(details))
         do {
             try await store.updateDaemonStatus(status)
         } catch {
             logger.warning("Cannot write the heartbeat", metadata: ["error": "\(error)"])
         }
+    }
+
+    /// The plant file as the dashboard and `prognos status` can find it from any directory.
+    private var absolutePlantPath: String {
+        URL(fileURLWithPath: options.plantPath).standardizedFileURL.path
     }
 
     private func event(_ level: String, _ kind: String, _ message: String) async {

@@ -38,6 +38,11 @@ public struct Replanner: Sendable {
     public var deratedUntil: [String: Double] = [:]
 
     private var trackers: [String: DegradationTracker] = [:]
+    /// The same in quarter-hour bins, for faults that run to failure within hours or days, before the
+    /// daily bins have two days to show (planned from only while the daily tracker has no estimate).
+    private var fastTrackers: [String: DegradationTracker] = [:]
+    /// The world model's latest view of each mode (asset/mode): its RUL projection and evidence.
+    private var views: [String: ModelView] = [:]
     private var lastTime: Double?
     private var fingerprintAtPlan: [String: (Double, Double)] = [:]
     private var lastPlanTime: Double?
@@ -74,13 +79,33 @@ public struct Replanner: Sendable {
                 if limit > reference { fraction = (worst - reference) / (limit - reference) }
             }
             trackers[key(asset.id, mode.id), default: DegradationTracker()].observe(time: time, deviation: deviation, gap: gap, fraction: fraction)
+            fastTrackers[key(asset.id, mode.id), default: Self.fastTracker()].observe(time: time, deviation: deviation, gap: gap, fraction: fraction)
+            views[key(asset.id, mode.id)] = ModelView(
+                time: time, rul: runtime.latestRUL[mode.id], suspectSensor: runtime.diagnosis == .sensorFault(mode.limit.sensor),
+                evidence: evidence(runtime, model: model, latest: latest, mode: mode, readings: readings))
             lastTime = max(lastTime ?? time, time)
+        }
+    }
+
+    /// How far each of the mode's sensors is from normal, for the proposal's reasoning.
+    private func evidence(_ runtime: AssetRuntime, model: AssetModel, latest: StepResult, mode: FailureMode, readings: [Reading]) -> [SensorEvidence] {
+        let names = [mode.limit.sensor] + mode.sensors.filter { $0 != mode.limit.sensor }
+        return names.compactMap { name in
+            guard let j = model.sensorNames.firstIndex(of: name), j < latest.health.sensorLevels.count else { return nil }
+            let value = readings.last { $0.sensor == name && $0.quality == .good }?.value
+            let unit = runtime.asset.sensors.first { $0.id == name }?.unit ?? ""
+            let perDay = j < latest.health.sensorTrends.count ? latest.health.sensorTrends[j] / max(runtime.stepSpacing, 1e-9) * 86_400 : 0
+            return SensorEvidence(sensor: name, unit: unit, value: value, deviation: latest.health.sensorLevels[j], trendPerDay: perDay)
         }
     }
 
     /// A maintenance action restored these modes (an engineer reported it): their history is forgotten.
     public mutating func renewed(asset: String, modes: [String], action: String, at time: Double) {
-        for mode in modes { trackers[key(asset, mode)]?.reset() }
+        for mode in modes {
+            trackers[key(asset, mode)]?.reset()
+            fastTrackers[key(asset, mode)]?.reset()
+            views[key(asset, mode)] = nil
+        }
         recentActions.append(RecentAction(asset: asset, action: action, time: time))
     }
 
@@ -90,11 +115,16 @@ public struct Replanner: Sendable {
         for asset in plant.assets {
             var modes: [ModeHealth] = []
             for mode in asset.failureModes {
-                guard let estimate = trackers[key(asset.id, mode.id)]?.estimate() else { continue }
+                let key = key(asset.id, mode.id)
+                let view = views[key]
+                // A deviation put down to the instrument is a job for the instrument technician,
+                // not a maintenance action on the machine.
+                if view?.suspectSensor == true { continue }
+                guard let estimate = trackers[key]?.estimate() ?? fastTrackers[key]?.estimate() else { continue }
                 modes.append(ModeHealth(
                     failureMode: mode.id, level: estimate.level, levelSD: estimate.levelSD, trend: estimate.trend,
                     trendSD: estimate.trendSD, limit: estimate.limit, deviation: estimate.deviation, deviationLimit: estimate.deviationLimit,
-                    peakFraction: estimate.peak, growthOffset: estimate.offset))
+                    peakFraction: estimate.peak, growthOffset: estimate.offset, rul: view?.rul, evidence: view?.evidence ?? []))
             }
             if !modes.isEmpty { assets.append(AssetHealth(asset: asset.id, modes: modes)) }
         }
@@ -127,9 +157,13 @@ public struct Replanner: Sendable {
     private func currentFingerprint() -> [String: (Double, Double)] {
         var result: [String: (Double, Double)] = [:]
         for (key, tracker) in trackers {
-            if let e = tracker.estimate() { result[key] = (e.level / max(e.limit, 1e-9), e.deviation) }
+            if let e = tracker.estimate() ?? fastTrackers[key]?.estimate() { result[key] = (e.level / max(e.limit, 1e-9), e.deviation) }
         }
         return result
+    }
+
+    static func fastTracker() -> DegradationTracker {
+        DegradationTracker(binSeconds: 900, memory: 2 * 86_400, fitWindow: 12 * 3600)
     }
 
     private func key(_ asset: String, _ mode: String) -> String { asset + "/" + mode }

@@ -1,3 +1,5 @@
+import PrognosCore
+
 /// Tunables of the per-asset runtimes. Times are in seconds of the readings' clock.
 public struct RuntimeConfiguration: Sendable, Equatable {
     /// Seconds between two model steps; readings in between update the latest values only.
@@ -30,4 +32,19 @@ public struct RuntimeConfiguration: Sendable, Equatable {
     public var seed: UInt64 = 1
 
     public init() {}
+
+    /// The same tunables for a daemon on a simulation's clock: the cadences and delays are the
+    /// machinery's (one model step per wall-clock poll), so they stretch with the clock's speed —
+    /// a 5 s on-delay still spans five steps. The RUL horizon is the plant's and stays.
+    public func onClock(_ clock: PlantClock) -> RuntimeConfiguration {
+        var scaled = self
+        scaled.stepInterval = clock.plantSeconds(stepInterval)
+        scaled.staleAfter = clock.plantSeconds(staleAfter)
+        scaled.snapshotEvery = clock.plantSeconds(snapshotEvery)
+        scaled.deviationOnDelay = clock.plantSeconds(deviationOnDelay)
+        scaled.deviationOffDelay = clock.plantSeconds(deviationOffDelay)
+        scaled.limitOnDelay = clock.plantSeconds(limitOnDelay)
+        scaled.limitOffDelay = clock.plantSeconds(limitOffDelay)
+        return scaled
+    }
 }

@@ -68,24 +68,27 @@ public final class DataSource {
         return hierarchy.assets.map(\.id) + storeAssets.filter { !known.contains($0) }
     }
 
-    /// Reads what changed and returns the snapshot at `now`; on a failed read, the previous snapshot
-    /// with `error` set.
+    /// Reads what changed and returns the snapshot at the wall instant `now`; on a failed read, the
+    /// previous snapshot with `error` set.
     public func refresh(now: Double, openAsset: String?) async -> Snapshot {
         do {
-            let snapshot = try await read(now: now, openAsset: openAsset)
+            let snapshot = try await read(wallNow: now, openAsset: openAsset)
             lastSnapshot = snapshot
             return snapshot
         } catch {
             var snapshot = lastSnapshot ?? Snapshot(now: now)
-            snapshot.now = now
+            snapshot.wallNow = now
+            snapshot.now = snapshot.clock.plantTime(atWall: now)
             snapshot.error = "\(error)"
             return snapshot
         }
     }
 
-    private func read(now: Double, openAsset: String?) async throws -> Snapshot {
+    private func read(wallNow: Double, openAsset: String?) async throws -> Snapshot {
         defer { refreshes += 1 }
         let status = try await store.status()
+        let clock = status.daemon?.clock ?? .wall
+        let now = clock.plantTime(atWall: wallNow)
         if refreshes % assetListEvery == 0 || storeAssets.isEmpty { storeAssets = try await store.assets() }
         let alarms = try await store.activeAlarms()
         let plan = try await store.latestPlan()
@@ -153,7 +156,7 @@ public final class DataSource {
         }
         return Snapshot(
             now: now, daemon: status.daemon, lastDataTime: status.lastDataTime, undeliveredAlerts: status.outbox.alerts,
-            rows: rows, alarms: alarms, plan: plan, detail: detail)
+            rows: rows, alarms: alarms, plan: plan, detail: detail, wallNow: wallNow, clock: clock)
     }
 
     private func add(_ row: DeviationRecord, to series: inout Series, bucket: Double) {

@@ -3,7 +3,11 @@ import Store
 
 /// Everything a frame shows, read from the store at one time. Views are pure functions of it.
 public struct Snapshot: Sendable, Equatable {
+    /// The plant's time (the daemon's clock: a simulation's runs faster than the wall).
     public var now: Double
+    /// The wall clock's time, for the daemon's heartbeat.
+    public var wallNow: Double
+    public var clock: PlantClock
     public var daemon: DaemonStatus?
     public var lastDataTime: Double?
     public var undeliveredAlerts: Int
@@ -17,9 +21,12 @@ public struct Snapshot: Sendable, Equatable {
 
     public init(
         now: Double, daemon: DaemonStatus? = nil, lastDataTime: Double? = nil, undeliveredAlerts: Int = 0, rows: [AssetRow] = [],
-        alarms: [AlarmRecord] = [], plan: MaintenancePlan? = nil, detail: AssetDetail? = nil, error: String? = nil
+        alarms: [AlarmRecord] = [], plan: MaintenancePlan? = nil, detail: AssetDetail? = nil, error: String? = nil,
+        wallNow: Double? = nil, clock: PlantClock = .wall
     ) {
         self.now = now
+        self.wallNow = wallNow ?? now
+        self.clock = clock
         self.daemon = daemon
         self.lastDataTime = lastDataTime
         self.undeliveredAlerts = undeliveredAlerts

@@ -33,6 +33,24 @@ extension Store {
         }
     }
 
+    /// The first time each (asset, failure mode, action) was proposed, with the plan that first
+    /// proposed it, oldest first: what the planner has asked for over the store's history.
+    public func firstProposals() async throws -> [(plan: PlanRecord, proposal: ProposalRecord)] {
+        try await read("cannot read the proposals") { db in
+            let proposals = try ProposalRecord.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM proposals WHERE id IN
+                      (SELECT min(id) FROM proposals GROUP BY asset, coalesce(failure_mode, ''), action)
+                    ORDER BY id
+                    """)
+            let versions = Set(proposals.compactMap(\.planVersion))
+            let plans = try PlanRecord.filter(versions.contains(PlanRecord.Columns.version)).fetchAll(db)
+            let byVersion = Dictionary(uniqueKeysWithValues: plans.compactMap { plan in plan.version.map { ($0, plan) } })
+            return proposals.compactMap { proposal in proposal.planVersion.flatMap { byVersion[$0] }.map { ($0, proposal) } }
+        }
+    }
+
     // MARK: - Model snapshots
 
     /// Saves a snapshot of `asset`'s world model as its next version (1, 2, 3…); returns the version.

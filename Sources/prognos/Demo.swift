@@ -60,15 +60,22 @@ struct Demo: AsyncParsableCommand {
         learning.speed = speed
         learning.step = speed
         learning.seed = seed
+        learning.end = Date().timeIntervalSince1970
         let plantCopy = try loadPlantOrExit(copy.plantPath)
         let learnt = try await Commissioning.learnFromSimulation(plant: plantCopy, store: try Store.open(path: db), options: learning)
         say("learnt      \(learnt.assets.count) world models from a simulated healthy week in \(String(format: "%.0f", Date().timeIntervalSince(started))) s")
 
+        // The simulator and the daemon share one clock, `speed` times the wall's from `clockStart`:
+        // everything the daemon stores is in simulated time, and its wear trends are per simulated day.
+        let clockStart = Date().timeIntervalSince1970.rounded(.up) + 1
         let simulator = try ChildProcess(
-            self_, ["simulate", copy.plantPath, "--speed", "\(speed)", "--seed", "\(seed)", "--scenario", scenario, "--truth", truth],
+            self_, ["simulate", copy.plantPath, "--speed", "\(speed)", "--seed", "\(seed)", "--scenario", scenario, "--truth", truth,
+                    "--clock-start", "\(clockStart)"],
             outputPath: folderURL.appendingPathComponent("simulate.log").path)
         defer { simulator.stop() }
-        let daemon = try ChildProcess(self_, ["run", copy.plantPath, "--db", db], outputPath: folderURL.appendingPathComponent("daemon.log").path)
+        let daemon = try ChildProcess(
+            self_, ["run", copy.plantPath, "--db", db, "--clock-speed", "\(speed)", "--clock-start", "\(clockStart)"],
+            outputPath: folderURL.appendingPathComponent("daemon.log").path)
         defer { daemon.stop() }
         say("running     simulator at \(Int(speed))× with scenario \(scenario); daemon on \(db)")
 
@@ -97,7 +104,7 @@ struct Demo: AsyncParsableCommand {
         let store = try Store.openReadOnly(path: db)
         let summary = try await DemoReport.make(
             truthCSV: (try? String(contentsOfFile: truth, encoding: .utf8)) ?? "", store: store, plant: original,
-            speed: speed, received: alerts.eventIDs)
+            start: clockStart, received: alerts.eventIDs)
         if !interactive { print(summary) }
         say("stopped     everything the demo started; database: \(db)")
         say("alerts      \(watch)   (start the broker again with: mosquitto -c \(config))")
@@ -127,4 +134,5 @@ final class AlertCounter: @unchecked Sendable {
     }
 }
 
-private func format(_ value: Double) -> String { value == value.rounded() ? String(Int(value)) : String(value) }
+/// A number as people write it: 600, 0.5.
+func format(_ value: Double) -> String { value == value.rounded() ? String(Int(value)) : String(value) }

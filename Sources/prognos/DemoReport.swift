@@ -8,7 +8,8 @@ import Store
 enum DemoReport {
     struct TruthEvent {
         var elapsed: Double
-        var wall: Double
+        /// Simulated time (epoch seconds): the daemon's clock in the demo.
+        var time: Double
         var event: String
         var asset: String
         var target: String
@@ -20,18 +21,19 @@ enum DemoReport {
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return csv.split(separator: "\n").dropFirst().compactMap { line in
             let f = line.split(separator: ",", maxSplits: 6, omittingEmptySubsequences: false).map(String.init)
-            guard f.count == 7, let elapsed = Double(f[0]), let wall = formatter.date(from: f[2]) else { return nil }
-            return TruthEvent(elapsed: elapsed, wall: wall.timeIntervalSince1970, event: f[3], asset: f[4], target: f[5], detail: f[6])
+            guard f.count == 7, let elapsed = Double(f[0]), let time = formatter.date(from: f[1]) else { return nil }
+            return TruthEvent(elapsed: elapsed, time: time.timeIntervalSince1970, event: f[3], asset: f[4], target: f[5], detail: f[6])
         }
     }
 
-    static func make(truthCSV: String, store: Store, plant: Plant, speed: Double, received: [String]) async throws -> String {
+    /// The report; `start` is the simulated clock's start (the daemon ran on the same clock, so
+    /// every time in the store is simulated time).
+    static func make(truthCSV: String, store: Store, plant: Plant, start: Double, received: [String]) async throws -> String {
         let truth = parseTruth(truthCSV)
         let history = try await store.alarmHistory(after: 0, limit: 1_000_000)
         let alarms = Dictionary(uniqueKeysWithValues: try await store.alarms().map { ($0.id, $0) })
-        // Simulated elapsed time of a wall-clock instant, from the truth's own (elapsed, wall) pairs.
-        let origin = truth.first.map { $0.wall - $0.elapsed / speed } ?? 0
-        func simulated(_ wall: Double) -> String { clock((wall - origin) * speed) }
+        let proposals = try await store.firstProposals()
+        func elapsed(_ time: Double) -> String { clock(time - start) }
 
         var lines = ["", "Prognos demo report", "", "Faults injected (simulator's truth) and what Prognos made of them:"]
         for onset in truth where onset.event == "fault-onset" || onset.event == "sensor-fault-start" {
@@ -39,19 +41,18 @@ enum DemoReport {
             let mode = plant.asset(onset.asset)?.failureModes.first { $0.id == onset.target }
             let watched = Set(isSensorFault ? [onset.target] : (mode?.sensors ?? []))
             let first = history.first { row in
-                guard row.asset == onset.asset, row.cause == .conditionActivated, row.time >= onset.wall - 1,
+                guard row.asset == onset.asset, row.cause == .conditionActivated, row.time >= onset.time - 1,
                     let alarm = alarms[row.alarmID], alarm.kind != .communication
                 else { return false }
                 return !watched.isDisjoint(with: alarm.sensors) || alarm.kind == .deviation
             }
-            let failure = truth.first { $0.event == "failure" && $0.asset == onset.asset && $0.target == onset.target }
+            let failure = truth.first { $0.event == "failure" && $0.asset == onset.asset && $0.target == onset.target && $0.time >= onset.time }
             let what = isSensorFault ? "sensor fault: \(onset.target) \(onset.detail)" : "\(onset.target) (\(onset.detail))"
             var line = "  \(clock(onset.elapsed))  \(onset.asset) \(what)\n"
             if let first, let alarm = alarms[first.alarmID] {
-                let delay = (first.time - onset.wall) * speed
-                line += "          flagged at \(simulated(first.time)) (+\(minutes(delay))) by \(alarm.id) [\(alarm.sensors.joined(separator: ", "))]"
+                line += "          flagged at \(elapsed(first.time)) (+\(minutes(first.time - onset.time))) by \(alarm.id) [\(alarm.sensors.joined(separator: ", "))]"
                 if let failure {
-                    let margin = (failure.wall - first.time) * speed
+                    let margin = failure.time - first.time
                     line += margin > 0 ? ", \(minutes(margin)) before the failure at \(clock(failure.elapsed))" : ", AFTER the failure at \(clock(failure.elapsed))"
                 } else {
                     line += ", no failure"
@@ -64,18 +65,31 @@ enum DemoReport {
             } else {
                 line += "          not flagged" + (failure.map { "; failed at \(clock($0.elapsed))" } ?? "")
             }
+            // What the planner asked for on this asset after the onset.
+            let asked = proposals.filter { $0.proposal.asset == onset.asset && $0.plan.createdAt >= onset.time - 1 }
+            if asked.isEmpty {
+                line += "\n          planner proposed nothing for \(onset.asset)"
+            }
+            for (plan, proposal) in asked {
+                let timing = timing(proposal, planned: plan.createdAt)
+                line += "\n          planner proposed \(proposal.action)\(proposal.failureMode.map { " for \($0)" } ?? "") at \(elapsed(plan.createdAt)), \(timing)"
+                if let failure {
+                    let margin = failure.time - plan.createdAt
+                    line += margin > 0 ? ", \(minutes(margin)) before the failure" : ", after the failure"
+                }
+            }
             lines.append(line)
         }
 
         lines.append("")
-        if let plan = try await store.latestPlan(), !plan.proposals.isEmpty {
-            lines.append("The planner proposed (plan v\(plan.plan.version ?? 0)):")
-            for proposal in plan.proposals {
-                let when = proposal.windowStart.map { simulated($0) } ?? "now"
-                lines.append("  \(proposal.action) on \(proposal.asset) at \(when)\(proposal.failureMode.map { " for \($0)" } ?? ""): \(proposal.reasoning.prefix(160))")
-            }
+        if proposals.isEmpty {
+            lines.append("The planner proposed nothing.")
         } else {
-            lines.append("The planner proposed nothing (no plan in the store).")
+            lines.append("What the planner proposed, each first time, with its reasons:")
+            for (plan, proposal) in proposals {
+                lines.append("  \(elapsed(plan.createdAt))  \(proposal.action) on \(proposal.asset) (plan v\(plan.version ?? 0)), \(timing(proposal, planned: plan.createdAt)):")
+                lines.append("          " + proposal.reasoning)
+            }
         }
 
         let transitions = history.map { "\($0.alarmID)@\(Int64(($0.time * 1000).rounded()))/\($0.cause.rawValue)" }
@@ -85,6 +99,12 @@ enum DemoReport {
         lines.append("")
         lines.append("Alerts: \(transitions.count) alarm transitions recorded, \(transitions.count - missing.count) delivered to an MQTT subscriber, \(outbox) left in the outbox.")
         return lines.joined(separator: "\n")
+    }
+
+    /// "now" (a call-out) or when the proposed window starts, from the plan's time.
+    static func timing(_ proposal: ProposalRecord, planned: Double) -> String {
+        guard let start = proposal.windowStart, start > planned + 60 else { return "now" }
+        return "in the window starting \(minutes(start - planned)) later"
     }
 
     /// Simulated elapsed time as h:mm.

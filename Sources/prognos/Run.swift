@@ -18,11 +18,19 @@ struct Run: AsyncParsableCommand {
 
     @Argument(help: "The plant file (YAML).") var plant: String
     @Option(help: "The SQLite database (created if missing).") var db: String
-    @Option(help: "Seconds between model steps.") var stepInterval: Double = 1
+    @Option(help: "Seconds between model steps (wall clock).") var stepInterval: Double = 1
     @Option(help: "Steps taken as healthy history before the first fit (when no snapshot exists).") var trainingSteps = 600
-    @Option(help: "Seconds a signal may go without a good value before the communication alarm.") var staleAfter: Double = 10
+    @Option(help: "Seconds a signal may go without a good value before the communication alarm (wall clock).") var staleAfter: Double = 10
     @Option(help: "Median RUL below this many hours raises an RUL alarm.") var rulAlarmHours: Double = 168
     @Option(help: "Log level (trace, debug, info, notice, warning, error, critical).") var logLevel: Logger.Level = .info
+    @Option(help: "Against a simulator run with the same --clock-start: plant seconds per wall second.") var clockSpeed: Double = 1
+    @Option(help: "With --clock-speed: the wall instant (epoch seconds) at which the plant's clock starts, as given to `prognos simulate --clock-start`.")
+    var clockStart: Double?
+
+    func validate() throws {
+        guard clockSpeed > 0, clockSpeed.isFinite else { throw ValidationError("--clock-speed must be a positive number") }
+        if clockSpeed != 1, clockStart == nil { throw ValidationError("--clock-speed needs --clock-start (the simulator's)") }
+    }
 
     func run() async throws {
         let loaded = try loadPlantOrExit(plant)
@@ -30,9 +38,13 @@ struct Run: AsyncParsableCommand {
         var logger = Logger(label: "prognos")
         logger[metadataKey: "site"] = "\(loaded.site.id)"
         var options = PlantDaemon.Options(plantPath: plant, databasePath: db)
+        let clock = clockStart.map { PlantClock(speed: clockSpeed, start: $0) } ?? .wall
+        options.clock = clock
         options.runtime.stepInterval = stepInterval
         options.runtime.trainingSteps = trainingSteps
         options.runtime.staleAfter = staleAfter
+        // The runtimes count in the plant's seconds; their cadences and delays are the machinery's.
+        options.runtime = options.runtime.onClock(clock)
         options.runtime.rulAlarmHorizon = rulAlarmHours * 3600
         let daemon: PlantDaemon
         do {

@@ -28,6 +28,9 @@ struct Simulate: AsyncParsableCommand {
     @Option(help: "Scenario file of scheduled faults, duty changes and actions (YAML).") var scenario: String?
     @Option(help: "Write every fault onset, failure, repair and sensor fault to this CSV file.") var truth: String?
     @Option(help: "Simulated start time, ISO 8601 or epoch seconds (default: now).") var start: String?
+    @Option(
+        help: "Start the simulated clock at this wall instant (epoch seconds) and keep pace with it: simulated time = start + (now − start) × speed, the clock `prognos run --clock-speed --clock-start` lives by.")
+    var clockStart: Double?
     @Flag(help: "No natural degradation: only what the scenario schedules happens.") var noDegradation = false
     @Option(help: "Random sensor faults per sensor and simulated year.") var sensorFaultRate: Double = 0
     @Flag(help: "Do not serve Modbus.") var noModbus = false
@@ -45,6 +48,7 @@ struct Simulate: AsyncParsableCommand {
             throw ValidationError("--cycle is a duration at least one --step long")
         }
         if let start, startTime(start) == nil { throw ValidationError("--start is ISO 8601 (2025-01-01T00:00:00Z) or epoch seconds") }
+        if start != nil, clockStart != nil { throw ValidationError("--clock-start is the simulated start too: give one of --start and --clock-start") }
         guard units > 0 else { throw ValidationError("--units must be positive") }
         guard sensorFaultRate >= 0 else { throw ValidationError("--sensor-fault-rate cannot be negative") }
     }
@@ -73,7 +77,7 @@ struct Simulate: AsyncParsableCommand {
                 throw ExitCode(2)
             }
         }
-        let startTime = start.flatMap(startTime) ?? Date().timeIntervalSince1970.rounded(.down)
+        let startTime = clockStart ?? start.flatMap(startTime) ?? Date().timeIntervalSince1970.rounded(.down)
         let options = SimulationOptions(
             seed: seed, start: startTime, step: parseDuration(step) ?? 1, naturalDegradation: natural,
             sensorFaultsPerYear: sensorFaultRate)
@@ -100,7 +104,7 @@ struct Simulate: AsyncParsableCommand {
         if !noMqtt { say("  MQTT    " + loaded.brokers.map { "\($0.id) \($0.host):\($0.port)" }.joined(separator: ", ")) }
         if let loadedScenario { say("  scenario \(loadedScenario.name): \(loadedScenario.events.count) events") }
         if let truth { say("  truth   \(truth)") }
-        let runner = SimulationRunner(speed: speed, duration: duration.flatMap(parseDuration), logger: logger)
+        let runner = SimulationRunner(speed: speed, duration: duration.flatMap(parseDuration), logger: logger, anchor: clockStart)
         await runner.run(&simulation, server: server, truth: truthLog)
         say("prognos simulate: simulated \(String(format: "%.1f", simulation.elapsed / 3600)) h, \(simulation.events.count) events")
     }

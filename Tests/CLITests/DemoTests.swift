@@ -15,9 +15,11 @@ import TestSupport
             timeout: 280)
         #expect(status == 0, "\(output)")
         let lines = output.split(separator: "\n").map(String.init)
+        // A fault's block: its heading line and the indented lines under it.
         func block(after heading: String) -> String {
             guard let start = lines.firstIndex(where: { $0.contains(heading) }) else { return "" }
-            return lines[start...].prefix(3).joined(separator: "\n")
+            let rest = lines[(start + 1)...].prefix { $0.hasPrefix("          ") }
+            return ([lines[start]] + rest).joined(separator: "\n")
         }
         // Each machine fault is flagged before its failure, by the sensors of its failure mode.
         let bearing = block(after: "pump-101 bearing-wear")
@@ -25,15 +27,26 @@ import TestSupport
         #expect(bearing.contains("vibration_de") || bearing.contains("bearing_temp_de"), "\(bearing)")
         let filter = block(after: "compressor-201 filter-clogging")
         #expect(filter.contains("before the failure") && filter.contains("filter_dp"), "\(filter)")
-        // The drifting thermometer is not taken for the motor's winding ageing.
+        // The planner asks for the action that restores each failing mode, before the failure.
+        #expect(proposal(in: bearing).contains("planner proposed replace-bearings for bearing-wear"), "\(bearing)")
+        #expect(proposal(in: bearing).hasSuffix("before the failure"), "\(bearing)")
+        #expect(proposal(in: filter).contains("planner proposed replace-air-filter for filter-clogging"), "\(filter)")
+        #expect(proposal(in: filter).hasSuffix("before the failure"), "\(filter)")
+        // The drifting thermometer is not taken for the motor's winding ageing, nor planned for.
         let drift = block(after: "motor-211 sensor fault")
         #expect(!drift.contains("MISTAKEN"), "\(drift)")
+        #expect(drift.contains("planner proposed nothing for motor-211"), "\(drift)")
         // Every alarm transition reached the demo's MQTT subscriber.
         let alerts = try #require(lines.first { $0.hasPrefix("Alerts:") })
         let numbers = alerts.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
         #expect(numbers.count == 3 && numbers[0] > 0 && numbers[0] == numbers[1] && numbers[2] == 0, "\(alerts)")
         // Nothing the demo started is left running.
         #expect(processes(mentioning: folder).isEmpty, "still running: \(processes(mentioning: folder))")
+    }
+
+    /// The first planner line of a fault's block.
+    func proposal(in block: String) -> String {
+        block.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.first { $0.hasPrefix("planner proposed") } ?? ""
     }
 
     /// Command lines of running processes that mention `text`.

@@ -84,6 +84,12 @@ import Testing
         #expect(DeviationDiagnosis.diagnose(
             sensors: ["temp", "vib"], shares: [0.8, 0.2], levels: [6, 3], modes: Self.asset.failureModes) == .failureMode("bearing-wear"))
         #expect(DeviationDiagnosis.diagnose(sensors: ["temp", "vib"], shares: [0, 0], levels: [0, 0], modes: Self.asset.failureModes) == .unexplained)
+        // The sensor the mode fails on may show the mode alone (a clogging filter's pressure drop)…
+        #expect(DeviationDiagnosis.diagnose(
+            sensors: ["temp", "vib"], shares: [0.05, 0.95], levels: [0.2, 6], modes: Self.asset.failureModes) == .failureMode("bearing-wear"))
+        // … but a spike in it that leaves its filtered level near normal is the instrument's.
+        #expect(DeviationDiagnosis.diagnose(
+            sensors: ["temp", "vib"], shares: [0.05, 0.95], levels: [0.2, 1.2], modes: Self.asset.failureModes) == .sensorFault("vib"))
     }
 
     @Test func limitAlarmHasDeadbandAndPublishesItsTransitions() throws {

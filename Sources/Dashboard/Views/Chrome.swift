@@ -52,7 +52,9 @@ extension DashboardModel {
             let style = selected ? (options.colors ? Style(foreground: .black, background: .cyan, bold: true) : Style(bold: true, underline: true)) : bar
             x += canvas.put(label, x: x, y: 0, style: style)
         }
-        let right = " \(layout.name) \(format.clock(snapshot.now)) "
+        // A simulation's clock says so, with its pace, so nobody takes its time for the wall's.
+        let pace = snapshot.clock.isWall ? "" : " sim \(Int(snapshot.clock.speed.rounded()))x"
+        let right = " \(layout.name) \(format.clock(snapshot.now))\(pace) "
         if x + columns(right) < canvas.width {
             canvas.put(right, x: canvas.width - columns(right), y: 0, style: bar)
         }
@@ -91,14 +93,14 @@ extension DashboardModel {
     }
 
     func daemonAlive(_ daemon: DaemonStatus) -> Bool {
-        snapshot.now - daemon.heartbeatAt < layout.heartbeatTimeout
+        snapshot.wallNow - daemon.heartbeatAt < layout.heartbeatTimeout
     }
 
     func drawStatus(_ canvas: inout Canvas, y: Int) {
         // Parts with a long and a short form; the short forms are used when the long ones do not fit.
         var parts: [(long: String, short: String, style: Style)] = []
         if let daemon = snapshot.daemon {
-            let age = snapshot.now - daemon.heartbeatAt
+            let age = snapshot.wallNow - daemon.heartbeatAt
             if daemonAlive(daemon) {
                 parts.append((glyphs.alive + " daemon running", glyphs.alive + " daemon ok", theme.colors ? .fg(.green) : .plain))
             } else {
@@ -116,7 +118,8 @@ extension DashboardModel {
         }
         let undelivered = snapshot.undeliveredAlerts
         parts.append(("undelivered alerts \(undelivered)", "undelivered \(undelivered)", undelivered > 0 ? theme.level(.warn) : .plain))
-        let dataAge = snapshot.lastDataTime.map { snapshot.now - $0 }
+        // On a simulation's clock, data an hour of plant time old may be a wall second old.
+        let dataAge = snapshot.lastDataTime.map { snapshot.clock.wallSeconds(snapshot.now - $0) }
         let stale = (dataAge ?? .infinity) > max(30, layout.heartbeatTimeout)
         let clock = format.clock(snapshot.lastDataTime)
         parts.append((

@@ -56,11 +56,16 @@ public struct SimulationRunner {
     public var logger: Logger
     /// Wall-clock time, epoch seconds (for MQTT timestamps and the truth log).
     public var wallClock: @Sendable () -> Double
+    /// The wall instant (epoch seconds) of simulated elapsed time 0, when the simulation keeps pace
+    /// with a `PlantClock` (a daemon run with the same clock start sees the same plant time);
+    /// nil: the pace counts from when `run` starts.
+    public var anchor: Double?
 
     public init(
         speed: Double, duration: Double? = nil, tick: Duration = .milliseconds(100), publishInterval: Duration = .seconds(1),
-        logger: Logger, wallClock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
+        logger: Logger, wallClock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }, anchor: Double? = nil
     ) {
+        self.anchor = anchor
         self.speed = speed
         self.duration = duration
         self.tick = tick
@@ -82,7 +87,7 @@ public struct SimulationRunner {
         while !Task.isCancelled {
             let wall = clock.now - wallStart
             let seconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) * 1e-18
-            var target = simStart + seconds * speed
+            var target = anchor.map { (wallClock() - $0) * speed } ?? simStart + seconds * speed
             if let end { target = min(target, end) }
             while simulation.elapsed + simulation.options.step <= target + 1e-9 {
                 simulation.step()
