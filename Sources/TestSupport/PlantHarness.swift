@@ -13,9 +13,10 @@ public final class PlantHarness: @unchecked Sendable {
     /// Copies `plant` (default: Plants/demo.yaml), rewriting `tcp: "127.0.0.1:PORT"` and the
     /// broker's `port: 1883` (a text rewrite: the plant file loader has no writer).
     /// `directory` (default: a new temporary folder, removed with the harness) holds the copy.
+    /// `pollInterval` (e.g. "1s") replaces every device's poll interval.
     public init(
         plant: String = Peers.repositoryRoot.appendingPathComponent("Plants/demo.yaml").path, brokerPort: Int,
-        directory: String? = nil
+        directory: String? = nil, pollInterval: String? = nil
     ) throws {
         removeOnExit = directory == nil
         self.directory = directory ?? FileManager.default.temporaryDirectory.appendingPathComponent("prognos-\(UUID().uuidString)").path
@@ -31,6 +32,9 @@ public final class PlantHarness: @unchecked Sendable {
             text.replaceSubrange(portRange, with: String(port))
         }
         text = text.replacingOccurrences(of: "port: 1883", with: "port: \(brokerPort)")
+        if let pollInterval {
+            text = text.replacingOccurrences(of: #"poll_interval: [0-9.]+(ms|s|m|h)"#, with: "poll_interval: \(pollInterval)", options: .regularExpression)
+        }
         self.brokerPort = brokerPort
         devicePorts = ports
         plantPath = self.directory + "/plant.yaml"

@@ -50,7 +50,9 @@ struct Demo: AsyncParsableCommand {
             printError("prognos demo: mosquitto did not start (see \(folder)/mosquitto.log)")
             throw ExitCode(1)
         }
-        let copy = try PlantHarness(plant: plant, brokerPort: port, directory: folderURL.path)
+        // Every device is polled each second: at 600× a 5 s poll would be 50 simulated minutes,
+        // and the models would compare a meter's old reading with the pumps' current flow.
+        let copy = try PlantHarness(plant: plant, brokerPort: port, directory: folderURL.path, pollInterval: "1s")
         let watch = "mosquitto_sub -h 127.0.0.1 -p \(port) -t 'prognos/#' -v"
         say("broker      mosquitto on 127.0.0.1:\(port); watch the alerts with: \(watch)")
 
@@ -67,10 +69,12 @@ struct Demo: AsyncParsableCommand {
 
         // The simulator and the daemon share one clock, `speed` times the wall's from `clockStart`:
         // everything the daemon stores is in simulated time, and its wear trends are per simulated day.
+        // The plant has been running for hours when the daemon first sees it (--warm-up); physics in
+        // 10 s steps is plenty for a daemon that samples every 10 simulated minutes.
         let clockStart = Date().timeIntervalSince1970.rounded(.up) + 1
         let simulator = try ChildProcess(
             self_, ["simulate", copy.plantPath, "--speed", "\(speed)", "--seed", "\(seed)", "--scenario", scenario, "--truth", truth,
-                    "--clock-start", "\(clockStart)"],
+                    "--clock-start", "\(clockStart)", "--warm-up", "6h", "--step", "10s"],
             outputPath: folderURL.appendingPathComponent("simulate.log").path)
         defer { simulator.stop() }
         let daemon = try ChildProcess(

@@ -16,20 +16,22 @@ enum DemoReport {
         var detail: String
     }
 
-    static func parseTruth(_ csv: String) -> [TruthEvent] {
+    /// The truth log's events; `elapsed` counts from `start` (the log's own column counts from the
+    /// start of the simulator's warm-up).
+    static func parseTruth(_ csv: String, start: Double) -> [TruthEvent] {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return csv.split(separator: "\n").dropFirst().compactMap { line in
             let f = line.split(separator: ",", maxSplits: 6, omittingEmptySubsequences: false).map(String.init)
-            guard f.count == 7, let elapsed = Double(f[0]), let time = formatter.date(from: f[1]) else { return nil }
-            return TruthEvent(elapsed: elapsed, time: time.timeIntervalSince1970, event: f[3], asset: f[4], target: f[5], detail: f[6])
+            guard f.count == 7, let time = formatter.date(from: f[1]) else { return nil }
+            return TruthEvent(elapsed: time.timeIntervalSince1970 - start, time: time.timeIntervalSince1970, event: f[3], asset: f[4], target: f[5], detail: f[6])
         }
     }
 
     /// The report; `start` is the simulated clock's start (the daemon ran on the same clock, so
     /// every time in the store is simulated time).
     static func make(truthCSV: String, store: Store, plant: Plant, start: Double, received: [String]) async throws -> String {
-        let truth = parseTruth(truthCSV)
+        let truth = parseTruth(truthCSV, start: start)
         let history = try await store.alarmHistory(after: 0, limit: 1_000_000)
         let alarms = Dictionary(uniqueKeysWithValues: try await store.alarms().map { ($0.id, $0) })
         let proposals = try await store.firstProposals()

@@ -31,6 +31,8 @@ struct Simulate: AsyncParsableCommand {
     @Option(
         help: "Start the simulated clock at this wall instant (epoch seconds) and keep pace with it: simulated time = start + (now − start) × speed, the clock `prognos run --clock-speed --clock-start` lives by.")
     var clockStart: Double?
+    @Option(help: "Run the plant this long (e.g. 6h) before serving it, so it is served as a plant that has been running, not one that has just been switched on; the scenario's times count from the end of it.")
+    var warmUp: String = "0s"
     @Flag(help: "No natural degradation: only what the scenario schedules happens.") var noDegradation = false
     @Option(help: "Random sensor faults per sensor and simulated year.") var sensorFaultRate: Double = 0
     @Flag(help: "Do not serve Modbus.") var noModbus = false
@@ -44,6 +46,7 @@ struct Simulate: AsyncParsableCommand {
         guard speed > 0, speed.isFinite else { throw ValidationError("--speed must be a positive number") }
         guard let stepSeconds = parseDuration(step), stepSeconds > 0 else { throw ValidationError("--step is a duration such as 1s or 10m") }
         if let duration, parseDuration(duration) == nil { throw ValidationError("--duration is a duration such as 2h or 30d") }
+        guard parseDuration(warmUp) != nil else { throw ValidationError("--warm-up is a duration such as 6h") }
         guard let cycleSeconds = parseDuration(cycle), cycleSeconds >= stepSeconds || export == nil else {
             throw ValidationError("--cycle is a duration at least one --step long")
         }
@@ -78,11 +81,21 @@ struct Simulate: AsyncParsableCommand {
             }
         }
         let startTime = clockStart ?? start.flatMap(startTime) ?? Date().timeIntervalSince1970.rounded(.down)
+        let warmUpSeconds = parseDuration(warmUp) ?? 0
         let options = SimulationOptions(
-            seed: seed, start: startTime, step: parseDuration(step) ?? 1, naturalDegradation: natural,
+            seed: seed, start: startTime - warmUpSeconds, step: parseDuration(step) ?? 1, naturalDegradation: natural,
             sensorFaultsPerYear: sensorFaultRate)
         var simulation = PlantSimulation(plant: loaded, options: options)
-        if let loadedScenario { try simulation.schedule(loadedScenario) }
+        // A plant switched on settles for an hour or two (temperatures, duty); a served plant has been running.
+        simulation.advance(by: warmUpSeconds)
+        if let loadedScenario {
+            try loadedScenario.validate(against: loaded)
+            simulation.schedule(loadedScenario.events.map { event in
+                var shifted = event.event
+                shifted.at += simulation.elapsed
+                return shifted
+            })
+        }
         let truthLog: TruthLog?
         do {
             truthLog = try truth.map { try TruthLog(path: $0) }

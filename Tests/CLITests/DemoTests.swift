@@ -10,7 +10,7 @@ import TestSupport
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let root = Peers.repositoryRoot.path
         let (status, output) = try PrognosBinary.run(
-            ["demo", "--report", "--folder", folder, "--span-hours", "6", "--plant", root + "/Plants/demo.yaml",
+            ["demo", "--report", "--folder", folder, "--span-hours", "8", "--plant", root + "/Plants/demo.yaml",
              "--scenario", root + "/Plants/scenarios/demo.yaml"],
             timeout: 280)
         #expect(status == 0, "\(output)")

@@ -87,7 +87,7 @@ public struct SimulationRunner {
         while !Task.isCancelled {
             let wall = clock.now - wallStart
             let seconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) * 1e-18
-            var target = anchor.map { (wallClock() - $0) * speed } ?? simStart + seconds * speed
+            var target = simStart + (anchor.map { wallClock() - $0 } ?? seconds) * speed
             if let end { target = min(target, end) }
             while simulation.elapsed + simulation.options.step <= target + 1e-9 {
                 simulation.step()
