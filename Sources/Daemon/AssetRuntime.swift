@@ -46,6 +46,10 @@ public struct AssetRuntime: Sendable {
     private(set) var stepSpacing: Double
     public private(set) var steps = 0
     public private(set) var skippedSteps = 0
+    /// Steps not taken because the machine stood still.
+    public private(set) var stoppedSteps = 0
+    /// The largest value each speed or load signal has read (its index in the signal table).
+    private var runningReference: [Int: Double] = [:]
     public private(set) var latest: StepResult?
     public private(set) var latestRUL: [String: RULDistribution] = [:]
     private var random: SplitMix64
@@ -134,6 +138,13 @@ public struct AssetRuntime: Sendable {
             return
         }
         let row = table.values
+        if isStopped(row) {
+            // A stopped machine is not a failing one: nothing to score, learn or project; an active
+            // deviation alarm returns to normal (limit alarms still follow every reading).
+            stoppedSteps += 1
+            alarms.evaluate(AlarmBook.deviationID(asset.id), active: false, at: time, into: &output.alarmUpdates)
+            return
+        }
         guard var model else {
             learn(row, into: &output)
             return
@@ -150,6 +161,20 @@ public struct AssetRuntime: Sendable {
             output.refits.append(RefitRequest(asset: asset.id, model: model, names: names, history: healthy.elements))
         }
         self.model = model
+    }
+
+    /// Whether the machine stands still: every speed and load signal of its context reads at most
+    /// 2 % of the largest value it has read. Machines without such signals are never taken as stopped.
+    private mutating func isStopped(_ row: [Double]) -> Bool {
+        var stopped = false
+        for (k, signal) in asset.context.enumerated() where signal.role == .speed || signal.role == .load {
+            let value = abs(row[sensorCount + k])
+            let reference = max(runningReference[k] ?? 0, value)
+            runningReference[k] = reference
+            guard reference > 0, value <= 0.02 * reference else { return false }
+            stopped = true
+        }
+        return stopped
     }
 
     private var names: (sensors: [String], context: [String]) { (asset.modelledSensors.map(\.id), asset.context.map(\.id)) }

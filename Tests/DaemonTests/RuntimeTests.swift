@@ -78,6 +78,27 @@ import Testing
         #expect(raised?.alert?.payload.contains("\"diagnosis\":\"bearing-wear\"") == true, "\(raised?.alert?.payload ?? "")")
     }
 
+    @Test func aStoppedMachineIsNotScoredAndItsDeviationAlarmReturns() {
+        var runtime = Self.trained()
+        var output = RuntimeOutput()
+        // Wear raises the deviation alarm; then the pump trips: speed 0, temperature falls to the room's.
+        for t in 400..<460 {
+            let wear = Double(t - 400) * 0.05
+            runtime.ingest(Self.readings(at: Double(t), temp: 42 + 3 * wear, vib: 2 + wear, speed: 1200, hours: Double(t)), into: &output)
+        }
+        #expect(runtime.annunciatedAlarms.contains { $0.id == "pump-1/deviation" && $0.active })
+        let scored = runtime.steps
+        output = RuntimeOutput()
+        for t in 460..<600 {
+            runtime.ingest(Self.readings(at: Double(t), temp: 20, vib: 0.1, speed: 0, hours: 460), into: &output)
+        }
+        #expect(runtime.steps == scored, "a stopped machine is not scored")
+        #expect(runtime.stoppedSteps == 140)
+        #expect(output.batch.deviations.isEmpty && output.batch.health.isEmpty)
+        let deviation = runtime.allAlarms.first { $0.id == "pump-1/deviation" }
+        #expect(deviation?.active == false, "the deviation alarm's condition cleared: \(String(describing: deviation))")
+    }
+
     @Test func oneDriftingInstrumentIsASuspectedSensorFault() {
         #expect(DeviationDiagnosis.diagnose(
             sensors: ["temp", "vib"], shares: [0.95, 0.05], levels: [6, 0.2], modes: Self.asset.failureModes) == .sensorFault("temp"))
