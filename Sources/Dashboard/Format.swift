@@ -36,6 +36,8 @@ struct Formatter: Sendable {
             let x = v / unit.0
             return x >= 100 ? String(Int(x.rounded())) : x >= 10 ? String(format: "%.0f", x) : String(format: "%.1f", x)
         }
+        // Every draw ran to the projection's horizon without reaching the limit: the RUL is beyond it.
+        if median > 0, p10 == median, p90 == median { return "> \(n(median)) \(unit.1)" }
         var text = "\(n(median)) \(unit.1)"
         if let p10, let p90, p10.isFinite, p90.isFinite {
             let high = p90 >= 365 * 86_400 ? ">1y" : n(p90)
