@@ -87,7 +87,7 @@ let package = Package(
             exclude: ["Peers"]),
         .testTarget(
             name: "DaemonTests",
-            dependencies: ["Daemon", "PrognosCore", "PlantFile", "WorldModel", "Store", "MQTT", "Simulator", "TestSupport"]
+            dependencies: ["Daemon", "Planner", "PrognosCore", "PlantFile", "WorldModel", "Store", "MQTT", "Simulator", "TestSupport"]
         ),
         .testTarget(name: "PlannerTests", dependencies: ["Planner", "PolicyEvaluation", "PrognosCore", "WorldModel", "PlantFile", "Simulator"]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Store", "PrognosCore", "TestSupport"], resources: [.copy("Golden")]),

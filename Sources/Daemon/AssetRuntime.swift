@@ -91,6 +91,10 @@ public struct AssetRuntime: Sendable {
     /// An operator changed an alarm in another process (`prognos alarms`, the dashboard).
     public mutating func adoptOperatorCommand(_ alarm: AlarmRecord) { alarms.adoptOperatorCommand(alarm) }
 
+    /// Maintenance restored the machine: the model keeps what it learnt of healthy behaviour and
+    /// forgets the wear it was following.
+    public mutating func renew() { model?.resetState() }
+
     /// Takes a model refitted elsewhere (see `RuntimeOutput.refits`).
     public mutating func adopt(refitted: AssetModel) { model = refitted }
 

@@ -170,6 +170,7 @@ public final class PlantDaemon: Service, Sendable {
         var lastState = 0.0
         var lastCompaction = Date().timeIntervalSince1970
         var historySeen = (try? await store.alarmHistory(after: 0, limit: 1_000_000).last?.id) ?? 0
+        var maintenanceSeen = await adoptMaintenance(after: 0, hub: hub, renewModels: false)
         while !Task.isCancelled {
             try? await Task.sleep(for: .seconds(1))
             // Cadences run on the wall clock; what the runtimes see is the plant's time.
@@ -178,6 +179,7 @@ public final class PlantDaemon: Service, Sendable {
             await hub.tick(now: now)
             await hub.replanIfNeeded(now: now)
             historySeen = await adoptOperatorCommands(after: historySeen, hub: hub)
+            maintenanceSeen = await adoptMaintenance(after: maintenanceSeen, hub: hub, renewModels: true)
             if wall - lastState >= options.stateInterval {
                 lastState = wall
                 publisher?.publishStates(await hub.summaries(now: now))
@@ -201,6 +203,13 @@ public final class PlantDaemon: Service, Sendable {
             if let alarm = try? await store.alarm(id: row.alarmID) { await hub.adoptOperatorCommand(alarm) }
         }
         return rows.last?.id ?? seen
+    }
+
+    /// Maintenance reported through `prognos maintenance done` since `seen` (all of it at start-up).
+    private func adoptMaintenance(after seen: Int64, hub: RuntimeHub, renewModels: Bool) async -> Int64 {
+        guard let records = try? await store.maintenance(after: seen), !records.isEmpty else { return seen }
+        for record in records { await hub.adoptMaintenance(record, renewModel: renewModels) }
+        return records.last?.id ?? seen
     }
 
     /// The daemon's row in the store; its times are on the wall clock (is it alive?), and a plant

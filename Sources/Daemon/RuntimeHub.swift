@@ -87,6 +87,21 @@ actor RuntimeHub {
 
     func adoptOperatorCommand(_ alarm: AlarmRecord) { runtimes[alarm.asset]?.adoptOperatorCommand(alarm) }
 
+    /// Maintenance an engineer reported as done: the planner learns of it (it is not proposed again
+    /// at once, and the modes it restored start their trends again); with `renewModel`, the asset's
+    /// world model also forgets its wear (not at start-up, when its snapshot may be newer).
+    func adoptMaintenance(_ record: MaintenanceRecord, renewModel: Bool) {
+        guard let action = replanner.plant.action(record.action), replanner.plant.asset(record.asset) != nil else {
+            logger.warning("Maintenance on an asset or with an action the plant does not have; ignored", metadata: ["asset.id": "\(record.asset)", "action": "\(record.action)"])
+            return
+        }
+        var restored: [String] = []
+        if case .resets(let modes) = action.effect { restored = modes }
+        replanner.renewed(asset: record.asset, modes: restored, action: record.action, at: record.doneAt)
+        if renewModel, !restored.isEmpty { runtimes[record.asset]?.renew() }
+        logger.info("Maintenance adopted", metadata: ["asset.id": "\(record.asset)", "action": "\(record.action)", "by": "\(record.recordedBy)"])
+    }
+
     func summaries(now: Double) -> [AssetSummary] { runtimes.keys.sorted().map { runtimes[$0]!.summary(at: now) } }
 
     func snapshots() -> [(String, [UInt8])] { runtimes.keys.sorted().compactMap { id in runtimes[id]!.snapshot().map { (id, $0) } } }

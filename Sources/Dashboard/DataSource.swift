@@ -78,7 +78,7 @@ public final class DataSource {
         } catch {
             var snapshot = lastSnapshot ?? Snapshot(now: now)
             snapshot.wallNow = now
-            snapshot.now = snapshot.clock.plantTime(atWall: now)
+            snapshot.now = snapshot.daemon?.plantTime(atWall: now, staleAfter: layout.heartbeatTimeout) ?? now
             snapshot.error = "\(error)"
             return snapshot
         }
@@ -88,7 +88,7 @@ public final class DataSource {
         defer { refreshes += 1 }
         let status = try await store.status()
         let clock = status.daemon?.clock ?? .wall
-        let now = clock.plantTime(atWall: wallNow)
+        let now = status.daemon?.plantTime(atWall: wallNow, staleAfter: layout.heartbeatTimeout) ?? wallNow
         if refreshes % assetListEvery == 0 || storeAssets.isEmpty { storeAssets = try await store.assets() }
         let alarms = try await store.activeAlarms()
         let plan = try await store.latestPlan()

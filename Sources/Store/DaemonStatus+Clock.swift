@@ -12,3 +12,13 @@ extension DaemonStatus {
         return PlantClock(speed: speed, start: start)
     }
 }
+
+extension DaemonStatus {
+    /// The plant's time at a wall instant, as this daemon counts it. A simulated clock stops with
+    /// its daemon: once the heartbeat is `staleAfter` seconds old, the time is the last heartbeat's.
+    public func plantTime(atWall wall: Double, staleAfter: Double = 30) -> Double {
+        let clock = self.clock
+        guard !clock.isWall else { return wall }
+        return clock.plantTime(atWall: wall - heartbeatAt > staleAfter ? heartbeatAt : wall)
+    }
+}

@@ -9,6 +9,7 @@ enum Schema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1", migrate: v1)
+        migrator.registerMigration("v2", migrate: v2)
         return migrator
     }
 
@@ -247,6 +248,28 @@ enum Schema {
                     FROM alarm_history;
                 CREATE VIEW events_view AS
                     SELECT id, time, \(iso("time")) AS time_iso, level, kind, asset, message FROM events;
+                """)
+    }
+
+    /// v2: the maintenance that engineers report as done (`prognos maintenance done`), which the
+    /// daemon adopts: the modes an action restored start their health history again.
+    private static func v2(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE maintenance_log (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    asset TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    done_at REAL NOT NULL,
+                    recorded_by TEXT NOT NULL,
+                    recorded_at REAL NOT NULL,
+                    note TEXT
+                );
+                CREATE INDEX maintenance_log_by_asset ON maintenance_log (asset, done_at);
+                CREATE VIEW maintenance_log_view AS
+                    SELECT id, asset, action, done_at, \(iso("done_at")) AS done_at_iso, recorded_by,
+                           \(iso("recorded_at")) AS recorded_at_iso, note
+                    FROM maintenance_log;
                 """)
     }
 }

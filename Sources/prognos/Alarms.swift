@@ -39,7 +39,8 @@ struct Alarms: AsyncParsableCommand {
             if alarms.isEmpty { print(all ? "(no alarm points yet)" : "(no active alarms)") }
         case .ack, .shelve, .unshelve:
             let command: AlarmCommand
-            let now = Date().timeIntervalSince1970
+            // The daemon's clock: on a simulation's, a shelve for 2 h is two simulated hours.
+            let now = try await plantNow(store)
             switch action {
             case .ack: command = .acknowledge
             case .shelve: command = .shelve(until: now + duration.flatMap(parseHours)! * 3600)

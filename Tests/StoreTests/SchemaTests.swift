@@ -26,7 +26,7 @@ struct SchemaTests {
         }
         for table in [
             "readings", "readings_1m", "series", "forecasts", "deviations", "deviation_shares", "health", "alarms",
-            "alarm_history", "plans", "proposals", "model_snapshots", "outbox", "events", "daemon_status",
+            "alarm_history", "plans", "proposals", "model_snapshots", "outbox", "events", "daemon_status", "maintenance_log",
         ] {
             #expect(tables.contains(table), "missing table \(table)")
         }
