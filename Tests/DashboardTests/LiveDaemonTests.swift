@@ -12,32 +12,13 @@ import Glibc
 /// a real mosquitto), read while the daemon writes it.
 @Suite("prognos dashboard on a live daemon", .serialized)
 struct LiveDaemonTests {
-    /// The demo plant with its Modbus devices and broker on free loopback ports (a text rewrite).
-    func plantCopy(in directory: String, brokerPort: Int) throws -> String {
-        let demo = Peers.repositoryRoot.appendingPathComponent("Plants/demo.yaml").path
-        var text = try String(contentsOfFile: demo, encoding: .utf8)
-        let pattern = try NSRegularExpression(pattern: "tcp: \"127\\.0\\.0\\.1:(\\d+)\"")
-        var ports: [String: Int] = [:]
-        for match in pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
-            let port = String(text[Range(match.range(at: 1), in: text)!])
-            if ports[port] == nil { ports[port] = Loopback.freePort() }
-        }
-        for (old, new) in ports {
-            text = text.replacingOccurrences(of: "tcp: \"127.0.0.1:\(old)\"", with: "tcp: \"127.0.0.1:\(new)\"")
-        }
-        text = text.replacingOccurrences(of: "port: 1883,", with: "port: \(brokerPort),")
-        let path = directory + "/plant.yaml"
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }
-
     @Test("An operator sees the plant, acknowledges a live alarm and opens an asset", .timeLimit(.minutes(1)))
     func liveDaemon() async throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let (broker, brokerPort) = try Peers.mosquitto()
         defer { broker.stop() }
-        let plant = try plantCopy(in: directory, brokerPort: brokerPort)
+        let plant = try PlantHarness(brokerPort: brokerPort, directory: directory).plantPath
         let db = directory + "/prognos.db"
         // The daemon first: with nothing serving Modbus yet, communication alarms come within seconds.
         let daemon = try ChildProcess(
