@@ -118,7 +118,7 @@ struct Formatter: Sendable {
 }
 
 /// Words of `text` wrapped to `width` columns, at most `maxLines` lines (the last one cut).
-func wrap(_ text: String, width: Int, maxLines: Int) -> [String] {
+public func wrap(_ text: String, width: Int, maxLines: Int) -> [String] {
     guard width > 0, maxLines > 0 else { return [] }
     var lines: [String] = []
     var current = ""

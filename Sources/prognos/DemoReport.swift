@@ -1,4 +1,5 @@
 import Daemon
+import Dashboard
 import Foundation
 import PrognosCore
 import Store
@@ -90,7 +91,7 @@ enum DemoReport {
             lines.append("What the planner proposed, each first time, with its reasons:")
             for (plan, proposal) in proposals {
                 lines.append("  \(elapsed(plan.createdAt))  \(proposal.action) on \(proposal.asset) (plan v\(plan.version ?? 0)), \(timing(proposal, planned: plan.createdAt)):")
-                lines.append("          " + proposal.reasoning)
+                lines += wrap(proposal.reasoning, width: 90, maxLines: 12).map { "          " + $0 }
             }
         }
 
