@@ -37,6 +37,8 @@ public final class PlantDaemon: Service, Sendable {
     let logger: Logger
     let store: Store
     private let state: Mutex<Running>
+    /// Silence and step cadence are measured on it: a step of the wall clock is not a silence.
+    private let steadyClock = SteadyClock()
 
     private struct Running: Sendable {
         var plant: Plant
@@ -146,7 +148,7 @@ public final class PlantDaemon: Service, Sendable {
     private func ingest(into hub: RuntimeHub) async {
         let stream = state.withLock { $0.stream }
         for await batch in stream {
-            await hub.ingest(batch, now: Date().timeIntervalSince1970)
+            await hub.ingest(batch, now: Date().timeIntervalSince1970, steady: steadyClock.now())
         }
     }
 
@@ -157,7 +159,7 @@ public final class PlantDaemon: Service, Sendable {
         while !Task.isCancelled {
             try? await Task.sleep(for: .seconds(1))
             let now = Date().timeIntervalSince1970
-            await hub.tick(now: now)
+            await hub.tick(now: now, steady: steadyClock.now())
             await hub.replanIfNeeded(now: now)
             historySeen = await adoptOperatorCommands(after: historySeen, hub: hub)
             if now - lastState >= options.stateInterval {
