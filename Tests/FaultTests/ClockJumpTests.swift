@@ -13,10 +13,11 @@ import Glibc
 /// the daemon runs under libfaketime (`FAKETIME_TIMESTAMP_FILE`, re-read as it changes; the
 /// monotonic clock is left alone, as a real clock step leaves it). Counted: polls per phase (no burst
 /// of catch-up polls, no gap), no communication alarm although every device answers, times in the
-/// alerts and states in UTC, and readings increasing within each phase.
+/// alerts and states in UTC, readings increasing within each phase, and a real silence after the
+/// step back still raises the communication alarm.
 @Suite("Fault injection: clock jumps", .serialized, .enabled(if: FaultSuite.isRoot && FaultSuite.installed("faketime")))
 struct ClockJumpTests {
-    static let library = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1"
+    static let library = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"
 
     @Test("±1 h wall-clock steps: no catch-up polls, no spurious alarm, UTC times", .timeLimit(.minutes(3)))
     func clockSteps() async throws {
@@ -33,7 +34,11 @@ struct ClockJumpTests {
         environment["FAKETIME_TIMESTAMP_FILE"] = offsetFile
         environment["FAKETIME_NO_CACHE"] = "1"
         environment["FAKETIME_DONT_FAKE_MONOTONIC"] = "1"
-        let daemon = try plant.startDaemon(arguments: ["--stale-after", "3"], environment: environment)
+        // Without it libfaketime 0.9.10 returns ETIMEDOUT at once from waits on CLOCK_MONOTONIC
+        // condition variables (checked with a C probe): a fault of the tool, not of a real clock step.
+        environment["FAKETIME_FORCE_MONOTONIC_FIX"] = "0"
+        // Above the slowest device's period (energy-meters, 5 s): only a real silence is stale.
+        let daemon = try plant.startDaemon(arguments: ["--stale-after", "8"], environment: environment)
 
         let watched = try #require(ModbusFaultTests.watchedSignals(try PlantFileLoader.load(path: plant.harness.plantPath))["plc-intake"])
         let started = FaultSuite.now
@@ -50,6 +55,22 @@ struct ClockJumpTests {
             try await Task.sleep(for: .seconds(10))
             windows.append((phase.name, from, FaultSuite.now, phase.shift))
         }
+        // After the step back, a real silence is still noticed: plc-intake goes dark (DROP in the namespace).
+        let port = try #require(plant.harness.devicePorts["plc-intake"])
+        let rule = ["-p", "tcp", "--dport", "\(port)", "-j", "DROP"]
+        try plant.namespace.addRule(rule)
+        let dark = FaultSuite.now
+        let silenceAlarm = "\(watched.asset)/communication"
+        let noticed = plant.wait(20) {
+            try plant.openDatabase().read { db in
+                try Int.fetchOne(
+                    db, sql: "SELECT count(*) FROM alarm_history WHERE alarm_id = ? AND to_state = 'unacknowledged' AND time > ?",
+                    arguments: [silenceAlarm, dark]) ?? 0
+            } > 0
+        }
+        let noticedAfter = FaultSuite.now - dark
+        try plant.namespace.deleteRule(rule)
+        #expect(noticed, "plc-intake dark after the clock went back: no communication alarm for \(watched.asset)")
         daemon.signal(SIGTERM)
         #expect(daemon.wait(timeout: 30) == 0, "\(plant.harness.read("run.log").suffix(2000))")
 
@@ -68,9 +89,19 @@ struct ClockJumpTests {
 
         // Every device answered all along: a clock step is not a silence.
         let communication = try await plant.openDatabase().read { db in
-            try Int.fetchOne(db, sql: "SELECT count(*) FROM alarm_history WHERE alarm_id LIKE '%/communication' AND to_state = 'unacknowledged'") ?? 0
+            try Int.fetchOne(
+                db, sql: "SELECT count(*) FROM alarm_history WHERE alarm_id LIKE '%/communication' AND to_state = 'unacknowledged' AND time < ?",
+                arguments: [dark]) ?? 0
         }
-        #expect(communication == 0, "\(communication) communication alarms raised by clock steps alone")
+        let raised = try await plant.openDatabase().read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT time, alarm_id FROM alarm_history WHERE alarm_id LIKE '%/communication' AND to_state = 'unacknowledged' AND time < ?",
+                arguments: [dark])
+                .map { "\(Int(($0["time"] as Double) - started)) s \($0["alarm_id"] as String)" }
+        }
+        #expect(
+            communication == 0,
+            "\(communication) communication alarms raised by clock steps alone (s after start; phases \(windows.map { Int($0.from - started) })): \(raised.prefix(40))")
         let ids = try plant.storedEventIDs()
         #expect(Set(ids).count == ids.count, "event ids repeat after the clock went back")
 
@@ -83,6 +114,7 @@ struct ClockJumpTests {
         #expect(stateTimes.allSatisfy { $0.hasSuffix("Z") }, "a published time is not UTC: \(stateTimes.filter { !$0.hasSuffix("Z") }.prefix(3))")
         FaultSuite.report(
             scenario: "Wall clock steps +1 h then −1 h (faketime)", injected: "two steps, 10 s apart",
-            lost: "0 polls (per phase \(counts.joined(separator: ", "))); \(communication) spurious alarms", recovery: "— (no effect)")
+            lost: "0 polls (per phase \(counts.joined(separator: ", "))); \(communication) spurious alarms",
+            recovery: "— (no effect); a real silence after the step back alarmed after \(FaultSuite.seconds(noticedAfter)) (stale-after 8 s)")
     }
 }
