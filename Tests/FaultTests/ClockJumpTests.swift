@@ -19,7 +19,8 @@ import Glibc
 struct ClockJumpTests {
     static let library = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"
 
-    @Test("±1 h wall-clock steps: no catch-up polls, no spurious alarm, UTC times", .timeLimit(.minutes(3)))
+    @Test("±1 h wall-clock steps: no catch-up polls, no spurious alarm, UTC times", .enabled(if: FaultSuite.long),
+          .timeLimit(.minutes(3)))
     func clockSteps() async throws {
         let plant = try FaultPlant(tag: "clock")
         let offsetFile = try plant.harness.write("faketime", "+0\n")

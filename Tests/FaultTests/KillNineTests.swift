@@ -12,10 +12,10 @@ import Glibc
 /// the store. At the end a clean run delivers everything the store holds.
 @Suite("Fault injection: kill -9 of the daemon", .serialized, .enabled(if: FaultSuite.isRoot))
 struct KillNineTests {
-    /// `make faults`: 1,000 kills (PROGNOS_FAULTS_KILLS overrides); `make test`: 15 (about 25 s).
+    /// `make faults`: 1,000 kills (PROGNOS_FAULTS_KILLS overrides); `make test`: 10 (about 17 s).
     static var kills: Int {
         if let text = FaultSuite.environment["PROGNOS_FAULTS_KILLS"], let count = Int(text) { return count }
-        return FaultSuite.long ? 1000 : 15
+        return FaultSuite.long ? 1000 : 10
     }
 
     @Test("kill -9 at random moments: integrity ok every time, no committed alert lost", .timeLimit(.minutes(60)))
