@@ -7,19 +7,26 @@ VENV := .venv
 PY_PEERS := pymodbus==3.16.1 paho-mqtt==2.2.0
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all build release test deps venv bench demo check-plant clean fuzz
+.PHONY: all build release test deps fault-deps venv bench demo check-plant clean fuzz faults
 
 all: build
 
 ## deps: install the Debian packages Prognos needs, only those that are missing.
-deps:
-	@missing=""; for p in $(DEBIAN_PACKAGES); do \
+install-missing = @missing=""; for p in $(1); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
 	fi
+deps:
+	$(call install-missing,$(DEBIAN_PACKAGES))
+
+## fault-deps: what the fault-injection suite injects faults with (network namespaces, iptables,
+## libfaketime, libfiu).
+FAULT_PACKAGES := iproute2 iptables faketime fiu-utils
+fault-deps:
+	$(call install-missing,$(FAULT_PACKAGES))
 
 ## venv: the Python test peers (pymodbus server and client, paho-mqtt), pinned.
 venv: $(VENV)/.installed
@@ -37,7 +44,7 @@ release: deps
 ## test: everything CI runs; long fault and fuzz runs have their own targets.
 ## Tests run one at a time: the end-to-end ones each run a simulator, a broker and a daemon, and
 ## several of them at once on two cores would measure the machine, not Prognos.
-test: deps venv
+test: deps fault-deps venv
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --no-parallel
 
@@ -71,6 +78,19 @@ fuzz: deps
 	  if [ $$rc -ne 0 ]; then failed="$$failed $$t"; tail -30 Fuzz/Work/$$t.log; fi; \
 	done; \
 	if [ -n "$$failed" ]; then echo "fuzz: findings in$$failed (see Fuzz/Findings/ and Fuzz/Work/*.log)"; exit 1; fi
+
+## faults: the fault-injection suite with its long scenarios (Tests/FaultTests; root for the network
+## namespaces): broker killed and away, Modbus devices dropped/reset/frozen/slowed/garbled, 1,000
+## kill -9 (FAULT_KILLS), disk I/O errors, clock steps. Prints the measured table at the end.
+FAULT_KILLS ?= 1000
+FAULTS_REPORT := $(CURDIR)/.build/faults-report.md
+faults: deps fault-deps venv
+	$(SWIFT) build --build-tests
+	@mkdir -p .build; rm -f $(FAULTS_REPORT)
+	@PROGNOS_FAULTS=1 PROGNOS_FAULTS_KILLS=$(FAULT_KILLS) PROGNOS_FAULTS_REPORT=$(FAULTS_REPORT) \
+	  $(SWIFT) test --no-parallel --filter FaultTests; rc=$$?; \
+	  echo; echo "| scenario | injected | lost | time to recover |"; echo "|---|---|---|---|"; \
+	  cat $(FAULTS_REPORT) 2>/dev/null; exit $$rc
 
 clean:
 	rm -rf .build Benchmarks/.build $(VENV)

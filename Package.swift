@@ -92,6 +92,14 @@ let package = Package(
         .testTarget(name: "PlannerTests", dependencies: ["Planner", "PolicyEvaluation", "PrognosCore", "WorldModel", "PlantFile", "Simulator"]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Store", "PrognosCore", "TestSupport"], resources: [.copy("Golden")]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "PrognosCore", "TestSupport"]),
+        // The fault-injection suite (issue 10): real daemon, simulator and broker in a network namespace.
+        // `make faults` runs the long scenarios (PROGNOS_FAULTS=1); `make test` the short ones.
+        .testTarget(
+            name: "FaultTests",
+            dependencies: [
+                "Daemon", "PrognosCore", "PlantFile", "Store", "MQTT", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            exclude: ["Peers"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -15,6 +15,8 @@ final class AlertPublisher: Sendable {
     private let logger: Logger
     private let site: String
     private let inFlight = Mutex<Set<Int64>>([])
+    /// Acknowledged by the broker (PUBACK), not yet deleted from the outbox.
+    private let acknowledgedIDs = Mutex<[Int64]>([])
     private let published = Atomic<Int>(0)
     private let maxInFlight = 200
 
@@ -43,26 +45,33 @@ final class AlertPublisher: Sendable {
 
     var publishedCount: Int { published.load(ordering: .relaxed) }
 
-    /// Drains the outbox until cancelled.
+    /// Drains the outbox until cancelled: publishes, then deletes what the broker acknowledged.
+    /// It waits only when there is nothing to do, briefly while messages are in flight.
     func run() async {
         client.start()
         while !Task.isCancelled {
-            await drainOnce()
-            try? await Task.sleep(for: .milliseconds(50))
+            let sent = await drainOnce()
+            let deleted = await flushAcknowledged()
+            if sent == 0 && deleted == 0 {
+                let waiting = inFlight.withLock { !$0.isEmpty }
+                try? await Task.sleep(for: .milliseconds(waiting ? 5 : 50))
+            }
         }
+        await flushAcknowledged()
     }
 
-    /// Publishes every pending outbox message not already in flight.
-    func drainOnce() async {
-        guard client.isConnected else { return }
+    /// Publishes every pending outbox message not already in flight; returns how many it sent.
+    @discardableResult
+    func drainOnce() async -> Int {
+        guard client.isConnected else { return 0 }
         let room = maxInFlight - inFlight.withLock { $0.count }
-        guard room > 0 else { return }
+        guard room > 0 else { return 0 }
         let pending: [OutboxMessage]
         do {
             pending = try await store.pendingOutbox(limit: maxInFlight)
         } catch {
             logger.warning("Cannot read the outbox", metadata: ["error": "\(error)"])
-            return
+            return 0
         }
         var sent = 0
         for message in pending where sent < room {
@@ -85,15 +94,37 @@ final class AlertPublisher: Sendable {
                 break
             }
         }
+        return sent
     }
 
-    /// The broker has message `id`: delete it from the outbox (it stays in flight until then, so it is not sent twice).
+    /// The broker has message `id`: it is deleted from the outbox with the next flush (it stays in
+    /// flight until then, so it is not sent twice).
     private func acknowledged(_ id: Int64) {
         published.add(1, ordering: .relaxed)
-        Task {
-            _ = try? await store.markDelivered(id: id)
-            inFlight.withLock { _ = $0.remove(id) }
+        acknowledgedIDs.withLock { $0.append(id) }
+    }
+
+    /// Deletes every acknowledged message in one transaction, then lets them leave the in-flight set.
+    /// One commit (one fsync) per window of acknowledgements, not one per message: with
+    /// `synchronous=FULL` a commit costs milliseconds, and one per message capped the drain after an
+    /// outage at a few hundred alerts a second. Returns how many were deleted.
+    @discardableResult
+    func flushAcknowledged() async -> Int {
+        let ids = acknowledgedIDs.withLock { ids in
+            defer { ids.removeAll() }
+            return ids
         }
+        guard !ids.isEmpty else { return 0 }
+        do {
+            try await store.markDelivered(ids: ids)
+        } catch {
+            // They stay in flight (never sent twice) and are deleted with a later flush.
+            logger.warning("Cannot delete delivered alerts from the outbox; will retry", metadata: ["error": "\(error)"])
+            acknowledgedIDs.withLock { $0.insert(contentsOf: ids, at: 0) }
+            return 0
+        }
+        inFlight.withLock { $0.subtract(ids) }
+        return ids.count
     }
 
     /// Publishes an alert without the outbox (while the store refuses writes).

@@ -40,6 +40,7 @@ public struct AssetRuntime: Sendable {
     public private(set) var model: AssetModel?
     private var training: [[Double]] = []
     private var healthy: RingBuffer<[Double]>
+    /// When the model last stepped, on the cadence clock (see `ingest`).
     private var lastStep: Double?
     private var lastSnapshot: Double?
     /// Mean seconds between steps (converts RUL in steps to seconds).
@@ -101,30 +102,38 @@ public struct AssetRuntime: Sendable {
     // MARK: Ingesting
 
     /// Takes readings of this asset; limit alarms are evaluated on every good value, the model
-    /// steps when `stepInterval` has passed on the readings' clock.
-    public mutating func ingest(_ readings: [Reading], into output: inout RuntimeOutput) {
+    /// steps when `stepInterval` has passed.
+    ///
+    /// - Parameter receivedAt: when the readings arrived on the daemon's steady clock (wall time at
+    ///   start plus monotonic time since; see `SteadyClock`). Step cadence and silence are measured
+    ///   on it, so a step of the wall clock neither stops the model for an hour (backwards) nor
+    ///   reads as an hour of silence (forwards). Nil: the readings' own clock (tests, replays).
+    public mutating func ingest(_ readings: [Reading], receivedAt: Double? = nil, into output: inout RuntimeOutput) {
         var newest = -Double.infinity
         for reading in readings {
-            if table.record(reading) != nil { newest = max(newest, reading.timestamp) }
+            if table.record(reading, receivedAt: receivedAt) != nil { newest = max(newest, reading.timestamp) }
             if reading.quality == .good, let value = reading.value, value.isFinite {
                 alarms.evaluateLimits(sensor: reading.sensor, value: value, at: reading.timestamp, into: &output.alarmUpdates)
             }
         }
         guard newest.isFinite else { return }
-        if let last = lastStep, newest - last < configuration.stepInterval { return }
-        step(at: newest, into: &output)
+        let cadence = receivedAt ?? newest
+        if let last = lastStep, cadence - last < configuration.stepInterval { return }
+        step(at: newest, cadence: cadence, into: &output)
     }
 
-    /// Periodic checks on the wall clock: the communication alarm and shelve expiries.
-    public mutating func tick(now: Double, into output: inout RuntimeOutput) {
-        let stale = table.stale(at: now, maxAge: configuration.staleAfter, since: startedAt)
+    /// Periodic checks: the communication alarm and shelve expiries at wall time `now`, silence and
+    /// snapshots on the steady clock (`steady`, as for `ingest`; nil: `now`).
+    public mutating func tick(now: Double, steady: Double? = nil, into output: inout RuntimeOutput) {
+        let stale = table.stale(at: steady ?? now, maxAge: configuration.staleAfter, since: startedAt)
         let names = stale.map { table.ids[$0] }
         alarms.evaluate(
             AlarmBook.communicationID(asset.id), active: !stale.isEmpty, at: now, value: Double(stale.count),
             message: "\(asset.id): no good data for \(format(configuration.staleAfter)) s from \(names.prefix(5).joined(separator: ", "))\(names.count > 5 ? " and \(names.count - 5) more" : "")",
             sensors: names, into: &output.alarmUpdates)
-        if let model, lastSnapshot.map({ now - $0 >= configuration.snapshotEvery }) ?? true {
-            lastSnapshot = now
+        let clock = steady ?? now
+        if let model, lastSnapshot.map({ clock - $0 >= configuration.snapshotEvery }) ?? true {
+            lastSnapshot = clock
             output.snapshots.append((asset.id, model.serialized()))
         }
     }
@@ -134,10 +143,14 @@ public struct AssetRuntime: Sendable {
 
     // MARK: Stepping
 
-    private mutating func step(at time: Double, into output: inout RuntimeOutput) {
-        if let last = lastStep { stepSpacing += 0.05 * (min(time - last, 10 * configuration.stepInterval) - stepSpacing) }
-        lastStep = time
-        guard table.stale(at: time, maxAge: configuration.staleAfter).isEmpty else {
+    /// One model step on the latest values, stamped `time` (the readings' clock); `cadence` is the
+    /// same moment on the clock steps are spaced by (see `ingest`).
+    private mutating func step(at time: Double, cadence: Double, into output: inout RuntimeOutput) {
+        if let last = lastStep, cadence > last {
+            stepSpacing += 0.05 * (min(cadence - last, 10 * configuration.stepInterval) - stepSpacing)
+        }
+        lastStep = cadence
+        guard table.stale(at: cadence, maxAge: configuration.staleAfter).isEmpty else {
             skippedSteps += 1
             return
         }

@@ -39,6 +39,8 @@ public final class PlantDaemon: Service, Sendable {
     let logger: Logger
     let store: Store
     private let state: Mutex<Running>
+    /// Silence and step cadence are measured on it: a step of the wall clock is not a silence.
+    private let steadyClock = SteadyClock()
 
     private struct Running: Sendable {
         var plant: Plant
@@ -153,15 +155,17 @@ public final class PlantDaemon: Service, Sendable {
         let clock = options.clock
         for await batch in stream {
             let now = clock.plantTime(atWall: Date().timeIntervalSince1970)
+            // Silence and step cadence on the steady clock, in the plant's seconds.
+            let steady = clock.plantTime(atWall: steadyClock.now())
             if clock.isWall {
-                await hub.ingest(batch, now: now)
+                await hub.ingest(batch, now: now, steady: steady)
             } else {
                 // Collectors stamp readings on the wall clock; the runtimes live on the plant's.
                 await hub.ingest(batch.map { reading in
                     var reading = reading
                     reading.timestamp = clock.plantTime(atWall: reading.timestamp)
                     return reading
-                }, now: now)
+                }, now: now, steady: steady)
             }
         }
     }
@@ -176,7 +180,7 @@ public final class PlantDaemon: Service, Sendable {
             // Cadences run on the wall clock; what the runtimes see is the plant's time.
             let wall = Date().timeIntervalSince1970
             let now = options.clock.plantTime(atWall: wall)
-            await hub.tick(now: now)
+            await hub.tick(now: now, steady: options.clock.plantTime(atWall: steadyClock.now()))
             await hub.replanIfNeeded(now: now)
             historySeen = await adoptOperatorCommands(after: historySeen, hub: hub)
             maintenanceSeen = await adoptMaintenance(after: maintenanceSeen, hub: hub, renewModels: true)

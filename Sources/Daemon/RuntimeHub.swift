@@ -36,7 +36,8 @@ actor RuntimeHub {
     var assetIDs: [String] { runtimes.keys.sorted() }
 
     /// Readings from the collectors: stored raw, then fed to their assets' runtimes.
-    func ingest(_ readings: [Reading], now: Double) {
+    /// `now`: wall time (the ingest lag); `steady`: the same moment on the daemon's steady clock.
+    func ingest(_ readings: [Reading], now: Double, steady: Double? = nil) {
         writer.append(readings)
         ingested += readings.count
         if let newest = readings.map(\.timestamp).max() {
@@ -45,7 +46,7 @@ actor RuntimeHub {
         }
         var output = RuntimeOutput()
         for (asset, group) in Dictionary(grouping: readings, by: \.asset) {
-            runtimes[asset]?.ingest(group, into: &output)
+            runtimes[asset]?.ingest(group, receivedAt: steady, into: &output)
             if let runtime = runtimes[asset] { replanner.observe(runtime, readings: group) }
         }
         dispatch(output)
@@ -63,10 +64,11 @@ actor RuntimeHub {
         }
     }
 
-    /// Communication alarms, shelve expiries and snapshots, on the wall clock.
-    func tick(now: Double) {
+    /// Communication alarms, shelve expiries and snapshots: alarm times on the wall clock, silence
+    /// and snapshot spacing on the steady clock.
+    func tick(now: Double, steady: Double? = nil) {
         var output = RuntimeOutput()
-        for id in runtimes.keys { runtimes[id]!.tick(now: now, into: &output) }
+        for id in runtimes.keys { runtimes[id]!.tick(now: now, steady: steady, into: &output) }
         dispatch(output)
     }
 

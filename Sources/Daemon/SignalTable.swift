@@ -6,6 +6,9 @@ struct SignalTable: Sendable {
     private let index: [String: Int]
     private(set) var values: [Double]
     private(set) var lastGood: [Double?]
+    /// When the last good value arrived, on the daemon's steady clock (or its timestamp when no
+    /// arrival time is given): silence is measured on this, so a step of the wall clock is not one.
+    private(set) var lastReceived: [Double?]
     private(set) var lastQuality: [Quality?]
 
     init(ids: [String]) {
@@ -13,25 +16,30 @@ struct SignalTable: Sendable {
         index = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
         values = [Double](repeating: .nan, count: ids.count)
         lastGood = [Double?](repeating: nil, count: ids.count)
+        lastReceived = [Double?](repeating: nil, count: ids.count)
         lastQuality = [Quality?](repeating: nil, count: ids.count)
     }
 
     func position(of id: String) -> Int? { index[id] }
 
-    /// Records a reading; only good, finite values replace the latest value.
-    mutating func record(_ reading: Reading) -> Int? {
+    /// Records a reading that arrived at `receivedAt` (steady clock; nil: its own timestamp); only
+    /// good, finite values replace the latest value.
+    mutating func record(_ reading: Reading, receivedAt: Double? = nil) -> Int? {
         guard let i = index[reading.sensor] else { return nil }
         lastQuality[i] = reading.quality
         if reading.quality == .good, let value = reading.value, value.isFinite {
             values[i] = value
             lastGood[i] = max(lastGood[i] ?? reading.timestamp, reading.timestamp)
+            let arrival = receivedAt ?? reading.timestamp
+            lastReceived[i] = max(lastReceived[i] ?? arrival, arrival)
         }
         return i
     }
 
-    /// Signals whose last good value is older than `maxAge` at `now`; a signal that never had one
-    /// counts from `since` (when the table started listening), so a start-up is not a silence.
+    /// Signals whose last good value arrived more than `maxAge` before `now` (same clock as the
+    /// arrival times); a signal that never had one counts from `since` (when the table started
+    /// listening), so a start-up is not a silence.
     func stale(at now: Double, maxAge: Double, since: Double = -.infinity) -> [Int] {
-        ids.indices.filter { i in now - (lastGood[i] ?? since) > maxAge }
+        ids.indices.filter { i in now - (lastReceived[i] ?? since) > maxAge }
     }
 }

@@ -13,8 +13,12 @@ import PrognosCore
 /// a device that just dropped is retried quickly and a device that stays down is tried about
 /// once per poll. Once a request of a poll went unanswered, a retry or a further request that
 /// could not time out before the deadline is not made (its points are comm-fail), so a hung
-/// device costs at most about one interval per poll. Each poll starts afresh and tries every
-/// request, so a device that comes back is read again within one poll interval.
+/// device costs at most about one interval per poll. A failure that itself took half a timeout or
+/// more (no reply, or a connect that hung) ends the poll at once: neither a retry nor the device's
+/// further requests are sent (their points are comm-fail), so a device that goes dark is marked
+/// comm-fail within one poll interval plus its timeout, not after a second timeout; the next poll
+/// is its retry. Each poll starts afresh and tries every request, so a device that comes back is
+/// read again within one poll interval.
 ///
 /// **Qualities.** Data that decodes to a finite value inside the sensor's `PlausibleRange` is
 /// `.good`; outside it, `.outOfRange` with the value; NaN or ±∞ is `.badValue` without a value.
@@ -111,6 +115,7 @@ public final class ModbusDevicePoller {
         var pending = Array(requests.indices)
         var attempt = 0
         var troubled = false
+        var hung = false
         attempts: while !pending.isEmpty {
             var unanswered: [Int] = []
             requests: for (position, index) in pending.enumerated() {
@@ -120,6 +125,7 @@ public final class ModbusDevicePoller {
                     unanswered += pending[position...]
                     break
                 }
+                let sent = Monotonic.now()
                 switch read(index, &summary) {
                 case .answered(let readings):
                     answers[index] = readings
@@ -131,7 +137,9 @@ public final class ModbusDevicePoller {
                     errors[index] = error
                     unanswered.append(index)
                     troubled = true
-                    if error.code == .connectionFailed {
+                    // A failure that waited half a timeout or more: the device is not answering now.
+                    hung = Monotonic.now() - sent >= timeout / 2
+                    if error.code == .connectionFailed || hung {
                         // Nothing else can be read this attempt: the same error for the rest.
                         for rest in pending[(position + 1)...] { errors[rest] = error }
                         unanswered += pending[(position + 1)...]
@@ -143,7 +151,7 @@ public final class ModbusDevicePoller {
             guard !pending.isEmpty else { break }
             failedAttempts += 1
             attempt += 1
-            guard attempt <= options.retries else { break }
+            guard attempt <= options.retries, !hung else { break }
             let delay = Monotonic.nanoseconds(options.backoff.delay(attempt: failedAttempts, using: &random))
             let retryAt = Monotonic.now() + delay
             guard retryAt + timeout <= deadline else { break }

@@ -58,6 +58,22 @@ extension Store {
         }
     }
 
+    /// Deletes messages `ids` once the broker acknowledged them, in one transaction. Returns how
+    /// many were there.
+    @discardableResult
+    public func markDelivered(ids: [Int64]) async throws -> Int {
+        guard !ids.isEmpty else { return 0 }
+        return try await write("cannot mark \(ids.count) outbox messages delivered") { db in
+            let delete = try db.cachedStatement(sql: "DELETE FROM outbox WHERE id = ?")
+            var deleted = 0
+            for id in ids {
+                try delete.execute(arguments: [id])
+                deleted += db.changesCount
+            }
+            return deleted
+        }
+    }
+
     /// Counts one more publish attempt of messages `ids` at `time`.
     public func recordAttempt(ids: [Int64], at time: Double) async throws {
         guard !ids.isEmpty else { return }
