@@ -127,9 +127,11 @@ final class FaultPlant: @unchecked Sendable {
     }
 
     /// The `event_id` of every alarm transition the store holds, in the store's order.
+    /// Every alarm transition in the store (none when killed before the schema was committed).
     func storedEventIDs() throws -> [String] {
         try openDatabase().read { db in
-            try Row.fetchAll(db, sql: "SELECT alarm_id, time, cause FROM alarm_history ORDER BY id").map {
+            guard try db.tableExists("alarm_history") else { return [] }
+            return try Row.fetchAll(db, sql: "SELECT alarm_id, time, cause FROM alarm_history ORDER BY id").map {
                 AlarmMessage.eventID(alarm: $0["alarm_id"], time: $0["time"], cause: $0["cause"])
             }
         }
