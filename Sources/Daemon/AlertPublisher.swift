@@ -9,16 +9,25 @@ import Synchronization
 /// once the broker acknowledged it (PUBACK). While the broker is away the outbox grows; after the
 /// reconnect it drains in order. Also keeps the retained status (online, or offline by Last Will)
 /// and the retained state of every asset.
-final class AlertPublisher: Sendable {
-    let client: MQTTClient
+///
+/// The outbox is drained when the alarm writer commits (`wake()`), and every 100 ms for retries.
+/// A message the broker acknowledged whose deletion from the outbox fails (disk full, locked) is
+/// not sent again: it is remembered as delivered and its deletion retried until it succeeds.
+public final class AlertPublisher: Sendable {
+    public let client: MQTTClient
     private let store: Store
     private let logger: Logger
     private let site: String
     private let inFlight = Mutex<Set<Int64>>([])
     private let published = Atomic<Int>(0)
     private let maxInFlight = 200
+    /// Acknowledged by the broker, not yet deleted from the outbox (the store refused the delete).
+    private let deliveredUndeleted = Mutex<Set<Int64>>([])
+    private let wakeups: AsyncStream<Void>
+    private let wakeup: AsyncStream<Void>.Continuation
 
-    init(broker: Broker, site: String, store: Store, logger: Logger) throws(MQTTError) {
+    public init(broker: Broker, site: String, store: Store, logger: Logger) throws(MQTTError) {
+        (wakeups, wakeup) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         var options = MQTTClientOptions(
             broker: broker, cleanSession: false,
             will: LastWill(
@@ -41,19 +50,44 @@ final class AlertPublisher: Sendable {
         }
     }
 
-    var publishedCount: Int { published.load(ordering: .relaxed) }
+    public var publishedCount: Int { published.load(ordering: .relaxed) }
 
-    /// Drains the outbox until cancelled.
-    func run() async {
+    /// New alerts are in the outbox: drain it now rather than at the next retry tick.
+    public func wake() { wakeup.yield() }
+
+    /// Drains the outbox until cancelled: at each `wake()` and every 100 ms.
+    public func run() async {
         client.start()
-        while !Task.isCancelled {
-            await drainOnce()
-            try? await Task.sleep(for: .milliseconds(50))
+        let ticker = Task { [wakeup] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(100))
+                wakeup.yield()
+            }
+        }
+        defer { ticker.cancel() }
+        await withTaskCancellationHandler {
+            for await _ in wakeups {
+                if Task.isCancelled { break }
+                await retryDeletions()
+                await drainOnce()
+            }
+        } onCancel: { [wakeup] in
+            wakeup.finish()
+        }
+    }
+
+    /// Deletes the messages the broker has but the outbox still holds.
+    private func retryDeletions() async {
+        let ids = deliveredUndeleted.withLock { $0 }
+        for id in ids.sorted() {
+            guard (try? await store.markDelivered(id: id)) != nil else { return }
+            deliveredUndeleted.withLock { _ = $0.remove(id) }
+            inFlight.withLock { _ = $0.remove(id) }
         }
     }
 
     /// Publishes every pending outbox message not already in flight.
-    func drainOnce() async {
+    public func drainOnce() async {
         guard client.isConnected else { return }
         let room = maxInFlight - inFlight.withLock { $0.count }
         guard room > 0 else { return }
@@ -91,13 +125,17 @@ final class AlertPublisher: Sendable {
     private func acknowledged(_ id: Int64) {
         published.add(1, ordering: .relaxed)
         Task {
-            _ = try? await store.markDelivered(id: id)
-            inFlight.withLock { _ = $0.remove(id) }
+            if (try? await store.markDelivered(id: id)) != nil {
+                inFlight.withLock { _ = $0.remove(id) }
+            } else {
+                // Stays in flight (so it is not sent again) until its deletion succeeds.
+                deliveredUndeleted.withLock { _ = $0.insert(id) }
+            }
         }
     }
 
     /// Publishes an alert without the outbox (while the store refuses writes).
-    func publishDirectly(_ message: OutboxMessage) {
+    public func publishDirectly(_ message: OutboxMessage) {
         _ = try? client.publish(topic: message.topic, payload: Array(message.payload.utf8), qos: .atLeastOnce, retain: message.retain)
     }
 
@@ -117,7 +155,7 @@ final class AlertPublisher: Sendable {
     }
 
     /// Marks the daemon offline (retained) and disconnects.
-    func close() async {
+    public func close() async {
         if client.isConnected {
             let payload = AlertMessages.status(site: site, online: false, time: Date().timeIntervalSince1970)
             _ = try? await client.publishAcknowledged(

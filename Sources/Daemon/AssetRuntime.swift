@@ -31,7 +31,7 @@ public struct RefitRequest: Sendable {
 /// first `trainingSteps` complete rows are collected as healthy history and the model is fitted on
 /// them. Flagged steps are never kept as healthy history for refits.
 public struct AssetRuntime: Sendable {
-    public let asset: Asset
+    public private(set) var asset: Asset
     public let site: String
     public let configuration: RuntimeConfiguration
     private var table: SignalTable
@@ -86,6 +86,30 @@ public struct AssetRuntime: Sendable {
 
     /// An operator changed an alarm in another process (`prognos alarms`, the dashboard).
     public mutating func adoptOperatorCommand(_ alarm: AlarmRecord) { alarms.adoptOperatorCommand(alarm) }
+
+    /// The same asset as a changed plant file describes it (SIGHUP): new limits, names, failure
+    /// modes or signals. Every alarm the new description still has keeps its state; the model, its
+    /// history and the latest values are kept when the modelled and context signals are the same
+    /// (otherwise the model cannot read the new rows: it is learnt again).
+    public func reconfigured(as changed: Asset) -> AssetRuntime {
+        var fresh = AssetRuntime(asset: changed, site: site, configuration: configuration, now: startedAt)
+        fresh.alarms.restore(Array(alarms.alarms.values))
+        fresh.alarms.diagnoses = alarms.diagnoses
+        guard fresh.table.ids == table.ids, fresh.sensorCount == sensorCount else { return fresh }
+        fresh.table = table
+        fresh.model = model
+        fresh.training = training
+        fresh.healthy = healthy
+        fresh.lastStep = lastStep
+        fresh.lastSnapshot = lastSnapshot
+        fresh.stepSpacing = stepSpacing
+        fresh.steps = steps
+        fresh.skippedSteps = skippedSteps
+        fresh.latest = latest
+        fresh.latestRUL = latestRUL.filter { id, _ in changed.failureModes.contains { $0.id == id } }
+        fresh.random = random
+        return fresh
+    }
 
     /// Takes a model refitted elsewhere (see `RuntimeOutput.refits`).
     public mutating func adopt(refitted: AssetModel) { model = refitted }
