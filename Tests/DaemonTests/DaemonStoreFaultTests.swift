@@ -86,10 +86,11 @@ struct DaemonStoreFaultTests {
         try plant.startDaemon()
         #expect(await eventually(timeout: 30) { ((try? await Store.openReadOnly(path: plant.database).status().readings) ?? 0) > 0 })
 
-        // Another process takes the write lock and keeps it (sqlite3's own shell, sleeping inside a transaction).
+        // Another process takes the write lock and keeps it (sqlite3's own shell, sleeping inside a
+        // transaction; the shell's echo says the lock is taken, sqlite3's own output is buffered).
         let mark = plant.log.count
         let holder = try ChildProcess(
-            Peers.findExecutable("sqlite3"), ["-bail", plant.database, ".timeout 10000", "BEGIN EXCLUSIVE;", "SELECT 'locked';", ".shell sleep 600"],
+            Peers.findExecutable("sqlite3"), ["-bail", plant.database, ".timeout 10000", "BEGIN EXCLUSIVE;", ".shell echo locked; sleep 600"],
             outputPath: plant.harness.path("holder.log"))
         defer { holder.stop() }
         #expect(PlantHarness.wait(timeout: 20) { plant.harness.read("holder.log").contains("locked") }, "sqlite3 did not get the lock")
