@@ -52,6 +52,11 @@ public struct AssetRuntime: Sendable {
     /// When this runtime started listening (readings' clock), for the communication alarm's grace.
     private let startedAt: Double
     private let limits: [(mode: FailureMode, limit: SensorLimit)]
+    /// Positions (in the signal table) of the context signals that say whether the machine runs:
+    /// its speed, or a boolean (unit `bool`) running signal.
+    private let runIndicators: [Int]
+    /// Steps since the machine last started (or since this runtime started), for the restart settle.
+    private var stepsRunning = 0
 
     public init(asset: Asset, site: String, configuration: RuntimeConfiguration, now: Double) {
         self.asset = asset
@@ -65,6 +70,9 @@ public struct AssetRuntime: Sendable {
         startedAt = now
         random = SplitMix64(seed: configuration.seed ^ UInt64(truncatingIfNeeded: asset.id.hashValueStable))
         let sensorIDs = asset.modelledSensors.map(\.id)
+        runIndicators = asset.context.enumerated()
+            .filter { $0.element.role == .speed || $0.element.unit == "bool" }
+            .map { asset.modelledSensors.count + $0.offset }
         limits = asset.failureModes.compactMap { mode in
             guard let j = sensorIDs.firstIndex(of: mode.limit.sensor) else { return nil }
             return (mode, SensorLimit(sensor: j, value: mode.limit.value, above: mode.limit.direction == .above))
@@ -120,15 +128,22 @@ public struct AssetRuntime: Sendable {
     /// steps when `stepInterval` has passed on the readings' clock.
     public mutating func ingest(_ readings: [Reading], into output: inout RuntimeOutput) {
         var newest = -Double.infinity
-        for reading in readings {
-            if table.record(reading) != nil { newest = max(newest, reading.timestamp) }
-            if reading.quality == .good, let value = reading.value, value.isFinite {
-                alarms.evaluateLimits(sensor: reading.sensor, value: value, at: reading.timestamp, into: &output.alarmUpdates)
-            }
+        for reading in readings where table.record(reading) != nil { newest = max(newest, reading.timestamp) }
+        // State-based suppression (ISA-18.2 designed suppression): a stopped machine's low flow or
+        // pressure is its normal state, not an abnormal one.
+        let stopped = isStopped
+        for reading in readings where reading.quality == .good {
+            guard let value = reading.value, value.isFinite else { continue }
+            alarms.evaluateLimits(sensor: reading.sensor, value: value, at: reading.timestamp, suppressed: stopped, into: &output.alarmUpdates)
         }
         guard newest.isFinite else { return }
         if let last = lastStep, newest - last < configuration.stepInterval { return }
         step(at: newest, into: &output)
+    }
+
+    /// Whether a run indicator (speed, or a boolean running signal) reads zero now.
+    public var isStopped: Bool {
+        runIndicators.contains { table.values[$0].isFinite && abs(table.values[$0]) < 1e-9 }
     }
 
     /// Periodic checks on the wall clock: the communication alarm and shelve expiries.
@@ -164,6 +179,7 @@ public struct AssetRuntime: Sendable {
         }
         let result = model.update(y: Array(row[..<sensorCount]), u: Array(row[sensorCount...]), time: time)
         steps += 1
+        stepsRunning = isStopped ? 0 : stepsRunning + 1
         latest = result
         if !result.flagged { healthy.append(row) }
         output.batch.deviations.append(deviationRecord(result, at: time))
@@ -222,8 +238,10 @@ public struct AssetRuntime: Sendable {
         default: break
         }
         alarms.diagnoses[AlarmBook.deviationID(asset.id)] = diagnosis?.code
+        // Stopped, or just restarted (the start-up transient): the deviation is expected, not abnormal.
+        let suppressed = stepsRunning <= configuration.restartSettleSteps
         alarms.evaluate(
-            AlarmBook.deviationID(asset.id), active: result.flagged, at: time, value: result.score, threshold: result.threshold,
+            AlarmBook.deviationID(asset.id), active: result.flagged && !suppressed, at: time, value: result.score, threshold: result.threshold,
             message: message, sensors: drivers.map(\.sensor), into: &output.alarmUpdates)
     }
 
