@@ -50,6 +50,7 @@ pids+=($daemon)
 seconds=$(python3 -c "print(int($DAYS * 86400 / $SPEED))")
 echo "running the daemon for $DAYS simulated days ($seconds s of wall clock)"
 sleep "$seconds"
+echo "daemon resident memory after $seconds s: $(awk '/VmRSS/ {print $2, $3}' /proc/$daemon/status), peak $(awk '/VmHWM/ {print $2, $3}' /proc/$daemon/status)"
 kill -TERM "$daemon"
 wait "$daemon" || true
 
