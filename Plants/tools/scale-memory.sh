@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Resident memory of `prognos run` for a generated plant of N pumps served by the simulator:
 #   swift build -c release && Plants/tools/scale-memory.sh [N] [MINUTES]
-# The models are commissioned first (`prognos learn --from-simulation`, 1 simulated day at speed 60)
+# By default the models are commissioned first (`prognos learn --from-simulation`, 1 simulated day at speed 60)
 # so the daemon scores from its first step; the simulator serves at speed 60. VmRSS and VmHWM of the
 # daemon are printed every minute.
 set -euo pipefail
@@ -23,7 +23,8 @@ first_device_port=$(( 20000 + RANDOM % 20000 ))
 python3 "$ROOT/Plants/tools/generate-scale.py" "$N" "$first_device_port" | sed "s/port: 1883/port: $broker_port/" > "$WORK/plant.yaml"
 mosquitto -p "$broker_port" >"$WORK/mosquitto.log" 2>&1 & pids+=($!)
 "$PROGNOS" check "$WORK/plant.yaml" | head -4
-"$PROGNOS" learn "$WORK/plant.yaml" --db "$WORK/prognos.sqlite" --from-simulation --days 1 --speed 60
+# LEARN=0 skips commissioning (the daemon then learns from its first 600 steps of live data).
+[ "${LEARN:-1}" = 0 ] || "$PROGNOS" learn "$WORK/plant.yaml" --db "$WORK/prognos.sqlite" --from-simulation --days 1 --speed 60
 "$PROGNOS" simulate "$WORK/plant.yaml" --speed 60 --no-degradation >"$WORK/simulate.log" 2>&1 & pids+=($!)
 sleep 2
 "$PROGNOS" run "$WORK/plant.yaml" --db "$WORK/prognos.sqlite" >"$WORK/run.log" 2>&1 & daemon=$!
