@@ -94,6 +94,8 @@ let package = Package(
                 .product(name: "Daemon", package: "Prognos"),
                 .product(name: "Store", package: "Prognos"),
                 .product(name: "PrognosCore", package: "Prognos"),
+                .product(name: "MQTT", package: "Prognos"),
+                .product(name: "TestSupport", package: "Prognos"),
             ],
             path: "Benchmarks/DaemonBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

@@ -76,11 +76,12 @@ struct AlarmBook: Sendable {
         }
     }
 
-    /// Evaluates a limit alarm of `sensor` with a new good value.
-    mutating func evaluateLimits(sensor: String, value: Double, at time: Double, into updates: inout [AlarmUpdate]) {
+    /// Evaluates a limit alarm of `sensor` with a new good value; `suppressed` (the machine is
+    /// stopped) holds every limit condition inactive.
+    mutating func evaluateLimits(sensor: String, value: Double, at time: Double, suppressed: Bool = false, into updates: inout [AlarmUpdate]) {
         guard var points = limitPoints[sensor] else { return }
         for k in points.indices {
-            let active = points[k].condition.isActive(value, wasActive: points[k].rawActive)
+            let active = !suppressed && points[k].condition.isActive(value, wasActive: points[k].rawActive)
             points[k].rawActive = active
             evaluate(points[k].id, active: active, at: time, value: value, threshold: points[k].condition.limit, into: &updates)
         }

@@ -2,87 +2,120 @@ import Logging
 import Store
 import Synchronization
 
-/// Writes alarm changes to the store one at a time, in order (each with its alert, in one
-/// transaction). While the store refuses writes (disk full, locked, I/O errors) the changes wait
-/// in memory, in order, and the alert of every one of them goes straight to MQTT at once, the ones
-/// already waiting when the first write failed and the ones that come while it keeps failing, so
-/// operators still hear of them; once writes succeed again the waiting changes are written (their
-/// alerts then leave through the outbox a second time: subscribers drop the duplicate by `event_id`).
-final class AlarmWriter: Sendable {
-    private struct Waiting: Sendable {
-        var update: AlarmUpdate
-        /// Its alert already went straight to MQTT.
-        var published: Bool
-    }
-
-    private struct Queue: Sendable {
-        var waiting: [Waiting] = []
-        var failing = false
+/// Writes alarm changes to the store in order, each with its alert in one transaction, and wakes
+/// the publisher after each commit so the alert leaves at once.
+///
+/// While the store refuses writes (disk full, locked, I/O errors) the changes wait in memory, in
+/// order, and every one of them goes straight to MQTT as it comes, so operators still hear of them
+/// (not only the first: a change never waits behind a failing write to be announced). A retry runs
+/// every `retryDelay`, doubling up to 5 s; once writes succeed again the waiting changes are written
+/// (their alerts then leave through the outbox a second time: subscribers drop the duplicate by
+/// `event_id`). The failure is logged once when it starts and once when it ends, with the count of
+/// changes that waited.
+public final class AlarmWriter: Sendable {
+    private enum Work: Sendable {
+        case update(AlarmUpdate)
+        case retry
     }
 
     private let store: Store
     private let logger: Logger
     private let direct: @Sendable (OutboxMessage) -> Void
-    private let queue = Mutex(Queue())
-    private let wakeups: AsyncStream<Void>
-    private let wake: AsyncStream<Void>.Continuation
+    private let committed: @Sendable () -> Void
+    private let stream: AsyncStream<Work>
+    private let continuation: AsyncStream<Work>.Continuation
+    private let waitingCount = Atomic<Int>(0)
 
-    init(store: Store, logger: Logger, publishDirectly: @escaping @Sendable (OutboxMessage) -> Void) {
+    /// `publishDirectly` announces an alert without the outbox (while the store refuses writes);
+    /// `committed` is called after each alarm change committed with its alert (wakes the publisher).
+    public init(
+        store: Store, logger: Logger, publishDirectly: @escaping @Sendable (OutboxMessage) -> Void,
+        committed: @escaping @Sendable () -> Void = {}
+    ) {
         self.store = store
         self.logger = logger
         self.direct = publishDirectly
-        (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        self.committed = committed
+        (stream, continuation) = AsyncStream.makeStream(of: Work.self)
     }
 
-    func submit(_ update: AlarmUpdate) {
-        let publishNow = queue.withLock { queue in
-            queue.waiting.append(Waiting(update: update, published: queue.failing))
-            return queue.failing
-        }
-        if publishNow, let alert = update.alert { direct(alert) }
-        wake.yield()
-    }
+    public func submit(_ update: AlarmUpdate) { continuation.yield(.update(update)) }
 
-    /// No more changes: `run()` returns once the waiting ones are written.
-    func finish() { wake.finish() }
+    /// Ends `run()` once every submitted change has been handled (written, or still refused after
+    /// one last attempt: those are logged as lost, since nothing else holds them).
+    public func finish() { continuation.finish() }
 
-    /// Writes every submitted change until `finish()`; retries failed writes with backoff.
-    func run() async {
-        await writeWaiting()
-        for await _ in wakeups { await writeWaiting() }
-        await writeWaiting()
-    }
+    /// Alarm changes waiting in memory for the store to accept them.
+    public var waiting: Int { waitingCount.load(ordering: .relaxed) }
 
-    private func writeWaiting() async {
+    /// Writes every submitted change until `finish()`.
+    public func run() async {
+        var waiting: [(update: AlarmUpdate, announced: Bool)] = []
+        var failingSince: ContinuousClock.Instant?
         var delay: Duration = .milliseconds(100)
-        while let head = queue.withLock({ $0.waiting.first }) {
-            let update = head.update
-            do {
-                try await store.recordAlarmTransition(update.transition, of: update.alarm, actor: update.actor, outbox: update.alert)
-                let recovered = queue.withLock { queue in
-                    queue.waiting.removeFirst()
-                    defer { queue.failing = false }
-                    return queue.failing
+        var retryScheduled = false
+        var lastError = ""
+        for await work in stream {
+            switch work {
+            case .update(let update): waiting.append((update, false))
+            case .retry: retryScheduled = false
+            }
+            // While failing, a new change is announced at once; it is written after those before it.
+            if failingSince != nil, case .update = work, let alert = waiting[waiting.count - 1].update.alert {
+                direct(alert)
+                waiting[waiting.count - 1].announced = true
+            }
+            if failingSince != nil, case .update = work, retryScheduled { continue }
+            while let first = waiting.first {
+                do {
+                    try await store.recordAlarmTransition(first.update.transition, of: first.update.alarm, actor: first.update.actor, outbox: first.update.alert)
+                    waiting.removeFirst()
+                    if first.update.alert != nil { committed() }
+                } catch {
+                    lastError = "\(error)"
+                    break
                 }
-                if recovered { logger.notice("Alarm writes succeed again") }
-                delay = .milliseconds(100)
-            } catch {
-                let (first, unpublished) = queue.withLock { queue in
-                    let first = !queue.failing
-                    queue.failing = true
-                    var unpublished: [OutboxMessage] = []
-                    for index in queue.waiting.indices where !queue.waiting[index].published {
-                        queue.waiting[index].published = true
-                        if let alert = queue.waiting[index].update.alert { unpublished.append(alert) }
-                    }
-                    return (first, unpublished)
+            }
+            waitingCount.store(waiting.count, ordering: .relaxed)
+            if waiting.isEmpty {
+                if let since = failingSince {
+                    logger.notice(
+                        "Alarm writes succeed again; the changes that waited are stored and published through the outbox",
+                        metadata: ["failing.seconds": "\(Int((ContinuousClock.now - since).components.seconds))"])
+                    failingSince = nil
+                    delay = .milliseconds(100)
                 }
-                if first {
-                    logger.error("Cannot write alarms to the store; alerts go straight to MQTT until it recovers", metadata: ["error": "\(error)"])
-                }
-                for alert in unpublished { direct(alert) }
-                try? await Task.sleep(for: delay)
+                continue
+            }
+            if failingSince == nil {
+                failingSince = .now
+                logger.error(
+                    "Cannot write alarms to the store; alerts go straight to MQTT and wait in memory until it recovers",
+                    metadata: ["error": "\(lastError)"])
+            }
+            for index in waiting.indices where !waiting[index].announced {
+                if let alert = waiting[index].update.alert { direct(alert) }
+                waiting[index].announced = true
+            }
+            if !retryScheduled {
+                retryScheduled = true
+                let wait = delay
                 delay = min(delay * 2, .seconds(5))
+                let continuation = self.continuation
+                Task {
+                    try? await Task.sleep(for: wait)
+                    continuation.yield(.retry)
+                }
+            }
+        }
+        // Finished: one last attempt for what still waits.
+        for entry in waiting {
+            do {
+                try await store.recordAlarmTransition(entry.update.transition, of: entry.update.alarm, actor: entry.update.actor, outbox: entry.update.alert)
+            } catch {
+                logger.error(
+                    "Alarm change not stored at shutdown (it was published directly)",
+                    metadata: ["alarm.id": "\(entry.update.alarm.id)", "error": "\(error)"])
             }
         }
     }

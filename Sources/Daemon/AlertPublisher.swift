@@ -9,18 +9,28 @@ import Synchronization
 /// once the broker acknowledged it (PUBACK). While the broker is away the outbox grows; after the
 /// reconnect it drains in order. Also keeps the retained status (online, or offline by Last Will)
 /// and the retained state of every asset.
-final class AlertPublisher: Sendable {
-    let client: MQTTClient
+///
+/// The outbox is drained when the alarm writer commits (`wake()`), when the broker acknowledges,
+/// and every 100 ms for retries. Acknowledged messages are deleted together, one transaction per
+/// wake-up: with `synchronous=FULL` a commit costs milliseconds, and one per message capped the
+/// drain after an outage at a few hundred alerts a second. A message the broker acknowledged whose
+/// deletion fails (disk full, locked) is not sent again: it stays in flight and its deletion is
+/// retried until it succeeds.
+public final class AlertPublisher: Sendable {
+    public let client: MQTTClient
     private let store: Store
     private let logger: Logger
     private let site: String
     private let inFlight = Mutex<Set<Int64>>([])
-    /// Acknowledged by the broker (PUBACK), not yet deleted from the outbox.
-    private let acknowledgedIDs = Mutex<[Int64]>([])
     private let published = Atomic<Int>(0)
     private let maxInFlight = 200
+    /// Acknowledged by the broker (PUBACK), not yet deleted from the outbox.
+    private let acknowledgedIDs = Mutex<[Int64]>([])
+    private let wakeups: AsyncStream<Void>
+    private let wakeup: AsyncStream<Void>.Continuation
 
-    init(broker: Broker, site: String, store: Store, logger: Logger) throws(MQTTError) {
+    public init(broker: Broker, site: String, store: Store, logger: Logger) throws(MQTTError) {
+        (wakeups, wakeup) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         var options = MQTTClientOptions(
             broker: broker, cleanSession: false,
             will: LastWill(
@@ -43,35 +53,65 @@ final class AlertPublisher: Sendable {
         }
     }
 
-    var publishedCount: Int { published.load(ordering: .relaxed) }
+    public var publishedCount: Int { published.load(ordering: .relaxed) }
 
-    /// Drains the outbox until cancelled: publishes, then deletes what the broker acknowledged.
-    /// It waits only when there is nothing to do, briefly while messages are in flight.
-    func run() async {
+    /// New alerts are in the outbox: drain it now rather than at the next retry tick.
+    public func wake() { wakeup.yield() }
+
+    /// Drains the outbox until cancelled: at each `wake()` and every 100 ms.
+    public func run() async {
         client.start()
-        while !Task.isCancelled {
-            let sent = await drainOnce()
-            let deleted = await flushAcknowledged()
-            if sent == 0 && deleted == 0 {
-                let waiting = inFlight.withLock { !$0.isEmpty }
-                try? await Task.sleep(for: .milliseconds(waiting ? 5 : 50))
+        let ticker = Task { [wakeup] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(100))
+                wakeup.yield()
             }
+        }
+        defer { ticker.cancel() }
+        await withTaskCancellationHandler {
+            for await _ in wakeups {
+                if Task.isCancelled { break }
+                await flushAcknowledged()
+                await drainOnce()
+            }
+        } onCancel: { [wakeup] in
+            wakeup.finish()
         }
         await flushAcknowledged()
     }
 
-    /// Publishes every pending outbox message not already in flight; returns how many it sent.
+    /// Deletes every acknowledged message in one transaction, then lets them leave the in-flight
+    /// set; returns how many were deleted.
     @discardableResult
-    func drainOnce() async -> Int {
-        guard client.isConnected else { return 0 }
+    func flushAcknowledged() async -> Int {
+        let ids = acknowledgedIDs.withLock { ids in
+            defer { ids.removeAll() }
+            return ids
+        }
+        guard !ids.isEmpty else { return 0 }
+        do {
+            try await store.markDelivered(ids: ids)
+        } catch {
+            // They stay in flight (never sent twice) and are deleted with a later flush.
+            logger.warning("Cannot delete delivered alerts from the outbox; will retry", metadata: ["error": "\(error)"])
+            acknowledgedIDs.withLock { $0.insert(contentsOf: ids, at: 0) }
+            return 0
+        }
+        inFlight.withLock { $0.subtract(ids) }
+        return ids.count
+    }
+
+    /// Publishes every pending outbox message not already in flight.
+    public func drainOnce() async {
+        guard client.isConnected else { return }
         let room = maxInFlight - inFlight.withLock { $0.count }
-        guard room > 0 else { return 0 }
+        guard room > 0 else { return }
         let pending: [OutboxMessage]
         do {
             pending = try await store.pendingOutbox(limit: maxInFlight)
         } catch {
             logger.warning("Cannot read the outbox", metadata: ["error": "\(error)"])
-            return 0
+            return
         }
         var sent = 0
         for message in pending where sent < room {
@@ -94,7 +134,6 @@ final class AlertPublisher: Sendable {
                 break
             }
         }
-        return sent
     }
 
     /// The broker has message `id`: it is deleted from the outbox with the next flush (it stays in
@@ -102,33 +141,11 @@ final class AlertPublisher: Sendable {
     private func acknowledged(_ id: Int64) {
         published.add(1, ordering: .relaxed)
         acknowledgedIDs.withLock { $0.append(id) }
-    }
-
-    /// Deletes every acknowledged message in one transaction, then lets them leave the in-flight set.
-    /// One commit (one fsync) per window of acknowledgements, not one per message: with
-    /// `synchronous=FULL` a commit costs milliseconds, and one per message capped the drain after an
-    /// outage at a few hundred alerts a second. Returns how many were deleted.
-    @discardableResult
-    func flushAcknowledged() async -> Int {
-        let ids = acknowledgedIDs.withLock { ids in
-            defer { ids.removeAll() }
-            return ids
-        }
-        guard !ids.isEmpty else { return 0 }
-        do {
-            try await store.markDelivered(ids: ids)
-        } catch {
-            // They stay in flight (never sent twice) and are deleted with a later flush.
-            logger.warning("Cannot delete delivered alerts from the outbox; will retry", metadata: ["error": "\(error)"])
-            acknowledgedIDs.withLock { $0.insert(contentsOf: ids, at: 0) }
-            return 0
-        }
-        inFlight.withLock { $0.subtract(ids) }
-        return ids.count
+        wakeup.yield()
     }
 
     /// Publishes an alert without the outbox (while the store refuses writes).
-    func publishDirectly(_ message: OutboxMessage) {
+    public func publishDirectly(_ message: OutboxMessage) {
         _ = try? client.publish(topic: message.topic, payload: Array(message.payload.utf8), qos: .atLeastOnce, retain: message.retain)
     }
 
@@ -148,7 +165,7 @@ final class AlertPublisher: Sendable {
     }
 
     /// Marks the daemon offline (retained) and disconnects.
-    func close() async {
+    public func close() async {
         if client.isConnected {
             let payload = AlertMessages.status(site: site, online: false, time: Date().timeIntervalSince1970)
             _ = try? await client.publishAcknowledged(

@@ -31,7 +31,7 @@ public struct RefitRequest: Sendable {
 /// first `trainingSteps` complete rows are collected as healthy history and the model is fitted on
 /// them. Flagged steps are never kept as healthy history for refits.
 public struct AssetRuntime: Sendable {
-    public let asset: Asset
+    public private(set) var asset: Asset
     public let site: String
     public let configuration: RuntimeConfiguration
     private var table: SignalTable
@@ -49,14 +49,17 @@ public struct AssetRuntime: Sendable {
     public private(set) var skippedSteps = 0
     /// Steps not taken because the machine stood still.
     public private(set) var stoppedSteps = 0
-    /// The largest value each speed or load signal has read (its index in the signal table).
-    private var runningReference: [Int: Double] = [:]
     public private(set) var latest: StepResult?
     public private(set) var latestRUL: [String: RULDistribution] = [:]
     private var random: SplitMix64
     /// When this runtime started listening (readings' clock), for the communication alarm's grace.
     private let startedAt: Double
     private let limits: [(mode: FailureMode, limit: SensorLimit)]
+    /// Positions (in the signal table) of the context signals that say whether the machine runs:
+    /// its speed, or a boolean (unit `bool`) running signal.
+    private let runIndicators: [Int]
+    /// Steps since the machine last started (or since this runtime started), for the restart settle.
+    private var stepsRunning = 0
 
     public init(asset: Asset, site: String, configuration: RuntimeConfiguration, now: Double) {
         self.asset = asset
@@ -70,6 +73,9 @@ public struct AssetRuntime: Sendable {
         startedAt = now
         random = SplitMix64(seed: configuration.seed ^ UInt64(truncatingIfNeeded: asset.id.hashValueStable))
         let sensorIDs = asset.modelledSensors.map(\.id)
+        runIndicators = asset.context.enumerated()
+            .filter { $0.element.role == .speed || $0.element.unit == "bool" }
+            .map { asset.modelledSensors.count + $0.offset }
         limits = asset.failureModes.compactMap { mode in
             guard let j = sensorIDs.firstIndex(of: mode.limit.sensor) else { return nil }
             return (mode, SensorLimit(sensor: j, value: mode.limit.value, above: mode.limit.direction == .above))
@@ -96,6 +102,30 @@ public struct AssetRuntime: Sendable {
     /// forgets the wear it was following.
     public mutating func renew() { model?.resetState() }
 
+    /// The same asset as a changed plant file describes it (SIGHUP): new limits, names, failure
+    /// modes or signals. Every alarm the new description still has keeps its state; the model, its
+    /// history and the latest values are kept when the modelled and context signals are the same
+    /// (otherwise the model cannot read the new rows: it is learnt again).
+    public func reconfigured(as changed: Asset) -> AssetRuntime {
+        var fresh = AssetRuntime(asset: changed, site: site, configuration: configuration, now: startedAt)
+        fresh.alarms.restore(Array(alarms.alarms.values))
+        fresh.alarms.diagnoses = alarms.diagnoses
+        guard fresh.table.ids == table.ids, fresh.sensorCount == sensorCount else { return fresh }
+        fresh.table = table
+        fresh.model = model
+        fresh.training = training
+        fresh.healthy = healthy
+        fresh.lastStep = lastStep
+        fresh.lastSnapshot = lastSnapshot
+        fresh.stepSpacing = stepSpacing
+        fresh.steps = steps
+        fresh.skippedSteps = skippedSteps
+        fresh.latest = latest
+        fresh.latestRUL = latestRUL.filter { id, _ in changed.failureModes.contains { $0.id == id } }
+        fresh.random = random
+        return fresh
+    }
+
     /// Takes a model refitted elsewhere (see `RuntimeOutput.refits`).
     public mutating func adopt(refitted: AssetModel) { model = refitted }
 
@@ -110,16 +140,23 @@ public struct AssetRuntime: Sendable {
     ///   reads as an hour of silence (forwards). Nil: the readings' own clock (tests, replays).
     public mutating func ingest(_ readings: [Reading], receivedAt: Double? = nil, into output: inout RuntimeOutput) {
         var newest = -Double.infinity
-        for reading in readings {
-            if table.record(reading, receivedAt: receivedAt) != nil { newest = max(newest, reading.timestamp) }
-            if reading.quality == .good, let value = reading.value, value.isFinite {
-                alarms.evaluateLimits(sensor: reading.sensor, value: value, at: reading.timestamp, into: &output.alarmUpdates)
-            }
+        for reading in readings where table.record(reading, receivedAt: receivedAt) != nil { newest = max(newest, reading.timestamp) }
+        // State-based suppression (ISA-18.2 designed suppression): a stopped machine's low flow or
+        // pressure is its normal state, not an abnormal one.
+        let stopped = isStopped
+        for reading in readings where reading.quality == .good {
+            guard let value = reading.value, value.isFinite else { continue }
+            alarms.evaluateLimits(sensor: reading.sensor, value: value, at: reading.timestamp, suppressed: stopped, into: &output.alarmUpdates)
         }
         guard newest.isFinite else { return }
         let cadence = receivedAt ?? newest
         if let last = lastStep, cadence - last < configuration.stepInterval { return }
         step(at: newest, cadence: cadence, into: &output)
+    }
+
+    /// Whether a run indicator (speed, or a boolean running signal) reads zero now.
+    public var isStopped: Bool {
+        runIndicators.contains { table.values[$0].isFinite && abs(table.values[$0]) < 1e-9 }
     }
 
     /// Periodic checks: the communication alarm and shelve expiries at wall time `now`, silence and
@@ -155,10 +192,11 @@ public struct AssetRuntime: Sendable {
             return
         }
         let row = table.values
-        if isStopped(row) {
+        if isStopped {
             // A stopped machine is not a failing one: nothing to score, learn or project; an active
-            // deviation alarm returns to normal (limit alarms still follow every reading).
+            // deviation alarm returns to normal.
             stoppedSteps += 1
+            stepsRunning = 0
             alarms.evaluate(AlarmBook.deviationID(asset.id), active: false, at: time, into: &output.alarmUpdates)
             return
         }
@@ -168,6 +206,7 @@ public struct AssetRuntime: Sendable {
         }
         let result = model.update(y: Array(row[..<sensorCount]), u: Array(row[sensorCount...]), time: time)
         steps += 1
+        stepsRunning += 1
         latest = result
         if !result.flagged { healthy.append(row) }
         output.batch.deviations.append(deviationRecord(result, at: time))
@@ -178,20 +217,6 @@ public struct AssetRuntime: Sendable {
             output.refits.append(RefitRequest(asset: asset.id, model: model, names: names, history: healthy.elements))
         }
         self.model = model
-    }
-
-    /// Whether the machine stands still: every speed and load signal of its context reads at most
-    /// 2 % of the largest value it has read. Machines without such signals are never taken as stopped.
-    private mutating func isStopped(_ row: [Double]) -> Bool {
-        var stopped = false
-        for (k, signal) in asset.context.enumerated() where signal.role == .speed || signal.role == .load {
-            let value = abs(row[sensorCount + k])
-            let reference = max(runningReference[k] ?? 0, value)
-            runningReference[k] = reference
-            guard reference > 0, value <= 0.02 * reference else { return false }
-            stopped = true
-        }
-        return stopped
     }
 
     private var names: (sensors: [String], context: [String]) { (asset.modelledSensors.map(\.id), asset.context.map(\.id)) }
@@ -240,8 +265,10 @@ public struct AssetRuntime: Sendable {
         default: break
         }
         alarms.diagnoses[AlarmBook.deviationID(asset.id)] = diagnosis?.code
+        // Stopped, or just restarted (the start-up transient): the deviation is expected, not abnormal.
+        let suppressed = stepsRunning <= configuration.restartSettleSteps
         alarms.evaluate(
-            AlarmBook.deviationID(asset.id), active: result.flagged, at: time, value: result.score, threshold: result.threshold,
+            AlarmBook.deviationID(asset.id), active: result.flagged && !suppressed, at: time, value: result.score, threshold: result.threshold,
             message: message, sensors: drivers.map(\.sensor), into: &output.alarmUpdates)
     }
 

@@ -64,7 +64,9 @@ public final class PlantDaemon: Service, Sendable {
         let writer = BatchWriter(store: store)
         let broker = plant.brokers.first
         let publisher = try broker.map { broker throws(MQTTError) in try AlertPublisher(broker: broker, site: plant.site.id, store: store, logger: logger) }
-        let alarmWriter = AlarmWriter(store: store, logger: logger) { message in publisher?.publishDirectly(message) }
+        let alarmWriter = AlarmWriter(
+            store: store, logger: logger, publishDirectly: { message in publisher?.publishDirectly(message) },
+            committed: { publisher?.wake() })
         let clock = options.clock
         let runtimes = plant.assets.map {
             AssetRuntime(asset: $0, site: plant.site.id, configuration: options.runtime, now: clock.plantTime(atWall: started))
@@ -175,11 +177,14 @@ public final class PlantDaemon: Service, Sendable {
         var lastCompaction = Date().timeIntervalSince1970
         var historySeen = (try? await store.alarmHistory(after: 0, limit: 1_000_000).last?.id) ?? 0
         var maintenanceSeen = await adoptMaintenance(after: 0, hub: hub, renewModels: false)
+        var storeFaults = StoreFaultLog()
+        var heartbeatFault = RepeatingFault("Cannot write the heartbeat")
         while !Task.isCancelled {
             try? await Task.sleep(for: .seconds(1))
             // Cadences run on the wall clock; what the runtimes see is the plant's time.
             let wall = Date().timeIntervalSince1970
             let now = options.clock.plantTime(atWall: wall)
+            storeFaults.observe(writer.statistics, now: wall, logger: logger)
             await hub.tick(now: now, steady: options.clock.plantTime(atWall: steadyClock.now()))
             await hub.replanIfNeeded(now: now)
             historySeen = await adoptOperatorCommands(after: historySeen, hub: hub)
@@ -187,7 +192,7 @@ public final class PlantDaemon: Service, Sendable {
             if wall - lastState >= options.stateInterval {
                 lastState = wall
                 publisher?.publishStates(await hub.summaries(now: now))
-                await heartbeat(hub: hub, writer: writer, started: started, now: wall)
+                await heartbeat(hub: hub, writer: writer, started: started, now: wall, fault: &heartbeatFault)
             }
             if wall - lastCompaction >= options.compactionInterval {
                 lastCompaction = wall
@@ -218,7 +223,7 @@ public final class PlantDaemon: Service, Sendable {
 
     /// The daemon's row in the store; its times are on the wall clock (is it alive?), and a plant
     /// clock other than the wall's is named in its details for the dashboard and `prognos status`.
-    private func heartbeat(hub: RuntimeHub, writer: BatchWriter, started: Double, now: Double) async {
+    private func heartbeat(hub: RuntimeHub, writer: BatchWriter, started: Double, now: Double, fault: inout RepeatingFault) async {
         let (dropped, plant) = state.withLock { ($0.stream.droppedReadings, $0.plant) }
         let clock = options.clock
         var details = [("site", AlertMessages.json(plant.site.id))]
@@ -232,8 +237,9 @@ public final class PlantDaemon: Service, Sendable {
             details: AlertMessages.object(details))
         do {
             try await store.updateDaemonStatus(status)
+            fault.succeeded(logger: logger)
         } catch {
-            logger.warning("Cannot write the heartbeat", metadata: ["error": "\(error)"])
+            fault.failed(error, logger: logger)
         }
     }
 
@@ -248,21 +254,24 @@ public final class PlantDaemon: Service, Sendable {
 
     // MARK: Reload
 
-    /// SIGHUP: validate the plant file again; a valid one replaces the collectors' plant.
-    /// (Assets added or removed take effect at the next start; their runtimes are kept as they are.)
+    /// SIGHUP: validate the plant file again; a valid one replaces the collectors' plant and the
+    /// runtimes' assets (changed limits apply at once, alarm states and models are kept, added
+    /// assets start learning, removed ones stop).
     private func reloadOnHangup(hub: RuntimeHub) async {
         for await _ in await UnixSignalsSequence(trapping: .sighup) {
             do {
                 let fresh = try PlantFileLoader.load(path: options.plantPath)
-                let changed = fresh.assets.map(\.id) != plant.assets.map(\.id)
                 state.withLock { running in
                     running.modbus?.stop()
                     running.mqtt?.stop()
                     running.plant = fresh
                 }
+                let (added, removed) = await hub.adopt(plant: fresh, configuration: options.runtime, now: Date().timeIntervalSince1970)
                 try startCollectors()
-                logger.notice("Plant file reloaded", metadata: ["plant": "\(options.plantPath)"])
-                await event("info", "reload", "plant file reloaded\(changed ? "; added or removed assets take effect at the next start" : "")")
+                let summary = "\(fresh.assets.count) assets\(added.isEmpty ? "" : ", added \(added.joined(separator: " "))")"
+                    + "\(removed.isEmpty ? "" : ", removed \(removed.joined(separator: " "))")"
+                logger.notice("Plant file reloaded: \(summary)", metadata: ["plant": "\(options.plantPath)"])
+                await event("info", "reload", "plant file reloaded: \(summary)")
             } catch let error as PlantFileError {
                 logger.error("Plant file rejected on reload; the running plant goes on\n\(error.description)")
                 await event("error", "reload", "plant file rejected: \(error.problems.count) problem(s); first: \(error.problems.first?.description ?? "")")

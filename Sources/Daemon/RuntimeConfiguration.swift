@@ -20,6 +20,9 @@ public struct RuntimeConfiguration: Sendable, Equatable {
     /// Deviation alarms: consecutive seconds flagged before annunciating, and clear before returning.
     public var deviationOnDelay: Double = 5
     public var deviationOffDelay: Double = 60
+    /// Model steps after a machine starts (its speed or running signal leaves zero) during which the
+    /// deviation alarm is held: the start-up transient is expected. While stopped it is held too.
+    public var restartSettleSteps = 2
     /// Limit alarms: delays, and deadband as a fraction of the sensor's normal span.
     public var limitOnDelay: Double = 2
     public var limitOffDelay: Double = 10

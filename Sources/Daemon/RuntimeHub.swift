@@ -6,7 +6,8 @@ import WorldModel
 
 /// Owns every asset's runtime: routes readings to them, runs their periodic checks, and hands
 /// their output to the batch writer, the alarm writer and the refit worker.
-actor RuntimeHub {
+/// Public for the benchmarks (the daemon's hot path); the daemon is its only other user.
+public actor RuntimeHub {
     private var runtimes: [String: AssetRuntime]
     private let writer: BatchWriter
     private let alarmWriter: AlarmWriter
@@ -19,7 +20,7 @@ actor RuntimeHub {
     private(set) var ingested = 0
     private(set) var lagEstimate: Double?
 
-    init(
+    public init(
         runtimes: [AssetRuntime], plant: Plant, writer: BatchWriter, alarmWriter: AlarmWriter, store: Store, logger: Logger,
         publishPlan: @escaping @Sendable (String) -> Void
     ) {
@@ -36,8 +37,8 @@ actor RuntimeHub {
     var assetIDs: [String] { runtimes.keys.sorted() }
 
     /// Readings from the collectors: stored raw, then fed to their assets' runtimes.
-    /// `now`: wall time (the ingest lag); `steady`: the same moment on the daemon's steady clock.
-    func ingest(_ readings: [Reading], now: Double, steady: Double? = nil) {
+    /// `now`: the plant's time (the ingest lag); `steady`: the same moment on the daemon's steady clock.
+    public func ingest(_ readings: [Reading], now: Double, steady: Double? = nil) {
         writer.append(readings)
         ingested += readings.count
         if let newest = readings.map(\.timestamp).max() {
@@ -85,6 +86,25 @@ actor RuntimeHub {
             }
             runtimes[id]!.restore(alarms: byAsset[id] ?? [])
         }
+    }
+
+    /// A changed plant file (SIGHUP): assets it keeps are reconfigured (alarm states and models kept),
+    /// new ones start, removed ones stop; returns the asset ids added and removed.
+    func adopt(plant: Plant, configuration: RuntimeConfiguration, now: Double) -> (added: [String], removed: [String]) {
+        let removed = Set(runtimes.keys).subtracting(plant.assets.map(\.id)).sorted()
+        var added: [String] = []
+        var next: [String: AssetRuntime] = [:]
+        for asset in plant.assets {
+            if let runtime = runtimes[asset.id] {
+                next[asset.id] = runtime.reconfigured(as: asset)
+            } else {
+                next[asset.id] = AssetRuntime(asset: asset, site: site, configuration: configuration, now: now)
+                added.append(asset.id)
+            }
+        }
+        runtimes = next
+        replanner = Replanner(plant: plant)
+        return (added, removed)
     }
 
     func adoptOperatorCommand(_ alarm: AlarmRecord) { runtimes[alarm.asset]?.adoptOperatorCommand(alarm) }

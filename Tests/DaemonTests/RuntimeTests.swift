@@ -31,11 +31,12 @@ import Testing
     }
 
     /// A runtime that has learnt a healthy pump (temperature follows speed, small noise).
-    static func trained(steps: Int = 400) -> AssetRuntime {
+    static func trained(steps: Int = 400, deviationOnDelay: Double = 5) -> AssetRuntime {
         var configuration = RuntimeConfiguration()
         configuration.trainingSteps = steps
         configuration.limitOnDelay = 0
         configuration.limitOffDelay = 0
+        configuration.deviationOnDelay = deviationOnDelay
         var runtime = AssetRuntime(asset: asset, site: "test", configuration: configuration, now: 0)
         var noise = SplitMix(seed: 7)
         for t in 0..<steps {
@@ -125,6 +126,37 @@ import Testing
         let alert = try #require(high.first?.alert)
         #expect(alert.topic == "prognos/test/pump-1/alarm")
         #expect(alert.payload.contains("\"state\":\"unacknowledged\""))
+    }
+
+    @Test func aStoppedMachineRaisesNoLimitAlarmAndItsRestartNoDeviationAlarm() {
+        var runtime = Self.trained(steps: 20)
+        var output = RuntimeOutput()
+        // Stopped (speed 0): a temperature above its alarm limit is held (not a process alarm while stopped).
+        runtime.ingest(Self.readings(at: 1000, temp: 90, vib: 0, speed: 0, hours: 1000), into: &output)
+        #expect(runtime.isStopped)
+        #expect(!output.alarmUpdates.contains { $0.alarm.id.contains("/limit/") }, "\(output.alarmUpdates.map(\.alarm.id))")
+        // Running again: the same value alarms.
+        runtime.ingest(Self.readings(at: 1001, temp: 90, vib: 2, speed: 1200, hours: 1001), into: &output)
+        #expect(!runtime.isStopped)
+        #expect(output.alarmUpdates.contains { $0.alarm.id == "pump-1/limit/temp/high" && $0.transition?.to == .unacknowledged })
+    }
+
+    @Test func theRestartTransientIsNotADeviationAlarmButWhatFollowsIs() {
+        // No on-delay: every flagged step would alarm at once, but for the settle.
+        var runtime = Self.trained(deviationOnDelay: 0)
+        var output = RuntimeOutput()
+        // A stop, then a restart whose first steps the model flags: held for `restartSettleSteps`.
+        for t in 400..<410 { runtime.ingest(Self.readings(at: Double(t), temp: 30, vib: 0.5, speed: 0, hours: Double(t)), into: &output) }
+        for t in 410..<(410 + runtime.configuration.restartSettleSteps) {
+            runtime.ingest(Self.readings(at: Double(t), temp: 80, vib: 9, speed: 1200, hours: Double(t)), into: &output)
+        }
+        #expect(!output.alarmUpdates.contains { $0.alarm.id == "pump-1/deviation" && $0.transition?.to == .unacknowledged })
+        // A deviation that lasts beyond the settle is alarmed.
+        let settled = 410 + runtime.configuration.restartSettleSteps
+        for t in settled..<(settled + 10) {
+            runtime.ingest(Self.readings(at: Double(t), temp: 80, vib: 9, speed: 1200, hours: Double(t)), into: &output)
+        }
+        #expect(output.alarmUpdates.contains { $0.alarm.id == "pump-1/deviation" && $0.transition?.to == .unacknowledged })
     }
 
     @Test func badQualityNeverReachesTheModelAndSilenceRaisesTheCommunicationAlarm() {
