@@ -16,80 +16,123 @@ extension AssetModel {
         forecast(steps: contexts.count) { contexts[$0] }
     }
 
-    /// The forecast of `steps` steps, step `index` (0-based) under `contextAt(index)`.
-    ///
-    /// Per step only the result's own arrays are allocated (median, and each level's lower and
-    /// upper bound); the deviation and context features live in stack scratch space. The
-    /// arithmetic is the same, in the same order, as the straightforward array version, so the
-    /// forecasts are bit-identical to it (and the dynamics product goes through the same BLAS call).
+    /// The forecast `horizon` steps ahead alone (the last step of `forecast(horizon:context:)`,
+    /// bit-identical to it), written into `step`. Its arrays are reused when they have the right
+    /// shape, so a caller that keeps one `ForecastStep` per asset forecasts without allocating.
+    public func forecast(horizon: Int, context: [Double]? = nil, into step: inout ForecastStep) {
+        precondition(horizon >= 1, "forecast: horizon must be at least 1")
+        let u = context ?? state.lastContext
+        precondition(u.count == contextCount, "forecast: wrong number of context values")
+        let m = sensorCount
+        let p = behaviour.context.featureCount
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * m + p) { scratch in
+            var d = scratch.baseAddress!
+            var next = d + m
+            let phi = next + m
+            initialDeviation(into: d)
+            behaviour.dynamicsByColumn.withUnsafeBufferPointer { a in
+                for _ in 0..<horizon {
+                    StepKernels.multiply(a.baseAddress!, d, into: next, m)
+                    swap(&d, &next)
+                }
+            }
+            u.withUnsafeBufferPointer { behaviour.context.features($0, into: UnsafeMutableBufferPointer(start: phi, count: p)) }
+            write(&step, horizon: horizon, deviation: d, features: phi)
+        }
+    }
+
+    /// The forecast of `steps` steps, step `index` (0-based) under `contextAt(index)`; only the
+    /// result's own arrays are allocated.
     private func forecast(steps: Int, contextAt: (Int) -> [Double]) -> [ForecastStep] {
         let m = sensorCount
-        let b = behaviour
-        let p = b.context.featureCount
-        let levelCount = ForecastStep.levels.count
-        let fitted = intervalQuantiles
+        let p = behaviour.context.featureCount
         var out: [ForecastStep] = []
         out.reserveCapacity(steps)
         if steps == 0 { return out }
         withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * m + p) { scratch in
-            var d = UnsafeMutableBufferPointer(rebasing: scratch[0..<m])
-            var next = UnsafeMutableBufferPointer(rebasing: scratch[m..<(2 * m)])
-            let phi = UnsafeMutableBufferPointer(rebasing: scratch[(2 * m)..<(2 * m + p)])
-            state.previous.withUnsafeBufferPointer { prev in
-                state.levels.withUnsafeBufferPointer { lv in
-                    for j in 0..<m { d[j] = prev[j] - lv[j] }
-                }
-            }
-            b.baseline.elements.withUnsafeBufferPointer { w in
-            b.scale.withUnsafeBufferPointer { scale in
-            state.baselineOffset.withUnsafeBufferPointer { offset in
-            state.levels.withUnsafeBufferPointer { lv in
-            state.slopes.withUnsafeBufferPointer { sl in
-            state.intervalQuantiles.withUnsafeBufferPointer { online in
+            var d = scratch.baseAddress!
+            var next = d + m
+            let phi = next + m
+            initialDeviation(into: d)
+            behaviour.dynamicsByColumn.withUnsafeBufferPointer { a in
                 for index in 0..<steps {
                     let u = contextAt(index)
                     precondition(u.count == contextCount, "forecast: wrong number of context values")
-                    let h = index + 1
-                    Matrix.gemv(b.dynamics, UnsafeBufferPointer(d), into: next)
+                    StepKernels.multiply(a.baseAddress!, d, into: next, m)
                     swap(&d, &next)
-                    u.withUnsafeBufferPointer { b.context.features($0, into: phi) }
-                    let median = [Double](unsafeUninitializedCapacity: m) { med, count in
-                        for j in 0..<m { med[j] = offset[j] }
-                        for k in 0..<p {
-                            for j in 0..<m { med[j] += phi[k] * w[k * m + j] }
-                        }
-                        for j in 0..<m where scale[j] > 0 {
-                            med[j] += scale[j] * (lv[j] + Double(h) * sl[j] + d[j])
-                        }
-                        count = m
+                    u.withUnsafeBufferPointer {
+                        behaviour.context.features($0, into: UnsafeMutableBufferPointer(start: phi, count: p))
                     }
-                    let calibrated = fitted[min(h, fitted.count) - 1]
-                    // Interval bounds: median ∓ half-width for modelled sensors, the median itself
-                    // for sensors with no healthy spread.
-                    func bounds(_ sign: Double) -> [[Double]] {
-                        (0..<levelCount).map { l in
-                            let widths = calibrated[l]
-                            let first = fitted[0][l]
-                            return [Double](unsafeUninitializedCapacity: m) { bound, count in
-                                for j in 0..<m {
-                                    if scale[j] > 0 {
-                                        // Widths calibrated at fit, rescaled by how the 1-step
-                                        // width has moved online.
-                                        let adapt = online[l * m + j] / max(first[j], 1e-12)
-                                        let half = scale[j] * widths[j] * adapt
-                                        bound[j] = sign < 0 ? median[j] - half : median[j] + half
-                                    } else {
-                                        bound[j] = median[j]
-                                    }
-                                }
-                                count = m
-                            }
-                        }
-                    }
-                    out.append(ForecastStep(horizon: h, median: median, lower: bounds(-1), upper: bounds(1)))
+                    var step = ForecastStep()
+                    write(&step, horizon: index + 1, deviation: d, features: phi)
+                    out.append(step)
                 }
-            }}}}}}
+            }
         }
         return out
+    }
+
+    /// The fast part of the deviation now: the last deviation minus the health filter's level.
+    private func initialDeviation(into d: UnsafeMutablePointer<Double>) {
+        state.previous.withUnsafeBufferPointer { prev in
+            state.levels.withUnsafeBufferPointer { lv in
+                for j in 0..<sensorCount { d[j] = prev[j] - lv[j] }
+            }
+        }
+    }
+
+    /// Fills `step` for horizon `h`, given the deviation rolled `h` steps and the future
+    /// context's features: median = baseline + offset + scale·(level + h·slope + deviation);
+    /// bounds = median ∓ the calibrated half-width for modelled sensors, the median itself for
+    /// sensors with no healthy spread.
+    private func write(
+        _ step: inout ForecastStep, horizon h: Int, deviation d: UnsafePointer<Double>,
+        features phi: UnsafePointer<Double>
+    ) {
+        let m = sensorCount
+        let p = behaviour.context.featureCount
+        let levelCount = ForecastStep.levels.count
+        step.reshape(sensors: m, levels: levelCount)
+        step.horizon = h
+        step.median.withUnsafeMutableBufferPointer { med in
+            behaviour.baseline.elements.withUnsafeBufferPointer { w in
+            behaviour.scale.withUnsafeBufferPointer { scale in
+            state.baselineOffset.withUnsafeBufferPointer { offset in
+            state.levels.withUnsafeBufferPointer { lv in
+            state.slopes.withUnsafeBufferPointer { sl in
+                for j in 0..<m { med[j] = offset[j] }
+                for k in 0..<p {
+                    let f = phi[k]
+                    let row = w.baseAddress! + k * m
+                    for j in 0..<m { med[j] += f * row[j] }
+                }
+                for j in 0..<m where scale[j] > 0 {
+                    med[j] += scale[j] * (lv[j] + Double(h) * sl[j] + d[j])
+                }
+            }}}}}
+        }
+        let calibrated = min(h, intervalQuantiles.count) - 1
+        for l in 0..<levelCount {
+            step.median.withUnsafeBufferPointer { med in
+            step.lower[l].withUnsafeMutableBufferPointer { lower in
+            step.upper[l].withUnsafeMutableBufferPointer { upper in
+            intervalQuantiles[calibrated][l].withUnsafeBufferPointer { widths in
+            intervalQuantiles[0][l].withUnsafeBufferPointer { first in
+            state.intervalQuantiles.withUnsafeBufferPointer { online in
+            behaviour.scale.withUnsafeBufferPointer { scale in
+                for j in 0..<m {
+                    if scale[j] > 0 {
+                        // Widths calibrated at fit, rescaled by how the 1-step width has moved online.
+                        let adapt = online[l * m + j] / max(first[j], 1e-12)
+                        let half = scale[j] * widths[j] * adapt
+                        lower[j] = med[j] - half
+                        upper[j] = med[j] + half
+                    } else {
+                        lower[j] = med[j]
+                        upper[j] = med[j]
+                    }
+                }
+            }}}}}}}
+        }
     }
 }

@@ -1,73 +1,142 @@
 import LinearAlgebra
 
 /// The per-step hot path: deviation, statistics, shares, health filter, online calibration.
-/// Written as plain loops over unsafe buffers with stack scratch space: at 20 sensors a step is a
-/// handful of 20×20 products, where a BLAS call's overhead would dominate.
+///
+/// Plain loops over pointers into stack scratch space and the model's arrays, products through
+/// the column-major kernels of `StepKernels`: a step allocates nothing but the result's own
+/// arrays, and nothing at all through `update(y:u:into:)`.
 extension AssetModel {
+    /// The scalars of one scored step (the shares go to a buffer of the caller's).
+    struct StepOutcome {
+        var score = 0.0
+        var flagged = false
+        var statistics = DeviationStatistics(level: 0, innovation: 0, drift: 0)
+        var driftRatio = 0.0
+    }
+
+    /// Scores one step given as arrays and returns a complete result (fit-time calibration and
+    /// replays go through here).
     mutating func score(y: [Double], u: [Double], learn: Bool) -> StepResult {
         let m = sensorCount
-        let b = behaviour
-        let cfg = configuration
-        let p = b.context.featureCount
-        return withUnsafeTemporaryAllocation(of: Double.self, capacity: p + 5 * m) { scratch in
-            let phi = UnsafeMutableBufferPointer(rebasing: scratch[0..<p])
-            let base = UnsafeMutableBufferPointer(rebasing: scratch[p..<(p + m)])
-            let e = UnsafeMutableBufferPointer(rebasing: scratch[(p + m)..<(p + 2 * m)])
-            let innov = UnsafeMutableBufferPointer(rebasing: scratch[(p + 2 * m)..<(p + 3 * m)])
-            let predicted = UnsafeMutableBufferPointer(rebasing: scratch[(p + 3 * m)..<(p + 4 * m)])
-            let work = UnsafeMutableBufferPointer(rebasing: scratch[(p + 4 * m)..<(p + 5 * m)])
+        var outcome = StepOutcome()
+        let shares = [Double](unsafeUninitializedCapacity: m) { buffer, count in
+            outcome = y.withUnsafeBufferPointer { y in
+                u.withUnsafeBufferPointer { u in score(y: y, u: u, learn: learn, shares: buffer) }
+            }
+            count = m
+        }
+        return StepResult(
+            score: outcome.score, threshold: 1, flagged: outcome.flagged, statistics: outcome.statistics,
+            thresholds: thresholds, sensorShares: shares, drift: outcome.driftRatio, health: healthState())
+    }
 
-            u.withUnsafeBufferPointer { b.context.features($0, into: phi) }
-            b.baseline.elements.withUnsafeBufferPointer { w in
+    /// Writes one step's result into `result`, reusing its arrays when they have the right size.
+    mutating func score(y: [Double], u: [Double], learn: Bool, into result: inout StepResult) {
+        let m = sensorCount
+        if result.sensorShares.count != m { result.sensorShares = [Double](repeating: 0, count: m) }
+        let outcome = result.sensorShares.withUnsafeMutableBufferPointer { shares in
+            y.withUnsafeBufferPointer { y in
+                u.withUnsafeBufferPointer { u in score(y: y, u: u, learn: learn, shares: shares) }
+            }
+        }
+        result.score = outcome.score
+        result.threshold = 1
+        result.flagged = outcome.flagged
+        result.statistics = outcome.statistics
+        result.thresholds = thresholds
+        result.drift = outcome.driftRatio
+        healthState(into: &result.health)
+    }
+
+    /// The step itself. `shares` receives each sensor's share of the dominant statistic.
+    mutating func score(
+        y: UnsafeBufferPointer<Double>, u: UnsafeBufferPointer<Double>, learn: Bool,
+        shares: UnsafeMutableBufferPointer<Double>
+    ) -> StepOutcome {
+        let m = sensorCount
+        let p = behaviour.context.featureCount
+        // Two blocks of scratch space: each stays under the 1 KiB that Swift always places on the
+        // stack (one block of 8m + p doubles went to the heap at 20 sensors).
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: p + 4 * m) { first in
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: 4 * m) { second in
+            let phi = first.baseAddress!
+            let base = phi + p
+            let e = base + m
+            let innov = e + m
+            let predicted = innov + m
+            let wLevel = second.baseAddress!
+            let wInnovation = wLevel + m
+            let wDrift = wInnovation + m
+
+            behaviour.context.features(u, into: UnsafeMutableBufferPointer(start: phi, count: p))
+            behaviour.baseline.elements.withUnsafeBufferPointer { w in
                 state.baselineOffset.withUnsafeBufferPointer { offset in
                     for j in 0..<m { base[j] = offset[j] }
                 }
+                // Row k of the baseline weights is feature k's contribution to every sensor.
                 for k in 0..<p {
                     let f = phi[k]
-                    for j in 0..<m { base[j] += f * w[k * m + j] }
+                    let row = w.baseAddress! + k * m
+                    for j in 0..<m { base[j] += f * row[j] }
                 }
             }
-            y.withUnsafeBufferPointer { y in
-                b.scale.withUnsafeBufferPointer { scale in
-                    for j in 0..<m { e[j] = scale[j] > 0 ? (y[j] - base[j]) / scale[j] : 0 }
-                }
+            behaviour.scale.withUnsafeBufferPointer { scale in
+                for j in 0..<m { e[j] = scale[j] > 0 ? (y[j] - base[j]) / scale[j] : 0 }
             }
 
             let hasPrevious = state.steps > 0
             var innovationStat = 0.0
             if hasPrevious {
                 // Pure dynamics innovation e − A·e_prev (what the innovation covariance describes),
-                // and the 1-step forecast the model made, for online interval calibration.
+                // and the 1-step forecast the model made, for online interval calibration:
+                // A·e_prev and A·(e_prev − level) in one pass over A.
+                for i in 0..<m {
+                    innov[i] = 0
+                    predicted[i] = 0
+                }
                 state.previous.withUnsafeBufferPointer { prev in
-                state.levels.withUnsafeBufferPointer { lv in
-                state.slopes.withUnsafeBufferPointer { sl in
-                    b.dynamics.elements.withUnsafeBufferPointer { a in
-                        for i in 0..<m {
-                            var s = 0.0
-                            var d = 0.0
+                    state.levels.withUnsafeBufferPointer { lv in
+                        behaviour.dynamicsByColumn.withUnsafeBufferPointer { a in
                             for k in 0..<m {
-                                s += a[i * m + k] * prev[k]
-                                d += a[i * m + k] * (prev[k] - lv[k])
+                                let pk = prev[k]
+                                let dk = prev[k] - lv[k]
+                                let column = a.baseAddress! + k * m
+                                for i in 0..<m {
+                                    innov[i] += column[i] * pk
+                                    predicted[i] += column[i] * dk
+                                }
                             }
-                            innov[i] = e[i] - s
-                            predicted[i] = lv[i] + sl[i] + d
+                        }
+                        state.slopes.withUnsafeBufferPointer { sl in
+                            for i in 0..<m {
+                                innov[i] = e[i] - innov[i]
+                                predicted[i] = lv[i] + sl[i] + predicted[i]
+                            }
                         }
                     }
-                }}}
-                innovationStat = quadraticWhitened(b.innovationWhitener, innov, m)
+                }
+                innovationStat = behaviour.innovationWhitenerByColumn.withUnsafeBufferPointer {
+                    StepKernels.lowerSquaredNorm($0.baseAddress!, innov, into: wInnovation, m)
+                }
                 trackIntervals(e: e, predicted: predicted)
             } else {
-                for i in 0..<m { innov[i] = 0 }
+                for i in 0..<m {
+                    innov[i] = 0
+                    wInnovation[i] = 0
+                }
             }
-            let levelStat = quadraticWhitened(b.levelWhitener, e, m)
 
-            let lambda = cfg.driftSmoothing
+            let lambda = configuration.driftSmoothing
+            var levelStat = 0.0
+            var driftStat = 0.0
             state.driftMean.withUnsafeMutableBufferPointer { z in
                 for j in 0..<m { z[j] = lambda * e[j] + (1 - lambda) * z[j] }
+                behaviour.levelWhitenerByColumn.withUnsafeBufferPointer { l in
+                    (levelStat, driftStat) = StepKernels.lowerSquaredNorms(
+                        l.baseAddress!, e, z.baseAddress!, into: wLevel, wDrift, m)
+                }
+                driftStat *= (2 - lambda) / lambda
             }
-            let driftStat = state.driftMean.withUnsafeBufferPointer { z in
-                quadraticWhitened(b.levelWhitener, UnsafeMutableBufferPointer(mutating: z), m)
-            } * (2 - lambda) / lambda
 
             let levelRatio = levelStat / thresholds.level
             let innovationRatio = innovationStat / thresholds.innovation
@@ -78,33 +147,30 @@ extension AssetModel {
             if driftRatio > scoreValue { (dominant, scoreValue) = (2, driftRatio) }
             let flagged = scoreValue > 1
 
-            // Shares: v_j·(Q·v)_j of the dominant statistic's vector v and precision Q. For a
-            // deviation in one sensor alone this is zero for every other sensor.
-            switch dominant {
-            case 0: for j in 0..<m { work[j] = e[j] }
-            case 1: for j in 0..<m { work[j] = innov[j] }
-            default: for j in 0..<m { work[j] = state.driftMean[j] }
+            // Shares: v_j·(Σ⁻¹v)_j of the dominant statistic's vector v, with Σ⁻¹v = Lᵀ·(L·v) from
+            // the whitened vector already at hand. For a deviation in one sensor alone this is
+            // zero for every other sensor; the shares add up to the statistic.
+            let whitened = dominant == 0 ? wLevel : dominant == 1 ? wInnovation : wDrift
+            let whitener = dominant == 1 ? behaviour.innovationWhitener : behaviour.levelWhitener
+            let sharesBase = shares.baseAddress!
+            whitener.elements.withUnsafeBufferPointer { l in
+                StepKernels.lowerTransposedTimes(l.baseAddress!, whitened, into: sharesBase, m)
             }
-            let precision = dominant == 1 ? b.innovationPrecision : b.levelPrecision
-            let shares = [Double](unsafeUninitializedCapacity: m) { shares, count in
-                precision.elements.withUnsafeBufferPointer { q in
-                    var total = 0.0
-                    for i in 0..<m {
-                        var s = 0.0
-                        for k in 0..<m { s += q[i * m + k] * work[k] }
-                        let c = max(0, work[i] * s)
-                        shares[i] = c
-                        total += c
-                    }
-                    if total > 0 { for i in 0..<m { shares[i] /= total } }
+            state.driftMean.withUnsafeBufferPointer { z in
+                let v = dominant == 0 ? UnsafePointer(e) : dominant == 1 ? UnsafePointer(innov) : z.baseAddress!
+                var total = 0.0
+                for i in 0..<m {
+                    let c = max(0, v[i] * sharesBase[i])
+                    sharesBase[i] = c
+                    total += c
                 }
-                count = m
+                if total > 0 { for i in 0..<m { sharesBase[i] /= total } }
             }
 
             // Only unflagged data is learned as normal.
             if learn && !flagged {
-                let rate = cfg.baselineAdaptationRate
-                b.scale.withUnsafeBufferPointer { scale in
+                let rate = configuration.baselineAdaptationRate
+                behaviour.scale.withUnsafeBufferPointer { scale in
                     state.baselineOffset.withUnsafeMutableBufferPointer { offset in
                         for j in 0..<m where scale[j] > 0 { offset[j] += rate * scale[j] * e[j] }
                     }
@@ -115,48 +181,29 @@ extension AssetModel {
             state.previous.withUnsafeMutableBufferPointer { prev in
                 for j in 0..<m { prev[j] = e[j] }
             }
-            u.withUnsafeBufferPointer { u in
-                state.lastContext.withUnsafeMutableBufferPointer { last in
-                    for k in 0..<u.count { last[k] = u[k] }
-                }
+            state.lastContext.withUnsafeMutableBufferPointer { last in
+                for k in 0..<u.count { last[k] = u[k] }
             }
             state.steps += 1
-
-            return StepResult(
-                score: scoreValue, threshold: 1, flagged: flagged,
+            return StepOutcome(
+                score: scoreValue, flagged: flagged,
                 statistics: DeviationStatistics(level: levelStat, innovation: innovationStat, drift: driftStat),
-                thresholds: thresholds, sensorShares: shares, drift: driftRatio, health: healthState())
-        }
-    }
-
-    /// `‖L⁻¹·v‖²` for a lower-triangular `L⁻¹`.
-    @inline(__always)
-    func quadraticWhitened(_ whitener: Matrix, _ v: UnsafeMutableBufferPointer<Double>, _ m: Int) -> Double {
-        whitener.elements.withUnsafeBufferPointer { l in
-            var total = 0.0
-            for i in 0..<m {
-                var s = 0.0
-                for k in 0...i { s += l[i * m + k] * v[k] }
-                total += s * s
-            }
-            return total
-        }
+                driftRatio: driftRatio)
+        }}
     }
 
     /// Online quantile tracking of the 1-step |error| (Angelopoulos, Candès & Tibshirani 2023,
     /// "conformal PID", quantile-tracking term): each level's width grows after a miss and shrinks
     /// after a hit, so that long-run coverage holds even when the noise changes.
-    mutating func trackIntervals(e: UnsafeMutableBufferPointer<Double>, predicted: UnsafeMutableBufferPointer<Double>) {
+    mutating func trackIntervals(e: UnsafePointer<Double>, predicted: UnsafePointer<Double>) {
         let m = sensorCount
         let rate = configuration.intervalAdaptationRate
         let levels = ForecastStep.levels
-        let fitted = intervalQuantiles[0]
-        // Pointer loops: the nested `[level][sensor]` subscripts cost more than the arithmetic.
         behaviour.scale.withUnsafeBufferPointer { scale in
             state.intervalQuantiles.withUnsafeMutableBufferPointer { online in
                 for l in 0..<levels.count {
                     let miss = 1 - levels[l]
-                    fitted[l].withUnsafeBufferPointer { first in
+                    intervalQuantiles[0][l].withUnsafeBufferPointer { first in
                         for j in 0..<m where scale[j] > 0 {
                             let err = abs(e[j] - predicted[j])
                             let idx = l * m + j
@@ -171,7 +218,7 @@ extension AssetModel {
     }
 
     /// Kalman filter of a local linear trend per sensor (level, slope), shared covariance.
-    mutating func updateHealthFilter(e: UnsafeMutableBufferPointer<Double>, first: Bool) {
+    mutating func updateHealthFilter(e: UnsafePointer<Double>, first: Bool) {
         let m = sensorCount
         let cfg = configuration
         if first {
@@ -207,46 +254,69 @@ extension AssetModel {
         state.filterCovariance[2] = pss - ks * pls
     }
 
-    mutating func updateHealthFeatures(e: UnsafeMutableBufferPointer<Double>, first: Bool) {
+    mutating func updateHealthFeatures(e: UnsafePointer<Double>, first: Bool) {
         let m = sensorCount
-        let rates = configuration.healthFeatureSmoothing
-        state.smoothed.withUnsafeMutableBufferPointer { smoothed in
-            for k in 0..<rates.count {
-                let alpha = rates[k]
-                for j in 0..<m {
-                    let idx = k * m + j
-                    smoothed[idx] = first ? e[j] : alpha * e[j] + (1 - alpha) * smoothed[idx]
+        configuration.healthFeatureSmoothing.withUnsafeBufferPointer { rates in
+            state.smoothed.withUnsafeMutableBufferPointer { smoothed in
+                for k in 0..<rates.count {
+                    let alpha = rates[k]
+                    for j in 0..<m {
+                        let idx = k * m + j
+                        smoothed[idx] = first ? e[j] : alpha * e[j] + (1 - alpha) * smoothed[idx]
+                    }
+                }
+            }
+        }
+    }
+
+    /// The health index now and one step ahead along the trend: `‖L⁻¹ℓ‖²` and `‖L⁻¹(ℓ + s)‖²`.
+    func healthNorms() -> (now: Double, next: Double) {
+        let m = sensorCount
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: 3 * m) { scratch in
+            let ahead = scratch.baseAddress!
+            let w = ahead + m
+            return behaviour.levelWhitenerByColumn.withUnsafeBufferPointer { l in
+                state.levels.withUnsafeBufferPointer { lv in
+                    state.slopes.withUnsafeBufferPointer { sl in
+                        for j in 0..<m { ahead[j] = lv[j] + sl[j] }
+                        return StepKernels.lowerSquaredNorms(l.baseAddress!, lv.baseAddress!, ahead, into: w, w + m, m)
+                    }
                 }
             }
         }
     }
 
     func healthState() -> HealthState {
-        let m = sensorCount
+        var health = HealthState(
+            index: 0, trend: 0, uncertainty: 0, sensorLevels: state.levels, sensorTrends: state.slopes)
+        healthScalars(into: &health)
+        return health
+    }
+
+    /// The health state written into `health`, copying the per-sensor values into its arrays
+    /// (no allocation when they have the right size and are not shared).
+    func healthState(into health: inout HealthState) {
+        healthScalars(into: &health)
+        Self.copy(state.levels, into: &health.sensorLevels)
+        Self.copy(state.slopes, into: &health.sensorTrends)
+    }
+
+    private func healthScalars(into health: inout HealthState) {
         let active = Double(max(behaviour.activeCount, 1))
-        // ‖L⁻¹ℓ‖² now and one step ahead along the trend, in one pass without allocating.
-        var now = 0.0
-        var next = 0.0
-        behaviour.levelWhitener.elements.withUnsafeBufferPointer { l in
-            state.levels.withUnsafeBufferPointer { lv in
-                state.slopes.withUnsafeBufferPointer { sl in
-                    for i in 0..<m {
-                        var a = 0.0
-                        var b = 0.0
-                        for k in 0...i {
-                            a += l[i * m + k] * lv[k]
-                            b += l[i * m + k] * (lv[k] + sl[k])
-                        }
-                        now += a * a
-                        next += b * b
-                    }
-                }
+        let (now, next) = healthNorms()
+        let index = (now / active).squareRoot()
+        health.index = index
+        health.trend = (next / active).squareRoot() - index
+        health.uncertainty = state.filterCovariance[0].squareRoot()
+    }
+
+    static func copy(_ source: [Double], into target: inout [Double]) {
+        // A fresh buffer, not `source`'s: sharing it would make the next step copy the state.
+        if target.count != source.count { target = [Double](repeating: 0, count: source.count) }
+        target.withUnsafeMutableBufferPointer { t in
+            source.withUnsafeBufferPointer { s in
+                for i in 0..<s.count { t[i] = s[i] }
             }
         }
-        let index = (now / active).squareRoot()
-        return HealthState(
-            index: index, trend: (next / active).squareRoot() - index,
-            uncertainty: state.filterCovariance[0].squareRoot(), sensorLevels: state.levels,
-            sensorTrends: state.slopes)
     }
 }

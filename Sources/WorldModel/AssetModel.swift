@@ -86,6 +86,13 @@ public struct AssetModel: Sendable, Equatable {
         return score(y: y, u: u, learn: configuration.baselineAdaptationRate > 0)
     }
 
+    /// `update(y:u:time:)` writing into `result`, whose arrays are reused when they have the
+    /// right size: a caller that keeps one `StepResult` per asset scores without allocating.
+    public mutating func update(y: [Double], u: [Double] = [], time: Double? = nil, into result: inout StepResult) {
+        precondition(y.count == sensorCount && u.count == contextCount, "update: wrong number of values")
+        score(y: y, u: u, learn: configuration.baselineAdaptationRate > 0, into: &result)
+    }
+
     /// Forgets the filter state (a new unit, or after maintenance that restored health);
     /// the fitted parameters and calibration stay.
     public mutating func resetState() { resetState(toIntervals: false) }

@@ -104,19 +104,25 @@ enum Calibration {
         model: AssetModel, e: Matrix, t: Int, end: Int, horizons: Int, stride: Int, into errors: inout [[[Double]]]
     ) {
         let m = model.sensorCount
-        let a = model.behaviour.dynamics
         let levels = model.state.levels
         let slopes = model.state.slopes
         var d = (0..<m).map { model.state.previous[$0] - levels[$0] }
         var next = d
-        for h in 1...horizons {
-            guard t + h < end else { break }
-            if h > 1 && t % stride != 0 { break }
-            Matrix.gemv(a, d, into: &next)
-            swap(&d, &next)
-            for j in 0..<m where model.behaviour.scale[j] > 0 {
-                let predicted = levels[j] + Double(h) * slopes[j] + d[j]
-                errors[h - 1][j].append(abs(e[t + h, j] - predicted))
+        model.behaviour.dynamicsByColumn.withUnsafeBufferPointer { a in
+            for h in 1...horizons {
+                guard t + h < end else { break }
+                if h > 1 && t % stride != 0 { break }
+                // The same kernel as `forecast`, so calibration measures the forecasts it calibrates.
+                d.withUnsafeBufferPointer { dp in
+                    next.withUnsafeMutableBufferPointer { np in
+                        StepKernels.multiply(a.baseAddress!, dp.baseAddress!, into: np.baseAddress!, m)
+                    }
+                }
+                swap(&d, &next)
+                for j in 0..<m where model.behaviour.scale[j] > 0 {
+                    let predicted = levels[j] + Double(h) * slopes[j] + d[j]
+                    errors[h - 1][j].append(abs(e[t + h, j] - predicted))
+                }
             }
         }
     }

@@ -24,3 +24,25 @@ func empiricalQuantile(_ sorted: [Double], _ q: Double) -> Double {
     let w = pos - Double(lo)
     return sorted[lo] * (1 - w) + sorted[hi] * w
 }
+
+/// The weighted quantile: each value sits at the midpoint of its weight on the cumulative scale
+/// (Hazen's plotting position when the weights are equal), linearly interpolated between values.
+func weightedQuantile(_ values: [Double], _ weights: [Double], _ q: Double) -> Double {
+    precondition(values.count == weights.count, "weightedQuantile: one weight per value")
+    guard !values.isEmpty else { return .nan }
+    let order = values.indices.sorted { values[$0] < values[$1] }
+    let total = weights.reduce(0, +)
+    guard total > 0 else { return .nan }
+    var cumulative = 0.0
+    var previous: (position: Double, value: Double)?
+    for i in order {
+        let position = (cumulative + weights[i] / 2) / total
+        if position >= q {
+            guard let (p0, v0) = previous, position > p0 else { return values[i] }
+            return v0 + (values[i] - v0) * (q - p0) / (position - p0)
+        }
+        cumulative += weights[i]
+        previous = (position, values[i])
+    }
+    return values[order.last!]
+}

@@ -20,8 +20,32 @@ struct NormalBehaviour: Sendable, Equatable {
     var dynamics: Matrix
     var innovationWhitener: Matrix
     var innovationPrecision: Matrix
+    /// Column-major copies of `dynamics` and of the two whiteners: the layout that the per-step
+    /// kernels (`StepKernels`) read. Derived from the matrices above, never serialised.
+    private(set) var dynamicsByColumn: [Double]
+    private(set) var levelWhitenerByColumn: [Double]
+    private(set) var innovationWhitenerByColumn: [Double]
+    /// Sensors with a healthy spread (the others are ignored).
+    let activeCount: Int
 
-    var activeCount: Int { scale.reduce(0) { $0 + ($1 > 0 ? 1 : 0) } }
+    init(
+        sensorCount: Int, context: ContextFeatures, baseline: Matrix, scale: [Double], levelWhitener: Matrix,
+        levelPrecision: Matrix, dynamics: Matrix, innovationWhitener: Matrix, innovationPrecision: Matrix
+    ) {
+        self.sensorCount = sensorCount
+        self.context = context
+        self.baseline = baseline
+        self.scale = scale
+        self.levelWhitener = levelWhitener
+        self.levelPrecision = levelPrecision
+        self.dynamics = dynamics
+        self.innovationWhitener = innovationWhitener
+        self.innovationPrecision = innovationPrecision
+        dynamicsByColumn = dynamics.transposed.elements
+        levelWhitenerByColumn = levelWhitener.transposed.elements
+        innovationWhitenerByColumn = innovationWhitener.transposed.elements
+        activeCount = scale.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }
+    }
 
     /// Fits on the rows of `y` (sensors) and `u` (context); `segments` are the lengths of
     /// contiguous runs (dynamics never pair the last row of one run with the first of the next).

@@ -27,6 +27,23 @@ public struct HealthState: Sendable, Equatable {
     public var sensorLevels: [Double]
     /// Its trend per step.
     public var sensorTrends: [Double]
+
+    /// An empty state, to be filled by `AssetModel.update(y:u:into:)`.
+    public init() {
+        index = 0
+        trend = 0
+        uncertainty = 0
+        sensorLevels = []
+        sensorTrends = []
+    }
+
+    init(index: Double, trend: Double, uncertainty: Double, sensorLevels: [Double], sensorTrends: [Double]) {
+        self.index = index
+        self.trend = trend
+        self.uncertainty = uncertainty
+        self.sensorLevels = sensorLevels
+        self.sensorTrends = sensorTrends
+    }
 }
 
 /// What `update` concludes from one observation.
@@ -44,6 +61,32 @@ public struct StepResult: Sendable, Equatable {
     /// The drift statistic in units of its threshold (the slow-change detector on its own).
     public var drift: Double
     public var health: HealthState
+
+    /// An empty result, to be filled (and its arrays reused) by `AssetModel.update(y:u:into:)`.
+    public init() {
+        score = 0
+        threshold = 1
+        flagged = false
+        statistics = DeviationStatistics(level: 0, innovation: 0, drift: 0)
+        thresholds = statistics
+        sensorShares = []
+        drift = 0
+        health = HealthState()
+    }
+
+    init(
+        score: Double, threshold: Double, flagged: Bool, statistics: DeviationStatistics,
+        thresholds: DeviationStatistics, sensorShares: [Double], drift: Double, health: HealthState
+    ) {
+        self.score = score
+        self.threshold = threshold
+        self.flagged = flagged
+        self.statistics = statistics
+        self.thresholds = thresholds
+        self.sensorShares = sensorShares
+        self.drift = drift
+        self.health = health
+    }
 }
 
 /// One step of a forecast: the median and central prediction intervals of every sensor.
@@ -55,6 +98,33 @@ public struct ForecastStep: Sendable, Equatable {
     public var lower: [[Double]]
     public var upper: [[Double]]
     public static let levels: [Double] = [0.5, 0.8, 0.9]
+
+    /// An empty step, to be filled (and its arrays reused) by `AssetModel.forecast(horizon:context:into:)`.
+    public init() {
+        horizon = 0
+        median = []
+        lower = []
+        upper = []
+    }
+
+    init(horizon: Int, median: [Double], lower: [[Double]], upper: [[Double]]) {
+        self.horizon = horizon
+        self.median = median
+        self.lower = lower
+        self.upper = upper
+    }
+
+    /// Gives the arrays the shape of `m` sensors and `levels` levels, keeping them when they have it.
+    mutating func reshape(sensors m: Int, levels: Int) {
+        if median.count != m { median = [Double](repeating: 0, count: m) }
+        // One fresh buffer per level: copies of one array would each be copied on first write.
+        if lower.count != levels || lower.contains(where: { $0.count != m }) {
+            lower = (0..<levels).map { _ in [Double](repeating: 0, count: m) }
+        }
+        if upper.count != levels || upper.contains(where: { $0.count != m }) {
+            upper = (0..<levels).map { _ in [Double](repeating: 0, count: m) }
+        }
+    }
 
     /// The bounds at one of `levels`.
     public func interval(level: Double) -> (lower: [Double], upper: [Double])? {

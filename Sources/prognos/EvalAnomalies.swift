@@ -15,9 +15,21 @@ struct EvalAnomalies: AsyncParsableCommand {
     @Option(help: "Name of the 0/1 label column.") var labelColumn = "anomaly"
     @Option(help: "Rows at the start of each file taken as normal training data.") var trainRows = 400
     @Option(help: "Output format: text or json.") var format: OutputFormat = .text
+    // The detection constants, to choose them on some files and check them on others
+    // (see README, "The world model, measured"); defaults are the model's.
+    @Option(help: "False-alarm probability per step on healthy data, split over the three statistics.")
+    var falseAlarmRate = ModelConfiguration().falseAlarmRate
+    @Option(help: "Smoothing of the MEWMA drift statistic (0 < λ ≤ 1).") var driftSmoothing = ModelConfiguration().driftSmoothing
+    @Option(help: "Shrinkage of the deviation covariances (0 ≤ s < 1).")
+    var covarianceShrinkage = ModelConfiguration().covarianceShrinkage
 
     func validate() throws {
         guard trainRows >= 20 else { throw ValidationError("--train-rows must be at least 20") }
+        guard falseAlarmRate > 0 && falseAlarmRate < 1 else { throw ValidationError("--false-alarm-rate must be in (0, 1)") }
+        guard driftSmoothing > 0 && driftSmoothing <= 1 else { throw ValidationError("--drift-smoothing must be in (0, 1]") }
+        guard covarianceShrinkage >= 0 && covarianceShrinkage < 1 else {
+            throw ValidationError("--covariance-shrinkage must be in [0, 1)")
+        }
     }
 
     func run() async throws {
@@ -27,7 +39,11 @@ struct EvalAnomalies: AsyncParsableCommand {
         for path in try EvalData.csvFiles(in: dir) {
             let table = try EvalData.labelledTable(
                 path: path, separator: separator, timeColumn: timeColumn, labelColumn: labelColumn)
-            let counts = try AnomalyEvaluation.run(table: table, trainRows: trainRows)
+            var modelConfiguration = ModelConfiguration()
+            modelConfiguration.falseAlarmRate = falseAlarmRate
+            modelConfiguration.driftSmoothing = driftSmoothing
+            modelConfiguration.covarianceShrinkage = covarianceShrinkage
+            let counts = try AnomalyEvaluation.run(table: table, trainRows: trainRows, configuration: modelConfiguration)
             perFile.append((table.name, counts))
             pooled.add(counts)
         }
@@ -74,10 +90,13 @@ struct DetectionCounts {
 
 enum AnomalyEvaluation {
     /// Fits on the first `trainRows` rows, then scores every later row online.
-    static func run(table: EvalData.LabelledTable, trainRows: Int) throws -> DetectionCounts {
+    static func run(
+        table: EvalData.LabelledTable, trainRows: Int, configuration: ModelConfiguration = ModelConfiguration()
+    ) throws -> DetectionCounts {
         let n = table.values.rows
         guard n > trainRows else { throw EvalData.Failure(description: "\(table.name): only \(n) rows") }
-        var model = try AssetModel(sensorNames: table.sensorNames, history: table.values.selectingRows(0..<trainRows))
+        var model = try AssetModel(
+            sensorNames: table.sensorNames, history: table.values.selectingRows(0..<trainRows), configuration: configuration)
         var counts = DetectionCounts()
         var eventStart: Int?
         var eventFlagged = false

@@ -24,21 +24,44 @@ let benchmarks: @Sendable () -> Void = {
     let names = (0..<m).map { "s\($0)" }
     let history = syntheticHistory(steps: 10_000)
     let fresh = syntheticHistory(steps: 5_000, seed: 2)
-    let freshRows = (0..<fresh.rows).map { fresh.row($0) }
+    // Inputs split once: the daemon hands the model its sensor and context arrays as they come.
+    let freshSensors = (0..<fresh.rows).map { Array(fresh.row($0)[0..<m]) }
+    let freshContext = (0..<fresh.rows).map { [fresh.row($0)[m]] }
     let fitted = try! AssetModel(sensorNames: names, contextNames: ["load"], history: history)
+    let scoring: [BenchmarkMetric] = [.wallClock, .cpuTotal, .throughput, .mallocCountTotal]
 
     // Scoring as the daemon does it per asset and step: update (deviation score, shares, health
     // filter, online calibration) then the 1-step forecast. One benchmark iteration = one step.
+    // First through the API that returns fresh arrays every step…
     Benchmark(
-        "Score one step (update + 1-step forecast), 20 sensors",
-        configuration: .init(metrics: [.wallClock, .throughput], scalingFactor: .kilo, maxDuration: .seconds(5))
+        "Score one step (update + 1-step forecast), 20 sensors, new arrays per step",
+        configuration: .init(metrics: scoring, scalingFactor: .kilo, maxDuration: .seconds(5))
     ) { benchmark in
         var model = fitted
         var i = 0
         for _ in benchmark.scaledIterations {
-            let row = freshRows[i % freshRows.count]
-            blackHole(model.update(y: Array(row[0..<m]), u: [row[m]]))
+            let k = i % freshSensors.count
+            blackHole(model.update(y: freshSensors[k], u: freshContext[k]))
             blackHole(model.forecast(horizon: 1))
+            i += 1
+        }
+    }
+
+    // …then through the one that reuses the caller's result and forecast (no allocation per step).
+    Benchmark(
+        "Score one step (update + 1-step forecast), 20 sensors, reused result",
+        configuration: .init(metrics: scoring, scalingFactor: .kilo, maxDuration: .seconds(5))
+    ) { benchmark in
+        var model = fitted
+        var result = StepResult()
+        var step = ForecastStep()
+        var i = 0
+        for _ in benchmark.scaledIterations {
+            let k = i % freshSensors.count
+            model.update(y: freshSensors[k], u: freshContext[k], into: &result)
+            model.forecast(horizon: 1, into: &step)
+            blackHole(result.score)
+            blackHole(step.median[0])
             i += 1
         }
     }
@@ -46,7 +69,7 @@ let benchmarks: @Sendable () -> Void = {
     // Fitting one asset on 10,000 steps: baseline, dynamics, covariances, out-of-fold calibration.
     Benchmark(
         "Fit one asset on 10,000 steps, 20 sensors",
-        configuration: .init(metrics: [.wallClock], maxDuration: .seconds(10), maxIterations: 10)
+        configuration: .init(metrics: [.wallClock, .cpuTotal], maxDuration: .seconds(10), maxIterations: 10)
     ) { benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(try! AssetModel(sensorNames: names, contextNames: ["load"], history: history))
