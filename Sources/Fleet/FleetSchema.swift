@@ -5,9 +5,10 @@ import PostgresNIO
 ///
 /// Alarm history is partitioned by month of the transition time (PostgreSQL's declarative range
 /// partitioning); `FleetDatabase` creates each month's partition before rows for it arrive. The
-/// primary key of a partitioned table must contain the partition key, so it is (event_id, time):
-/// a redelivered transition repeats both (its payload is the same bytes), and `ON CONFLICT DO
-/// NOTHING` keeps one row.
+/// primary key of a partitioned table must contain the partition key, so it is (site, event_id,
+/// time): a redelivered transition repeats all three (its payload is the same bytes), and `ON
+/// CONFLICT DO NOTHING` keeps one row. Event ids are unique within a site only (two plants may both
+/// have a pump-101), hence the site in the key.
 enum FleetSchema {
     struct Migration {
         var version: Int
@@ -36,7 +37,7 @@ enum FleetSchema {
                 value double precision,
                 threshold double precision,
                 payload jsonb NOT NULL,
-                PRIMARY KEY (event_id, time)
+                PRIMARY KEY (site, event_id, time)
             ) PARTITION BY RANGE (time)
             """,
             "CREATE INDEX alarm_events_site_time ON alarm_events (site, time DESC)",

@@ -112,7 +112,8 @@ public final class FleetService: Service, Sendable {
             reject(error)
             return
         }
-        if case .alarm(let event) = decoded, !recent.withLock({ $0.insert(event.eventID) }) {
+        // Event ids are unique within a site only.
+        if case .alarm(let event) = decoded, !recent.withLock({ $0.insert(event.site + "\u{0}" + event.eventID) }) {
             counters.withLock { $0.duplicatesDropped += 1 }
             return
         }

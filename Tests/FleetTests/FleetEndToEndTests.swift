@@ -48,13 +48,14 @@ struct FleetEndToEndTests {
         }
     }
 
-    /// Publishes real alarm documents for `count` probe assets at `time`, each acknowledged by the plant broker.
+    /// Publishes real alarm documents for the probe assets in `range` at `time`, each acknowledged by the
+    /// plant broker; returns "site event_id" of each (event ids are unique within a site only).
     static func publishAlarms(_ client: MQTTClient, site: String, range: Range<Int>, time: Double) async throws -> [String] {
         var ids: [String] = []
         for n in range {
             let alarm = RealMessages.alarm(site: site, asset: "probe-\(n)", time: time + Double(n) / 1000)
             _ = try await client.publishAcknowledged(topic: alarm.topic, payload: Array(alarm.payload.utf8), qos: .atLeastOnce, timeout: .seconds(5))
-            ids.append(alarm.eventID)
+            ids.append(site + " " + alarm.eventID)
         }
         return ids
     }
@@ -105,7 +106,8 @@ struct FleetEndToEndTests {
         let online = await count("SELECT count(*) FROM site_status WHERE online")
         #expect(online == 2)
 
-        // Before the cut: 20 alarms at each plant, and 5 of riverside's sent twice (QoS 1 may do that).
+        // Before the cut: 20 alarms at each plant, with the same event ids at both (both have probe-0…19,
+        // raised at the same millisecond), and 5 of riverside's sent twice (QoS 1 may do that).
         let t0 = Date().timeIntervalSince1970.rounded()
         var expected = try await Self.publishAlarms(riversideClient, site: "riverside", range: 0..<20, time: t0)
         _ = try await Self.publishAlarms(riversideClient, site: "riverside", range: 0..<5, time: t0)
@@ -136,10 +138,10 @@ struct FleetEndToEndTests {
         }
         let afterCut = await count(probes)
         #expect(complete, "\(afterCut) of 70 probe alarms after the bridge came back; fleet log:\n\(log().suffix(2000))")
-        let distinct = await count("SELECT count(DISTINCT event_id) FROM alarm_events WHERE asset LIKE 'probe-%'")
+        let distinct = await count("SELECT count(DISTINCT (site, event_id)) FROM alarm_events WHERE asset LIKE 'probe-%'")
         #expect(distinct == 70)
         var stored = Set<String>()
-        for try await id in try await database.client.query("SELECT event_id FROM alarm_events WHERE asset LIKE 'probe-%'").decode(String.self) {
+        for try await id in try await database.client.query("SELECT site || ' ' || event_id FROM alarm_events WHERE asset LIKE 'probe-%'").decode(String.self) {
             stored.insert(id)
         }
         #expect(stored == Set(expected + lakesideIDs))
