@@ -6,6 +6,14 @@ extension FleetDatabase: FleetOverviewSource {
     /// alarms (unacknowledged first, then by priority, oldest first) and the `limit` soonest
     /// proposals of each site's latest plan.
     public func overview(worstAssets: Int, limit: Int) async throws -> FleetOverview {
+        do {
+            return try await readOverview(worstAssets: worstAssets, limit: limit)
+        } catch {
+            throw FleetDatabaseError(message: FleetDatabaseError.describe(error))
+        }
+    }
+
+    private func readOverview(worstAssets: Int, limit: Int) async throws -> FleetOverview {
         var bySite: [String: [FleetOverview.AssetState]] = [:]
         var lastState: [String: Double] = [:]
         let states = try await client.query(

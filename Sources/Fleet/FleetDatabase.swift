@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOSSL
 import PostgresNIO
 import Synchronization
 
@@ -27,6 +28,26 @@ public final class FleetDatabase: Sendable {
     public func close() async {
         runner.cancel()
         _ = await runner.value
+    }
+
+    /// Connects once, directly (not through the pool, which retries quietly and then reports only
+    /// that it gave up), and throws why it cannot: refused, unknown database, wrong password, TLS.
+    public func checkConnection() async throws {
+        let tls: PostgresConnection.Configuration.TLS
+        do {
+            switch url.sslMode {
+            case .disable: tls = .disable
+            case .prefer: tls = .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            case .require: tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            }
+            var configuration = PostgresConnection.Configuration(
+                host: url.host, port: url.port, username: url.username, password: url.password, database: url.database, tls: tls)
+            configuration.options.connectTimeout = .seconds(5)
+            let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+            try await connection.close()
+        } catch {
+            throw FleetDatabaseError(message: "cannot connect to \(url): \(FleetDatabaseError.describe(error))")
+        }
     }
 
     /// The newest schema version this build knows.
@@ -124,8 +145,12 @@ public struct FleetDatabaseError: Error, CustomStringConvertible {
     /// PostgresNIO hides the server's message from `description` (it may hold data); the fleet's
     /// tables hold nothing secret, so the full text is what an operator needs.
     public static func describe(_ error: any Error) -> String {
-        if let error = error as? PSQLError, let message = error.serverInfo?[.message] {
-            return "PostgreSQL: \(message)" + (error.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? "")
+        if let error = error as? PSQLError {
+            if let message = error.serverInfo?[.message] {
+                return "PostgreSQL: \(message)" + (error.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? "")
+            }
+            if let underlying = error.underlying { return "\(error.code): \(underlying)" }
+            return "\(error.code)"
         }
         if let error = error as? PostgresTransactionError {
             for inner in [error.closureError, error.commitError, error.beginError].compactMap({ $0 }) {

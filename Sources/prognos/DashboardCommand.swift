@@ -122,6 +122,13 @@ struct DashboardCommand: AsyncParsableCommand {
         let model = FleetDashboardModel(options: options)
         // Nothing is logged from the pool: the dashboard owns the terminal.
         let database = FleetDatabase(url: parsed, logger: Logger(label: "prognos.fleet", factory: { _ in SwiftLogNoOpLogHandler() }))
+        do {
+            try await database.checkConnection()
+        } catch {
+            await database.close()
+            printError("prognos dashboard: \(error)")
+            throw ExitCode(1)
+        }
         if let view = print.flatMap(FleetDashboardModel.View.init(rawValue:)) {
             let (width, height) = parseSize(size)!
             model.state.view = view

@@ -48,6 +48,13 @@ struct FleetCommand: AsyncParsableCommand {
         options.password = passwordFile.map { Secret.file($0) }
         if let cafile { options.tls = TLSSettings(caFile: cafile, certFile: certfile, keyFile: keyfile) }
         let database = FleetDatabase(url: try PostgresURL(db), logger: logger)
+        do {
+            try await database.checkConnection()
+        } catch {
+            printError("prognos fleet: \(error)")
+            await database.close()
+            throw ExitCode(1)
+        }
         let service: FleetService
         do {
             service = try FleetService(options: FleetService.Options(mqtt: options), database: database, logger: logger)

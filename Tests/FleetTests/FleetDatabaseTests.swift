@@ -37,9 +37,14 @@ extension FleetDatabase {
 
 @Suite("Fleet database: migrations, monthly partitions, idempotent alarms, newest state, plan versions", .serialized)
 struct FleetDatabaseTests {
-    @Test("Migrations are recorded once; a second run applies nothing", .timeLimit(.minutes(1)))
+    @Test("Migrations are recorded once; a second run applies nothing; a missing database is named", .timeLimit(.minutes(1)))
     func migrations() async throws {
-        try await withFleetDatabase { database, _ in
+        try await withFleetDatabase { database, server in
+            let missing = FleetDatabase(url: try PostgresURL(server.url(database: "nosuchdb")), logger: Logger(label: "test"))
+            let error = await #expect(throws: FleetDatabaseError.self) { try await missing.checkConnection() }
+            #expect(error?.message.contains("\"nosuchdb\" does not exist") == true, "\(String(describing: error))")
+            await missing.close()
+            try await database.checkConnection()
             let applied = try await database.migrate()
             #expect(applied == [])
             let recorded = try await database.integer("SELECT count(*) FROM schema_migrations")
