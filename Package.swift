@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "Planner", targets: ["Planner"]),
         .library(name: "PolicyEvaluation", targets: ["PolicyEvaluation"]),
         .library(name: "Dashboard", targets: ["Dashboard"]),
+        .library(name: "Fleet", targets: ["Fleet"]),
         .library(name: "TestSupport", targets: ["TestSupport"]),
     ],
     dependencies: [
@@ -27,6 +28,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // System libraries: each is imported by exactly one Swift module.
@@ -51,6 +54,15 @@ let package = Package(
         .target(name: "Planner", dependencies: ["PrognosCore", "WorldModel"]),
         .target(name: "PolicyEvaluation", dependencies: ["PrognosCore", "WorldModel", "Planner", "Simulator"]),
         .target(name: "Dashboard", dependencies: ["PrognosCore", "Store", .product(name: "Yams", package: "Yams")]),
+        // The fleet service: alarms, states and plans from a central MQTT broker into PostgreSQL.
+        .target(
+            name: "Fleet",
+            dependencies: [
+                "PrognosCore", "MQTT", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .target(
             name: "Daemon",
             dependencies: [
@@ -64,7 +76,7 @@ let package = Package(
             name: "prognos",
             dependencies: [
                 "PrognosCore", "PlantFile", "WorldModel", "Modbus", "MQTT", "Simulator", "Store", "Daemon", "Planner",
-                "PolicyEvaluation", "Dashboard", "TestSupport",
+                "PolicyEvaluation", "Dashboard", "Fleet", "TestSupport",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -100,6 +112,13 @@ let package = Package(
                 "Daemon", "PrognosCore", "PlantFile", "Store", "MQTT", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
             ],
             exclude: ["Peers"]),
+        .testTarget(
+            name: "FleetTests",
+            dependencies: [
+                "Fleet", "Dashboard", "Daemon", "Store", "MQTT", "PrognosCore", "TestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Golden")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -111,6 +111,20 @@ let package = Package(
             path: "Benchmarks/PlannerBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "FleetBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Fleet", package: "Prognos"),
+                .product(name: "Daemon", package: "Prognos"),
+                .product(name: "Store", package: "Prognos"),
+                .product(name: "MQTT", package: "Prognos"),
+                .product(name: "PrognosCore", package: "Prognos"),
+                .product(name: "TestSupport", package: "Prognos"),
+            ],
+            path: "Benchmarks/FleetBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

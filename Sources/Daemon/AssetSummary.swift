@@ -34,6 +34,21 @@ public struct AssetSummary: Sendable, Equatable {
     public var learning: Bool
     public var time: Double
 
+    public init(
+        asset: String, status: NE107Status, score: Double?, threshold: Double?, drivers: [String],
+        rul: [(mode: String, median: Double, p10: Double, p90: Double)], activeAlarms: Int, learning: Bool, time: Double
+    ) {
+        self.asset = asset
+        self.status = status
+        self.score = score
+        self.threshold = threshold
+        self.drivers = drivers
+        self.rul = rul
+        self.activeAlarms = activeAlarms
+        self.learning = learning
+        self.time = time
+    }
+
     public static func == (a: AssetSummary, b: AssetSummary) -> Bool {
         a.asset == b.asset && a.status == b.status && a.score == b.score && a.drivers == b.drivers
             && a.activeAlarms == b.activeAlarms && a.learning == b.learning && a.time == b.time

@@ -163,22 +163,6 @@ public final class DashboardModel {
         return .refresh
     }
 
-    /// New position in a list of `count` items after a movement key; nil when the key does not move.
-    private func moved(_ index: Int, count: Int, key: Key, page: Int) -> Int? {
-        guard count > 0 else { return nil }
-        let next: Int
-        switch key {
-        case .up, .character("k"): next = index - 1
-        case .down, .character("j"): next = index + 1
-        case .pageUp: next = index - max(1, page)
-        case .pageDown: next = index + max(1, page)
-        case .home: next = 0
-        case .end, .character("G"): next = count - 1
-        default: return nil
-        }
-        return min(count - 1, max(0, next))
-    }
-
     private func handlePlant(_ key: Key) -> DashboardAction {
         let entries = plantEntries()
         switch key {

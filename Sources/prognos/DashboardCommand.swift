@@ -1,12 +1,15 @@
 import ArgumentParser
 import Daemon
 import Dashboard
+import Fleet
 import Foundation
+import Logging
 import PlantFile
 import PrognosCore
 import Store
 
-/// `prognos dashboard --db FILE [--layout Dashboards/operator.yaml] [--plant PLANT.yaml]`.
+/// `prognos dashboard --db FILE [--layout Dashboards/operator.yaml] [--plant PLANT.yaml]`, or
+/// `prognos dashboard --fleet postgres://…` for every plant the fleet service stores.
 struct DashboardCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dashboard",
@@ -19,9 +22,14 @@ struct DashboardCommand: AsyncParsableCommand {
             Keys: 1-4 or Tab switch view, arrows or j/k move, Enter opens an asset, Esc goes back, / filters,
             o sorts, g groups, a acknowledges, s shelves, u unshelves, r reloads, ? lists keys, q quits.
             NO_COLOR turns colour off; a non-UTF-8 locale (or --ascii) draws with ASCII only.
+
+            With --fleet postgres://… it shows every plant from the fleet service's database instead: views \
+            plants (each with its worst assets), alarms and planned work across sites; Enter on a plant keeps \
+            its alarms and work only. Read-only: alarms are acknowledged at the plant.
             """)
 
-    @Option(help: "The daemon's SQLite database.") var db: String
+    @Option(help: "The daemon's SQLite database.") var db: String?
+    @Option(help: "The fleet database (postgres://USER@HOST:PORT/DATABASE), instead of --db.") var fleet: String?
     @Option(help: "Layout file (YAML), e.g. Dashboards/maintenance.yaml (default: Dashboards/operator.yaml if present).")
     var layout: String?
     @Option(help: "Plant file for the hierarchy (default: the one the daemon runs).") var plant: String?
@@ -36,7 +44,12 @@ struct DashboardCommand: AsyncParsableCommand {
     @Option(help: "With --print asset: the asset to show.") var asset: String?
 
     func validate() throws {
-        if let print, DashboardLayout.View(rawValue: print) == nil {
+        guard (db == nil) != (fleet == nil) else { throw ValidationError("give either --db (one plant) or --fleet (every plant)") }
+        if fleet != nil {
+            if let print, FleetDashboardModel.View(rawValue: print) == nil {
+                throw ValidationError("with --fleet, --print takes plants, alarms or work")
+            }
+        } else if let print, DashboardLayout.View(rawValue: print) == nil {
             throw ValidationError("--print takes plant, asset, alarms or plan")
         }
         if parseSize(size) == nil { throw ValidationError("--size takes COLUMNSxROWS, such as 80x24 or 160x48") }
@@ -49,6 +62,8 @@ struct DashboardCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if let fleet { return try await runFleet(fleet) }
+        let db = self.db!
         var layoutModel = DashboardLayout()
         let layoutPath = layout ?? (FileManager.default.fileExists(atPath: "Dashboards/operator.yaml") ? "Dashboards/operator.yaml" : nil)
         if let layoutPath {
@@ -60,7 +75,7 @@ struct DashboardCommand: AsyncParsableCommand {
             }
         }
         let store = try openStoreOrExit(db, readOnly: true)
-        let hierarchy = try await loadHierarchy(store)
+        let hierarchy = try await loadHierarchy(store, db: db)
 
         var options = DashboardOptions.fromEnvironment(ProcessInfo.processInfo.environment, actor: by)
         if noColor { options.colors = false }
@@ -93,9 +108,58 @@ struct DashboardCommand: AsyncParsableCommand {
         try await dashboard.run()
     }
 
+    private func runFleet(_ url: String) async throws {
+        let parsed: PostgresURL
+        do {
+            parsed = try PostgresURL(url)
+        } catch {
+            printError("prognos dashboard: \(error.description)")
+            throw ExitCode(1)
+        }
+        var options = DashboardOptions.fromEnvironment(ProcessInfo.processInfo.environment, actor: by)
+        if noColor { options.colors = false }
+        if ascii { options.unicode = false }
+        let model = FleetDashboardModel(options: options)
+        // Nothing is logged from the pool: the dashboard owns the terminal.
+        let database = FleetDatabase(url: parsed, logger: Logger(label: "prognos.fleet", factory: { _ in SwiftLogNoOpLogHandler() }))
+        do {
+            try await database.checkConnection()
+        } catch {
+            await database.close()
+            printError("prognos dashboard: \(error)")
+            throw ExitCode(1)
+        }
+        if let view = print.flatMap(FleetDashboardModel.View.init(rawValue:)) {
+            let (width, height) = parseSize(size)!
+            model.state.view = view
+            await FleetDashboard.load(database, into: model, now: Date().timeIntervalSince1970)
+            await database.close()
+            Swift.print(model.render(width: width, height: height).text)
+            if let error = model.error {
+                printError("prognos dashboard: \(error)")
+                throw ExitCode(1)
+            }
+            return
+        }
+        let terminal = Terminal()
+        guard terminal.isTerminal else {
+            await database.close()
+            printError("prognos dashboard needs a terminal (use --print VIEW for a text capture)")
+            throw ExitCode(1)
+        }
+        let dashboard = FleetDashboard(source: database, model: model, terminal: terminal)
+        do {
+            try await dashboard.run()
+        } catch {
+            await database.close()
+            throw error
+        }
+        await database.close()
+    }
+
     /// The plant hierarchy: --plant, else the plant file in the daemon's status row (as written,
     /// then relative to the database's folder); no hierarchy when neither can be read.
-    private func loadHierarchy(_ store: Store) async throws -> PlantHierarchy {
+    private func loadHierarchy(_ store: Store, db: String) async throws -> PlantHierarchy {
         if let plant {
             do {
                 return PlantHierarchy(plant: try PlantFileLoader.load(path: plant))

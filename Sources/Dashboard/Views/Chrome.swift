@@ -158,24 +158,7 @@ extension DashboardModel {
             "Status words (NAMUR NE 107): normal, maintenance-required,",
             "off-spec, check-function, failure.",
         ]
-        let w = min(canvas.width - 2, lines.map(columns).max()! + 4)
-        let h = min(canvas.height - 2, lines.count + 2)
-        let x0 = (canvas.width - w) / 2
-        let y0 = max(1, (canvas.height - h) / 2)
-        let frame = theme.accent
-        canvas.fill(x: x0, y: y0, width: w, height: h)
-        let hl = String(repeating: String(glyphs.horizontal), count: w - 2)
-        let corner = options.unicode ? ("┌", "┐", "└", "┘") : ("+", "+", "+", "+")
-        canvas.put(corner.0 + hl + corner.1, x: x0, y: y0, style: frame)
-        canvas.put(corner.2 + hl + corner.3, x: x0, y: y0 + h - 1, style: frame)
-        for row in 1..<(h - 1) {
-            canvas.put(String(glyphs.vertical), x: x0, y: y0 + row, style: frame)
-            canvas.put(String(glyphs.vertical), x: x0 + w - 1, y: y0 + row, style: frame)
-            let index = row - 1
-            if index < lines.count {
-                canvas.put(lines[index], x: x0 + 2, y: y0 + row, style: index == 0 ? theme.heading : .plain, limit: w - 4)
-            }
-        }
+        drawBox(&canvas, lines: lines, theme: theme, glyphs: glyphs, unicode: options.unicode)
     }
 
     /// The level of a deviation score against the layout's thresholds.
@@ -219,5 +202,27 @@ extension DashboardModel {
             }
         }
         return out
+    }
+}
+
+/// A framed box in the middle of the canvas with `lines` in it, the first as its heading (the help).
+func drawBox(_ canvas: inout Canvas, lines: [String], theme: Theme, glyphs: Glyphs, unicode: Bool) {
+    let w = min(canvas.width - 2, lines.map(columns).max()! + 4)
+    let h = min(canvas.height - 2, lines.count + 2)
+    let x0 = (canvas.width - w) / 2
+    let y0 = max(1, (canvas.height - h) / 2)
+    let frame = theme.accent
+    canvas.fill(x: x0, y: y0, width: w, height: h)
+    let hl = String(repeating: String(glyphs.horizontal), count: w - 2)
+    let corner = unicode ? ("┌", "┐", "└", "┘") : ("+", "+", "+", "+")
+    canvas.put(corner.0 + hl + corner.1, x: x0, y: y0, style: frame)
+    canvas.put(corner.2 + hl + corner.3, x: x0, y: y0 + h - 1, style: frame)
+    for row in 1..<(h - 1) {
+        canvas.put(String(glyphs.vertical), x: x0, y: y0 + row, style: frame)
+        canvas.put(String(glyphs.vertical), x: x0 + w - 1, y: y0 + row, style: frame)
+        let index = row - 1
+        if index < lines.count {
+            canvas.put(lines[index], x: x0 + 2, y: y0 + row, style: index == 0 ? theme.heading : .plain, limit: w - 4)
+        }
     }
 }

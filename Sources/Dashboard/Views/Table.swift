@@ -49,3 +49,19 @@ func scrolled(_ scroll: Int, selected: Int, visible: Int, count: Int) -> Int {
     if selected >= s + visible { s = selected - visible + 1 }
     return max(0, min(s, max(0, count - visible)))
 }
+
+/// New position in a list of `count` items after a movement key; nil when the key does not move.
+func moved(_ index: Int, count: Int, key: Key, page: Int) -> Int? {
+    guard count > 0 else { return nil }
+    let next: Int
+    switch key {
+    case .up, .character("k"): next = index - 1
+    case .down, .character("j"): next = index + 1
+    case .pageUp: next = index - max(1, page)
+    case .pageDown: next = index + max(1, page)
+    case .home: next = 0
+    case .end, .character("G"): next = count - 1
+    default: return nil
+    }
+    return min(count - 1, max(0, next))
+}
