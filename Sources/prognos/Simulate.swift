@@ -44,7 +44,7 @@ struct Simulate: AsyncParsableCommand {
         guard let cycleSeconds = parseDuration(cycle), cycleSeconds >= stepSeconds || export == nil else {
             throw ValidationError("--cycle is a duration at least one --step long")
         }
-        if let start, startTime(start) == nil { throw ValidationError("--start is ISO 8601 (2025-01-01T00:00:00Z) or epoch seconds") }
+        if let start, parseTimeArgument(start) == nil { throw ValidationError("--start is ISO 8601 (2025-01-01T00:00:00Z) or epoch seconds") }
         guard units > 0 else { throw ValidationError("--units must be positive") }
         guard sensorFaultRate >= 0 else { throw ValidationError("--sensor-fault-rate cannot be negative") }
     }
@@ -73,7 +73,7 @@ struct Simulate: AsyncParsableCommand {
                 throw ExitCode(2)
             }
         }
-        let startTime = start.flatMap(startTime) ?? Date().timeIntervalSince1970.rounded(.down)
+        let startTime = start.flatMap(parseTimeArgument) ?? Date().timeIntervalSince1970.rounded(.down)
         let options = SimulationOptions(
             seed: seed, start: startTime, step: parseDuration(step) ?? 1, naturalDegradation: natural,
             sensorFaultsPerYear: sensorFaultRate)
@@ -117,11 +117,6 @@ struct Simulate: AsyncParsableCommand {
             printError("prognos simulate: \(error)")
             throw ExitCode(1)
         }
-    }
-
-    private func startTime(_ text: String) -> Double? {
-        if let epoch = Double(text) { return epoch }
-        return Array(text.utf8).withUnsafeBytes { PayloadTimestamp.seconds(fromISO8601: $0) }
     }
 }
 
