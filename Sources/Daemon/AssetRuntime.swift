@@ -52,6 +52,11 @@ public struct AssetRuntime: Sendable {
     /// When this runtime started listening (readings' clock), for the communication alarm's grace.
     private let startedAt: Double
     private let limits: [(mode: FailureMode, limit: SensorLimit)]
+    /// The asset's speed signal, if it has one, and the speed at or below which it counts as stopped:
+    /// 2 % of the top of its normal range (0 without one), so standstill noise still reads as stopped.
+    private let speedSignal: (id: String, stoppedBelow: Double)?
+    /// Whether the latest good speed says the machine is stopped.
+    private(set) var isStopped = false
 
     public init(asset: Asset, site: String, configuration: RuntimeConfiguration, now: Double) {
         self.asset = asset
@@ -64,6 +69,7 @@ public struct AssetRuntime: Sendable {
         stepSpacing = configuration.stepInterval
         startedAt = now
         random = SplitMix64(seed: configuration.seed ^ UInt64(truncatingIfNeeded: asset.id.hashValueStable))
+        speedSignal = asset.context.first { $0.role == .speed }.map { ($0.id, max(0, 0.02 * ($0.normal?.upperBound ?? 0))) }
         let sensorIDs = asset.modelledSensors.map(\.id)
         limits = asset.failureModes.compactMap { mode in
             guard let j = sensorIDs.firstIndex(of: mode.limit.sensor) else { return nil }
@@ -96,10 +102,15 @@ public struct AssetRuntime: Sendable {
     /// steps when `stepInterval` has passed on the readings' clock.
     public mutating func ingest(_ readings: [Reading], into output: inout RuntimeOutput) {
         var newest = -Double.infinity
+        // The speed first: whether the machine runs decides which limits are alarmed (see `AlarmBook.evaluateLimits`).
+        for reading in readings where reading.quality == .good && reading.sensor == speedSignal?.id {
+            if let value = reading.value, value.isFinite { isStopped = value <= speedSignal!.stoppedBelow }
+        }
         for reading in readings {
             if table.record(reading) != nil { newest = max(newest, reading.timestamp) }
             if reading.quality == .good, let value = reading.value, value.isFinite {
-                alarms.evaluateLimits(sensor: reading.sensor, value: value, at: reading.timestamp, into: &output.alarmUpdates)
+                alarms.evaluateLimits(
+                    sensor: reading.sensor, value: value, at: reading.timestamp, machineStopped: isStopped, into: &output.alarmUpdates)
             }
         }
         guard newest.isFinite else { return }
