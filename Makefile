@@ -7,7 +7,7 @@ VENV := .venv
 PY_PEERS := pymodbus==3.16.1 paho-mqtt==2.2.0
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all build release test deps fault-deps venv bench demo check-plant clean fuzz faults
+.PHONY: all build release test deps fault-deps venv bench demo check-plant clean fuzz faults alarm-load
 
 all: build
 
@@ -58,6 +58,11 @@ check-plant: build
 ## demo: the whole system on the demo plant; the dashboard on a terminal, a report otherwise.
 demo: release
 	.build/release/prognos demo
+
+## alarm-load: EEMUA 191 / ISA-18.2 alarm-load figures of the demo plant (release build): a simulated
+## healthy month (DAYS, at SPEED×: 30 days at 1800× take 24 min) and the faulty demo scenario; into alarm-load/.
+alarm-load: release
+	Plants/tools/alarm-load.sh
 
 ## fuzz: libFuzzer targets in Fuzz/ (a separate package), each for FUZZ_SECONDS; not part of `make test`.
 ## Crashes and property violations are written to Fuzz/Findings/ and fail the target.

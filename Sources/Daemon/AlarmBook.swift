@@ -76,11 +76,16 @@ struct AlarmBook: Sendable {
         }
     }
 
-    /// Evaluates a limit alarm of `sensor` with a new good value; `suppressed` (the machine is
-    /// stopped) holds every limit condition inactive.
-    mutating func evaluateLimits(sensor: String, value: Double, at time: Double, suppressed: Bool = false, into updates: inout [AlarmUpdate]) {
+    /// Evaluates a limit alarm of `sensor` with a new good value. While the machine is stopped
+    /// (`machineStopped`), low-side limits are not alarmed: a stopped fan has no airflow and a stopped
+    /// pump no flow by design, and such an alarm asks nothing of the operator (ISA-18.2 state-based
+    /// alarming). High-side limits stay armed: a hot bearing matters whether the machine turns or not.
+    mutating func evaluateLimits(
+        sensor: String, value: Double, at time: Double, machineStopped: Bool = false, into updates: inout [AlarmUpdate]
+    ) {
         guard var points = limitPoints[sensor] else { return }
         for k in points.indices {
+            let suppressed = machineStopped && points[k].condition.side == .low
             let active = !suppressed && points[k].condition.isActive(value, wasActive: points[k].rawActive)
             points[k].rawActive = active
             evaluate(points[k].id, active: active, at: time, value: value, threshold: points[k].condition.limit, into: &updates)

@@ -55,9 +55,11 @@ public struct AssetRuntime: Sendable {
     /// When this runtime started listening (readings' clock), for the communication alarm's grace.
     private let startedAt: Double
     private let limits: [(mode: FailureMode, limit: SensorLimit)]
-    /// Positions (in the signal table) of the context signals that say whether the machine runs:
-    /// its speed, or a boolean (unit `bool`) running signal.
-    private let runIndicators: [Int]
+    /// Positions (in the signal table) of the context signals that say whether the machine runs —
+    /// its speed, or a boolean (unit `bool`) running signal — and the value at or below which each
+    /// says stopped: 2 % of the top of a speed's normal range (standstill noise still reads as
+    /// stopped), zero otherwise.
+    private let runIndicators: [(index: Int, stoppedAtOrBelow: Double)]
     /// Steps since the machine last started (or since this runtime started), for the restart settle.
     private var stepsRunning = 0
 
@@ -75,7 +77,7 @@ public struct AssetRuntime: Sendable {
         let sensorIDs = asset.modelledSensors.map(\.id)
         runIndicators = asset.context.enumerated()
             .filter { $0.element.role == .speed || $0.element.unit == "bool" }
-            .map { asset.modelledSensors.count + $0.offset }
+            .map { (asset.modelledSensors.count + $0.offset, $0.element.role == .speed ? 0.02 * max(0, $0.element.normal?.upperBound ?? 0) : 0) }
         limits = asset.failureModes.compactMap { mode in
             guard let j = sensorIDs.firstIndex(of: mode.limit.sensor) else { return nil }
             return (mode, SensorLimit(sensor: j, value: mode.limit.value, above: mode.limit.direction == .above))
@@ -146,7 +148,7 @@ public struct AssetRuntime: Sendable {
         let stopped = isStopped
         for reading in readings where reading.quality == .good {
             guard let value = reading.value, value.isFinite else { continue }
-            alarms.evaluateLimits(sensor: reading.sensor, value: value, at: reading.timestamp, suppressed: stopped, into: &output.alarmUpdates)
+            alarms.evaluateLimits(sensor: reading.sensor, value: value, at: reading.timestamp, machineStopped: stopped, into: &output.alarmUpdates)
         }
         guard newest.isFinite else { return }
         let cadence = receivedAt ?? newest
@@ -154,9 +156,9 @@ public struct AssetRuntime: Sendable {
         step(at: newest, cadence: cadence, into: &output)
     }
 
-    /// Whether a run indicator (speed, or a boolean running signal) reads zero now.
+    /// Whether a run indicator (speed, or a boolean running signal) says stopped now.
     public var isStopped: Bool {
-        runIndicators.contains { table.values[$0].isFinite && abs(table.values[$0]) < 1e-9 }
+        runIndicators.contains { table.values[$0.index].isFinite && abs(table.values[$0.index]) <= $0.stoppedAtOrBelow + 1e-9 }
     }
 
     /// Periodic checks: the communication alarm and shelve expiries at wall time `now`, silence and

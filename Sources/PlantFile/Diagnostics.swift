@@ -38,8 +38,9 @@ final class Diagnostics {
 
     init(file: String) { self.file = file }
 
+    /// Records a problem; whatever the reason quotes from the file is made printable first.
     func report(_ reason: String, at location: SourceLocation) {
-        let problem = PlantFileProblem(file: file, location: location, reason: reason)
+        let problem = PlantFileProblem(file: file, location: location, reason: printable(reason))
         if !problems.contains(problem) { problems.append(problem) }
     }
 
@@ -88,4 +89,16 @@ func formatDuration(_ duration: Duration) -> String {
         return "\(milliseconds / size)\(unit)"
     }
     return "\(milliseconds)ms"
+}
+
+/// `text` as a message may quote it: control characters, non-characters and other invisible
+/// scalars become `\u{…}`, so a NUL or an escape sequence from a file never reaches a terminal raw.
+func printable(_ text: String) -> String {
+    var out = ""
+    for scalar in text.unicodeScalars {
+        let visible = scalar.properties.generalCategory != .control && scalar.properties.generalCategory != .format
+            && !scalar.properties.isNoncharacterCodePoint
+        out += visible ? String(scalar) : "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+    }
+    return out
 }

@@ -112,5 +112,13 @@ func topicProblem(_ topic: String) -> String? {
     if topic.contains("+") || topic.contains("#") { return "contains a wildcard ('+' or '#'): a sensor topic names one exact topic" }
     if topic.unicodeScalars.contains(where: { $0.value == 0 }) { return "contains a NUL character" }
     if topic.hasPrefix("$") { return "starts with '$', which brokers reserve for themselves" }
+    // MQTT 3.1.1 §1.5.3: control characters and Unicode non-characters should not appear in topics.
+    if let bad = topic.unicodeScalars.first(where: { $0.properties.generalCategory == .control || $0.properties.isNoncharacterCodePoint }) {
+        return "contains U+\(String(bad.value, radix: 16, uppercase: true).leftPadded(to: 4)), a control or non-character, which a topic name must not"
+    }
     return nil
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }

@@ -120,6 +120,26 @@ extension Store {
         }
     }
 
+    /// Every transition recorded at or before `time`, in recording order, as the alarm-load
+    /// figures read them (`AlarmLoadReport` reconstructs the states at the period's start from them).
+    public func alarmHistoryEntries(until time: Double) async throws -> [AlarmHistoryEntry] {
+        try await read("cannot read alarm history") { db in
+            try AlarmHistoryRecord.filter(AlarmHistoryRecord.Columns.time <= time)
+                .order(AlarmHistoryRecord.Columns.id).fetchAll(db)
+                .map { AlarmHistoryEntry(alarmID: $0.alarmID, asset: $0.asset, time: $0.time, cause: $0.cause, to: $0.toState, active: $0.active) }
+        }
+    }
+
+    /// The first and last times in the alarm history, or nil when it is empty.
+    public func alarmHistorySpan() async throws -> (first: Double, last: Double)? {
+        try await read("cannot read alarm history") { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT min(time) AS first, max(time) AS last FROM alarm_history"),
+                let first = row["first"] as Double?, let last = row["last"] as Double?
+            else { return nil }
+            return (first, last)
+        }
+    }
+
     /// Shelved alarms whose shelve time has run out at `now` (the daemon unshelves them).
     public func expiredShelves(now: Double) async throws -> [AlarmRecord] {
         try await read("cannot read shelved alarms") { db in

@@ -4,11 +4,17 @@ import Foundation
 import PrognosCore
 import Store
 
-/// `prognos alarms --db FILE [list | ack ID | shelve ID --for 2h | unshelve ID]`.
+/// `prognos alarms --db FILE [list | ack ID | shelve ID --for 2h | unshelve ID]`, and
+/// `prognos alarms --db FILE --report` for the alarm-load figures.
 struct Alarms: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List, acknowledge and shelve alarms in a daemon's database.",
-        discussion: "Commands are recorded with who and when, and reach MQTT subscribers like any alarm change.")
+        discussion: """
+            Commands are recorded with who and when, and reach MQTT subscribers like any alarm change. \
+            --report prints the EEMUA 191 / ISA-18.2 alarm-load figures of the alarm history: rates per \
+            10 min, hour and day, floods (> 10 in 10 min), the top 10 alarms, chattering (>= 3 in 60 s), \
+            standing and stale alarms (> 24 h), shelving and acknowledgement latency.
+            """)
 
     enum Action: String, ExpressibleByArgument, CaseIterable {
         case list, ack, shelve, unshelve
@@ -20,14 +26,38 @@ struct Alarms: AsyncParsableCommand {
     @Option(name: .customLong("for"), help: "How long to shelve: 30m, 2h, 1d.") var duration: String?
     @Option(help: "Who is acting (default: the login name).") var by: String = ProcessInfo.processInfo.environment["USER"] ?? "operator"
     @Flag(help: "List every alarm point, not only the active ones.") var all = false
+    @Flag(help: "Print the alarm-load figures (EEMUA 191 / ISA-18.2) instead of the alarms.") var report = false
+    @Option(help: "With --report: start of the period, ISO 8601 or epoch seconds (default: the history's start).") var from: String?
+    @Option(help: "With --report: end of the period (default: the last record or the daemon's last heartbeat).") var to: String?
+    @Option(help: "With --report: table or json.") var format: AlarmLoadFormat = .table
+    @Option(
+        help: """
+            With --report: the history was recorded while a simulator ran this many times faster than real \
+            time; durations from the period's start are stretched by it, so the figures are in simulated time.
+            """) var speed: Double = 1
 
     func validate() throws {
+        if report {
+            if action != .list || id != nil { throw ValidationError("--report takes no action or alarm id") }
+            if let from, parseTimeArgument(from) == nil { throw ValidationError("--from is ISO 8601 (2026-11-01T00:00:00Z) or epoch seconds") }
+            if let to, parseTimeArgument(to) == nil { throw ValidationError("--to is ISO 8601 (2026-12-01T00:00:00Z) or epoch seconds") }
+            if let start = from.flatMap(parseTimeArgument), let end = to.flatMap(parseTimeArgument), end <= start {
+                throw ValidationError("--to must be later than --from")
+            }
+            guard speed > 0, speed.isFinite else { throw ValidationError("--speed must be a positive number") }
+            return
+        }
         if action != .list, id == nil { throw ValidationError("'\(action.rawValue)' needs an alarm id (see 'prognos alarms --db FILE list')") }
         if action == .shelve, duration.flatMap(parseHours) == nil { throw ValidationError("'shelve' needs --for DURATION, such as 30m, 2h or 1d") }
     }
 
     func run() async throws {
         let store = try openStoreOrExit(db, readOnly: action == .list)
+        if report {
+            try await AlarmLoadCommand(store: store, db: db, from: from.flatMap(parseTimeArgument),
+                to: to.flatMap(parseTimeArgument), speed: speed, format: format).run()
+            return
+        }
         switch action {
         case .list:
             let alarms = all ? try await store.alarms() : try await store.activeAlarms()

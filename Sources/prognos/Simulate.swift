@@ -135,11 +135,6 @@ struct Simulate: AsyncParsableCommand {
             throw ExitCode(1)
         }
     }
-
-    private func startTime(_ text: String) -> Double? {
-        if let epoch = Double(text) { return epoch }
-        return Array(text.utf8).withUnsafeBytes { PayloadTimestamp.seconds(fromISO8601: $0) }
-    }
 }
 
 /// Writes a line to standard output at once (unbuffered), so a watcher or a log file sees it while

@@ -128,19 +128,6 @@ import Testing
         #expect(alert.payload.contains("\"state\":\"unacknowledged\""))
     }
 
-    @Test func aStoppedMachineRaisesNoLimitAlarmAndItsRestartNoDeviationAlarm() {
-        var runtime = Self.trained(steps: 20)
-        var output = RuntimeOutput()
-        // Stopped (speed 0): a temperature above its alarm limit is held (not a process alarm while stopped).
-        runtime.ingest(Self.readings(at: 1000, temp: 90, vib: 0, speed: 0, hours: 1000), into: &output)
-        #expect(runtime.isStopped)
-        #expect(!output.alarmUpdates.contains { $0.alarm.id.contains("/limit/") }, "\(output.alarmUpdates.map(\.alarm.id))")
-        // Running again: the same value alarms.
-        runtime.ingest(Self.readings(at: 1001, temp: 90, vib: 2, speed: 1200, hours: 1001), into: &output)
-        #expect(!runtime.isStopped)
-        #expect(output.alarmUpdates.contains { $0.alarm.id == "pump-1/limit/temp/high" && $0.transition?.to == .unacknowledged })
-    }
-
     @Test func theRestartTransientIsNotADeviationAlarmButWhatFollowsIs() {
         // No on-delay: every flagged step would alarm at once, but for the settle.
         var runtime = Self.trained(deviationOnDelay: 0)
@@ -157,6 +144,35 @@ import Testing
             runtime.ingest(Self.readings(at: Double(t), temp: 80, vib: 9, speed: 1200, hours: Double(t)), into: &output)
         }
         #expect(output.alarmUpdates.contains { $0.alarm.id == "pump-1/deviation" && $0.transition?.to == .unacknowledged })
+    @Test func lowLimitsAreNotAlarmedWhileTheMachineIsStopped() {
+        let stoppable = Asset(
+            id: "fan-1", name: "Fan 1", type: "fan", areaID: "a", lineID: "l",
+            sensors: [
+                Sensor(id: "airflow", unit: "m3/h", normal: 15_000...40_000, limits: Limits(alarmLow: 12_000), source: Self.point(0)),
+                Sensor(id: "temp", unit: "degC", normal: 20...70, limits: Limits(alarmHigh: 85), source: Self.point(2)),
+            ],
+            context: [Sensor(id: "speed", role: .speed, unit: "rpm", normal: 0...1500, source: Self.point(4))])
+        var configuration = RuntimeConfiguration()
+        configuration.limitOnDelay = 0
+        configuration.limitOffDelay = 0
+        var runtime = AssetRuntime(asset: stoppable, site: "test", configuration: configuration, now: 0)
+        func feed(_ t: Double, airflow: Double, temp: Double, speed: Double) -> [String] {
+            var output = RuntimeOutput()
+            // The speed comes last in the batch: the runtime must still read it first.
+            let values = [("airflow", airflow), ("temp", temp), ("speed", speed)]
+            runtime.ingest(values.map { Reading(asset: "fan-1", sensor: $0.0, value: $0.1, timestamp: t, quality: .good) }, into: &output)
+            return output.alarmUpdates.compactMap { update in update.transition.map { "\(update.alarm.id) \($0.to.rawValue)" } }
+        }
+        #expect(feed(0, airflow: 30_000, temp: 40, speed: 1250).isEmpty)
+        // Stopped (standstill noise of 10 rpm is under 2 % of 1,500): no airflow, and no low-airflow alarm.
+        #expect(feed(1, airflow: 0, temp: 40, speed: 10).isEmpty)
+        #expect(runtime.isStopped)
+        // A high limit stays armed while stopped.
+        #expect(feed(2, airflow: 0, temp: 90, speed: 0) == ["fan-1/limit/temp/high unacknowledged"])
+        // Running with too little airflow is alarmed.
+        #expect(feed(3, airflow: 5_000, temp: 40, speed: 1250) == ["fan-1/limit/airflow/low unacknowledged", "fan-1/limit/temp/high returned-unacknowledged"])
+        // Stopping clears the low-airflow condition (returned, awaiting acknowledgement).
+        #expect(feed(4, airflow: 0, temp: 40, speed: 0) == ["fan-1/limit/airflow/low returned-unacknowledged"])
     }
 
     @Test func badQualityNeverReachesTheModelAndSilenceRaisesTheCommunicationAlarm() {
