@@ -50,7 +50,7 @@ struct Simulate: AsyncParsableCommand {
         guard let cycleSeconds = parseDuration(cycle), cycleSeconds >= stepSeconds || export == nil else {
             throw ValidationError("--cycle is a duration at least one --step long")
         }
-        if let start, startTime(start) == nil { throw ValidationError("--start is ISO 8601 (2025-01-01T00:00:00Z) or epoch seconds") }
+        if let start, parseTimeArgument(start) == nil { throw ValidationError("--start is ISO 8601 (2025-01-01T00:00:00Z) or epoch seconds") }
         if start != nil, clockStart != nil { throw ValidationError("--clock-start is the simulated start too: give one of --start and --clock-start") }
         guard units > 0 else { throw ValidationError("--units must be positive") }
         guard sensorFaultRate >= 0 else { throw ValidationError("--sensor-fault-rate cannot be negative") }
@@ -80,7 +80,7 @@ struct Simulate: AsyncParsableCommand {
                 throw ExitCode(2)
             }
         }
-        let startTime = clockStart ?? start.flatMap(startTime) ?? Date().timeIntervalSince1970.rounded(.down)
+        let startTime = clockStart ?? start.flatMap(parseTimeArgument) ?? Date().timeIntervalSince1970.rounded(.down)
         let warmUpSeconds = parseDuration(warmUp) ?? 0
         let options = SimulationOptions(
             seed: seed, start: startTime - warmUpSeconds, step: parseDuration(step) ?? 1, naturalDegradation: natural,

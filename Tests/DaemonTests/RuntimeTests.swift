@@ -144,6 +144,8 @@ import Testing
             runtime.ingest(Self.readings(at: Double(t), temp: 80, vib: 9, speed: 1200, hours: Double(t)), into: &output)
         }
         #expect(output.alarmUpdates.contains { $0.alarm.id == "pump-1/deviation" && $0.transition?.to == .unacknowledged })
+    }
+
     @Test func lowLimitsAreNotAlarmedWhileTheMachineIsStopped() {
         let stoppable = Asset(
             id: "fan-1", name: "Fan 1", type: "fan", areaID: "a", lineID: "l",
