@@ -32,6 +32,11 @@ struct Demo: AsyncParsableCommand {
     func run() async throws {
         let original = try loadPlantOrExit(plant)
         let interactive = !report && isatty(0) == 1 && isatty(1) == 1
+        // Told to stop, the demo stops what it started. In the foreground, Ctrl-C is the dashboard's
+        // (it quits, and the demo then stops the rest as after `q`).
+        let children = DemoChildren()
+        if interactive { signal(SIGINT, SIG_IGN) }
+        children.stopAll(on: interactive ? [SIGTERM, SIGHUP] : [SIGTERM, SIGHUP, SIGINT])
         let self_ = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
         let folderURL = URL(fileURLWithPath: folder, isDirectory: true).standardizedFileURL
         try FileManager.default.createDirectory(at: folderURL, withIntermediateDirectories: true)
@@ -44,7 +49,7 @@ struct Demo: AsyncParsableCommand {
         let port = Loopback.freePort()
         let config = folderURL.appendingPathComponent("mosquitto.conf").path
         try "listener \(port) 127.0.0.1\nallow_anonymous true\n".write(toFile: config, atomically: true, encoding: .utf8)
-        let broker = try ChildProcess(Peers.findExecutable("mosquitto"), ["-c", config], outputPath: folderURL.appendingPathComponent("mosquitto.log").path)
+        let broker = children.add(try ChildProcess(Peers.findExecutable("mosquitto"), ["-c", config], outputPath: folderURL.appendingPathComponent("mosquitto.log").path))
         defer { broker.stop() }
         guard Loopback.waitUntilListening(port: port) else {
             printError("prognos demo: mosquitto did not start (see \(folder)/mosquitto.log)")
@@ -72,14 +77,14 @@ struct Demo: AsyncParsableCommand {
         // The plant has been running for hours when the daemon first sees it (--warm-up); physics in
         // 10 s steps is plenty for a daemon that samples every 10 simulated minutes.
         let clockStart = Date().timeIntervalSince1970.rounded(.up) + 1
-        let simulator = try ChildProcess(
+        let simulator = children.add(try ChildProcess(
             self_, ["simulate", copy.plantPath, "--speed", "\(speed)", "--seed", "\(seed)", "--scenario", scenario, "--truth", truth,
                     "--clock-start", "\(clockStart)", "--warm-up", "6h", "--step", "10s"],
-            outputPath: folderURL.appendingPathComponent("simulate.log").path)
+            outputPath: folderURL.appendingPathComponent("simulate.log").path))
         defer { simulator.stop() }
-        let daemon = try ChildProcess(
+        let daemon = children.add(try ChildProcess(
             self_, ["run", copy.plantPath, "--db", db, "--clock-speed", "\(speed)", "--clock-start", "\(clockStart)"],
-            outputPath: folderURL.appendingPathComponent("daemon.log").path)
+            outputPath: folderURL.appendingPathComponent("daemon.log").path))
         defer { daemon.stop() }
         say("running     simulator at \(Int(speed))× with scenario \(scenario); daemon on \(db)")
 
@@ -93,7 +98,7 @@ struct Demo: AsyncParsableCommand {
         defer { listener.close() }
 
         if interactive {
-            let dashboard = try ChildProcess(self_, ["dashboard", "--db", db, "--plant", copy.plantPath], foreground: true)
+            let dashboard = children.add(try ChildProcess(self_, ["dashboard", "--db", db, "--plant", copy.plantPath], foreground: true))
             _ = dashboard.wait(timeout: .infinity)
         } else {
             let wall = spanHours * 3600 / speed
