@@ -31,6 +31,8 @@ struct Demo: AsyncParsableCommand {
 
     func run() async throws {
         let original = try loadPlantOrExit(plant)
+        // Progress lines reach a log or a pipe as they happen, not when the demo ends.
+        setvbuf(stdout, nil, _IOLBF, 0)
         let interactive = !report && isatty(0) == 1 && isatty(1) == 1
         // Told to stop, the demo stops what it started. In the foreground, Ctrl-C is the dashboard's
         // (it quits, and the demo then stops the rest as after `q`).
