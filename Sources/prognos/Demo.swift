@@ -31,8 +31,6 @@ struct Demo: AsyncParsableCommand {
 
     func run() async throws {
         let original = try loadPlantOrExit(plant)
-        // Progress lines reach a log or a pipe as they happen, not when the demo ends.
-        setvbuf(stdout, nil, _IOLBF, 0)
         let interactive = !report && isatty(0) == 1 && isatty(1) == 1
         // Told to stop, the demo stops what it started. In the foreground, Ctrl-C is the dashboard's
         // (it quits, and the demo then stops the rest as after `q`).
@@ -121,7 +119,8 @@ struct Demo: AsyncParsableCommand {
         say("alerts      \(watch)   (start the broker again with: mosquitto -c \(config))")
     }
 
-    private func say(_ text: String) { print(text) }
+    /// A progress line, written at once (a log or a pipe sees it as it happens, not when the demo ends).
+    private func say(_ text: String) { FileHandle.standardOutput.write(Data((text + "\n").utf8)) }
 }
 
 /// Counts the alarm messages that reached a subscriber, by event id.
