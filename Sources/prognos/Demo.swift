@@ -114,7 +114,7 @@ struct Demo: AsyncParsableCommand {
         let summary = try await DemoReport.make(
             truthCSV: (try? String(contentsOfFile: truth, encoding: .utf8)) ?? "", store: store, plant: original,
             start: clockStart, received: alerts.eventIDs)
-        if !interactive { print(summary) }
+        if !interactive { say(summary) }
         say("stopped     everything the demo started; database: \(db)")
         say("alerts      \(watch)   (start the broker again with: mosquitto -c \(config))")
     }
