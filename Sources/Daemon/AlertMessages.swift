@@ -56,21 +56,7 @@ public enum AlertMessages {
     }
 
     /// `text` as a JSON string literal (quoted and escaped).
-    public static func json(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
+    public static func json(_ text: String) -> String { jsonString(text) }
 }
 
 /// ISO 8601 in UTC with milliseconds, e.g. 2026-11-29T03:58:21.123Z.

@@ -1,4 +1,5 @@
 import Foundation
+import PrognosCore
 
 extension MaintenanceSchedule {
     /// The plan as one JSON document (the retained MQTT message on `prognos/<site>/plan` and
@@ -51,21 +52,7 @@ extension Proposal {
 
 /// Minimal JSON text building (no Foundation encoder: field order stays as written).
 public enum JSONText {
-    public static func string(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out + "\""
-    }
+    public static func string(_ s: String) -> String { jsonString(s) }
 
     /// A finite number (non-finite ones become null).
     public static func number(_ x: Double) -> String {
