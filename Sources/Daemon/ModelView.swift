@@ -5,7 +5,6 @@ import WorldModel
 /// projection (reported with the proposal), whether the deviation is put down to the limit
 /// sensor's instrument, and how far each of the mode's sensors is from normal.
 struct ModelView: Sendable {
-    var time: Double
     var rul: RULDistribution?
     /// The asset's deviation is put down to the limit sensor's instrument, not to the machine.
     var suspectSensor: Bool

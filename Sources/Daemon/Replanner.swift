@@ -43,7 +43,6 @@ public struct Replanner: Sendable {
     private var fastTrackers: [String: DegradationTracker] = [:]
     /// The world model's latest view of each mode (asset/mode): its RUL projection and evidence.
     private var views: [String: ModelView] = [:]
-    private var lastTime: Double?
     private var fingerprintAtPlan: [String: (Double, Double)] = [:]
     private var lastPlanTime: Double?
 
@@ -81,9 +80,8 @@ public struct Replanner: Sendable {
             trackers[key(asset.id, mode.id), default: DegradationTracker()].observe(time: time, deviation: deviation, gap: gap, fraction: fraction)
             fastTrackers[key(asset.id, mode.id), default: Self.fastTracker()].observe(time: time, deviation: deviation, gap: gap, fraction: fraction)
             views[key(asset.id, mode.id)] = ModelView(
-                time: time, rul: runtime.latestRUL[mode.id], suspectSensor: runtime.diagnosis == .sensorFault(mode.limit.sensor),
+                rul: runtime.latestRUL[mode.id], suspectSensor: runtime.diagnosis == .sensorFault(mode.limit.sensor),
                 evidence: evidence(runtime, model: model, latest: latest, mode: mode, readings: readings))
-            lastTime = max(lastTime ?? time, time)
         }
     }
 
