@@ -24,12 +24,21 @@ public struct FleetRULConfiguration: Sendable, Equatable {
 /// The median is the ensemble's estimate of the capped RUL; p10 and p90 add the 10% and 90%
 /// quantiles of out-of-fold errors against the uncapped truth, in bins of the estimate (errors
 /// grow with the estimate, and a healthy-looking unit may have far more than `cap` left).
+///
+/// Those errors are each of one member (the one that did not see the unit), but the estimate is
+/// the mean of all members, whose error is smaller by the members' disagreement: a member's error
+/// is the ensemble's plus its own departure from the mean. So the quantiles are narrowed about the
+/// bin's median error by √(1 − s²/σ²), with s² the members' spread at the asset and σ² the bin's
+/// error variance (never below half their width).
 public struct FleetRULModel: Sendable, Equatable {
     public let configuration: FleetRULConfiguration
     var members: [MultilayerPerceptron]
     /// Upper edges of the estimate bins, and per bin the error quantiles (q10, q90).
     var binEdges: [Double]
     var binQuantiles: [[Double]]
+    /// Per bin, the weighted median and variance of the out-of-fold errors.
+    var binCentres: [Double]
+    var binVariances: [Double]
 
     /// Trains on run-to-failure histories (each ends at failure; rows are sensors then context,
     /// as for `asset`). `asset` is a model of healthy behaviour for this type of unit; each
@@ -73,7 +82,11 @@ public struct FleetRULModel: Sendable, Equatable {
         }
         self.members = members
         let weights = unitOf.map { 1 / Double(histories[$0].rows) }
-        (binEdges, binQuantiles) = Self.calibrate(estimates: outOfFold, truth: truth, weights: weights)
+        let bins = Self.calibrate(estimates: outOfFold, truth: truth, weights: weights)
+        binEdges = bins.edges
+        binQuantiles = bins.quantiles
+        binCentres = bins.centres
+        binVariances = bins.variances
     }
 
     /// Five bins of equal weight by estimate; per bin the weighted 10% and 90% quantiles of
@@ -84,7 +97,9 @@ public struct FleetRULModel: Sendable, Equatable {
     /// rows (far more than `cap` left, the largest errors) must not outweigh the short units.
     /// With equal weight per row, FD002's long-lived units widened the 80% intervals to 88%
     /// coverage on test units.
-    static func calibrate(estimates: [Double], truth: [Double], weights: [Double]) -> ([Double], [[Double]]) {
+    static func calibrate(estimates: [Double], truth: [Double], weights: [Double])
+        -> (edges: [Double], quantiles: [[Double]], centres: [Double], variances: [Double])
+    {
         let order = estimates.indices.sorted { estimates[$0] < estimates[$1] }
         let total = weights.reduce(0, +)
         let bins = 5
@@ -99,13 +114,28 @@ public struct FleetRULModel: Sendable, Equatable {
         let filled = members.filter { !$0.isEmpty }
         var edges: [Double] = []
         var quantiles: [[Double]] = []
+        var centres: [Double] = []
+        var variances: [Double] = []
         for (b, bin) in filled.enumerated() {
             let errors = bin.map { truth[$0] - estimates[$0] }
             let w = bin.map { weights[$0] }
             edges.append(b == filled.count - 1 ? .infinity : estimates[bin.last!])
             quantiles.append([weightedQuantile(errors, w, 0.1), weightedQuantile(errors, w, 0.9)])
+            centres.append(weightedQuantile(errors, w, 0.5))
+            let total = w.reduce(0, +)
+            let mean = zip(errors, w).reduce(0) { $0 + $1.0 * $1.1 } / total
+            variances.append(zip(errors, w).reduce(0) { $0 + $1.1 * ($1.0 - mean) * ($1.0 - mean) } / total)
         }
-        return (edges, quantiles)
+        return (edges, quantiles, centres, variances)
+    }
+
+    /// The ensemble's error quantiles from one member's (`member`, about their median `centre`,
+    /// variance `variance`): narrowed by √(1 − spread/variance), at most to half.
+    static func ensembleErrorQuantiles(member: (Double, Double), centre: Double, variance: Double, spread: Double)
+        -> (Double, Double)
+    {
+        let factor = variance > 0 ? max(0.5, max(0, 1 - spread / variance).squareRoot()) : 1
+        return (centre + (member.0 - centre) * factor, centre + (member.1 - centre) * factor)
     }
 
     /// The health features after every step of `history`, replayed from a fresh filter state.
@@ -127,13 +157,17 @@ public struct FleetRULModel: Sendable, Equatable {
     /// The RUL distribution for an asset whose health features are `features`.
     public func distribution(features: [Double]) -> RULDistribution {
         let x = Matrix(rows: 1, cols: features.count, elements: features)
-        let estimate = members.reduce(0) { $0 + $1.predict(x)[0] } / Double(members.count)
+        let votes = members.map { $0.predict(x)[0] }
+        let estimate = votes.reduce(0, +) / Double(votes.count)
         let median = max(estimate, 0)
         let bin = binEdges.firstIndex { median <= $0 } ?? (binEdges.count - 1)
-        let q = binQuantiles[bin]
+        // The members' spread about their mean (population variance: a random member's departure).
+        let spread = votes.reduce(0) { $0 + ($1 - estimate) * ($1 - estimate) } / Double(votes.count)
+        let (low, high) = Self.ensembleErrorQuantiles(
+            member: (binQuantiles[bin][0], binQuantiles[bin][1]), centre: binCentres[bin], variance: binVariances[bin],
+            spread: spread)
         // The interval always brackets the median, and life is never negative.
-        return RULDistribution(
-            median: median, p10: max(0, min(median, median + q[0])), p90: max(median, median + q[1]))
+        return RULDistribution(median: median, p10: max(0, min(median, median + low)), p90: max(median, median + high))
     }
 
     /// The RUL distribution of the asset in its current state.

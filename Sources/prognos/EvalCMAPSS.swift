@@ -16,6 +16,8 @@ struct EvalCMAPSS: AsyncParsableCommand {
     @Option(help: "Seed of the random generator.") var seed: UInt64 = 1
     @Option(help: "Cycles at the start of each training unit taken as healthy.") var healthyCycles = 30
     @Option(help: "Output format: text or json.") var format: OutputFormat = .text
+    @Option(help: "Also write each test unit's true RUL and predicted p10, median, p90 to this CSV file.")
+    var predictions: String?
 
     func run() async throws {
         BLASThreads.useSingleThread()
@@ -31,6 +33,13 @@ struct EvalCMAPSS: AsyncParsableCommand {
         let elapsed = clock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let metrics = CMAPSSEvaluation.Metrics(predictions: result.predictions, truth: truth, cap: result.cap)
+        if let predictions {
+            let rows = zip(result.predictions, truth).enumerated().map { unit, pair in
+                "\(unit + 1),\(pair.1),\(pair.0.p10),\(pair.0.median),\(pair.0.p90)"
+            }
+            try (["unit,true_rul,p10,median,p90"] + rows).joined(separator: "\n").appending("\n")
+                .write(toFile: predictions, atomically: true, encoding: .utf8)
+        }
         switch format {
         case .json:
             try EvalData.printJSON([

@@ -87,12 +87,27 @@ import Testing
         // Unit A's rows have the lowest estimates and no error; unit B's are 100 cycles short.
         let truth = estimates.indices.map { $0 < 100 ? estimates[$0] : estimates[$0] + 100 }
         let perUnitWeights = estimates.indices.map { $0 < 100 ? 1.0 / 100 : 1.0 / 300 }
-        let (_, byRows) = FleetRULModel.calibrate(
-            estimates: estimates, truth: truth, weights: [Double](repeating: 1, count: 400))
-        let (_, byUnits) = FleetRULModel.calibrate(estimates: estimates, truth: truth, weights: perUnitWeights)
+        let byRows = FleetRULModel.calibrate(
+            estimates: estimates, truth: truth, weights: [Double](repeating: 1, count: 400)).quantiles
+        let byUnits = FleetRULModel.calibrate(estimates: estimates, truth: truth, weights: perUnitWeights).quantiles
         #expect(byRows.count == 5 && byUnits.count == 5)
         #expect(byRows[1][1] == 100, "by rows, the second bin already holds unit B")
         #expect(byUnits[1] == [0, 0], "by units, the second bin is unit A's alone")
         #expect(byUnits[3] == [100, 100] && byUnits[4] == [100, 100])
+    }
+
+    /// A member's error is the ensemble's plus the member's own departure from the mean, so the
+    /// ensemble's error quantiles are the member's narrowed by √(1 − spread/variance), about
+    /// their median, and never below half.
+    @Test func ensembleIntervalsNarrowByTheMembersSpread() {
+        let member = (-20.0, 40.0)
+        let same = FleetRULModel.ensembleErrorQuantiles(member: member, centre: 10, variance: 400, spread: 0)
+        #expect(same == member, "members that agree: the member's own quantiles")
+        let narrowed = FleetRULModel.ensembleErrorQuantiles(member: member, centre: 10, variance: 400, spread: 300)
+        #expect(narrowed == (-5, 25), "spread 3/4 of the variance: half the distance from the centre")
+        let floor = FleetRULModel.ensembleErrorQuantiles(member: member, centre: 10, variance: 400, spread: 1_000)
+        #expect(floor == (-5, 25), "never narrower than half")
+        let none = FleetRULModel.ensembleErrorQuantiles(member: member, centre: 10, variance: 0, spread: 5)
+        #expect(none == member)
     }
 }
