@@ -1,12 +1,14 @@
 import Foundation
+import MQTT
 
-/// The hand-over between the MQTT network thread and the writer: messages wait here until the
-/// writer takes them as a batch. When `capacity` messages wait, `offer` blocks the network thread,
+/// The hand-over between the MQTT network thread and the writer: messages wait here, as received,
+/// until the writer takes them as a batch (decoding is the writer's work, so the network thread
+/// only reads and acknowledges). When `capacity` messages wait, `offer` blocks the network thread,
 /// so the client stops reading and the central broker keeps the rest in the service's persistent
 /// session instead of this process's memory.
 final class FleetIntake: @unchecked Sendable {
     private let condition = NSCondition()
-    private var pending = FleetBatch()
+    private var pending: [MQTTMessage] = []
     private var closed = false
     private let capacity: Int
     private let wake: AsyncStream<Void>.Continuation
@@ -20,7 +22,7 @@ final class FleetIntake: @unchecked Sendable {
     }
 
     /// Adds a message (waits while the intake is full and open).
-    func offer(_ message: FleetMessage) {
+    func offer(_ message: MQTTMessage) {
         condition.lock()
         while pending.count >= capacity && !closed { condition.wait() }
         pending.append(message)
@@ -29,11 +31,11 @@ final class FleetIntake: @unchecked Sendable {
     }
 
     /// Takes everything waiting (the writer's next batch).
-    func take() -> FleetBatch {
+    func take() -> [MQTTMessage] {
         condition.lock()
         defer { condition.unlock() }
         let batch = pending
-        pending = FleetBatch()
+        pending = []
         condition.broadcast()
         return batch
     }

@@ -7,6 +7,7 @@ import Synchronization
 /// `prognos fleet`: subscribes on the central broker to every plant's alarms, asset states, plans
 /// and statuses (persistent session, QoS 1), drops duplicate alarm events, and writes what it
 /// receives to PostgreSQL in batches: whatever arrived while the previous batch was being written.
+/// The network thread only reads and acknowledges; the writer decodes, checks and writes.
 ///
 /// Delivery: libmosquitto acknowledges a QoS 1 message when it arrives, before it is committed.
 /// While the service is away its persistent session keeps messages on the broker; a message in
@@ -101,23 +102,34 @@ public final class FleetService: Service, Sendable {
     /// Ends `run()` as a graceful shutdown does.
     public func stop() { intake.close() }
 
-    /// On the network thread: decode, check, drop duplicates, hand over (may wait while the writer is behind).
+    /// On the network thread: counts and hands over (may wait while the writer is behind).
     private func receive(_ message: MQTTMessage) {
         counters.withLock { $0.received += 1 }
-        let decoded: FleetMessage
-        do {
-            decoded = try FleetMessage.decode(topic: message.topic, payload: message.payload)
-            try checkTime(decoded, topic: message.topic)
-        } catch {
-            reject(error)
-            return
+        intake.offer(message)
+    }
+
+    /// Decodes what was received, checks it and drops duplicate alarm events (by site and event id).
+    private func accept(_ received: [MQTTMessage]) -> FleetBatch {
+        var batch = FleetBatch()
+        var duplicates = 0
+        for message in received {
+            let decoded: FleetMessage
+            do {
+                decoded = try FleetMessage.decode(topic: message.topic, payload: message.payload)
+                try checkTime(decoded, topic: message.topic)
+            } catch {
+                reject(error)
+                continue
+            }
+            // Event ids are unique within a site only.
+            if case .alarm(let event) = decoded, !recent.withLock({ $0.insert(event.site + "\u{0}" + event.eventID) }) {
+                duplicates += 1
+                continue
+            }
+            batch.append(decoded)
         }
-        // Event ids are unique within a site only.
-        if case .alarm(let event) = decoded, !recent.withLock({ $0.insert(event.site + "\u{0}" + event.eventID) }) {
-            counters.withLock { $0.duplicatesDropped += 1 }
-            return
-        }
-        intake.offer(decoded)
+        if duplicates > 0 { counters.withLock { $0.duplicatesDropped += duplicates } }
+        return batch
     }
 
     private func checkTime(_ message: FleetMessage, topic: String) throws(FleetMessageError) {
@@ -154,7 +166,7 @@ public final class FleetService: Service, Sendable {
     /// Writes everything waiting, in one transaction; on failure waits and tries the same batch
     /// again (capped backoff), so nothing taken from the intake is dropped while the database is away.
     private func writeWaiting(finalFlush: Bool = false) async {
-        let batch = intake.take()
+        let batch = accept(intake.take())
         guard !batch.isEmpty else { return }
         var delay = 0.1
         var failures = 0
