@@ -90,12 +90,12 @@ public final class FleetService: Service, Sendable {
         client.start()
         logger.notice("fleet service running", metadata: ["mqtt.broker": "\(options.mqtt.endpoint)", "fleet.db": "\(database.url)"])
         await withGracefulShutdownHandler {
-            for await _ in intake.wakeups { await writeWaiting() }
+            for await _ in intake.wakeups { await writeWhileDecoding() }
         } onGracefulShutdown: { [intake] in
             intake.close()
         }
         client.close()
-        await writeWaiting(finalFlush: true)
+        await store(accept(intake.take()), finalFlush: true)
         logger.notice("fleet service stopped", metadata: ["fleet.committed": "\(statistics.committed)"])
     }
 
@@ -163,10 +163,21 @@ public final class FleetService: Service, Sendable {
         }
     }
 
-    /// Writes everything waiting, in one transaction; on failure waits and tries the same batch
-    /// again (capped backoff), so nothing taken from the intake is dropped while the database is away.
-    private func writeWaiting(finalFlush: Bool = false) async {
-        let batch = accept(intake.take())
+    /// Writes what is waiting, one transaction per batch, until nothing is left; while PostgreSQL
+    /// stores a batch, the messages that arrived meanwhile are decoded.
+    private func writeWhileDecoding() async {
+        var next = accept(intake.take())
+        while !next.isEmpty {
+            let batch = next
+            async let stored: Void = store(batch)
+            next = accept(intake.take())
+            await stored
+        }
+    }
+
+    /// Writes `batch` in one transaction; on failure waits and tries the same batch again (capped
+    /// backoff), so nothing taken from the intake is dropped while the database is away.
+    private func store(_ batch: FleetBatch, finalFlush: Bool = false) async {
         guard !batch.isEmpty else { return }
         var delay = 0.1
         var failures = 0
