@@ -15,8 +15,7 @@ public final class Dashboard {
     public let terminal: Terminal
     private let command: AlarmCommandHandler?
     private let clock: @Sendable () -> Double
-    private var encoder: FrameEncoder
-    private var previous: Canvas?
+    private let screen: ScreenLoop
 
     public init(
         source: DataSource, model: DashboardModel, terminal: Terminal = Terminal(), command: AlarmCommandHandler?,
@@ -27,54 +26,23 @@ public final class Dashboard {
         self.terminal = terminal
         self.command = command
         self.clock = clock
-        encoder = FrameEncoder(colors: model.options.colors, asciiOnly: !model.options.unicode)
-    }
-
-    private enum Event: Sendable {
-        case terminal(TerminalEvent)
-        case tick
+        screen = ScreenLoop(terminal: terminal, colors: model.options.colors, unicode: model.options.unicode)
     }
 
     /// Runs until `q`, Ctrl-C, a hang-up or a terminating signal.
     public func run() async throws {
-        try terminal.enter()
-        defer { terminal.restore() }
-        let (events, continuation) = AsyncStream<Event>.makeStream(bufferingPolicy: .bufferingNewest(512))
-        terminal.startInput { continuation.yield(.terminal($0)) }
-        let refresh = model.layout.refresh
-        let ticker = Task {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .milliseconds(Int(refresh * 1000)))
-                continuation.yield(.tick)
-            }
-        }
-        defer {
-            ticker.cancel()
-            continuation.finish()
-        }
-        await reload()
-        draw()
-        loop: for await event in events {
-            switch event {
-            case .tick:
+        try await screen.run(refresh: model.layout.refresh, reload: reload, render: model.render) { key in
+            switch model.handle(key) {
+            case .quit: return .quit
+            case .none: return .redraw
+            case .refresh:
                 await reload()
-            case .terminal(.resize):
-                previous = nil
-            case .terminal(.inputClosed):
-                break loop
-            case .terminal(.key(let key)):
-                switch model.handle(key) {
-                case .quit: break loop
-                case .none: break
-                case .refresh:
-                    if key == .control("l") { previous = nil }
-                    await reload()
-                case .command(let alarmCommand, let id):
-                    await perform(alarmCommand, on: id)
-                    await reload()
-                }
+                return key == .control("l") ? .repaint : .redraw
+            case .command(let alarmCommand, let id):
+                await perform(alarmCommand, on: id)
+                await reload()
+                return .redraw
             }
-            draw()
         }
     }
 
@@ -93,17 +61,6 @@ public final class Dashboard {
         } catch {
             model.commandFinished(alarmCommand, alarmID: id, result: .failure(error))
         }
-    }
-
-    /// Renders the frame and writes what changed, inside a synchronized update (terminals that
-    /// support mode 2026 show it at once; others ignore it).
-    private func draw() {
-        let size = terminal.size()
-        let frame = model.render(width: size.width, height: size.height)
-        let bytes = encoder.encode(from: previous, to: frame)
-        previous = frame
-        guard !bytes.isEmpty else { return }
-        terminal.writeAll(Array("\u{1B}[?2026h".utf8) + bytes + Array("\u{1B}[?2026l".utf8))
     }
 }
 

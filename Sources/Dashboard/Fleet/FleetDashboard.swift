@@ -10,8 +10,7 @@ public final class FleetDashboard {
     public let terminal: Terminal
     private let refresh: Double
     private let clock: @Sendable () -> Double
-    private var encoder: FrameEncoder
-    private var previous: Canvas?
+    private let screen: ScreenLoop
 
     public init(
         source: any FleetOverviewSource, model: FleetDashboardModel, terminal: Terminal = Terminal(), refresh: Double = 2,
@@ -22,48 +21,19 @@ public final class FleetDashboard {
         self.terminal = terminal
         self.refresh = refresh
         self.clock = clock
-        encoder = FrameEncoder(colors: model.options.colors, asciiOnly: !model.options.unicode)
-    }
-
-    private enum Event: Sendable {
-        case terminal(TerminalEvent)
-        case tick
+        screen = ScreenLoop(terminal: terminal, colors: model.options.colors, unicode: model.options.unicode)
     }
 
     /// Runs until `q`, Ctrl-C, a hang-up or a terminating signal.
     public func run() async throws {
-        try terminal.enter()
-        defer { terminal.restore() }
-        let (events, continuation) = AsyncStream<Event>.makeStream(bufferingPolicy: .bufferingNewest(512))
-        terminal.startInput { continuation.yield(.terminal($0)) }
-        let interval = refresh
-        let ticker = Task {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .milliseconds(Int(interval * 1000)))
-                continuation.yield(.tick)
+        try await screen.run(refresh: refresh, reload: reload, render: model.render) { key in
+            switch model.handle(key) {
+            case .quit: return .quit
+            case .none, .command: return .redraw
+            case .refresh:
+                await reload()
+                return key == .control("l") ? .repaint : .redraw
             }
-        }
-        defer {
-            ticker.cancel()
-            continuation.finish()
-        }
-        await reload()
-        draw()
-        loop: for await event in events {
-            switch event {
-            case .tick: await reload()
-            case .terminal(.resize): previous = nil
-            case .terminal(.inputClosed): break loop
-            case .terminal(.key(let key)):
-                switch model.handle(key) {
-                case .quit: break loop
-                case .refresh:
-                    if key == .control("l") { previous = nil }
-                    await reload()
-                case .none, .command: break
-                }
-            }
-            draw()
         }
     }
 
@@ -81,14 +51,5 @@ public final class FleetDashboard {
             model.error = "\(error)"
         }
         model.now = now
-    }
-
-    private func draw() {
-        let size = terminal.size()
-        let frame = model.render(width: size.width, height: size.height)
-        let bytes = encoder.encode(from: previous, to: frame)
-        previous = frame
-        guard !bytes.isEmpty else { return }
-        terminal.writeAll(Array("\u{1B}[?2026h".utf8) + bytes + Array("\u{1B}[?2026l".utf8))
     }
 }
