@@ -316,7 +316,8 @@ struct PlanningContext: Sendable {
             var derateCost = 0.0
             if let d = option.derate, case .derates(let fraction) = d.effect {
                 rho = pow(max(fraction, 0), configuration.derateExponent)
-                derateCost = d.cost + configuration.derateCostPerHour * derateUntil / 3600
+                let lost = configuration.derateCostPerHour ?? (1 - min(max(fraction, 0), 1)) * input.plant.economics.downtimeCostPerHour
+                derateCost = d.cost + lost * derateUntil / 3600
             }
             let tau = option.slot.map(time) ?? .infinity
             let next = nextTime(after: option.slot)
