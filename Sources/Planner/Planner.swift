@@ -119,7 +119,7 @@ struct PlanningContext: Sendable {
                 // Each mode draws from its own stream: adding an asset never changes another's plan.
                 var stream = SplitMix64(seed: generator.next() ^ stableHash(asset.id + "/" + mode.id))
                 let forced = !assetConstraints.isEmpty
-                guard forced || isDegrading(modeHealth) else { continue }
+                guard forced || isDegrading(modeHealth, asset: asset, mode: mode) else { continue }
                 let draws = drawFutures(modeHealth, using: &stream)
                 var candidate = evaluate(asset: asset, mode: mode, health: modeHealth, draws: draws, constraints: assetConstraints)
                 if !forced, candidate.options[candidate.nothing].failHorizon < configuration.minimumRisk,
@@ -133,9 +133,32 @@ struct PlanningContext: Sendable {
         return result
     }
 
-    func isDegrading(_ h: ModeHealth) -> Bool {
-        h.deviation >= configuration.detectionLevel && (h.peakFraction ?? 1) >= configuration.detectionPeak
-            && h.trend > configuration.detectionSignificance * h.trendSD && h.limit > 0
+    /// Whether a mode degrades: it rises by more than `detectionSignificance` standard errors, and
+    /// either the world model's deviation is clear (with the daily peak near the edge of normal), or
+    /// the limit sensor's daily peak has passed the sensor's alarm level. The alarm is the plant's
+    /// own word that a reading there is wrong; it holds when the world model's deviation lags the
+    /// raw readings (after a refit on slowly drifting data, or a filter restarted by maintenance).
+    func isDegrading(_ h: ModeHealth, asset: Asset, mode: FailureMode) -> Bool {
+        guard h.limit > 0, h.trend > configuration.detectionSignificance * h.trendSD else { return false }
+        if h.deviation >= configuration.detectionLevel && (h.peakFraction ?? 1) >= configuration.detectionPeak { return true }
+        guard let peak = h.peakFraction, let alarm = alarmFraction(asset: asset, mode: mode) else { return false }
+        return peak >= alarm
+    }
+
+    /// Where the limit sensor's alarm stands on the scale of `ModeHealth.peakFraction` (0 at the edge
+    /// of the normal range, 1 at the limit): halfway when the sensor has no alarm before the limit;
+    /// nil without a normal range.
+    func alarmFraction(asset: Asset, mode: FailureMode) -> Double? {
+        guard let sensor = asset.sensors.first(where: { $0.id == mode.limit.sensor }), let normal = sensor.normal else { return nil }
+        let above = mode.limit.direction == .above
+        let sign: Double = above ? 1 : -1
+        let limit = sign * mode.limit.value
+        let reference = sign * (above ? normal.upperBound : normal.lowerBound)
+        guard limit > reference else { return nil }
+        if let alarm = (above ? sensor.limits.alarmHigh : sensor.limits.alarmLow).map({ sign * $0 }), alarm < limit {
+            return max(0, (alarm - reference) / (limit - reference))
+        }
+        return 0.5
     }
 
     // MARK: Futures
@@ -293,7 +316,8 @@ struct PlanningContext: Sendable {
             var derateCost = 0.0
             if let d = option.derate, case .derates(let fraction) = d.effect {
                 rho = pow(max(fraction, 0), configuration.derateExponent)
-                derateCost = d.cost + configuration.derateCostPerHour * derateUntil / 3600
+                let lost = configuration.derateCostPerHour ?? (1 - min(max(fraction, 0), 1)) * input.plant.economics.downtimeCostPerHour
+                derateCost = d.cost + lost * derateUntil / 3600
             }
             let tau = option.slot.map(time) ?? .infinity
             let next = nextTime(after: option.slot)

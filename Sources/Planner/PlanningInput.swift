@@ -148,8 +148,9 @@ public struct PlannerConfiguration: Sendable, Equatable {
     /// Wear rate ∝ load^exponent when derating (bearings' L10 life goes with load cubed; 2 is
     /// the conservative choice across mechanisms).
     public var derateExponent = 2.0
-    /// Lost production per hour of derating (the plant file has none: 0).
-    public var derateCostPerHour = 0.0
+    /// Lost production per hour of derating; nil: the output given up, `1 − fraction` of an hour
+    /// of the plant's downtime cost (an hour stopped loses a whole hour of the asset's output).
+    public var derateCostPerHour: Double? = nil
     /// An action done on an asset is not proposed again on it for this long (seconds).
     public var repeatGap: Double = 14 * 86400
     /// Floor of the level's standard deviation, as a fraction of the way to the limit (the growth

@@ -2,11 +2,11 @@ import PlantFile
 import PrognosCore
 
 /// A small plant for planner tests: `count` assets with one failure mode ("wear", limit on sensor
-/// "s" above 10) and the actions and windows given.
+/// "s" above 10, normal range [0, 4], alarm as `alarm` gives it) and the actions and windows given.
 func fixturePlant(
     count: Int = 1, windows: String = "- {id: monday, weekday: monday, start: \"08:00\", duration: 8h, crew: 2}",
     actions: String = "- {id: renew, name: Renew the part, cost: 1000, duration: 4h, crew: 1, resets: [wear]}",
-    actionIDs: String = "[renew]", crew: Int = 2, downtimePerHour: Double = 50, failureCost: Double = 24000
+    actionIDs: String = "[renew]", crew: Int = 2, downtimePerHour: Double = 50, failureCost: Double = 24000, alarm: String = ""
 ) throws -> Plant {
     var assets = ""
     for i in 1...count {
@@ -16,7 +16,7 @@ func fixturePlant(
                         type: centrifugal_pump
                         actions: \(actionIDs)
                         sensors:
-                          - {id: s, name: Vibration, unit: mm/s, normal: [0, 4], mqtt: {topic: t/pump-\(i), value: "$.v"}}
+                          - {id: s, name: Vibration, unit: mm/s, normal: [0, 4],\(alarm.isEmpty ? "" : " alarm: \(alarm),") mqtt: {topic: t/pump-\(i), value: "$.v"}}
                         failure_modes:
                           - {id: wear, sensors: [s], limit: {sensor: s, above: 10}}
 

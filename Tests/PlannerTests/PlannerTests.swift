@@ -146,6 +146,49 @@ struct PlannerTests {
         #expect(c.expectedCost != a.expectedCost)
     }
 
+    /// A mode whose world-model deviation lags (2 spreads, below `detectionLevel`) still counts as
+    /// degrading once its limit sensor's daily peak passes the sensor's alarm (halfway from the
+    /// normal range to the limit when the sensor has none), provided it rises significantly.
+    @Test(arguments: [
+        (alarm: "{high: 5.5}", peak: 0.3, degrading: true),  // alarm at 0.25 of the way from normal to the limit
+        (alarm: "{high: 5.5}", peak: 0.2, degrading: false),
+        (alarm: "", peak: 0.3, degrading: false),  // no alarm: halfway
+        (alarm: "", peak: 0.6, degrading: true),
+        (alarm: "{high: 12}", peak: 0.6, degrading: true),  // an alarm beyond the limit counts as none
+    ])
+    func limitSensorPastItsAlarmCountsAsDegrading(alarm: String, peak: Double, degrading: Bool) throws {
+        let plant = try fixturePlant(alarm: alarm)
+        let health = ModeHealth(
+            failureMode: "wear", level: 6, trend: 0.3 / 86400, trendSD: 0.05 / 86400, limit: 10, deviation: 2, peakFraction: peak)
+        let schedule = Planner().plan(PlanningInput(plant: plant, now: sunday, assets: [AssetHealth(asset: "pump-1", modes: [health])]))
+        #expect(schedule.modesDegrading == (degrading ? 1 : 0))
+        #expect(schedule.proposals.contains { $0.asset == "pump-1" } == degrading)
+        // Flat or falling: never, whatever the peak.
+        var flat = health
+        flat.trend = 0
+        let none = Planner().plan(PlanningInput(plant: plant, now: sunday, assets: [AssetHealth(asset: "pump-1", modes: [flat])]))
+        #expect(none.modesDegrading == 0)
+    }
+
+    /// Derating gives up output until the next window: by default it costs `1 − fraction` of an
+    /// hour of downtime per hour, so it is chosen only where it buys more than that; priced at
+    /// nothing (`derateCostPerHour = 0`) it is taken whenever it lowers the risk at all.
+    @Test func deratingIsPricedAtTheOutputItGivesUp() throws {
+        let plant = try fixturePlant(
+            actions: "- {id: renew, name: Renew, cost: 1000, duration: 4h, crew: 1, resets: [wear]}\n- {id: derate-80, name: Run at 80 %, cost: 0, duration: 0h, crew: 0, derate: 0.8}",
+            actionIDs: "[renew, derate-80]", downtimePerHour: 2000)
+        // Some risk before Monday's window, far from certain.
+        let health = ModeHealth(failureMode: "wear", level: 6, trend: 0.5 / 86400, limit: 10, deviation: 60)
+        let input = PlanningInput(plant: plant, now: sunday, assets: [AssetHealth(asset: "pump-1", modes: [health])])
+        let priced = Planner().plan(input)
+        #expect(priced.proposals.allSatisfy { $0.derate == nil })
+        var configuration = PlannerConfiguration()
+        configuration.derateCostPerHour = 0
+        let free = Planner(configuration: configuration).plan(input)
+        #expect(free.proposals.contains { $0.derate == 0.8 })
+        #expect(free.expectedCost <= priced.expectedCost + 1e-9)
+    }
+
     @Test func derateWhatIfLowersTheRiskBeforeTheWindow() throws {
         let plant = try fixturePlant(
             actions: "- {id: renew, name: Renew, cost: 1000, duration: 4h, crew: 1, resets: [wear]}\n- {id: derate-80, name: Run at 80 %, cost: 0, duration: 0h, crew: 0, derate: 0.8}",
