@@ -15,14 +15,17 @@ public final class MosquittoBroker: @unchecked Sendable {
     public private(set) var process: ChildProcess
 
     /// Writes `folder`/mosquitto.conf (listener, anonymous, persistence, then `bridge`) and starts it.
-    public init(folder: String, port: Int = Loopback.freePort(), persistence: Bool = true, bridge: String = "") throws {
+    /// `settings`: more lines of mosquitto configuration (e.g. `max_queued_messages 0` for a central broker).
+    public init(
+        folder: String, port: Int = Loopback.freePort(), persistence: Bool = true, bridge: String = "", settings: String = ""
+    ) throws {
         self.port = port
         self.folder = folder
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         // Started as root, mosquitto runs as the user `mosquitto`: it must be able to save its queue here.
         chmod(folder, 0o777)
         configPath = folder + "/mosquitto.conf"
-        var text = "listener \(port) 127.0.0.1\nallow_anonymous true\nlog_type all\n"
+        var text = "listener \(port) 127.0.0.1\nallow_anonymous true\nlog_type all\n" + settings
         if persistence {
             text += "persistence true\npersistence_location \(folder)/\n"
         }

@@ -20,27 +20,26 @@ final class Rig: Sendable {
     let database: FleetDatabase
     let service: FleetService
     let running: Task<Void, any Error>
-    /// Alarm event id → when it was published (for the delay), and the delays seen at commit (seconds).
-    let sent = Mutex<[String: Double]>([:])
-    let delays = Mutex<[Double]>([])
-    let committed = Atomic<Int>(0)
+    let tally = Tally()
 
     init() async throws {
         let logger = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
         postgres = try PostgresServer()
         folder = try TemporaryFolder()
-        central = try MosquittoBroker(folder: folder.path("central"))
+        // As a central broker should be set up: mosquitto's default queue (1,000 per client) would drop
+        // the QoS 1 messages the fleet service has not taken yet.
+        central = try MosquittoBroker(folder: folder.path("central"), settings: "max_queued_messages 0\n")
         let bridge = try BridgeConfiguration(site: "bench", centralHost: "127.0.0.1", centralPort: central.port).text()
         plant = try MosquittoBroker(folder: folder.path("plant"), bridge: bridge)
         database = FleetDatabase(url: try PostgresURL(postgres.url()), logger: logger)
-        let sent = self.sent, delays = self.delays, committed = self.committed
+        let tally = self.tally
         service = try FleetService(
             options: FleetService.Options(mqtt: MQTTClientOptions(host: "127.0.0.1", port: central.port, clientID: "bench-fleet")),
             database: database, logger: logger,
             onCommit: { commit in
-                committed.add(commit.batch.count, ordering: .relaxed)
-                let times = sent.withLock { map in commit.batch.alarms.compactMap { map.removeValue(forKey: $0.eventID) } }
-                if !times.isEmpty { delays.withLock { $0 += times.map { commit.committedAt - $0 } } }
+                tally.committed.add(commit.batch.count, ordering: .relaxed)
+                let times = tally.sent.withLock { map in commit.batch.alarms.compactMap { map.removeValue(forKey: $0.eventID) } }
+                if !times.isEmpty { tally.delays.withLock { $0 += times.map { commit.committedAt - $0 } } }
             })
         let service = self.service
         running = Task { try await service.run() }
@@ -59,15 +58,23 @@ final class Rig: Sendable {
     }
 }
 
+/// What the service's commit callback counts: alarm event id → when it was published (for the
+/// delay), the delays seen at commit (seconds), and messages committed.
+final class Tally: Sendable {
+    let sent = Mutex<[String: Double]>([:])
+    let delays = Mutex<[Double]>([])
+    let committed = Atomic<Int>(0)
+}
+
 let rig = Mutex<Rig?>(nil)
 let iteration = Atomic<Int>(0)
 let perIteration = 20_000
 
 /// `count` alarm documents (80 %) and state documents (20 %) of site `bench`, unique per call.
-func messages(count: Int) -> [(topic: String, payload: String)] {
+func messages(count: Int, assets: Int = 500) -> [(topic: String, payload: String)] {
     let base = Date().timeIntervalSince1970 - 3_600 + Double(iteration.add(1, ordering: .relaxed).newValue) * 100
     return (0..<count).map { i in
-        let asset = "asset-\(i % 500)"
+        let asset = "asset-\(i % assets)"
         let time = base + Double(i) / 1000
         if i % 5 == 4 {
             let summary = AssetSummary(
@@ -122,7 +129,8 @@ let benchmarks: @Sendable () -> Void = {
     ) { benchmark in
         guard let rig = rig.withLock({ $0 }) else { return }
         // One file per topic for mosquitto_pub -l (one message per line), written before the clock starts.
-        let byTopic = Dictionary(grouping: messages(count: perIteration), by: \.topic)
+        // Four assets: eight topics, so eight publishers (mosquitto_pub -l sends to one topic).
+        let byTopic = Dictionary(grouping: messages(count: perIteration, assets: 4), by: \.topic)
         var files: [(String, String)] = []
         for (n, (topic, items)) in byTopic.enumerated() {
             files.append((topic, try rig.folder.write("lines-\(n).txt", items.map(\.payload).joined(separator: "\n") + "\n")))
@@ -130,15 +138,15 @@ let benchmarks: @Sendable () -> Void = {
         // A few publishers at a time, like a handful of plants' bridges.
         let script = files.map { "mosquitto_pub -h 127.0.0.1 -p \(rig.central.port) -q 1 -t '\($0.0)' -l < \($0.1)" }
             .joined(separator: " & ") + " & wait"
-        let target = rig.committed.load(ordering: .relaxed) + perIteration
+        let target = rig.tally.committed.load(ordering: .relaxed) + perIteration
         let start = ContinuousClock.now
         benchmark.startMeasurement()
         let publisher = try ChildProcess("/bin/sh", ["-c", script])
         let deadline = ContinuousClock.now + .seconds(60)
-        while rig.committed.load(ordering: .relaxed) < target, ContinuousClock.now < deadline { usleep(2_000) }
+        while rig.tally.committed.load(ordering: .relaxed) < target, ContinuousClock.now < deadline { usleep(2_000) }
         benchmark.stopMeasurement()
         _ = publisher.wait(timeout: 10)
-        let stored = rig.committed.load(ordering: .relaxed) - (target - perIteration)
+        let stored = rig.tally.committed.load(ordering: .relaxed) - (target - perIteration)
         benchmark.measurement(serviceRate, Int(Double(stored) / seconds(ContinuousClock.now - start)))
     }
 
@@ -154,18 +162,18 @@ let benchmarks: @Sendable () -> Void = {
         defer { client.close() }
         client.start()
         guard await client.waitUntilReady(timeout: .seconds(10)) else { return }
-        rig.delays.withLock { $0 = [] }
+        rig.tally.delays.withLock { $0 = [] }
         let alarms = messages(count: 250).filter { $0.topic.hasSuffix("/alarm") }.prefix(200)
         for message in alarms {
             let id = try FleetMessage.decode(topic: message.topic, payload: Array(message.payload.utf8))
             guard case .alarm(let event) = id else { continue }
-            rig.sent.withLock { $0[event.eventID] = Date().timeIntervalSince1970 }
+            rig.tally.sent.withLock { $0[event.eventID] = Date().timeIntervalSince1970 }
             _ = try client.publish(topic: message.topic, payload: Array(message.payload.utf8), qos: .atLeastOnce)
             try await Task.sleep(for: .milliseconds(10))
         }
         let deadline = ContinuousClock.now + .seconds(20)
-        while rig.delays.withLock({ $0.count }) < alarms.count, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
-        let sorted = rig.delays.withLock { $0 }.sorted()
+        while rig.tally.delays.withLock({ $0.count }) < alarms.count, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        let sorted = rig.tally.delays.withLock { $0 }.sorted()
         guard !sorted.isEmpty else { return }
         func percentile(_ p: Double) -> Int { Int(sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] * 1e6) }
         benchmark.measurement(p50, percentile(0.5))
