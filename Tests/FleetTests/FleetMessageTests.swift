@@ -65,4 +65,50 @@ struct FleetMessageTests {
             try FleetMessage.decode(topic: "prognos/riverside/pump-101/state", payload: Array(state.utf8))
         }
     }
+
+    /// What a broker may carry from a broken or hostile publisher: every message either decodes or
+    /// is refused with a reason; nothing traps (a version of 1e300 once did, in Int64(_:)).
+    @Test("Mangled documents are decoded or refused, never a crash")
+    func mangled() {
+        let documents = [
+            RealMessages.alarm(site: "riverside", asset: "pump-101", time: time).payload,
+            RealMessages.state(site: "riverside", asset: "pump-101", status: .offSpec, time: time, score: 2.5, rulDays: 9).payload,
+            RealMessages.plan(site: "riverside", createdAt: time, version: 7, asset: "pump-101", windowStart: time + 86_400).payload,
+        ]
+        let topics = ["prognos/riverside/pump-101/alarm", "prognos/riverside/pump-101/state", "prognos/riverside/plan"]
+        // Values a field should never hold, put where numbers, words and lists were.
+        let strange = ["1e300", "-1e300", "null", "true", "\"\"", "[]", "{}", "1.5", "-0", "\"\\u0000\"", "9223372036854775808"]
+        var state: UInt64 = 0x5EED
+        func next() -> Int {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return Int(truncatingIfNeeded: (z ^ (z >> 31)) >> 1)
+        }
+        var decoded = 0, refused = 0
+        for round in 0..<6_000 {
+            let k = round % documents.count
+            var bytes = Array(documents[k].utf8)
+            switch next() % 3 {
+            case 0:  // a value replaced after some ':'
+                let colons = bytes.indices.filter { bytes[$0] == UInt8(ascii: ":") }
+                let at = colons[next() % colons.count] + 1
+                let end = bytes[at...].firstIndex { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "}") } ?? bytes.count
+                bytes.replaceSubrange(at..<end, with: Array(strange[next() % strange.count].utf8))
+            case 1:  // cut short
+                bytes = Array(bytes.prefix(next() % bytes.count))
+            default:  // a byte changed
+                bytes[next() % bytes.count] = UInt8(truncatingIfNeeded: next())
+            }
+            do {
+                _ = try FleetMessage.decode(topic: topics[k], payload: bytes)
+                decoded += 1
+            } catch {
+                #expect(!error.reason.isEmpty && error.topic == topics[k])
+                refused += 1
+            }
+        }
+        #expect(decoded + refused == 6_000 && refused > 3_000, "decoded \(decoded), refused \(refused)")
+    }
 }
