@@ -28,15 +28,56 @@ public struct FleetWriteResult: Sendable, Equatable {
     /// Alarm transitions new to the history (a redelivered one is not counted).
     public var alarmsInserted = 0
     public var plansInserted = 0
+
+    public init(alarmsInserted: Int = 0, plansInserted: Int = 0) {
+        self.alarmsInserted = alarmsInserted
+        self.plansInserted = plansInserted
+    }
 }
 
 extension FleetDatabase {
-    /// Writes `batch` in one transaction: alarm transitions (idempotent by event id and time),
-    /// latest alarm and asset states (newer wins), new plan versions and site statuses.
-    /// Array parameters carry each column, so a batch costs a handful of statements, not one per row.
+    /// Writes `batch`: alarm transitions (idempotent by event id and time), latest alarm and asset
+    /// states (newer wins), new plan versions and site statuses. Array parameters carry each
+    /// column, so a batch costs a handful of statements, not one per row.
+    ///
+    /// A large batch is split by asset into two transactions that run at once on two connections,
+    /// so PostgreSQL works on two cores: the halves touch disjoint rows (an alarm's and a state's
+    /// keys contain the asset), so they never wait on each other's locks. Each half is idempotent,
+    /// so when one fails the caller may write the whole batch again.
     public func write(_ batch: FleetBatch) async throws -> FleetWriteResult {
         guard !batch.isEmpty else { return FleetWriteResult() }
         try await ensurePartitions(for: batch.alarms.map(\.time))
+        guard batch.count >= Self.splitAbove else { return try await writeTransaction(batch) }
+        var halves = (FleetBatch(), FleetBatch())
+        for alarm in batch.alarms {
+            if Self.firstHalf(alarm.site, alarm.asset) { halves.0.alarms.append(alarm) } else { halves.1.alarms.append(alarm) }
+        }
+        for state in batch.states {
+            if Self.firstHalf(state.site, state.asset) { halves.0.states.append(state) } else { halves.1.states.append(state) }
+        }
+        halves.0.plans = batch.plans
+        halves.0.statuses = batch.statuses
+        let (first, second) = halves
+        async let a = first.isEmpty ? FleetWriteResult() : writeTransaction(first)
+        async let b = second.isEmpty ? FleetWriteResult() : writeTransaction(second)
+        let (ra, rb) = try await (a, b)
+        return FleetWriteResult(
+            alarmsInserted: ra.alarmsInserted + rb.alarmsInserted, plansInserted: ra.plansInserted + rb.plansInserted)
+    }
+
+    /// Batches smaller than this go in one transaction (a second connection's round trips would cost more than they save).
+    static let splitAbove = 500
+
+    /// Which half an asset's rows go to: a stable hash of site and asset (FNV-1a), the same in every batch.
+    static func firstHalf(_ site: String, _ asset: String) -> Bool {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in site.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
+        hash = (hash ^ 0) &* 0x100_0000_01B3
+        for byte in asset.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
+        return hash & 1 == 0
+    }
+
+    private func writeTransaction(_ batch: FleetBatch) async throws -> FleetWriteResult {
         let logger = self.logger
         return try await client.withTransaction(logger: logger) { connection in
             var result = FleetWriteResult()

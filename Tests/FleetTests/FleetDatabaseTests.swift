@@ -125,4 +125,33 @@ struct FleetDatabaseTests {
             #expect(overview.plannedWork.map(\.asset) == ["pump-102"])
         }
     }
+
+    @Test("A large batch is written as two transactions split by asset: every row once, latest states right, a rewrite inserts nothing", .timeLimit(.minutes(1)))
+    func splitBatch() async throws {
+        try await withFleetDatabase { database, _ in
+            let time = Date().timeIntervalSince1970 - 600
+            var batch = FleetBatch()
+            for i in 0..<1_200 {
+                let alarm = RealMessages.alarm(site: i % 2 == 0 ? "riverside" : "lakeside", asset: "pump-\(i % 40)", time: time + Double(i))
+                batch.append(try decode((alarm.topic, alarm.payload)))
+            }
+            for i in 0..<300 {
+                batch.append(try decode(RealMessages.state(site: "riverside", asset: "pump-\(i % 40)", status: .normal, time: time + Double(i))))
+            }
+            #expect(batch.count >= FleetDatabase.splitAbove)
+            let sides = Set((0..<40).map { FleetDatabase.firstHalf("riverside", "pump-\($0)") })
+            #expect(sides.count == 2, "the assets fall on both sides")
+            let first = try await database.write(batch)
+            #expect(first.alarmsInserted == 1_200)
+            #expect(try await database.integer("SELECT count(*) FROM alarm_events") == 1_200)
+            #expect(try await database.integer("SELECT count(*) FROM asset_states") == 40)
+            // Each asset's newest state (i = 260…299) won.
+            let newest = try await database.integer(
+                "SELECT count(*) FROM asset_states WHERE time >= to_timestamp(\(time + 259.5))")
+            #expect(newest == 40)
+            let again = try await database.write(batch)
+            #expect(again.alarmsInserted == 0)
+            #expect(try await database.integer("SELECT count(*) FROM alarm_events") == 1_200)
+        }
+    }
 }
