@@ -274,8 +274,7 @@ struct FieldCheck {
 
     /// An ISO 8601 date-time, as seconds since 1970.
     func time(_ key: String, _ value: String) throws(FleetMessageError) -> Double {
-        let seconds = Array(value.utf8).withUnsafeBytes { PayloadTimestamp.seconds(fromISO8601: $0) }
-        guard let seconds else { throw fail(key, "is not an ISO 8601 time: \(value)") }
+        guard let seconds = PayloadTimestamp.seconds(fromISO8601: value) else { throw fail(key, "is not an ISO 8601 time: \(value)") }
         return seconds
     }
 

@@ -14,6 +14,12 @@ public enum PayloadTimestamp {
         return x / 1e9
     }
 
+    /// `seconds(fromISO8601:)` of a string's UTF-8 bytes.
+    public static func seconds(fromISO8601 text: String) -> Double? {
+        var text = text
+        return text.withUTF8 { seconds(fromISO8601: UnsafeRawBufferPointer($0)) }
+    }
+
     /// Parses an ISO 8601 / RFC 3339 date-time: `YYYY-MM-DD`, then optionally `T` (or a space) and
     /// `hh:mm[:ss[.fraction]]`, then optionally `Z` or an offset `±hh:mm`, `±hhmm`, `±hh`.
     /// **A date-time without a zone designator is taken as UTC** (gateways that omit it almost

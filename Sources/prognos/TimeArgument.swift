@@ -3,5 +3,5 @@ import MQTT
 /// Seconds since 1970 from a command-line time: ISO 8601 (2025-01-01T00:00:00Z) or epoch seconds.
 func parseTimeArgument(_ text: String) -> Double? {
     if let epoch = Double(text), epoch.isFinite { return epoch }
-    return Array(text.utf8).withUnsafeBytes { PayloadTimestamp.seconds(fromISO8601: $0) }
+    return PayloadTimestamp.seconds(fromISO8601: text)
 }
