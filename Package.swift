@@ -115,7 +115,7 @@ let package = Package(
         .testTarget(
             name: "FleetTests",
             dependencies: [
-                "Fleet", "Dashboard", "Daemon", "Store", "MQTT", "PrognosCore", "TestSupport",
+                "Fleet", "Dashboard", "Daemon", "Store", "MQTT", "PrognosCore", "TestSupport", "WorldModel",
                 .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
             ],
             resources: [.copy("Golden")]),

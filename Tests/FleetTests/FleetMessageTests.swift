@@ -3,6 +3,7 @@ import Fleet
 import Foundation
 import PrognosCore
 import Testing
+import WorldModel
 
 @Suite("Fleet messages: the daemon's alarm, state and plan documents decoded and checked")
 struct FleetMessageTests {
@@ -78,28 +79,22 @@ struct FleetMessageTests {
         let topics = ["prognos/riverside/pump-101/alarm", "prognos/riverside/pump-101/state", "prognos/riverside/plan"]
         // Values a field should never hold, put where numbers, words and lists were.
         let strange = ["1e300", "-1e300", "null", "true", "\"\"", "[]", "{}", "1.5", "-0", "\"\\u0000\"", "9223372036854775808"]
-        var state: UInt64 = 0x5EED
-        func next() -> Int {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return Int(truncatingIfNeeded: (z ^ (z >> 31)) >> 1)
-        }
+        var rng = SplitMix64(seed: 0x5EED)
+        func below(_ n: Int) -> Int { Int.random(in: 0..<n, using: &rng) }
         var decoded = 0, refused = 0
         for round in 0..<6_000 {
             let k = round % documents.count
             var bytes = Array(documents[k].utf8)
-            switch next() % 3 {
+            switch below(3) {
             case 0:  // a value replaced after some ':'
                 let colons = bytes.indices.filter { bytes[$0] == UInt8(ascii: ":") }
-                let at = colons[next() % colons.count] + 1
+                let at = colons[below(colons.count)] + 1
                 let end = bytes[at...].firstIndex { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "}") } ?? bytes.count
-                bytes.replaceSubrange(at..<end, with: Array(strange[next() % strange.count].utf8))
+                bytes.replaceSubrange(at..<end, with: Array(strange[below(strange.count)].utf8))
             case 1:  // cut short
-                bytes = Array(bytes.prefix(next() % bytes.count))
+                bytes = Array(bytes.prefix(below(bytes.count)))
             default:  // a byte changed
-                bytes[next() % bytes.count] = UInt8(truncatingIfNeeded: next())
+                bytes[below(bytes.count)] = UInt8.random(in: 0...255, using: &rng)
             }
             do {
                 _ = try FleetMessage.decode(topic: topics[k], payload: bytes)
