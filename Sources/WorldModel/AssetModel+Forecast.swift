@@ -1,19 +1,34 @@
 import LinearAlgebra
 
-/// k-step-ahead forecasts: the deviation's fast part decays through the dynamics, the health
-/// trend carries on, and the baseline follows the (possibly hypothetical) future context.
+/// Two predictions of the sensors k steps ahead, both under a (possibly hypothetical) future context:
+///
+/// - the **forecast** (`forecast`): where this machine's sensors will actually be — the forecast
+///   head's combination of persistence, the model's rollout, a damped trend and a local mean of
+///   the deviation (see `ForecastMemory`), on top of the reference of the planned context, with
+///   intervals tracked on each horizon's own errors. Dashboards, the planner and
+///   `prognos eval forecast` use this one.
+/// - the **reference** (`reference`): what a healthy machine would read in that context (the
+///   context baseline plus the slowly learned healthy offset), which deviation scores are measured
+///   against. Its intervals are the fit's out-of-fold widths of the model's own rollout.
 extension AssetModel {
     /// Forecasts `horizon` steps with the future context held at `context` (default: the last
     /// one seen). Pass a different context to ask "what if we run at 80% load?".
     public func forecast(horizon: Int, context: [Double]? = nil) -> [ForecastStep] {
         let u = context ?? state.lastContext
         // No array of `horizon` copies of the context: the daemon asks this every step.
-        return forecast(steps: max(horizon, 0)) { _ in u }
+        return predict(steps: max(horizon, 0), reference: false) { _ in u }
     }
 
     /// Forecasts one step per entry of `contexts`, each under its own future context.
     public func forecast(contexts: [[Double]]) -> [ForecastStep] {
-        forecast(steps: contexts.count) { contexts[$0] }
+        predict(steps: contexts.count, reference: false) { contexts[$0] }
+    }
+
+    /// The reference path: what a healthy machine would read, step by step, with the future
+    /// context held at `context`.
+    public func reference(horizon: Int, context: [Double]? = nil) -> [ForecastStep] {
+        let u = context ?? state.lastContext
+        return predict(steps: max(horizon, 0), reference: true) { _ in u }
     }
 
     /// The forecast `horizon` steps ahead alone (the last step of `forecast(horizon:context:)`,
@@ -37,13 +52,13 @@ extension AssetModel {
                 }
             }
             u.withUnsafeBufferPointer { behaviour.context.features($0, into: UnsafeMutableBufferPointer(start: phi, count: p)) }
-            write(&step, horizon: horizon, deviation: d, features: phi)
+            write(&step, horizon: horizon, deviation: d, features: phi, reference: false)
         }
     }
 
-    /// The forecast of `steps` steps, step `index` (0-based) under `contextAt(index)`; only the
-    /// result's own arrays are allocated.
-    private func forecast(steps: Int, contextAt: (Int) -> [Double]) -> [ForecastStep] {
+    /// `steps` steps, step `index` (0-based) under `contextAt(index)`; only the result's own
+    /// arrays are allocated.
+    private func predict(steps: Int, reference: Bool, contextAt: (Int) -> [Double]) -> [ForecastStep] {
         let m = sensorCount
         let p = behaviour.context.featureCount
         var out: [ForecastStep] = []
@@ -64,7 +79,7 @@ extension AssetModel {
                         behaviour.context.features($0, into: UnsafeMutableBufferPointer(start: phi, count: p))
                     }
                     var step = ForecastStep()
-                    write(&step, horizon: index + 1, deviation: d, features: phi)
+                    write(&step, horizon: index + 1, deviation: d, features: phi, reference: reference)
                     out.append(step)
                 }
             }
@@ -81,50 +96,68 @@ extension AssetModel {
         }
     }
 
-    /// Fills `step` for horizon `h`, given the deviation rolled `h` steps and the future
-    /// context's features: median = baseline + offset + scale·(level + h·slope + deviation);
-    /// bounds = median ∓ the calibrated half-width for modelled sensors, the median itself for
-    /// sensors with no healthy spread.
+    /// Fills `step` for horizon `h`, given the fast deviation rolled `h` steps through the
+    /// dynamics and the future context's features. Reference: median = baseline + offset, with
+    /// the fit's interval widths. Forecast: median = baseline + offset + scale·(the head's
+    /// combination of the deviation's candidates, the model's being level + h·slope + deviation),
+    /// with the widths tracked online at the horizons around `h` (interpolated linearly). Sensors
+    /// with no healthy spread get the baseline alone and empty intervals.
     private func write(
         _ step: inout ForecastStep, horizon h: Int, deviation d: UnsafePointer<Double>,
-        features phi: UnsafePointer<Double>
+        features phi: UnsafePointer<Double>, reference: Bool
     ) {
         let m = sensorCount
         let p = behaviour.context.featureCount
         let levelCount = ForecastStep.levels.count
+        let memory = state.forecast
+        let (lo, hi, t) = memory.bracket(h)
+        let gain = ForecastCombination.trendGain(configuration.trendDamping, h)
+        let power = configuration.forecastWeightPower
+        let candidates = ForecastMemory.candidateCount
         step.reshape(sensors: m, levels: levelCount)
         step.horizon = h
         step.median.withUnsafeMutableBufferPointer { med in
             behaviour.baseline.elements.withUnsafeBufferPointer { w in
             behaviour.scale.withUnsafeBufferPointer { scale in
             state.baselineOffset.withUnsafeBufferPointer { offset in
+            state.previous.withUnsafeBufferPointer { prev in
             state.levels.withUnsafeBufferPointer { lv in
             state.slopes.withUnsafeBufferPointer { sl in
+            memory.localMean.withUnsafeBufferPointer { mean in
+            memory.trend.withUnsafeBufferPointer { trend in
+            memory.squaredErrors.withUnsafeBufferPointer { errs in
                 for j in 0..<m { med[j] = offset[j] }
                 for k in 0..<p {
                     let f = phi[k]
                     let row = w.baseAddress! + k * m
                     for j in 0..<m { med[j] += f * row[j] }
                 }
+                let below = errs.baseAddress! + lo * candidates * m
+                let above = errs.baseAddress! + hi * candidates * m
+                if reference { return }
                 for j in 0..<m where scale[j] > 0 {
-                    med[j] += scale[j] * (lv[j] + Double(h) * sl[j] + d[j])
+                    func r(_ c: Int) -> Double { (1 - t) * below[c * m + j] + t * above[c * m + j] }
+                    let model = lv[j] + Double(h) * sl[j] + d[j]
+                    let deviation = ForecastCombination.combine(
+                        prev[j], model, prev[j] + gain * trend[j], mean[j], r(0), r(1), r(2), r(3), power: power)
+                    med[j] += scale[j] * deviation
                 }
-            }}}}}
+            }}}}}}}}}
         }
-        let calibrated = min(h, intervalQuantiles.count) - 1
+        let fitted = intervalQuantiles[min(h, intervalQuantiles.count) - 1]
         for l in 0..<levelCount {
             step.median.withUnsafeBufferPointer { med in
             step.lower[l].withUnsafeMutableBufferPointer { lower in
             step.upper[l].withUnsafeMutableBufferPointer { upper in
-            intervalQuantiles[calibrated][l].withUnsafeBufferPointer { widths in
-            intervalQuantiles[0][l].withUnsafeBufferPointer { first in
-            state.intervalQuantiles.withUnsafeBufferPointer { online in
+            fitted[l].withUnsafeBufferPointer { widths in
+            memory.quantiles.withUnsafeBufferPointer { tracked in
             behaviour.scale.withUnsafeBufferPointer { scale in
+                let below = tracked.baseAddress! + (lo * levelCount + l) * m
+                let above = tracked.baseAddress! + (hi * levelCount + l) * m
                 for j in 0..<m {
                     if scale[j] > 0 {
-                        // Widths calibrated at fit, rescaled by how the 1-step width has moved online.
-                        let adapt = online[l * m + j] / max(first[j], 1e-12)
-                        let half = scale[j] * widths[j] * adapt
+                        let width = reference ? widths[j] : (1 - t) * below[j] + t * above[j]
+                        let half = scale[j] * width
                         lower[j] = med[j] - half
                         upper[j] = med[j] + half
                     } else {
@@ -132,7 +165,7 @@ extension AssetModel {
                         upper[j] = med[j]
                     }
                 }
-            }}}}}}}
+            }}}}}}
         }
     }
 }

@@ -1,6 +1,6 @@
 import LinearAlgebra
 
-/// The per-step hot path: deviation, statistics, shares, health filter, online calibration.
+/// The per-step hot path: deviation, statistics, shares, health filter, the forecast head's checks.
 ///
 /// Plain loops over pointers into stack scratch space and the model's arrays, products through
 /// the column-major kernels of `StepKernels`: a step allocates nothing but the result's own
@@ -67,6 +67,7 @@ extension AssetModel {
             let wLevel = second.baseAddress!
             let wInnovation = wLevel + m
             let wDrift = wInnovation + m
+            let horizonScratch = wDrift + m
 
             behaviour.context.features(u, into: UnsafeMutableBufferPointer(start: phi, count: p))
             behaviour.baseline.elements.withUnsafeBufferPointer { w in
@@ -118,7 +119,7 @@ extension AssetModel {
                 innovationStat = behaviour.innovationWhitenerByColumn.withUnsafeBufferPointer {
                     StepKernels.lowerSquaredNorm($0.baseAddress!, innov, into: wInnovation, m)
                 }
-                trackIntervals(e: e, predicted: predicted)
+                trackForecasts(e: e, oneStep: predicted, scratch: horizonScratch)
             } else {
                 for i in 0..<m {
                     innov[i] = 0
@@ -178,6 +179,7 @@ extension AssetModel {
             }
             updateHealthFilter(e: e, first: !hasPrevious)
             updateHealthFeatures(e: e, first: !hasPrevious)
+            recordForecastState(e: e, first: !hasPrevious)
             state.previous.withUnsafeMutableBufferPointer { prev in
                 for j in 0..<m { prev[j] = e[j] }
             }
@@ -190,31 +192,6 @@ extension AssetModel {
                 statistics: DeviationStatistics(level: levelStat, innovation: innovationStat, drift: driftStat),
                 driftRatio: driftRatio)
         }}
-    }
-
-    /// Online quantile tracking of the 1-step |error| (Angelopoulos, Candès & Tibshirani 2023,
-    /// "conformal PID", quantile-tracking term): each level's width grows after a miss and shrinks
-    /// after a hit, so that long-run coverage holds even when the noise changes.
-    mutating func trackIntervals(e: UnsafePointer<Double>, predicted: UnsafePointer<Double>) {
-        let m = sensorCount
-        let rate = configuration.intervalAdaptationRate
-        let levels = ForecastStep.levels
-        behaviour.scale.withUnsafeBufferPointer { scale in
-            state.intervalQuantiles.withUnsafeMutableBufferPointer { online in
-                for l in 0..<levels.count {
-                    let miss = 1 - levels[l]
-                    intervalQuantiles[0][l].withUnsafeBufferPointer { first in
-                        for j in 0..<m where scale[j] > 0 {
-                            let err = abs(e[j] - predicted[j])
-                            let idx = l * m + j
-                            let step = rate * max(first[j], 1e-6)
-                            let q = online[idx]
-                            online[idx] = max(q + step * ((err > q ? 1 : 0) - miss), 1e-9)
-                        }
-                    }
-                }
-            }
-        }
     }
 
     /// Kalman filter of a local linear trend per sensor (level, slope), shared covariance.

@@ -21,6 +21,8 @@ extension AssetModel {
         w.write(c.calibrationFolds)
         w.write(c.maxHorizon)
         w.write(c.healthFeatureSmoothing)
+        for v in [c.forecastErrorSmoothing, c.localMeanSmoothing, c.trendSmoothing, c.trendDamping] { w.write(v) }
+        w.write(c.forecastWeightPower)
         let b = behaviour
         w.write(b.context.mean)
         w.write(b.context.scale)
@@ -34,9 +36,11 @@ extension AssetModel {
         let s = state
         for v in [
             s.previous, s.driftMean, s.levels, s.slopes, s.filterCovariance, s.smoothed, s.baselineOffset,
-            s.intervalQuantiles, s.lastContext,
+            s.lastContext,
         ] { w.write(v) }
         w.write(s.steps)
+        let f = s.forecast
+        for v in [f.snapshots, f.localMean, f.trend, f.squaredErrors, f.quantiles] { w.write(v) }
         return w.bytes
     }
 
@@ -44,8 +48,10 @@ extension AssetModel {
         var r = ByteReader(bytes)
         guard try r.readUInt32() == Self.magic else { throw WorldModelError("not a Prognos world model") }
         let version = try r.readUInt32()
-        guard version == Self.formatVersion else {
-            throw WorldModelError("world model format \(version) is not supported (this build reads \(Self.formatVersion))")
+        // Format 1 (before the forecast head) is read and given a fresh head; newer ones are refused.
+        guard version == Self.formatVersion || version == 1 else {
+            throw WorldModelError(
+                "world model format \(version) is not supported (this build reads 1 and \(Self.formatVersion))")
         }
         let sensors = try r.readStrings()
         let contexts = try r.readStrings()
@@ -63,6 +69,13 @@ extension AssetModel {
         c.calibrationFolds = try r.readInt()
         c.maxHorizon = try r.readInt()
         c.healthFeatureSmoothing = try r.readDoubles()
+        if version >= 2 {
+            c.forecastErrorSmoothing = try r.readDouble()
+            c.localMeanSmoothing = try r.readDouble()
+            c.trendSmoothing = try r.readDouble()
+            c.trendDamping = try r.readDouble()
+            c.forecastWeightPower = try r.readInt()
+        }
         let context = ContextFeatures(mean: try r.readDoubles(), scale: try r.readDoubles())
         let matrices = try (0..<6).map { _ in try r.readMatrix() }
         let behaviour = NormalBehaviour(
@@ -76,7 +89,11 @@ extension AssetModel {
         for _ in 0..<horizons {
             quantiles.append(try ForecastStep.levels.map { _ in try r.readDoubles() })
         }
-        var state = ScoringState(sensorCount: sensors.count, contextCount: contexts.count, configuration: c)
+        guard !quantiles.isEmpty, quantiles.allSatisfy({ $0.allSatisfy { $0.count == sensors.count } }) else {
+            throw WorldModelError("model bytes are inconsistent (interval widths do not match the sensors)")
+        }
+        var state = ScoringState(
+            sensorCount: sensors.count, contextCount: contexts.count, configuration: c, fittedIntervals: quantiles)
         state.previous = try r.readDoubles()
         state.driftMean = try r.readDoubles()
         state.levels = try r.readDoubles()
@@ -84,9 +101,17 @@ extension AssetModel {
         state.filterCovariance = try r.readDoubles()
         state.smoothed = try r.readDoubles()
         state.baselineOffset = try r.readDoubles()
-        state.intervalQuantiles = try r.readDoubles()
+        if version == 1 { _ = try r.readDoubles() }  // the 1-step interval tracker the head replaced
         state.lastContext = try r.readDoubles()
         state.steps = try r.readInt()
+        if version >= 2 {
+            state.forecast = ForecastMemory(
+                horizons: state.forecast.horizons, snapshots: try r.readDoubles(), localMean: try r.readDoubles(),
+                trend: try r.readDoubles(), squaredErrors: try r.readDoubles(), quantiles: try r.readDoubles())
+        } else {
+            // No remembered states: as if the machine had stood where it is now.
+            state.forecast.fill(deviation: state.previous, levels: state.levels, slopes: state.slopes)
+        }
         guard r.offset == bytes.count else { throw WorldModelError("model bytes have trailing data") }
         self.init(
             sensorNames: sensors, contextNames: contexts, configuration: c, behaviour: behaviour,
@@ -107,7 +132,8 @@ extension AssetModel {
             intervalQuantiles.allSatisfy({ $0.allSatisfy { $0.count == m } }),
             state.previous.count == m, state.driftMean.count == m, state.levels.count == m, state.slopes.count == m,
             state.filterCovariance.count == 3, state.smoothed.count == m * configuration.healthFeatureSmoothing.count,
-            state.baselineOffset.count == m, state.intervalQuantiles.count == m * ForecastStep.levels.count,
+            state.baselineOffset.count == m, state.forecast.isConsistent(sensorCount: m),
+            forecastDynamics.count == state.forecast.horizons.count * m * m,
             state.lastContext.count == contextCount, state.steps >= 0
         else { throw WorldModelError("model bytes are inconsistent (dimensions do not agree)") }
     }

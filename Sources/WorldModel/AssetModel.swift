@@ -9,7 +9,7 @@ import LinearAlgebra
 /// Deterministic: nothing here draws random numbers except where a generator is passed in.
 public struct AssetModel: Sendable, Equatable {
     /// Format version of `serialized()`; bumped whenever the layout changes.
-    public static let formatVersion: UInt32 = 1
+    public static let formatVersion: UInt32 = 2
 
     public let sensorNames: [String]
     public let contextNames: [String]
@@ -21,6 +21,8 @@ public struct AssetModel: Sendable, Equatable {
     /// spread, indexed `[horizon − 1][level][sensor]` for the levels of `ForecastStep.levels`.
     var intervalQuantiles: [[[Double]]]
     var state: ScoringState
+    /// `A^h` of the forecast head's tracked horizons (derived from `behaviour`, never serialised).
+    let forecastDynamics: [Double]
 
     public var sensorCount: Int { sensorNames.count }
     public var contextCount: Int { contextNames.count }
@@ -54,8 +56,10 @@ public struct AssetModel: Sendable, Equatable {
         behaviour = fitted.behaviour
         thresholds = fitted.thresholds
         intervalQuantiles = fitted.intervalQuantiles
-        state = ScoringState(sensorCount: sensorNames.count, contextCount: contextNames.count, configuration: configuration)
-        resetState(toIntervals: true)
+        state = ScoringState(
+            sensorCount: sensorNames.count, contextCount: contextNames.count, configuration: configuration,
+            fittedIntervals: fitted.intervalQuantiles)
+        forecastDynamics = Self.dynamicsPowers(fitted.behaviour.dynamics, horizons: state.forecast.horizons)
         // Warm the filter on the last run of the history, so that scoring continues from it.
         let lastStart = history.rows - (segs.last ?? 0)
         for r in lastStart..<history.rows {
@@ -76,6 +80,7 @@ public struct AssetModel: Sendable, Equatable {
         self.thresholds = thresholds
         self.intervalQuantiles = intervalQuantiles
         self.state = state
+        forecastDynamics = Self.dynamicsPowers(behaviour.dynamics, horizons: state.forecast.horizons)
     }
 
     /// Scores one observation and folds it into the filter state.
@@ -94,13 +99,19 @@ public struct AssetModel: Sendable, Equatable {
     }
 
     /// Forgets the filter state (a new unit, or after maintenance that restored health);
-    /// the fitted parameters and calibration stay.
+    /// the fitted parameters and calibration (the forecast head's weights and widths) stay.
     public mutating func resetState() { resetState(toIntervals: false) }
 
+    /// `toIntervals`: also restart the forecast head's calibration from the fit's.
     mutating func resetState(toIntervals: Bool) {
-        let kept = state.intervalQuantiles
-        state = ScoringState(sensorCount: sensorCount, contextCount: contextCount, configuration: configuration)
-        state.intervalQuantiles = toIntervals || kept.isEmpty ? intervalQuantiles[0].flatMap { $0 } : kept
+        let kept = state.forecast
+        state = ScoringState(
+            sensorCount: sensorCount, contextCount: contextCount, configuration: configuration,
+            fittedIntervals: intervalQuantiles)
+        if !toIntervals {
+            state.forecast.squaredErrors = kept.squaredErrors
+            state.forecast.quantiles = kept.quantiles
+        }
     }
 
     /// A model refitted on new healthy history that keeps this one's filter state (its memory of

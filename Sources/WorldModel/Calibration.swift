@@ -47,7 +47,7 @@ enum Calibration {
                 sensorNames: (0..<m).map { "s\($0)" }, contextNames: (0..<u.cols).map { "c\($0)" },
                 configuration: cfg, behaviour: foldBehaviour,
                 thresholds: DeviationStatistics(level: 1, innovation: 1, drift: 1), intervalQuantiles: placeholder,
-                state: ScoringState(sensorCount: m, contextCount: u.cols, configuration: cfg))
+                state: ScoringState(sensorCount: m, contextCount: u.cols, configuration: cfg, fittedIntervals: placeholder))
             let held = Array(lo..<hi)
             let e = deviations(foldBehaviour, y.selectingRows(held), u.selectingRows(held))
             var start = 0

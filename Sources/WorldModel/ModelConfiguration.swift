@@ -22,8 +22,20 @@ public struct ModelConfiguration: Sendable, Equatable, Codable {
     public var healthLevelNoise = 1e-4
     public var healthSlopeNoise = 1e-6
     public var healthObservationNoise = 1.0
-    /// Step size of online quantile tracking of the 1-step intervals, relative to their width.
-    public var intervalAdaptationRate = 0.02
+    /// Step size of online quantile tracking of each horizon's forecast intervals: a miss widens
+    /// an interval by this fraction times its nominal hit rate, a hit narrows it by this times its
+    /// nominal miss rate (multiplicative, so a fault's errors are met in tens of steps, not hundreds).
+    public var intervalAdaptationRate = 0.05
+    /// Forecast head: smoothing of each candidate's squared k-step error (per check of that horizon),
+    /// and the power of the inverse errors that weigh the candidates (1: Bates–Granger; higher
+    /// leans harder on the best lately).
+    public var forecastErrorSmoothing = 0.02
+    public var forecastWeightPower = 2
+    /// Forecast head: smoothing of the local mean and of the trend of the deviation, and the
+    /// trend's damping per step (Gardner & McKenzie 1985).
+    public var localMeanSmoothing = 0.2
+    public var trendSmoothing = 0.1
+    public var trendDamping = 0.9
     /// Rate at which unflagged data moves the healthy baseline between refits (0: never).
     /// Flagged steps are never learned.
     public var baselineAdaptationRate = 0.001

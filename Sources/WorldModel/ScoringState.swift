@@ -1,5 +1,5 @@
 /// What an asset model remembers between steps: the last deviation, the drift statistic's
-/// running mean, the health filter, the health features, and the online interval calibration.
+/// running mean, the health filter, the health features, and the forecast head's memory.
 struct ScoringState: Sendable, Equatable {
     /// Deviation `e` at the previous step (valid when `steps > 0`).
     var previous: [Double]
@@ -16,11 +16,13 @@ struct ScoringState: Sendable, Equatable {
     var steps: Int
     /// Learned shift of the healthy baseline since the fit (sensor units).
     var baselineOffset: [Double]
-    /// Online-tracked 1-step |error| quantiles, level-major (`[level][sensor]` flattened).
-    var intervalQuantiles: [Double]
+    /// The forecast head: recent states, candidates' errors and per-horizon interval widths.
+    var forecast: ForecastMemory
     var lastContext: [Double]
 
-    init(sensorCount m: Int, contextCount c: Int, configuration: ModelConfiguration) {
+    /// A fresh state; the forecast head starts from the fit's interval widths `fittedIntervals`
+    /// (`[horizon − 1][level][sensor]`).
+    init(sensorCount m: Int, contextCount c: Int, configuration: ModelConfiguration, fittedIntervals: [[[Double]]]) {
         previous = [Double](repeating: 0, count: m)
         driftMean = previous
         levels = previous
@@ -30,7 +32,7 @@ struct ScoringState: Sendable, Equatable {
         smoothed = [Double](repeating: 0, count: m * configuration.healthFeatureSmoothing.count)
         steps = 0
         baselineOffset = previous
-        intervalQuantiles = []
+        forecast = ForecastMemory(sensorCount: m, configuration: configuration, fitted: fittedIntervals)
         lastContext = [Double](repeating: 0, count: c)
     }
 }

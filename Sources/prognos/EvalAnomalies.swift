@@ -9,11 +9,7 @@ struct EvalAnomalies: AsyncParsableCommand {
         commandName: "anomalies",
         abstract: "Fit on the first rows of each CSV (taken as normal), score the rest online, compare with labels.")
 
-    @Option(help: "Directory of CSV files.") var dir: String
-    @Option(help: "Field separator.") var separator = ","
-    @Option(help: "Name of the time column.") var timeColumn = "datetime"
-    @Option(help: "Name of the 0/1 label column.") var labelColumn = "anomaly"
-    @Option(help: "Rows at the start of each file taken as normal training data.") var trainRows = 400
+    @OptionGroup var data: EvalDataOptions
     @Option(help: "Output format: text or json.") var format: OutputFormat = .text
     // The detection constants, to choose them on some files and check them on others
     // (see README, "The world model, measured"); defaults are the model's.
@@ -24,7 +20,6 @@ struct EvalAnomalies: AsyncParsableCommand {
     var covarianceShrinkage = ModelConfiguration().covarianceShrinkage
 
     func validate() throws {
-        guard trainRows >= 20 else { throw ValidationError("--train-rows must be at least 20") }
         guard falseAlarmRate > 0 && falseAlarmRate < 1 else { throw ValidationError("--false-alarm-rate must be in (0, 1)") }
         guard driftSmoothing > 0 && driftSmoothing <= 1 else { throw ValidationError("--drift-smoothing must be in (0, 1]") }
         guard covarianceShrinkage >= 0 && covarianceShrinkage < 1 else {
@@ -36,15 +31,13 @@ struct EvalAnomalies: AsyncParsableCommand {
         BLASThreads.useSingleThread()
         var pooled = DetectionCounts()
         var perFile: [(String, DetectionCounts)] = []
-        for path in try EvalData.csvFiles(in: dir) {
-            let table = try EvalData.labelledTable(
-                path: path, separator: separator, timeColumn: timeColumn, labelColumn: labelColumn)
-            var modelConfiguration = ModelConfiguration()
-            modelConfiguration.falseAlarmRate = falseAlarmRate
-            modelConfiguration.driftSmoothing = driftSmoothing
-            modelConfiguration.covarianceShrinkage = covarianceShrinkage
-            let counts = try AnomalyEvaluation.run(table: table, trainRows: trainRows, configuration: modelConfiguration)
-            perFile.append((table.name, counts))
+        var modelConfiguration = ModelConfiguration()
+        modelConfiguration.falseAlarmRate = falseAlarmRate
+        modelConfiguration.driftSmoothing = driftSmoothing
+        modelConfiguration.covarianceShrinkage = covarianceShrinkage
+        for (series, model) in try data.load(configuration: modelConfiguration) {
+            let counts = AnomalyEvaluation.run(series: series, model: model, start: data.trainRows)
+            perFile.append((series.name, counts))
             pooled.add(counts)
         }
         switch format {
@@ -89,27 +82,22 @@ struct DetectionCounts {
 }
 
 enum AnomalyEvaluation {
-    /// Fits on the first `trainRows` rows, then scores every later row online.
-    static func run(
-        table: EvalData.LabelledTable, trainRows: Int, configuration: ModelConfiguration = ModelConfiguration()
-    ) throws -> DetectionCounts {
-        let n = table.values.rows
-        guard n > trainRows else { throw EvalData.Failure(description: "\(table.name): only \(n) rows") }
-        var model = try AssetModel(
-            sensorNames: table.sensorNames, history: table.values.selectingRows(0..<trainRows), configuration: configuration)
+    /// Scores every row of `series` from `start` on, online, with `model` as it stands.
+    static func run(series: EvalSeries, model: AssetModel, start: Int) -> DetectionCounts {
+        var model = model
         var counts = DetectionCounts()
         var eventStart: Int?
         var eventFlagged = false
-        for r in trainRows..<n {
-            let flagged = model.update(y: table.values.row(r)).flagged
-            let label = table.labels[r]
+        for r in start..<series.rows.rows {
+            let flagged = model.update(y: series.sensors(r), u: series.context(r)).flagged
+            let label = series.labels[r]
             switch (label, flagged) {
             case (1, true): counts.tp += 1
             case (1, false): counts.fn += 1
             case (_, true): counts.fp += 1
             default: counts.tn += 1
             }
-            if label == 1 && (r == trainRows || table.labels[r - 1] == 0) {
+            if label == 1 && (r == start || series.labels[r - 1] == 0) {
                 eventStart = r
                 eventFlagged = false
                 counts.events += 1
@@ -120,5 +108,107 @@ enum AnomalyEvaluation {
             }
         }
         return counts
+    }
+}
+
+/// One asset's labelled series for `eval anomalies` and `eval forecast`: each row holds the
+/// sensors, then the context.
+struct EvalSeries {
+    var name: String
+    var sensorNames: [String]
+    var contextNames: [String]
+    var rows: Matrix
+    var labels: [Int]
+
+    var sensorCount: Int { sensorNames.count }
+    func sensors(_ r: Int) -> [Double] { Array(rows.row(r)[0..<sensorCount]) }
+    func context(_ r: Int) -> [Double] { Array(rows.row(r)[sensorCount...]) }
+}
+
+/// The data sets the evaluations read, and the models they start from.
+enum EvalSeriesSource {
+    /// Every CSV file of `dir`, one asset each, without context.
+    static func csv(dir: String, separator: String, timeColumn: String, labelColumn: String) throws -> [EvalSeries] {
+        try EvalData.csvFiles(in: dir).map { path in
+            let table = try EvalData.labelledTable(
+                path: path, separator: separator, timeColumn: timeColumn, labelColumn: labelColumn)
+            return EvalSeries(
+                name: table.name, sensorNames: table.sensorNames, contextNames: [], rows: table.values,
+                labels: table.labels)
+        }
+    }
+
+    /// Every unit of a C-MAPSS run-to-failure file (`train_FD00x.txt`), its 21 sensors with the
+    /// 3 operating settings as context, labelled 1 once its remaining life is below `cap` cycles
+    /// (the capped-RUL convention: before that the engine counts as healthy).
+    static func cmapss(path: String, cap: Int) throws -> [EvalSeries] {
+        try EvalData.cmapssUnits(path: path).enumerated().map { k, unit in
+            EvalSeries(
+                name: "unit \(k + 1)", sensorNames: (1...21).map { "s\($0)" },
+                contextNames: ["setting1", "setting2", "setting3"], rows: unit,
+                labels: (0..<unit.rows).map { unit.rows - 1 - $0 < cap ? 1 : 0 })
+        }
+    }
+
+    /// A model per series fitted on its first `trainRows` rows, its filter warmed on them
+    /// (`fleet == false`); or one model fitted on the first `trainRows` rows of every series
+    /// together, then per series reset and warmed on that series' own first rows (`fleet`: the
+    /// units of a fleet, too short alone to fit 21 sensors in six operating regimes).
+    static func models(
+        for series: [EvalSeries], trainRows: Int, fleet: Bool, configuration: ModelConfiguration
+    ) throws -> [AssetModel] {
+        for s in series where s.rows.rows <= trainRows {
+            throw EvalData.Failure(description: "\(s.name): only \(s.rows.rows) rows, --train-rows is \(trainRows)")
+        }
+        guard fleet, let first = series.first else {
+            return try series.map {
+                try AssetModel(
+                    sensorNames: $0.sensorNames, contextNames: $0.contextNames,
+                    history: $0.rows.selectingRows(0..<trainRows), configuration: configuration)
+            }
+        }
+        let heads = series.map { $0.rows.selectingRows(0..<trainRows) }
+        let shared = try AssetModel(
+            sensorNames: first.sensorNames, contextNames: first.contextNames,
+            history: heads.dropFirst().reduce(heads[0]) { $0.appendingRows($1) },
+            segments: heads.map(\.rows), configuration: configuration)
+        return series.map { s in
+            var model = shared
+            model.resetState()
+            for r in 0..<trainRows { _ = model.update(y: s.sensors(r), u: s.context(r)) }
+            return model
+        }
+    }
+}
+
+/// The options that pick the data set, shared by `eval anomalies` and `eval forecast`.
+struct EvalDataOptions: ParsableArguments {
+    @Option(help: "Directory of CSV files (one asset each).") var dir: String?
+    @Option(help: "A C-MAPSS run-to-failure file (train_FD00x.txt) instead: one asset per unit, labelled from the capped RUL.")
+    var cmapss: String?
+    @Option(help: "C-MAPSS: remaining life (cycles) below which a unit counts as degraded.") var rulCap = 125
+    @Option(help: "Field separator.") var separator = ","
+    @Option(help: "Name of the time column.") var timeColumn = "datetime"
+    @Option(help: "Name of the 0/1 label column.") var labelColumn = "anomaly"
+    @Option(help: "Rows at the start of each file (C-MAPSS: of each unit) taken as normal training data.")
+    var trainRows = 400
+
+    func validate() throws {
+        guard (dir == nil) != (cmapss == nil) else { throw ValidationError("give exactly one of --dir and --cmapss") }
+        guard trainRows >= 20 else { throw ValidationError("--train-rows must be at least 20") }
+    }
+
+    /// The series and the model each starts from.
+    func load(configuration: ModelConfiguration = ModelConfiguration()) throws -> [(EvalSeries, AssetModel)] {
+        let series: [EvalSeries]
+        if let cmapss {
+            series = try EvalSeriesSource.cmapss(path: cmapss, cap: rulCap)
+        } else {
+            series = try EvalSeriesSource.csv(
+                dir: dir!, separator: separator, timeColumn: timeColumn, labelColumn: labelColumn)
+        }
+        let models = try EvalSeriesSource.models(
+            for: series, trainRows: trainRows, fleet: cmapss != nil, configuration: configuration)
+        return Array(zip(series, models))
     }
 }

@@ -7,49 +7,70 @@ import WorldModel
 struct EvalForecast: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "forecast",
-        abstract: "Fit on the first rows of each CSV, forecast K steps ahead online; MAE vs persistence, coverage.")
+        abstract: "Fit on the first rows of each CSV, forecast K steps ahead online; MAE vs persistence, coverage.",
+        discussion: """
+            The forecast is where the sensors will be (the world model's forecast head), not the healthy \
+            reference that deviations are scored against. Label-0 rows give the *_normal coverages.
+            """)
 
-    @Option(help: "Directory of CSV files.") var dir: String
-    @Option(help: "Field separator.") var separator = ","
-    @Option(help: "Name of the time column.") var timeColumn = "datetime"
-    @Option(help: "Name of the 0/1 label column (ignored for fitting; coverage is also reported on label-0 rows).")
-    var labelColumn = "anomaly"
-    @Option(help: "Rows at the start of each file taken as training data.") var trainRows = 400
-    @Option(help: "Steps ahead.") var horizon = 1
+    @OptionGroup var data: EvalDataOptions
+    @Option(help: "Steps ahead (ignored when --horizons is given).") var horizon = 1
+    @Option(help: "Several horizons at once, comma-separated (e.g. 1,5,10); JSON then lists each under \"horizons\".")
+    var horizons: String?
     @Option(help: "Output format: text or json.") var format: OutputFormat = .text
+
+    var horizonList: [Int] {
+        get throws {
+            guard let horizons else { return [horizon] }
+            let list = horizons.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard !list.isEmpty, list.allSatisfy({ $0 >= 1 }) else {
+                throw ValidationError("--horizons takes positive integers separated by commas")
+            }
+            return list
+        }
+    }
 
     func validate() throws {
         guard horizon >= 1 else { throw ValidationError("--horizon must be at least 1") }
-        guard trainRows >= 20 else { throw ValidationError("--train-rows must be at least 20") }
+        _ = try horizonList
     }
 
     func run() async throws {
         BLASThreads.useSingleThread()
-        var total = ForecastTally()
+        let list = try horizonList
+        var totals = [ForecastTally](repeating: ForecastTally(), count: list.count)
         var names: [String] = []
         var files: [[String: Any]] = []
-        for path in try EvalData.csvFiles(in: dir) {
-            let table = try EvalData.labelledTable(
-                path: path, separator: separator, timeColumn: timeColumn, labelColumn: labelColumn)
-            let tally = try ForecastEvaluation.run(table: table, trainRows: trainRows, horizon: horizon)
-            if names.isEmpty { names = table.sensorNames }
-            files.append(tally.json(names: nil).merging(["file": table.name]) { a, _ in a })
-            total.add(tally)
+        for (series, model) in try data.load() {
+            let tallies = ForecastEvaluation.run(series: series, model: model, start: data.trainRows, horizons: list)
+            if names.isEmpty { names = series.sensorNames }
+            var file = tallies[0].json(names: nil).merging(["file": series.name]) { a, _ in a }
+            if list.count > 1 { file["horizons"] = zip(list, tallies).map { $1.json(names: nil).merging(["horizon": $0]) { a, _ in a } } }
+            files.append(file)
+            for i in totals.indices { totals[i].add(tallies[i]) }
         }
         switch format {
         case .json:
-            try EvalData.printJSON(total.json(names: names).merging(["horizon": horizon, "files": files]) { a, _ in a })
-        case .text:
-            print("horizon \(horizon): \(total.count) forecasts")
-            print("sensor          MAE model   MAE persistence")
-            for (j, name) in names.enumerated() where j < total.absError.count {
-                print(String(format: "%-14@ %10.4g  %10.4g", name, total.absError[j] / Double(total.count),
-                    total.persistenceError[j] / Double(total.count)))
+            var out = totals[0].json(names: names).merging(["horizon": list[0], "files": files]) { a, _ in a }
+            if list.count > 1 {
+                out["horizons"] = zip(list, totals).map { $1.json(names: names).merging(["horizon": $0]) { a, _ in a } }
             }
-            print(String(format: "mean MAE ratio model/persistence %.3f", total.meanRatio))
-            for (l, level) in ForecastStep.levels.enumerated() {
-                print(String(format: "%2.0f%% interval coverage %.3f (all rows), %.3f (label-0 rows)", level * 100,
-                    total.coverage(l), total.normalCoverage(l)))
+            try EvalData.printJSON(out)
+        case .text:
+            for (h, total) in zip(list, totals) {
+                print("horizon \(h): \(total.count) forecasts")
+                if list.count == 1 {
+                    print("sensor          MAE model   MAE persistence")
+                    for (j, name) in names.enumerated() where j < total.absError.count {
+                        print(String(format: "%-14@ %10.4g  %10.4g", name, total.absError[j] / Double(total.count),
+                            total.persistenceError[j] / Double(total.count)))
+                    }
+                }
+                print(String(format: "mean MAE ratio model/persistence %.3f", total.meanRatio))
+                for (l, level) in ForecastStep.levels.enumerated() {
+                    print(String(format: "%2.0f%% interval coverage %.3f (all rows), %.3f (label-0 rows)", level * 100,
+                        total.coverage(l), total.normalCoverage(l)))
+                }
             }
         }
     }
@@ -117,44 +138,54 @@ struct ForecastTally {
 }
 
 enum ForecastEvaluation {
-    static func run(table: EvalData.LabelledTable, trainRows: Int, horizon: Int) throws -> ForecastTally {
-        let n = table.values.rows
-        let m = table.values.cols
-        guard n > trainRows + horizon else { throw EvalData.Failure(description: "\(table.name): too few rows") }
-        var model = try AssetModel(sensorNames: table.sensorNames, history: table.values.selectingRows(0..<trainRows))
-        var tally = ForecastTally()
-        tally.absError = [Double](repeating: 0, count: m)
-        tally.persistenceError = tally.absError
-        // Forecasts made at each row, to be checked `horizon` rows later.
-        var pending: [Int: ForecastStep] = [:]
-        var made = trainRows - 1
-        pending[made] = model.forecast(horizon: horizon).last!
-        for r in trainRows..<n {
-            let y = table.values.row(r)
-            if let f = pending.removeValue(forKey: r - horizon) {
-                let past = table.values.row(r - horizon)
-                tally.count += 1
-                let normal = table.labels[r] == 0
-                if normal { tally.normalCount += 1 }
+    /// From row `start` on, forecasts every horizon of `horizons` after each update and checks each
+    /// forecast when its row arrives, against the model and against persistence (the value the
+    /// sensor had when the forecast was made).
+    static func run(series: EvalSeries, model: AssetModel, start: Int, horizons: [Int]) -> [ForecastTally] {
+        var model = model
+        let n = series.rows.rows
+        let m = series.sensorCount
+        let longest = horizons.max() ?? 1
+        var tallies = [ForecastTally](repeating: ForecastTally(), count: horizons.count)
+        for i in tallies.indices {
+            tallies[i].absError = [Double](repeating: 0, count: m)
+            tallies[i].persistenceError = tallies[i].absError
+        }
+        // The forecasts made at each row (every step up to the longest horizon), checked `h` rows later.
+        var pending: [Int: [ForecastStep]] = [:]
+        pending[start - 1] = model.forecast(horizon: longest)
+        for r in start..<n {
+            let y = series.sensors(r)
+            for (i, h) in horizons.enumerated() {
+                guard let made = pending[r - h] else { continue }
+                let f = made[h - 1]
+                let past = series.sensors(r - h)
+                let normal = series.labels[r] == 0
+                tallies[i].count += 1
+                if normal { tallies[i].normalCount += 1 }
                 for j in 0..<m {
-                    tally.absError[j] += abs(y[j] - f.median[j])
-                    tally.persistenceError[j] += abs(y[j] - past[j])
+                    tallies[i].absError[j] += abs(y[j] - f.median[j])
+                    tallies[i].persistenceError[j] += abs(y[j] - past[j])
                 }
                 for l in ForecastStep.levels.indices {
                     for j in 0..<m where f.upper[l][j] > f.lower[l][j] {
                         let hit = y[j] >= f.lower[l][j] && y[j] <= f.upper[l][j] ? 1.0 : 0.0
-                        tally.hits[l] += hit
-                        if normal { tally.normalHits[l] += hit }
+                        tallies[i].hits[l] += hit
+                        if normal { tallies[i].normalHits[l] += hit }
                     }
                 }
                 let active = (0..<m).filter { f.upper[0][$0] > f.lower[0][$0] }.count
-                tally.outcomes += active
-                if normal { tally.normalOutcomes += active }
+                tallies[i].outcomes += active
+                if normal { tallies[i].normalOutcomes += active }
             }
-            _ = model.update(y: y)
-            made = r
-            if r + horizon < n { pending[made] = model.forecast(horizon: horizon).last! }
+            pending.removeValue(forKey: r - longest)
+            _ = model.update(y: y, u: series.context(r))
+            if r + 1 < n {
+                // The planned context: the one that will be run (known in an evaluation).
+                let contexts = (1...longest).map { series.context(min(r + $0, n - 1)) }
+                pending[r] = model.forecast(contexts: contexts)
+            }
         }
-        return tally
+        return tallies
     }
 }
