@@ -125,7 +125,7 @@ extension AssetModel {
             state.slopes.withUnsafeBufferPointer { sl in
             memory.localMean.withUnsafeBufferPointer { mean in
             memory.trend.withUnsafeBufferPointer { trend in
-            memory.squaredErrors.withUnsafeBufferPointer { errs in
+            memory.recentErrors.withUnsafeBufferPointer { errs in
                 for j in 0..<m { med[j] = offset[j] }
                 for k in 0..<p {
                     let f = phi[k]

@@ -79,7 +79,7 @@ extension AssetModel {
         let quantileBase = index * levels.count * m
         behaviour.scale.withUnsafeBufferPointer { scale in
         state.forecast.snapshots.withUnsafeBufferPointer { snap in
-        state.forecast.squaredErrors.withUnsafeMutableBufferPointer { errs in
+        state.forecast.recentErrors.withUnsafeMutableBufferPointer { errs in
         state.forecast.quantiles.withUnsafeMutableBufferPointer { quant in
             let past = snap.baseAddress! + base
             let mean = past + 3 * m
@@ -98,10 +98,10 @@ extension AssetModel {
                 let d1 = actual - c1
                 let d2 = actual - c2
                 let d3 = actual - c3
-                r[j] += smoothing * (d0 * d0 - r[j])
-                r[m + j] += smoothing * (d1 * d1 - r[m + j])
-                r[2 * m + j] += smoothing * (d2 * d2 - r[2 * m + j])
-                r[3 * m + j] += smoothing * (d3 * d3 - r[3 * m + j])
+                r[j] += smoothing * (abs(d0) - r[j])
+                r[m + j] += smoothing * (abs(d1) - r[m + j])
+                r[2 * m + j] += smoothing * (abs(d2) - r[2 * m + j])
+                r[3 * m + j] += smoothing * (abs(d3) - r[3 * m + j])
                 // Multiplicative quantile tracking: at equilibrium misses happen at 1 − level.
                 let miss = abs(actual - combined)
                 for l in 0..<levels.count {

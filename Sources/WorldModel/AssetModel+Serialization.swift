@@ -40,7 +40,7 @@ extension AssetModel {
         ] { w.write(v) }
         w.write(s.steps)
         let f = s.forecast
-        for v in [f.snapshots, f.localMean, f.trend, f.squaredErrors, f.quantiles] { w.write(v) }
+        for v in [f.snapshots, f.localMean, f.trend, f.recentErrors, f.quantiles] { w.write(v) }
         return w.bytes
     }
 
@@ -107,7 +107,7 @@ extension AssetModel {
         if version >= 2 {
             state.forecast = ForecastMemory(
                 horizons: state.forecast.horizons, snapshots: try r.readDoubles(), localMean: try r.readDoubles(),
-                trend: try r.readDoubles(), squaredErrors: try r.readDoubles(), quantiles: try r.readDoubles())
+                trend: try r.readDoubles(), recentErrors: try r.readDoubles(), quantiles: try r.readDoubles())
         } else {
             // No remembered states: as if the machine had stood where it is now.
             state.forecast.fill(deviation: state.previous, levels: state.levels, slopes: state.slopes)

@@ -109,7 +109,7 @@ public struct AssetModel: Sendable, Equatable {
             sensorCount: sensorCount, contextCount: contextCount, configuration: configuration,
             fittedIntervals: intervalQuantiles)
         if !toIntervals {
-            state.forecast.squaredErrors = kept.squaredErrors
+            state.forecast.recentErrors = kept.recentErrors
             state.forecast.quantiles = kept.quantiles
         }
     }

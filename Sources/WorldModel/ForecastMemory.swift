@@ -4,12 +4,12 @@
 /// The forecast of the deviation `e` (in units of each sensor's healthy spread, about the reference
 /// of the planned context) combines four candidates, each from the filtered state now:
 /// persistence of the deviation, the model (health level + trend + learned dynamics of the fast
-/// part), a damped trend, and a local mean. Each horizon weighs them by the inverse of their
-/// recent squared k-step errors (Bates & Granger 1969), so the combination falls back to whichever
+/// part), a damped trend, and a local mean. Each horizon weighs them by a power of the inverse of
+/// their recent absolute k-step errors (after Bates & Granger 1969), so the combination falls back to whichever
 /// has been best lately: it is never much worse than persistence, which is among them.
 /// Intervals: each tracked horizon's |error| quantiles follow that horizon's own errors online.
 struct ForecastMemory: Sendable, Equatable {
-    /// Persistence, model, damped trend, local mean (the order of `squaredErrors`).
+    /// Persistence, model, damped trend, local mean (the order of `recentErrors`).
     static let candidateCount = 4
     /// Quantities kept per step for the horizons' error checks: deviation, health level, health
     /// slope, local mean, trend.
@@ -23,8 +23,8 @@ struct ForecastMemory: Sendable, Equatable {
     /// step-to-step change (the trend candidate's slope).
     var localMean: [Double]
     var trend: [Double]
-    /// Recent squared k-step error of each candidate, `[horizon index][candidate][sensor]`.
-    var squaredErrors: [Double]
+    /// Recent absolute k-step error of each candidate, `[horizon index][candidate][sensor]`.
+    var recentErrors: [Double]
     /// Tracked |error| quantiles of the combined forecast, `[horizon index][level][sensor]`.
     var quantiles: [Double]
 
@@ -37,7 +37,7 @@ struct ForecastMemory: Sendable, Equatable {
         snapshots = [Double](repeating: 0, count: horizons.last! * Self.snapshotWidth * m)
         localMean = [Double](repeating: 0, count: m)
         trend = localMean
-        squaredErrors = [Double](repeating: 1, count: horizons.count * Self.candidateCount * m)
+        recentErrors = [Double](repeating: 1, count: horizons.count * Self.candidateCount * m)
         quantiles = []
         for h in horizons {
             let perLevel = fitted[min(h, fitted.count) - 1]
@@ -47,14 +47,14 @@ struct ForecastMemory: Sendable, Equatable {
 
     /// Memberwise, for restoring a snapshot.
     init(
-        horizons: [Int], snapshots: [Double], localMean: [Double], trend: [Double], squaredErrors: [Double],
+        horizons: [Int], snapshots: [Double], localMean: [Double], trend: [Double], recentErrors: [Double],
         quantiles: [Double]
     ) {
         self.horizons = horizons
         self.snapshots = snapshots
         self.localMean = localMean
         self.trend = trend
-        self.squaredErrors = squaredErrors
+        self.recentErrors = recentErrors
         self.quantiles = quantiles
     }
 
@@ -105,7 +105,7 @@ struct ForecastMemory: Sendable, Equatable {
         let n = horizons.count
         return n > 0 && horizons.first == 1 && zip(horizons, horizons.dropFirst()).allSatisfy { $0 < $1 }
             && snapshots.count == slots * Self.snapshotWidth * m && localMean.count == m && trend.count == m
-            && squaredErrors.count == n * Self.candidateCount * m
+            && recentErrors.count == n * Self.candidateCount * m
             && quantiles.count == n * ForecastStep.levels.count * m
     }
 }
@@ -125,16 +125,18 @@ enum ForecastCombination {
     }
 
     /// Inverse-error weights raised to `power`, and the weighted mean of the candidates `c`
-    /// given their recent squared errors `r`.
+    /// given their recent absolute errors `r`.
     @inline(__always)
     static func combine(
         _ c0: Double, _ c1: Double, _ c2: Double, _ c3: Double,
         _ r0: Double, _ r1: Double, _ r2: Double, _ r3: Double, power: Int
     ) -> Double {
-        let b0 = 1 / max(r0, 1e-12)
-        let b1 = 1 / max(r1, 1e-12)
-        let b2 = 1 / max(r2, 1e-12)
-        let b3 = 1 / max(r3, 1e-12)
+        // Relative to the best, so that no power overflows.
+        let best = max(min(min(r0, r1), min(r2, r3)), 1e-12)
+        let b0 = best / max(r0, 1e-12)
+        let b1 = best / max(r1, 1e-12)
+        let b2 = best / max(r2, 1e-12)
+        let b3 = best / max(r3, 1e-12)
         var (w0, w1, w2, w3) = (b0, b1, b2, b3)
         var k = 1
         while k < power {

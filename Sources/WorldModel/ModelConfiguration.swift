@@ -25,12 +25,14 @@ public struct ModelConfiguration: Sendable, Equatable, Codable {
     /// Step size of online quantile tracking of each horizon's forecast intervals: a miss widens
     /// an interval by this fraction times its nominal hit rate, a hit narrows it by this times its
     /// nominal miss rate (multiplicative, so a fault's errors are met in tens of steps, not hundreds).
-    public var intervalAdaptationRate = 0.05
-    /// Forecast head: smoothing of each candidate's squared k-step error (per check of that horizon),
-    /// and the power of the inverse errors that weigh the candidates (1: Bates–Granger; higher
-    /// leans harder on the best lately).
+    public var intervalAdaptationRate = 0.1
+    /// Forecast head: smoothing of each candidate's absolute k-step error (per check of that
+    /// horizon), and the power of the inverse errors that weigh the candidates (1: Bates–Granger;
+    /// higher leans harder on the best lately, 16 is nearly "the best lately" with a soft switch).
+    /// Absolute, not squared: forecasts are judged by MAE, and a sample-and-hold analyser that
+    /// persistence predicts exactly between samples would otherwise be blended away.
     public var forecastErrorSmoothing = 0.02
-    public var forecastWeightPower = 2
+    public var forecastWeightPower = 16
     /// Forecast head: smoothing of the local mean and of the trend of the deviation, and the
     /// trend's damping per step (Gardner & McKenzie 1985).
     public var localMeanSmoothing = 0.2

@@ -18,6 +18,27 @@ struct EvalForecast: AsyncParsableCommand {
     @Option(help: "Several horizons at once, comma-separated (e.g. 1,5,10); JSON then lists each under \"horizons\".")
     var horizons: String?
     @Option(help: "Output format: text or json.") var format: OutputFormat = .text
+    // The forecast head's constants, to choose them by cross-validation across data sets
+    // (docs/world-model.md); defaults are the model's.
+    @Option(help: "Power of the inverse recent errors that weigh the candidates.")
+    var weightPower = ModelConfiguration().forecastWeightPower
+    @Option(help: "Smoothing of the candidates' squared errors.") var errorSmoothing = ModelConfiguration().forecastErrorSmoothing
+    @Option(help: "Smoothing of the local-mean candidate.") var localMeanSmoothing = ModelConfiguration().localMeanSmoothing
+    @Option(help: "Smoothing of the trend candidate's slope.") var trendSmoothing = ModelConfiguration().trendSmoothing
+    @Option(help: "Damping per step of the trend candidate.") var trendDamping = ModelConfiguration().trendDamping
+    @Option(help: "Step of the intervals' online quantile tracking.")
+    var intervalAdaptationRate = ModelConfiguration().intervalAdaptationRate
+
+    var modelConfiguration: ModelConfiguration {
+        var c = ModelConfiguration()
+        c.forecastWeightPower = weightPower
+        c.forecastErrorSmoothing = errorSmoothing
+        c.localMeanSmoothing = localMeanSmoothing
+        c.trendSmoothing = trendSmoothing
+        c.trendDamping = trendDamping
+        c.intervalAdaptationRate = intervalAdaptationRate
+        return c
+    }
 
     var horizonList: [Int] {
         get throws {
@@ -33,6 +54,12 @@ struct EvalForecast: AsyncParsableCommand {
     func validate() throws {
         guard horizon >= 1 else { throw ValidationError("--horizon must be at least 1") }
         _ = try horizonList
+        guard weightPower >= 1 else { throw ValidationError("--weight-power must be at least 1") }
+        for (name, v) in [
+            ("--error-smoothing", errorSmoothing), ("--local-mean-smoothing", localMeanSmoothing),
+            ("--trend-smoothing", trendSmoothing), ("--trend-damping", trendDamping),
+            ("--interval-adaptation-rate", intervalAdaptationRate),
+        ] where !(v > 0 && v <= 1) { throw ValidationError("\(name) must be in (0, 1]") }
     }
 
     func run() async throws {
@@ -41,7 +68,7 @@ struct EvalForecast: AsyncParsableCommand {
         var totals = [ForecastTally](repeating: ForecastTally(), count: list.count)
         var names: [String] = []
         var files: [[String: Any]] = []
-        for (series, model) in try data.load() {
+        for (series, model) in try data.load(configuration: modelConfiguration) {
             let tallies = ForecastEvaluation.run(series: series, model: model, start: data.trainRows, horizons: list)
             if names.isEmpty { names = series.sensorNames }
             var file = tallies[0].json(names: nil).merging(["file": series.name]) { a, _ in a }
@@ -124,8 +151,9 @@ struct ForecastTally {
             "mae_persistence": persistenceError.reduce(0, +) / Double(max(count * absError.count, 1)),
         ]
         for (l, level) in ForecastStep.levels.enumerated() {
-            out["coverage\(Int(level * 100))"] = coverage(l)
-            out["coverage\(Int(level * 100))_normal"] = normalCoverage(l)
+            // No outcomes of a kind (a unit with no label-0 rows left) is null, not NaN, in JSON.
+            out["coverage\(Int(level * 100))"] = outcomes == 0 ? NSNull() : coverage(l)
+            out["coverage\(Int(level * 100))_normal"] = normalOutcomes == 0 ? NSNull() : normalCoverage(l)
         }
         if let names {
             out["sensors"] = names.indices.map { j in

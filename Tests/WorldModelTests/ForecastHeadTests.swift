@@ -63,10 +63,14 @@ import WorldModel
         return (modelError, persistenceError)
     }
 
+    /// On a random walk persistence is the best forecast there is, so the head can only equal it:
+    /// "equal" allows the 2 % that finding it online costs (the sampling error of a ratio of
+    /// MAEs over 9,000 errors alone is about 1 %). Elsewhere it must not lose at all.
     @Test(arguments: Process.allCases, [1, 10])
     func forecastBeatsOrEqualsPersistence(process: Process, horizon: Int) throws {
         let (model, persistence) = try Self.errors(process, horizon: horizon, seed: 31)
-        #expect(model <= persistence, "\(process) at \(horizon) steps: MAE ratio \(model / persistence)")
+        let allowance = process == .randomWalk ? 1.02 : 1.0
+        #expect(model <= allowance * persistence, "\(process) at \(horizon) steps: MAE ratio \(model / persistence)")
     }
 
     /// Where persistence is far from optimal the head must find the better candidates, not just
