@@ -168,12 +168,18 @@ extension AssetModel {
                 if total > 0 { for i in 0..<m { sharesBase[i] /= total } }
             }
 
-            // Only unflagged data is learned as normal.
-            if learn && !flagged {
+            // Only data well clear of any flag is learned as normal, never while a failure mode
+            // degrades, and never beyond a bounded move.
+            state.stepsSinceFlag = flagged ? 0 : min(state.stepsSinceFlag, Int.max / 2) + 1
+            if learn && state.stepsSinceFlag > configuration.adaptationHoldSteps && !state.adaptationHeld {
                 let rate = configuration.baselineAdaptationRate
+                let bound = configuration.maxBaselineOffset
                 behaviour.scale.withUnsafeBufferPointer { scale in
                     state.baselineOffset.withUnsafeMutableBufferPointer { offset in
-                        for j in 0..<m where scale[j] > 0 { offset[j] += rate * scale[j] * e[j] }
+                        for j in 0..<m where scale[j] > 0 {
+                            let limit = bound * scale[j]
+                            offset[j] = min(max(offset[j] + rate * scale[j] * e[j], -limit), limit)
+                        }
                     }
                 }
             }

@@ -23,6 +23,9 @@ extension AssetModel {
         w.write(c.healthFeatureSmoothing)
         for v in [c.forecastErrorSmoothing, c.localMeanSmoothing, c.trendSmoothing, c.trendDamping] { w.write(v) }
         w.write(c.forecastWeightPower)
+        w.write(c.adaptationHoldSteps)
+        w.write(c.maxBaselineOffset)
+        w.write(c.parametricThresholds)
         let b = behaviour
         w.write(b.context.mean)
         w.write(b.context.scale)
@@ -41,6 +44,8 @@ extension AssetModel {
         w.write(s.steps)
         let f = s.forecast
         for v in [f.snapshots, f.localMean, f.trend, f.recentErrors, f.quantiles] { w.write(v) }
+        w.write(s.stepsSinceFlag)
+        w.write(s.adaptationHeld)
         return w.bytes
     }
 
@@ -75,6 +80,9 @@ extension AssetModel {
             c.trendSmoothing = try r.readDouble()
             c.trendDamping = try r.readDouble()
             c.forecastWeightPower = try r.readInt()
+            c.adaptationHoldSteps = try r.readInt()
+            c.maxBaselineOffset = try r.readDouble()
+            c.parametricThresholds = try r.readBool()
         }
         let context = ContextFeatures(mean: try r.readDoubles(), scale: try r.readDoubles())
         let matrices = try (0..<6).map { _ in try r.readMatrix() }
@@ -108,6 +116,8 @@ extension AssetModel {
             state.forecast = ForecastMemory(
                 horizons: state.forecast.horizons, snapshots: try r.readDoubles(), localMean: try r.readDoubles(),
                 trend: try r.readDoubles(), recentErrors: try r.readDoubles(), quantiles: try r.readDoubles())
+            state.stepsSinceFlag = try r.readInt()
+            state.adaptationHeld = try r.readBool()
         } else {
             // No remembered states: as if the machine had stood where it is now.
             state.forecast.fill(deviation: state.previous, levels: state.levels, slopes: state.slopes)
@@ -134,7 +144,7 @@ extension AssetModel {
             state.filterCovariance.count == 3, state.smoothed.count == m * configuration.healthFeatureSmoothing.count,
             state.baselineOffset.count == m, state.forecast.isConsistent(sensorCount: m),
             forecastDynamics.count == state.forecast.horizons.count * m * m,
-            state.lastContext.count == contextCount, state.steps >= 0
+            state.lastContext.count == contextCount, state.steps >= 0, state.stepsSinceFlag >= 0
         else { throw WorldModelError("model bytes are inconsistent (dimensions do not agree)") }
     }
 }

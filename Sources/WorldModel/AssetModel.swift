@@ -31,6 +31,12 @@ public struct AssetModel: Sendable, Equatable {
     public var healthySpread: [Double] { behaviour.scale }
     /// Steps scored since the last reset (the asset's age as far as the filter knows).
     public var age: Int { state.steps }
+    /// Set while one of the asset's failure modes is degrading: the model then learns nothing as
+    /// normal, so a fault that looks like a slow healthy drift keeps its alarm.
+    public var adaptationHeld: Bool {
+        get { state.adaptationHeld }
+        set { state.adaptationHeld = newValue }
+    }
 
     /// Fits a model on healthy history: `history` has one row per time step, sensors first, then
     /// context. `segments` gives the lengths of contiguous runs when the history joins several

@@ -70,8 +70,8 @@ enum Calibration {
         // Bonferroni: the combined test flags when any of three statistics exceeds its limit.
         let q = 1 - cfg.falseAlarmRate / 3
         let thresholds = DeviationStatistics(
-            level: conformalQuantile(levelStats, q), innovation: conformalQuantile(innovationStats, q),
-            drift: conformalQuantile(driftStats, q))
+            level: threshold(levelStats, q, cfg), innovation: threshold(innovationStats, q, cfg),
+            drift: threshold(driftStats, q, cfg))
         var quantiles: [[[Double]]] = []
         for h in 0..<horizons {
             var perLevel: [[Double]] = []
@@ -86,6 +86,13 @@ enum Calibration {
             quantiles.append(perLevel)
         }
         return Fitted(behaviour: behaviour, thresholds: thresholds, intervalQuantiles: quantiles)
+    }
+
+    /// The `q` quantile of a statistic's out-of-fold values: from the gamma matched to them when
+    /// `parametricThresholds` (the conformal quantile when too few values), else conformal.
+    static func threshold(_ values: [Double], _ q: Double, _ cfg: ModelConfiguration) -> Double {
+        if cfg.parametricThresholds, let tail = GammaTail(matching: values) { return tail.quantile(q) }
+        return conformalQuantile(values, q)
     }
 
     /// Deviations `e` of every row under a fitted behaviour (no state involved).

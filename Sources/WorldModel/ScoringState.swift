@@ -19,6 +19,10 @@ struct ScoringState: Sendable, Equatable {
     /// The forecast head: recent states, candidates' errors and per-horizon interval widths.
     var forecast: ForecastMemory
     var lastContext: [Double]
+    /// Steps since the last flagged one (`Int.max / 2` before any flag).
+    var stepsSinceFlag: Int
+    /// Set by the caller while a failure mode of the asset degrades: nothing is learned as normal.
+    var adaptationHeld: Bool
 
     /// A fresh state; the forecast head starts from the fit's interval widths `fittedIntervals`
     /// (`[horizon − 1][level][sensor]`).
@@ -34,5 +38,7 @@ struct ScoringState: Sendable, Equatable {
         baselineOffset = previous
         forecast = ForecastMemory(sensorCount: m, configuration: configuration, fitted: fittedIntervals)
         lastContext = [Double](repeating: 0, count: c)
+        stepsSinceFlag = Int.max / 2
+        adaptationHeld = false
     }
 }

@@ -18,10 +18,20 @@ struct EvalAnomalies: AsyncParsableCommand {
     @Option(help: "Smoothing of the MEWMA drift statistic (0 < λ ≤ 1).") var driftSmoothing = ModelConfiguration().driftSmoothing
     @Option(help: "Shrinkage of the deviation covariances (0 ≤ s < 1).")
     var covarianceShrinkage = ModelConfiguration().covarianceShrinkage
+    @Option(help: "Thresholds: gamma (matched to the out-of-fold statistics) or conformal (their empirical quantile).")
+    var thresholds = "gamma"
+    @Option(help: "Rate at which unflagged data moves the healthy baseline (0: never).")
+    var baselineAdaptationRate = ModelConfiguration().baselineAdaptationRate
+    @Option(help: "Steps after a flag during which nothing is learned.") var adaptationHoldSteps = ModelConfiguration().adaptationHoldSteps
+    @Option(help: "Most the baseline may move by adaptation, in healthy spreads.") var maxBaselineOffset = ModelConfiguration().maxBaselineOffset
 
     func validate() throws {
         guard falseAlarmRate > 0 && falseAlarmRate < 1 else { throw ValidationError("--false-alarm-rate must be in (0, 1)") }
         guard driftSmoothing > 0 && driftSmoothing <= 1 else { throw ValidationError("--drift-smoothing must be in (0, 1]") }
+        guard ["gamma", "conformal"].contains(thresholds) else { throw ValidationError("--thresholds is gamma or conformal") }
+        guard baselineAdaptationRate >= 0 && baselineAdaptationRate < 1, adaptationHoldSteps >= 0, maxBaselineOffset >= 0 else {
+            throw ValidationError("--baseline-adaptation-rate must be in [0, 1), the hold and the bound non-negative")
+        }
         guard covarianceShrinkage >= 0 && covarianceShrinkage < 1 else {
             throw ValidationError("--covariance-shrinkage must be in [0, 1)")
         }
@@ -35,6 +45,10 @@ struct EvalAnomalies: AsyncParsableCommand {
         modelConfiguration.falseAlarmRate = falseAlarmRate
         modelConfiguration.driftSmoothing = driftSmoothing
         modelConfiguration.covarianceShrinkage = covarianceShrinkage
+        modelConfiguration.parametricThresholds = thresholds == "gamma"
+        modelConfiguration.baselineAdaptationRate = baselineAdaptationRate
+        modelConfiguration.adaptationHoldSteps = adaptationHoldSteps
+        modelConfiguration.maxBaselineOffset = maxBaselineOffset
         for (series, model) in try data.load(configuration: modelConfiguration) {
             let counts = AnomalyEvaluation.run(series: series, model: model, start: data.trainRows)
             perFile.append((series.name, counts))
