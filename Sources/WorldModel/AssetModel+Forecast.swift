@@ -109,8 +109,7 @@ extension AssetModel {
         let m = sensorCount
         let p = behaviour.context.featureCount
         let levelCount = ForecastStep.levels.count
-        let memory = state.forecast
-        let (lo, hi, t) = memory.bracket(h)
+        let (lo, hi, t) = state.forecast.bracket(h)
         let gain = ForecastCombination.trendGain(configuration.trendDamping, h)
         let power = configuration.forecastWeightPower
         let candidates = ForecastMemory.candidateCount
@@ -123,9 +122,9 @@ extension AssetModel {
             state.previous.withUnsafeBufferPointer { prev in
             state.levels.withUnsafeBufferPointer { lv in
             state.slopes.withUnsafeBufferPointer { sl in
-            memory.localMean.withUnsafeBufferPointer { mean in
-            memory.trend.withUnsafeBufferPointer { trend in
-            memory.recentErrors.withUnsafeBufferPointer { errs in
+            state.forecast.localMean.withUnsafeBufferPointer { mean in
+            state.forecast.trend.withUnsafeBufferPointer { trend in
+            state.forecast.recentErrors.withUnsafeBufferPointer { errs in
                 for j in 0..<m { med[j] = offset[j] }
                 for k in 0..<p {
                     let f = phi[k]
@@ -150,7 +149,7 @@ extension AssetModel {
             step.lower[l].withUnsafeMutableBufferPointer { lower in
             step.upper[l].withUnsafeMutableBufferPointer { upper in
             fitted[l].withUnsafeBufferPointer { widths in
-            memory.quantiles.withUnsafeBufferPointer { tracked in
+            state.forecast.quantiles.withUnsafeBufferPointer { tracked in
             behaviour.scale.withUnsafeBufferPointer { scale in
                 let below = tracked.baseAddress! + (lo * levelCount + l) * m
                 let above = tracked.baseAddress! + (hi * levelCount + l) * m

@@ -5,7 +5,8 @@ import LinearAlgebra
 /// errors → interval widths), then remember this step for the checks to come.
 ///
 /// Horizon 1 is checked every step (its model forecast is the one scoring computed anyway); the
-/// longer tracked horizons take turns, one per step, so that a step costs one extra m×m product.
+/// longer tracked horizons take turns, one every other step, so that two steps cost one extra
+/// m×m product and one extra check.
 extension AssetModel {
     /// `A^h` for each tracked horizon `h`, column-major, one m×m block per horizon.
     static func dynamicsPowers(_ dynamics: Matrix, horizons: [Int]) -> [Double] {
@@ -37,8 +38,8 @@ extension AssetModel {
         let done = state.steps
         checkForecasts(horizonIndex: 0, made: done - 1, e: e, model: oneStep)
         let count = state.forecast.horizons.count
-        guard count > 1 else { return }
-        let index = 1 + done % (count - 1)
+        guard count > 1, done % 2 == 1 else { return }
+        let index = 1 + (done / 2) % (count - 1)
         let h = state.forecast.horizons[index]
         guard done >= h else { return }
         let made = done - h
@@ -73,10 +74,11 @@ extension AssetModel {
         let power = cfg.forecastWeightPower
         let rate = cfg.intervalAdaptationRate
         let levels = ForecastStep.levels
+        let levelCount = levels.count
         let width = ForecastMemory.snapshotWidth
         let base = (made % state.forecast.slots) * width * m
         let errorBase = index * ForecastMemory.candidateCount * m
-        let quantileBase = index * levels.count * m
+        let quantileBase = index * levelCount * m
         behaviour.scale.withUnsafeBufferPointer { scale in
         state.forecast.snapshots.withUnsafeBufferPointer { snap in
         state.forecast.recentErrors.withUnsafeMutableBufferPointer { errs in
@@ -103,11 +105,13 @@ extension AssetModel {
                 r[2 * m + j] += smoothing * (abs(d2) - r[2 * m + j])
                 r[3 * m + j] += smoothing * (abs(d3) - r[3 * m + j])
                 // Multiplicative quantile tracking: at equilibrium misses happen at 1 − level.
+                // Branch-free (a miss is a coin flip the predictor cannot learn): the factor is
+                // 1 − rate·(1 − level), plus rate on a miss.
                 let miss = abs(actual - combined)
-                for l in 0..<levels.count {
+                for l in 0..<levelCount {
                     let k = l * m + j
-                    let level = levels[l]
-                    q[k] = max(q[k] * (miss > q[k] ? 1 + rate * level : 1 - rate * (1 - level)), 1e-9)
+                    let missed: Double = miss > q[k] ? 1 : 0
+                    q[k] = max(q[k] * (1 - rate * (1 - levels[l]) + rate * missed), 1e-9)
                 }
             }
         }}}}

@@ -125,26 +125,47 @@ enum ForecastCombination {
     }
 
     /// Inverse-error weights raised to `power`, and the weighted mean of the candidates `c`
-    /// given their recent absolute errors `r`.
+    /// given their recent absolute errors `r`. Per sensor and horizon on every step, so: no
+    /// division for the inverses (each is the product of the other three, the common factor
+    /// cancels), scaled by a power of two so that no power overflows, and the power by repeated
+    /// squaring.
     @inline(__always)
     static func combine(
         _ c0: Double, _ c1: Double, _ c2: Double, _ c3: Double,
         _ r0: Double, _ r1: Double, _ r2: Double, _ r3: Double, power: Int
     ) -> Double {
-        // Relative to the best, so that no power overflows.
-        let best = max(min(min(r0, r1), min(r2, r3)), 1e-12)
-        let b0 = best / max(r0, 1e-12)
-        let b1 = best / max(r1, 1e-12)
-        let b2 = best / max(r2, 1e-12)
-        let b3 = best / max(r3, 1e-12)
-        var (w0, w1, w2, w3) = (b0, b1, b2, b3)
-        var k = 1
-        while k < power {
-            w0 *= b0
-            w1 *= b1
-            w2 *= b2
-            w3 *= b3
-            k += 1
+        let e0 = max(r0, 1e-12)
+        let e1 = max(r1, 1e-12)
+        let e2 = max(r2, 1e-12)
+        let e3 = max(r3, 1e-12)
+        let p01 = e0 * e1
+        let p23 = e2 * e3
+        var b0 = e1 * p23
+        var b1 = e0 * p23
+        var b2 = e3 * p01
+        var b3 = e2 * p01
+        // The largest becomes [1, 2): the others, smaller, cannot overflow when raised.
+        let scale = Double(sign: .plus, exponent: -max(max(b0, b1), max(b2, b3)).exponent, significand: 1)
+        b0 *= scale
+        b1 *= scale
+        b2 *= scale
+        b3 *= scale
+        var (w0, w1, w2, w3) = (1.0, 1.0, 1.0, 1.0)
+        var k = power
+        while k > 0 {
+            if k & 1 == 1 {
+                w0 *= b0
+                w1 *= b1
+                w2 *= b2
+                w3 *= b3
+            }
+            k >>= 1
+            if k > 0 {
+                b0 *= b0
+                b1 *= b1
+                b2 *= b2
+                b3 *= b3
+            }
         }
         return (w0 * c0 + w1 * c1 + w2 * c2 + w3 * c3) / (w0 + w1 + w2 + w3)
     }
