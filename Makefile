@@ -1,7 +1,7 @@
 # Prognos: `make demo` shows the whole system; `make test` installs what it needs and runs every test.
 SHELL := /bin/bash
 SWIFT ?= swift
-DEBIAN_PACKAGES := libmodbus-dev libmosquitto-dev libopenblas-dev liblapacke-dev libsqlite3-dev \
+DEBIAN_PACKAGES := zlib1g-dev libmodbus-dev libmosquitto-dev libopenblas-dev liblapacke-dev libsqlite3-dev \
                    mosquitto mosquitto-clients python3-venv pkg-config tmux postgresql
 VENV := .venv
 PY_PEERS := pymodbus==3.16.1 paho-mqtt==2.2.0

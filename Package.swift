@@ -1,5 +1,5 @@
 // swift-tools-version: 6.1
-// Prognos: predictive maintenance for industrial plants. See README.md and DESIGN.md's module table.
+// Prognos: predictive maintenance for industrial plants. See README.md and docs/architecture.md (module map, allowed imports).
 import PackageDescription
 
 let package = Package(
@@ -36,10 +36,13 @@ let package = Package(
         .systemLibrary(name: "CModbus", pkgConfig: "libmodbus"),
         .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto"),
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas"),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib"),
 
         .target(name: "PrognosCore"),
         .target(name: "PlantFile", dependencies: ["PrognosCore", .product(name: "Yams", package: "Yams")]),
         .target(name: "LinearAlgebra", dependencies: ["CBLAS"]),
+        // The data sets under Data/ are gzip files; this reads them (and plain files) for eval and tests.
+        .target(name: "Gzip", dependencies: ["CZlib"]),
         .target(name: "WorldModel", dependencies: ["PrognosCore", "LinearAlgebra"]),
         .target(name: "Modbus", dependencies: ["CModbus", "PrognosCore", .product(name: "Logging", package: "swift-log")]),
         .target(name: "MQTT", dependencies: ["CMosquitto", "PrognosCore", .product(name: "Logging", package: "swift-log")]),
@@ -76,7 +79,7 @@ let package = Package(
             name: "prognos",
             dependencies: [
                 "PrognosCore", "PlantFile", "WorldModel", "Modbus", "MQTT", "Simulator", "Store", "Daemon", "Planner",
-                "PolicyEvaluation", "Dashboard", "Fleet", "TestSupport",
+                "PolicyEvaluation", "Dashboard", "Fleet", "TestSupport", "Gzip",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -91,7 +94,7 @@ let package = Package(
         .testTarget(name: "SystemLibraryTests", dependencies: ["CModbus", "CMosquitto", "CBLAS"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "Store", "PrognosCore"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
-        .testTarget(name: "WorldModelTests", dependencies: ["WorldModel", "PrognosCore", "LinearAlgebra"]),
+        .testTarget(name: "WorldModelTests", dependencies: ["WorldModel", "PrognosCore", "LinearAlgebra", "Gzip"]),
         .testTarget(name: "ModbusTests", dependencies: ["Modbus", "PrognosCore", "TestSupport"], exclude: ["Peers"]),
         .testTarget(name: "MQTTTests", dependencies: ["MQTT", "PrognosCore", "TestSupport"]),
         .testTarget(

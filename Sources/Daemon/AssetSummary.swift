@@ -2,26 +2,6 @@ import PrognosCore
 import Store
 import WorldModel
 
-/// NAMUR NE 107 status of an asset, the words an operator reads on the dashboard and in `state`.
-public enum NE107Status: String, Sendable, Equatable, CaseIterable, Codable {
-    case normal
-    case maintenanceRequired = "maintenance-required"
-    case offSpec = "off-spec"
-    case checkFunction = "check-function"
-    case failure
-
-    /// Ordering by severity, so a plant view can sort by risk.
-    public var severity: Int {
-        switch self {
-        case .normal: 0
-        case .maintenanceRequired: 1
-        case .checkFunction: 2
-        case .offSpec: 3
-        case .failure: 4
-        }
-    }
-}
-
 /// The latest health summary of one asset (the retained `state` message).
 public struct AssetSummary: Sendable, Equatable {
     public var asset: String
@@ -80,18 +60,7 @@ extension AssetRuntime {
     /// The asset's NE 107 status and figures now.
     public func summary(at time: Double) -> AssetSummary {
         let annunciated = annunciatedAlarms
-        let status: NE107Status
-        if annunciated.contains(where: { $0.kind == .limit && $0.priority == .urgent && $0.active }) {
-            status = .failure
-        } else if annunciated.contains(where: { $0.kind == .communication && $0.active }) {
-            status = .checkFunction
-        } else if annunciated.contains(where: { ($0.kind == .limit || $0.kind == .deviation) && $0.active }) {
-            status = .offSpec
-        } else if annunciated.contains(where: { $0.kind == .rul && $0.active }) {
-            status = .maintenanceRequired
-        } else {
-            status = .normal
-        }
+        let status = NE107Status.of(alarms: annunciated)
         let drivers = latest.map { self.drivers($0).map(\.sensor) } ?? []
         let rul = asset.failureModes.compactMap { mode in latestRUL[mode.id].map { (mode.id, $0.median, $0.p10, $0.p90) } }
         return AssetSummary(

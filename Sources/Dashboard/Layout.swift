@@ -1,4 +1,5 @@
 import Foundation
+import PrognosCore
 import Yams
 
 /// A dashboard layout (Dashboards/*.yaml): which views, in which order, their panels and columns,
@@ -113,13 +114,7 @@ public struct LayoutError: Error, Sendable, CustomStringConvertible {
 
 /// Seconds in `500ms`, `2s`, `30m`, `4h`, `7d`, `1w`; nil otherwise.
 public func parseSeconds(_ text: String) -> Double? {
-    let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400), ("w", 604_800)]
-    let trimmed = text.trimmingCharacters(in: .whitespaces)
-    for (suffix, seconds) in units where trimmed.hasSuffix(suffix) {
-        let number = trimmed.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)
-        if let value = Double(number), value.isFinite, value > 0 { return value * seconds }
-    }
-    return nil
+    DurationText.seconds(text).flatMap { $0 > 0 ? $0 : nil }
 }
 
 private final class LayoutReader {

@@ -6,15 +6,25 @@ import Yams
 public enum PlantFileLoader {
     /// Reads and validates the plant file at `path`.
     public static func load(path: String) throws(PlantFileError) -> Plant {
-        let text: String
+        let bytes: [UInt8]
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
         } catch {
             throw PlantFileError(problems: [
                 PlantFileProblem(file: path, location: SourceLocation(line: 1, column: 1), reason: "cannot read the file: \(error.localizedDescription)")
             ])
         }
-        return try load(yaml: text, file: path)
+        switch UTF8Text.decode(bytes) {
+        case .success(let text):
+            return try load(yaml: text, file: path)
+        case .failure(let invalid):
+            let byte = "0x" + String(invalid.byte, radix: 16, uppercase: true)
+            throw PlantFileError(problems: [
+                PlantFileProblem(
+                    file: path, location: invalid.location,
+                    reason: "the plant file is not UTF-8 text: byte \(byte) here does not begin a valid character")
+            ])
+        }
     }
 
     /// Validates plant-file text; `file` names it in the problems reported.

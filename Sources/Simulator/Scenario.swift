@@ -223,13 +223,6 @@ public struct ScenarioError: Error, Sendable, Equatable, CustomStringConvertible
 
 /// Seconds of a duration text: `500ms`, `90s`, `10m`, `10min`, `3h`, `2d`, `1w`, or a plain number of seconds.
 public func parseDuration(_ text: String) -> Double? {
-    let trimmed = text.trimmingCharacters(in: .whitespaces)
-    if let plain = Double(trimmed) { return plain >= 0 ? plain : nil }
-    let units: [(String, Double)] = [("ms", 0.001), ("min", 60), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400), ("w", 604_800)]
-    for (suffix, factor) in units where trimmed.hasSuffix(suffix) {
-        if let number = Double(trimmed.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)), number >= 0 {
-            return number * factor
-        }
-    }
-    return nil
+    if let plain = Double(text.trimmingCharacters(in: .whitespaces)) { return plain >= 0 && plain.isFinite ? plain : nil }
+    return DurationText.seconds(text)
 }

@@ -8,7 +8,7 @@ import Glibc
 ///
 /// Started with `posix_spawn`, an empty signal mask and default signal dispositions: a child
 /// started by `Foundation.Process` from a test thread inherits a blocked mask and ignores
-/// SIGTERM (see PLATFORM.md). Stopped on `stop()` or on deinit, whatever the test's outcome.
+/// SIGTERM (docs/architecture.md, platform facts). Stopped on `stop()` or on deinit, whatever the test's outcome.
 public final class ChildProcess: @unchecked Sendable {
     public let pid: pid_t
     public let executable: String

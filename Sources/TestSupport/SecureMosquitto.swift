@@ -1,6 +1,6 @@
 import Foundation
 
-/// A mosquitto as PLATFORM.md's security baseline asks: a TLS listener on a free loopback port that
+/// A mosquitto as the security baseline in docs/security.md asks: a TLS listener on a free loopback port that
 /// requires a client certificate, `allow_anonymous false`, a password file made with
 /// `mosquitto_passwd` and, when given, an ACL file. The CA, the server's certificate and one
 /// certificate per client name are made with the openssl command line for each run, in a folder

@@ -1,3 +1,4 @@
+import PrognosCore
 import ArgumentParser
 import Daemon
 import Foundation

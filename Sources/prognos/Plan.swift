@@ -160,10 +160,7 @@ enum PlanFormat: String, CaseIterable, Sendable, ExpressibleByArgument {
 
     /// Seconds of "30d", "2w", "72h", "90min", "600s" (a bare number is days).
     static func seconds(_ text: String) -> Double? {
-        let units: [(String, Double)] = [("min", 60), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400), ("w", 7 * 86400)]
-        for (suffix, scale) in units where text.hasSuffix(suffix) {
-            if let value = Double(text.dropLast(suffix.count)), value > 0 { return value * scale }
-        }
-        return Double(text).flatMap { $0 > 0 ? $0 * 86400 : nil }
+        if let days = Double(text) { return days > 0 && days.isFinite ? days * 86400 : nil }
+        return DurationText.seconds(text).flatMap { $0 > 0 ? $0 : nil }
     }
 }

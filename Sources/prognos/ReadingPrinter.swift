@@ -35,14 +35,14 @@ struct ReadingPrinter {
 
     func printHeader() {
         switch format {
-        case .table: Swift.print(pad("ASSET", 16) + pad("SENSOR", 22) + pad("VALUE", 14, right: true) + "  " + pad("UNIT", 7) + pad("QUALITY", 13) + "TIMESTAMP")
-        case .csv: Swift.print("asset,sensor,value,unit,quality,timestamp")
+        case .table: StandardOutput.line(pad("ASSET", 16) + pad("SENSOR", 22) + pad("VALUE", 14, right: true) + "  " + pad("UNIT", 7) + pad("QUALITY", 13) + "TIMESTAMP")
+        case .csv: StandardOutput.line("asset,sensor,value,unit,quality,timestamp")
         case .json: break
         }
     }
 
     func print(_ reading: Reading) {
-        Swift.print(line(for: reading))
+        StandardOutput.line(line(for: reading))
     }
 
     func line(for reading: Reading) -> String {

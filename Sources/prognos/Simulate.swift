@@ -57,6 +57,7 @@ struct Simulate: AsyncParsableCommand {
     }
 
     func run() async throws {
+        StandardOutput.endQuietlyWhenTheReaderLeaves()
         let loaded = try loadPlantOrExit(plant)
         if let export {
             try runExport(loaded, to: export)
@@ -112,14 +113,14 @@ struct Simulate: AsyncParsableCommand {
         }
         defer { server.stop() }
         let devices = server.ports.sorted { $0.key < $1.key }.map { "\($0.key) :\($0.value)" }.joined(separator: ", ")
-        say("prognos simulate: \(loaded.site.id), \(loaded.assets.count) assets, seed \(seed), \(speed)× real time")
-        if !noModbus { say("  Modbus  \(devices)") }
-        if !noMqtt { say("  MQTT    " + loaded.brokers.map { "\($0.id) \($0.host):\($0.port)" }.joined(separator: ", ")) }
-        if let loadedScenario { say("  scenario \(loadedScenario.name): \(loadedScenario.events.count) events") }
-        if let truth { say("  truth   \(truth)") }
+        StandardOutput.line("prognos simulate: \(loaded.site.id), \(loaded.assets.count) assets, seed \(seed), \(speed)× real time")
+        if !noModbus { StandardOutput.line("  Modbus  \(devices)") }
+        if !noMqtt { StandardOutput.line("  MQTT    " + loaded.brokers.map { "\($0.id) \($0.host):\($0.port)" }.joined(separator: ", ")) }
+        if let loadedScenario { StandardOutput.line("  scenario \(loadedScenario.name): \(loadedScenario.events.count) events") }
+        if let truth { StandardOutput.line("  truth   \(truth)") }
         let runner = SimulationRunner(speed: speed, duration: duration.flatMap(parseDuration), logger: logger, anchor: clockStart)
         await runner.run(&simulation, server: server, truth: truthLog)
-        say("prognos simulate: simulated \(String(format: "%.1f", simulation.elapsed / 3600)) h, \(simulation.events.count) events")
+        StandardOutput.line("prognos simulate: simulated \(String(format: "%.1f", simulation.elapsed / 3600)) h, \(simulation.events.count) events")
     }
 
     private func runExport(_ plant: Plant, to directory: String) throws {
@@ -128,17 +129,11 @@ struct Simulate: AsyncParsableCommand {
         do {
             let written = try FleetExport.write(plant: plant, to: directory, options: options)
             for file in written {
-                say("\(file.path): \(file.units) units (\(file.failed) run to failure), \(file.rows) rows")
+                StandardOutput.line("\(file.path): \(file.units) units (\(file.failed) run to failure), \(file.rows) rows")
             }
         } catch {
             printError("prognos simulate: \(error)")
             throw ExitCode(1)
         }
     }
-}
-
-/// Writes a line to standard output at once (unbuffered), so a watcher or a log file sees it while
-/// the simulator keeps running, and nothing is lost when it is stopped.
-private func say(_ text: String) {
-    FileHandle.standardOutput.write(Data((text + "\n").utf8))
 }
