@@ -7,7 +7,7 @@ VENV := .venv
 PY_PEERS := pymodbus==3.16.1 paho-mqtt==2.2.0
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all build release test deps fault-deps venv bench demo check-plant clean fuzz faults alarm-load
+.PHONY: all build release test lint deps fault-deps venv bench demo check-plant clean fuzz faults alarm-load
 
 all: build
 
@@ -41,10 +41,15 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
+## lint: standing checks of the tree (scripts/lint.sh): nothing points outside the repository, every
+## link in the docs resolves.
+lint:
+	bash scripts/lint.sh
+
 ## test: everything CI runs; long fault and fuzz runs have their own targets.
 ## Tests run one at a time: the end-to-end ones each run a simulator, a broker and a daemon, and
 ## several of them at once on two cores would measure the machine, not Prognos.
-test: deps fault-deps venv
+test: lint deps fault-deps venv
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --no-parallel
 

@@ -127,3 +127,16 @@ public final class ChildProcess: @unchecked Sendable {
         return exitStatus
     }
 }
+
+extension ChildProcess {
+    /// Command lines of the running processes that mention `text` (a test's folder, a plant file):
+    /// what a test started and should have stopped.
+    public static func running(mentioning text: String) -> [String] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { pid -> String? in
+            guard Int(pid) != nil, let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return nil }
+            let command = String(decoding: data.map { $0 == 0 ? 32 : $0 }, as: UTF8.self)
+            return command.contains(text) ? command : nil
+        }
+    }
+}
