@@ -43,13 +43,15 @@ let package = Package(
         .target(name: "LinearAlgebra", dependencies: ["CBLAS"]),
         // The data sets under Data/ are gzip files; this reads them (and plain files) for eval and tests.
         .target(name: "Gzip", dependencies: ["CZlib"]),
+        // A simulator and a daemon taking turns on one clock (the demo's deterministic report).
+        .target(name: "Lockstep"),
         .target(name: "WorldModel", dependencies: ["PrognosCore", "LinearAlgebra"]),
         .target(name: "Modbus", dependencies: ["CModbus", "PrognosCore", .product(name: "Logging", package: "swift-log")]),
         .target(name: "MQTT", dependencies: ["CMosquitto", "PrognosCore", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "Simulator",
             dependencies: [
-                "PrognosCore", "Modbus", "MQTT", .product(name: "Logging", package: "swift-log"),
+                "PrognosCore", "Modbus", "MQTT", "Lockstep", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
@@ -69,7 +71,7 @@ let package = Package(
         .target(
             name: "Daemon",
             dependencies: [
-                "PrognosCore", "PlantFile", "WorldModel", "LinearAlgebra", "Modbus", "MQTT", "Store", "Planner", "Simulator",
+                "PrognosCore", "PlantFile", "WorldModel", "LinearAlgebra", "Modbus", "MQTT", "Store", "Planner", "Simulator", "Lockstep",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -79,7 +81,7 @@ let package = Package(
             name: "prognos",
             dependencies: [
                 "PrognosCore", "PlantFile", "WorldModel", "Modbus", "MQTT", "Simulator", "Store", "Daemon", "Planner",
-                "PolicyEvaluation", "Dashboard", "Fleet", "TestSupport", "Gzip",
+                "PolicyEvaluation", "Dashboard", "Fleet", "TestSupport", "Gzip", "Lockstep",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Daemon
 import Foundation
+import Lockstep
 import Logging
 import MQTT
 import PrognosCore
@@ -18,7 +19,10 @@ struct Demo: AsyncParsableCommand {
             that drifts), runs the daemon on a database in --folder, and opens the dashboard. Quitting \
             the dashboard stops everything the demo started. Without a terminal (CI, a pipe) it runs \
             --span of simulated time instead and prints a report: faults injected, when each was \
-            flagged, what the planner proposed, and the alerts delivered.
+            flagged, what the planner proposed, and the alerts delivered. The report's run starts \
+            at a fixed plant time, and the simulator and the daemon take turns on its clock (ten \
+            simulated minutes a turn) instead of keeping pace with the wall: the same seed gives \
+            the same report on a quiet or a loaded machine.
             """)
 
     @Option(help: "The plant file.") var plant = "Plants/demo.yaml"
@@ -61,30 +65,38 @@ struct Demo: AsyncParsableCommand {
         let watch = "mosquitto_sub -h 127.0.0.1 -p \(port) -t 'prognos/#' -v"
         say("broker      mosquitto on 127.0.0.1:\(port); watch the alerts with: \(watch)")
 
+        // The simulator and the daemon share one clock, `speed` times the wall's from `clockStart`:
+        // everything the daemon stores is in simulated time, and its wear trends are per simulated day.
+        // The report's clock starts at a fixed plant time and runs in turns (see `Lockstep`).
+        let clockStart = interactive ? Date().timeIntervalSince1970.rounded(.up) + 1 : Self.reportStart
+        let turns = interactive ? nil : folderURL.appendingPathComponent("turns").path
+        if let turns { try Lockstep(folder: turns).reset() }
+
         // Commissioning: the models learn a simulated healthy week, as the live daemon will sample it.
         let started = Date()
         var learning = Commissioning.Options()
         learning.speed = speed
         learning.step = speed
         learning.seed = seed
-        learning.end = Date().timeIntervalSince1970
+        learning.end = clockStart - 1
         let plantCopy = try loadPlantOrExit(copy.plantPath)
         let learnt = try await Commissioning.learnFromSimulation(plant: plantCopy, store: try Store.open(path: db), options: learning)
         say("learnt      \(learnt.assets.count) world models from a simulated healthy week in \(String(format: "%.0f", Date().timeIntervalSince(started))) s")
 
-        // The simulator and the daemon share one clock, `speed` times the wall's from `clockStart`:
-        // everything the daemon stores is in simulated time, and its wear trends are per simulated day.
         // The plant has been running for hours when the daemon first sees it (--warm-up); physics in
-        // 10 s steps is plenty for a daemon that samples every 10 simulated minutes.
-        let clockStart = Date().timeIntervalSince1970.rounded(.up) + 1
-        let simulator = children.add(try ChildProcess(
-            self_, ["simulate", copy.plantPath, "--speed", "\(speed)", "--seed", "\(seed)", "--scenario", scenario, "--truth", truth,
-                    "--clock-start", "\(clockStart)", "--warm-up", "6h", "--step", "10s"],
-            outputPath: folderURL.appendingPathComponent("simulate.log").path))
+        // 10 s steps is plenty for a daemon that samples every 10 simulated minutes (one wall second).
+        var simulate = [
+            "simulate", copy.plantPath, "--speed", "\(speed)", "--seed", "\(seed)", "--scenario", scenario, "--truth", truth,
+            "--clock-start", "\(clockStart)", "--warm-up", "6h", "--step", "10s",
+        ]
+        var run = ["run", copy.plantPath, "--db", db, "--clock-speed", "\(speed)", "--clock-start", "\(clockStart)"]
+        if let turns {
+            simulate += ["--lockstep", turns, "--turn", "\(Int(speed))s", "--duration", "\(Int(spanHours * 3600))s"]
+            run += ["--lockstep", turns]
+        }
+        let simulator = children.add(try ChildProcess(self_, simulate, outputPath: folderURL.appendingPathComponent("simulate.log").path))
         defer { simulator.stop() }
-        let daemon = children.add(try ChildProcess(
-            self_, ["run", copy.plantPath, "--db", db, "--clock-speed", "\(speed)", "--clock-start", "\(clockStart)"],
-            outputPath: folderURL.appendingPathComponent("daemon.log").path))
+        let daemon = children.add(try ChildProcess(self_, run, outputPath: folderURL.appendingPathComponent("daemon.log").path))
         defer { daemon.stop() }
         say("running     simulator at \(Int(speed))× with scenario \(scenario); daemon on \(db)")
 
@@ -101,9 +113,9 @@ struct Demo: AsyncParsableCommand {
             let dashboard = children.add(try ChildProcess(self_, ["dashboard", "--db", db, "--plant", copy.plantPath], foreground: true))
             _ = dashboard.wait(timeout: .infinity)
         } else {
-            let wall = spanHours * 3600 / speed
-            say("simulating  \(format(spanHours)) h at \(Int(speed))×: \(Int(wall.rounded())) s")
-            try await Task.sleep(for: .seconds(wall))
+            say("simulating  \(format(spanHours)) h in turns of \(Int(speed / 60)) simulated minutes")
+            // The simulator ends after its last turn; a stuck turn ends the demo after an hour.
+            _ = simulator.wait(timeout: 3600)
         }
 
         daemon.signal(SIGTERM)
@@ -118,6 +130,10 @@ struct Demo: AsyncParsableCommand {
         say("stopped     everything the demo started; database: \(db)")
         say("alerts      \(watch)   (start the broker again with: mosquitto -c \(config))")
     }
+
+    /// Where the report's plant clock starts: a Monday morning, the same for every run (the models
+    /// learn the week before it).
+    static let reportStart: Double = 1_749_456_000  // 2025-06-09T08:00:00Z
 
     /// A progress line, written at once (a log or a pipe sees it as it happens, not when the demo ends).
     private func say(_ text: String) { FileHandle.standardOutput.write(Data((text + "\n").utf8)) }

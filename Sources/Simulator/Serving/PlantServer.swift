@@ -253,6 +253,23 @@ public final class PlantServer {
         }
     }
 
+    /// Publishes every MQTT topic (QoS 1, retained) stamped with `timestamp` and returns once the
+    /// broker has acknowledged each: in turns with a daemon (`Lockstep`), the messages of a turn
+    /// must be at the broker before the daemon is told to look.
+    public func publishAcknowledged(from simulation: PlantSimulation, timestamp: Double) async {
+        for (broker, topic, payload) in payloads(from: simulation, timestamp: timestamp) {
+            guard let client = clients[broker] else { continue }
+            do {
+                _ = try await client.publishAcknowledged(
+                    topic: topic, payload: Array(payload.utf8), qos: .atLeastOnce, retain: true, timeout: .seconds(10))
+                published += 1
+            } catch {
+                publishFailures += 1
+                logger.warning("MQTT publish not acknowledged", metadata: ["mqtt.broker": "\(broker)", "mqtt.topic": "\(topic)", "error": "\(error)"])
+            }
+        }
+    }
+
     /// Stops every server and disconnects from every broker. Safe to call twice.
     public func stop() {
         for endpoint in endpoints.values { endpoint.stop() }

@@ -1,4 +1,5 @@
 import Foundation
+import Lockstep
 import Logging
 import PrognosCore
 
@@ -100,6 +101,34 @@ public struct SimulationRunner {
             }
             if let end, simulation.elapsed + simulation.options.step > end { break }
             try? await Task.sleep(for: tick)
+        }
+    }
+
+    /// Runs in turns with a daemon (see `Lockstep`) instead of against the wall clock: serves the
+    /// plant as it is at each multiple of `turn` simulated seconds, hands the turn to the daemon and
+    /// waits for it to hand the turn back, until `duration` has passed or the task is cancelled.
+    public func run(
+        _ simulation: inout PlantSimulation, server: PlantServer, truth: TruthLog?, lockstep: Lockstep, turn: Double
+    ) async {
+        var reported = simulation.events.count
+        let end = duration.map { simulation.elapsed + $0 }
+        report(&simulation, from: &reported, truth: truth, server: server)
+        while !Task.isCancelled {
+            server.update(from: simulation)
+            await server.publishAcknowledged(from: simulation, timestamp: simulation.time)
+            do {
+                try lockstep.publishClock(simulation.time)
+            } catch {
+                logger.error("Cannot hand the turn to the daemon", metadata: ["error": "\(error)"])
+                return
+            }
+            guard await lockstep.waitForAcknowledgement(of: simulation.time) else { return }
+            let target = simulation.elapsed + turn
+            if let end, target > end + 1e-9 { return }
+            while simulation.elapsed + simulation.options.step <= target + 1e-9 {
+                simulation.step()
+                if simulation.events.count > reported { report(&simulation, from: &reported, truth: truth, server: server) }
+            }
         }
     }
 
