@@ -82,6 +82,7 @@ public final class PlantDaemon: Service, Sendable {
         let hub = RuntimeHub(
             runtimes: runtimes, plant: plant, writer: writer, alarmWriter: alarmWriter, store: store, logger: logger,
             publishPlan: { document in publisher?.publishRetained(topic: AlertMessages.planTopic(site: plant.site.id), document) })
+        if options.lockstep != nil { await hub.fitInline() }
         try await restore(into: hub)
         await event("info", "start", "prognos \(options.version) started on \(options.plantPath) (\(plant.assets.count) assets)")
 

@@ -85,9 +85,10 @@ public struct DashboardLayout: Sendable, Equatable {
     public static func load(yaml text: String, file: String) throws(LayoutError) -> DashboardLayout {
         let reader = LayoutReader(file: file)
         let root: Node?
-        do {
-            root = try Yams.compose(yaml: text)
-        } catch {
+        switch onLargeStack({ Result { try Yams.compose(yaml: text) } }) {
+        case .success(let node):
+            root = node
+        case .failure(let error):
             reader.syntax(error)
             throw LayoutError(problems: reader.problems)
         }

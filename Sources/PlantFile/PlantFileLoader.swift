@@ -31,9 +31,10 @@ public enum PlantFileLoader {
     public static func load(yaml text: String, file: String) throws(PlantFileError) -> Plant {
         let diagnostics = Diagnostics(file: file)
         let root: Node?
-        do {
-            root = try Yams.compose(yaml: text)
-        } catch {
+        switch onLargeStack({ Result { try Yams.compose(yaml: text) } }) {
+        case .success(let node):
+            root = node
+        case .failure(let error):
             diagnostics.report(syntaxError: error)
             throw PlantFileError(problems: diagnostics.sortedProblems)
         }

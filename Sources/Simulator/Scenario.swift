@@ -56,10 +56,9 @@ public struct Scenario: Sendable, Equatable {
 
     public static func parse(yaml text: String, file: String = "scenario") throws(ScenarioError) -> Scenario {
         let root: Node?
-        do {
-            root = try Yams.compose(yaml: text)
-        } catch {
-            throw ScenarioError(problems: ["\(file): not valid YAML: \(error)"])
+        switch onLargeStack({ Result { try Yams.compose(yaml: text) } }) {
+        case .success(let node): root = node
+        case .failure(let error): throw ScenarioError(problems: ["\(file): not valid YAML: \(error)"])
         }
         guard let root, case .mapping(let top) = root else {
             throw ScenarioError(problems: ["\(file):1: a scenario is a mapping with 'name' and 'events'"])

@@ -253,6 +253,16 @@ public final class PlantServer {
         }
     }
 
+    /// Waits until every broker client is connected; false after `timeout`.
+    public func waitForBrokers(timeout: Duration) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while !mqttConnected {
+            guard ContinuousClock.now < deadline, !Task.isCancelled else { return false }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return true
+    }
+
     /// Publishes every MQTT topic (QoS 1, retained) stamped with `timestamp` and returns once the
     /// broker has acknowledged each: in turns with a daemon (`Lockstep`), the messages of a turn
     /// must be at the broker before the daemon is told to look.

@@ -113,6 +113,9 @@ public struct SimulationRunner {
         var reported = simulation.events.count
         let end = duration.map { simulation.elapsed + $0 }
         report(&simulation, from: &reported, truth: truth, server: server)
+        if !(await server.waitForBrokers(timeout: .seconds(30))) {
+            logger.error("Not connected to every MQTT broker after 30 s; serving in turns without them")
+        }
         while !Task.isCancelled {
             server.update(from: simulation)
             await server.publishAcknowledged(from: simulation, timestamp: simulation.time)
