@@ -5,6 +5,7 @@ import MQTT
 import Modbus
 import PlantFile
 import PrognosCore
+import Runtime
 import ServiceLifecycle
 import Store
 import WorldModel
@@ -70,7 +71,7 @@ public final class PlantDaemon: Service, Sendable {
         let broker = plant.brokers.first
         let publisher = try broker.map { broker throws(MQTTError) in try AlertPublisher(broker: broker, site: plant.site.id, store: store, logger: logger) }
         let alarmWriter = AlarmWriter(
-            store: store, logger: logger, publishDirectly: { message in publisher?.publishDirectly(message) },
+            store: store, site: plant.site.id, logger: logger, publishDirectly: { message in publisher?.publishDirectly(message) },
             committed: { publisher?.wake() })
         let clock = options.clock
         // In turns, the plant's time starts where the simulator's clock starts, whenever this process did.
@@ -284,15 +285,13 @@ public final class PlantDaemon: Service, Sendable {
     private func heartbeat(hub: RuntimeHub, writer: BatchWriter, started: Double, now: Double, fault: inout RepeatingFault) async {
         let (dropped, plant) = state.withLock { ($0.stream.droppedReadings, $0.plant) }
         let clock = options.clock
-        var details = [("site", AlertMessages.json(plant.site.id))]
-        if !clock.isWall { details += [("clock_speed", AlertMessages.number(clock.speed)), ("clock_start", AlertMessages.number(clock.start))] }
         let status = DaemonStatus(
             pid: Int(getpid()), version: options.version, plant: absolutePlantPath, startedAt: started, heartbeatAt: now,
             ingestLag: await hub.lagEstimate.map(clock.wallSeconds), readingsIngested: await hub.ingested,
             readingsDropped: dropped + writer.statistics.dropped,
             assets: plant.assets.count, alarmsActive: await hub.activeAlarmCount(),
             outboxPending: (try? await store.outboxCount().alerts) ?? 0,
-            details: AlertMessages.object(details))
+            details: DaemonDetails(site: plant.site.id, clock: clock))
         do {
             try await store.updateDaemonStatus(status)
             fault.succeeded(logger: logger)

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PrognosCore
+import Runtime
 import Store
 import WorldModel
 

@@ -62,7 +62,7 @@ public struct DashboardLayout: Sendable, Equatable {
 
     public init() {}
 
-    /// Every key a layout file may hold, for `--help` and the README.
+    /// Every key a layout file may hold, for `--help` and docs/dashboard.md.
     public static let keys: [String] = [
         "name", "refresh", "start", "views", "plant.group_by", "plant.sort", "plant.history", "plant.columns",
         "asset.history", "asset.interval", "asset.panels", "asset.context", "alarms.columns", "alarms.shelve",

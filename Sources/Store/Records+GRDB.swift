@@ -136,7 +136,7 @@ extension DaemonStatus: FetchableRecord, PersistableRecord {
         container[CodingKeys.assets.rawValue] = assets
         container[CodingKeys.alarmsActive.rawValue] = alarmsActive
         container[CodingKeys.outboxPending.rawValue] = outboxPending
-        container[CodingKeys.details.rawValue] = details
+        container[CodingKeys.details.rawValue] = String(decoding: try JSONEncoder().encode(details), as: UTF8.self)
     }
 }
 

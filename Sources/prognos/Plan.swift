@@ -54,8 +54,8 @@ struct Plan: AsyncParsableCommand {
         let items = proposals.map { p in
             JSONText.object([
                 ("asset", JSONText.string(p.asset)), ("failure_mode", p.failureMode.map(JSONText.string) ?? "null"),
-                ("action", JSONText.string(p.action)), ("window_start", p.windowStart.map { JSONText.string(JSONText.time($0)) } ?? "null"),
-                ("window_end", p.windowEnd.map { JSONText.string(JSONText.time($0)) } ?? "null"), ("crew", p.crew.map(JSONText.string) ?? "null"),
+                ("action", JSONText.string(p.action)), ("window_start", p.windowStart.map { JSONText.time($0) } ?? "null"),
+                ("window_end", p.windowEnd.map { JSONText.time($0) } ?? "null"), ("crew", p.crew.map(JSONText.string) ?? "null"),
                 ("expected_cost", p.expectedCost.map(JSONText.number) ?? "null"),
                 ("expected_cost_ignored", p.expectedCostIgnored.map(JSONText.number) ?? "null"),
                 ("p_fail_before", p.failureProbability.map(JSONText.number) ?? "null"),
@@ -63,8 +63,8 @@ struct Plan: AsyncParsableCommand {
             ])
         }
         return JSONText.object([
-            ("version", plan.version.map(String.init) ?? "null"), ("created_at", JSONText.string(JSONText.time(plan.createdAt))),
-            ("horizon_end", plan.horizonEnd.map { JSONText.string(JSONText.time($0)) } ?? "null"),
+            ("version", plan.version.map(String.init) ?? "null"), ("created_at", JSONText.time(plan.createdAt)),
+            ("horizon_end", plan.horizonEnd.map { JSONText.time($0) } ?? "null"),
             ("expected_cost", plan.expectedCost.map(JSONText.number) ?? "null"), ("baseline_cost", plan.baselineCost.map(JSONText.number) ?? "null"),
             ("summary", JSONText.string(plan.summary)), ("proposals", "[" + items.joined(separator: ",") + "]"),
         ])

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Daemon
+import Runtime
 import Lockstep
 import Logging
 import PrognosCore

@@ -63,7 +63,7 @@ import Glibc
     func pollIntoAFileLosesNothing() throws {
         let folder = try Self.folder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let (broker, port) = try Peers.mosquitto()
+        let (broker, port) = try Mosquitto.start()
         defer { broker.stop() }
         let plant = try Self.plant(brokerPort: port, in: folder)
         let output = folder + "/poll.jsonl"
@@ -99,7 +99,7 @@ import Glibc
     func pollIntoHeadEnds() throws {
         let folder = try Self.folder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let (broker, port) = try Peers.mosquitto()
+        let (broker, port) = try Mosquitto.start()
         defer { broker.stop() }
         let plant = try Self.plant(brokerPort: port, in: folder)
         let output = folder + "/head.txt"

@@ -40,13 +40,13 @@ public struct DaemonStatus: Codable, Sendable, Equatable {
     public var assets: Int
     public var alarmsActive: Int
     public var outboxPending: Int
-    /// Anything else as JSON text.
-    public var details: String?
+    /// What else the daemon says of itself (stored as JSON text).
+    public var details: DaemonDetails
 
     public init(
         pid: Int, version: String, plant: String, startedAt: Double, heartbeatAt: Double, ingestLag: Double? = nil,
         readingsIngested: Int = 0, readingsDropped: Int = 0, assets: Int = 0, alarmsActive: Int = 0,
-        outboxPending: Int = 0, details: String? = nil
+        outboxPending: Int = 0, details: DaemonDetails = DaemonDetails()
     ) {
         self.pid = pid
         self.version = version
@@ -71,6 +71,46 @@ public struct DaemonStatus: Codable, Sendable, Equatable {
         case readingsDropped = "readings_dropped"
         case alarmsActive = "alarms_active"
         case outboxPending = "outbox_pending"
+    }
+}
+
+/// The daemon's own facts beyond the counts: its site (for alert topics written by other
+/// processes) and a plant clock other than the wall's.
+public struct DaemonDetails: Codable, Sendable, Equatable {
+    public var site: String?
+    public var clockSpeed: Double?
+    public var clockStart: Double?
+
+    public init(site: String? = nil, clock: PlantClock = .wall) {
+        self.site = site
+        if !clock.isWall {
+            clockSpeed = clock.speed
+            clockStart = clock.start
+        }
+    }
+
+    public enum CodingKeys: String, CodingKey {
+        case site
+        case clockSpeed = "clock_speed"
+        case clockStart = "clock_start"
+    }
+}
+
+extension DaemonStatus {
+    /// The plant clock the daemon lives by: the times of readings, alarms and plans are on it, the
+    /// heartbeat is on the wall.
+    public var clock: PlantClock {
+        guard let speed = details.clockSpeed, let start = details.clockStart, speed > 0, speed.isFinite, start.isFinite
+        else { return .wall }
+        return PlantClock(speed: speed, start: start)
+    }
+
+    /// The plant's time at a wall instant, as this daemon counts it. A simulated clock stops with
+    /// its daemon: once the heartbeat is `staleAfter` seconds old, the time is the last heartbeat's.
+    public func plantTime(atWall wall: Double, staleAfter: Double = 30) -> Double {
+        let clock = self.clock
+        guard !clock.isWall else { return wall }
+        return clock.plantTime(atWall: wall - heartbeatAt > staleAfter ? heartbeatAt : wall)
     }
 }
 

@@ -216,7 +216,7 @@ public final class PlantServer {
     /// every value dropped out is not published).
     public func payloads(from simulation: PlantSimulation, timestamp: Double) -> [(broker: String, topic: String, payload: String)] {
         var result: [(String, String, String)] = []
-        let stamp = Timestamp.iso8601(timestamp)
+        let stamp = CivilTime.iso8601(timestamp)
         for topic in topics {
             var tree = JSONTree.object([])
             var any = false

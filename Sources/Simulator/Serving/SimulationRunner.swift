@@ -29,7 +29,7 @@ public final class TruthLog {
 
     public static func line(_ event: TruthEvent, wallTime: Double?) -> String {
         [
-            String(format: "%.0f", event.elapsed), Timestamp.iso8601(event.time), wallTime.map(Timestamp.iso8601) ?? "",
+            String(format: "%.0f", event.elapsed), CivilTime.iso8601(event.time), wallTime.map(CivilTime.iso8601) ?? "",
             event.kind.rawValue, event.asset ?? "", event.target ?? "", csvField(event.detail),
         ].joined(separator: ",")
     }
@@ -142,7 +142,7 @@ public struct SimulationRunner {
             let event = simulation.events[index]
             index += 1
             truth?.write(event, wallTime: wall)
-            var metadata: Logger.Metadata = ["sim.time": "\(Timestamp.iso8601(event.time))", "event": "\(event.kind.rawValue)"]
+            var metadata: Logger.Metadata = ["sim.time": "\(CivilTime.iso8601(event.time))", "event": "\(event.kind.rawValue)"]
             if let asset = event.asset { metadata["asset.id"] = "\(asset)" }
             if let target = event.target { metadata["target"] = "\(target)" }
             if !event.detail.isEmpty { metadata["detail"] = "\(event.detail)" }

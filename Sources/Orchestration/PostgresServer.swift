@@ -29,7 +29,7 @@ public final class PostgresServer: @unchecked Sendable {
         if asRoot { try Self.giveToNobody(directory) }
         func command(_ tool: String, _ arguments: [String]) throws -> (String, [String]) {
             let path = try Self.find(tool)
-            return asRoot ? (Peers.findExecutable("runuser"), ["-u", "nobody", "--", path] + arguments) : (path, arguments)
+            return asRoot ? (Executable.path(named: "runuser"), ["-u", "nobody", "--", path] + arguments) : (path, arguments)
         }
 
         let initLog = directory + "/initdb.log"
@@ -39,7 +39,7 @@ public final class PostgresServer: @unchecked Sendable {
             initdb.stop()
             let output = (try? String(contentsOfFile: initLog, encoding: .utf8)) ?? ""
             try? FileManager.default.removeItem(atPath: directory)
-            throw Peers.PeerError(message: "initdb failed: \(output.suffix(2000))")
+            throw PeerError(message: "initdb failed: \(output.suffix(2000))")
         }
 
         let log = directory + "/postgres.log"
@@ -58,7 +58,7 @@ public final class PostgresServer: @unchecked Sendable {
         let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
         process.stop()
         try? FileManager.default.removeItem(atPath: directory)
-        throw Peers.PeerError(message: "postgres did not start on port \(port): \(output.suffix(2000))")
+        throw PeerError(message: "postgres did not start on port \(port): \(output.suffix(2000))")
     }
 
     deinit { stop() }
@@ -82,13 +82,13 @@ public final class PostgresServer: @unchecked Sendable {
         for folder in folders where FileManager.default.isExecutableFile(atPath: folder + "/" + tool) {
             return folder + "/" + tool
         }
-        throw Peers.PeerError(message: "\(tool) not found (install Debian's postgresql package: make deps)")
+        throw PeerError(message: "\(tool) not found (install Debian's postgresql package: make deps)")
     }
 
     private static func giveToNobody(_ path: String) throws {
-        guard let entry = getpwnam("nobody") else { throw Peers.PeerError(message: "no user nobody to run postgres as") }
+        guard let entry = getpwnam("nobody") else { throw PeerError(message: "no user nobody to run postgres as") }
         guard chown(path, entry.pointee.pw_uid, entry.pointee.pw_gid) == 0 else {
-            throw Peers.PeerError(message: "cannot hand \(path) to nobody: \(String(cString: strerror(errno)))")
+            throw PeerError(message: "cannot hand \(path) to nobody: \(String(cString: strerror(errno)))")
         }
     }
 }

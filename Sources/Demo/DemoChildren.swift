@@ -1,6 +1,6 @@
 import Dispatch
 import Foundation
-import TestSupport
+import Orchestration
 
 /// The processes `prognos demo` started, stopped together when the demo is told to stop (SIGTERM,
 /// SIGHUP, or Ctrl-C while it runs without a terminal): the simulator, the daemon and the broker

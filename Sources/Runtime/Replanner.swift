@@ -1,6 +1,5 @@
 import Planner
 import PrognosCore
-import Store
 import WorldModel
 
 /// What the daemon calls to re-plan: it follows every failure mode's health from the runtimes

@@ -4,8 +4,8 @@ import Foundation
 import Glibc
 #endif
 
-/// A mosquitto started from a configuration file, for set-ups that `Peers.mosquitto` (no file)
-/// cannot make: bridges, persistence. It listens on 127.0.0.1:`port` with anonymous clients, keeps
+/// A mosquitto started from a configuration file of its own (the demo's broker, bridges,
+/// persistence for the tests). It listens on 127.0.0.1:`port` with anonymous clients, keeps
 /// its persistence file in `folder`, and can be stopped and started again on the same port and
 /// folder (a broker restart, or a cut link for the bridges that point at it).
 public final class MosquittoBroker: @unchecked Sendable {
@@ -23,7 +23,7 @@ public final class MosquittoBroker: @unchecked Sendable {
         self.folder = folder
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         // Started as root, mosquitto runs as the user `mosquitto`: it must be able to save its queue here.
-        chmod(folder, 0o777)
+        if persistence { chmod(folder, 0o777) }
         configPath = folder + "/mosquitto.conf"
         var text = "listener \(port) 127.0.0.1\nallow_anonymous true\nlog_type all\n" + settings
         if persistence {
@@ -36,11 +36,11 @@ public final class MosquittoBroker: @unchecked Sendable {
     }
 
     private static func launch(configPath: String, folder: String, port: Int) throws -> ChildProcess {
-        let process = try ChildProcess(Peers.findExecutable("mosquitto"), ["-c", configPath], outputPath: folder + "/mosquitto.log")
+        let process = try ChildProcess(Executable.path(named: "mosquitto"), ["-c", configPath], outputPath: folder + "/mosquitto.log")
         guard Loopback.waitUntilListening(port: port) else {
             process.stop()
             let log = (try? String(contentsOfFile: folder + "/mosquitto.log", encoding: .utf8)) ?? ""
-            throw Peers.PeerError(message: "mosquitto -c \(configPath) did not listen on \(port):\n\(log.suffix(2000))")
+            throw PeerError(message: "mosquitto -c \(configPath) did not listen on \(port):\n\(log.suffix(2000))")
         }
         return process
     }
@@ -77,5 +77,18 @@ public final class TemporaryFolder: @unchecked Sendable {
     public func write(_ name: String, _ text: String) throws -> String {
         try text.write(toFile: path(name), atomically: true, encoding: .utf8)
         return path(name)
+    }
+}
+
+/// A mosquitto without a configuration file.
+public enum Mosquitto {
+    /// Starts `mosquitto -p PORT` (loopback only, anonymous clients allowed) and waits until it listens.
+    public static func start(port: Int = Loopback.freePort(), log: String? = nil) throws -> (ChildProcess, Int) {
+        let broker = try ChildProcess(Executable.path(named: "mosquitto"), ["-p", String(port)], outputPath: log)
+        guard Loopback.waitUntilListening(port: port) else {
+            broker.stop()
+            throw PeerError(message: "mosquitto did not listen on port \(port)")
+        }
+        return (broker, port)
     }
 }

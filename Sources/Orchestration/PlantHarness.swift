@@ -10,12 +10,12 @@ public final class PlantHarness: @unchecked Sendable {
     /// Device id → the free port it is served on.
     public let devicePorts: [String: Int]
 
-    /// Copies `plant` (default: Plants/demo.yaml), rewriting `tcp: "127.0.0.1:PORT"` and the
+    /// Copies `plant`, rewriting `tcp: "127.0.0.1:PORT"` and the
     /// broker's `port: 1883` (a text rewrite: the plant file loader has no writer).
     /// `directory` (default: a new temporary folder, removed with the harness) holds the copy.
     /// `pollInterval` (e.g. "1s") replaces every device's poll interval.
     public init(
-        plant: String = Peers.repositoryRoot.appendingPathComponent("Plants/demo.yaml").path, brokerPort: Int,
+        plant: String, brokerPort: Int,
         directory: String? = nil, pollInterval: String? = nil
     ) throws {
         removeOnExit = directory == nil

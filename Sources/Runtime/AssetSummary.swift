@@ -1,5 +1,4 @@
 import PrognosCore
-import Store
 import WorldModel
 
 /// The latest health summary of one asset (the retained `state` message).
@@ -33,26 +32,6 @@ public struct AssetSummary: Sendable, Equatable {
         a.asset == b.asset && a.status == b.status && a.score == b.score && a.drivers == b.drivers
             && a.activeAlarms == b.activeAlarms && a.learning == b.learning && a.time == b.time
             && a.rul.map(\.mode) == b.rul.map(\.mode) && a.rul.map(\.median) == b.rul.map(\.median)
-    }
-
-    /// The state document published retained on `prognos/<site>/<asset>/state`.
-    public func json(site: String) -> String {
-        var fields: [(String, String)] = [
-            ("site", AlertMessages.json(site)), ("asset", AlertMessages.json(asset)),
-            ("status", AlertMessages.json(status.rawValue)), ("learning", learning ? "true" : "false"),
-            ("active_alarms", String(activeAlarms)), ("time", AlertMessages.json(isoTime(time))),
-            ("drivers", "[" + drivers.map(AlertMessages.json).joined(separator: ",") + "]"),
-        ]
-        if let score { fields.append(("score", AlertMessages.number(score))) }
-        if let threshold { fields.append(("threshold", AlertMessages.number(threshold))) }
-        let modes = rul.map { item in
-            AlertMessages.object([
-                ("failure_mode", AlertMessages.json(item.mode)), ("rul_median_s", AlertMessages.number(item.median)),
-                ("rul_p10_s", AlertMessages.number(item.p10)), ("rul_p90_s", AlertMessages.number(item.p90)),
-            ])
-        }
-        fields.append(("rul", "[" + modes.joined(separator: ",") + "]"))
-        return AlertMessages.object(fields)
     }
 }
 

@@ -4,7 +4,7 @@ import Foundation
 import Glibc
 #endif
 
-/// Loopback helpers for tests that start real peers.
+/// Loopback helpers for the demo and the tests, which start real peers on free ports.
 public enum Loopback {
     /// A TCP port on 127.0.0.1 that was free a moment ago (bound to port 0, read back, closed).
     public static func freePort() -> Int {

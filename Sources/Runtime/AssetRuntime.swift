@@ -1,6 +1,5 @@
 import LinearAlgebra
 import PrognosCore
-import Store
 import WorldModel
 
 /// What one asset's runtime concluded from a batch of readings: records to write in the next
@@ -73,7 +72,7 @@ public struct AssetRuntime: Sendable {
         healthy = RingBuffer(capacity: max(1, configuration.historyCapacity))
         stepSpacing = configuration.stepInterval
         startedAt = now
-        random = SplitMix64(seed: configuration.seed ^ UInt64(truncatingIfNeeded: asset.id.hashValueStable))
+        random = SplitMix64(seed: configuration.seed ^ StableHash.fnv1a(asset.id))
         let sensorIDs = asset.modelledSensors.map(\.id)
         runIndicators = asset.context.enumerated()
             .filter { $0.element.role == .speed || $0.element.unit == "bool" }
@@ -322,18 +321,6 @@ func formatDuration(_ seconds: Double) -> String {
     if s >= 3600 { return "\(Int(s / 3600)) h \(Int(s.truncatingRemainder(dividingBy: 3600) / 60)) min" }
     if s >= 60 { return "\(Int(s / 60)) min" }
     return "\(Int(s)) s"
-}
-
-extension String {
-    /// A hash that is the same in every run (Swift's `hashValue` is seeded per process).
-    var hashValueStable: UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
-        return hash
-    }
 }
 
 /// A fixed-capacity buffer that keeps the newest elements.

@@ -1,6 +1,7 @@
 import Foundation
 import Modbus
 import PrognosCore
+import Runtime
 import Simulator
 import Store
 import WorldModel

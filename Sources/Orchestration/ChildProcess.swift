@@ -4,7 +4,7 @@ import Foundation
 import Glibc
 #endif
 
-/// A child process for tests and the demo (mosquitto, a pymodbus peer, the prognos binary).
+/// A child process for the demo and the tests (mosquitto, a pymodbus peer, the prognos binary).
 ///
 /// Started with `posix_spawn`, an empty signal mask and default signal dispositions: a child
 /// started by `Foundation.Process` from a test thread inherits a blocked mask and ignores

@@ -1,13 +1,20 @@
 import Foundation
 import PrognosCore
-import Store
 
-/// An alarm's new state to be written (with its transition and alert, in one transaction).
+/// An alarm's new state to be written (with its transition, in one transaction with its alert).
 public struct AlarmUpdate: Sendable {
     public var alarm: AlarmRecord
     public var transition: AlarmTransition?
-    public var alert: OutboxMessage?
     public var actor: String
+    /// The likely cause the runtime found for it (a failure mode, a suspected sensor), if any.
+    public var diagnosis: String?
+
+    public init(alarm: AlarmRecord, transition: AlarmTransition?, actor: String, diagnosis: String? = nil) {
+        self.alarm = alarm
+        self.transition = transition
+        self.actor = actor
+        self.diagnosis = diagnosis
+    }
 }
 
 /// The alarm points of one asset and their ISA-18.2 state machines.
@@ -132,9 +139,7 @@ struct AlarmBook: Sendable {
     }
 
     func update(_ alarm: AlarmRecord, _ transition: AlarmTransition, actor: String) -> AlarmUpdate {
-        let payload = AlertMessages.alarm(site: site, alarm: alarm, transition: transition, actor: actor, diagnosis: diagnoses[alarm.id])
-        let alert = OutboxMessage.alert(topic: AlertMessages.alarmTopic(site: site, asset: asset), payload: payload, createdAt: transition.time)
-        return AlarmUpdate(alarm: alarm, transition: transition, alert: alert, actor: actor)
+        AlarmUpdate(alarm: alarm, transition: transition, actor: actor, diagnosis: diagnoses[alarm.id])
     }
 
     /// Alarms currently annunciated (unacknowledged, acknowledged or returned-unacknowledged).
