@@ -114,7 +114,7 @@ public final class PlantDaemon: Service, Sendable {
         housekeeping.cancel()
         await housekeeping.value
         for (asset, bytes) in await hub.snapshots() {
-            _ = try? await store.saveSnapshot(asset: asset, format: "AssetModel/\(WorldModelFormat.version)", bytes: Data(bytes), at: Date().timeIntervalSince1970)
+            _ = try? await store.saveSnapshot(asset: asset, format: AssetModel.snapshotFormat, bytes: Data(bytes), at: Date().timeIntervalSince1970)
         }
         alarmWriter.finish()
         await alarms.value
@@ -144,7 +144,15 @@ public final class PlantDaemon: Service, Sendable {
 
     private func restore(into hub: RuntimeHub) async throws {
         var snapshots: [String: [UInt8]] = [:]
-        for snapshot in try await store.latestSnapshots() { snapshots[snapshot.asset] = [UInt8](snapshot.bytes) }
+        for snapshot in try await store.latestSnapshots() {
+            guard snapshot.format == AssetModel.snapshotFormat else {
+                logger.warning(
+                    "The model snapshot is of another format; learning again",
+                    metadata: ["asset.id": "\(snapshot.asset)", "format": "\(snapshot.format)", "expected": "\(AssetModel.snapshotFormat)"])
+                continue
+            }
+            snapshots[snapshot.asset] = [UInt8](snapshot.bytes)
+        }
         let alarms = try await store.alarms()
         await hub.restore(snapshots: snapshots, alarms: alarms)
     }
@@ -338,11 +346,6 @@ public final class PlantDaemon: Service, Sendable {
             }
         }
     }
-}
-
-
-enum WorldModelFormat {
-    static var version: UInt32 { AssetModel.formatVersion }
 }
 
 /// Where the MQTT collector delivers in turns: nowhere (the turn reads its latest readings).
