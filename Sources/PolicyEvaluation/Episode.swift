@@ -79,8 +79,10 @@ struct Episode {
         var windowStart = -Double.infinity
         var windowJobs: [(crew: Int, duration: Double)] = []
         var nextReplan = options.replanHours * 3600
+        var stops = StopLedger(plant: plant, credit: ModeLives.Rules.bound.stopCredit)
         while sim.elapsed < end {
             sim.step()
+            stops.record(sim, plant: plant, seconds: options.step)
             while seen < sim.events.count {
                 let event = sim.events[seen]
                 seen += 1
@@ -112,7 +114,20 @@ struct Episode {
             }
         }
         outcome.cost = outcome.actionCost + outcome.failureCost + outcome.downtimeCost + outcome.deratingCost
+        stops.finish()
+        outcome.note = Self.boundCaveat(longLives: stops.longLives, deratings: outcome.deratings)
         return outcome
+    }
+
+    /// What this run did that the hindsight bound does not cover (see docs/planner-evaluation.md).
+    static func boundCaveat(longLives: Int, deratings: Int) -> String? {
+        var caveats: [String] = []
+        if longLives > 0 {
+            let hours = Int(ModeLives.Rules.bound.stopCredit / 3600)
+            caveats.append("\(longLives) lives of a mode saw more than \(hours) h of stops")
+        }
+        if deratings > 0 { caveats.append("derated \(deratings) times (the bound grants derating only up to a window)") }
+        return caveats.isEmpty ? nil : caveats.joined(separator: "; ") + ": the hindsight bound is not proven against this run"
     }
 
     mutating func repairDue<P: MaintenancePolicy>(_ repairs: inout [Repair], failed: inout Set<String>, policy: inout P) throws {
