@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import MQTT
 import PrognosCore
+import Runtime
 import Store
 import Synchronization
 
@@ -154,7 +155,7 @@ public final class AlertPublisher: Sendable {
         guard client.isConnected else { return }
         for summary in summaries {
             _ = try? client.publish(
-                topic: AlertMessages.stateTopic(site: site, asset: summary.asset), payload: Array(summary.json(site: site).utf8),
+                topic: AlertMessages.stateTopic(site: site, asset: summary.asset), payload: Array(AlertMessages.state(summary, site: site).utf8),
                 qos: .atLeastOnce, retain: true)
         }
     }

@@ -20,7 +20,7 @@ struct Status: AsyncParsableCommand {
             print("daemon       \(alive ? "running" : "not running") (pid \(daemon.pid), \(daemon.plant), heartbeat \(Int(age)) s ago)")
             print("started      \(isoTime(daemon.startedAt))")
             let clock = daemon.clock
-            if !clock.isWall { print("clock        simulated, \(format(clock.speed))× the wall's since \(isoTime(clock.start)); now \(isoTime(daemon.plantTime(atWall: now)))") }
+            if !clock.isWall { print("clock        simulated, \(plainNumber(clock.speed))× the wall's since \(isoTime(clock.start)); now \(isoTime(daemon.plantTime(atWall: now)))") }
             print("ingest lag   \(daemon.ingestLag.map { String(format: "%.2f s", $0) } ?? "—")")
             print("ingested     \(daemon.readingsIngested) readings this run, \(daemon.readingsDropped) dropped")
             print("assets       \(daemon.assets)")
