@@ -1,13 +1,13 @@
 # Prognos: `make demo` shows the whole system; `make test` installs what it needs and runs every test.
 SHELL := /bin/bash
 SWIFT ?= swift
-DEBIAN_PACKAGES := libmodbus-dev libmosquitto-dev libopenblas-dev liblapacke-dev libsqlite3-dev \
+DEBIAN_PACKAGES := zlib1g-dev libmodbus-dev libmosquitto-dev libopenblas-dev liblapacke-dev libsqlite3-dev \
                    mosquitto mosquitto-clients python3-venv pkg-config tmux postgresql
 VENV := .venv
 PY_PEERS := pymodbus==3.16.1 paho-mqtt==2.2.0
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all build release test deps fault-deps venv bench demo check-plant clean fuzz faults alarm-load
+.PHONY: all build release test lint fuzz-ci scale deps fault-deps venv bench demo check-plant clean fuzz faults alarm-load
 
 all: build
 
@@ -41,12 +41,18 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
+## lint: standing checks of the tree (scripts/lint.sh): nothing points outside the repository, every
+## link in the docs resolves.
+lint:
+	bash scripts/lint.sh
+
 ## test: everything CI runs; long fault and fuzz runs have their own targets.
 ## Tests run one at a time: the end-to-end ones each run a simulator, a broker and a daemon, and
 ## several of them at once on two cores would measure the machine, not Prognos.
-test: deps fault-deps venv
+test: lint deps fault-deps venv
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --no-parallel
+	CHECK=1 PROGNOS=.build/debug/prognos LEARN=0 Plants/tools/scale.sh 100 2
 
 ## bench: the benchmarks in Benchmarks/ (a separate package; release build).
 bench: deps venv
@@ -59,24 +65,41 @@ check-plant: build
 demo: release
 	.build/release/prognos demo
 
+## scale: a scale run anyone can repeat (release build): ASSETS generated pumps served over real
+## Modbus/MQTT at 1 Hz, the daemon storing into SQLite for MINUTES; values/s offered and stored,
+## ingest lag, RSS each minute, CPU per value, dropped readings (Plants/tools/scale.sh).
+ASSETS ?= 1000
+MINUTES ?= 60
+scale: release
+	Plants/tools/scale.sh $(ASSETS) $(MINUTES)
+
 ## alarm-load: EEMUA 191 / ISA-18.2 alarm-load figures of the demo plant (release build): a simulated
 ## healthy month (DAYS, at SPEED×: 30 days at 1800× take 24 min) and the faulty demo scenario; into alarm-load/.
 alarm-load: release
 	Plants/tools/alarm-load.sh
 
-## fuzz: libFuzzer targets in Fuzz/ (a separate package), each for FUZZ_SECONDS; not part of `make test`.
-## Crashes and property violations are written to Fuzz/Findings/ and fail the target.
+## fuzz: libFuzzer targets in Fuzz/ (a separate package), each for FUZZ_SECONDS, exploring from the
+## committed corpus; not part of `make test`. Crashes and property violations are written to
+## Fuzz/Findings/ and fail the target; each finding becomes a test fixture and a corpus entry.
+## fuzz-ci: what CI runs: each target over the committed corpus with a fixed seed and a fixed number
+## of runs (FUZZ_RUNS; the plant-file and layout targets, 20 times slower per input, a twentieth), so
+## every submission gets the same verdict.
 FUZZ_SECONDS ?= 60
+FUZZ_RUNS ?= 200000
 FUZZ_TARGETS := FuzzModbus FuzzPlantFile FuzzMQTT FuzzLayout
-fuzz: deps
+fuzz: FUZZ_LIMIT = -max_total_time=$(FUZZ_SECONDS)
+fuzz: FUZZ_WORK = Fuzz/Work/$$t
+fuzz-ci: FUZZ_LIMIT = -seed=1 -runs=$$(case $$t in FuzzPlantFile|FuzzLayout) echo $$(( $(FUZZ_RUNS) / 20 ));; *) echo $(FUZZ_RUNS);; esac)
+fuzz-ci: FUZZ_WORK = Fuzz/Work/ci/$$t
+fuzz fuzz-ci: deps
 	cd Fuzz && $(SWIFT) build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
-	@failed=""; for t in $(FUZZ_TARGETS); do \
-	  mkdir -p Fuzz/Work/$$t; \
-	  echo "== $$t: $(FUZZ_SECONDS) s"; \
+	@rm -rf Fuzz/Work/ci; failed=""; for t in $(FUZZ_TARGETS); do \
+	  mkdir -p $(FUZZ_WORK); \
+	  echo "== $$t: $(FUZZ_LIMIT)"; \
 	  SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0 Fuzz/.build/release/$$t \
-	    -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+	    $(FUZZ_LIMIT) -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
 	    $$(case $$t in FuzzPlantFile|FuzzLayout) echo -max_len=8192;; esac) \
-	    -artifact_prefix=Fuzz/Findings/$$t- Fuzz/Work/$$t Fuzz/Corpus/$$t > Fuzz/Work/$$t.log 2>&1; rc=$$?; \
+	    -artifact_prefix=Fuzz/Findings/$$t- $(FUZZ_WORK) Fuzz/Corpus/$$t > Fuzz/Work/$$t.log 2>&1; rc=$$?; \
 	  runs=$$(grep -o 'stat::number_of_executed_units: *[0-9]*' Fuzz/Work/$$t.log | grep -o '[0-9]*$$'); \
 	  secs=$$(grep -o 'Done [0-9]* runs in [0-9]* second' Fuzz/Work/$$t.log | grep -o 'in [0-9]*' | grep -o '[0-9]*'); \
 	  echo "$$t: $${runs:-?} executions in $${secs:-?} s ($$( [ -n "$$runs" ] && [ -n "$$secs" ] && [ "$$secs" -gt 0 ] && echo $$((runs / secs)) || echo '?') exec/s), exit $$rc"; \

@@ -1,5 +1,5 @@
 // swift-tools-version: 6.1
-// Prognos: predictive maintenance for industrial plants. See README.md and DESIGN.md's module table.
+// Prognos: predictive maintenance for industrial plants. See README.md and docs/architecture.md (module map, allowed imports).
 import PackageDescription
 
 let package = Package(
@@ -15,12 +15,15 @@ let package = Package(
         .library(name: "MQTT", targets: ["MQTT"]),
         .library(name: "Simulator", targets: ["Simulator"]),
         .library(name: "Store", targets: ["Store"]),
+        .library(name: "Runtime", targets: ["Runtime"]),
         .library(name: "Daemon", targets: ["Daemon"]),
+        .library(name: "Commissioning", targets: ["Commissioning"]),
         .library(name: "Planner", targets: ["Planner"]),
         .library(name: "PolicyEvaluation", targets: ["PolicyEvaluation"]),
         .library(name: "Dashboard", targets: ["Dashboard"]),
         .library(name: "Fleet", targets: ["Fleet"]),
-        .library(name: "TestSupport", targets: ["TestSupport"]),
+        // Starting real programs beside Prognos: the demo's children, and the benchmarks' peers.
+        .library(name: "Orchestration", targets: ["Orchestration"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -36,22 +39,45 @@ let package = Package(
         .systemLibrary(name: "CModbus", pkgConfig: "libmodbus"),
         .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto"),
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas"),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib"),
 
+        // The core: domain types, records and rules; no I/O.
         .target(name: "PrognosCore"),
         .target(name: "PlantFile", dependencies: ["PrognosCore", .product(name: "Yams", package: "Yams")]),
         .target(name: "LinearAlgebra", dependencies: ["CBLAS"]),
+        // The data sets under Data/ are gzip files; this reads them (and plain files) for eval and tests.
+        .target(name: "Gzip", dependencies: ["CZlib"]),
+        // A simulator and a daemon taking turns on one clock (the demo's deterministic report).
+        .target(name: "Lockstep"),
+
+        // Pure computation: world models, the planner, the per-asset runtime.
         .target(name: "WorldModel", dependencies: ["PrognosCore", "LinearAlgebra"]),
+        .target(name: "Planner", dependencies: ["PrognosCore", "WorldModel"]),
+        .target(name: "Runtime", dependencies: ["PrognosCore", "WorldModel", "Planner", "LinearAlgebra"]),
+
+        // Adapters: each wraps one outside thing and imports no other adapter.
         .target(name: "Modbus", dependencies: ["CModbus", "PrognosCore", .product(name: "Logging", package: "swift-log")]),
         .target(name: "MQTT", dependencies: ["CMosquitto", "PrognosCore", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "Store", dependencies: ["PrognosCore", .product(name: "GRDB", package: "GRDB.swift")]),
+
+        // Composition: the daemon, its commissioning, the simulator, the evaluation, the views.
+        .target(
+            name: "Daemon",
+            dependencies: [
+                "PrognosCore", "PlantFile", "WorldModel", "Runtime", "Modbus", "MQTT", "Store", "Planner", "Lockstep",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
+        ),
         .target(
             name: "Simulator",
             dependencies: [
-                "PrognosCore", "Modbus", "MQTT", .product(name: "Logging", package: "swift-log"),
+                "PrognosCore", "Modbus", "MQTT", "Lockstep", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
-        .target(name: "Store", dependencies: ["PrognosCore", .product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "Planner", dependencies: ["PrognosCore", "WorldModel"]),
+        .target(name: "Commissioning", dependencies: ["PrognosCore", "Runtime", "WorldModel", "Simulator", "Store", "Modbus"]),
         .target(name: "PolicyEvaluation", dependencies: ["PrognosCore", "WorldModel", "Planner", "Simulator"]),
         .target(name: "Dashboard", dependencies: ["PrognosCore", "Store", .product(name: "Yams", package: "Yams")]),
         // The fleet service: alarms, states and plans from a central MQTT broker into PostgreSQL.
@@ -63,35 +89,36 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Real programs beside Prognos (mosquitto, PostgreSQL, child processes): the demo and the tests.
+        .target(name: "Orchestration"),
+        // `prognos demo`: broker, simulator, daemon and dashboard as children, or a report in turns.
         .target(
-            name: "Daemon",
+            name: "Demo",
             dependencies: [
-                "PrognosCore", "PlantFile", "WorldModel", "LinearAlgebra", "Modbus", "MQTT", "Store", "Planner", "Simulator",
+                "PrognosCore", "PlantFile", "Commissioning", "Dashboard", "Lockstep", "MQTT", "Orchestration", "Store",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(
             name: "prognos",
             dependencies: [
-                "PrognosCore", "PlantFile", "WorldModel", "Modbus", "MQTT", "Simulator", "Store", "Daemon", "Planner",
-                "PolicyEvaluation", "Dashboard", "Fleet", "TestSupport",
+                "PrognosCore", "PlantFile", "WorldModel", "Modbus", "MQTT", "Simulator", "Store", "Runtime", "Daemon", "Commissioning",
+                "Planner", "PolicyEvaluation", "Dashboard", "Fleet", "Demo", "Gzip", "Lockstep", "LinearAlgebra",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // Real peers (mosquitto, pymodbus) and child processes for tests and the demo.
-        .target(name: "TestSupport"),
+        // Real peers and the repository's files for tests: a test-only target, never linked into the product.
+        .target(name: "TestSupport", dependencies: ["Orchestration"]),
 
         .testTarget(name: "PrognosCoreTests", dependencies: ["PrognosCore"]),
         .testTarget(name: "PlantFileTests", dependencies: ["PlantFile", "PrognosCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CModbus", "CMosquitto", "CBLAS"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "Store", "PrognosCore"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
-        .testTarget(name: "WorldModelTests", dependencies: ["WorldModel", "PrognosCore", "LinearAlgebra"]),
+        .testTarget(name: "WorldModelTests", dependencies: ["WorldModel", "PrognosCore", "LinearAlgebra", "Gzip"]),
         .testTarget(name: "ModbusTests", dependencies: ["Modbus", "PrognosCore", "TestSupport"], exclude: ["Peers"]),
         .testTarget(name: "MQTTTests", dependencies: ["MQTT", "PrognosCore", "TestSupport"]),
         .testTarget(
@@ -99,7 +126,10 @@ let package = Package(
             exclude: ["Peers"]),
         .testTarget(
             name: "DaemonTests",
-            dependencies: ["Daemon", "Planner", "PrognosCore", "PlantFile", "WorldModel", "Store", "MQTT", "Simulator", "TestSupport"]
+            dependencies: [
+                "Daemon", "Runtime", "Commissioning", "Planner", "PrognosCore", "PlantFile", "WorldModel", "Store", "MQTT", "Simulator",
+                "TestSupport",
+            ]
         ),
         .testTarget(name: "PlannerTests", dependencies: ["Planner", "PolicyEvaluation", "PrognosCore", "WorldModel", "PlantFile", "Simulator"]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Store", "PrognosCore", "TestSupport"], resources: [.copy("Golden")]),
@@ -109,13 +139,13 @@ let package = Package(
         .testTarget(
             name: "FaultTests",
             dependencies: [
-                "Daemon", "PrognosCore", "PlantFile", "Store", "MQTT", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                "Daemon", "Runtime", "PrognosCore", "PlantFile", "Store", "MQTT", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
             ],
             exclude: ["Peers"]),
         .testTarget(
             name: "FleetTests",
             dependencies: [
-                "Fleet", "Dashboard", "Daemon", "Store", "MQTT", "PrognosCore", "TestSupport", "WorldModel",
+                "Fleet", "Dashboard", "Daemon", "Runtime", "Store", "MQTT", "PrognosCore", "TestSupport", "WorldModel",
                 .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
             ],
             resources: [.copy("Golden")]),

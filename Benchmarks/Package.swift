@@ -49,7 +49,7 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "MQTT", package: "Prognos"),
                 .product(name: "PrognosCore", package: "Prognos"),
-                .product(name: "TestSupport", package: "Prognos"),
+                .product(name: "Orchestration", package: "Prognos"),
             ],
             path: "Benchmarks/MQTTBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
@@ -60,7 +60,7 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "Modbus", package: "Prognos"),
                 .product(name: "PrognosCore", package: "Prognos"),
-                .product(name: "TestSupport", package: "Prognos"),
+                .product(name: "Orchestration", package: "Prognos"),
             ],
             path: "Benchmarks/ModbusBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
@@ -95,7 +95,7 @@ let package = Package(
                 .product(name: "Store", package: "Prognos"),
                 .product(name: "PrognosCore", package: "Prognos"),
                 .product(name: "MQTT", package: "Prognos"),
-                .product(name: "TestSupport", package: "Prognos"),
+                .product(name: "Orchestration", package: "Prognos"),
             ],
             path: "Benchmarks/DaemonBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
@@ -120,7 +120,7 @@ let package = Package(
                 .product(name: "Store", package: "Prognos"),
                 .product(name: "MQTT", package: "Prognos"),
                 .product(name: "PrognosCore", package: "Prognos"),
-                .product(name: "TestSupport", package: "Prognos"),
+                .product(name: "Orchestration", package: "Prognos"),
             ],
             path: "Benchmarks/FleetBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

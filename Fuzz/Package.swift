@@ -22,7 +22,7 @@ let package = Package(
             "CFuzzDriver", .product(name: "MQTT", package: "Prognos"), .product(name: "PrognosCore", package: "Prognos"),
         ]),
         .executableTarget(name: "FuzzLayout", dependencies: [
-            "CFuzzDriver", .product(name: "Dashboard", package: "Prognos"),
+            "CFuzzDriver", .product(name: "Dashboard", package: "Prognos"), .product(name: "PrognosCore", package: "Prognos"),
         ]),
     ],
     swiftLanguageModes: [.v6]

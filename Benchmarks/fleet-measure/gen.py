@@ -1,5 +1,5 @@
 import json, sys, time
-# Alarm documents in the daemon's schema (README "MQTT messages"), unique event ids.
+# Alarm documents in the daemon's schema (docs/mqtt.md), unique event ids.
 n = int(sys.argv[1]); site = sys.argv[2]; base = time.time() - 600
 for i in range(n):
     t = base + i / 1000.0

@@ -7,7 +7,7 @@ w = out.append
 
 w("""# Riverside water works: raw-water intake, treatment (aeration and mixing) and distribution.
 # The demo plant of Prognos. Its Modbus devices and its broker point at 127.0.0.1, where
-# `prognos simulate` serves them. Addresses are 0-based protocol addresses (see README).
+# `prognos simulate` serves them. Addresses are 0-based protocol addresses (see docs/plant-files.md).
 site:
   id: riverside
   name: Riverside Water Works

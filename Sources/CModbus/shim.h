@@ -16,7 +16,7 @@ static inline int cmodbus_error_missing_data(void) { return EMBMDATA; }
 static inline int cmodbus_error_bad_slave(void) { return EMBBADSLAVE; }
 
 /// Error recovery off: libmodbus' link/protocol recovery sleeps and reconnects on its own and
-/// can block a poll for seconds (PLATFORM.md); Prognos does its own capped backoff.
+/// can block a poll for seconds (docs/architecture.md, platform facts); Prognos does its own capped backoff.
 static inline int cmodbus_set_recovery_none(modbus_t *ctx) {
     return modbus_set_error_recovery(ctx, MODBUS_ERROR_RECOVERY_NONE);
 }

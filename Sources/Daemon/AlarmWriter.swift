@@ -1,4 +1,6 @@
+import PrognosCore
 import Logging
+import Runtime
 import Store
 import Synchronization
 
@@ -19,6 +21,7 @@ public final class AlarmWriter: Sendable {
     }
 
     private let store: Store
+    private let site: String
     private let logger: Logger
     private let direct: @Sendable (OutboxMessage) -> Void
     private let committed: @Sendable () -> Void
@@ -29,10 +32,11 @@ public final class AlarmWriter: Sendable {
     /// `publishDirectly` announces an alert without the outbox (while the store refuses writes);
     /// `committed` is called after each alarm change committed with its alert (wakes the publisher).
     public init(
-        store: Store, logger: Logger, publishDirectly: @escaping @Sendable (OutboxMessage) -> Void,
+        store: Store, site: String, logger: Logger, publishDirectly: @escaping @Sendable (OutboxMessage) -> Void,
         committed: @escaping @Sendable () -> Void = {}
     ) {
         self.store = store
+        self.site = site
         self.logger = logger
         self.direct = publishDirectly
         self.committed = committed
@@ -50,27 +54,27 @@ public final class AlarmWriter: Sendable {
 
     /// Writes every submitted change until `finish()`.
     public func run() async {
-        var waiting: [(update: AlarmUpdate, announced: Bool)] = []
+        var waiting: [(update: AlarmUpdate, alert: OutboxMessage?, announced: Bool)] = []
         var failingSince: ContinuousClock.Instant?
         var delay: Duration = .milliseconds(100)
         var retryScheduled = false
         var lastError = ""
         for await work in stream {
             switch work {
-            case .update(let update): waiting.append((update, false))
+            case .update(let update): waiting.append((update, AlertMessages.alert(for: update, site: site), false))
             case .retry: retryScheduled = false
             }
             // While failing, a new change is announced at once; it is written after those before it.
-            if failingSince != nil, case .update = work, let alert = waiting[waiting.count - 1].update.alert {
+            if failingSince != nil, case .update = work, let alert = waiting[waiting.count - 1].alert {
                 direct(alert)
                 waiting[waiting.count - 1].announced = true
             }
             if failingSince != nil, case .update = work, retryScheduled { continue }
             while let first = waiting.first {
                 do {
-                    try await store.recordAlarmTransition(first.update.transition, of: first.update.alarm, actor: first.update.actor, outbox: first.update.alert)
+                    try await store.recordAlarmTransition(first.update.transition, of: first.update.alarm, actor: first.update.actor, outbox: first.alert)
                     waiting.removeFirst()
-                    if first.update.alert != nil { committed() }
+                    if first.alert != nil { committed() }
                 } catch {
                     lastError = "\(error)"
                     break
@@ -94,7 +98,7 @@ public final class AlarmWriter: Sendable {
                     metadata: ["error": "\(lastError)"])
             }
             for index in waiting.indices where !waiting[index].announced {
-                if let alert = waiting[index].update.alert { direct(alert) }
+                if let alert = waiting[index].alert { direct(alert) }
                 waiting[index].announced = true
             }
             if !retryScheduled {
@@ -111,7 +115,7 @@ public final class AlarmWriter: Sendable {
         // Finished: one last attempt for what still waits.
         for entry in waiting {
             do {
-                try await store.recordAlarmTransition(entry.update.transition, of: entry.update.alarm, actor: entry.update.actor, outbox: entry.update.alert)
+                try await store.recordAlarmTransition(entry.update.transition, of: entry.update.alarm, actor: entry.update.actor, outbox: entry.alert)
             } catch {
                 logger.error(
                     "Alarm change not stored at shutdown (it was published directly)",

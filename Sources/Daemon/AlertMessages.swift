@@ -1,8 +1,8 @@
 import Foundation
 import PrognosCore
-import Store
+import Runtime
 
-/// The JSON documents Prognos publishes over MQTT (schema in the README, "MQTT messages").
+/// The JSON documents Prognos publishes over MQTT (schema in docs/mqtt.md).
 public enum AlertMessages {
     /// Topic of an asset's alarm transitions.
     public static func alarmTopic(site: String, asset: String) -> String { "prognos/\(site)/\(asset)/alarm" }
@@ -19,53 +19,59 @@ public enum AlertMessages {
         site: String, alarm: AlarmRecord, transition: AlarmTransition, actor: String, diagnosis: String? = nil
     ) -> String {
         var fields: [(String, String)] = [
-            ("event_id", json("\(alarm.id)@\(Int64((transition.time * 1000).rounded()))/\(transition.cause.rawValue)")),
-            ("alarm_id", json(alarm.id)),
-            ("site", json(site)),
-            ("asset", json(alarm.asset)),
-            ("kind", json(alarm.kind.rawValue)),
-            ("priority", json(alarm.priority.rawValue)),
-            ("state", json(transition.to.rawValue)),
-            ("previous_state", json(transition.from.rawValue)),
-            ("cause", json(transition.cause.rawValue)),
+            ("event_id", JSONText.string("\(alarm.id)@\(Int64((transition.time * 1000).rounded()))/\(transition.cause.rawValue)")),
+            ("alarm_id", JSONText.string(alarm.id)),
+            ("site", JSONText.string(site)),
+            ("asset", JSONText.string(alarm.asset)),
+            ("kind", JSONText.string(alarm.kind.rawValue)),
+            ("priority", JSONText.string(alarm.priority.rawValue)),
+            ("state", JSONText.string(transition.to.rawValue)),
+            ("previous_state", JSONText.string(transition.from.rawValue)),
+            ("cause", JSONText.string(transition.cause.rawValue)),
             ("active", alarm.active ? "true" : "false"),
-            ("time", json(isoTime(transition.time))),
-            ("sensors", "[" + alarm.sensors.map(json).joined(separator: ",") + "]"),
-            ("message", json(alarm.message)),
-            ("actor", json(actor)),
+            ("time", JSONText.time(transition.time)),
+            ("sensors", "[" + alarm.sensors.map(JSONText.string).joined(separator: ",") + "]"),
+            ("message", JSONText.string(alarm.message)),
+            ("actor", JSONText.string(actor)),
         ]
-        if let value = alarm.value, value.isFinite { fields.append(("value", number(value))) }
-        if let threshold = alarm.threshold, threshold.isFinite { fields.append(("threshold", number(threshold))) }
-        if let until = alarm.shelvedUntil { fields.append(("shelved_until", json(isoTime(until)))) }
-        if let diagnosis { fields.append(("diagnosis", json(diagnosis))) }
-        return object(fields)
+        if let value = alarm.value, value.isFinite { fields.append(("value", JSONText.number(value))) }
+        if let threshold = alarm.threshold, threshold.isFinite { fields.append(("threshold", JSONText.number(threshold))) }
+        if let until = alarm.shelvedUntil { fields.append(("shelved_until", JSONText.time(until))) }
+        if let diagnosis { fields.append(("diagnosis", JSONText.string(diagnosis))) }
+        return JSONText.object(fields)
     }
 
     /// The online/offline status document (also the Last Will's payload when offline).
     public static func status(site: String, online: Bool, time: Double) -> String {
-        object([("site", json(site)), ("online", online ? "true" : "false"), ("time", json(isoTime(time)))])
+        JSONText.object([("site", JSONText.string(site)), ("online", online ? "true" : "false"), ("time", JSONText.time(time))])
     }
 
-    static func object(_ fields: [(String, String)]) -> String {
-        "{" + fields.map { "\(json($0.0)):\($0.1)" }.joined(separator: ",") + "}"
+    /// The asset state document published retained on `prognos/<site>/<asset>/state`.
+    public static func state(_ summary: AssetSummary, site: String) -> String {
+        var fields: [(String, String)] = [
+            ("site", JSONText.string(site)), ("asset", JSONText.string(summary.asset)),
+            ("status", JSONText.string(summary.status.rawValue)), ("learning", summary.learning ? "true" : "false"),
+            ("active_alarms", String(summary.activeAlarms)), ("time", JSONText.time(summary.time)),
+            ("drivers", "[" + summary.drivers.map(JSONText.string).joined(separator: ",") + "]"),
+        ]
+        if let score = summary.score { fields.append(("score", JSONText.number(score))) }
+        if let threshold = summary.threshold { fields.append(("threshold", JSONText.number(threshold))) }
+        let modes = summary.rul.map { item in
+            JSONText.object([
+                ("failure_mode", JSONText.string(item.mode)), ("rul_median_s", JSONText.number(item.median)),
+                ("rul_p10_s", JSONText.number(item.p10)), ("rul_p90_s", JSONText.number(item.p90)),
+            ])
+        }
+        fields.append(("rul", "[" + modes.joined(separator: ",") + "]"))
+        return JSONText.object(fields)
     }
 
-    static func number(_ value: Double) -> String {
-        guard value.isFinite else { return "null" }
-        return value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
+    /// The outbox message announcing an alarm change on its asset's alarm topic (nil without a transition).
+    public static func alert(for update: AlarmUpdate, site: String) -> OutboxMessage? {
+        guard let transition = update.transition else { return nil }
+        return .alert(
+            topic: alarmTopic(site: site, asset: update.alarm.asset),
+            payload: alarm(site: site, alarm: update.alarm, transition: transition, actor: update.actor, diagnosis: update.diagnosis),
+            createdAt: transition.time)
     }
-
-    /// `text` as a JSON string literal (quoted and escaped).
-    public static func json(_ text: String) -> String { jsonString(text) }
-}
-
-/// ISO 8601 in UTC with milliseconds, e.g. 2026-11-29T03:58:21.123Z.
-public func isoTime(_ seconds: Double) -> String {
-    var whole = time_t(seconds.rounded(.down))
-    let milliseconds = min(999, Int(((seconds - Double(whole)) * 1000).rounded()))
-    var parts = tm()
-    gmtime_r(&whole, &parts)
-    return String(
-        format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
-        Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), milliseconds)
 }

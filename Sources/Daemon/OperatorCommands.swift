@@ -12,10 +12,7 @@ public struct OperatorCommands: Sendable {
 
     /// The site id the daemon runs (for alert topics), from its status row.
     public func site() async -> String? {
-        guard let details = try? await store.daemonStatus()?.details, let data = details.data(using: .utf8),
-            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-        else { return nil }
-        return object["site"] as? String
+        (try? await store.daemonStatus())??.details.site
     }
 
     @discardableResult

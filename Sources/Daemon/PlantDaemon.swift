@@ -1,9 +1,11 @@
 import Foundation
+import Lockstep
 import Logging
 import MQTT
 import Modbus
 import PlantFile
 import PrognosCore
+import Runtime
 import ServiceLifecycle
 import Store
 import WorldModel
@@ -24,6 +26,10 @@ public final class PlantDaemon: Service, Sendable {
         public var runtime = RuntimeConfiguration()
         /// The plant's clock (a simulation's, for demos); the runtime's times are in its seconds.
         public var clock = PlantClock.wall
+        /// Taking turns with a simulator on its clock (see `Lockstep`): the daemon polls, ingests,
+        /// steps and plans once per turn at the simulator's time, so that its decisions depend on the
+        /// simulation alone (the demo's report). Nil: the collectors run on their own schedules.
+        public var lockstep: Lockstep?
         /// Seconds between retained state messages and heartbeats.
         public var stateInterval: Double = 5
         /// Seconds between retention runs.
@@ -65,23 +71,35 @@ public final class PlantDaemon: Service, Sendable {
         let broker = plant.brokers.first
         let publisher = try broker.map { broker throws(MQTTError) in try AlertPublisher(broker: broker, site: plant.site.id, store: store, logger: logger) }
         let alarmWriter = AlarmWriter(
-            store: store, logger: logger, publishDirectly: { message in publisher?.publishDirectly(message) },
+            store: store, site: plant.site.id, logger: logger, publishDirectly: { message in publisher?.publishDirectly(message) },
             committed: { publisher?.wake() })
         let clock = options.clock
+        // In turns, the plant's time starts where the simulator's clock starts, whenever this process did.
+        let plantStart = options.lockstep == nil ? clock.plantTime(atWall: started) : clock.start
+        lastTurn.withLock { $0 = plantStart }
         let runtimes = plant.assets.map {
-            AssetRuntime(asset: $0, site: plant.site.id, configuration: options.runtime, now: clock.plantTime(atWall: started))
+            AssetRuntime(asset: $0, site: plant.site.id, configuration: options.runtime, now: plantStart)
         }
         let hub = RuntimeHub(
             runtimes: runtimes, plant: plant, writer: writer, alarmWriter: alarmWriter, store: store, logger: logger,
             publishPlan: { document in publisher?.publishRetained(topic: AlertMessages.planTopic(site: plant.site.id), document) })
+        if options.lockstep != nil { await hub.fitInline() }
         try await restore(into: hub)
         await event("info", "start", "prognos \(options.version) started on \(options.plantPath) (\(plant.assets.count) assets)")
 
         let writing = Task { await writer.run() }
         let alarms = Task { await alarmWriter.run() }
         let publishing = Task { await publisher?.run() }
-        let ingesting = Task { await self.ingest(into: hub) }
-        let housekeeping = Task { await self.housekeep(hub: hub, writer: writer, publisher: publisher, started: started) }
+        let ingesting = Task {
+            if let lockstep = self.options.lockstep {
+                await self.takeTurns(lockstep, hub: hub)
+            } else {
+                await self.ingest(into: hub)
+            }
+        }
+        let housekeeping = Task {
+            await self.housekeep(hub: hub, writer: writer, alarmWriter: alarmWriter, publisher: publisher, started: started)
+        }
         let reloading = Task { await self.reloadOnHangup(hub: hub) }
         try startCollectors()
 
@@ -98,7 +116,7 @@ public final class PlantDaemon: Service, Sendable {
         housekeeping.cancel()
         await housekeeping.value
         for (asset, bytes) in await hub.snapshots() {
-            _ = try? await store.saveSnapshot(asset: asset, format: "AssetModel/\(WorldModelFormat.version)", bytes: Data(bytes), at: Date().timeIntervalSince1970)
+            _ = try? await store.saveSnapshot(asset: asset, format: AssetModel.snapshotFormat, bytes: Data(bytes), at: Date().timeIntervalSince1970)
         }
         alarmWriter.finish()
         await alarms.value
@@ -128,7 +146,15 @@ public final class PlantDaemon: Service, Sendable {
 
     private func restore(into hub: RuntimeHub) async throws {
         var snapshots: [String: [UInt8]] = [:]
-        for snapshot in try await store.latestSnapshots() { snapshots[snapshot.asset] = [UInt8](snapshot.bytes) }
+        for snapshot in try await store.latestSnapshots() {
+            guard snapshot.format == AssetModel.snapshotFormat else {
+                logger.warning(
+                    "The model snapshot is of another format; learning again",
+                    metadata: ["asset.id": "\(snapshot.asset)", "format": "\(snapshot.format)", "expected": "\(AssetModel.snapshotFormat)"])
+                continue
+            }
+            snapshots[snapshot.asset] = [UInt8](snapshot.bytes)
+        }
         let alarms = try await store.alarms()
         await hub.restore(snapshots: snapshots, alarms: alarms)
     }
@@ -136,8 +162,9 @@ public final class PlantDaemon: Service, Sendable {
     private func startCollectors() throws {
         let running = state.withLock { $0 }
         let modbus = ModbusCollector(plant: running.plant, sink: running.stream, logger: logger)
-        let mqtt = MQTTCollector(plant: running.plant, sink: running.stream, logger: logger)
-        modbus.start()
+        // In turns, the daemon polls each turn itself and reads each MQTT sensor's latest reading.
+        let mqtt = MQTTCollector(plant: running.plant, sink: options.lockstep == nil ? running.stream : DiscardingSink(), logger: logger)
+        if options.lockstep == nil { modbus.start() }
         try mqtt.start()
         state.withLock {
             $0.modbus = modbus
@@ -172,7 +199,49 @@ public final class PlantDaemon: Service, Sendable {
         }
     }
 
-    private func housekeep(hub: RuntimeHub, writer: BatchWriter, publisher: AlertPublisher?, started: Double) async {
+    /// The plant's time now: the clock's, or in turns the time of the latest turn.
+    private func plantNow(wall: Double) -> Double {
+        options.lockstep == nil ? options.clock.plantTime(atWall: wall) : lastTurn.withLock { $0 }
+    }
+
+    private let lastTurn = Mutex(0.0)
+
+    /// In turns with a simulator: at each of its times, every device polled once, every MQTT sensor's
+    /// message of that time awaited, then ingest, periodic checks and planning at that time, then
+    /// the turn is handed back. A device that does not answer is a communication failure, as in a
+    /// free run; an MQTT sensor without a message of this time after `mqttWait` goes without.
+    private func takeTurns(_ lockstep: Lockstep, hub: RuntimeHub, mqttWait: Duration = .seconds(10)) async {
+        var time = -Double.infinity
+        while !shutdownRequested.withLock({ $0 }) {
+            guard let next = await lockstep.nextClock(after: time) else { return }
+            time = next
+            let (modbus, mqtt) = state.withLock { ($0.modbus, $0.mqtt) }
+            var readings = await modbus?.pollOnce() ?? []
+            for index in readings.indices { readings[index].timestamp = time }
+            if let mqtt {
+                let deadline = ContinuousClock.now + mqttWait
+                var latest = mqtt.latestReadings
+                while ContinuousClock.now < deadline, !mqtt.sensors.allSatisfy({ (latest[$0]?.timestamp ?? -.infinity) >= time }) {
+                    try? await Task.sleep(for: .milliseconds(2))
+                    latest = mqtt.latestReadings
+                }
+                readings += mqtt.sensors.compactMap { key in latest[key].flatMap { $0.timestamp >= time ? $0 : nil } }
+            }
+            await hub.ingest(readings, now: time, steady: time)
+            await hub.tick(now: time, steady: time)
+            await hub.replanIfNeeded(now: time)
+            lastTurn.withLock { $0 = time }
+            do {
+                try lockstep.acknowledge(time)
+            } catch {
+                logger.error("Cannot hand the turn back to the simulator", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    private func housekeep(
+        hub: RuntimeHub, writer: BatchWriter, alarmWriter: AlarmWriter, publisher: AlertPublisher?, started: Double
+    ) async {
         var lastState = 0.0
         var lastCompaction = Date().timeIntervalSince1970
         var historySeen = (try? await store.alarmHistory(after: 0, limit: 1_000_000).last?.id) ?? 0
@@ -183,16 +252,18 @@ public final class PlantDaemon: Service, Sendable {
             try? await Task.sleep(for: .seconds(1))
             // Cadences run on the wall clock; what the runtimes see is the plant's time.
             let wall = Date().timeIntervalSince1970
-            let now = options.clock.plantTime(atWall: wall)
+            let now = plantNow(wall: wall)
             storeFaults.observe(writer.statistics, now: wall, logger: logger)
-            await hub.tick(now: now, steady: options.clock.plantTime(atWall: steadyClock.now()))
-            await hub.replanIfNeeded(now: now)
+            if options.lockstep == nil {
+                await hub.tick(now: now, steady: options.clock.plantTime(atWall: steadyClock.now()))
+                await hub.replanIfNeeded(now: now)
+            }
             historySeen = await adoptOperatorCommands(after: historySeen, hub: hub)
             maintenanceSeen = await adoptMaintenance(after: maintenanceSeen, hub: hub, renewModels: true)
             if wall - lastState >= options.stateInterval {
                 lastState = wall
                 publisher?.publishStates(await hub.summaries(now: now))
-                await heartbeat(hub: hub, writer: writer, started: started, now: wall, fault: &heartbeatFault)
+                await heartbeat(hub: hub, writer: writer, alarmWriter: alarmWriter, started: started, now: wall, fault: &heartbeatFault)
             }
             if wall - lastCompaction >= options.compactionInterval {
                 lastCompaction = wall
@@ -223,18 +294,20 @@ public final class PlantDaemon: Service, Sendable {
 
     /// The daemon's row in the store; its times are on the wall clock (is it alive?), and a plant
     /// clock other than the wall's is named in its details for the dashboard and `prognos status`.
-    private func heartbeat(hub: RuntimeHub, writer: BatchWriter, started: Double, now: Double, fault: inout RepeatingFault) async {
+    private func heartbeat(
+        hub: RuntimeHub, writer: BatchWriter, alarmWriter: AlarmWriter, started: Double, now: Double, fault: inout RepeatingFault
+    ) async {
         let (dropped, plant) = state.withLock { ($0.stream.droppedReadings, $0.plant) }
         let clock = options.clock
-        var details = [("site", AlertMessages.json(plant.site.id))]
-        if !clock.isWall { details += [("clock_speed", AlertMessages.number(clock.speed)), ("clock_start", AlertMessages.number(clock.start))] }
         let status = DaemonStatus(
             pid: Int(getpid()), version: options.version, plant: absolutePlantPath, startedAt: started, heartbeatAt: now,
             ingestLag: await hub.lagEstimate.map(clock.wallSeconds), readingsIngested: await hub.ingested,
             readingsDropped: dropped + writer.statistics.dropped,
             assets: plant.assets.count, alarmsActive: await hub.activeAlarmCount(),
             outboxPending: (try? await store.outboxCount().alerts) ?? 0,
-            details: AlertMessages.object(details))
+            details: DaemonDetails(
+                site: plant.site.id, clock: clock, residentBytes: ResidentMemory.bytes(), writerQueue: writer.statistics.pending,
+                alarmQueue: alarmWriter.waiting))
         do {
             try await store.updateDaemonStatus(status)
             fault.succeeded(logger: logger)
@@ -266,7 +339,8 @@ public final class PlantDaemon: Service, Sendable {
                     running.mqtt?.stop()
                     running.plant = fresh
                 }
-                let (added, removed) = await hub.adopt(plant: fresh, configuration: options.runtime, now: Date().timeIntervalSince1970)
+                let (added, removed) = await hub.adopt(
+                    plant: fresh, configuration: options.runtime, now: plantNow(wall: Date().timeIntervalSince1970))
                 try startCollectors()
                 let summary = "\(fresh.assets.count) assets\(added.isEmpty ? "" : ", added \(added.joined(separator: " "))")"
                     + "\(removed.isEmpty ? "" : ", removed \(removed.joined(separator: " "))")"
@@ -282,7 +356,7 @@ public final class PlantDaemon: Service, Sendable {
     }
 }
 
-
-enum WorldModelFormat {
-    static var version: UInt32 { AssetModel.formatVersion }
+/// Where the MQTT collector delivers in turns: nowhere (the turn reads its latest readings).
+private struct DiscardingSink: ReadingSink {
+    func deliver(_ readings: [Reading]) {}
 }

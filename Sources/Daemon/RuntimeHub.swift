@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PrognosCore
+import Runtime
 import Store
 import WorldModel
 
@@ -17,6 +18,9 @@ public actor RuntimeHub {
     private var replanner: Replanner
     private let site: String
     private let publishPlan: @Sendable (String) -> Void
+    /// Fit on this actor, before the next reading, instead of beside the scoring: in turns with a
+    /// simulator (`Lockstep`) a new model must arrive at the same step in every run.
+    var fitsInline = false
     private(set) var ingested = 0
     private(set) var lagEstimate: Double?
 
@@ -36,6 +40,8 @@ public actor RuntimeHub {
 
     var assetIDs: [String] { runtimes.keys.sorted() }
 
+    func fitInline() { fitsInline = true }
+
     /// Readings from the collectors: stored raw, then fed to their assets' runtimes.
     /// `now`: the plant's time (the ingest lag); `steady`: the same moment on the daemon's steady clock.
     public func ingest(_ readings: [Reading], now: Double, steady: Double? = nil) {
@@ -46,7 +52,8 @@ public actor RuntimeHub {
             lagEstimate = lagEstimate.map { $0 + 0.1 * (lag - $0) } ?? lag
         }
         var output = RuntimeOutput()
-        for (asset, group) in Dictionary(grouping: readings, by: \.asset) {
+        // In asset order, so that what the runtimes emit comes out in the same order in every run.
+        for (asset, group) in Dictionary(grouping: readings, by: \.asset).sorted(by: { $0.key < $1.key }) {
             runtimes[asset]?.ingest(group, receivedAt: steady, into: &output)
             if let runtime = runtimes[asset] { replanner.observe(runtime, readings: group) }
         }
@@ -149,7 +156,7 @@ public actor RuntimeHub {
             let logger = self.logger
             Task {
                 do {
-                    _ = try await store.saveSnapshot(asset: asset, format: "AssetModel/\(AssetModel.formatVersion)", bytes: Data(bytes), at: Date().timeIntervalSince1970)
+                    _ = try await store.saveSnapshot(asset: asset, format: AssetModel.snapshotFormat, bytes: Data(bytes), at: Date().timeIntervalSince1970)
                 } catch {
                     logger.warning("Cannot save the model snapshot; will retry", metadata: ["asset.id": "\(asset)", "error": "\(error)"])
                 }
@@ -157,6 +164,14 @@ public actor RuntimeHub {
         }
         for request in output.refits where !refitting.contains(request.asset) {
             refitting.insert(request.asset)
+            if fitsInline {
+                do {
+                    adopt(try AssetRuntime.fit(request), for: request.asset)
+                } catch {
+                    refitFailed(request.asset, error)
+                }
+                continue
+            }
             // Fitting is pure and may take a while: it runs off this actor, scoring goes on meanwhile.
             Task.detached(priority: .utility) { [weak self] in
                 do {

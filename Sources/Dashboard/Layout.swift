@@ -1,4 +1,5 @@
 import Foundation
+import PrognosCore
 import Yams
 
 /// A dashboard layout (Dashboards/*.yaml): which views, in which order, their panels and columns,
@@ -61,7 +62,7 @@ public struct DashboardLayout: Sendable, Equatable {
 
     public init() {}
 
-    /// Every key a layout file may hold, for `--help` and the README.
+    /// Every key a layout file may hold, for `--help` and docs/dashboard.md.
     public static let keys: [String] = [
         "name", "refresh", "start", "views", "plant.group_by", "plant.sort", "plant.history", "plant.columns",
         "asset.history", "asset.interval", "asset.panels", "asset.context", "alarms.columns", "alarms.shelve",
@@ -84,9 +85,10 @@ public struct DashboardLayout: Sendable, Equatable {
     public static func load(yaml text: String, file: String) throws(LayoutError) -> DashboardLayout {
         let reader = LayoutReader(file: file)
         let root: Node?
-        do {
-            root = try Yams.compose(yaml: text)
-        } catch {
+        switch onLargeStack({ Result { try Yams.compose(yaml: text) } }) {
+        case .success(let node):
+            root = node
+        case .failure(let error):
             reader.syntax(error)
             throw LayoutError(problems: reader.problems)
         }
@@ -113,13 +115,7 @@ public struct LayoutError: Error, Sendable, CustomStringConvertible {
 
 /// Seconds in `500ms`, `2s`, `30m`, `4h`, `7d`, `1w`; nil otherwise.
 public func parseSeconds(_ text: String) -> Double? {
-    let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400), ("w", 604_800)]
-    let trimmed = text.trimmingCharacters(in: .whitespaces)
-    for (suffix, seconds) in units where trimmed.hasSuffix(suffix) {
-        let number = trimmed.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)
-        if let value = Double(number), value.isFinite, value > 0 { return value * seconds }
-    }
-    return nil
+    DurationText.seconds(text).flatMap { $0 > 0 ? $0 : nil }
 }
 
 private final class LayoutReader {

@@ -70,10 +70,8 @@ extension FleetDatabase {
 
     /// Which half an asset's rows go to: a stable hash of site and asset (FNV-1a), the same in every batch.
     static func firstHalf(_ site: String, _ asset: String) -> Bool {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
         // A zero byte between the two, so ("ab", "c") and ("a", "bc") are different keys.
-        for byte in site.utf8 + [0] + asset.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
-        return hash & 1 == 0
+        StableHash.fnv1a(site.utf8 + [0] + asset.utf8) & 1 == 0
     }
 
     private func writeTransaction(_ batch: FleetBatch) async throws -> FleetWriteResult {

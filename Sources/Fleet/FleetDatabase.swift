@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOSSL
 import PostgresNIO
+import PrognosCore
 import Synchronization
 
 /// The fleet's PostgreSQL database: the client pool, the migrations and the monthly partitions of
@@ -116,12 +117,7 @@ public final class FleetDatabase: Sendable {
     }
 
     /// The month index (year × 12 + month − 1, UTC) of a time.
-    static func month(of seconds: Double) -> Int {
-        var whole = time_t(seconds.rounded(.down))
-        var parts = tm()
-        gmtime_r(&whole, &parts)
-        return (Int(parts.tm_year) + 1900) * 12 + Int(parts.tm_mon)
-    }
+    static func month(of seconds: Double) -> Int { CivilTime.monthIndex(seconds) }
 
     /// The alarm-history partitions that exist, oldest first (names `alarm_events_YYYY_MM`).
     public func partitionNames() async throws -> [String] {

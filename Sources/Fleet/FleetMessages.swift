@@ -3,7 +3,7 @@ import MQTT
 import PrognosCore
 
 /// A message the fleet service takes from the central broker, decoded and checked against its
-/// topic (schemas: README "MQTT messages"; Daemon's AlertMessages, AssetSummary and Planner's ScheduleJSON).
+/// topic (schemas: docs/mqtt.md; Daemon's AlertMessages, AssetSummary and Planner's ScheduleJSON).
 public enum FleetMessage: Sendable, Equatable {
     case alarm(AlarmEvent)
     case state(AssetStateMessage)
@@ -70,7 +70,7 @@ public struct AlarmEvent: Sendable, Equatable {
     public var threshold: Double?
     public var payload: String
 
-    /// The payload as sent (README "MQTT messages"); fields not named here are kept in `payload` only.
+    /// The payload as sent (docs/mqtt.md); fields not named here are kept in `payload` only.
     struct Wire: Decodable {
         var event_id, alarm_id, site, asset, kind, priority, state, previous_state, cause: String
         var active: Bool

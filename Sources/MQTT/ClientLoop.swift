@@ -1,6 +1,7 @@
 import Logging
 import Synchronization
 import Foundation
+import PrognosCore
 internal import CMosquitto
 
 /// The client's network thread: connects, runs `mosquitto_loop`, and reconnects with capped
@@ -16,7 +17,7 @@ extension ClientCore {
             loopExited.signal()
         }
         thread.name = "mqtt \(options.endpoint)"
-        thread.stackSize = 1 << 20
+        thread.stackSize = ThreadStack.smallestBytes
         thread.start()
     }
 

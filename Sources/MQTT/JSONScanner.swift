@@ -8,7 +8,8 @@ import PrognosCore
 /// A strict, validating, single-pass JSON scanner (RFC 8259) that finds the values at a set of
 /// paths without building a document.
 ///
-/// The whole payload is validated (grammar, string escapes, UTF-8, nesting ≤ 512), so a
+/// The whole payload is validated (grammar, string escapes, UTF-8, nesting ≤
+/// `PayloadDecoder.maximumNesting`), so a
 /// malformed payload is rejected even when the wanted value comes before the damage. On the
 /// wanted paths it also rejects duplicate keys, which Foundation's parser silently accepts.
 /// Works on borrowed bytes; any input, however broken, ends in a result or an error — never a trap.
@@ -27,7 +28,7 @@ struct JSONScanner {
         var message: String
     }
 
-    static let maximumDepth = 512
+    static let maximumDepth = PayloadDecoder.maximumNesting
 
     private let bytes: UnsafeRawBufferPointer
     private let paths: [[CompiledComponent]]

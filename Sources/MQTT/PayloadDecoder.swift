@@ -8,12 +8,16 @@ public import PrognosCore
 /// nanoseconds told apart by magnitude (see `PayloadTimestamp`).
 ///
 /// Rejected, with a `PayloadRejection`: payloads over 64 KiB, malformed JSON (anywhere in the
-/// payload, not only on the path), nesting deeper than 512, a duplicate key on a path, a missing
+/// payload, not only on the path), nesting deeper than `maximumNesting`, a duplicate key on a path, a missing
 /// value, null, objects, arrays and non-numeric strings, NaN and ±∞.
 ///
 /// All the fields of one topic are found in one pass over the payload (per 64 distinct paths).
 public struct PayloadDecoder: Sendable {
     public static let maximumPayloadSize = 64 * 1024
+    /// Arrays and objects nested deeper than this are refused. Telemetry nests a few levels; the
+    /// scanner recurses once per level on the MQTT network thread (`ThreadStack.smallestBytes`), and
+    /// 64 levels stay far inside that stack even in a debug build.
+    public static let maximumNesting = 64
 
     /// One value to extract and, optionally, where its timestamp is.
     public struct Field: Sendable, Equatable {

@@ -11,7 +11,7 @@ public struct PayloadRejection: Error, Sendable, Hashable, CustomStringConvertib
         public static let tooLarge = Reason(rawValue: "too-large")
         /// Not JSON (nor, for the path `$`, a bare number).
         public static let malformed = Reason(rawValue: "malformed-json")
-        /// Nested deeper than 512 arrays and objects.
+        /// Nested deeper than `PayloadDecoder.maximumNesting` arrays and objects.
         public static let tooDeep = Reason(rawValue: "too-deep")
         /// A key on the path appears twice in its object, so the value is ambiguous.
         public static let duplicateKey = Reason(rawValue: "duplicate-key")

@@ -1,3 +1,5 @@
+import PrognosCore
+
 /// Timestamps in payloads, as seconds since 1970-01-01T00:00:00Z.
 public enum PayloadTimestamp {
     /// Epoch numbers are read by magnitude: below 10^11 they are seconds (10^11 s is the year 5138),
@@ -31,7 +33,7 @@ public enum PayloadTimestamp {
             reader.take(UInt8(ascii: "-")), let day = reader.digits(2)
         else { return nil }
         guard (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day) else { return nil }
-        var seconds = Double(daysFromCivil(year: year, month: month, day: day)) * 86_400
+        var seconds = Double(CivilTime.days(year: year, month: month, day: day)) * 86_400
         if reader.take(UInt8(ascii: "T")) || reader.take(UInt8(ascii: "t")) || reader.take(UInt8(ascii: " ")) {
             guard let hour = reader.digits(2), reader.take(UInt8(ascii: ":")), let minute = reader.digits(2),
                 hour < 24, minute < 60
@@ -75,15 +77,6 @@ public enum PayloadTimestamp {
         }
     }
 
-    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
 
     private struct FixedReader {
         let bytes: UnsafeRawBufferPointer

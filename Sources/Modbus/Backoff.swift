@@ -1,3 +1,5 @@
+import PrognosCore
+
 /// Capped exponential backoff with jitter, for retrying a device that failed.
 ///
 /// The delay before retry `n` (1-based) is `min(maximum, initial × multiplier^(n−1))`, multiplied
@@ -59,12 +61,7 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
 
     /// A generator seeded from `seed` and a name (a device id), so each device draws its own stream.
     public init(seed: UInt64, name: String) {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a: stable across runs, unlike Hasher
-        for byte in name.utf8 {
-            hash ^= UInt64(byte)
-            hash &*= 0x0000_0100_0000_01b3
-        }
-        state = seed ^ hash
+        state = seed ^ StableHash.fnv1a(name)
     }
 
     public mutating func next() -> UInt64 {

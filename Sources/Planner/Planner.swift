@@ -117,7 +117,7 @@ struct PlanningContext: Sendable {
             for modeHealth in health.modes.sorted(by: { $0.failureMode < $1.failureMode }) {
                 guard let mode = asset.failureModes.first(where: { $0.id == modeHealth.failureMode }) else { continue }
                 // Each mode draws from its own stream: adding an asset never changes another's plan.
-                var stream = SplitMix64(seed: generator.next() ^ stableHash(asset.id + "/" + mode.id))
+                var stream = SplitMix64(seed: generator.next() ^ StableHash.fnv1a(asset.id + "/" + mode.id))
                 let forced = !assetConstraints.isEmpty
                 guard forced || isDegrading(modeHealth, asset: asset, mode: mode) else { continue }
                 let draws = drawFutures(modeHealth, using: &stream)
@@ -397,15 +397,6 @@ struct PlanningContext: Sendable {
             return action.crew <= slot.crew && seconds(action.duration) <= available + 1e-6
         }
     }
-}
-
-func stableHash(_ text: String) -> UInt64 {
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in text.utf8 {
-        hash ^= UInt64(byte)
-        hash = hash &* 0x100_0000_01b3
-    }
-    return hash
 }
 
 extension PlanConstraint {

@@ -134,24 +134,4 @@ func number(_ x: Double) -> String {
 func signed(_ x: Double) -> String { (x >= 0 ? "+" : "") + number(x) }
 
 /// "Tue 2025-01-07 22:00" (UTC).
-public func clock(_ epoch: Double) -> String {
-    let minutes = Int64((epoch / 60).rounded(.down))
-    var days = minutes / 1440
-    var rest = minutes % 1440
-    if rest < 0 {
-        rest += 1440
-        days -= 1
-    }
-    let z = days + 719_468
-    let era = (z >= 0 ? z : z - 146_096) / 146_097
-    let doe = z - era * 146_097
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-    let mp = (5 * doy + 2) / 153
-    let d = doy - (153 * mp + 2) / 5 + 1
-    let m = mp < 10 ? mp + 3 : mp - 9
-    let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-    let names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-    let weekday = names[WindowCalendar.weekday(epoch)]
-    return String(format: "%@ %04lld-%02lld-%02lld %02lld:%02lld", weekday, y, m, d, rest / 60, rest % 60)
-}
+public func clock(_ epoch: Double) -> String { CivilTime.weekdayAndMinute(epoch) }

@@ -7,7 +7,7 @@ extension MaintenanceSchedule {
     public func json(site: String, version: Int64?) -> String {
         var fields: [(String, String)] = [
             ("site", JSONText.string(site)), ("version", version.map(String.init) ?? "null"),
-            ("created_at", JSONText.string(JSONText.time(createdAt))), ("horizon_end", JSONText.string(JSONText.time(horizonEnd))),
+            ("created_at", JSONText.time(createdAt)), ("horizon_end", JSONText.time(horizonEnd)),
             ("currency", JSONText.string(currency)), ("expected_cost", JSONText.number(expectedCost)),
             ("baseline_cost", JSONText.number(baselineCost)), ("summary", JSONText.string(summary)),
             ("modes_examined", String(modesExamined)), ("modes_degrading", String(modesDegrading)),
@@ -36,7 +36,7 @@ extension Proposal {
         return JSONText.object([
             ("asset", JSONText.string(asset)), ("failure_mode", JSONText.string(failureMode)), ("action", JSONText.string(action)),
             ("action_name", JSONText.string(actionName)), ("when", JSONText.string(when)),
-            ("start", JSONText.string(JSONText.time(start))), ("end", JSONText.string(JSONText.time(end))), ("crew", String(crew)),
+            ("start", JSONText.time(start)), ("end", JSONText.time(end)), ("crew", String(crew)),
             ("derate", derate.map(JSONText.number) ?? "null"), ("expected_cost", JSONText.number(expectedCost)),
             ("expected_cost_ignored", JSONText.number(expectedCostIgnored)), ("p_fail_before", JSONText.number(failureProbabilityBefore)),
             ("p_fail_before_next", JSONText.number(failureProbabilityBeforeNext)), ("p_fail_ignored", JSONText.number(failureProbabilityIgnored)),
@@ -47,29 +47,5 @@ extension Proposal {
             ])),
             ("evidence", "[" + evidence.joined(separator: ",") + "]"), ("reasoning", JSONText.string(reasoning)),
         ])
-    }
-}
-
-/// Minimal JSON text building (no Foundation encoder: field order stays as written).
-public enum JSONText {
-    public static func string(_ s: String) -> String { jsonString(s) }
-
-    /// A finite number (non-finite ones become null).
-    public static func number(_ x: Double) -> String {
-        guard x.isFinite else { return "null" }
-        if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
-        return String(format: "%.6g", x)
-    }
-
-    public static func object(_ fields: [(String, String)]) -> String {
-        "{" + fields.map { string($0.0) + ":" + $0.1 }.joined(separator: ",") + "}"
-    }
-
-    /// "2025-01-07T22:00:00Z".
-    public static func time(_ epoch: Double) -> String {
-        let text = clock(epoch)  // "Tue 2025-01-07 22:00"
-        let parts = text.split(separator: " ")
-        let seconds = Int(epoch.rounded(.down)) % 60
-        return "\(parts[1])T\(parts[2]):\(String(format: "%02d", (seconds + 60) % 60))Z"
     }
 }

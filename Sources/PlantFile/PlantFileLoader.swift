@@ -6,24 +6,35 @@ import Yams
 public enum PlantFileLoader {
     /// Reads and validates the plant file at `path`.
     public static func load(path: String) throws(PlantFileError) -> Plant {
-        let text: String
+        let bytes: [UInt8]
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
         } catch {
             throw PlantFileError(problems: [
                 PlantFileProblem(file: path, location: SourceLocation(line: 1, column: 1), reason: "cannot read the file: \(error.localizedDescription)")
             ])
         }
-        return try load(yaml: text, file: path)
+        switch UTF8Text.decode(bytes) {
+        case .success(let text):
+            return try load(yaml: text, file: path)
+        case .failure(let invalid):
+            let byte = "0x" + String(invalid.byte, radix: 16, uppercase: true)
+            throw PlantFileError(problems: [
+                PlantFileProblem(
+                    file: path, location: invalid.location,
+                    reason: "the plant file is not UTF-8 text: byte \(byte) here does not begin a valid character")
+            ])
+        }
     }
 
     /// Validates plant-file text; `file` names it in the problems reported.
     public static func load(yaml text: String, file: String) throws(PlantFileError) -> Plant {
         let diagnostics = Diagnostics(file: file)
         let root: Node?
-        do {
-            root = try Yams.compose(yaml: text)
-        } catch {
+        switch onLargeStack({ Result { try Yams.compose(yaml: text) } }) {
+        case .success(let node):
+            root = node
+        case .failure(let error):
             diagnostics.report(syntaxError: error)
             throw PlantFileError(problems: diagnostics.sortedProblems)
         }

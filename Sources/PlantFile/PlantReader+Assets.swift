@@ -115,7 +115,7 @@ extension PlantReader {
             return nil
         }
         guard low < high else {
-            diagnostics.report("normal range [\(format(low)), \(format(high))] must have low below high", at: map.keyLocation("normal"))
+            diagnostics.report("normal range [\(plainNumber(low)), \(plainNumber(high))] must have low below high", at: map.keyLocation("normal"))
             return nil
         }
         return low...high
@@ -149,7 +149,7 @@ extension PlantReader {
             let present = chain.compactMap { item in item.value.map { (item.name, $0, item.location) } }
             for (outer, inner) in zip(present, present.dropFirst()) where outer.1 > inner.1 {
                 diagnostics.report(
-                    "\(inner.0) \(format(inner.1)) is below \(outer.0) \(format(outer.1)): limits must lie in order trip low ≤ alarm low ≤ normal ≤ alarm high ≤ trip high",
+                    "\(inner.0) \(plainNumber(inner.1)) is below \(outer.0) \(plainNumber(outer.1)): limits must lie in order trip low ≤ alarm low ≤ normal ≤ alarm high ≤ trip high",
                     at: inner.2)
             }
         }
@@ -189,9 +189,4 @@ extension PlantReader {
             return FailureMode(id: id, name: map.string("name"), sensors: shown.map(\.0), limit: limit)
         }
     }
-}
-
-/// A number as a person writes it: no trailing ".0".
-func format(_ value: Double) -> String {
-    value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
 }

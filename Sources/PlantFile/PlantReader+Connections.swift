@@ -75,7 +75,8 @@ extension PlantReader {
             }
             let host = map.string("host", required: true)
             let port = map.int("port", range: 1...65535) ?? 1883
-            let keepalive = map.duration("keepalive") ?? .seconds(30)
+            // MQTT carries the keep-alive in 16 bits of seconds.
+            let keepalive = map.duration("keepalive", maximum: .seconds(65_535)) ?? .seconds(30)
             var password: Secret?
             switch (map.string("password_env"), map.string("password_file")) {
             case (let name?, nil): password = .environment(name)

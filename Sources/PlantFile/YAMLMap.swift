@@ -1,4 +1,5 @@
 import Foundation
+import PrognosCore
 import Yams
 
 /// The location of a YAML node, 1-based.
@@ -106,14 +107,24 @@ struct YAMLMap {
         return value
     }
 
-    /// A duration such as `500ms`, `1s`, `5m`, `2h`, `7d`.
-    func duration(_ key: String, required: Bool = false) -> Duration? {
+    /// A duration such as `500ms`, `1s`, `5m`, `2h`, `7d`, at most `maximum` (a year unless the key
+    /// needs less), so that every consumer can convert it to whole milliseconds or seconds safely.
+    func duration(_ key: String, required: Bool = false, maximum: Duration = .seconds(366 * 86_400)) -> Duration? {
         guard let node = node(key, required: required), let text = scalarString(node, key: key) else { return nil }
-        if let duration = parseDuration(text) { return duration }
-        diagnostics.report(
-            "'\(key)' in \(what) must be a duration with a unit, such as 500ms, 1s, 5m, 2h or 7d (got '\(text)')",
-            at: PlantFile.location(of: node))
-        return nil
+        guard let seconds = DurationText.seconds(text) else {
+            diagnostics.report(
+                "'\(key)' in \(what) must be a duration with a unit, such as 500ms, 1s, 5m, 2h or 7d (got '\(text)')",
+                at: PlantFile.location(of: node))
+            return nil
+        }
+        let longest = Double(maximum.components.seconds)
+        guard seconds <= longest else {
+            diagnostics.report(
+                "'\(key)' in \(what) is \(text), longer than the most it may be (\(formatDuration(maximum)))",
+                at: PlantFile.location(of: node))
+            return nil
+        }
+        return .milliseconds(Int64((seconds * 1000).rounded()))
     }
 
     /// An identifier: letters, digits, '-', '_' and '.', as it becomes part of MQTT topics and keys.
@@ -157,15 +168,4 @@ func isValidIdentifier(_ text: String) -> Bool {
 
 extension Unicode.Scalar {
     var isASCIIAlphanumeric: Bool { ("a"..."z").contains(self) || ("A"..."Z").contains(self) || ("0"..."9").contains(self) }
-}
-
-/// Parses `500ms`, `1.5s`, `5m`, `2h`, `7d`; nil when the text is not such a duration.
-func parseDuration(_ text: String) -> Duration? {
-    let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400), ("w", 604_800)]
-    for (suffix, seconds) in units where text.hasSuffix(suffix) {
-        let number = text.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)
-        guard let value = Double(number), value.isFinite, value >= 0 else { continue }
-        return .milliseconds(Int64((value * seconds * 1000).rounded()))
-    }
-    return nil
 }

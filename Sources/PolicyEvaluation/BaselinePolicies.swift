@@ -180,7 +180,7 @@ struct ThresholdPolicy: MaintenancePolicy {
 /// failure the latest window before it that its repair fits, with the crews of the windows shared
 /// (the most urgent first); it orders the renewals that land in the open window. Only when no
 /// window can take a renewal in time is it done at once outside a window.
-struct OraclePolicy: MaintenancePolicy {
+struct JustInTimePolicy: MaintenancePolicy {
     let plant: Plant
 
     func decide(_ sim: PlantSimulation, window: WindowSlot?) -> [Order] {

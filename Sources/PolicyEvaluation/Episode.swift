@@ -38,12 +38,30 @@ struct Episode {
     let options: PolicyEvaluationOptions
     var outcome: PolicyOutcome
     var sim: PlantSimulation
+    /// Every planned action carried out: when, and whether in a window (`window`: its start) or
+    /// outside one, the asset stopping for it.
+    var performed: [(time: Double, asset: String, action: MaintenanceAction, window: Double?)] = []
 
     init(plant: Plant, options: PolicyEvaluationOptions, name: String) {
         self.plant = plant
         self.options = options
         outcome = PolicyOutcome(name: name)
-        sim = PlantSimulation(plant: plant, options: SimulationOptions(seed: options.seed, step: options.step))
+        sim = PlantSimulation(plant: plant, options: Self.simulation(options))
+    }
+
+    /// The simulation every policy runs in: the evaluation's seed and step, and each renewed part
+    /// with its own life, so that no policy's maintenance reshuffles the plant's other random
+    /// draws (the hindsight bound relies on the future being a fixed function of the seed).
+    static func simulation(_ options: PolicyEvaluationOptions) -> SimulationOptions {
+        var simulation = SimulationOptions(seed: options.seed, step: options.step)
+        simulation.partLives = true
+        return simulation
+    }
+
+    /// What running derated to `fraction` from `time` until `until` (epoch seconds) gives up: the
+    /// same share of the output an hour stopped loses.
+    static func deratingCost(fraction: Double, from time: Double, until: Double, economics: Economics) -> Double {
+        (1 - fraction) * economics.downtimeCostPerHour * max(0, until - time) / 3600
     }
 
     struct Repair {
@@ -61,8 +79,10 @@ struct Episode {
         var windowStart = -Double.infinity
         var windowJobs: [(crew: Int, duration: Double)] = []
         var nextReplan = options.replanHours * 3600
+        var stops = StopLedger(plant: plant, credit: ModeLives.Rules.bound.stopCredit)
         while sim.elapsed < end {
             sim.step()
+            stops.record(sim, plant: plant, seconds: options.step)
             while seen < sim.events.count {
                 let event = sim.events[seen]
                 seen += 1
@@ -93,8 +113,21 @@ struct Episode {
                 try execute(order, window: window, jobs: &windowJobs, policy: &policy)
             }
         }
-        outcome.cost = outcome.actionCost + outcome.failureCost + outcome.downtimeCost
+        outcome.cost = outcome.actionCost + outcome.failureCost + outcome.downtimeCost + outcome.deratingCost
+        stops.finish()
+        outcome.note = Self.boundCaveat(longLives: stops.longLives, deratings: outcome.deratings)
         return outcome
+    }
+
+    /// What this run did that the hindsight bound does not cover (see docs/planner-evaluation.md).
+    static func boundCaveat(longLives: Int, deratings: Int) -> String? {
+        var caveats: [String] = []
+        if longLives > 0 {
+            let hours = Int(ModeLives.Rules.bound.stopCredit / 3600)
+            caveats.append("\(longLives) lives of a mode saw more than \(hours) h of stops")
+        }
+        if deratings > 0 { caveats.append("derated \(deratings) times (the bound grants derating only up to a window)") }
+        return caveats.isEmpty ? nil : caveats.joined(separator: "; ") + ": the hindsight bound is not proven against this run"
     }
 
     mutating func repairDue<P: MaintenancePolicy>(_ repairs: inout [Repair], failed: inout Set<String>, policy: inout P) throws {
@@ -119,11 +152,14 @@ struct Episode {
         _ order: Order, window: WindowSlot?, jobs: inout [(crew: Int, duration: Double)], policy: inout P
     ) throws {
         let action = order.action
-        if case .derates = action.effect {
+        if case .derates(let fraction) = action.effect {
             try apply(action, to: order.asset)
             policy.performed(order, at: sim.time)
             outcome.deratings += 1
             outcome.actionCost += action.cost
+            // The simulator derates until the next window opens.
+            let until = WindowCalendar.nextWindowStart(after: sim.time, economics: plant.economics) ?? sim.time + 7 * 86400
+            outcome.deratingCost += Self.deratingCost(fraction: fraction, from: sim.time, until: until, economics: plant.economics)
             return
         }
         let duration = seconds(action.duration)
@@ -132,11 +168,13 @@ struct Episode {
         let trial = jobs + [(action.crew, duration)]
         if let window, CrewLayout.starts(trial, crew: window.crew, length: window.end - sim.time) != nil {
             jobs = trial
+            performed.append((sim.time, order.asset, action, window.start))
         } else {
             guard window == nil || order.urgent else { return }
             guard action.crew <= plant.economics.crewCapacity else { return }
             outcome.plannedDowntimeHours += duration / 3600
             outcome.downtimeCost += duration / 3600 * plant.economics.downtimeCostPerHour
+            performed.append((sim.time, order.asset, action, nil))
         }
         try apply(action, to: order.asset)
         policy.performed(order, at: sim.time)

@@ -3,13 +3,30 @@ import Planner
 import PrognosCore
 import Simulator
 
-/// The five maintenance policies that `prognos eval policies` compares.
+/// The maintenance policies that `prognos eval policies` compares, and the hindsight bound.
 public enum PolicyKind: String, Sendable, CaseIterable, Codable {
     case runToFailure = "run-to-failure"
     case fixedInterval = "fixed-interval"
     case threshold
+    /// Knows when each mode would fail and renews it in the last window before (it was called
+    /// "oracle"; it never slows, derates or renews early, so a planner can beat it).
+    case justInTime = "just-in-time"
     case planner
-    case oracle
+    /// The feasible hindsight plan: the best plan with perfect knowledge, made to fit the crews.
+    case hindsightPlan = "hindsight-plan"
+    /// A lower bound on what any policy can cost on this seed (not a policy).
+    case hindsightBound = "hindsight-bound"
+
+    /// The kind named `name`, also by its old names.
+    public init?(name: String) {
+        if name == "oracle" {
+            self = .justInTime
+        } else {
+            self.init(rawValue: name)
+        }
+    }
+
+    var needsHindsight: Bool { self == .hindsightPlan || self == .hindsightBound }
 }
 
 /// Settings of a policy comparison.
@@ -39,7 +56,8 @@ public struct PolicyEvaluationOptions: Sendable, Equatable {
 /// What one policy cost over the run.
 public struct PolicyOutcome: Sendable, Equatable, Codable {
     public var name: String
-    /// Total: planned actions, failures (their cost with secondary damage and the repair), downtime.
+    /// Total: planned actions, failures (their cost with secondary damage and the repair), downtime,
+    /// derating.
     public var cost: Double
     public var failures: Int
     /// Unplanned downtime: from each failure until its repair is done.
@@ -49,6 +67,9 @@ public struct PolicyOutcome: Sendable, Equatable, Codable {
     public var actionCost: Double
     public var failureCost: Double
     public var downtimeCost: Double
+    /// Output given up by running derated: (1 − fraction) × the downtime cost per hour, for every
+    /// hour derated (a derating lasts until the next window opens).
+    public var deratingCost: Double
     /// Hours assets stopped for actions taken outside maintenance windows.
     public var plannedDowntimeHours: Double
     public var deratings: Int
@@ -56,6 +77,8 @@ public struct PolicyOutcome: Sendable, Equatable, Codable {
     public var failedModes: [String]
     /// Planned actions taken, by action id.
     public var actionCounts: [String: Int]
+    /// A caveat about the figures, if any.
+    public var note: String?
 
     public init(name: String) {
         self.name = name
@@ -66,6 +89,7 @@ public struct PolicyOutcome: Sendable, Equatable, Codable {
         actionCost = 0
         failureCost = 0
         downtimeCost = 0
+        deratingCost = 0
         plannedDowntimeHours = 0
         deratings = 0
         failedModes = []
@@ -93,19 +117,29 @@ public struct PolicyEvaluationError: Error, Sendable, Equatable, CustomStringCon
 /// - planner: what Prognos sees — sensor readings → a world model per asset (fitted on the first
 ///   `trainingDays`) → degradation trackers → the planner, re-planning every `replanHours` and at
 ///   each window.
-/// - oracle: the simulator's truth; it renews a mode in the last window before it would fail.
+/// - just-in-time: the simulator's truth; it renews a mode in the last window before it would fail.
+/// - hindsight plan: the whole future of every mode (a replay), planned with a dynamic program
+///   per mode and fitted to the crews; see `Hindsight`, `ModeLives`, `HindsightPolicy`.
+/// And a lower bound on what any policy can cost with this seed, `Hindsight.bound()`; see
+/// docs/planner-evaluation.md for why it is one.
 public enum PolicyEvaluation {
     public static func run(plant: Plant, options: PolicyEvaluationOptions) throws -> [PolicyOutcome] {
         try validate(plant)
+        // The replay behind the bound and the hindsight plan is made once for both.
+        let hindsight = try options.policies.contains(where: \.needsHindsight) ? Hindsight(plant: plant, options: options) : nil
         var outcomes: [PolicyOutcome] = []
         for kind in options.policies {
-            outcomes.append(try run(kind, plant: plant, options: options))
+            outcomes.append(try run(kind, plant: plant, options: options, hindsight: hindsight))
         }
         return outcomes
     }
 
     /// Runs one policy.
     public static func run(_ kind: PolicyKind, plant: Plant, options: PolicyEvaluationOptions) throws -> PolicyOutcome {
+        try run(kind, plant: plant, options: options, hindsight: kind.needsHindsight ? Hindsight(plant: plant, options: options) : nil)
+    }
+
+    static func run(_ kind: PolicyKind, plant: Plant, options: PolicyEvaluationOptions, hindsight: Hindsight?) throws -> PolicyOutcome {
         switch kind {
         case .runToFailure:
             var policy = RunToFailurePolicy()
@@ -124,10 +158,18 @@ public enum PolicyEvaluation {
             var policy = PlannerPolicy(plant: plant, options: options)
             var episode = Episode(plant: plant, options: options, name: kind.rawValue)
             return try episode.run(&policy)
-        case .oracle:
-            var policy = OraclePolicy(plant: plant)
+        case .justInTime:
+            var policy = JustInTimePolicy(plant: plant)
             var episode = Episode(plant: plant, options: options, name: kind.rawValue)
             return try episode.run(&policy)
+        case .hindsightPlan:
+            guard let hindsight else { throw PolicyEvaluationError("the hindsight plan needs the replay") }
+            var policy = HindsightPolicy(plant: plant, hindsight: hindsight, options: options)
+            var episode = Episode(plant: plant, options: options, name: kind.rawValue)
+            return try episode.run(&policy)
+        case .hindsightBound:
+            guard let hindsight else { throw PolicyEvaluationError("the hindsight bound needs the replay") }
+            return hindsight.bound()
         }
     }
 

@@ -96,6 +96,16 @@ public enum DegradationKind: Int, Sendable, Equatable, CaseIterable {
         }
     }
 
+    /// Weibull scale of the delay from a new part to the mode's onset, seconds (a filter element
+    /// starts loading within weeks).
+    func onsetScale(_ options: SimulationOptions) -> Double {
+        (self == .filterClogging ? 30 : onsetScaleDays) * 86400 * options.onsetTimeScale
+    }
+
+    /// Damage at life consumed `x` (see `curvature`), and its inverse.
+    public func damage(consumed x: Double) -> Double { shape(x) }
+    public func consumed(damage d: Double) -> Double { log(1 + d * (exp(curvature) - 1)) / curvature }
+
     func shape(_ x: Double) -> Double {
         let a = curvature
         return (exp(a * x) - 1) / (exp(a) - 1)
@@ -159,6 +169,8 @@ public struct FailureModeState: Sendable, Equatable {
     public var acceleration: Double = 1
     /// Whether the mode has made the asset fail.
     public var failed = false
+    /// How many times the mode has been reset (the part in place is renewal number `renewals`).
+    public var renewals = 0
 
     /// The damage, 0 as new, 1 at the limit under nominal conditions.
     public var damage: Double { onset == nil ? 0 : kind.shape(consumed) }

@@ -53,9 +53,13 @@ extension PlantSimulation {
                 assets[i].modes[m].failed = false
                 assets[i].modes[m].slowFactor = 1
                 assets[i].modes[m].acceleration = 1
+                assets[i].modes[m].renewals += 1
                 if options.naturalDegradation {
-                    let scale = (mode.kind == .filterClogging ? 30 : mode.kind.onsetScaleDays) * 86400 * options.onsetTimeScale
-                    assets[i].modes[m].naturalOnset = elapsed + seconds + assets[i].random.weibull(scale: scale, shape: 1.5)
+                    let delay =
+                        options.partLives
+                        ? Self.partOnsetDelay(options, asset: assetID, mode: mode.modeID, kind: mode.kind, renewal: mode.renewals + 1)
+                        : assets[i].random.weibull(scale: mode.kind.onsetScale(options), shape: 1.5)
+                    assets[i].modes[m].naturalOnset = elapsed + seconds + delay
                 } else {
                     assets[i].modes[m].naturalOnset = nil
                 }

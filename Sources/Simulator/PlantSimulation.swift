@@ -21,6 +21,11 @@ public struct SimulationOptions: Sendable, Equatable {
     public var sensorFaultsPerYear: Double
     /// Measurement noise on the values `measuredValue` returns.
     public var measurementNoise: Bool
+    /// Each renewed part of a failure mode draws its life (the delay to its onset) from its own
+    /// stream, keyed by asset, mode and renewal number, instead of the asset's running stream.
+    /// Then maintenance never shifts the asset's other draws, so the plant's future under any
+    /// action sequence is a fixed function of the seed (hindsight evaluation needs that).
+    public var partLives = false
 
     public init(
         seed: UInt64 = 1, start: Double = 1_735_689_600, step: Double = 1, naturalDegradation: Bool = true,
@@ -210,12 +215,8 @@ public struct PlantSimulation: Sendable {
         let running = assets[i].isRunning(now)
         // Degradation progresses while the machine runs, faster under higher duty.
         if running {
-            let ratio = assets[i].operation.duty / assets[i].duty.nominal
             for m in assets[i].modes.indices where assets[i].modes[m].onset != nil {
-                let mode = assets[i].modes[m]
-                let stress = pow(max(ratio, 0), mode.kind.loadExponent) * assets[i].physics.extraStress(mode.kind)
-                let interval = mode.kind.nominalDaysToFailure * 86400
-                assets[i].modes[m].consumed += dt / interval * mode.unitRate * mode.slowFactor * mode.acceleration * stress
+                assets[i].modes[m].consumed += progress(i, m, dt: dt, slowFactor: assets[i].modes[m].slowFactor)
             }
         }
         let conditions = Conditions(
@@ -238,6 +239,15 @@ public struct PlantSimulation: Sendable {
                 }
             }
         }
+    }
+
+    /// Life a started mode consumes in `dt` of running at the asset's present duty.
+    func progress(_ i: Int, _ m: Int, dt: Double, slowFactor: Double) -> Double {
+        let mode = assets[i].modes[m]
+        let ratio = assets[i].operation.duty / assets[i].duty.nominal
+        let stress = pow(max(ratio, 0), mode.kind.loadExponent) * assets[i].physics.extraStress(mode.kind)
+        let interval = mode.kind.nominalDaysToFailure * 86400
+        return dt / interval * mode.unitRate * slowFactor * mode.acceleration * stress
     }
 
     mutating func record(_ kind: TruthEvent.Kind, asset: String?, target: String?, detail: String) {

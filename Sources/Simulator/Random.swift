@@ -1,4 +1,5 @@
 import Foundation
+import PrognosCore
 
 /// The simulator's own pseudo-random generator: xoshiro256** seeded through SplitMix64.
 ///
@@ -99,18 +100,6 @@ enum SplitMix {
         let u1 = max(Double(a >> 11) * 0x1p-53, 0x1p-60)
         let u2 = Double(b >> 11) * 0x1p-53
         return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
-    }
-}
-
-/// A hash of a string that is the same in every process (Swift's `hashValue` is seeded per run).
-enum StableHash {
-    static func fnv1a(_ text: String) -> UInt64 {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash &*= 0x0000_0100_0000_01B3
-        }
-        return hash
     }
 }
 

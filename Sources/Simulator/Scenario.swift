@@ -56,10 +56,9 @@ public struct Scenario: Sendable, Equatable {
 
     public static func parse(yaml text: String, file: String = "scenario") throws(ScenarioError) -> Scenario {
         let root: Node?
-        do {
-            root = try Yams.compose(yaml: text)
-        } catch {
-            throw ScenarioError(problems: ["\(file): not valid YAML: \(error)"])
+        switch onLargeStack({ Result { try Yams.compose(yaml: text) } }) {
+        case .success(let node): root = node
+        case .failure(let error): throw ScenarioError(problems: ["\(file): not valid YAML: \(error)"])
         }
         guard let root, case .mapping(let top) = root else {
             throw ScenarioError(problems: ["\(file):1: a scenario is a mapping with 'name' and 'events'"])
@@ -223,13 +222,6 @@ public struct ScenarioError: Error, Sendable, Equatable, CustomStringConvertible
 
 /// Seconds of a duration text: `500ms`, `90s`, `10m`, `10min`, `3h`, `2d`, `1w`, or a plain number of seconds.
 public func parseDuration(_ text: String) -> Double? {
-    let trimmed = text.trimmingCharacters(in: .whitespaces)
-    if let plain = Double(trimmed) { return plain >= 0 ? plain : nil }
-    let units: [(String, Double)] = [("ms", 0.001), ("min", 60), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400), ("w", 604_800)]
-    for (suffix, factor) in units where trimmed.hasSuffix(suffix) {
-        if let number = Double(trimmed.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)), number >= 0 {
-            return number * factor
-        }
-    }
-    return nil
+    if let plain = Double(text.trimmingCharacters(in: .whitespaces)) { return plain >= 0 && plain.isFinite ? plain : nil }
+    return DurationText.seconds(text)
 }

@@ -78,8 +78,7 @@ struct SimAsset: Sendable {
             let kind = DegradationKind(modeID: mode.id)
             var state = FailureModeState(modeID: mode.id, kind: kind, limit: mode.limit)
             state.unitRate = random.logNormal(median: 1, sigma: 0.35)
-            let scale = (kind == .filterClogging ? 30 : kind.onsetScaleDays) * 86400 * options.onsetTimeScale
-            let onset = random.weibull(scale: scale, shape: 1.5)
+            let onset = random.weibull(scale: kind.onsetScale(options), shape: 1.5)
             state.naturalOnset = options.naturalDegradation ? onset : nil
             return state
         }

@@ -1,4 +1,5 @@
 import Foundation
+import PrognosCore
 
 /// Something that happened in the simulated plant, as ground truth for scoring detections.
 public struct TruthEvent: Sendable, Equatable, CustomStringConvertible {
@@ -45,39 +46,7 @@ public struct TruthEvent: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         let who = [asset, target].compactMap { $0 }.joined(separator: " ")
-        return "\(Timestamp.iso8601(time)) \(kind.rawValue) \(who)\(detail.isEmpty ? "" : ": \(detail)")"
-    }
-}
-
-/// ISO 8601 text of epoch seconds (UTC, milliseconds), without Foundation's formatters.
-public enum Timestamp {
-    public static func iso8601(_ epoch: Double) -> String {
-        let millis = Int64((epoch * 1000).rounded())
-        var days = millis / 86_400_000
-        var rest = millis % 86_400_000
-        if rest < 0 {
-            rest += 86_400_000
-            days -= 1
-        }
-        let (y, m, d) = civil(days: days)
-        let h = rest / 3_600_000
-        let mi = rest / 60000 % 60
-        let s = rest / 1000 % 60
-        let ms = rest % 1000
-        return String(format: "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%03lldZ", y, m, d, h, mi, s, ms)
-    }
-
-    /// Year, month, day of a day number since 1970-01-01 (Howard Hinnant's algorithm).
-    static func civil(days: Int64) -> (Int64, Int64, Int64) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+        return "\(CivilTime.iso8601(time)) \(kind.rawValue) \(who)\(detail.isEmpty ? "" : ": \(detail)")"
     }
 }
 

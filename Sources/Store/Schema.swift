@@ -1,3 +1,4 @@
+import PrognosCore
 import GRDB
 
 /// The database schema as a sequence of migrations.

@@ -42,7 +42,12 @@ extension Store {
             guard let alarm = try AlarmRecord.fetchOne(db, key: id) else {
                 throw StoreError(.notFound, "no alarm \(id)")
             }
-            let (next, transition) = try command.applied(to: alarm, by: actor, at: time)
+            let (next, transition): (AlarmRecord, AlarmTransition?)
+            do {
+                (next, transition) = try command.applied(to: alarm, by: actor, at: time)
+            } catch let refused as AlarmCommandRefused {
+                throw StoreError(.invalidCommand, refused.message)
+            }
             try Self.record(next, transition, actor: actor, note: note, capacity: capacity, db, outbox: outbox)
             return next
         }

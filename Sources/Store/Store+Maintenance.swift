@@ -1,3 +1,4 @@
+import PrognosCore
 import Foundation
 import GRDB
 

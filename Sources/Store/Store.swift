@@ -199,12 +199,3 @@ public final class Store: Sendable {
         }
     }
 }
-
-extension Double {
-    /// The value SQLite should store: nil for NaN and ±infinity (no plausible measurement or estimate).
-    var storable: Double? { isFinite ? self : nil }
-}
-
-extension Optional where Wrapped == Double {
-    var storable: Double? { flatMap(\.storable) }
-}

@@ -1,3 +1,4 @@
+import PrognosCore
 import GRDB
 
 /// Why a store operation failed, with what a person (or the daemon's retry logic) needs to act on it.

@@ -51,7 +51,7 @@ public final class NetworkNamespace: @unchecked Sendable {
         _ executable: String, _ arguments: [String] = [], environment: [String: String]? = nil, outputPath: String? = nil
     ) throws -> ChildProcess {
         try ChildProcess(
-            Peers.findExecutable("ip"), ["netns", "exec", name, executable] + arguments, environment: environment,
+            Executable.path(named: "ip"), ["netns", "exec", name, executable] + arguments, environment: environment,
             outputPath: outputPath)
     }
 
@@ -87,7 +87,7 @@ public final class NetworkNamespace: @unchecked Sendable {
     static func run(_ command: [String]) throws -> String {
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("netns-\(UUID().uuidString).log").path
         defer { try? FileManager.default.removeItem(atPath: log) }
-        let child = try ChildProcess(Peers.findExecutable(command[0]), Array(command.dropFirst()), outputPath: log)
+        let child = try ChildProcess(Executable.path(named: command[0]), Array(command.dropFirst()), outputPath: log)
         let status = child.wait(timeout: 30) ?? child.stop()
         let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
         guard status == 0 else { throw CommandError(command: command, status: status, output: output) }

@@ -1,4 +1,5 @@
 import Foundation
+@_exported import Orchestration
 
 /// Real peers that nobody here wrote, started by tests on free loopback ports.
 public enum Peers {
@@ -10,32 +11,6 @@ public enum Peers {
     public static var python: String {
         if let override = ProcessInfo.processInfo.environment["PROGNOS_TEST_PYTHON"] { return override }
         return repositoryRoot.appendingPathComponent(".venv/bin/python").path
-    }
-
-    /// Starts `mosquitto -p PORT` (no config: loopback only, anonymous allowed) and waits until it listens.
-    public static func mosquitto(port: Int = Loopback.freePort(), log: String? = nil) throws -> (ChildProcess, Int) {
-        let broker = try ChildProcess(findExecutable("mosquitto"), ["-p", String(port)], outputPath: log)
-        guard Loopback.waitUntilListening(port: port) else {
-            broker.stop()
-            throw PeerError(message: "mosquitto did not listen on port \(port)")
-        }
-        return (broker, port)
-    }
-
-    /// A program's path from PATH or the sbin folders Debian installs daemons into.
-    public static func findExecutable(_ name: String) -> String {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
-        let folders = path.split(separator: ":").map(String.init) + ["/usr/sbin", "/sbin", "/usr/local/sbin"]
-        for folder in folders where FileManager.default.isExecutableFile(atPath: folder + "/" + name) {
-            return folder + "/" + name
-        }
-        return name
-    }
-
-    public struct PeerError: Error, CustomStringConvertible {
-        public var message: String
-        public init(message: String) { self.message = message }
-        public var description: String { message }
     }
 }
 
@@ -55,5 +30,14 @@ public enum PrognosBinary {
         let status = child.wait(timeout: timeout) ?? child.stop()
         let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
         return (status, output)
+    }
+}
+
+extension PlantHarness {
+    /// A copy of the demo plant (Plants/demo.yaml) on free ports.
+    public convenience init(brokerPort: Int, directory: String? = nil, pollInterval: String? = nil) throws {
+        try self.init(
+            plant: Peers.repositoryRoot.appendingPathComponent("Plants/demo.yaml").path, brokerPort: brokerPort,
+            directory: directory, pollInterval: pollInterval)
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A mosquitto as PLATFORM.md's security baseline asks: a TLS listener on a free loopback port that
+/// A mosquitto as the security baseline in docs/security.md asks: a TLS listener on a free loopback port that
 /// requires a client certificate, `allow_anonymous false`, a password file made with
 /// `mosquitto_passwd` and, when given, an ACL file. The CA, the server's certificate and one
 /// certificate per client name are made with the openssl command line for each run, in a folder
@@ -27,7 +27,7 @@ public final class SecureMosquitto: @unchecked Sendable {
         }
         for (index, (user, password)) in users.sorted(by: { $0.key < $1.key }).enumerated() {
             // -c creates the file with the first user.
-            try run(Peers.findExecutable("mosquitto_passwd"), arguments: ["-b"] + (index == 0 ? ["-c"] : []) + [file("passwd"), user, password])
+            try run(Executable.path(named: "mosquitto_passwd"), arguments: ["-b"] + (index == 0 ? ["-c"] : []) + [file("passwd"), user, password])
         }
         var config = """
             user root
@@ -46,10 +46,10 @@ public final class SecureMosquitto: @unchecked Sendable {
             config += "acl_file \(file("acl"))\n"
         }
         try config.write(to: path("mosquitto.conf"), atomically: true, encoding: .utf8)
-        let broker = try ChildProcess(Peers.findExecutable("mosquitto"), ["-c", file("mosquitto.conf")], outputPath: file("log"))
+        let broker = try ChildProcess(Executable.path(named: "mosquitto"), ["-c", file("mosquitto.conf")], outputPath: file("log"))
         process = broker
         guard Loopback.waitUntilListening(port: port) else {
-            throw Peers.PeerError(message: "TLS mosquitto did not start: \(log)")
+            throw PeerError(message: "TLS mosquitto did not start: \(log)")
         }
     }
 
@@ -80,6 +80,6 @@ public final class SecureMosquitto: @unchecked Sendable {
 
     private func run(_ executable: String, arguments: [String]) throws {
         let child = try ChildProcess(executable, arguments)
-        guard child.wait(timeout: 30) == 0 else { throw Peers.PeerError(message: "\(executable) \(arguments.first ?? "") failed") }
+        guard child.wait(timeout: 30) == 0 else { throw PeerError(message: "\(executable) \(arguments.first ?? "") failed") }
     }
 }

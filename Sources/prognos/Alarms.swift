@@ -87,13 +87,10 @@ struct Alarms: AsyncParsableCommand {
     }
 }
 
-/// Hours in `30m`, `2h`, `1d`, `1.5h`.
+/// Hours in `30m`, `2h`, `1d`, `1.5h`; nil unless longer than zero.
 func parseHours(_ text: String) -> Double? {
-    let units: [(String, Double)] = [("m", 1.0 / 60), ("h", 1), ("d", 24), ("w", 168)]
-    for (suffix, hours) in units where text.hasSuffix(suffix) {
-        if let value = Double(text.dropLast()), value > 0, value.isFinite { return value * hours }
-    }
-    return nil
+    guard let seconds = DurationText.seconds(text), seconds > 0 else { return nil }
+    return seconds / 3600
 }
 
 func openStoreOrExit(_ path: String, readOnly: Bool) throws -> Store {

@@ -12,7 +12,7 @@ struct EvalAnomalies: AsyncParsableCommand {
     @OptionGroup var data: EvalDataOptions
     @Option(help: "Output format: text or json.") var format: OutputFormat = .text
     // The detection constants, to choose them on some files and check them on others
-    // (see README, "The world model, measured"); defaults are the model's.
+    // (see docs/world-model.md); defaults are the model's.
     @Option(help: "False-alarm probability per step on healthy data, split over the three statistics.")
     var falseAlarmRate = ModelConfiguration().falseAlarmRate
     @Option(help: "Smoothing of the MEWMA drift statistic (0 < λ ≤ 1).") var driftSmoothing = ModelConfiguration().driftSmoothing

@@ -1,7 +1,8 @@
 import Foundation
+import Gzip
 import LinearAlgebra
 
-/// File reading for `prognos eval`: the world model itself does no I/O.
+/// File reading for `prognos eval` (plain or gzip files, as under Data/): the world model itself does no I/O.
 enum EvalData {
     struct Failure: Error, CustomStringConvertible {
         var description: String
@@ -10,7 +11,7 @@ enum EvalData {
     /// C-MAPSS: space-separated rows of unit, cycle, 3 settings, 21 sensors. Returns one matrix
     /// per unit (in file order), each row the 21 sensors followed by the 3 settings.
     static func cmapssUnits(path: String) throws -> [Matrix] {
-        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let text = try DataFile.text(path: path)
         var units: [Matrix] = []
         var currentUnit: Int?
         var rows: [[Double]] = []
@@ -33,7 +34,7 @@ enum EvalData {
     }
 
     static func numbers(path: String) throws -> [Double] {
-        try String(contentsOfFile: path, encoding: .utf8).split(whereSeparator: { $0.isWhitespace }).map {
+        try DataFile.text(path: path).split(whereSeparator: { $0.isWhitespace }).map {
             guard let v = Double($0) else { throw Failure(description: "\(path): not a number: \($0)") }
             return v
         }
@@ -50,7 +51,7 @@ enum EvalData {
     static func labelledTable(path: String, separator: String, timeColumn: String, labelColumn: String) throws
         -> LabelledTable
     {
-        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let text = try DataFile.text(path: path)
         let lines = text.split(whereSeparator: \.isNewline)
         guard let header = lines.first else { throw Failure(description: "\(path): empty file") }
         let columns = header.components(separatedBy: separator).map { $0.trimmingCharacters(in: .whitespaces) }
@@ -80,13 +81,15 @@ enum EvalData {
             labels.append(label > 0.5 ? 1 : 0)
         }
         return LabelledTable(
-            name: (path as NSString).lastPathComponent, sensorNames: sensorIndices.map { columns[$0] },
+            name: DataFile.plainName((path as NSString).lastPathComponent), sensorNames: sensorIndices.map { columns[$0] },
             values: Matrix(rows: labels.count, cols: sensorIndices.count, elements: values), labels: labels)
     }
 
+    /// The .csv and .csv.gz files of a directory, by name.
     static func csvFiles(in directory: String) throws -> [String] {
-        let names = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".csv") }.sorted()
-        guard !names.isEmpty else { throw Failure(description: "\(directory): no .csv files") }
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory)
+            .filter { $0.hasSuffix(".csv") || $0.hasSuffix(".csv.gz") }.sorted()
+        guard !names.isEmpty else { throw Failure(description: "\(directory): no .csv or .csv.gz files") }
         return names.map { (directory as NSString).appendingPathComponent($0) }
     }
 

@@ -1,4 +1,6 @@
+import PrognosCore
 import ArgumentParser
+import Commissioning
 import Daemon
 import Foundation
 import Store

@@ -54,8 +54,8 @@ struct Plan: AsyncParsableCommand {
         let items = proposals.map { p in
             JSONText.object([
                 ("asset", JSONText.string(p.asset)), ("failure_mode", p.failureMode.map(JSONText.string) ?? "null"),
-                ("action", JSONText.string(p.action)), ("window_start", p.windowStart.map { JSONText.string(JSONText.time($0)) } ?? "null"),
-                ("window_end", p.windowEnd.map { JSONText.string(JSONText.time($0)) } ?? "null"), ("crew", p.crew.map(JSONText.string) ?? "null"),
+                ("action", JSONText.string(p.action)), ("window_start", p.windowStart.map { JSONText.time($0) } ?? "null"),
+                ("window_end", p.windowEnd.map { JSONText.time($0) } ?? "null"), ("crew", p.crew.map(JSONText.string) ?? "null"),
                 ("expected_cost", p.expectedCost.map(JSONText.number) ?? "null"),
                 ("expected_cost_ignored", p.expectedCostIgnored.map(JSONText.number) ?? "null"),
                 ("p_fail_before", p.failureProbability.map(JSONText.number) ?? "null"),
@@ -63,8 +63,8 @@ struct Plan: AsyncParsableCommand {
             ])
         }
         return JSONText.object([
-            ("version", plan.version.map(String.init) ?? "null"), ("created_at", JSONText.string(JSONText.time(plan.createdAt))),
-            ("horizon_end", plan.horizonEnd.map { JSONText.string(JSONText.time($0)) } ?? "null"),
+            ("version", plan.version.map(String.init) ?? "null"), ("created_at", JSONText.time(plan.createdAt)),
+            ("horizon_end", plan.horizonEnd.map { JSONText.time($0) } ?? "null"),
             ("expected_cost", plan.expectedCost.map(JSONText.number) ?? "null"), ("baseline_cost", plan.baselineCost.map(JSONText.number) ?? "null"),
             ("summary", JSONText.string(plan.summary)), ("proposals", "[" + items.joined(separator: ",") + "]"),
         ])
@@ -160,10 +160,7 @@ enum PlanFormat: String, CaseIterable, Sendable, ExpressibleByArgument {
 
     /// Seconds of "30d", "2w", "72h", "90min", "600s" (a bare number is days).
     static func seconds(_ text: String) -> Double? {
-        let units: [(String, Double)] = [("min", 60), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400), ("w", 7 * 86400)]
-        for (suffix, scale) in units where text.hasSuffix(suffix) {
-            if let value = Double(text.dropLast(suffix.count)), value > 0 { return value * scale }
-        }
-        return Double(text).flatMap { $0 > 0 ? $0 * 86400 : nil }
+        if let days = Double(text) { return days > 0 && days.isFinite ? days * 86400 : nil }
+        return DurationText.seconds(text).flatMap { $0 > 0 ? $0 : nil }
     }
 }

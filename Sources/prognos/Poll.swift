@@ -25,6 +25,7 @@ struct Poll: AsyncParsableCommand {
         // A poll is a visitor: a clean session under a broker-chosen id, so it never takes over the daemon's session.
         for index in loaded.brokers.indices { loaded.brokers[index].clientID = nil }
         bootstrapLogging(level: logLevel)
+        StandardOutput.endQuietlyWhenTheReaderLeaves()
         let logger = Logger(label: "prognos.poll")
         let printer = ReadingPrinter(plant: loaded, format: format)
         let stream = ReadingStream()

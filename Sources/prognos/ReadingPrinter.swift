@@ -1,5 +1,4 @@
 import ArgumentParser
-import Daemon
 import Foundation
 import PrognosCore
 
@@ -35,20 +34,20 @@ struct ReadingPrinter {
 
     func printHeader() {
         switch format {
-        case .table: Swift.print(pad("ASSET", 16) + pad("SENSOR", 22) + pad("VALUE", 14, right: true) + "  " + pad("UNIT", 7) + pad("QUALITY", 13) + "TIMESTAMP")
-        case .csv: Swift.print("asset,sensor,value,unit,quality,timestamp")
+        case .table: StandardOutput.line(pad("ASSET", 16) + pad("SENSOR", 22) + pad("VALUE", 14, right: true) + "  " + pad("UNIT", 7) + pad("QUALITY", 13) + "TIMESTAMP")
+        case .csv: StandardOutput.line("asset,sensor,value,unit,quality,timestamp")
         case .json: break
         }
     }
 
     func print(_ reading: Reading) {
-        Swift.print(line(for: reading))
+        StandardOutput.line(line(for: reading))
     }
 
     func line(for reading: Reading) -> String {
         let unit = units[SignalRef(asset: reading.asset, sensor: reading.sensor)] ?? ""
         let time = isoTime(reading.timestamp)
-        let value = reading.value.map(formatValue)
+        let value = reading.value.map(plainNumber)
         switch format {
         case .table:
             let shown = reading.value.map { String(format: "%.6g", $0) }
@@ -57,15 +56,10 @@ struct ReadingPrinter {
         case .csv:
             return [reading.asset, reading.sensor, value ?? "", unit, reading.quality.rawValue, time].map(csvField).joined(separator: ",")
         case .json:
-            return "{\"asset\":\(AlertMessages.json(reading.asset)),\"sensor\":\(AlertMessages.json(reading.sensor)),\"value\":\(value ?? "null"),"
-                + "\"unit\":\(AlertMessages.json(unit)),\"quality\":\(AlertMessages.json(reading.quality.rawValue)),\"timestamp\":\(AlertMessages.json(time))}"
+            return "{\"asset\":\(JSONText.string(reading.asset)),\"sensor\":\(JSONText.string(reading.sensor)),\"value\":\(value ?? "null"),"
+                + "\"unit\":\(JSONText.string(unit)),\"quality\":\(JSONText.string(reading.quality.rawValue)),\"timestamp\":\(JSONText.string(time))}"
         }
     }
-}
-
-/// The shortest text that reads back as the same Double.
-func formatValue(_ value: Double) -> String {
-    value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
 }
 
 func csvField(_ text: String) -> String {

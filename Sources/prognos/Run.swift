@@ -1,5 +1,7 @@
 import ArgumentParser
 import Daemon
+import Runtime
+import Lockstep
 import Logging
 import PrognosCore
 import ServiceLifecycle
@@ -26,10 +28,13 @@ struct Run: AsyncParsableCommand {
     @Option(help: "Against a simulator run with the same --clock-start: plant seconds per wall second.") var clockSpeed: Double = 1
     @Option(help: "With --clock-speed: the wall instant (epoch seconds) at which the plant's clock starts, as given to `prognos simulate --clock-start`.")
     var clockStart: Double?
+    @Option(help: "With --clock-start: take turns with `prognos simulate --lockstep FOLDER` on its clock (the folder both use), so that what the daemon decides depends on the simulation alone.")
+    var lockstep: String?
 
     func validate() throws {
         guard clockSpeed > 0, clockSpeed.isFinite else { throw ValidationError("--clock-speed must be a positive number") }
         if clockSpeed != 1, clockStart == nil { throw ValidationError("--clock-speed needs --clock-start (the simulator's)") }
+        if lockstep != nil, clockStart == nil { throw ValidationError("--lockstep needs --clock-start (the simulator's)") }
     }
 
     func run() async throws {
@@ -40,6 +45,7 @@ struct Run: AsyncParsableCommand {
         var options = PlantDaemon.Options(plantPath: plant, databasePath: db)
         let clock = clockStart.map { PlantClock(speed: clockSpeed, start: $0) } ?? .wall
         options.clock = clock
+        options.lockstep = lockstep.map(Lockstep.init(folder:))
         options.runtime.stepInterval = stepInterval
         options.runtime.trainingSteps = trainingSteps
         options.runtime.staleAfter = staleAfter

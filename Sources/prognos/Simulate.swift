@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Lockstep
 import Logging
 import MQTT
 import PrognosCore
@@ -33,6 +34,9 @@ struct Simulate: AsyncParsableCommand {
     var clockStart: Double?
     @Option(help: "Run the plant this long (e.g. 6h) before serving it, so it is served as a plant that has been running, not one that has just been switched on; the scenario's times count from the end of it.")
     var warmUp: String = "0s"
+    @Option(help: "Take turns with `prognos run --lockstep FOLDER` instead of keeping pace with the wall clock: serve the plant at each --turn of simulated time and wait for the daemon before the next (needs --clock-start).")
+    var lockstep: String?
+    @Option(help: "With --lockstep: simulated time between turns.") var turn: String = "10m"
     @Flag(help: "No natural degradation: only what the scenario schedules happens.") var noDegradation = false
     @Option(help: "Random sensor faults per sensor and simulated year.") var sensorFaultRate: Double = 0
     @Flag(help: "Do not serve Modbus.") var noModbus = false
@@ -53,10 +57,14 @@ struct Simulate: AsyncParsableCommand {
         if let start, parseTimeArgument(start) == nil { throw ValidationError("--start is ISO 8601 (2025-01-01T00:00:00Z) or epoch seconds") }
         if start != nil, clockStart != nil { throw ValidationError("--clock-start is the simulated start too: give one of --start and --clock-start") }
         guard units > 0 else { throw ValidationError("--units must be positive") }
+        if lockstep != nil, clockStart == nil { throw ValidationError("--lockstep needs --clock-start (the plant time the turns start at)") }
+        if lockstep != nil, noModbus && noMqtt { throw ValidationError("--lockstep serves the plant: drop --no-modbus or --no-mqtt") }
+        guard let turnSeconds = parseDuration(turn), turnSeconds > 0 else { throw ValidationError("--turn is a duration such as 10m") }
         guard sensorFaultRate >= 0 else { throw ValidationError("--sensor-fault-rate cannot be negative") }
     }
 
     func run() async throws {
+        StandardOutput.endQuietlyWhenTheReaderLeaves()
         let loaded = try loadPlantOrExit(plant)
         if let export {
             try runExport(loaded, to: export)
@@ -112,14 +120,19 @@ struct Simulate: AsyncParsableCommand {
         }
         defer { server.stop() }
         let devices = server.ports.sorted { $0.key < $1.key }.map { "\($0.key) :\($0.value)" }.joined(separator: ", ")
-        say("prognos simulate: \(loaded.site.id), \(loaded.assets.count) assets, seed \(seed), \(speed)× real time")
-        if !noModbus { say("  Modbus  \(devices)") }
-        if !noMqtt { say("  MQTT    " + loaded.brokers.map { "\($0.id) \($0.host):\($0.port)" }.joined(separator: ", ")) }
-        if let loadedScenario { say("  scenario \(loadedScenario.name): \(loadedScenario.events.count) events") }
-        if let truth { say("  truth   \(truth)") }
+        StandardOutput.line("prognos simulate: \(loaded.site.id), \(loaded.assets.count) assets, seed \(seed), \(speed)× real time")
+        if !noModbus { StandardOutput.line("  Modbus  \(devices)") }
+        if !noMqtt { StandardOutput.line("  MQTT    " + loaded.brokers.map { "\($0.id) \($0.host):\($0.port)" }.joined(separator: ", ")) }
+        if let loadedScenario { StandardOutput.line("  scenario \(loadedScenario.name): \(loadedScenario.events.count) events") }
+        if let truth { StandardOutput.line("  truth   \(truth)") }
         let runner = SimulationRunner(speed: speed, duration: duration.flatMap(parseDuration), logger: logger, anchor: clockStart)
-        await runner.run(&simulation, server: server, truth: truthLog)
-        say("prognos simulate: simulated \(String(format: "%.1f", simulation.elapsed / 3600)) h, \(simulation.events.count) events")
+        if let lockstep {
+            await runner.run(
+                &simulation, server: server, truth: truthLog, lockstep: Lockstep(folder: lockstep), turn: parseDuration(turn) ?? 600)
+        } else {
+            await runner.run(&simulation, server: server, truth: truthLog)
+        }
+        StandardOutput.line("prognos simulate: simulated \(String(format: "%.1f", simulation.elapsed / 3600)) h, \(simulation.events.count) events")
     }
 
     private func runExport(_ plant: Plant, to directory: String) throws {
@@ -128,17 +141,11 @@ struct Simulate: AsyncParsableCommand {
         do {
             let written = try FleetExport.write(plant: plant, to: directory, options: options)
             for file in written {
-                say("\(file.path): \(file.units) units (\(file.failed) run to failure), \(file.rows) rows")
+                StandardOutput.line("\(file.path): \(file.units) units (\(file.failed) run to failure), \(file.rows) rows")
             }
         } catch {
             printError("prognos simulate: \(error)")
             throw ExitCode(1)
         }
     }
-}
-
-/// Writes a line to standard output at once (unbuffered), so a watcher or a log file sees it while
-/// the simulator keeps running, and nothing is lost when it is stopped.
-private func say(_ text: String) {
-    FileHandle.standardOutput.write(Data((text + "\n").utf8))
 }

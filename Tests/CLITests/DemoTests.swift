@@ -41,21 +41,11 @@ import TestSupport
         let numbers = alerts.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
         #expect(numbers.count == 3 && numbers[0] > 0 && numbers[0] == numbers[1] && numbers[2] == 0, "\(alerts)")
         // Nothing the demo started is left running.
-        #expect(processes(mentioning: folder).isEmpty, "still running: \(processes(mentioning: folder))")
+        #expect(ChildProcess.running(mentioning: folder).isEmpty, "still running: \(ChildProcess.running(mentioning: folder))")
     }
 
     /// The first planner line of a fault's block.
     func proposal(in block: String) -> String {
         block.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.first { $0.hasPrefix("planner proposed") } ?? ""
-    }
-
-    /// Command lines of running processes that mention `text`.
-    func processes(mentioning text: String) -> [String] {
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        return entries.compactMap { pid -> String? in
-            guard Int(pid) != nil, let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return nil }
-            let command = String(decoding: data.map { $0 == 0 ? 32 : $0 }, as: UTF8.self)
-            return command.contains(text) ? command : nil
-        }
     }
 }

@@ -1,3 +1,4 @@
+import PrognosCore
 import Foundation
 import Store
 import TestSupport
@@ -47,7 +48,7 @@ struct DaemonEndToEndTests {
     @Test("A bearing fault alarms before failure naming its sensors; a dark device raises and clears its communication alarm",
           .timeLimit(.minutes(4)))
     func bearingFaultAndDarkDevice() async throws {
-        let (broker, brokerPort) = try Peers.mosquitto()
+        let (broker, brokerPort) = try Mosquitto.start()
         defer { broker.stop() }
         let harness = try PlantHarness(brokerPort: brokerPort)
         let db = harness.path("prognos.sqlite")
@@ -58,7 +59,7 @@ struct DaemonEndToEndTests {
         #expect(learn.status == 0, "\(learn.output)")
 
         let subscriber = try ChildProcess(
-            Peers.findExecutable("mosquitto_sub"), ["-h", "127.0.0.1", "-p", "\(brokerPort)", "-t", "prognos/+/+/alarm", "-v", "-q", "1"],
+            Executable.path(named: "mosquitto_sub"), ["-h", "127.0.0.1", "-p", "\(brokerPort)", "-t", "prognos/+/+/alarm", "-v", "-q", "1"],
             outputPath: harness.path("alarms.log"))
         defer { subscriber.stop() }
         let daemon = try ChildProcess(

@@ -15,8 +15,8 @@ struct DaemonRecoveryTests {
         let config = folder + "/mosquitto.conf"
         try "listener \(port) 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location \(folder)/\n"
             .write(toFile: config, atomically: true, encoding: .utf8)
-        let broker = try ChildProcess(Peers.findExecutable("mosquitto"), ["-c", config], outputPath: log)
-        guard Loopback.waitUntilListening(port: port) else { throw Peers.PeerError(message: "mosquitto did not listen on \(port)") }
+        let broker = try ChildProcess(Executable.path(named: "mosquitto"), ["-c", config], outputPath: log)
+        guard Loopback.waitUntilListening(port: port) else { throw PeerError(message: "mosquitto did not listen on \(port)") }
         return broker
     }
 
@@ -42,7 +42,7 @@ struct DaemonRecoveryTests {
 
         // A persistent-session QoS 1 subscriber, as an alarm management system would run.
         let subscriber = try ChildProcess(
-            Peers.findExecutable("mosquitto_sub"),
+            Executable.path(named: "mosquitto_sub"),
             ["-h", "127.0.0.1", "-p", "\(port)", "-t", "prognos/+/+/alarm", "-v", "-q", "1", "-c", "-i", "recovery-test"],
             outputPath: harness.path("alarms.log"))
         defer { subscriber.stop() }
@@ -101,7 +101,7 @@ struct DaemonRecoveryTests {
 
     static func alarmsReceived(_ harness: PlantHarness) -> [Alarm] { DaemonEndToEndTests.alarms(in: harness.read("alarms.log")) }
 
-    /// The `event_id` the daemon gives a transition (see the README's MQTT schema).
+    /// The `event_id` the daemon gives a transition (see docs/mqtt.md).
     static func eventID(alarm: String, time: Double, cause: String) -> String {
         "\(alarm)@\(Int64((time * 1000).rounded()))/\(cause)"
     }

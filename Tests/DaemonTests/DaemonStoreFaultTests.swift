@@ -90,7 +90,7 @@ struct DaemonStoreFaultTests {
         // transaction; the shell's echo says the lock is taken, sqlite3's own output is buffered).
         let mark = plant.log.count
         let holder = try ChildProcess(
-            Peers.findExecutable("sqlite3"), ["-bail", plant.database, ".timeout 10000", "BEGIN EXCLUSIVE;", ".shell echo locked; sleep 600"],
+            Executable.path(named: "sqlite3"), ["-bail", plant.database, ".timeout 10000", "BEGIN EXCLUSIVE;", ".shell echo locked; sleep 600"],
             outputPath: plant.harness.path("holder.log"))
         defer { holder.stop() }
         #expect(PlantHarness.wait(timeout: 20) { plant.harness.read("holder.log").contains("locked") }, "sqlite3 did not get the lock")

@@ -5,7 +5,7 @@ import PrognosCore
 import TestSupport
 import Testing
 
-@testable import Daemon
+@testable import Runtime
 
 @Suite("Re-planning in the daemon")
 struct ReplannerTests {

@@ -15,12 +15,12 @@ final class RunningPlant: @unchecked Sendable {
 
     /// `database` defaults to a file in the harness's folder.
     init(database: String? = nil) throws {
-        let (broker, port) = try Peers.mosquitto()
+        let (broker, port) = try Mosquitto.start()
         self.broker = broker
         harness = try PlantHarness(brokerPort: port)
         self.database = database ?? harness.path("prognos.sqlite")
         subscriber = try ChildProcess(
-            Peers.findExecutable("mosquitto_sub"), ["-h", "127.0.0.1", "-p", "\(port)", "-t", "prognos/+/+/alarm", "-v", "-q", "1"],
+            Executable.path(named: "mosquitto_sub"), ["-h", "127.0.0.1", "-p", "\(port)", "-t", "prognos/+/+/alarm", "-v", "-q", "1"],
             outputPath: harness.path("alarms.log"))
     }
 
@@ -68,7 +68,7 @@ final class RunningPlant: @unchecked Sendable {
     static func run(_ executable: String, _ arguments: [String], timeout: Double = 60) throws -> (status: Int32, output: String) {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("cmd-\(UUID().uuidString).log").path
         defer { try? FileManager.default.removeItem(atPath: output) }
-        let child = try ChildProcess(Peers.findExecutable(executable), arguments, outputPath: output)
+        let child = try ChildProcess(Executable.path(named: executable), arguments, outputPath: output)
         let status = child.wait(timeout: timeout) ?? child.stop()
         return (status, (try? String(contentsOfFile: output, encoding: .utf8)) ?? "")
     }

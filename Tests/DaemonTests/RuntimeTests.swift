@@ -4,7 +4,8 @@ import Store
 import WorldModel
 import Testing
 
-@testable import Daemon
+@testable import Runtime
+import Daemon
 
 /// The per-asset runtime on its own: pure, fed readings with chosen times.
 @Suite struct RuntimeTests {
@@ -76,7 +77,8 @@ import Testing
         let raised = output.alarmUpdates.first { $0.alarm.id == "pump-1/deviation" && $0.transition?.to == .unacknowledged }
         #expect(raised != nil)
         #expect(raised?.alarm.sensors.first.map { ["vib", "temp"].contains($0) } == true)
-        #expect(raised?.alert?.payload.contains("\"diagnosis\":\"bearing-wear\"") == true, "\(raised?.alert?.payload ?? "")")
+        let payload = raised.flatMap { AlertMessages.alert(for: $0, site: "test") }?.payload
+        #expect(payload?.contains("\"diagnosis\":\"bearing-wear\"") == true, "\(payload ?? "")")
     }
 
     @Test func aStoppedMachineIsNotScoredAndItsDeviationAlarmReturns() {
@@ -123,7 +125,7 @@ import Testing
         let high = output.alarmUpdates.filter { $0.alarm.id == "pump-1/limit/temp/high" }
         // 86 raises; 84.9 and 86 stay inside the deadband (1 °C below 85); 80 clears.
         #expect(high.compactMap(\.transition?.to) == [.unacknowledged, .returnedUnacknowledged])
-        let alert = try #require(high.first?.alert)
+        let alert = try #require(high.first.flatMap { AlertMessages.alert(for: $0, site: "test") })
         #expect(alert.topic == "prognos/test/pump-1/alarm")
         #expect(alert.payload.contains("\"state\":\"unacknowledged\""))
     }

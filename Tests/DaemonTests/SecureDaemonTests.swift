@@ -56,8 +56,8 @@ struct SecureDaemonTests {
         let harness = try PlantHarness(brokerPort: broker.port)
         let passwordFile = try harness.write("mqtt-password", Self.password + "\n")
         try Self.securePlant(harness, broker, password: "password_file: \(passwordFile)")
-        let sub = Peers.findExecutable("mosquitto_sub")
-        let pub = Peers.findExecutable("mosquitto_pub")
+        let sub = Executable.path(named: "mosquitto_sub")
+        let pub = Executable.path(named: "mosquitto_pub")
 
         // Refused: no user name, a wrong password, no client certificate.
         for (name, arguments) in [

@@ -16,7 +16,7 @@ struct LiveDaemonTests {
     func liveDaemon() async throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let (broker, brokerPort) = try Peers.mosquitto()
+        let (broker, brokerPort) = try Mosquitto.start()
         defer { broker.stop() }
         let plant = try PlantHarness(brokerPort: brokerPort, directory: directory).plantPath
         let db = directory + "/prognos.db"

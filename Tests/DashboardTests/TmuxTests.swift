@@ -22,7 +22,7 @@ final class Tmux {
         let log = directory + "/tmux-\(UUID().uuidString).out"
         defer { try? FileManager.default.removeItem(atPath: log) }
         let child = try ChildProcess(
-            Peers.findExecutable("tmux"), ["-L", socket] + arguments,
+            Executable.path(named: "tmux"), ["-L", socket] + arguments,
             environment: ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "TERM": "xterm-256color", "LANG": "C.UTF-8", "HOME": directory],
             outputPath: log)
         _ = child.wait(timeout: timeout) ?? child.stop()

@@ -27,7 +27,7 @@ struct ClockJumpTests {
         try plant.startBroker()
         try plant.startSubscriber()
         try plant.spawn(
-            Peers.findExecutable("mosquitto_sub"), ["-h", "127.0.0.1", "-p", "\(plant.brokerPort)", "-t", "prognos/+/+/state", "-v"],
+            Executable.path(named: "mosquitto_sub"), ["-h", "127.0.0.1", "-p", "\(plant.brokerPort)", "-t", "prognos/+/+/state", "-v"],
             log: "states.log")
         try plant.startSimulator()
         var environment = ProcessInfo.processInfo.environment

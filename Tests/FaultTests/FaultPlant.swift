@@ -43,10 +43,10 @@ final class FaultPlant: @unchecked Sendable {
             persistence_location \(harness.directory)/
             \(extraConfiguration)
             """.write(toFile: config, atomically: true, encoding: .utf8)
-        let broker = try namespace.spawn(Peers.findExecutable("mosquitto"), ["-c", config], outputPath: harness.path("mosquitto.log"))
+        let broker = try namespace.spawn(Executable.path(named: "mosquitto"), ["-c", config], outputPath: harness.path("mosquitto.log"))
         guard namespace.waitUntilListening(port: brokerPort) else {
             broker.stop()
-            throw Peers.PeerError(message: "mosquitto did not listen on \(brokerPort):\n\(harness.read("mosquitto.log"))")
+            throw PeerError(message: "mosquitto did not listen on \(brokerPort):\n\(harness.read("mosquitto.log"))")
         }
         self.broker = broker
     }
@@ -60,7 +60,7 @@ final class FaultPlant: @unchecked Sendable {
     /// An alarm management system's subscriber: persistent session, QoS 1, every alarm topic.
     func startSubscriber(clientID: String = "fault-suite") throws {
         subscriber = try namespace.spawn(
-            Peers.findExecutable("mosquitto_sub"),
+            Executable.path(named: "mosquitto_sub"),
             ["-h", "127.0.0.1", "-p", "\(brokerPort)", "-t", "prognos/+/+/alarm", "-v", "-q", "1", "-c", "-i", clientID],
             outputPath: harness.path("alarms.log"))
     }
@@ -80,7 +80,7 @@ final class FaultPlant: @unchecked Sendable {
     ) throws -> ChildProcess {
         let command = wrapper + [PrognosBinary.path, "run", plant ?? harness.plantPath, "--db", db] + arguments
         let daemon = try namespace.spawn(
-            Peers.findExecutable(command[0]), Array(command.dropFirst()), environment: environment, outputPath: harness.path(log))
+            Executable.path(named: command[0]), Array(command.dropFirst()), environment: environment, outputPath: harness.path(log))
         self.daemon = daemon
         return daemon
     }
@@ -95,7 +95,7 @@ final class FaultPlant: @unchecked Sendable {
 
     /// A copy of the plant file with device `id` moved to `port` (a proxy in front of it).
     func plant(moving id: String, to port: Int) throws -> String {
-        guard let original = harness.devicePorts[id] else { throw Peers.PeerError(message: "no device \(id)") }
+        guard let original = harness.devicePorts[id] else { throw PeerError(message: "no device \(id)") }
         let text = harness.read("plant.yaml").replacingOccurrences(of: "127.0.0.1:\(original)\"", with: "127.0.0.1:\(port)\"")
         return try harness.write("plant-via-proxy.yaml", text)
     }
@@ -169,7 +169,7 @@ struct AlarmMessage {
         }
     }
 
-    /// The `event_id` the daemon gives a transition (README, "MQTT messages").
+    /// The `event_id` the daemon gives a transition (docs/mqtt.md).
     static func eventID(alarm: String, time: Double, cause: String) -> String {
         "\(alarm)@\(Int64((time * 1000).rounded()))/\(cause)"
     }

@@ -20,7 +20,7 @@ enum FaultSuite {
 
     /// Whether a program is installed (`make faults` installs iptables, faketime and fiu-utils).
     static func installed(_ program: String) -> Bool {
-        FileManager.default.isExecutableFile(atPath: Peers.findExecutable(program))
+        FileManager.default.isExecutableFile(atPath: Executable.path(named: program))
     }
 
     /// One row of the Reliability table: what was injected, what was lost, how long recovery took.

@@ -24,7 +24,7 @@ struct IOErrorTests {
         try plant.startSimulator(scenario: AlarmBursts.scenario(cycles: 4, start: 12, every: 12, down: 6))
         let control = plant.harness.path("fiu-ctrl")
         let daemon = try plant.startDaemon(
-            arguments: ["--stale-after", "2"], wrapper: [Peers.findExecutable("fiu-run"), "-x", "-f", control])
+            arguments: ["--stale-after", "2"], wrapper: [Executable.path(named: "fiu-run"), "-x", "-f", control])
         try #require(plant.wait(60) { !plant.alarmsReceived().isEmpty }, "no alarm before the fault:\n\(plant.harness.read("run.log").suffix(3000))")
 
         let failing = FaultSuite.now
@@ -70,8 +70,8 @@ struct IOErrorTests {
 
     /// Sends a libfiu remote-control command to the daemon (through `fiu-ctrl`'s named pipes).
     static func control(_ daemon: ChildProcess, _ base: String, _ command: String) throws {
-        let child = try ChildProcess(Peers.findExecutable("fiu-ctrl"), ["-f", base, "-c", command, "\(daemon.pid)"])
+        let child = try ChildProcess(Executable.path(named: "fiu-ctrl"), ["-f", base, "-c", command, "\(daemon.pid)"])
         let status = child.wait(timeout: 10) ?? child.stop()
-        guard status == 0 else { throw Peers.PeerError(message: "fiu-ctrl \(command) exited \(status)") }
+        guard status == 0 else { throw PeerError(message: "fiu-ctrl \(command) exited \(status)") }
     }
 }

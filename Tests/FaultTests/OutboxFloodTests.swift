@@ -76,11 +76,11 @@ struct OutboxFloodTests {
         let config = folder + "/mosquitto.conf"
         // No per-client queue limit: the default (1,000) would drop QoS 1 messages a slow subscriber has not taken yet.
         try "listener \(port) 127.0.0.1\nallow_anonymous true\nmax_queued_messages 0\n".write(toFile: config, atomically: true, encoding: .utf8)
-        let broker = try ChildProcess(Peers.findExecutable("mosquitto"), ["-c", config], outputPath: folder + "/mosquitto.log")
+        let broker = try ChildProcess(Executable.path(named: "mosquitto"), ["-c", config], outputPath: folder + "/mosquitto.log")
         defer { broker.stop() }
         #expect(Loopback.waitUntilListening(port: port))
         let subscriber = try ChildProcess(
-            Peers.findExecutable("mosquitto_sub"),
+            Executable.path(named: "mosquitto_sub"),
             ["-h", "127.0.0.1", "-p", "\(port)", "-t", "prognos/flood/+/alarm", "-q", "1", "-c", "-i", "flood-test"],
             outputPath: folder + "/alarms.log")
         defer { subscriber.stop() }

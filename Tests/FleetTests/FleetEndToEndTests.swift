@@ -33,7 +33,7 @@ struct FleetEndToEndTests {
             let written = try PrognosBinary.run([
                 "deploy", "bridge", "--plant", harness.plantPath, "--central", "127.0.0.1:\(central.port)", "--out", bridgePath,
             ])
-            guard written.status == 0 else { throw Peers.PeerError(message: "deploy bridge failed: \(written.output)") }
+            guard written.status == 0 else { throw PeerError(message: "deploy bridge failed: \(written.output)") }
             broker = try MosquittoBroker(
                 folder: folder.path("\(site)-broker"), port: port, bridge: try String(contentsOfFile: bridgePath, encoding: .utf8))
             // The real daemon: no simulator serves its devices, so it publishes states and communication alarms.
@@ -63,7 +63,7 @@ struct FleetEndToEndTests {
     static func connect(to port: Int) async throws -> MQTTClient {
         let client = try MQTTClient(options: MQTTClientOptions(host: "127.0.0.1", port: port), logger: Logger(label: "probe"))
         client.start()
-        guard await client.waitUntilReady(timeout: .seconds(10)) else { throw Peers.PeerError(message: "no connection to \(port)") }
+        guard await client.waitUntilReady(timeout: .seconds(10)) else { throw PeerError(message: "no connection to \(port)") }
         return client
     }
 

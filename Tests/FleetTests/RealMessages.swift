@@ -1,4 +1,5 @@
 import Daemon
+import Runtime
 import Foundation
 import PrognosCore
 import Store
@@ -28,10 +29,10 @@ enum RealMessages {
             asset: asset, status: status, score: score, threshold: 1, drivers: ["vibration_de"],
             rul: rulDays.map { [(mode: "bearing-wear", median: $0 * 86_400, p10: $0 * 43_200, p90: $0 * 172_800)] } ?? [],
             activeAlarms: status == .normal ? 0 : 1, learning: false, time: time)
-        return (AlertMessages.stateTopic(site: site, asset: asset), summary.json(site: site))
+        return (AlertMessages.stateTopic(site: site, asset: asset), AlertMessages.state(summary, site: site))
     }
 
-    /// A plan document in the schema of `MaintenanceSchedule.json` (README "plan"), with one proposal.
+    /// A plan document in the schema of `MaintenanceSchedule.json` (docs/mqtt.md, "plan"), with one proposal.
     static func plan(site: String, createdAt: Double, version: Int64, asset: String, windowStart: Double) -> (topic: String, payload: String) {
         let proposal = """
             {"asset":"\(asset)","failure_mode":"bearing-wear","action":"replace-bearings","action_name":"Replace bearings",\

@@ -9,7 +9,7 @@ final class BrokerFixture: @unchecked Sendable {
     let port: Int
 
     init() throws {
-        (process, port) = try Peers.mosquitto()
+        (process, port) = try Mosquitto.start()
     }
 
     deinit { process.stop() }
@@ -20,7 +20,7 @@ final class BrokerFixture: @unchecked Sendable {
     /// Starts a new broker on the same port.
     func restart() throws {
         process.stop(grace: 1)
-        (process, _) = try Peers.mosquitto(port: port)
+        (process, _) = try Mosquitto.start(port: port)
     }
 
     func options(clientID: String? = nil, cleanSession: Bool = true, will: LastWill? = nil) -> MQTTClientOptions {
@@ -33,15 +33,15 @@ final class BrokerFixture: @unchecked Sendable {
     func mosquittoPub(topic: String, message: String, qos: Int = 1, retain: Bool = false) throws {
         var arguments = ["-h", "127.0.0.1", "-p", String(port), "-t", topic, "-m", message, "-q", String(qos)]
         if retain { arguments.append("-r") }
-        let child = try ChildProcess(Peers.findExecutable("mosquitto_pub"), arguments)
-        guard child.wait(timeout: 10) == 0 else { throw Peers.PeerError(message: "mosquitto_pub failed") }
+        let child = try ChildProcess(Executable.path(named: "mosquitto_pub"), arguments)
+        guard child.wait(timeout: 10) == 0 else { throw PeerError(message: "mosquitto_pub failed") }
     }
 
     /// Starts the real `mosquitto_sub`, writing what it receives (`-v`: "topic payload" lines) to a file.
     func mosquittoSub(topic: String, count: Int, extra: [String] = []) throws -> (ChildProcess, URL) {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("mqtt-sub-\(UUID().uuidString).txt")
         let arguments = ["-h", "127.0.0.1", "-p", String(port), "-t", topic, "-v", "-C", String(count)] + extra
-        let child = try ChildProcess(Peers.findExecutable("mosquitto_sub"), arguments, outputPath: output.path)
+        let child = try ChildProcess(Executable.path(named: "mosquitto_sub"), arguments, outputPath: output.path)
         return (child, output)
     }
 }

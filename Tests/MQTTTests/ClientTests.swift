@@ -171,7 +171,7 @@ extension ClientTests {
         }
         client.start()
         #expect(await eventually { failures.withLock { $0 } >= 2 })
-        let (broker, _) = try Peers.mosquitto(port: port)
+        let (broker, _) = try Mosquitto.start(port: port)
         defer { broker.stop() }
         #expect(await client.waitUntilReady(timeout: .seconds(10)))
     }

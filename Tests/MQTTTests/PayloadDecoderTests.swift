@@ -82,11 +82,32 @@ func reason(_ result: Result<Double, PayloadRejection>) -> PayloadRejection.Reas
         #expect(try value(justFits, "$.v").get() == 1)
     }
 
-    @Test func nestingDeeperThan512IsRejected() throws {
+    @Test func nestingDeeperThanTheLimitIsRejected() throws {
+        let limit = PayloadDecoder.maximumNesting
+        #expect(limit == 64)
         let deep = String(repeating: "[", count: 600) + String(repeating: "]", count: 600)
         #expect(reason(value(deep, "$[0]")) == .tooDeep)
-        let fine = String(repeating: "[", count: 500) + "1" + String(repeating: "]", count: 500)
-        #expect(try value(fine, "$" + String(repeating: "[0]", count: 500)).get() == 1)
+        let justTooDeep = String(repeating: "[", count: limit + 1) + "1" + String(repeating: "]", count: limit + 1)
+        #expect(reason(value(justTooDeep, "$[0]")) == .tooDeep)
+        let fine = String(repeating: "[", count: limit) + "1" + String(repeating: "]", count: limit)
+        #expect(try value(fine, "$" + String(repeating: "[0]", count: limit)).get() == 1)
+    }
+
+    /// The payload is decoded on the MQTT network thread, whose stack is the smallest Prognos has:
+    /// hostile nesting (600 levels crashed a debug build with the old limit of 512) is refused there.
+    @Test func hostileNestingIsRefusedOnTheNetworkThreadsStack() async throws {
+        let hostile: [[UInt8]] = [
+            Array(repeating: UInt8(ascii: "["), count: 600), Array(String(repeating: "{\"a\":", count: 600).utf8),
+            Array(repeating: UInt8(ascii: "["), count: PayloadDecoder.maximumPayloadSize),
+        ]
+        let reasons: [PayloadRejection.Reason?] = await withCheckedContinuation { continuation in
+            let thread = Thread {
+                continuation.resume(returning: hostile.map { reason(PayloadDecoder.value(at: path("$.a"), in: $0)) })
+            }
+            thread.stackSize = ThreadStack.smallestBytes
+            thread.start()
+        }
+        #expect(reasons == [.tooDeep, .tooDeep, .tooDeep])
     }
 
     @Test func invalidUTF8AndControlCharactersAreMalformed() {

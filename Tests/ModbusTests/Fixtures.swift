@@ -125,7 +125,7 @@ final class PymodbusPeer {
     /// Fails clearly when the test venv is missing.
     static func requireVenv() throws {
         guard FileManager.default.isExecutableFile(atPath: Peers.python) else {
-            throw Peers.PeerError(
+            throw PeerError(
                 message: "no test venv Python at \(Peers.python): run `make test` (it creates .venv with pymodbus 3.16.1)")
         }
     }
@@ -142,7 +142,7 @@ final class PymodbusPeer {
         guard Loopback.waitUntilListening(port: port, timeout: 15) else {
             process.stop()
             let log = (try? String(contentsOfFile: directory.appendingPathComponent("peer.log").path, encoding: .utf8)) ?? ""
-            throw Peers.PeerError(message: "pymodbus peer did not listen on port \(port): \(log)")
+            throw PeerError(message: "pymodbus peer did not listen on port \(port): \(log)")
         }
         self.process = process
         self.port = port

@@ -75,17 +75,4 @@ import Testing
             #expect(error.description == "empty.yaml:1:1: the plant file is empty")
         }
     }
-
-    @Test(arguments: [
-        ("500ms", 0.5), ("1s", 1.0), ("1.5s", 1.5), ("5m", 300.0), ("2h", 7200.0), ("7d", 604_800.0),
-    ])
-    func durationsParse(_ text: String, _ seconds: Double) throws {
-        let duration = try #require(parseDuration(text))
-        #expect(abs(Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18 - seconds) < 1e-9)
-    }
-
-    @Test(arguments: ["8", "s", "-1s", "fast", "1 h x"])
-    func badDurationsAreRejected(_ text: String) {
-        #expect(parseDuration(text) == nil)
-    }
 }

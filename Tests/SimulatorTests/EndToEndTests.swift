@@ -42,7 +42,7 @@ struct EndToEndTests {
     @Test("Served plant read by pymodbus, mosquitto_sub and prognos poll", .timeLimit(.minutes(1)))
     func servedPlant() throws {
         let directory = try TemporaryDirectory()
-        let (broker, brokerPort) = try Peers.mosquitto()
+        let (broker, brokerPort) = try Mosquitto.start()
         defer { broker.stop() }
         let (plantPath, ports) = try plantCopy(in: directory, brokerPort: brokerPort)
         let truthPath = directory.path("truth.csv")
@@ -98,7 +98,7 @@ struct EndToEndTests {
         // mosquitto_sub: the retained sensor topics.
         let subLog = directory.path("sub.txt")
         let sub = try ChildProcess(
-            Peers.findExecutable("mosquitto_sub"),
+            Executable.path(named: "mosquitto_sub"),
             ["-h", "127.0.0.1", "-p", String(brokerPort), "-t", "riverside/#", "-v", "-C", "9", "-W", "20"], outputPath: subLog)
         #expect(sub.wait(timeout: 30) == 0)
         let lines = try String(contentsOfFile: subLog, encoding: .utf8).split(separator: "\n")

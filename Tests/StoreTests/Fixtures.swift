@@ -17,7 +17,7 @@ final class TemporaryFolder: Sendable {
 
 /// The Python the peer scripts run with: the test venv's, else the system's.
 var python: String {
-    FileManager.default.isExecutableFile(atPath: Peers.python) ? Peers.python : Peers.findExecutable("python3")
+    FileManager.default.isExecutableFile(atPath: Peers.python) ? Peers.python : Executable.path(named: "python3")
 }
 
 /// Readings of one sensor every `step` seconds from `start`, values 0, 1, 2…

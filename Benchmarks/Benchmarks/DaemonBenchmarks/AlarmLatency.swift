@@ -1,12 +1,13 @@
 import Benchmark
 import Daemon
+import Runtime
 import Foundation
 import Logging
 import MQTT
 import PrognosCore
 import Store
 import Synchronization
-import TestSupport
+import Orchestration
 
 /// The daemon's alert path with a real mosquitto on loopback: a runtime's alarm transition goes to
 /// the `AlarmWriter` (one SQLite transaction, `synchronous=FULL`, alarm + history + outbox), the
@@ -28,7 +29,7 @@ final class AlarmPath: Sendable {
     }
 
     init() async throws {
-        let (broker, port) = try Peers.mosquitto()
+        let (broker, port) = try Mosquitto.start()
         self.broker = broker
         path = FileManager.default.temporaryDirectory.appendingPathComponent("alarm-latency-\(UUID().uuidString).sqlite").path
         store = try Store.open(path: path)
@@ -38,7 +39,7 @@ final class AlarmPath: Sendable {
         self.publisher = publisher
         let marks = self.marks
         writer = AlarmWriter(
-            store: store, logger: logger, publishDirectly: { publisher.publishDirectly($0) },
+            store: store, site: "bench", logger: logger, publishDirectly: { publisher.publishDirectly($0) },
             committed: {
                 marks.committedAt.withLock { $0 = .now }
                 publisher.wake()
@@ -52,10 +53,10 @@ final class AlarmPath: Sendable {
         }
         try subscriber.subscribe("prognos/+/+/alarm", qos: .atLeastOnce)
         subscriber.start()
-        guard await subscriber.waitUntilReady(timeout: .seconds(10)) else { throw Peers.PeerError(message: "subscriber not ready") }
+        guard await subscriber.waitUntilReady(timeout: .seconds(10)) else { throw PeerError(message: "subscriber not ready") }
         let writer = self.writer
         tasks.withLock { $0 = [Task { await writer.run() }, Task { await publisher.run() }] }
-        guard await publisher.client.waitUntilReady(timeout: .seconds(10)) else { throw Peers.PeerError(message: "publisher not ready") }
+        guard await publisher.client.waitUntilReady(timeout: .seconds(10)) else { throw PeerError(message: "publisher not ready") }
     }
 
     var received: Int { marks.receivedAt.withLock { $0.count } }
@@ -121,7 +122,7 @@ func alarmLatencyBenchmarks() {
         guard let path = alarmPath.withLock({ $0 }) else { return }
         let updates = source.withLock { $0.next() }
         guard !updates.isEmpty else { return }
-        let expected = path.received + updates.filter { $0.alert != nil }.count
+        let expected = path.received + updates.filter { $0.transition != nil }.count
         let transition = ContinuousClock.now
         for update in updates { path.writer.submit(update) }
         let deadline = ContinuousClock.now + .seconds(10)

@@ -1,5 +1,6 @@
 import Benchmark
 import Daemon
+import Runtime
 import Foundation
 import Logging
 import PrognosCore
@@ -61,7 +62,7 @@ let benchmarks: @Sendable () -> Void = {
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         let store = try! Store.open(path: path)
         let writer = BatchWriter(store: store)
-        let alarmWriter = AlarmWriter(store: store, logger: logger, publishDirectly: { _ in })
+        let alarmWriter = AlarmWriter(store: store, site: plant.site.id, logger: logger, publishDirectly: { _ in })
         let runtimes = assets.map { asset -> AssetRuntime in
             var runtime = AssetRuntime(asset: asset, site: "bench", configuration: RuntimeConfiguration(), now: 0)
             runtime.adopt(refitted: model)

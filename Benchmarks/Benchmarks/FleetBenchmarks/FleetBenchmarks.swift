@@ -1,5 +1,6 @@
 import Benchmark
 import Daemon
+import Runtime
 import Fleet
 import Foundation
 import Logging
@@ -7,7 +8,7 @@ import MQTT
 import PrognosCore
 import Store
 import Synchronization
-import TestSupport
+import Orchestration
 
 /// A real PostgreSQL (durable defaults: fsync and synchronous_commit on), a central mosquitto, a
 /// plant mosquitto bridged to it by the generated configuration, and the fleet service in this
@@ -45,7 +46,7 @@ final class Rig: Sendable {
         running = Task { try await service.run() }
         let deadline = ContinuousClock.now + .seconds(20)
         while !service.isReady, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
-        guard service.isReady else { throw Peers.PeerError(message: "the fleet service did not subscribe") }
+        guard service.isReady else { throw PeerError(message: "the fleet service did not subscribe") }
     }
 
     func stop() async {
@@ -80,7 +81,7 @@ func messages(count: Int, assets: Int = 500) -> [(topic: String, payload: String
             let summary = AssetSummary(
                 asset: asset, status: .normal, score: 0.4, threshold: 1, drivers: ["vibration_de"], rul: [], activeAlarms: 0,
                 learning: false, time: time)
-            return (AlertMessages.stateTopic(site: "bench", asset: asset), summary.json(site: "bench"))
+            return (AlertMessages.stateTopic(site: "bench", asset: asset), AlertMessages.state(summary, site: "bench"))
         }
         var machine = AlarmStateMachine()
         let transition = machine.update(conditionActive: true, at: time)!

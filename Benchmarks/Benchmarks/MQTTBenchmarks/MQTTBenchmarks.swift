@@ -4,7 +4,7 @@ import Logging
 import MQTT
 import PrognosCore
 import Synchronization
-import TestSupport
+import Orchestration
 
 /// Counts delivered readings.
 final class CountingSink: ReadingSink {
@@ -24,7 +24,7 @@ final class Rig: Sendable {
     static let topic = "plant/pump-1/telemetry"
 
     init() async throws {
-        let (broker, port) = try Peers.mosquitto()
+        let (broker, port) = try Mosquitto.start()
         self.broker = broker
         self.port = port
         lines = FileManager.default.temporaryDirectory.appendingPathComponent("mqtt-bench-\(port).txt").path
@@ -42,7 +42,7 @@ final class Rig: Sendable {
             economics: Economics(downtimeCostPerHour: 0, failureCost: 0, crewCapacity: 1, windows: []))
         collector = MQTTCollector(plant: plant, sink: sink, logger: logger)
         try collector.start()
-        guard await collector.waitUntilReady(timeout: .seconds(10)) else { throw Peers.PeerError(message: "broker not ready") }
+        guard await collector.waitUntilReady(timeout: .seconds(10)) else { throw PeerError(message: "broker not ready") }
     }
 
     /// Publishes the file's lines with mosquitto_pub (QoS 0).

@@ -96,5 +96,5 @@ public func fuzzOne(_ pointer: UnsafePointer<UInt8>, _ count: Int) -> CInt {
 public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
     var argc = argc
     var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = argv
-    return LLVMFuzzerRunDriver(&argc, &argv) { fuzzOne($0!, $1) }
+    return LLVMFuzzerRunDriver(&argc, &argv) { prognos_fuzz_on_stack(ThreadStack.smallestBytes, { fuzzOne($0!, $1) }, $0, $1) }
 }

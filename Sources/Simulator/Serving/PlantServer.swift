@@ -216,7 +216,7 @@ public final class PlantServer {
     /// every value dropped out is not published).
     public func payloads(from simulation: PlantSimulation, timestamp: Double) -> [(broker: String, topic: String, payload: String)] {
         var result: [(String, String, String)] = []
-        let stamp = Timestamp.iso8601(timestamp)
+        let stamp = CivilTime.iso8601(timestamp)
         for topic in topics {
             var tree = JSONTree.object([])
             var any = false
@@ -249,6 +249,33 @@ public final class PlantServer {
                     failing = true
                     logger.warning("MQTT publish failed; counting until it works again", metadata: ["mqtt.broker": "\(broker)", "error": "\(error)"])
                 }
+            }
+        }
+    }
+
+    /// Waits until every broker client is connected; false after `timeout`.
+    public func waitForBrokers(timeout: Duration) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while !mqttConnected {
+            guard ContinuousClock.now < deadline, !Task.isCancelled else { return false }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return true
+    }
+
+    /// Publishes every MQTT topic (QoS 1, retained) stamped with `timestamp` and returns once the
+    /// broker has acknowledged each: in turns with a daemon (`Lockstep`), the messages of a turn
+    /// must be at the broker before the daemon is told to look.
+    public func publishAcknowledged(from simulation: PlantSimulation, timestamp: Double) async {
+        for (broker, topic, payload) in payloads(from: simulation, timestamp: timestamp) {
+            guard let client = clients[broker] else { continue }
+            do {
+                _ = try await client.publishAcknowledged(
+                    topic: topic, payload: Array(payload.utf8), qos: .atLeastOnce, retain: true, timeout: .seconds(10))
+                published += 1
+            } catch {
+                publishFailures += 1
+                logger.warning("MQTT publish not acknowledged", metadata: ["mqtt.broker": "\(broker)", "mqtt.topic": "\(topic)", "error": "\(error)"])
             }
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Lockstep
 import Logging
 import PrognosCore
 
@@ -28,7 +29,7 @@ public final class TruthLog {
 
     public static func line(_ event: TruthEvent, wallTime: Double?) -> String {
         [
-            String(format: "%.0f", event.elapsed), Timestamp.iso8601(event.time), wallTime.map(Timestamp.iso8601) ?? "",
+            String(format: "%.0f", event.elapsed), CivilTime.iso8601(event.time), wallTime.map(CivilTime.iso8601) ?? "",
             event.kind.rawValue, event.asset ?? "", event.target ?? "", csvField(event.detail),
         ].joined(separator: ",")
     }
@@ -103,6 +104,37 @@ public struct SimulationRunner {
         }
     }
 
+    /// Runs in turns with a daemon (see `Lockstep`) instead of against the wall clock: serves the
+    /// plant as it is at each multiple of `turn` simulated seconds, hands the turn to the daemon and
+    /// waits for it to hand the turn back, until `duration` has passed or the task is cancelled.
+    public func run(
+        _ simulation: inout PlantSimulation, server: PlantServer, truth: TruthLog?, lockstep: Lockstep, turn: Double
+    ) async {
+        var reported = simulation.events.count
+        let end = duration.map { simulation.elapsed + $0 }
+        report(&simulation, from: &reported, truth: truth, server: server)
+        if !(await server.waitForBrokers(timeout: .seconds(30))) {
+            logger.error("Not connected to every MQTT broker after 30 s; serving in turns without them")
+        }
+        while !Task.isCancelled {
+            server.update(from: simulation)
+            await server.publishAcknowledged(from: simulation, timestamp: simulation.time)
+            do {
+                try lockstep.publishClock(simulation.time)
+            } catch {
+                logger.error("Cannot hand the turn to the daemon", metadata: ["error": "\(error)"])
+                return
+            }
+            guard await lockstep.waitForAcknowledgement(of: simulation.time) else { return }
+            let target = simulation.elapsed + turn
+            if let end, target > end + 1e-9 { return }
+            while simulation.elapsed + simulation.options.step <= target + 1e-9 {
+                simulation.step()
+                if simulation.events.count > reported { report(&simulation, from: &reported, truth: truth, server: server) }
+            }
+        }
+    }
+
     private func report(_ simulation: inout PlantSimulation, from index: inout Int, truth: TruthLog?, server: PlantServer?) {
         let wall = wallClock()
         var devicesChanged = false
@@ -110,7 +142,7 @@ public struct SimulationRunner {
             let event = simulation.events[index]
             index += 1
             truth?.write(event, wallTime: wall)
-            var metadata: Logger.Metadata = ["sim.time": "\(Timestamp.iso8601(event.time))", "event": "\(event.kind.rawValue)"]
+            var metadata: Logger.Metadata = ["sim.time": "\(CivilTime.iso8601(event.time))", "event": "\(event.kind.rawValue)"]
             if let asset = event.asset { metadata["asset.id"] = "\(asset)" }
             if let target = event.target { metadata["target"] = "\(target)" }
             if !event.detail.isEmpty { metadata["detail"] = "\(event.detail)" }

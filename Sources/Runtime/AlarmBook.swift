@@ -1,0 +1,151 @@
+import Foundation
+import PrognosCore
+
+/// An alarm's new state to be written (with its transition, in one transaction with its alert).
+public struct AlarmUpdate: Sendable {
+    public var alarm: AlarmRecord
+    public var transition: AlarmTransition?
+    public var actor: String
+    /// The likely cause the runtime found for it (a failure mode, a suspected sensor), if any.
+    public var diagnosis: String?
+
+    public init(alarm: AlarmRecord, transition: AlarmTransition?, actor: String, diagnosis: String? = nil) {
+        self.alarm = alarm
+        self.transition = transition
+        self.actor = actor
+        self.diagnosis = diagnosis
+    }
+}
+
+/// The alarm points of one asset and their ISA-18.2 state machines.
+///
+/// Points: one deviation alarm (the world model's score), one communication alarm, a limit alarm per
+/// configured alarm or trip limit of each sensor, and an RUL alarm per failure mode. Ids are stable
+/// (`pump-101/limit/bearing_temp_de/high`), so a restarted daemon finds its alarms again.
+struct AlarmBook: Sendable {
+    struct LimitPoint: Sendable {
+        var id: String
+        var sensor: String
+        var condition: LimitCondition
+        var rawActive = false
+    }
+
+    let site: String
+    let asset: String
+    private(set) var alarms: [String: AlarmRecord] = [:]
+    private(set) var limitPoints: [String: [LimitPoint]] = [:]
+    /// The likely cause of an alarm, where the runtime has one (published as `diagnosis`).
+    var diagnoses: [String: String] = [:]
+
+    init(site: String, asset: Asset, configuration: RuntimeConfiguration, now: Double) {
+        self.site = site
+        self.asset = asset.id
+        func add(_ id: String, _ kind: AlarmKind, _ sensors: [String], _ priority: AlarmPriority, onDelay: Double, offDelay: Double, _ message: String) {
+            alarms[id] = AlarmRecord(
+                id: id, asset: asset.id, kind: kind, sensors: sensors, priority: priority,
+                machine: AlarmStateMachine(onDelay: onDelay, offDelay: offDelay), message: message, updatedAt: now)
+        }
+        add(Self.deviationID(asset.id), .deviation, [], .high, onDelay: configuration.deviationOnDelay, offDelay: configuration.deviationOffDelay,
+            "\(asset.id) behaves as its model expects")
+        add(Self.communicationID(asset.id), .communication, [], .medium, onDelay: 0, offDelay: 0, "\(asset.id) delivers data")
+        for sensor in asset.signals {
+            let span = sensor.normal.map { $0.upperBound - $0.lowerBound } ?? 0
+            let sides: [(String, LimitCondition.Side, Double?, AlarmPriority)] = [
+                ("high", .high, sensor.limits.alarmHigh, .high), ("low", .low, sensor.limits.alarmLow, .high),
+                ("trip-high", .high, sensor.limits.tripHigh, .urgent), ("trip-low", .low, sensor.limits.tripLow, .urgent),
+            ]
+            for (suffix, side, limit, priority) in sides {
+                guard let limit else { continue }
+                let id = "\(asset.id)/limit/\(sensor.id)/\(suffix)"
+                let deadband = max(span, abs(limit) * 0.05) * configuration.limitDeadbandFraction
+                limitPoints[sensor.id, default: []].append(LimitPoint(id: id, sensor: sensor.id, condition: LimitCondition(side: side, limit: limit, deadband: deadband)))
+                add(id, .limit, [sensor.id], priority, onDelay: configuration.limitOnDelay, offDelay: configuration.limitOffDelay,
+                    "\(sensor.name) \(side == .high ? "above" : "below") \(suffix.hasPrefix("trip") ? "trip" : "alarm") limit \(format(limit)) \(sensor.unit)")
+            }
+        }
+        for mode in asset.failureModes {
+            add(Self.rulID(asset.id, mode.id), .rul, mode.sensors, .medium, onDelay: 0, offDelay: 0,
+                "\(mode.name): remaining useful life above the alarm horizon")
+        }
+    }
+
+    static func deviationID(_ asset: String) -> String { "\(asset)/deviation" }
+    static func communicationID(_ asset: String) -> String { "\(asset)/communication" }
+    static func rulID(_ asset: String, _ mode: String) -> String { "\(asset)/rul/\(mode)" }
+
+    /// Takes the states stored by an earlier run, so alarms survive a restart.
+    mutating func restore(_ stored: [AlarmRecord]) {
+        for record in stored where alarms[record.id] != nil {
+            var merged = record
+            // Keep the configured delays and texts of this run; keep the stored state.
+            merged.priority = alarms[record.id]!.priority
+            alarms[record.id] = merged
+        }
+    }
+
+    /// Evaluates a limit alarm of `sensor` with a new good value. While the machine is stopped
+    /// (`machineStopped`), low-side limits are not alarmed: a stopped fan has no airflow and a stopped
+    /// pump no flow by design, and such an alarm asks nothing of the operator (ISA-18.2 state-based
+    /// alarming). High-side limits stay armed: a hot bearing matters whether the machine turns or not.
+    mutating func evaluateLimits(
+        sensor: String, value: Double, at time: Double, machineStopped: Bool = false, into updates: inout [AlarmUpdate]
+    ) {
+        guard var points = limitPoints[sensor] else { return }
+        for k in points.indices {
+            let suppressed = machineStopped && points[k].condition.side == .low
+            let active = !suppressed && points[k].condition.isActive(value, wasActive: points[k].rawActive)
+            points[k].rawActive = active
+            evaluate(points[k].id, active: active, at: time, value: value, threshold: points[k].condition.limit, into: &updates)
+        }
+        limitPoints[sensor] = points
+    }
+
+    /// Feeds the raw condition of alarm `id`; writes an update when its state changes.
+    /// `message` and `sensors` replace the alarm's when the condition activates.
+    mutating func evaluate(
+        _ id: String, active: Bool, at time: Double, value: Double? = nil, threshold: Double? = nil,
+        message: String? = nil, sensors: [String]? = nil, into updates: inout [AlarmUpdate]
+    ) {
+        guard var alarm = alarms[id] else { return }
+        let transition = alarm.machine.update(conditionActive: active, at: time)
+        guard let transition else {
+            alarms[id] = alarm
+            return
+        }
+        alarm.updatedAt = time
+        if transition.cause == .conditionActivated || (transition.cause == .shelveExpired && alarm.active) {
+            alarm.raisedAt = time
+            if let value { alarm.value = value }
+            if let threshold { alarm.threshold = threshold }
+            if let message { alarm.message = message }
+            if let sensors { alarm.sensors = sensors }
+        }
+        if transition.cause == .conditionCleared { alarm.clearedAt = time }
+        alarms[id] = alarm
+        updates.append(update(alarm, transition, actor: "prognos"))
+    }
+
+    /// Applies a command an operator made in another process (seen in the alarm history) to this
+    /// book's machine, so the daemon's next condition change starts from the operator's state.
+    mutating func adoptOperatorCommand(_ record: AlarmRecord) {
+        guard alarms[record.id] != nil else { return }
+        var mine = alarms[record.id]!
+        mine.machine = record.machine
+        mine.acknowledgedBy = record.acknowledgedBy
+        mine.acknowledgedAt = record.acknowledgedAt
+        mine.shelvedBy = record.shelvedBy
+        mine.updatedAt = record.updatedAt
+        alarms[record.id] = mine
+    }
+
+    func update(_ alarm: AlarmRecord, _ transition: AlarmTransition, actor: String) -> AlarmUpdate {
+        AlarmUpdate(alarm: alarm, transition: transition, actor: actor, diagnosis: diagnoses[alarm.id])
+    }
+
+    /// Alarms currently annunciated (unacknowledged, acknowledged or returned-unacknowledged).
+    var annunciated: [AlarmRecord] { alarms.values.filter { $0.state.isAnnunciated }.sorted { $0.id < $1.id } }
+}
+
+func format(_ value: Double) -> String {
+    value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(format: "%.3g", value)
+}

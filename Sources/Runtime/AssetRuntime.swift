@@ -1,0 +1,347 @@
+import LinearAlgebra
+import PrognosCore
+import WorldModel
+
+/// What one asset's runtime concluded from a batch of readings: records to write in the next
+/// batch, alarm changes to write at once, and model work for the daemon to do off the hot path.
+public struct RuntimeOutput: Sendable {
+    public var batch = StoreBatch()
+    public var alarmUpdates: [AlarmUpdate] = []
+    /// A model to snapshot (asset, serialized bytes).
+    public var snapshots: [(asset: String, bytes: [UInt8])] = []
+    /// Refits to run elsewhere: a copy of the model and the healthy history to refit it on.
+    public var refits: [RefitRequest] = []
+    public init() {}
+}
+
+public struct RefitRequest: Sendable {
+    public var asset: String
+    public var model: AssetModel?
+    public var names: (sensors: [String], context: [String])
+    public var history: [[Double]]
+}
+
+/// One asset's runtime: the latest value of each signal, its world model, its alarms.
+///
+/// Pure: it takes readings and times and returns records; the daemon does the I/O. Scoring steps
+/// at most every `stepInterval` seconds of the readings' clock, from the latest good value of each
+/// signal; a step is skipped (never fed to the model) while any signal has no good value fresher
+/// than `staleAfter`, so missing and bad data never corrupt the model. Until a model exists, the
+/// first `trainingSteps` complete rows are collected as healthy history and the model is fitted on
+/// them. Flagged steps are never kept as healthy history for refits.
+public struct AssetRuntime: Sendable {
+    public private(set) var asset: Asset
+    public let site: String
+    public let configuration: RuntimeConfiguration
+    private var table: SignalTable
+    private let sensorCount: Int
+    private(set) var alarms: AlarmBook
+    public private(set) var model: AssetModel?
+    private var training: [[Double]] = []
+    private var healthy: RingBuffer<[Double]>
+    /// When the model last stepped, on the cadence clock (see `ingest`).
+    private var lastStep: Double?
+    private var lastSnapshot: Double?
+    /// Mean seconds between steps (converts RUL in steps to seconds).
+    private(set) var stepSpacing: Double
+    public private(set) var steps = 0
+    public private(set) var skippedSteps = 0
+    /// Steps not taken because the machine stood still.
+    public private(set) var stoppedSteps = 0
+    public private(set) var latest: StepResult?
+    public private(set) var latestRUL: [String: RULDistribution] = [:]
+    private var random: SplitMix64
+    /// When this runtime started listening (readings' clock), for the communication alarm's grace.
+    private let startedAt: Double
+    private let limits: [(mode: FailureMode, limit: SensorLimit)]
+    /// Positions (in the signal table) of the context signals that say whether the machine runs —
+    /// its speed, or a boolean (unit `bool`) running signal — and the value at or below which each
+    /// says stopped: 2 % of the top of a speed's normal range (standstill noise still reads as
+    /// stopped), zero otherwise.
+    private let runIndicators: [(index: Int, stoppedAtOrBelow: Double)]
+    /// Steps since the machine last started (or since this runtime started), for the restart settle.
+    private var stepsRunning = 0
+
+    public init(asset: Asset, site: String, configuration: RuntimeConfiguration, now: Double) {
+        self.asset = asset
+        self.site = site
+        self.configuration = configuration
+        table = SignalTable(ids: asset.modelledSensors.map(\.id) + asset.context.map(\.id))
+        sensorCount = asset.modelledSensors.count
+        alarms = AlarmBook(site: site, asset: asset, configuration: configuration, now: now)
+        healthy = RingBuffer(capacity: max(1, configuration.historyCapacity))
+        stepSpacing = configuration.stepInterval
+        startedAt = now
+        random = SplitMix64(seed: configuration.seed ^ StableHash.fnv1a(asset.id))
+        let sensorIDs = asset.modelledSensors.map(\.id)
+        runIndicators = asset.context.enumerated()
+            .filter { $0.element.role == .speed || $0.element.unit == "bool" }
+            .map { (asset.modelledSensors.count + $0.offset, $0.element.role == .speed ? 0.02 * max(0, $0.element.normal?.upperBound ?? 0) : 0) }
+        limits = asset.failureModes.compactMap { mode in
+            guard let j = sensorIDs.firstIndex(of: mode.limit.sensor) else { return nil }
+            return (mode, SensorLimit(sensor: j, value: mode.limit.value, above: mode.limit.direction == .above))
+        }
+    }
+
+    // MARK: Restoring
+
+    /// Continues from a model snapshot (persistent memory): no relearning from scratch.
+    public mutating func restore(model bytes: [UInt8]) throws {
+        let restored = try AssetModel(serialized: bytes)
+        guard restored.sensorNames == asset.modelledSensors.map(\.id), restored.contextNames == asset.context.map(\.id) else {
+            throw WorldModelError("the snapshot of \(asset.id) has other signals than the plant file; relearning")
+        }
+        model = restored
+    }
+
+    public mutating func restore(alarms stored: [AlarmRecord]) { alarms.restore(stored) }
+
+    /// An operator changed an alarm in another process (`prognos alarms`, the dashboard).
+    public mutating func adoptOperatorCommand(_ alarm: AlarmRecord) { alarms.adoptOperatorCommand(alarm) }
+
+    /// Maintenance restored the machine: the model keeps what it learnt of healthy behaviour and
+    /// forgets the wear it was following.
+    public mutating func renew() { model?.resetState() }
+
+    /// The same asset as a changed plant file describes it (SIGHUP): new limits, names, failure
+    /// modes or signals. Every alarm the new description still has keeps its state; the model, its
+    /// history and the latest values are kept when the modelled and context signals are the same
+    /// (otherwise the model cannot read the new rows: it is learnt again).
+    public func reconfigured(as changed: Asset) -> AssetRuntime {
+        var fresh = AssetRuntime(asset: changed, site: site, configuration: configuration, now: startedAt)
+        fresh.alarms.restore(Array(alarms.alarms.values))
+        fresh.alarms.diagnoses = alarms.diagnoses
+        guard fresh.table.ids == table.ids, fresh.sensorCount == sensorCount else { return fresh }
+        fresh.table = table
+        fresh.model = model
+        fresh.training = training
+        fresh.healthy = healthy
+        fresh.lastStep = lastStep
+        fresh.lastSnapshot = lastSnapshot
+        fresh.stepSpacing = stepSpacing
+        fresh.steps = steps
+        fresh.skippedSteps = skippedSteps
+        fresh.latest = latest
+        fresh.latestRUL = latestRUL.filter { id, _ in changed.failureModes.contains { $0.id == id } }
+        fresh.random = random
+        return fresh
+    }
+
+    /// Takes a model refitted elsewhere (see `RuntimeOutput.refits`).
+    public mutating func adopt(refitted: AssetModel) { model = refitted }
+
+    // MARK: Ingesting
+
+    /// Takes readings of this asset; limit alarms are evaluated on every good value, the model
+    /// steps when `stepInterval` has passed.
+    ///
+    /// - Parameter receivedAt: when the readings arrived on the daemon's steady clock (wall time at
+    ///   start plus monotonic time since; see `SteadyClock`). Step cadence and silence are measured
+    ///   on it, so a step of the wall clock neither stops the model for an hour (backwards) nor
+    ///   reads as an hour of silence (forwards). Nil: the readings' own clock (tests, replays).
+    public mutating func ingest(_ readings: [Reading], receivedAt: Double? = nil, into output: inout RuntimeOutput) {
+        var newest = -Double.infinity
+        for reading in readings where table.record(reading, receivedAt: receivedAt) != nil { newest = max(newest, reading.timestamp) }
+        // State-based suppression (ISA-18.2 designed suppression): a stopped machine's low flow or
+        // pressure is its normal state, not an abnormal one.
+        let stopped = isStopped
+        for reading in readings where reading.quality == .good {
+            guard let value = reading.value, value.isFinite else { continue }
+            alarms.evaluateLimits(sensor: reading.sensor, value: value, at: reading.timestamp, machineStopped: stopped, into: &output.alarmUpdates)
+        }
+        guard newest.isFinite else { return }
+        let cadence = receivedAt ?? newest
+        if let last = lastStep, cadence - last < configuration.stepInterval { return }
+        step(at: newest, cadence: cadence, into: &output)
+    }
+
+    /// Whether a run indicator (speed, or a boolean running signal) says stopped now.
+    public var isStopped: Bool {
+        runIndicators.contains { table.values[$0.index].isFinite && abs(table.values[$0.index]) <= $0.stoppedAtOrBelow + 1e-9 }
+    }
+
+    /// Periodic checks: the communication alarm and shelve expiries at wall time `now`, silence and
+    /// snapshots on the steady clock (`steady`, as for `ingest`; nil: `now`).
+    public mutating func tick(now: Double, steady: Double? = nil, into output: inout RuntimeOutput) {
+        let stale = table.stale(at: steady ?? now, maxAge: configuration.staleAfter, since: startedAt)
+        let names = stale.map { table.ids[$0] }
+        alarms.evaluate(
+            AlarmBook.communicationID(asset.id), active: !stale.isEmpty, at: now, value: Double(stale.count),
+            message: "\(asset.id): no good data for \(format(configuration.staleAfter)) s from \(names.prefix(5).joined(separator: ", "))\(names.count > 5 ? " and \(names.count - 5) more" : "")",
+            sensors: names, into: &output.alarmUpdates)
+        let clock = steady ?? now
+        if let model, lastSnapshot.map({ clock - $0 >= configuration.snapshotEvery }) ?? true {
+            lastSnapshot = clock
+            output.snapshots.append((asset.id, model.serialized()))
+        }
+    }
+
+    /// A snapshot of the model now (on shutdown).
+    public func snapshot() -> [UInt8]? { model?.serialized() }
+
+    // MARK: Stepping
+
+    /// One model step on the latest values, stamped `time` (the readings' clock); `cadence` is the
+    /// same moment on the clock steps are spaced by (see `ingest`).
+    private mutating func step(at time: Double, cadence: Double, into output: inout RuntimeOutput) {
+        if let last = lastStep, cadence > last {
+            stepSpacing += 0.05 * (min(cadence - last, 10 * configuration.stepInterval) - stepSpacing)
+        }
+        lastStep = cadence
+        guard table.stale(at: cadence, maxAge: configuration.staleAfter).isEmpty else {
+            skippedSteps += 1
+            return
+        }
+        let row = table.values
+        if isStopped {
+            // A stopped machine is not a failing one: nothing to score, learn or project; an active
+            // deviation alarm returns to normal.
+            stoppedSteps += 1
+            stepsRunning = 0
+            alarms.evaluate(AlarmBook.deviationID(asset.id), active: false, at: time, into: &output.alarmUpdates)
+            return
+        }
+        guard var model else {
+            learn(row, into: &output)
+            return
+        }
+        let result = model.update(y: Array(row[..<sensorCount]), u: Array(row[sensorCount...]), time: time)
+        steps += 1
+        stepsRunning += 1
+        latest = result
+        if !result.flagged { healthy.append(row) }
+        output.batch.deviations.append(deviationRecord(result, at: time))
+        evaluateDeviationAlarm(result, at: time, into: &output)
+        if steps % max(1, configuration.rulEvery) == 0 { estimateRUL(model, result, at: time, into: &output) }
+        if steps % max(1, configuration.forecastEvery) == 0 { forecast(model, at: time, into: &output) }
+        if configuration.refitEvery > 0, steps % configuration.refitEvery == 0, healthy.count >= configuration.trainingSteps {
+            output.refits.append(RefitRequest(asset: asset.id, model: model, names: names, history: healthy.elements))
+        }
+        self.model = model
+    }
+
+    private var names: (sensors: [String], context: [String]) { (asset.modelledSensors.map(\.id), asset.context.map(\.id)) }
+
+    private mutating func learn(_ row: [Double], into output: inout RuntimeOutput) {
+        training.append(row)
+        guard training.count >= configuration.trainingSteps else { return }
+        output.refits.append(RefitRequest(asset: asset.id, model: nil, names: names, history: training))
+        training.removeAll(keepingCapacity: false)
+    }
+
+    /// Fits (no model yet) or refits a model; runs wherever the daemon chooses (it is pure).
+    public static func fit(_ request: RefitRequest) throws -> AssetModel {
+        let matrix = Matrix(request.history)
+        if let model = request.model { return try model.refitted(history: matrix) }
+        return try AssetModel(sensorNames: request.names.sensors, contextNames: request.names.context, history: matrix)
+    }
+
+    private func deviationRecord(_ result: StepResult, at time: Double) -> DeviationRecord {
+        DeviationRecord(
+            asset: asset.id, time: time, score: result.score, threshold: result.threshold, flagged: result.flagged,
+            drift: result.drift, driftThreshold: 1, driftFlagged: result.drift > 1,
+            shares: zip(asset.modelledSensors, result.sensorShares).map { SensorShare(sensor: $0.id, share: $1) })
+    }
+
+    /// The sensors that drive a deviation, largest share first (those with at least 15 %, at most three).
+    func drivers(_ result: StepResult) -> [(sensor: String, share: Double)] {
+        zip(asset.modelledSensors.map(\.id), result.sensorShares).filter { $0.1 >= 0.15 }.sorted { $0.1 > $1.1 }.prefix(3).map { ($0.0, $0.1) }
+    }
+
+    /// The likely cause of the current deviation (see `DeviationDiagnosis`).
+    public var diagnosis: DeviationDiagnosis? {
+        guard let latest, latest.flagged else { return nil }
+        return DeviationDiagnosis.diagnose(
+            sensors: asset.modelledSensors.map(\.id), shares: latest.sensorShares, levels: latest.health.sensorLevels,
+            modes: asset.failureModes)
+    }
+
+    private mutating func evaluateDeviationAlarm(_ result: StepResult, at time: Double, into output: inout RuntimeOutput) {
+        let drivers = drivers(result)
+        let named = drivers.map { "\($0.sensor) \(Int(($0.share * 100).rounded())) %" }.joined(separator: ", ")
+        var message = "\(asset.id) deviates from its learned behaviour (score \(format(result.score)) × threshold)\(named.isEmpty ? "" : ": \(named)")"
+        switch diagnosis {
+        case .failureMode(let mode)?: message += "; consistent with \(mode)"
+        case .sensorFault(let sensor)?: message += "; only \(sensor) deviates while its physical neighbours stay normal: suspected sensor fault, check the instrument"
+        default: break
+        }
+        alarms.diagnoses[AlarmBook.deviationID(asset.id)] = diagnosis?.code
+        // Stopped, or just restarted (the start-up transient): the deviation is expected, not abnormal.
+        let suppressed = stepsRunning <= configuration.restartSettleSteps
+        alarms.evaluate(
+            AlarmBook.deviationID(asset.id), active: result.flagged && !suppressed, at: time, value: result.score, threshold: result.threshold,
+            message: message, sensors: drivers.map(\.sensor), into: &output.alarmUpdates)
+    }
+
+    private mutating func estimateRUL(_ model: AssetModel, _ result: StepResult, at time: Double, into output: inout RuntimeOutput) {
+        let horizonSteps = 2 * configuration.rulAlarmHorizon / max(stepSpacing, 1e-6)
+        for (mode, limit) in limits {
+            let steps = model.rul(limits: [limit], horizon: horizonSteps, draws: 200, using: &random)
+            let rul = RULDistribution(median: steps.median * stepSpacing, p10: steps.p10 * stepSpacing, p90: steps.p90 * stepSpacing)
+            latestRUL[mode.id] = rul
+            let j = limit.sensor
+            output.batch.health.append(HealthRecord(
+                asset: asset.id, failureMode: mode.id, time: time, health: result.health.sensorLevels[j],
+                healthSD: result.health.uncertainty, trend: result.health.sensorTrends[j] / max(stepSpacing, 1e-6),
+                rulMedian: rul.median, rulP10: rul.p10, rulP90: rul.p90))
+            // Degradation must be measurable (a filtered deviation beyond 2 spreads) before its
+            // projection is trusted: a healthy asset's noisy trend alone never raises an RUL alarm.
+            let suspect = diagnosis == .sensorFault(asset.modelledSensors[j].id)
+            let degrading = abs(result.health.sensorLevels[j]) >= 2 && !suspect
+            let active = degrading && rul.median < configuration.rulAlarmHorizon
+            alarms.evaluate(
+                AlarmBook.rulID(asset.id, mode.id), active: active, at: time, value: rul.median, threshold: configuration.rulAlarmHorizon,
+                message: "\(asset.id) \(mode.name): remaining useful life \(formatDuration(rul.median)) (10–90 %: \(formatDuration(rul.p10))–\(formatDuration(rul.p90)))",
+                sensors: mode.sensors, into: &output.alarmUpdates)
+        }
+    }
+
+    private func forecast(_ model: AssetModel, at time: Double, into output: inout RuntimeOutput) {
+        for step in model.forecast(horizon: configuration.forecastHorizon) {
+            let target = time + Double(step.horizon) * stepSpacing
+            for (j, sensor) in asset.modelledSensors.enumerated() {
+                output.batch.forecasts.append(ForecastRecord(
+                    asset: asset.id, sensor: sensor.id, madeAt: time, targetTime: target, mean: step.median[j],
+                    lower50: step.lower[0][j], upper50: step.upper[0][j], lower80: step.lower[1][j], upper80: step.upper[1][j],
+                    lower90: step.lower[2][j], upper90: step.upper[2][j]))
+            }
+        }
+    }
+
+    /// Alarms this asset annunciates now.
+    public var annunciatedAlarms: [AlarmRecord] { alarms.annunciated }
+    public var allAlarms: [AlarmRecord] { Array(alarms.alarms.values) }
+}
+
+/// "3 d 4 h", "17 min", "45 s".
+func formatDuration(_ seconds: Double) -> String {
+    guard seconds.isFinite else { return "∞" }
+    let s = max(0, seconds)
+    if s >= 86_400 { return "\(Int(s / 86_400)) d \(Int(s.truncatingRemainder(dividingBy: 86_400) / 3600)) h" }
+    if s >= 3600 { return "\(Int(s / 3600)) h \(Int(s.truncatingRemainder(dividingBy: 3600) / 60)) min" }
+    if s >= 60 { return "\(Int(s / 60)) min" }
+    return "\(Int(s)) s"
+}
+
+/// A fixed-capacity buffer that keeps the newest elements.
+struct RingBuffer<Element: Sendable>: Sendable {
+    private var storage: [Element] = []
+    private var head = 0
+    let capacity: Int
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    var count: Int { storage.count }
+
+    mutating func append(_ element: Element) {
+        if storage.count < capacity {
+            storage.append(element)
+        } else {
+            storage[head] = element
+            head = (head + 1) % capacity
+        }
+    }
+
+    /// Oldest first.
+    var elements: [Element] { Array(storage[head...] + storage[..<head]) }
+}
