@@ -120,6 +120,34 @@ public struct AssetModel: Sendable, Equatable {
         }
     }
 
+    /// Accepts the machine's present state as its new normal (an operator's re-baseline, for a
+    /// change the bounded adaptation may not follow): the healthy baseline moves to where the
+    /// sensors have been lately (the forecast head's local mean), every remembered deviation moves
+    /// with it, the health filter's trend restarts, and learning resumes at once. Who asked and
+    /// when is for the caller to record.
+    public mutating func rebaseline() {
+        let m = sensorCount
+        let shift = state.forecast.localMean
+        for j in 0..<m where behaviour.scale[j] > 0 {
+            // Into the baseline's intercept (feature 0 is the constant 1), not the adapted offset,
+            // whose bound is about what adaptation alone may move.
+            behaviour.baseline[0, j] += behaviour.scale[j] * shift[j]
+            state.previous[j] -= shift[j]
+            state.driftMean[j] -= shift[j]
+            state.levels[j] -= shift[j]
+            state.slopes[j] = 0
+            state.forecast.localMean[j] = 0
+            for k in 0..<state.smoothed.count / m { state.smoothed[k * m + j] -= shift[j] }
+            // The head's remembered deviations, levels and means (not slopes or trends) move too.
+            for slot in 0..<state.forecast.slots {
+                for quantity in [0, 1, 3] {
+                    state.forecast.snapshots[(slot * ForecastMemory.snapshotWidth + quantity) * m + j] -= shift[j]
+                }
+            }
+        }
+        state.stepsSinceFlag = configuration.adaptationHoldSteps + 1
+    }
+
     /// A model refitted on new healthy history that keeps this one's filter state (its memory of
     /// wear) and online calibration. Runs on a copy: scoring continues on `self` meanwhile.
     public func refitted(history: Matrix, segments: [Int]? = nil) throws -> AssetModel {

@@ -59,6 +59,17 @@ import WorldModel
         #expect(flags.late == 3000, "late flags \(flags.late) of 3000")
     }
 
+    /// A shift far beyond what adaptation may follow stays flagged until an operator re-baselines;
+    /// then the new level is normal at once.
+    @Test func rebaselineMakesTheNewStateNormal() throws {
+        var model = try AssetModel(sensorNames: ["a", "b", "c"], history: Self.healthy(2000, seed: 46))
+        let before = Self.run(&model, steps: 400, seed: 47) { _ in 6 }
+        #expect(before.late == 100, "before: \(before.late) of 100 late steps flagged")
+        model.rebaseline()
+        let after = Self.run(&model, steps: 2000, seed: 48) { _ in 6 }
+        #expect(Double(after.early + after.late) <= 0.03 * 1000, "after: \(after.early) early, \(after.late) late")
+    }
+
     /// The hold is part of the model's state: it survives a snapshot.
     @Test func holdSurvivesSerialization() throws {
         var model = try AssetModel(sensorNames: ["a", "b", "c"], history: Self.healthy(500, seed: 44))
