@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LinearAlgebra
+import PrognosCore
 import WorldModel
 
 /// `prognos eval cmapss`: RUL on NASA C-MAPSS. A healthy-behaviour model is fitted on the
