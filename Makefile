@@ -7,7 +7,7 @@ VENV := .venv
 PY_PEERS := pymodbus==3.16.1 paho-mqtt==2.2.0
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all build release test lint fuzz-ci deps fault-deps venv bench demo check-plant clean fuzz faults alarm-load
+.PHONY: all build release test lint fuzz-ci scale deps fault-deps venv bench demo check-plant clean fuzz faults alarm-load
 
 all: build
 
@@ -52,6 +52,7 @@ lint:
 test: lint deps fault-deps venv
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --no-parallel
+	CHECK=1 PROGNOS=.build/debug/prognos LEARN=0 Plants/tools/scale.sh 100 2
 
 ## bench: the benchmarks in Benchmarks/ (a separate package; release build).
 bench: deps venv
@@ -63,6 +64,14 @@ check-plant: build
 ## demo: the whole system on the demo plant; the dashboard on a terminal, a report otherwise.
 demo: release
 	.build/release/prognos demo
+
+## scale: a scale run anyone can repeat (release build): ASSETS generated pumps served over real
+## Modbus/MQTT at 1 Hz, the daemon storing into SQLite for MINUTES; values/s offered and stored,
+## ingest lag, RSS each minute, CPU per value, dropped readings (Plants/tools/scale.sh).
+ASSETS ?= 1000
+MINUTES ?= 60
+scale: release
+	Plants/tools/scale.sh $(ASSETS) $(MINUTES)
 
 ## alarm-load: EEMUA 191 / ISA-18.2 alarm-load figures of the demo plant (release build): a simulated
 ## healthy month (DAYS, at SPEED×: 30 days at 1800× take 24 min) and the faulty demo scenario; into alarm-load/.

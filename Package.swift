@@ -95,7 +95,7 @@ let package = Package(
         .target(
             name: "Demo",
             dependencies: [
-                "PrognosCore", "PlantFile", "Commissioning", "Lockstep", "MQTT", "Orchestration", "Store",
+                "PrognosCore", "PlantFile", "Commissioning", "Dashboard", "Lockstep", "MQTT", "Orchestration", "Store",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

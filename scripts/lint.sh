@@ -26,5 +26,34 @@ while IFS= read -r -d '' doc; do
     done < <(grep -oE '\]\([^)#][^)]*\)' "$doc" | sed -E 's/^\]\(//; s/\)$//' | grep -vE '^(https?|mailto):')
 done < <(git ls-files -z '*.md')
 
+# Every import of a module's sources is allowed by the module table of docs/architecture.md.
+if ! python3 - <<'PY'
+import pathlib, re, sys
+table = {}
+for line in pathlib.Path("docs/architecture.md").read_text().splitlines():
+    cells = [c.strip() for c in line.strip().strip("|").split("|")]
+    if len(cells) == 3 and cells[0].startswith("`"):
+        allowed = set() if cells[2] == "—" else {m.strip() for m in cells[2].split(",")}
+        for name in re.findall(r"`([A-Za-z]+)`", cells[0]):
+            table[name] = allowed
+system = {"Foundation", "Glibc", "Darwin", "Dispatch", "Synchronization"}
+bad = []
+for folder in sorted(pathlib.Path("Sources").iterdir()):
+    if folder.name not in table:
+        bad.append(f"Sources/{folder.name}: not in the module table of docs/architecture.md")
+        continue
+    for source in sorted(folder.rglob("*.swift")):
+        for number, line in enumerate(source.read_text().splitlines(), 1):
+            m = re.match(r"\s*(?:@_exported |@testable |public |internal |private )*import (\w+)", line)
+            if m and m.group(1) not in table[folder.name] | system:
+                bad.append(f"{source}:{number}: {folder.name} may not import {m.group(1)} (docs/architecture.md)")
+if bad: print("\n".join(bad))
+sys.exit(1 if bad else 0)
+PY
+then
+    echo "lint: imports that break the module table"
+    status=1
+fi
+
 [ $status -eq 0 ] && echo "lint: ok"
 exit $status

@@ -67,7 +67,7 @@ public enum Commissioning {
         for request in requests {
             let model = try AssetRuntime.fit(request)
             _ = try await store.saveSnapshot(
-                asset: request.asset, format: "AssetModel/\(AssetModel.formatVersion)", bytes: Data(model.serialized()),
+                asset: request.asset, format: AssetModel.snapshotFormat, bytes: Data(model.serialized()),
                 at: Date().timeIntervalSince1970)
             fitted.append(request.asset)
         }

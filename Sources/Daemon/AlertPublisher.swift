@@ -23,7 +23,6 @@ public final class AlertPublisher: Sendable {
     private let logger: Logger
     private let site: String
     private let inFlight = Mutex<Set<Int64>>([])
-    private let published = Atomic<Int>(0)
     private let maxInFlight = 200
     /// Acknowledged by the broker (PUBACK), not yet deleted from the outbox.
     private let acknowledgedIDs = Mutex<[Int64]>([])
@@ -53,8 +52,6 @@ public final class AlertPublisher: Sendable {
             }
         }
     }
-
-    public var publishedCount: Int { published.load(ordering: .relaxed) }
 
     /// New alerts are in the outbox: drain it now rather than at the next retry tick.
     public func wake() { wakeup.yield() }
@@ -114,8 +111,8 @@ public final class AlertPublisher: Sendable {
             logger.warning("Cannot read the outbox", metadata: ["error": "\(error)"])
             return
         }
-        var sent = 0
-        for message in pending where sent < room {
+        var sent: [Int64] = []
+        for message in pending where sent.count < room {
             guard let id = message.id else { continue }
             let isNew = inFlight.withLock { $0.insert(id).inserted }
             guard isNew else { continue }
@@ -129,18 +126,24 @@ public final class AlertPublisher: Sendable {
                     case .failure: inFlight.withLock { _ = $0.remove(id) }
                     }
                 }
-                sent += 1
+                sent.append(id)
             } catch {
                 inFlight.withLock { _ = $0.remove(id) }
                 break
             }
+        }
+        // Counted after the messages left, off their path: an operator reads in the outbox how often
+        // an undelivered alert has been tried.
+        do {
+            try await store.recordAttempt(ids: sent, at: Date().timeIntervalSince1970)
+        } catch {
+            logger.debug("Cannot count the publish attempts", metadata: ["error": "\(error)"])
         }
     }
 
     /// The broker has message `id`: it is deleted from the outbox with the next flush (it stays in
     /// flight until then, so it is not sent twice).
     private func acknowledged(_ id: Int64) {
-        published.add(1, ordering: .relaxed)
         acknowledgedIDs.withLock { $0.append(id) }
         wakeup.yield()
     }

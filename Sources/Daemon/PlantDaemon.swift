@@ -97,7 +97,9 @@ public final class PlantDaemon: Service, Sendable {
                 await self.ingest(into: hub)
             }
         }
-        let housekeeping = Task { await self.housekeep(hub: hub, writer: writer, publisher: publisher, started: started) }
+        let housekeeping = Task {
+            await self.housekeep(hub: hub, writer: writer, alarmWriter: alarmWriter, publisher: publisher, started: started)
+        }
         let reloading = Task { await self.reloadOnHangup(hub: hub) }
         try startCollectors()
 
@@ -114,7 +116,7 @@ public final class PlantDaemon: Service, Sendable {
         housekeeping.cancel()
         await housekeeping.value
         for (asset, bytes) in await hub.snapshots() {
-            _ = try? await store.saveSnapshot(asset: asset, format: "AssetModel/\(WorldModelFormat.version)", bytes: Data(bytes), at: Date().timeIntervalSince1970)
+            _ = try? await store.saveSnapshot(asset: asset, format: AssetModel.snapshotFormat, bytes: Data(bytes), at: Date().timeIntervalSince1970)
         }
         alarmWriter.finish()
         await alarms.value
@@ -144,7 +146,15 @@ public final class PlantDaemon: Service, Sendable {
 
     private func restore(into hub: RuntimeHub) async throws {
         var snapshots: [String: [UInt8]] = [:]
-        for snapshot in try await store.latestSnapshots() { snapshots[snapshot.asset] = [UInt8](snapshot.bytes) }
+        for snapshot in try await store.latestSnapshots() {
+            guard snapshot.format == AssetModel.snapshotFormat else {
+                logger.warning(
+                    "The model snapshot is of another format; learning again",
+                    metadata: ["asset.id": "\(snapshot.asset)", "format": "\(snapshot.format)", "expected": "\(AssetModel.snapshotFormat)"])
+                continue
+            }
+            snapshots[snapshot.asset] = [UInt8](snapshot.bytes)
+        }
         let alarms = try await store.alarms()
         await hub.restore(snapshots: snapshots, alarms: alarms)
     }
@@ -229,7 +239,9 @@ public final class PlantDaemon: Service, Sendable {
         }
     }
 
-    private func housekeep(hub: RuntimeHub, writer: BatchWriter, publisher: AlertPublisher?, started: Double) async {
+    private func housekeep(
+        hub: RuntimeHub, writer: BatchWriter, alarmWriter: AlarmWriter, publisher: AlertPublisher?, started: Double
+    ) async {
         var lastState = 0.0
         var lastCompaction = Date().timeIntervalSince1970
         var historySeen = (try? await store.alarmHistory(after: 0, limit: 1_000_000).last?.id) ?? 0
@@ -251,7 +263,7 @@ public final class PlantDaemon: Service, Sendable {
             if wall - lastState >= options.stateInterval {
                 lastState = wall
                 publisher?.publishStates(await hub.summaries(now: now))
-                await heartbeat(hub: hub, writer: writer, started: started, now: wall, fault: &heartbeatFault)
+                await heartbeat(hub: hub, writer: writer, alarmWriter: alarmWriter, started: started, now: wall, fault: &heartbeatFault)
             }
             if wall - lastCompaction >= options.compactionInterval {
                 lastCompaction = wall
@@ -282,7 +294,9 @@ public final class PlantDaemon: Service, Sendable {
 
     /// The daemon's row in the store; its times are on the wall clock (is it alive?), and a plant
     /// clock other than the wall's is named in its details for the dashboard and `prognos status`.
-    private func heartbeat(hub: RuntimeHub, writer: BatchWriter, started: Double, now: Double, fault: inout RepeatingFault) async {
+    private func heartbeat(
+        hub: RuntimeHub, writer: BatchWriter, alarmWriter: AlarmWriter, started: Double, now: Double, fault: inout RepeatingFault
+    ) async {
         let (dropped, plant) = state.withLock { ($0.stream.droppedReadings, $0.plant) }
         let clock = options.clock
         let status = DaemonStatus(
@@ -291,7 +305,9 @@ public final class PlantDaemon: Service, Sendable {
             readingsDropped: dropped + writer.statistics.dropped,
             assets: plant.assets.count, alarmsActive: await hub.activeAlarmCount(),
             outboxPending: (try? await store.outboxCount().alerts) ?? 0,
-            details: DaemonDetails(site: plant.site.id, clock: clock))
+            details: DaemonDetails(
+                site: plant.site.id, clock: clock, residentBytes: ResidentMemory.bytes(), writerQueue: writer.statistics.pending,
+                alarmQueue: alarmWriter.waiting))
         do {
             try await store.updateDaemonStatus(status)
             fault.succeeded(logger: logger)
@@ -338,11 +354,6 @@ public final class PlantDaemon: Service, Sendable {
             }
         }
     }
-}
-
-
-enum WorldModelFormat {
-    static var version: UInt32 { AssetModel.formatVersion }
 }
 
 /// Where the MQTT collector delivers in turns: nowhere (the turn reads its latest readings).

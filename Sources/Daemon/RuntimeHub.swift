@@ -156,7 +156,7 @@ public actor RuntimeHub {
             let logger = self.logger
             Task {
                 do {
-                    _ = try await store.saveSnapshot(asset: asset, format: "AssetModel/\(AssetModel.formatVersion)", bytes: Data(bytes), at: Date().timeIntervalSince1970)
+                    _ = try await store.saveSnapshot(asset: asset, format: AssetModel.snapshotFormat, bytes: Data(bytes), at: Date().timeIntervalSince1970)
                 } catch {
                     logger.warning("Cannot save the model snapshot; will retry", metadata: ["asset.id": "\(asset)", "error": "\(error)"])
                 }

@@ -1,4 +1,3 @@
-import Daemon
 import Dashboard
 import Foundation
 import PrognosCore

@@ -69,10 +69,5 @@ public struct Cholesky: Sendable, Equatable, Codable {
         }
         return a
     }
-
-    /// `log det S = 2 Σ log Lᵢᵢ`.
-    public var logDeterminant: Double {
-        (0..<lower.rows).reduce(0) { $0 + 2 * Foundation.log(lower[$1, $1]) }
-    }
 }
 

@@ -16,7 +16,6 @@ public final class ReadingStream: ReadingSink, AsyncSequence {
     private let stream: AsyncStream<[Reading]>
     private let continuation: AsyncStream<[Reading]>.Continuation
     private let dropped = Atomic<Int>(0)
-    private let delivered = Atomic<Int>(0)
 
     public init(capacity: Int = 10_000) {
         (stream, continuation) = AsyncStream.makeStream(of: [Reading].self, bufferingPolicy: .bufferingOldest(capacity))
@@ -26,15 +25,13 @@ public final class ReadingStream: ReadingSink, AsyncSequence {
         guard !readings.isEmpty else { return }
         switch continuation.yield(readings) {
         case .dropped(let batch): dropped.add(batch.count, ordering: .relaxed)
-        case .enqueued, .terminated: delivered.add(readings.count, ordering: .relaxed)
+        case .enqueued, .terminated: break
         @unknown default: break
         }
     }
 
     /// Readings lost because the consumer was too slow.
     public var droppedReadings: Int { dropped.load(ordering: .relaxed) }
-    /// Readings accepted into the buffer.
-    public var deliveredReadings: Int { delivered.load(ordering: .relaxed) }
 
     /// Ends the stream: the consumer's loop finishes after the buffered batches.
     public func finish() { continuation.finish() }

@@ -56,13 +56,6 @@ public final class BatchWriter: Sendable {
         append(StoreBatch(readings: readings))
     }
 
-    public func append(_ reading: Reading) {
-        state.withLock { state in
-            state.pending.readings.append(reading)
-            Self.bound(&state, max: configuration.maxPending)
-        }
-    }
-
     /// Queues any records (forecasts, deviations, health, events, readings) for the next flush.
     public func append(_ batch: StoreBatch) {
         state.withLock { state in

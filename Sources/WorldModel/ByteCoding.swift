@@ -57,7 +57,6 @@ struct ByteReader {
         return n
     }
     mutating func readDouble() throws -> Double { Double(bitPattern: try readUInt64()) }
-    mutating func readBool() throws -> Bool { try take(1).first! != 0 }
     mutating func readDoubles() throws -> [Double] {
         let n = try readCount()
         return try (0..<n).map { _ in try readDouble() }

@@ -103,6 +103,20 @@ struct DaemonOperationsTests {
         #expect(final.alarmsByState[.unacknowledged, default: 0] > 0)
         #expect(stoppedReport["undelivered"] == "\(final.outbox.alerts) alerts in the outbox")
         #expect(final.outbox.alerts > 0)
+
+        // The same facts as one JSON object for scripts and monitoring, with the daemon's memory and queues.
+        let json = try PrognosBinary.run(["status", "--db", plant.database, "--format", "json"])
+        #expect(json.status == 0, "\(json.output)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any], "\(json.output)")
+        let daemon = try #require(object["daemon"] as? [String: Any], "\(json.output)")
+        #expect(daemon["running"] as? Bool == false)
+        #expect(daemon["pid"] as? Int == heartbeat.pid)
+        #expect(daemon["readings_ingested"] as? Int == heartbeat.readingsIngested)
+        #expect(daemon["readings_dropped"] as? Int == heartbeat.readingsDropped)
+        #expect((daemon["resident_bytes"] as? Int).map { $0 > 1_000_000 } == true, "\(json.output)")
+        #expect(daemon["writer_queue"] as? Int != nil && daemon["alarm_queue"] as? Int != nil, "\(json.output)")
+        #expect(object["readings_stored"] as? Int == final.readings)
+        #expect((object["outbox"] as? [String: Any])?["alerts"] as? Int == final.outbox.alerts)
     }
 
     /// Whether the alarms in the store stopped changing (two reads a second apart agree).

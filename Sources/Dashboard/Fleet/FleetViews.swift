@@ -1,28 +1,23 @@
 import Foundation
 import PrognosCore
 
-extension FleetDashboardModel {
+extension FleetDashboardModel: DashboardFrame {
     /// The whole frame: title bar, the current view, the key/message line and the status line.
-    public func render(width: Int, height: Int) -> Canvas {
-        var canvas = Canvas(width: width, height: height)
-        guard width >= 20, height >= 6 else {
-            canvas.put("terminal too small", x: 0, y: 0, limit: width)
-            return canvas
-        }
-        drawTitle(&canvas)
-        let body = (y: 1, height: height - 3)
+    public func render(width: Int, height: Int) -> Canvas { frame(width: width, height: height) }
+
+    func drawView(_ canvas: inout Canvas, y: Int, height: Int) {
         switch state.view {
-        case .plants: drawPlants(&canvas, y: body.y, height: body.height)
-        case .alarms: drawAlarms(&canvas, y: body.y, height: body.height)
-        case .work: drawWork(&canvas, y: body.y, height: body.height)
+        case .plants: drawPlants(&canvas, y: y, height: height)
+        case .alarms: drawAlarms(&canvas, y: y, height: height)
+        case .work: drawWork(&canvas, y: y, height: height)
         }
-        drawHints(&canvas, y: height - 2)
-        drawStatus(&canvas, y: height - 1)
-        if state.showHelp { drawBox(&canvas, lines: helpLines, theme: theme, glyphs: glyphs, unicode: options.unicode) }
-        return canvas
     }
 
-    private func drawTitle(_ canvas: inout Canvas) {
+    func drawOverlay(_ canvas: inout Canvas) {
+        if state.showHelp { drawBox(&canvas, lines: helpLines, theme: theme, glyphs: glyphs, unicode: options.unicode) }
+    }
+
+    func drawTitle(_ canvas: inout Canvas) {
         let bar = theme.bar
         canvas.fill(x: 0, y: 0, width: canvas.width, height: 1, Cell(" ", bar))
         var x = canvas.put(" Prognos fleet ", x: 0, y: 0, style: bar.adding(bold: true))
@@ -280,7 +275,7 @@ extension FleetDashboardModel {
         }
     }
 
-    private func drawHints(_ canvas: inout Canvas, y: Int) {
+    func drawHints(_ canvas: inout Canvas, y: Int) {
         if let prompt = state.filterPrompt {
             let n = canvas.put("Filter (plant, asset, alarm, action): \(prompt)", x: 0, y: y, style: theme.accent)
             canvas.put(options.unicode ? "▏" : "_", x: n, y: y)
@@ -303,7 +298,7 @@ extension FleetDashboardModel {
         }
     }
 
-    private func drawStatus(_ canvas: inout Canvas, y: Int) {
+    func drawStatus(_ canvas: inout Canvas, y: Int) {
         var parts: [(String, Style)] = []
         if let error {
             parts.append((glyphs.dead + " fleet database: " + error, theme.level(.alarm)))

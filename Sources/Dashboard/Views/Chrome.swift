@@ -2,27 +2,22 @@ import Foundation
 import PrognosCore
 import Store
 
-extension DashboardModel {
+extension DashboardModel: DashboardFrame {
     /// The whole frame at `width`×`height`: title bar, the current view, the key/message line and
     /// the status line (and the help box over them on `?`).
-    public func render(width: Int, height: Int) -> Canvas {
-        var canvas = Canvas(width: width, height: height)
-        guard width >= 20, height >= 6 else {
-            canvas.put("terminal too small", x: 0, y: 0, limit: width)
-            return canvas
-        }
-        drawTitle(&canvas)
-        let body = (y: 1, height: height - 3)
+    public func render(width: Int, height: Int) -> Canvas { frame(width: width, height: height) }
+
+    func drawView(_ canvas: inout Canvas, y: Int, height: Int) {
         switch state.view {
-        case .plant: drawPlant(&canvas, y: body.y, height: body.height)
-        case .asset: drawAsset(&canvas, y: body.y, height: body.height)
-        case .alarms: drawAlarms(&canvas, y: body.y, height: body.height)
-        case .plan: drawPlan(&canvas, y: body.y, height: body.height)
+        case .plant: drawPlant(&canvas, y: y, height: height)
+        case .asset: drawAsset(&canvas, y: y, height: height)
+        case .alarms: drawAlarms(&canvas, y: y, height: height)
+        case .plan: drawPlan(&canvas, y: y, height: height)
         }
-        drawHints(&canvas, y: height - 2)
-        drawStatus(&canvas, y: height - 1)
+    }
+
+    func drawOverlay(_ canvas: inout Canvas) {
         if state.showHelp { drawHelp(&canvas) }
-        return canvas
     }
 
     private func viewTitle(_ view: DashboardLayout.View) -> String {

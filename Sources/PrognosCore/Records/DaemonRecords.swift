@@ -80,9 +80,19 @@ public struct DaemonDetails: Codable, Sendable, Equatable {
     public var site: String?
     public var clockSpeed: Double?
     public var clockStart: Double?
+    /// Resident memory of the daemon, bytes.
+    public var residentBytes: Int?
+    /// Records waiting for the telemetry writer, and alarm changes waiting for the store.
+    public var writerQueue: Int?
+    public var alarmQueue: Int?
 
-    public init(site: String? = nil, clock: PlantClock = .wall) {
+    public init(
+        site: String? = nil, clock: PlantClock = .wall, residentBytes: Int? = nil, writerQueue: Int? = nil, alarmQueue: Int? = nil
+    ) {
         self.site = site
+        self.residentBytes = residentBytes
+        self.writerQueue = writerQueue
+        self.alarmQueue = alarmQueue
         if !clock.isWall {
             clockSpeed = clock.speed
             clockStart = clock.start
@@ -93,6 +103,9 @@ public struct DaemonDetails: Codable, Sendable, Equatable {
         case site
         case clockSpeed = "clock_speed"
         case clockStart = "clock_start"
+        case residentBytes = "resident_bytes"
+        case writerQueue = "writer_queue"
+        case alarmQueue = "alarm_queue"
     }
 }
 
