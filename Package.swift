@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "Commissioning", targets: ["Commissioning"]),
         .library(name: "Planner", targets: ["Planner"]),
         .library(name: "PolicyEvaluation", targets: ["PolicyEvaluation"]),
+        .library(name: "Evaluation", targets: ["Evaluation"]),
         .library(name: "Dashboard", targets: ["Dashboard"]),
         .library(name: "Fleet", targets: ["Fleet"]),
         // Starting real programs beside Prognos: the demo's children, and the benchmarks' peers.
@@ -79,6 +80,8 @@ let package = Package(
         ),
         .target(name: "Commissioning", dependencies: ["PrognosCore", "Runtime", "WorldModel", "Simulator", "Store", "Modbus"]),
         .target(name: "PolicyEvaluation", dependencies: ["PrognosCore", "WorldModel", "Planner", "Simulator"]),
+        // The world model measured on public data (`prognos eval cmapss|anomalies|forecast`): readers and harnesses.
+        .target(name: "Evaluation", dependencies: ["PrognosCore", "WorldModel", "LinearAlgebra", "Gzip"]),
         .target(name: "Dashboard", dependencies: ["PrognosCore", "Store", .product(name: "Yams", package: "Yams")]),
         // The fleet service: alarms, states and plans from a central MQTT broker into PostgreSQL.
         .target(
@@ -103,7 +106,7 @@ let package = Package(
             name: "prognos",
             dependencies: [
                 "PrognosCore", "PlantFile", "WorldModel", "Modbus", "MQTT", "Simulator", "Store", "Runtime", "Daemon", "Commissioning",
-                "Planner", "PolicyEvaluation", "Dashboard", "Fleet", "Demo", "Gzip", "Lockstep", "LinearAlgebra",
+                "Planner", "PolicyEvaluation", "Evaluation", "Dashboard", "Fleet", "Demo", "Lockstep", "LinearAlgebra",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -117,7 +120,8 @@ let package = Package(
         .testTarget(name: "PlantFileTests", dependencies: ["PlantFile", "PrognosCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CModbus", "CMosquitto", "CBLAS"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "Store", "PrognosCore"]),
-        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
+        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "PrognosCore"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "WorldModel", "LinearAlgebra"]),
         .testTarget(name: "WorldModelTests", dependencies: ["WorldModel", "PrognosCore", "LinearAlgebra", "Gzip"]),
         .testTarget(name: "ModbusTests", dependencies: ["Modbus", "PrognosCore", "TestSupport"], exclude: ["Peers"]),
         .testTarget(name: "MQTTTests", dependencies: ["MQTT", "PrognosCore", "TestSupport"]),

@@ -213,7 +213,7 @@ public final class PlantDaemon: Service, Sendable {
     private func takeTurns(_ lockstep: Lockstep, hub: RuntimeHub, mqttWait: Duration = .seconds(10)) async {
         var time = -Double.infinity
         while !shutdownRequested.withLock({ $0 }) {
-            guard let next = await lockstep.nextClock(after: time) else { return }
+            guard let next = await lockstep.nextClock(after: time, stopped: { shutdownRequested.withLock { $0 } }) else { return }
             time = next
             let (modbus, mqtt) = state.withLock { ($0.modbus, $0.mqtt) }
             var readings = await modbus?.pollOnce() ?? []

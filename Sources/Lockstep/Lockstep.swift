@@ -27,9 +27,9 @@ public struct Lockstep: Sendable {
     public var clock: Double? { read(clockPath) }
     public var acknowledged: Double? { read(ackPath) }
 
-    /// Waits for a clock later than `time`; nil when the task is cancelled.
-    public func nextClock(after time: Double) async -> Double? {
-        await poll { clock.flatMap { $0 > time ? $0 : nil } }
+    /// Waits for a clock later than `time`; nil when the task is cancelled or `stopped()` says so.
+    public func nextClock(after time: Double, stopped: () -> Bool = { false }) async -> Double? {
+        await poll(stopped: stopped) { clock.flatMap { $0 > time ? $0 : nil } }
     }
 
     /// Waits until the daemon acknowledged `time`; false when the task is cancelled.
@@ -43,8 +43,8 @@ public struct Lockstep: Sendable {
         for path in [clockPath, ackPath] { try? FileManager.default.removeItem(atPath: path) }
     }
 
-    private func poll<T>(_ check: () -> T?) async -> T? {
-        while !Task.isCancelled {
+    private func poll<T>(stopped: () -> Bool = { false }, _ check: () -> T?) async -> T? {
+        while !Task.isCancelled, !stopped() {
             if let value = check() { return value }
             try? await Task.sleep(for: .milliseconds(2))
         }

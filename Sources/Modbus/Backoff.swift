@@ -51,24 +51,3 @@ extension Double {
         return result
     }
 }
-
-/// SplitMix64: a small, fast, seedable generator (Steele, Lea & Flood 2014). Not for secrets;
-/// for reproducible jitter and tests.
-public struct SeededGenerator: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-
-    public init(seed: UInt64) { state = seed }
-
-    /// A generator seeded from `seed` and a name (a device id), so each device draws its own stream.
-    public init(seed: UInt64, name: String) {
-        state = seed ^ StableHash.fnv1a(name)
-    }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-}

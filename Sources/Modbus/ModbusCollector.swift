@@ -43,7 +43,7 @@ public final class ModbusCollector: Sendable {
     ///   - sink: receives one batch per device poll, from the device's thread.
     ///   - logger: faults and their ends; the collector never bootstraps logging.
     ///   - now: wall-clock seconds since 1970 for timestamps and statistics.
-    ///   - random: makes each device's jitter generator (pass `SeededGenerator` for repeatable tests).
+    ///   - random: makes each device's jitter generator (pass `SplitMix64` for repeatable tests).
     public init(
         plant: Plant, sink: any ReadingSink, logger: Logger, options: Options = Options(),
         now: @escaping @Sendable () -> Double = WallClock.now,

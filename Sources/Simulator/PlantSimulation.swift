@@ -103,7 +103,7 @@ public struct PlantSimulation: Sendable {
         self.plant = plant
         self.options = options
         random = SimulationRandom.stream(seed: options.seed, "process")
-        noiseKey = SplitMix.mix(options.seed ^ 0x6E6F_6973_65)
+        noiseKey = SplitMix64.mix(options.seed ^ 0x6E6F_6973_65)
         var weatherRandom = SimulationRandom.stream(seed: options.seed, "weather")
         weather = Weather(variation: options.operatingVariation, start: options.start, random: &weatherRandom)
         var lines: [String] = []

@@ -13,17 +13,17 @@ public struct SimulationRandom: RandomNumberGenerator, Sendable, Equatable {
     private var s3: UInt64
 
     public init(seed: UInt64) {
-        var state = seed
-        s0 = SplitMix.next(&state)
-        s1 = SplitMix.next(&state)
-        s2 = SplitMix.next(&state)
-        s3 = SplitMix.next(&state)
+        var seeder = SplitMix64(seed: seed)
+        s0 = seeder.next()
+        s1 = seeder.next()
+        s2 = seeder.next()
+        s3 = seeder.next()
     }
 
     /// An independent stream for `label` (an asset id, a purpose), from the same seed.
     public static func stream(seed: UInt64, _ labels: String...) -> SimulationRandom {
-        var key = SplitMix.mix(seed)
-        for label in labels { key = SplitMix.mix(key ^ StableHash.fnv1a(label)) }
+        var key = SplitMix64.mix(seed)
+        for label in labels { key = SplitMix64.mix(key ^ StableHash.fnv1a(label)) }
         return SimulationRandom(seed: key)
     }
 
@@ -69,34 +69,17 @@ public struct SimulationRandom: RandomNumberGenerator, Sendable, Equatable {
     public mutating func chance(_ p: Double) -> Bool { uniform() < p }
 }
 
-/// SplitMix64: seeds the main generator and hashes counters into noise.
+/// Counter-based noise for the simulator: numbers that depend only on a key (`SplitMix64.mix`).
 enum SplitMix {
-    @inline(__always)
-    static func mix(_ value: UInt64) -> UInt64 {
-        var z = value &+ 0x9E37_79B9_7F4A_7C15
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    @inline(__always)
-    static func next(_ state: inout UInt64) -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
     /// A uniform number in [0, 1) that depends only on `key` (counter-based randomness).
     @inline(__always)
-    static func uniform(_ key: UInt64) -> Double { Double(mix(key) >> 11) * 0x1p-53 }
+    static func uniform(_ key: UInt64) -> Double { Double(SplitMix64.mix(key) >> 11) * 0x1p-53 }
 
     /// A standard normal number that depends only on `key`.
     @inline(__always)
     static func normal(_ key: UInt64) -> Double {
-        let a = mix(key)
-        let b = mix(a ^ 0x5851_F42D_4C95_7F2D)
+        let a = SplitMix64.mix(key)
+        let b = SplitMix64.mix(a ^ 0x5851_F42D_4C95_7F2D)
         let u1 = max(Double(a >> 11) * 0x1p-53, 0x1p-60)
         let u2 = Double(b >> 11) * 0x1p-53
         return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)

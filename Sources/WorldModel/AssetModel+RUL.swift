@@ -1,4 +1,5 @@
 import LinearAlgebra
+import PrognosCore
 
 /// Remaining useful life from the asset's own health state: when does each sensor's filtered
 /// deviation, projected along its trend, cross its failure limit?

@@ -1,4 +1,5 @@
 import LinearAlgebra
+import PrognosCore
 
 /// A small regression network (two ReLU hidden layers, linear output) trained with Adam on
 /// mini-batches, every product through BLAS `dgemm`. Inputs and target are standardised inside.

@@ -1,6 +1,8 @@
 import ArgumentParser
+import Evaluation
 import Foundation
 import LinearAlgebra
+import PrognosCore
 import WorldModel
 
 /// `prognos eval cmapss`: RUL on NASA C-MAPSS. A healthy-behaviour model is fitted on the
@@ -55,59 +57,6 @@ struct EvalCMAPSS: AsyncParsableCommand {
             print(String(format: "RMSE capped     %8.2f   (truth capped at %d, as in many papers)", metrics.rmseCapped, Int(result.cap)))
             print(String(format: "80%% coverage    %8.2f   (true RUL inside the predicted p10–p90)", metrics.coverage80))
             print(String(format: "seconds         %8.1f", seconds))
-        }
-    }
-}
-
-/// The computation of `eval cmapss`, apart from files and printing (tests call it directly).
-enum CMAPSSEvaluation {
-    struct Result {
-        var predictions: [RULDistribution]
-        var cap: Double
-    }
-
-    static func run(trainUnits: [Matrix], testUnits: [Matrix], seed: UInt64, healthyCycles: Int) throws -> Result {
-        let sensors = (1...21).map { "s\($0)" }
-        let context = ["setting1", "setting2", "setting3"]
-        let healthy = trainUnits.map { $0.selectingRows(0..<min(healthyCycles, $0.rows)) }
-        var config = ModelConfiguration()
-        // Wear must stay visible: never learn the slow drift of an ageing engine as normal.
-        config.baselineAdaptationRate = 0
-        let asset = try AssetModel(
-            sensorNames: sensors, contextNames: context,
-            history: healthy.dropFirst().reduce(healthy[0]) { $0.appendingRows($1) },
-            segments: healthy.map(\.rows), configuration: config)
-        var rng = SplitMix64(seed: seed)
-        let fleet = try FleetRULModel(histories: trainUnits, asset: asset, using: &rng)
-        let predictions = testUnits.map { unit in
-            fleet.distribution(features: FleetRULModel.featureTrajectory(history: unit, asset: asset).last!)
-        }
-        return Result(predictions: predictions, cap: fleet.configuration.cap)
-    }
-
-    struct Metrics {
-        var rmse: Double
-        var score: Double
-        var rmseCapped: Double
-        var coverage80: Double
-
-        init(predictions: [RULDistribution], truth: [Double], cap: Double) {
-            let n = Double(truth.count)
-            var se = 0.0
-            var seCapped = 0.0
-            var s = 0.0
-            var covered = 0.0
-            for (p, t) in zip(predictions, truth) {
-                let d = p.median - t
-                se += d * d
-                seCapped += (p.median - min(t, cap)) * (p.median - min(t, cap))
-                s += d < 0 ? exp(-d / 13) - 1 : exp(d / 10) - 1
-                if t >= p.p10 && t <= p.p90 { covered += 1 }
-            }
-            rmse = (se / n).squareRoot()
-            rmseCapped = (seCapped / n).squareRoot()
-            score = s
-            coverage80 = covered / n
         }
     }
 }

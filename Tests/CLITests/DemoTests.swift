@@ -42,6 +42,24 @@ import TestSupport
         #expect(numbers.count == 3 && numbers[0] > 0 && numbers[0] == numbers[1] && numbers[2] == 0, "\(alerts)")
         // Nothing the demo started is left running.
         #expect(ChildProcess.running(mentioning: folder).isEmpty, "still running: \(ChildProcess.running(mentioning: folder))")
+
+        // The simulator and the daemon take turns on one clock: a second run prints the same report.
+        let again = FileManager.default.temporaryDirectory.appendingPathComponent("prognos-demo-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: again) }
+        let (secondStatus, secondOutput) = try PrognosBinary.run(
+            ["demo", "--report", "--folder", again, "--span-hours", "8", "--plant", root + "/Plants/demo.yaml",
+             "--scenario", root + "/Plants/scenarios/demo.yaml"],
+            timeout: 280)
+        #expect(secondStatus == 0, "\(secondOutput)")
+        #expect(Self.report(secondOutput) == Self.report(output) && !Self.report(output).isEmpty, "\(output)\n---\n\(secondOutput)")
+    }
+
+    /// The report of a demo's output: from its heading to the alerts line.
+    static func report(_ output: String) -> [String] {
+        let lines = output.split(separator: "\n").map(String.init)
+        guard let start = lines.firstIndex(of: "Prognos demo report"), let end = lines.firstIndex(where: { $0.hasPrefix("Alerts:") })
+        else { return [] }
+        return Array(lines[start...end])
     }
 
     /// The first planner line of a fault's block.

@@ -39,12 +39,12 @@ import Daemon
         configuration.limitOffDelay = 0
         configuration.deviationOnDelay = deviationOnDelay
         var runtime = AssetRuntime(asset: asset, site: "test", configuration: configuration, now: 0)
-        var noise = SplitMix(seed: 7)
+        var noise = SplitMix64(seed: 7)
         for t in 0..<steps {
             let speed = 1200 + 300 * sin(Double(t) / 20)
             var output = RuntimeOutput()
             runtime.ingest(
-                readings(at: Double(t), temp: 30 + speed / 100 + noise.gaussian() * 0.3, vib: 2 + noise.gaussian() * 0.1, speed: speed, hours: Double(t)),
+                readings(at: Double(t), temp: 30 + speed / 100 + noise.nextGaussian() * 0.3, vib: 2 + noise.nextGaussian() * 0.1, speed: speed, hours: Double(t)),
                 into: &output)
             for request in output.refits { runtime.adopt(refitted: try! AssetRuntime.fit(request)) }
         }
@@ -56,10 +56,10 @@ import Daemon
         #expect(runtime.model != nil)
         #expect(runtime.model?.sensorNames == ["temp", "vib"], "the counter is left out of the model")
         var output = RuntimeOutput()
-        var noise = SplitMix(seed: 99)
+        var noise = SplitMix64(seed: 99)
         for t in 400..<500 {
             let speed = 1200 + 300 * sin(Double(t) / 20)
-            runtime.ingest(Self.readings(at: Double(t), temp: 30 + speed / 100 + noise.gaussian() * 0.3, vib: 2 + noise.gaussian() * 0.1, speed: speed, hours: Double(t)), into: &output)
+            runtime.ingest(Self.readings(at: Double(t), temp: 30 + speed / 100 + noise.nextGaussian() * 0.3, vib: 2 + noise.nextGaussian() * 0.1, speed: speed, hours: Double(t)), into: &output)
         }
         #expect(output.batch.deviations.count == 100)
         #expect(output.alarmUpdates.isEmpty, "\(output.alarmUpdates.map(\.alarm.message))")
@@ -68,11 +68,11 @@ import Daemon
     @Test func aRisingVibrationIsAlarmedAsTheFailureModeItBelongsTo() {
         var runtime = Self.trained()
         var output = RuntimeOutput()
-        var noise = SplitMix(seed: 3)
+        var noise = SplitMix64(seed: 3)
         for t in 400..<460 {
             let speed = 1200 + 300 * sin(Double(t) / 20)
             let wear = Double(t - 400) * 0.05
-            runtime.ingest(Self.readings(at: Double(t), temp: 30 + speed / 100 + 3 * wear + noise.gaussian() * 0.3, vib: 2 + wear + noise.gaussian() * 0.1, speed: speed, hours: Double(t)), into: &output)
+            runtime.ingest(Self.readings(at: Double(t), temp: 30 + speed / 100 + 3 * wear + noise.nextGaussian() * 0.3, vib: 2 + wear + noise.nextGaussian() * 0.1, speed: speed, hours: Double(t)), into: &output)
         }
         let raised = output.alarmUpdates.first { $0.alarm.id == "pump-1/deviation" && $0.transition?.to == .unacknowledged }
         #expect(raised != nil)
@@ -197,19 +197,4 @@ import Daemon
         try fresh.restore(model: bytes)
         #expect(fresh.model == runtime.model)
     }
-}
-
-/// SplitMix64 with Gaussian draws, for repeatable test data.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
-    mutating func gaussian() -> Double { (-2 * log(max(uniform(), 1e-300))).squareRoot() * cos(2 * .pi * uniform()) }
 }

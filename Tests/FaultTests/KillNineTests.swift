@@ -4,6 +4,7 @@ import Testing
 
 #if canImport(Glibc)
 import Glibc
+import PrognosCore
 #endif
 
 /// `kill -9` of the daemon at random moments while it writes telemetry, alarms and their alerts:
@@ -26,7 +27,7 @@ struct KillNineTests {
         try plant.startSubscriber()
         // Outages all along the run keep alarms, alerts and telemetry being written.
         try plant.startSimulator(scenario: AlarmBursts.scenario(cycles: kills / 4 + 8, start: 4, every: 8, down: 4))
-        var random = SplitMix(seed: UInt64(FaultSuite.environment["PROGNOS_FAULTS_SEED"] ?? "") ?? 10)
+        var random = SplitMix64(seed: UInt64(FaultSuite.environment["PROGNOS_FAULTS_SEED"] ?? "") ?? 10)
         let started = FaultSuite.now
         var failures: [String] = []
         var checked = 0
@@ -70,18 +71,5 @@ struct KillNineTests {
             injected: "\(kills) kills in \(Int(killing)) s; \(expected.count) transitions stored, \(checked) received while killing",
             lost: "\(delivery.missing.count); integrity_check ok \(kills - failures.count)/\(kills)",
             recovery: "\(FaultSuite.seconds(recovery)) (outbox empty after restart)")
-    }
-}
-
-/// SplitMix64 (Steele, Lea & Flood 2014): kill moments that repeat for a seed.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,17 +1,8 @@
 import LinearAlgebra
+import PrognosCore
 
-/// SplitMix64: a tiny seeded generator so that every random input here is reproducible.
-struct TestRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+/// Random matrices from the seeded generator, so that every random input here is reproducible.
+extension SplitMix64 {
     mutating func matrix(_ rows: Int, _ cols: Int) -> Matrix {
         Matrix(rows: rows, cols: cols, elements: (0..<(rows * cols)).map { _ in Double.random(in: -1...1, using: &self) })
     }

@@ -104,7 +104,7 @@ import Testing
     /// encode → decode returns every representable value exactly, for every type and order.
     @Test(arguments: registerTypes)
     func roundTrip(type: ModbusDataType) {
-        var generator = SeededGenerator(seed: 0x5EED_0001, name: type.rawValue)
+        var generator = SplitMix64(seed: 0x5EED_0001, name: type.rawValue)
         for order in Self.orders {
             for _ in 0..<2_000 {
                 let raw = Self.randomValue(type, using: &generator)
@@ -121,7 +121,7 @@ import Testing
     /// With a scale and offset, decode(encode(v)) is v for values on the type's grid.
     @Test(arguments: [ModbusDataType.int16, .uint16, .int32, .uint32])
     func roundTripWithScale(type: ModbusDataType) {
-        var generator = SeededGenerator(seed: 0x5EED_0002, name: type.rawValue)
+        var generator = SplitMix64(seed: 0x5EED_0002, name: type.rawValue)
         for order in Self.orders {
             for _ in 0..<500 {
                 let raw = Self.randomValue(type, using: &generator)
@@ -137,7 +137,7 @@ import Testing
 
     /// Any register contents decode without trapping, to a finite value or bad-value.
     @Test func randomRegistersNeverCrashTheDecoder() {
-        var generator = SeededGenerator(seed: 0xBAD_B17E5)
+        var generator = SplitMix64(seed: 0xBAD_B17E5)
         for _ in 0..<20_000 {
             let count = Int.random(in: 0...5, using: &generator)
             let words = (0..<count).map { _ in UInt16.random(in: .min ... .max, using: &generator) }
@@ -156,7 +156,7 @@ import Testing
         }
     }
 
-    static func randomValue(_ type: ModbusDataType, using generator: inout SeededGenerator) -> Double {
+    static func randomValue(_ type: ModbusDataType, using generator: inout SplitMix64) -> Double {
         switch type {
         case .int16: Double(Int16.random(in: .min ... .max, using: &generator))
         case .uint16: Double(UInt16.random(in: .min ... .max, using: &generator))
@@ -205,16 +205,16 @@ import Testing
 @Suite struct BackoffTests {
     @Test func growsExponentiallyUpToTheCap() {
         let backoff = Backoff(initial: .milliseconds(100), maximum: .seconds(1), multiplier: 2, jitter: 0)
-        var generator = SeededGenerator(seed: 1)
+        var generator = SplitMix64(seed: 1)
         let delays = (1...6).map { backoff.delay(attempt: $0, using: &generator) }
         #expect(delays == [.milliseconds(100), .milliseconds(200), .milliseconds(400), .milliseconds(800), .seconds(1), .seconds(1)])
     }
 
     @Test func jitterStaysInBoundsAndRepeatsForASeed() {
         let backoff = Backoff(initial: .milliseconds(100), maximum: .seconds(10), jitter: 0.25)
-        var first = SeededGenerator(seed: 42, name: "pump-plc")
-        var second = SeededGenerator(seed: 42, name: "pump-plc")
-        var other = SeededGenerator(seed: 42, name: "fan-plc")
+        var first = SplitMix64(seed: 42, name: "pump-plc")
+        var second = SplitMix64(seed: 42, name: "pump-plc")
+        var other = SplitMix64(seed: 42, name: "fan-plc")
         var differs = false
         for attempt in 1...8 {
             let a = backoff.delay(attempt: attempt, using: &first)

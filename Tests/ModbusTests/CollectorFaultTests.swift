@@ -14,7 +14,7 @@ extension NetworkTests {
             ModbusPoint(device: device, unitID: unit, function: .holdingRegister, address: address, dataType: type)
         }
 
-        static func seeded(_ id: String) -> any RandomNumberGenerator { SeededGenerator(seed: 7, name: id) }
+        static func seeded(_ id: String) -> any RandomNumberGenerator { SplitMix64(seed: 7, name: id) }
 
         @Test func unreachableDeviceIsCommFailQuicklyAndOthersAreUnaffected() async throws {
             let server = try ModbusServer(logger: Logger(label: "test"))

@@ -3,21 +3,9 @@ import Testing
 
 /// Properties of the register merge, on random layouts from a seeded generator.
 @Suite struct ModbusPollPlanTests {
-    /// A SplitMix64 generator, so every run tests the same layouts.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Non-overlapping random points over a few devices, units and tables.
     static func randomLayout(seed: UInt64) -> [(SignalRef, ModbusPoint)] {
-        var random = SeededGenerator(state: seed)
+        var random = SplitMix64(seed: seed)
         var points: [(SignalRef, ModbusPoint)] = []
         for device in ["a", "b"] {
             for function in ModbusFunction.allCases {

@@ -1,6 +1,7 @@
 import Foundation
 import Gzip
 import LinearAlgebra
+import PrognosCore
 import Testing
 import WorldModel
 

@@ -1,4 +1,5 @@
 import LinearAlgebra
+import PrognosCore
 import WorldModel
 
 /// Synthetic assets with known structure, from a seeded generator.

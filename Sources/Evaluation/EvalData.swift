@@ -2,15 +2,16 @@ import Foundation
 import Gzip
 import LinearAlgebra
 
-/// File reading for `prognos eval` (plain or gzip files, as under Data/): the world model itself does no I/O.
-enum EvalData {
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+/// File reading for the evaluations (plain or gzip files, as under Data/): the world model itself does no I/O.
+public enum EvalData {
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+        public init(description: String) { self.description = description }
     }
 
     /// C-MAPSS: space-separated rows of unit, cycle, 3 settings, 21 sensors. Returns one matrix
     /// per unit (in file order), each row the 21 sensors followed by the 3 settings.
-    static func cmapssUnits(path: String) throws -> [Matrix] {
+    public static func cmapssUnits(path: String) throws -> [Matrix] {
         let text = try DataFile.text(path: path)
         var units: [Matrix] = []
         var currentUnit: Int?
@@ -33,7 +34,7 @@ enum EvalData {
         return units
     }
 
-    static func numbers(path: String) throws -> [Double] {
+    public static func numbers(path: String) throws -> [Double] {
         try DataFile.text(path: path).split(whereSeparator: { $0.isWhitespace }).map {
             guard let v = Double($0) else { throw Failure(description: "\(path): not a number: \($0)") }
             return v
@@ -41,14 +42,14 @@ enum EvalData {
     }
 
     /// A labelled sensor table: the sensor columns (every column but the time and the label).
-    struct LabelledTable {
-        var name: String
-        var sensorNames: [String]
-        var values: Matrix
-        var labels: [Int]
+    public struct LabelledTable {
+        public var name: String
+        public var sensorNames: [String]
+        public var values: Matrix
+        public var labels: [Int]
     }
 
-    static func labelledTable(path: String, separator: String, timeColumn: String, labelColumn: String) throws
+    public static func labelledTable(path: String, separator: String, timeColumn: String, labelColumn: String) throws
         -> LabelledTable
     {
         let text = try DataFile.text(path: path)
@@ -86,20 +87,10 @@ enum EvalData {
     }
 
     /// The .csv and .csv.gz files of a directory, by name.
-    static func csvFiles(in directory: String) throws -> [String] {
+    public static func csvFiles(in directory: String) throws -> [String] {
         let names = try FileManager.default.contentsOfDirectory(atPath: directory)
             .filter { $0.hasSuffix(".csv") || $0.hasSuffix(".csv.gz") }.sorted()
         guard !names.isEmpty else { throw Failure(description: "\(directory): no .csv or .csv.gz files") }
         return names.map { (directory as NSString).appendingPathComponent($0) }
     }
-
-    /// One JSON object on one line, keys sorted.
-    static func printJSON(_ object: [String: Any]) throws {
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-        print(String(decoding: data, as: UTF8.self))
-    }
-}
-
-enum OutputFormat: String, CaseIterable, Sendable {
-    case text, json
 }
