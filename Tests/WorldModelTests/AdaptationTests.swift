@@ -1,5 +1,6 @@
 import Foundation
 import LinearAlgebra
+import PrognosCore
 import Testing
 import WorldModel
 

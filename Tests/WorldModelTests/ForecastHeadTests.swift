@@ -1,4 +1,5 @@
 import LinearAlgebra
+import PrognosCore
 import Testing
 import WorldModel
 
