@@ -212,7 +212,11 @@ public struct AssetRuntime: Sendable {
         if !result.flagged { healthy.append(row) }
         output.batch.deviations.append(deviationRecord(result, at: time))
         evaluateDeviationAlarm(result, at: time, into: &output)
-        if steps % max(1, configuration.rulEvery) == 0 { estimateRUL(model, result, at: time, into: &output) }
+        if steps % max(1, configuration.rulEvery) == 0 {
+            // The normal model follows a healthy machine, never a failing one: while a failure mode
+            // degrades, its baseline stops adapting (it would learn the wear as normal).
+            model.adaptationHeld = estimateRUL(model, result, at: time, into: &output)
+        }
         if steps % max(1, configuration.forecastEvery) == 0 { forecast(model, at: time, into: &output) }
         if configuration.refitEvery > 0, steps % configuration.refitEvery == 0, healthy.count >= configuration.trainingSteps {
             output.refits.append(RefitRequest(asset: asset.id, model: model, names: names, history: healthy.elements))
@@ -273,8 +277,12 @@ public struct AssetRuntime: Sendable {
             message: message, sensors: drivers.map(\.sensor), into: &output.alarmUpdates)
     }
 
-    private mutating func estimateRUL(_ model: AssetModel, _ result: StepResult, at time: Double, into output: inout RuntimeOutput) {
+    /// Projects every failure mode's limit sensor to its limit; says whether any mode degrades.
+    private mutating func estimateRUL(_ model: AssetModel, _ result: StepResult, at time: Double, into output: inout RuntimeOutput)
+        -> Bool
+    {
         let horizonSteps = 2 * configuration.rulAlarmHorizon / max(stepSpacing, 1e-6)
+        var anyDegrading = false
         for (mode, limit) in limits {
             let steps = model.rul(limits: [limit], horizon: horizonSteps, draws: 200, using: &random)
             let rul = RULDistribution(median: steps.median * stepSpacing, p10: steps.p10 * stepSpacing, p90: steps.p90 * stepSpacing)
@@ -288,12 +296,14 @@ public struct AssetRuntime: Sendable {
             // projection is trusted: a healthy asset's noisy trend alone never raises an RUL alarm.
             let suspect = diagnosis == .sensorFault(asset.modelledSensors[j].id)
             let degrading = abs(result.health.sensorLevels[j]) >= 2 && !suspect
+            anyDegrading = anyDegrading || degrading
             let active = degrading && rul.median < configuration.rulAlarmHorizon
             alarms.evaluate(
                 AlarmBook.rulID(asset.id, mode.id), active: active, at: time, value: rul.median, threshold: configuration.rulAlarmHorizon,
                 message: "\(asset.id) \(mode.name): remaining useful life \(formatDuration(rul.median)) (10–90 %: \(formatDuration(rul.p10))–\(formatDuration(rul.p90)))",
                 sensors: mode.sensors, into: &output.alarmUpdates)
         }
+        return anyDegrading
     }
 
     private func forecast(_ model: AssetModel, at time: Double, into output: inout RuntimeOutput) {

@@ -63,6 +63,7 @@ import Daemon
         }
         #expect(output.batch.deviations.count == 100)
         #expect(output.alarmUpdates.isEmpty, "\(output.alarmUpdates.map(\.alarm.message))")
+        #expect(runtime.model?.adaptationHeld == false, "a healthy machine's normal keeps following it")
     }
 
     @Test func aRisingVibrationIsAlarmedAsTheFailureModeItBelongsTo() {
@@ -79,6 +80,7 @@ import Daemon
         #expect(raised?.alarm.sensors.first.map { ["vib", "temp"].contains($0) } == true)
         let payload = raised.flatMap { AlertMessages.alert(for: $0, site: "test") }?.payload
         #expect(payload?.contains("\"diagnosis\":\"bearing-wear\"") == true, "\(payload ?? "")")
+        #expect(runtime.model?.adaptationHeld == true, "a degrading mode stops the normal from learning the wear")
     }
 
     @Test func aStoppedMachineIsNotScoredAndItsDeviationAlarmReturns() {
