@@ -57,8 +57,10 @@ let package = Package(
         .target(name: "Runtime", dependencies: ["PrognosCore", "WorldModel", "Planner", "LinearAlgebra"]),
 
         // Adapters: each wraps one outside thing and imports no other adapter.
-        .target(name: "Modbus", dependencies: ["CModbus", "PrognosCore", .product(name: "Logging", package: "swift-log")]),
-        .target(name: "MQTT", dependencies: ["CMosquitto", "PrognosCore", .product(name: "Logging", package: "swift-log")]),
+        .target(
+            name: "Modbus", dependencies: ["CModbus", "PrognosCore", .product(name: "Logging", package: "swift-log")]),
+        .target(
+            name: "MQTT", dependencies: ["CMosquitto", "PrognosCore", .product(name: "Logging", package: "swift-log")]),
         .target(name: "Store", dependencies: ["PrognosCore", .product(name: "GRDB", package: "GRDB.swift")]),
 
         // Composition: the daemon, its commissioning, the simulator, the evaluation, the views.
@@ -78,7 +80,9 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
-        .target(name: "Commissioning", dependencies: ["PrognosCore", "Runtime", "WorldModel", "Simulator", "Store", "Modbus"]),
+        .target(
+            name: "Commissioning",
+            dependencies: ["PrognosCore", "Runtime", "WorldModel", "Simulator", "Store", "Modbus"]),
         .target(name: "PolicyEvaluation", dependencies: ["PrognosCore", "WorldModel", "Planner", "Simulator"]),
         // The world model measured on public data (`prognos eval cmapss|anomalies|forecast`): readers and harnesses.
         .target(name: "Evaluation", dependencies: ["PrognosCore", "WorldModel", "LinearAlgebra", "Gzip"]),
@@ -105,7 +109,8 @@ let package = Package(
         .executableTarget(
             name: "prognos",
             dependencies: [
-                "PrognosCore", "PlantFile", "WorldModel", "Modbus", "MQTT", "Simulator", "Store", "Runtime", "Daemon", "Commissioning",
+                "PrognosCore", "PlantFile", "WorldModel", "Modbus", "MQTT", "Simulator", "Store", "Runtime", "Daemon",
+                "Commissioning",
                 "Planner", "PolicyEvaluation", "Evaluation", "Dashboard", "Fleet", "Demo", "Lockstep", "LinearAlgebra",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -117,7 +122,8 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Orchestration"]),
 
         .testTarget(name: "PrognosCoreTests", dependencies: ["PrognosCore"]),
-        .testTarget(name: "PlantFileTests", dependencies: ["PlantFile", "PrognosCore"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "PlantFileTests", dependencies: ["PlantFile", "PrognosCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CModbus", "CMosquitto", "CBLAS"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "Store", "PrognosCore"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "PrognosCore"]),
@@ -126,24 +132,31 @@ let package = Package(
         .testTarget(name: "ModbusTests", dependencies: ["Modbus", "PrognosCore", "TestSupport"], exclude: ["Peers"]),
         .testTarget(name: "MQTTTests", dependencies: ["MQTT", "PrognosCore", "TestSupport"]),
         .testTarget(
-            name: "SimulatorTests", dependencies: ["Simulator", "PrognosCore", "PlantFile", "Modbus", "MQTT", "TestSupport"],
+            name: "SimulatorTests",
+            dependencies: ["Simulator", "PrognosCore", "PlantFile", "Modbus", "MQTT", "TestSupport"],
             exclude: ["Peers"]),
         .testTarget(
             name: "DaemonTests",
             dependencies: [
-                "Daemon", "Runtime", "Commissioning", "Planner", "PrognosCore", "PlantFile", "WorldModel", "Store", "MQTT", "Simulator",
+                "Daemon", "Runtime", "Commissioning", "Planner", "PrognosCore", "PlantFile", "WorldModel", "Store",
+                "MQTT", "Simulator",
                 "TestSupport",
             ]
         ),
-        .testTarget(name: "PlannerTests", dependencies: ["Planner", "PolicyEvaluation", "PrognosCore", "WorldModel", "PlantFile", "Simulator"]),
-        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Store", "PrognosCore", "TestSupport"], resources: [.copy("Golden")]),
+        .testTarget(
+            name: "PlannerTests",
+            dependencies: ["Planner", "PolicyEvaluation", "PrognosCore", "WorldModel", "PlantFile", "Simulator"]),
+        .testTarget(
+            name: "DashboardTests", dependencies: ["Dashboard", "Store", "PrognosCore", "TestSupport"],
+            resources: [.copy("Golden")]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "PrognosCore", "TestSupport"]),
         // The fault-injection suite (issue 10): real daemon, simulator and broker in a network namespace.
         // `make faults` runs the long scenarios (PROGNOS_FAULTS=1); `make test` the short ones.
         .testTarget(
             name: "FaultTests",
             dependencies: [
-                "Daemon", "Runtime", "PrognosCore", "PlantFile", "Store", "MQTT", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                "Daemon", "Runtime", "PrognosCore", "PlantFile", "Store", "MQTT", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             exclude: ["Peers"]),
         .testTarget(
@@ -158,8 +171,9 @@ let package = Package(
 )
 
 for target in package.targets where target.type != .system {
-    target.swiftSettings = (target.swiftSettings ?? []) + [
-        .enableUpcomingFeature("ExistentialAny"),
-        .enableUpcomingFeature("MemberImportVisibility"),
-    ]
+    target.swiftSettings =
+        (target.swiftSettings ?? []) + [
+            .enableUpcomingFeature("ExistentialAny"),
+            .enableUpcomingFeature("MemberImportVisibility"),
+        ]
 }

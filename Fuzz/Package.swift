@@ -12,18 +12,30 @@ let package = Package(
     targets: [
         // Only declares LLVMFuzzerRunDriver (libclang_rt.fuzzer provides it).
         .target(name: "CFuzzDriver"),
-        .executableTarget(name: "FuzzModbus", dependencies: [
-            "CFuzzDriver", .product(name: "Modbus", package: "Prognos"), .product(name: "PrognosCore", package: "Prognos"),
-        ]),
-        .executableTarget(name: "FuzzPlantFile", dependencies: [
-            "CFuzzDriver", .product(name: "PlantFile", package: "Prognos"), .product(name: "PrognosCore", package: "Prognos"),
-        ]),
-        .executableTarget(name: "FuzzMQTT", dependencies: [
-            "CFuzzDriver", .product(name: "MQTT", package: "Prognos"), .product(name: "PrognosCore", package: "Prognos"),
-        ]),
-        .executableTarget(name: "FuzzLayout", dependencies: [
-            "CFuzzDriver", .product(name: "Dashboard", package: "Prognos"), .product(name: "PrognosCore", package: "Prognos"),
-        ]),
+        .executableTarget(
+            name: "FuzzModbus",
+            dependencies: [
+                "CFuzzDriver", .product(name: "Modbus", package: "Prognos"),
+                .product(name: "PrognosCore", package: "Prognos"),
+            ]),
+        .executableTarget(
+            name: "FuzzPlantFile",
+            dependencies: [
+                "CFuzzDriver", .product(name: "PlantFile", package: "Prognos"),
+                .product(name: "PrognosCore", package: "Prognos"),
+            ]),
+        .executableTarget(
+            name: "FuzzMQTT",
+            dependencies: [
+                "CFuzzDriver", .product(name: "MQTT", package: "Prognos"),
+                .product(name: "PrognosCore", package: "Prognos"),
+            ]),
+        .executableTarget(
+            name: "FuzzLayout",
+            dependencies: [
+                "CFuzzDriver", .product(name: "Dashboard", package: "Prognos"),
+                .product(name: "PrognosCore", package: "Prognos"),
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Standing checks that `make test` runs before the tests (make lint): the repository stands alone.
-# Fails, naming file and line, on any tracked file that reaches outside the repository (a sibling
-# folder, a developer's absolute path) or cites a document the repository does not contain.
+# Standing checks that `make test` runs before the tests (make lint): the repository stands alone
+# (no tracked file reaches outside it or cites a document it does not contain), every doc link
+# resolves, every import is one docs/architecture.md allows, and the formatter's lint is clean.
+# Each failure names the file and line.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 status=0
@@ -52,6 +53,14 @@ sys.exit(1 if bad else 0)
 PY
 then
     echo "lint: imports that break the module table"
+    status=1
+fi
+
+# One formatter configuration (.swift-format), applied everywhere: the formatter's lint finds nothing.
+# (`swift format format --in-place --recursive --parallel` with the same paths applies it.)
+if ! swift format lint --strict --recursive --parallel Sources Tests Benchmarks/Benchmarks Fuzz/Sources \
+    Package.swift Benchmarks/Package.swift Fuzz/Package.swift; then
+    echo "lint: the sources are not formatted as .swift-format says"
     status=1
 fi
 

@@ -35,16 +35,21 @@ public enum Commissioning {
     public static func learnFromSimulation(plant: Plant, store: Store, options: Options) async throws -> Result {
         var simulation = PlantSimulation(
             plant: plant,
-            options: SimulationOptions(seed: options.seed, start: options.end - options.span, step: options.step, naturalDegradation: false))
+            options: SimulationOptions(
+                seed: options.seed, start: options.end - options.span, step: options.step, naturalDegradation: false))
         var configuration = RuntimeConfiguration()
         configuration.stepInterval = options.step
         configuration.staleAfter = .infinity
         configuration.refitEvery = 0
         let steps = max(10, Int(options.span / options.step))
         configuration.trainingSteps = steps
-        var runtimes = Dictionary(uniqueKeysWithValues: plant.assets.map {
-            ($0.id, AssetRuntime(asset: $0, site: plant.site.id, configuration: configuration, now: simulation.time))
-        })
+        var runtimes = Dictionary(
+            uniqueKeysWithValues: plant.assets.map {
+                (
+                    $0.id,
+                    AssetRuntime(asset: $0, site: plant.site.id, configuration: configuration, now: simulation.time)
+                )
+            })
         // A signal is seen as fresh only every poll interval × speed of simulated time, as live.
         let samplePeriod = samplingPeriods(plant, speed: options.speed)
         var lastSample: [SignalRef: Double] = [:]
@@ -60,7 +65,9 @@ public enum Commissioning {
                 return points[ref].map { onTheWire(reading, $0) } ?? reading
             }
             var output = RuntimeOutput()
-            for (asset, group) in Dictionary(grouping: due, by: \.asset) { runtimes[asset]?.ingest(group, into: &output) }
+            for (asset, group) in Dictionary(grouping: due, by: \.asset) {
+                runtimes[asset]?.ingest(group, into: &output)
+            }
             requests += output.refits
         }
         var fitted: [String] = []
@@ -78,7 +85,8 @@ public enum Commissioning {
     /// scale 0.1 holds tenths) is part of what the model must learn as normal.
     static func onTheWire(_ reading: Reading, _ point: ModbusPoint) -> Reading {
         guard let value = reading.value else { return reading }
-        let decoded = point.function.isBitAddressed
+        let decoded =
+            point.function.isBitAddressed
             ? ModbusCodec.decode(bit: ModbusCodec.encodeBit(value, for: point), point: point)
             : ModbusCodec.decode(registers: ModbusCodec.encode(value, for: point), point: point)
         var wire = reading
@@ -91,7 +99,9 @@ public enum Commissioning {
         var points: [SignalRef: ModbusPoint] = [:]
         for asset in plant.assets {
             for signal in asset.signals {
-                if case .modbus(let point) = signal.source { points[SignalRef(asset: asset.id, sensor: signal.id)] = point }
+                if case .modbus(let point) = signal.source {
+                    points[SignalRef(asset: asset.id, sensor: signal.id)] = point
+                }
             }
         }
         return points
@@ -104,7 +114,9 @@ public enum Commissioning {
         for asset in plant.assets {
             for signal in asset.signals {
                 guard case .modbus(let point) = signal.source, let device = plant.device(point.device) else { continue }
-                let interval = Double(device.pollInterval.components.seconds) + Double(device.pollInterval.components.attoseconds) / 1e18
+                let interval =
+                    Double(device.pollInterval.components.seconds) + Double(device.pollInterval.components.attoseconds)
+                    / 1e18
                 periods[SignalRef(asset: asset.id, sensor: signal.id)] = interval * speed
             }
         }

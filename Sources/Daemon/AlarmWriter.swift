@@ -1,5 +1,5 @@
-import PrognosCore
 import Logging
+import PrognosCore
 import Runtime
 import Store
 import Synchronization
@@ -72,7 +72,8 @@ public final class AlarmWriter: Sendable {
             if failingSince != nil, case .update = work, retryScheduled { continue }
             while let first = waiting.first {
                 do {
-                    try await store.recordAlarmTransition(first.update.transition, of: first.update.alarm, actor: first.update.actor, outbox: first.alert)
+                    try await store.recordAlarmTransition(
+                        first.update.transition, of: first.update.alarm, actor: first.update.actor, outbox: first.alert)
                     waiting.removeFirst()
                     if first.alert != nil { committed() }
                 } catch {
@@ -115,7 +116,8 @@ public final class AlarmWriter: Sendable {
         // Finished: one last attempt for what still waits.
         for entry in waiting {
             do {
-                try await store.recordAlarmTransition(entry.update.transition, of: entry.update.alarm, actor: entry.update.actor, outbox: entry.alert)
+                try await store.recordAlarmTransition(
+                    entry.update.transition, of: entry.update.alarm, actor: entry.update.actor, outbox: entry.alert)
             } catch {
                 logger.error(
                     "Alarm change not stored at shutdown (it was published directly)",

@@ -19,7 +19,10 @@ public enum AlertMessages {
         site: String, alarm: AlarmRecord, transition: AlarmTransition, actor: String, diagnosis: String? = nil
     ) -> String {
         var fields: [(String, String)] = [
-            ("event_id", JSONText.string("\(alarm.id)@\(Int64((transition.time * 1000).rounded()))/\(transition.cause.rawValue)")),
+            (
+                "event_id",
+                JSONText.string("\(alarm.id)@\(Int64((transition.time * 1000).rounded()))/\(transition.cause.rawValue)")
+            ),
             ("alarm_id", JSONText.string(alarm.id)),
             ("site", JSONText.string(site)),
             ("asset", JSONText.string(alarm.asset)),
@@ -35,7 +38,9 @@ public enum AlertMessages {
             ("actor", JSONText.string(actor)),
         ]
         if let value = alarm.value, value.isFinite { fields.append(("value", JSONText.number(value))) }
-        if let threshold = alarm.threshold, threshold.isFinite { fields.append(("threshold", JSONText.number(threshold))) }
+        if let threshold = alarm.threshold, threshold.isFinite {
+            fields.append(("threshold", JSONText.number(threshold)))
+        }
         if let until = alarm.shelvedUntil { fields.append(("shelved_until", JSONText.time(until))) }
         if let diagnosis { fields.append(("diagnosis", JSONText.string(diagnosis))) }
         return JSONText.object(fields)
@@ -43,7 +48,9 @@ public enum AlertMessages {
 
     /// The online/offline status document (also the Last Will's payload when offline).
     public static func status(site: String, online: Bool, time: Double) -> String {
-        JSONText.object([("site", JSONText.string(site)), ("online", online ? "true" : "false"), ("time", JSONText.time(time))])
+        JSONText.object([
+            ("site", JSONText.string(site)), ("online", online ? "true" : "false"), ("time", JSONText.time(time)),
+        ])
     }
 
     /// The asset state document published retained on `prognos/<site>/<asset>/state`.
@@ -71,7 +78,9 @@ public enum AlertMessages {
         guard let transition = update.transition else { return nil }
         return .alert(
             topic: alarmTopic(site: site, asset: update.alarm.asset),
-            payload: alarm(site: site, alarm: update.alarm, transition: transition, actor: update.actor, diagnosis: update.diagnosis),
+            payload: alarm(
+                site: site, alarm: update.alarm, transition: transition, actor: update.actor,
+                diagnosis: update.diagnosis),
             createdAt: transition.time)
     }
 }

@@ -35,7 +35,8 @@ public final class AlertPublisher: Sendable {
             broker: broker, cleanSession: false,
             will: LastWill(
                 topic: AlertMessages.statusTopic(site: site),
-                payload: Array(AlertMessages.status(site: site, online: false, time: Date().timeIntervalSince1970).utf8),
+                payload: Array(
+                    AlertMessages.status(site: site, online: false, time: Date().timeIntervalSince1970).utf8),
                 qos: .atLeastOnce, retain: true))
         // Its own client id: the collector's connection to the same broker keeps the plant's.
         options.clientID = "\(broker.clientID ?? "prognos-\(site)")-alerts"
@@ -48,7 +49,9 @@ public final class AlertPublisher: Sendable {
         client.onConnectionEvent { event in
             if case .connected = event {
                 let payload = AlertMessages.status(site: siteID, online: true, time: Date().timeIntervalSince1970)
-                _ = try? client.publish(topic: AlertMessages.statusTopic(site: siteID), payload: Array(payload.utf8), qos: .atLeastOnce, retain: true)
+                _ = try? client.publish(
+                    topic: AlertMessages.statusTopic(site: siteID), payload: Array(payload.utf8), qos: .atLeastOnce,
+                    retain: true)
             }
         }
     }
@@ -91,7 +94,8 @@ public final class AlertPublisher: Sendable {
             try await store.markDelivered(ids: ids)
         } catch {
             // They stay in flight (never sent twice) and are deleted with a later flush.
-            logger.warning("Cannot delete delivered alerts from the outbox; will retry", metadata: ["error": "\(error)"])
+            logger.warning(
+                "Cannot delete delivered alerts from the outbox; will retry", metadata: ["error": "\(error)"])
             acknowledgedIDs.withLock { $0.insert(contentsOf: ids, at: 0) }
             return 0
         }
@@ -118,7 +122,8 @@ public final class AlertPublisher: Sendable {
             guard isNew else { continue }
             do {
                 try client.publish(
-                    topic: message.topic, payload: Array(message.payload.utf8), qos: message.qos >= 1 ? .atLeastOnce : .atMostOnce,
+                    topic: message.topic, payload: Array(message.payload.utf8),
+                    qos: message.qos >= 1 ? .atLeastOnce : .atMostOnce,
                     retain: message.retain
                 ) { [self] result in
                     switch result {
@@ -150,7 +155,8 @@ public final class AlertPublisher: Sendable {
 
     /// Publishes an alert without the outbox (while the store refuses writes).
     public func publishDirectly(_ message: OutboxMessage) {
-        _ = try? client.publish(topic: message.topic, payload: Array(message.payload.utf8), qos: .atLeastOnce, retain: message.retain)
+        _ = try? client.publish(
+            topic: message.topic, payload: Array(message.payload.utf8), qos: .atLeastOnce, retain: message.retain)
     }
 
     /// Publishes the assets' retained state summaries (latest wins: no outbox needed).
@@ -158,7 +164,8 @@ public final class AlertPublisher: Sendable {
         guard client.isConnected else { return }
         for summary in summaries {
             _ = try? client.publish(
-                topic: AlertMessages.stateTopic(site: site, asset: summary.asset), payload: Array(AlertMessages.state(summary, site: site).utf8),
+                topic: AlertMessages.stateTopic(site: site, asset: summary.asset),
+                payload: Array(AlertMessages.state(summary, site: site).utf8),
                 qos: .atLeastOnce, retain: true)
         }
     }
@@ -173,7 +180,8 @@ public final class AlertPublisher: Sendable {
         if client.isConnected {
             let payload = AlertMessages.status(site: site, online: false, time: Date().timeIntervalSince1970)
             _ = try? await client.publishAcknowledged(
-                topic: AlertMessages.statusTopic(site: site), payload: Array(payload.utf8), qos: .atLeastOnce, retain: true,
+                topic: AlertMessages.statusTopic(site: site), payload: Array(payload.utf8), qos: .atLeastOnce,
+                retain: true,
                 timeout: .seconds(2))
         }
         client.close()

@@ -16,16 +16,20 @@ public struct OperatorCommands: Sendable {
     }
 
     @discardableResult
-    public func apply(_ command: AlarmCommand, to id: String, by actor: String, at time: Double = Date().timeIntervalSince1970)
+    public func apply(
+        _ command: AlarmCommand, to id: String, by actor: String, at time: Double = Date().timeIntervalSince1970
+    )
         async throws -> AlarmRecord
     {
         let site = await site() ?? "unknown"
         return try await store.apply(command, toAlarm: id, by: actor, at: time) { alarm, history in
             guard let history else { return nil }
-            let transition = AlarmTransition(from: history.fromState ?? alarm.state, to: history.toState, cause: history.cause, time: history.time)
+            let transition = AlarmTransition(
+                from: history.fromState ?? alarm.state, to: history.toState, cause: history.cause, time: history.time)
             return OutboxMessage.alert(
                 topic: AlertMessages.alarmTopic(site: site, asset: alarm.asset),
-                payload: AlertMessages.alarm(site: site, alarm: alarm, transition: transition, actor: actor), createdAt: time)
+                payload: AlertMessages.alarm(site: site, alarm: alarm, transition: transition, actor: actor),
+                createdAt: time)
         }
     }
 }

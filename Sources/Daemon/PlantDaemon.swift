@@ -8,9 +8,9 @@ import PrognosCore
 import Runtime
 import ServiceLifecycle
 import Store
-import WorldModel
 import Synchronization
 import UnixSignals
+import WorldModel
 
 /// The plant-floor daemon: collectors → one runtime per asset → store and alert publisher.
 ///
@@ -69,9 +69,12 @@ public final class PlantDaemon: Service, Sendable {
         let started = Date().timeIntervalSince1970
         let writer = BatchWriter(store: store)
         let broker = plant.brokers.first
-        let publisher = try broker.map { broker throws(MQTTError) in try AlertPublisher(broker: broker, site: plant.site.id, store: store, logger: logger) }
+        let publisher = try broker.map { broker throws(MQTTError) in
+            try AlertPublisher(broker: broker, site: plant.site.id, store: store, logger: logger)
+        }
         let alarmWriter = AlarmWriter(
-            store: store, site: plant.site.id, logger: logger, publishDirectly: { message in publisher?.publishDirectly(message) },
+            store: store, site: plant.site.id, logger: logger,
+            publishDirectly: { message in publisher?.publishDirectly(message) },
             committed: { publisher?.wake() })
         let clock = options.clock
         // In turns, the plant's time starts where the simulator's clock starts, whenever this process did.
@@ -82,10 +85,14 @@ public final class PlantDaemon: Service, Sendable {
         }
         let hub = RuntimeHub(
             runtimes: runtimes, plant: plant, writer: writer, alarmWriter: alarmWriter, store: store, logger: logger,
-            publishPlan: { document in publisher?.publishRetained(topic: AlertMessages.planTopic(site: plant.site.id), document) })
+            publishPlan: { document in
+                publisher?.publishRetained(topic: AlertMessages.planTopic(site: plant.site.id), document)
+            })
         if options.lockstep != nil { await hub.fitInline() }
         try await restore(into: hub)
-        await event("info", "start", "prognos \(options.version) started on \(options.plantPath) (\(plant.assets.count) assets)")
+        await event(
+            "info", "start", "prognos \(options.version) started on \(options.plantPath) (\(plant.assets.count) assets)"
+        )
 
         let writing = Task { await writer.run() }
         let alarms = Task { await alarmWriter.run() }
@@ -98,7 +105,8 @@ public final class PlantDaemon: Service, Sendable {
             }
         }
         let housekeeping = Task {
-            await self.housekeep(hub: hub, writer: writer, alarmWriter: alarmWriter, publisher: publisher, started: started)
+            await self.housekeep(
+                hub: hub, writer: writer, alarmWriter: alarmWriter, publisher: publisher, started: started)
         }
         let reloading = Task { await self.reloadOnHangup(hub: hub) }
         try startCollectors()
@@ -116,7 +124,8 @@ public final class PlantDaemon: Service, Sendable {
         housekeeping.cancel()
         await housekeeping.value
         for (asset, bytes) in await hub.snapshots() {
-            _ = try? await store.saveSnapshot(asset: asset, format: AssetModel.snapshotFormat, bytes: Data(bytes), at: Date().timeIntervalSince1970)
+            _ = try? await store.saveSnapshot(
+                asset: asset, format: AssetModel.snapshotFormat, bytes: Data(bytes), at: Date().timeIntervalSince1970)
         }
         alarmWriter.finish()
         await alarms.value
@@ -124,7 +133,9 @@ public final class PlantDaemon: Service, Sendable {
         await writing.value
         // Give the outbox a moment to reach the broker; what is left is published at the next start.
         let deadline = Date().addingTimeInterval(3)
-        while Date() < deadline, ((try? await store.outboxCount().alerts) ?? 0) > 0, publisher?.client.isConnected == true {
+        while Date() < deadline, ((try? await store.outboxCount().alerts) ?? 0) > 0,
+            publisher?.client.isConnected == true
+        {
             try? await Task.sleep(for: .milliseconds(50))
         }
         publishing.cancel()
@@ -150,7 +161,10 @@ public final class PlantDaemon: Service, Sendable {
             guard snapshot.format == AssetModel.snapshotFormat else {
                 logger.warning(
                     "The model snapshot is of another format; learning again",
-                    metadata: ["asset.id": "\(snapshot.asset)", "format": "\(snapshot.format)", "expected": "\(AssetModel.snapshotFormat)"])
+                    metadata: [
+                        "asset.id": "\(snapshot.asset)", "format": "\(snapshot.format)",
+                        "expected": "\(AssetModel.snapshotFormat)",
+                    ])
                 continue
             }
             snapshots[snapshot.asset] = [UInt8](snapshot.bytes)
@@ -163,7 +177,8 @@ public final class PlantDaemon: Service, Sendable {
         let running = state.withLock { $0 }
         let modbus = ModbusCollector(plant: running.plant, sink: running.stream, logger: logger)
         // In turns, the daemon polls each turn itself and reads each MQTT sensor's latest reading.
-        let mqtt = MQTTCollector(plant: running.plant, sink: options.lockstep == nil ? running.stream : DiscardingSink(), logger: logger)
+        let mqtt = MQTTCollector(
+            plant: running.plant, sink: options.lockstep == nil ? running.stream : DiscardingSink(), logger: logger)
         if options.lockstep == nil { modbus.start() }
         try mqtt.start()
         state.withLock {
@@ -190,11 +205,12 @@ public final class PlantDaemon: Service, Sendable {
                 await hub.ingest(batch, now: now, steady: steady)
             } else {
                 // Collectors stamp readings on the wall clock; the runtimes live on the plant's.
-                await hub.ingest(batch.map { reading in
-                    var reading = reading
-                    reading.timestamp = clock.plantTime(atWall: reading.timestamp)
-                    return reading
-                }, now: now, steady: steady)
+                await hub.ingest(
+                    batch.map { reading in
+                        var reading = reading
+                        reading.timestamp = clock.plantTime(atWall: reading.timestamp)
+                        return reading
+                    }, now: now, steady: steady)
             }
         }
     }
@@ -213,7 +229,8 @@ public final class PlantDaemon: Service, Sendable {
     private func takeTurns(_ lockstep: Lockstep, hub: RuntimeHub, mqttWait: Duration = .seconds(10)) async {
         var time = -Double.infinity
         while !shutdownRequested.withLock({ $0 }) {
-            guard let next = await lockstep.nextClock(after: time, stopped: { shutdownRequested.withLock { $0 } }) else { return }
+            guard let next = await lockstep.nextClock(after: time, stopped: { shutdownRequested.withLock { $0 } })
+            else { return }
             time = next
             let (modbus, mqtt) = state.withLock { ($0.modbus, $0.mqtt) }
             var readings = await modbus?.pollOnce() ?? []
@@ -221,7 +238,9 @@ public final class PlantDaemon: Service, Sendable {
             if let mqtt {
                 let deadline = ContinuousClock.now + mqttWait
                 var latest = mqtt.latestReadings
-                while ContinuousClock.now < deadline, !mqtt.sensors.allSatisfy({ (latest[$0]?.timestamp ?? -.infinity) >= time }) {
+                while ContinuousClock.now < deadline,
+                    !mqtt.sensors.allSatisfy({ (latest[$0]?.timestamp ?? -.infinity) >= time })
+                {
                     try? await Task.sleep(for: .milliseconds(2))
                     latest = mqtt.latestReadings
                 }
@@ -263,7 +282,9 @@ public final class PlantDaemon: Service, Sendable {
             if wall - lastState >= options.stateInterval {
                 lastState = wall
                 publisher?.publishStates(await hub.summaries(now: now))
-                await heartbeat(hub: hub, writer: writer, alarmWriter: alarmWriter, started: started, now: wall, fault: &heartbeatFault)
+                await heartbeat(
+                    hub: hub, writer: writer, alarmWriter: alarmWriter, started: started, now: wall,
+                    fault: &heartbeatFault)
             }
             if wall - lastCompaction >= options.compactionInterval {
                 lastCompaction = wall
@@ -295,18 +316,21 @@ public final class PlantDaemon: Service, Sendable {
     /// The daemon's row in the store; its times are on the wall clock (is it alive?), and a plant
     /// clock other than the wall's is named in its details for the dashboard and `prognos status`.
     private func heartbeat(
-        hub: RuntimeHub, writer: BatchWriter, alarmWriter: AlarmWriter, started: Double, now: Double, fault: inout RepeatingFault
+        hub: RuntimeHub, writer: BatchWriter, alarmWriter: AlarmWriter, started: Double, now: Double,
+        fault: inout RepeatingFault
     ) async {
         let (dropped, plant) = state.withLock { ($0.stream.droppedReadings, $0.plant) }
         let clock = options.clock
         let status = DaemonStatus(
-            pid: Int(getpid()), version: options.version, plant: absolutePlantPath, startedAt: started, heartbeatAt: now,
+            pid: Int(getpid()), version: options.version, plant: absolutePlantPath, startedAt: started,
+            heartbeatAt: now,
             ingestLag: await hub.lagEstimate.map(clock.wallSeconds), readingsIngested: await hub.ingested,
             readingsDropped: dropped + writer.statistics.dropped,
             assets: plant.assets.count, alarmsActive: await hub.activeAlarmCount(),
             outboxPending: (try? await store.outboxCount().alerts) ?? 0,
             details: DaemonDetails(
-                site: plant.site.id, clock: clock, residentBytes: ResidentMemory.bytes(), writerQueue: writer.statistics.pending,
+                site: plant.site.id, clock: clock, residentBytes: ResidentMemory.bytes(),
+                writerQueue: writer.statistics.pending,
                 alarmQueue: alarmWriter.waiting))
         do {
             try await store.updateDaemonStatus(status)
@@ -322,7 +346,8 @@ public final class PlantDaemon: Service, Sendable {
     }
 
     private func event(_ level: String, _ kind: String, _ message: String) async {
-        try? await store.recordEvent(EventRecord(time: Date().timeIntervalSince1970, level: level, kind: kind, message: message))
+        try? await store.recordEvent(
+            EventRecord(time: Date().timeIntervalSince1970, level: level, kind: kind, message: message))
     }
 
     // MARK: Reload
@@ -342,13 +367,17 @@ public final class PlantDaemon: Service, Sendable {
                 let (added, removed) = await hub.adopt(
                     plant: fresh, configuration: options.runtime, now: plantNow(wall: Date().timeIntervalSince1970))
                 try startCollectors()
-                let summary = "\(fresh.assets.count) assets\(added.isEmpty ? "" : ", added \(added.joined(separator: " "))")"
+                let summary =
+                    "\(fresh.assets.count) assets\(added.isEmpty ? "" : ", added \(added.joined(separator: " "))")"
                     + "\(removed.isEmpty ? "" : ", removed \(removed.joined(separator: " "))")"
                 logger.notice("Plant file reloaded: \(summary)", metadata: ["plant": "\(options.plantPath)"])
                 await event("info", "reload", "plant file reloaded: \(summary)")
             } catch let error as PlantFileError {
                 logger.error("Plant file rejected on reload; the running plant goes on\n\(error.description)")
-                await event("error", "reload", "plant file rejected: \(error.problems.count) problem(s); first: \(error.problems.first?.description ?? "")")
+                await event(
+                    "error", "reload",
+                    "plant file rejected: \(error.problems.count) problem(s); first: \(error.problems.first?.description ?? "")"
+                )
             } catch {
                 logger.error("Reload failed", metadata: ["error": "\(error)"])
             }

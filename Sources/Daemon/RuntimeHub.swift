@@ -25,7 +25,8 @@ public actor RuntimeHub {
     private(set) var lagEstimate: Double?
 
     public init(
-        runtimes: [AssetRuntime], plant: Plant, writer: BatchWriter, alarmWriter: AlarmWriter, store: Store, logger: Logger,
+        runtimes: [AssetRuntime], plant: Plant, writer: BatchWriter, alarmWriter: AlarmWriter, store: Store,
+        logger: Logger,
         publishPlan: @escaping @Sendable (String) -> Void
     ) {
         self.runtimes = Dictionary(uniqueKeysWithValues: runtimes.map { ($0.asset.id, $0) })
@@ -68,7 +69,9 @@ public actor RuntimeHub {
             let version = try await store.savePlan(plan, proposals: proposals)
             publishPlan(Replanner.json(schedule, site: site, version: version))
         } catch {
-            logger.warning("Cannot store the maintenance plan; it is made again at the next change", metadata: ["error": "\(error)"])
+            logger.warning(
+                "Cannot store the maintenance plan; it is made again at the next change",
+                metadata: ["error": "\(error)"])
         }
     }
 
@@ -88,7 +91,9 @@ public actor RuntimeHub {
                     try runtimes[id]!.restore(model: bytes)
                     logger.info("Restored the world model from its snapshot", metadata: ["asset.id": "\(id)"])
                 } catch {
-                    logger.warning("Cannot use the model snapshot; learning again", metadata: ["asset.id": "\(id)", "error": "\(error)"])
+                    logger.warning(
+                        "Cannot use the model snapshot; learning again",
+                        metadata: ["asset.id": "\(id)", "error": "\(error)"])
                 }
             }
             runtimes[id]!.restore(alarms: byAsset[id] ?? [])
@@ -121,19 +126,25 @@ public actor RuntimeHub {
     /// world model also forgets its wear (not at start-up, when its snapshot may be newer).
     func adoptMaintenance(_ record: MaintenanceRecord, renewModel: Bool) {
         guard let action = replanner.plant.action(record.action), replanner.plant.asset(record.asset) != nil else {
-            logger.warning("Maintenance on an asset or with an action the plant does not have; ignored", metadata: ["asset.id": "\(record.asset)", "action": "\(record.action)"])
+            logger.warning(
+                "Maintenance on an asset or with an action the plant does not have; ignored",
+                metadata: ["asset.id": "\(record.asset)", "action": "\(record.action)"])
             return
         }
         var restored: [String] = []
         if case .resets(let modes) = action.effect { restored = modes }
         replanner.renewed(asset: record.asset, modes: restored, action: record.action, at: record.doneAt)
         if renewModel, !restored.isEmpty { runtimes[record.asset]?.renew() }
-        logger.info("Maintenance adopted", metadata: ["asset.id": "\(record.asset)", "action": "\(record.action)", "by": "\(record.recordedBy)"])
+        logger.info(
+            "Maintenance adopted",
+            metadata: ["asset.id": "\(record.asset)", "action": "\(record.action)", "by": "\(record.recordedBy)"])
     }
 
     func summaries(now: Double) -> [AssetSummary] { runtimes.keys.sorted().map { runtimes[$0]!.summary(at: now) } }
 
-    func snapshots() -> [(String, [UInt8])] { runtimes.keys.sorted().compactMap { id in runtimes[id]!.snapshot().map { (id, $0) } } }
+    func snapshots() -> [(String, [UInt8])] {
+        runtimes.keys.sorted().compactMap { id in runtimes[id]!.snapshot().map { (id, $0) } }
+    }
 
     func activeAlarmCount() -> Int { runtimes.values.reduce(0) { $0 + $1.annunciatedAlarms.count } }
 
@@ -145,7 +156,9 @@ public actor RuntimeHub {
 
     private func refitFailed(_ asset: String, _ error: any Error) {
         refitting.remove(asset)
-        logger.error("World model fit failed; scoring goes on with the previous model", metadata: ["asset.id": "\(asset)", "error": "\(error)"])
+        logger.error(
+            "World model fit failed; scoring goes on with the previous model",
+            metadata: ["asset.id": "\(asset)", "error": "\(error)"])
     }
 
     private func dispatch(_ output: RuntimeOutput) {
@@ -156,9 +169,13 @@ public actor RuntimeHub {
             let logger = self.logger
             Task {
                 do {
-                    _ = try await store.saveSnapshot(asset: asset, format: AssetModel.snapshotFormat, bytes: Data(bytes), at: Date().timeIntervalSince1970)
+                    _ = try await store.saveSnapshot(
+                        asset: asset, format: AssetModel.snapshotFormat, bytes: Data(bytes),
+                        at: Date().timeIntervalSince1970)
                 } catch {
-                    logger.warning("Cannot save the model snapshot; will retry", metadata: ["asset.id": "\(asset)", "error": "\(error)"])
+                    logger.warning(
+                        "Cannot save the model snapshot; will retry",
+                        metadata: ["asset.id": "\(asset)", "error": "\(error)"])
                 }
             }
         }

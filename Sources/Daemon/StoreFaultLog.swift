@@ -1,5 +1,5 @@
-import PrognosCore
 import Logging
+import PrognosCore
 import Store
 
 /// Tells the log when the store starts refusing telemetry writes (disk full, locked, I/O errors)
@@ -22,7 +22,8 @@ struct StoreFaultLog {
             logger.notice(
                 "Telemetry writes succeed again",
                 metadata: [
-                    "failing.seconds": "\(Int(now - since.since))", "store.failed_flushes": "\(statistics.failures - since.failuresBefore)",
+                    "failing.seconds": "\(Int(now - since.since))",
+                    "store.failed_flushes": "\(statistics.failures - since.failuresBefore)",
                     "store.dropped": "\(statistics.dropped)",
                 ])
         default:

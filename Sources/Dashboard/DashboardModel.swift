@@ -80,7 +80,10 @@ public final class DashboardModel {
     let theme: Theme
     let format: Formatter
 
-    public init(layout: DashboardLayout, hierarchy: PlantHierarchy, options: DashboardOptions, snapshot: Snapshot = Snapshot(now: 0)) {
+    public init(
+        layout: DashboardLayout, hierarchy: PlantHierarchy, options: DashboardOptions,
+        snapshot: Snapshot = Snapshot(now: 0)
+    ) {
         self.layout = layout
         self.hierarchy = hierarchy
         self.options = options
@@ -237,7 +240,9 @@ public final class DashboardModel {
             return open(asset: selected.asset)
         default:
             let index = alarms.firstIndex { $0.id == selected?.id } ?? 0
-            if let next = moved(index, count: alarms.count, key: key, page: lastPage) { state.selectedAlarm = alarms[next].id }
+            if let next = moved(index, count: alarms.count, key: key, page: lastPage) {
+                state.selectedAlarm = alarms[next].id
+            }
             return .none
         }
     }

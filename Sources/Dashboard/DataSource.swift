@@ -112,7 +112,8 @@ public final class DataSource {
                 let last = Int((now / bucket).rounded(.down))
                 for index in (last - sparkBuckets + 1)..<last {
                     let rows = try await store.deviations(
-                        asset: id, from: Double(index) * bucket, to: Double(index + 1) * bucket - 1e-6, limit: samplesPerBucket)
+                        asset: id, from: Double(index) * bucket, to: Double(index + 1) * bucket - 1e-6,
+                        limit: samplesPerBucket)
                     for row in rows { add(row, to: &series, bucket: bucket) }
                 }
                 series.lastTime = max(series.lastTime, Double(last) * bucket - 1e-6)
@@ -144,7 +145,8 @@ public final class DataSource {
             }
             let worst = health[id]?.filter { $0.rulMedian != nil }.min { $0.rulMedian! < $1.rulMedian! }
             return AssetRow(
-                id: id, info: hierarchy.asset(id), status: NE107Status.of(alarms: assetAlarms), score: series?.lastValue,
+                id: id, info: hierarchy.asset(id), status: NE107Status.of(alarms: assetAlarms),
+                score: series?.lastValue,
                 threshold: series?.lastThreshold, spark: spark, worstRUL: worst, alarms: annunciated.count,
                 unacknowledged: annunciated.filter { $0.state.needsAttention }.count,
                 learning: series?.lastValue == nil)
@@ -202,9 +204,11 @@ public final class DataSource {
             let history = try await store.history(
                 asset: id, sensor: sensor.id, from: from, to: .greatestFiniteMagnitude, limit: 50_000)
             if !series.loaded {
-                for minute in history.minutes where history.raw.first.map({ minute.minute + 60 <= $0.timestamp }) ?? true {
+                for minute in history.minutes
+                where history.raw.first.map({ minute.minute + 60 <= $0.timestamp }) ?? true {
                     if let mean = minute.mean {
-                        series.buckets[Int(((minute.minute + 30) / bucket).rounded(.down)), default: Aggregate()].add(mean)
+                        series.buckets[Int(((minute.minute + 30) / bucket).rounded(.down)), default: Aggregate()].add(
+                            mean)
                     }
                 }
             }
@@ -228,7 +232,8 @@ public final class DataSource {
                     share: deviation?.shares.first { $0.sensor == sensor.id }?.share))
         }
         return AssetDetail(
-            id: id, deviation: deviation, health: healthRecords, sensors: panels, historyStart: Double(firstBucket) * bucket,
+            id: id, deviation: deviation, health: healthRecords, sensors: panels,
+            historyStart: Double(firstBucket) * bucket,
             bucketSeconds: bucket)
     }
 }

@@ -87,7 +87,8 @@ struct Formatter: Sendable {
     private func components(_ time: Double) -> DateComponents {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
-        return calendar.dateComponents([.year, .month, .day, .hour, .minute, .second, .weekday], from: Date(timeIntervalSince1970: time))
+        return calendar.dateComponents(
+            [.year, .month, .day, .hour, .minute, .second, .weekday], from: Date(timeIntervalSince1970: time))
     }
 
     /// "14:05:09".
@@ -104,7 +105,8 @@ struct Formatter: Sendable {
         let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
         return String(
-            format: "%@ %02d %@ %02d:%02d", days[((c.weekday ?? 1) - 1) % 7], c.day ?? 0, months[((c.month ?? 1) - 1) % 12],
+            format: "%@ %02d %@ %02d:%02d", days[((c.weekday ?? 1) - 1) % 7], c.day ?? 0,
+            months[((c.month ?? 1) - 1) % 12],
             c.hour ?? 0, c.minute ?? 0)
     }
 
@@ -112,7 +114,9 @@ struct Formatter: Sendable {
     func window(_ start: Double?, _ end: Double?) -> String {
         guard let start else { return "unscheduled" }
         guard let end else { return day(start) }
-        let endText = end - start < 86_400 ? String(format: "%02d:%02d", components(end).hour ?? 0, components(end).minute ?? 0) : day(end)
+        let endText =
+            end - start < 86_400
+            ? String(format: "%02d:%02d", components(end).hour ?? 0, components(end).minute ?? 0) : day(end)
         return "\(day(start))\(glyphs.range)\(endText)"
     }
 }

@@ -76,7 +76,10 @@ public struct DashboardLayout: Sendable, Equatable {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw LayoutError(problems: [LayoutProblem(file: path, line: 1, column: 1, reason: "cannot read the file: \(error.localizedDescription)")])
+            throw LayoutError(problems: [
+                LayoutProblem(
+                    file: path, line: 1, column: 1, reason: "cannot read the file: \(error.localizedDescription)")
+            ])
         }
         return try load(yaml: text, file: path)
     }
@@ -94,7 +97,9 @@ public struct DashboardLayout: Sendable, Equatable {
         }
         var layout = DashboardLayout()
         if let root { reader.read(root, into: &layout) }
-        if !reader.problems.isEmpty { throw LayoutError(problems: reader.problems.sorted { ($0.line, $0.column) < ($1.line, $1.column) }) }
+        if !reader.problems.isEmpty {
+            throw LayoutError(problems: reader.problems.sorted { ($0.line, $0.column) < ($1.line, $1.column) })
+        }
         return layout
     }
 }
@@ -134,7 +139,8 @@ private final class LayoutReader {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
             .composer(let context, let problem, let mark, _):
             let detail = context.map { "\(problem) \($0.text)" } ?? problem
-            problems.append(LayoutProblem(file: file, line: mark.line, column: mark.column, reason: "YAML syntax error: \(detail)"))
+            problems.append(
+                LayoutProblem(file: file, line: mark.line, column: mark.column, reason: "YAML syntax error: \(detail)"))
         case .duplicatedKeysInMapping(let duplicates, let context):
             problems.append(
                 LayoutProblem(
@@ -193,7 +199,8 @@ private final class LayoutReader {
         return value
     }
 
-    func choice<T: RawRepresentable & CaseIterable>(_ node: Node, _ what: String, _: T.Type) -> T? where T.RawValue == String {
+    func choice<T: RawRepresentable & CaseIterable>(_ node: Node, _ what: String, _: T.Type) -> T?
+    where T.RawValue == String {
         guard let text = scalar(node, what) else { return nil }
         guard let value = T(rawValue: text) else {
             report("unknown \(what) '\(text)'; one of: \(T.allCases.map(\.rawValue).joined(separator: ", "))", at: node)
@@ -202,9 +209,12 @@ private final class LayoutReader {
         return value
     }
 
-    func list<T: RawRepresentable & CaseIterable & Equatable>(_ node: Node, _ what: String, _ type: T.Type) -> [T]? where T.RawValue == String {
+    func list<T: RawRepresentable & CaseIterable & Equatable>(_ node: Node, _ what: String, _ type: T.Type) -> [T]?
+    where T.RawValue == String {
         guard case .sequence(let sequence) = node else {
-            report("expected a list for \(what), such as [\(T.allCases.prefix(3).map(\.rawValue).joined(separator: ", "))]", at: node)
+            report(
+                "expected a list for \(what), such as [\(T.allCases.prefix(3).map(\.rawValue).joined(separator: ", "))]",
+                at: node)
             return nil
         }
         var values: [T] = []
@@ -233,14 +243,19 @@ private final class LayoutReader {
 
     func threshold(_ node: Node, _ what: String, durations: Bool, into value: inout DashboardLayout.Threshold) {
         for (key, _, v) in mapping(node, "thresholds.\(what)", allowed: ["warn", "alarm"]) {
-            let parsed = durations ? seconds(v, "thresholds.\(what).\(key)", range: 0.001...(10 * 365 * 86_400)) : number(v, "thresholds.\(what).\(key)")
+            let parsed =
+                durations
+                ? seconds(v, "thresholds.\(what).\(key)", range: 0.001...(10 * 365 * 86_400))
+                : number(v, "thresholds.\(what).\(key)")
             guard let parsed else { continue }
             if key == "warn" { value.warn = parsed } else { value.alarm = parsed }
         }
     }
 
     func read(_ root: Node, into layout: inout DashboardLayout) {
-        let top = mapping(root, "the layout", allowed: ["name", "refresh", "start", "views", "plant", "asset", "alarms", "plan", "thresholds"])
+        let top = mapping(
+            root, "the layout",
+            allowed: ["name", "refresh", "start", "views", "plant", "asset", "alarms", "plan", "thresholds"])
         for (key, _, value) in top {
             switch key {
             case "name": if let v = scalar(value, "name") { layout.name = v }
@@ -250,32 +265,45 @@ private final class LayoutReader {
             case "plant":
                 for (k, _, v) in mapping(value, "plant", allowed: ["group_by", "sort", "history", "columns"]) {
                     switch k {
-                    case "group_by": if let x = choice(v, "plant.group_by", DashboardLayout.Grouping.self) { layout.plantGrouping = x }
+                    case "group_by":
+                        if let x = choice(v, "plant.group_by", DashboardLayout.Grouping.self) {
+                            layout.plantGrouping = x
+                        }
                     case "sort": if let x = choice(v, "plant.sort", DashboardLayout.Sort.self) { layout.plantSort = x }
-                    case "history": if let x = seconds(v, "plant.history", range: 60...(30 * 86_400)) { layout.plantHistory = x }
-                    default: if let x = list(v, "plant.columns", DashboardLayout.PlantColumn.self) { layout.plantColumns = x }
+                    case "history":
+                        if let x = seconds(v, "plant.history", range: 60...(30 * 86_400)) { layout.plantHistory = x }
+                    default:
+                        if let x = list(v, "plant.columns", DashboardLayout.PlantColumn.self) {
+                            layout.plantColumns = x
+                        }
                     }
                 }
             case "asset":
                 for (k, _, v) in mapping(value, "asset", allowed: ["history", "interval", "panels", "context"]) {
                     switch k {
-                    case "history": if let x = seconds(v, "asset.history", range: 60...(7 * 86_400)) { layout.assetHistory = x }
+                    case "history":
+                        if let x = seconds(v, "asset.history", range: 60...(7 * 86_400)) { layout.assetHistory = x }
                     case "interval":
                         if let x = scalar(v, "asset.interval") {
                             if let n = Int(x.replacingOccurrences(of: "%", with: "")), [50, 80, 90].contains(n) {
                                 layout.assetInterval = n
                             } else {
-                                report("asset.interval must be 50, 80 or 90 (the stored forecast intervals), not '\(x)'", at: v)
+                                report(
+                                    "asset.interval must be 50, 80 or 90 (the stored forecast intervals), not '\(x)'",
+                                    at: v)
                             }
                         }
-                    case "panels": if let x = list(v, "asset.panels", DashboardLayout.AssetPanel.self) { layout.assetPanels = x }
+                    case "panels":
+                        if let x = list(v, "asset.panels", DashboardLayout.AssetPanel.self) { layout.assetPanels = x }
                     default: if let x = boolean(v, "asset.context") { layout.assetContext = x }
                     }
                 }
             case "alarms":
                 for (k, _, v) in mapping(value, "alarms", allowed: ["columns", "shelve"]) {
                     if k == "columns" {
-                        if let x = list(v, "alarms.columns", DashboardLayout.AlarmColumn.self) { layout.alarmColumns = x }
+                        if let x = list(v, "alarms.columns", DashboardLayout.AlarmColumn.self) {
+                            layout.alarmColumns = x
+                        }
                     } else if let x = seconds(v, "alarms.shelve", range: 60...(30 * 86_400)) {
                         layout.shelveDefault = x
                     }
@@ -290,7 +318,8 @@ private final class LayoutReader {
                     case "deviation": threshold(v, "deviation", durations: false, into: &layout.deviation)
                     case "rul": threshold(v, "rul", durations: true, into: &layout.rul)
                     case "lag": threshold(v, "lag", durations: true, into: &layout.lag)
-                    default: if let x = seconds(v, "thresholds.heartbeat", range: 1...3600) { layout.heartbeatTimeout = x }
+                    default:
+                        if let x = seconds(v, "thresholds.heartbeat", range: 1...3600) { layout.heartbeatTimeout = x }
                     }
                 }
             }
@@ -299,7 +328,9 @@ private final class LayoutReader {
             report("start view '\(layout.start.rawValue)' is not in views", at: root)
         }
         if layout.deviation.warn > layout.deviation.alarm {
-            report("thresholds.deviation.warn (\(layout.deviation.warn)) is above thresholds.deviation.alarm (\(layout.deviation.alarm))", at: root)
+            report(
+                "thresholds.deviation.warn (\(layout.deviation.warn)) is above thresholds.deviation.alarm (\(layout.deviation.alarm))",
+                at: root)
         }
         if layout.rul.warn < layout.rul.alarm {
             report("thresholds.rul.warn must be longer than thresholds.rul.alarm", at: root)

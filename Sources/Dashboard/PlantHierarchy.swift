@@ -81,11 +81,13 @@ public struct PlantHierarchy: Sendable, Equatable {
             for line in area.lines {
                 for asset in line.assets {
                     let sensors =
-                        asset.sensors.map { Self.info($0, context: false) } + asset.context.map { Self.info($0, context: true) }
+                        asset.sensors.map { Self.info($0, context: false) }
+                        + asset.context.map { Self.info($0, context: true) }
                     assets.append(
                         AssetInfo(
                             id: asset.id, name: asset.name, type: asset.type, areaID: area.id, area: area.name,
-                            lineID: line.id, line: line.name, sensors: sensors, failureModes: asset.failureModes.map(\.id)))
+                            lineID: line.id, line: line.name, sensors: sensors,
+                            failureModes: asset.failureModes.map(\.id)))
                 }
             }
         }
@@ -96,7 +98,8 @@ public struct PlantHierarchy: Sendable, Equatable {
 
     private static func info(_ sensor: Sensor, context: Bool) -> SensorInfo {
         SensorInfo(
-            id: sensor.id, name: sensor.name, unit: sensor.unit, normal: sensor.normal, alarmLow: sensor.limits.alarmLow,
+            id: sensor.id, name: sensor.name, unit: sensor.unit, normal: sensor.normal,
+            alarmLow: sensor.limits.alarmLow,
             alarmHigh: sensor.limits.alarmHigh, isContext: context)
     }
 

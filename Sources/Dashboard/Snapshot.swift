@@ -20,7 +20,8 @@ public struct Snapshot: Sendable, Equatable {
     public var error: String?
 
     public init(
-        now: Double, daemon: DaemonStatus? = nil, lastDataTime: Double? = nil, undeliveredAlerts: Int = 0, rows: [AssetRow] = [],
+        now: Double, daemon: DaemonStatus? = nil, lastDataTime: Double? = nil, undeliveredAlerts: Int = 0,
+        rows: [AssetRow] = [],
         alarms: [AlarmRecord] = [], plan: MaintenancePlan? = nil, detail: AssetDetail? = nil, error: String? = nil,
         wallNow: Double? = nil, clock: PlantClock = .wall
     ) {

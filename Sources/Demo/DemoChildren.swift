@@ -25,7 +25,8 @@ final class DemoChildren: @unchecked Sendable {
             source.setEventHandler { [self] in
                 let started = lock.withLock { children }
                 for child in started.reversed() { _ = child.stop() }
-                FileHandle.standardError.write(Data("prognos demo: stopped everything it started (signal \(number))\n".utf8))
+                FileHandle.standardError.write(
+                    Data("prognos demo: stopped everything it started (signal \(number))\n".utf8))
                 exit(128 + number)
             }
             source.resume()

@@ -24,20 +24,26 @@ enum DemoReport {
         return csv.split(separator: "\n").dropFirst().compactMap { line in
             let f = line.split(separator: ",", maxSplits: 6, omittingEmptySubsequences: false).map(String.init)
             guard f.count == 7, let time = formatter.date(from: f[1]) else { return nil }
-            return TruthEvent(elapsed: time.timeIntervalSince1970 - start, time: time.timeIntervalSince1970, event: f[3], asset: f[4], target: f[5], detail: f[6])
+            return TruthEvent(
+                elapsed: time.timeIntervalSince1970 - start, time: time.timeIntervalSince1970, event: f[3], asset: f[4],
+                target: f[5], detail: f[6])
         }
     }
 
     /// The report; `start` is the simulated clock's start (the daemon ran on the same clock, so
     /// every time in the store is simulated time).
-    static func make(truthCSV: String, store: Store, plant: Plant, start: Double, received: [String]) async throws -> String {
+    static func make(
+        truthCSV: String, store: Store, plant: Plant, start: Double, received: [String]
+    ) async throws -> String {
         let truth = parseTruth(truthCSV, start: start)
         let history = try await store.alarmHistory(after: 0, limit: 1_000_000)
         let alarms = Dictionary(uniqueKeysWithValues: try await store.alarms().map { ($0.id, $0) })
         let proposals = try await store.firstProposals()
         func elapsed(_ time: Double) -> String { clock(time - start) }
 
-        var lines = ["", "Prognos demo report", "", "Faults injected (simulator's truth) and what Prognos made of them:"]
+        var lines = [
+            "", "Prognos demo report", "", "Faults injected (simulator's truth) and what Prognos made of them:",
+        ]
         for onset in truth where onset.event == "fault-onset" || onset.event == "sensor-fault-start" {
             let isSensorFault = onset.event == "sensor-fault-start"
             let mode = plant.asset(onset.asset)?.failureModes.first { $0.id == onset.target }
@@ -48,21 +54,37 @@ enum DemoReport {
                 else { return false }
                 return !watched.isDisjoint(with: alarm.sensors) || alarm.kind == .deviation
             }
-            let failure = truth.first { $0.event == "failure" && $0.asset == onset.asset && $0.target == onset.target && $0.time >= onset.time }
-            let what = isSensorFault ? "sensor fault: \(onset.target) \(onset.detail)" : "\(onset.target) (\(onset.detail))"
+            let failure = truth.first {
+                $0.event == "failure" && $0.asset == onset.asset && $0.target == onset.target && $0.time >= onset.time
+            }
+            let what =
+                isSensorFault ? "sensor fault: \(onset.target) \(onset.detail)" : "\(onset.target) (\(onset.detail))"
             var line = "  \(clock(onset.elapsed))  \(onset.asset) \(what)\n"
             if let first, let alarm = alarms[first.alarmID] {
-                line += "          flagged at \(elapsed(first.time)) (+\(minutes(first.time - onset.time))) by \(alarm.id) [\(alarm.sensors.joined(separator: ", "))]"
+                line +=
+                    "          flagged at \(elapsed(first.time)) (+\(minutes(first.time - onset.time))) by \(alarm.id) [\(alarm.sensors.joined(separator: ", "))]"
                 if let failure {
                     let margin = failure.time - first.time
-                    line += margin > 0 ? ", \(minutes(margin)) before the failure at \(clock(failure.elapsed))" : ", AFTER the failure at \(clock(failure.elapsed))"
+                    line +=
+                        margin > 0
+                        ? ", \(minutes(margin)) before the failure at \(clock(failure.elapsed))"
+                        : ", AFTER the failure at \(clock(failure.elapsed))"
                 } else {
                     line += ", no failure"
                 }
                 if isSensorFault {
                     let suspected = alarm.message.contains("suspected sensor fault")
-                    let blamedMode = alarm.kind == .rul || plant.asset(onset.asset)?.failureModes.contains { alarm.message.contains("consistent with \($0.id)") } == true
-                    line += suspected ? "\n          classified as a suspected sensor fault" : (blamedMode ? "\n          MISTAKEN for a machine failure mode" : "\n          not attributed to a failure mode")
+                    let blamedMode =
+                        alarm.kind == .rul
+                        || plant.asset(onset.asset)?.failureModes.contains {
+                            alarm.message.contains("consistent with \($0.id)")
+                        } == true
+                    line +=
+                        suspected
+                        ? "\n          classified as a suspected sensor fault"
+                        : (blamedMode
+                            ? "\n          MISTAKEN for a machine failure mode"
+                            : "\n          not attributed to a failure mode")
                 }
             } else {
                 line += "          not flagged" + (failure.map { "; failed at \(clock($0.elapsed))" } ?? "")
@@ -74,7 +96,8 @@ enum DemoReport {
             }
             for (plan, proposal) in asked {
                 let timing = timing(proposal, planned: plan.createdAt)
-                line += "\n          planner proposed \(proposal.action)\(proposal.failureMode.map { " for \($0)" } ?? "") at \(elapsed(plan.createdAt)), \(timing)"
+                line +=
+                    "\n          planner proposed \(proposal.action)\(proposal.failureMode.map { " for \($0)" } ?? "") at \(elapsed(plan.createdAt)), \(timing)"
                 if let failure {
                     let margin = failure.time - plan.createdAt
                     line += margin > 0 ? ", \(minutes(margin)) before the failure" : ", after the failure"
@@ -89,7 +112,9 @@ enum DemoReport {
         } else {
             lines.append("What the planner proposed, each first time, with its reasons:")
             for (plan, proposal) in proposals {
-                lines.append("  \(elapsed(plan.createdAt))  \(proposal.action) on \(proposal.asset) (plan v\(plan.version ?? 0)), \(timing(proposal, planned: plan.createdAt)):")
+                lines.append(
+                    "  \(elapsed(plan.createdAt))  \(proposal.action) on \(proposal.asset) (plan v\(plan.version ?? 0)), \(timing(proposal, planned: plan.createdAt)):"
+                )
                 lines += wrap(proposal.reasoning, width: 90, maxLines: 12).map { "          " + $0 }
             }
         }
@@ -99,7 +124,9 @@ enum DemoReport {
         let missing = transitions.filter { !delivered.contains($0) }
         let outbox = try await store.outboxCount().alerts
         lines.append("")
-        lines.append("Alerts: \(transitions.count) alarm transitions recorded, \(transitions.count - missing.count) delivered to an MQTT subscriber, \(outbox) left in the outbox.")
+        lines.append(
+            "Alerts: \(transitions.count) alarm transitions recorded, \(transitions.count - missing.count) delivered to an MQTT subscriber, \(outbox) left in the outbox."
+        )
         return lines.joined(separator: "\n")
     }
 
@@ -116,6 +143,9 @@ enum DemoReport {
     }
 
     static func minutes(_ seconds: Double) -> String {
-        seconds >= 3600 ? String(format: "%d h %02d min", Int(seconds / 3600), Int(seconds.truncatingRemainder(dividingBy: 3600) / 60)) : "\(Int(seconds / 60)) min"
+        seconds >= 3600
+            ? String(
+                format: "%d h %02d min", Int(seconds / 3600), Int(seconds.truncatingRemainder(dividingBy: 3600) / 60))
+            : "\(Int(seconds / 60)) min"
     }
 }

@@ -26,7 +26,8 @@ public struct DemoRun: Sendable {
     public var executable: String
 
     public init(
-        plant: Plant, plantPath: String, scenarioPath: String, speed: Double, seed: UInt64, spanHours: Double, folder: String,
+        plant: Plant, plantPath: String, scenarioPath: String, speed: Double, seed: UInt64, spanHours: Double,
+        folder: String,
         interactive: Bool, executable: String
     ) {
         self.plant = plant
@@ -51,7 +52,7 @@ public struct DemoRun: Sendable {
         let children = DemoChildren()
         if interactive { signal(SIGINT, SIG_IGN) }
         children.stopAll(on: interactive ? [SIGTERM, SIGHUP] : [SIGTERM, SIGHUP, SIGINT])
-                let folderURL = URL(fileURLWithPath: folder, isDirectory: true).standardizedFileURL
+        let folderURL = URL(fileURLWithPath: folder, isDirectory: true).standardizedFileURL
         try FileManager.default.createDirectory(at: folderURL, withIntermediateDirectories: true)
         let db = folderURL.appendingPathComponent("prognos.sqlite").path
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
@@ -85,13 +86,17 @@ public struct DemoRun: Sendable {
         learning.seed = seed
         learning.end = clockStart - 1
         let plantCopy = try PlantFileLoader.load(path: copy.plantPath)
-        let learnt = try await Commissioning.learnFromSimulation(plant: plantCopy, store: try Store.open(path: db), options: learning)
-        say("learnt      \(learnt.assets.count) world models from a simulated healthy week in \(String(format: "%.0f", Date().timeIntervalSince(started))) s")
+        let learnt = try await Commissioning.learnFromSimulation(
+            plant: plantCopy, store: try Store.open(path: db), options: learning)
+        say(
+            "learnt      \(learnt.assets.count) world models from a simulated healthy week in \(String(format: "%.0f", Date().timeIntervalSince(started))) s"
+        )
 
         // The plant has been running for hours when the daemon first sees it (--warm-up); physics in
         // 10 s steps is plenty for a daemon that samples every 10 simulated minutes (one wall second).
         var simulate = [
-            "simulate", copy.plantPath, "--speed", "\(speed)", "--seed", "\(seed)", "--scenario", scenarioPath, "--truth", truth,
+            "simulate", copy.plantPath, "--speed", "\(speed)", "--seed", "\(seed)", "--scenario", scenarioPath,
+            "--truth", truth,
             "--clock-start", "\(clockStart)", "--warm-up", "6h", "--step", "10s",
         ]
         var run = ["run", copy.plantPath, "--db", db, "--clock-speed", "\(speed)", "--clock-start", "\(clockStart)"]
@@ -99,9 +104,11 @@ public struct DemoRun: Sendable {
             simulate += ["--lockstep", turns, "--turn", "\(Int(speed))s", "--duration", "\(Int(spanHours * 3600))s"]
             run += ["--lockstep", turns]
         }
-        let simulator = children.add(try ChildProcess(executable, simulate, outputPath: folderURL.appendingPathComponent("simulate.log").path))
+        let simulator = children.add(
+            try ChildProcess(executable, simulate, outputPath: folderURL.appendingPathComponent("simulate.log").path))
         defer { simulator.stop() }
-        let daemon = children.add(try ChildProcess(executable, run, outputPath: folderURL.appendingPathComponent("daemon.log").path))
+        let daemon = children.add(
+            try ChildProcess(executable, run, outputPath: folderURL.appendingPathComponent("daemon.log").path))
         defer { daemon.stop() }
         say("running     simulator at \(Int(speed))× with scenario \(scenarioPath); daemon on \(db)")
 
@@ -115,7 +122,8 @@ public struct DemoRun: Sendable {
         defer { listener.close() }
 
         if interactive {
-            let dashboard = children.add(try ChildProcess(executable, ["dashboard", "--db", db, "--plant", copy.plantPath], foreground: true))
+            let dashboard = children.add(
+                try ChildProcess(executable, ["dashboard", "--db", db, "--plant", copy.plantPath], foreground: true))
             _ = dashboard.wait(timeout: .infinity)
         } else {
             say("simulating  \(plainNumber(spanHours)) h in turns of \(Int(speed / 60)) simulated minutes")

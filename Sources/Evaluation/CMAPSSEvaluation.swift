@@ -12,7 +12,8 @@ public enum CMAPSSEvaluation {
         public var cap: Double
     }
 
-    public static func run(trainUnits: [Matrix], testUnits: [Matrix], seed: UInt64, healthyCycles: Int) throws -> Result {
+    public static func run(trainUnits: [Matrix], testUnits: [Matrix], seed: UInt64, healthyCycles: Int) throws -> Result
+    {
         let sensors = (1...21).map { "s\($0)" }
         let context = ["setting1", "setting2", "setting3"]
         let healthy = trainUnits.map { $0.selectingRows(0..<min(healthyCycles, $0.rows)) }

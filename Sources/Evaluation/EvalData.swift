@@ -49,7 +49,9 @@ public enum EvalData {
         public var labels: [Int]
     }
 
-    public static func labelledTable(path: String, separator: String, timeColumn: String, labelColumn: String) throws
+    public static func labelledTable(
+        path: String, separator: String, timeColumn: String, labelColumn: String
+    ) throws
         -> LabelledTable
     {
         let text = try DataFile.text(path: path)
@@ -82,7 +84,8 @@ public enum EvalData {
             labels.append(label > 0.5 ? 1 : 0)
         }
         return LabelledTable(
-            name: DataFile.plainName((path as NSString).lastPathComponent), sensorNames: sensorIndices.map { columns[$0] },
+            name: DataFile.plainName((path as NSString).lastPathComponent),
+            sensorNames: sensorIndices.map { columns[$0] },
             values: Matrix(rows: labels.count, cols: sensorIndices.count, elements: values), labels: labels)
     }
 

@@ -51,8 +51,11 @@ public struct BridgeConfiguration: Sendable, Equatable {
         for (name, value) in [("site", site), ("central host", centralHost)] where value.isEmpty {
             throw Invalid(description: "the \(name) is empty")
         }
-        guard (1...65_535).contains(centralPort) else { throw Invalid(description: "central port \(centralPort) is not 1-65535") }
-        let fields = [site, centralHost, caFile, certFile, keyFile, username, password, persistenceLocation].compactMap { $0 }
+        guard (1...65_535).contains(centralPort) else {
+            throw Invalid(description: "central port \(centralPort) is not 1-65535")
+        }
+        let fields = [site, centralHost, caFile, certFile, keyFile, username, password, persistenceLocation].compactMap
+        { $0 }
         if fields.contains(where: { $0.contains(where: { $0.isNewline }) }) {
             throw Invalid(description: "a setting contains a line break, which a mosquitto configuration cannot hold")
         }
@@ -60,7 +63,9 @@ public struct BridgeConfiguration: Sendable, Equatable {
             throw Invalid(description: "site id \"\(site)\" is not usable in an MQTT topic and a bridge name")
         }
         if (certFile == nil) != (keyFile == nil) {
-            throw Invalid(description: "a client certificate needs its key and the key its certificate (--certfile with --keyfile)")
+            throw Invalid(
+                description:
+                    "a client certificate needs its key and the key its certificate (--certfile with --keyfile)")
         }
         if certFile != nil, caFile == nil {
             throw Invalid(description: "a client certificate needs TLS: give the central broker's CA (--cafile)")

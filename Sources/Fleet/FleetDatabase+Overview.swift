@@ -1,5 +1,5 @@
-import PrognosCore
 import PostgresNIO
+import PrognosCore
 
 extension FleetDatabase: FleetOverviewSource {
     /// The fleet view: every plant with its worst `worstAssets` assets, the `limit` worst open
@@ -26,13 +26,15 @@ extension FleetDatabase: FleetOverviewSource {
         {
             bySite[site, default: []].append(
                 FleetOverview.AssetState(
-                    asset: asset, status: status, score: score, threshold: threshold, activeAlarms: alarms, rulMedian: rul,
+                    asset: asset, status: status, score: score, threshold: threshold, activeAlarms: alarms,
+                    rulMedian: rul,
                     rulMode: mode, time: time))
             lastState[site] = max(lastState[site] ?? time, time)
         }
         var online: [String: Bool] = [:]
-        for try await (site, isOnline) in try await client.query("SELECT site, online FROM site_status", logger: logger).decode(
-            (String, Bool).self)
+        for try await (site, isOnline) in try await client.query("SELECT site, online FROM site_status", logger: logger)
+            .decode(
+                (String, Bool).self)
         {
             online[site] = isOnline
         }
@@ -43,10 +45,13 @@ extension FleetDatabase: FleetOverviewSource {
         for try await (site, asset, alarmID, kind, priority, state, message, time) in open.decode(
             (String, String, String, String, String, String, String, Double).self)
         {
-            guard let priority = AlarmPriority(rawValue: priority), let state = AlarmState(rawValue: state) else { continue }
+            guard let priority = AlarmPriority(rawValue: priority), let state = AlarmState(rawValue: state) else {
+                continue
+            }
             alarms.append(
                 FleetOverview.OpenAlarm(
-                    site: site, asset: asset, alarmID: alarmID, kind: kind, priority: priority, state: state, message: message,
+                    site: site, asset: asset, alarmID: alarmID, kind: kind, priority: priority, state: state,
+                    message: message,
                     time: time))
         }
         let sites = Set(bySite.keys).union(online.keys).union(alarms.map(\.site)).sorted()
@@ -56,7 +61,8 @@ extension FleetDatabase: FleetOverviewSource {
             return FleetOverview.Plant(
                 site: site, assets: Array(Self.worstFirst(assets).prefix(worstAssets)), assetCount: assets.count,
                 notNormal: assets.filter { $0.status != "normal" }.count, openAlarms: open.count,
-                unacknowledged: open.filter { $0.state.needsAttention }.count, lastState: lastState[site], online: online[site])
+                unacknowledged: open.filter { $0.state.needsAttention }.count, lastState: lastState[site],
+                online: online[site])
         }
         alarms.sort { a, b in
             if a.state.needsAttention != b.state.needsAttention { return a.state.needsAttention }
@@ -76,7 +82,8 @@ extension FleetDatabase: FleetOverviewSource {
         {
             work.append(
                 FleetOverview.PlannedWork(
-                    site: site, asset: asset, action: action, failureMode: mode, start: start, end: end, expectedCost: cost,
+                    site: site, asset: asset, action: action, failureMode: mode, start: start, end: end,
+                    expectedCost: cost,
                     currency: currency, failureProbabilityIgnored: risk))
         }
 
@@ -86,7 +93,8 @@ extension FleetDatabase: FleetOverviewSource {
         ).decode(Double?.self) {
             lastReceived = value
         }
-        return FleetOverview(plants: plants, openAlarms: Array(alarms.prefix(limit)), plannedWork: work, lastReceived: lastReceived)
+        return FleetOverview(
+            plants: plants, openAlarms: Array(alarms.prefix(limit)), plannedWork: work, lastReceived: lastReceived)
     }
 
     /// Worst first, as the plant dashboard sorts by risk: NE 107 severity, then deviation score
@@ -99,7 +107,9 @@ extension FleetDatabase: FleetOverviewSource {
         return assets.sorted { a, b in
             if a.severity != b.severity { return a.severity > b.severity }
             if ratio(a) != ratio(b) { return ratio(a) > ratio(b) }
-            if (a.rulMedian ?? .infinity) != (b.rulMedian ?? .infinity) { return (a.rulMedian ?? .infinity) < (b.rulMedian ?? .infinity) }
+            if (a.rulMedian ?? .infinity) != (b.rulMedian ?? .infinity) {
+                return (a.rulMedian ?? .infinity) < (b.rulMedian ?? .infinity)
+            }
             if a.activeAlarms != b.activeAlarms { return a.activeAlarms > b.activeAlarms }
             return a.asset < b.asset
         }

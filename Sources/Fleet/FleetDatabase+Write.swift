@@ -1,5 +1,5 @@
-import PrognosCore
 import PostgresNIO
+import PrognosCore
 
 /// Messages taken from the broker, waiting to be written together.
 public struct FleetBatch: Sendable, Equatable {
@@ -50,10 +50,18 @@ extension FleetDatabase {
         guard batch.count >= Self.splitAbove else { return try await writeTransaction(batch) }
         var halves = (FleetBatch(), FleetBatch())
         for alarm in batch.alarms {
-            if Self.firstHalf(alarm.site, alarm.asset) { halves.0.alarms.append(alarm) } else { halves.1.alarms.append(alarm) }
+            if Self.firstHalf(alarm.site, alarm.asset) {
+                halves.0.alarms.append(alarm)
+            } else {
+                halves.1.alarms.append(alarm)
+            }
         }
         for state in batch.states {
-            if Self.firstHalf(state.site, state.asset) { halves.0.states.append(state) } else { halves.1.states.append(state) }
+            if Self.firstHalf(state.site, state.asset) {
+                halves.0.states.append(state)
+            } else {
+                halves.1.states.append(state)
+            }
         }
         halves.0.plans = batch.plans
         halves.0.statuses = batch.statuses
@@ -78,7 +86,9 @@ extension FleetDatabase {
         let logger = self.logger
         return try await client.withTransaction(logger: logger) { connection in
             var result = FleetWriteResult()
-            if !batch.alarms.isEmpty { result.alarmsInserted = try await Self.insertAlarms(batch.alarms, connection, logger) }
+            if !batch.alarms.isEmpty {
+                result.alarmsInserted = try await Self.insertAlarms(batch.alarms, connection, logger)
+            }
             if !batch.states.isEmpty { try await Self.upsertStates(batch.states, connection, logger) }
             for plan in batch.plans {
                 if try await Self.insertPlan(plan, connection, logger) { result.plansInserted += 1 }
@@ -95,10 +105,14 @@ extension FleetDatabase {
         }
     }
 
-    private static func insertAlarms(_ alarms: [AlarmEvent], _ connection: PostgresConnection, _ logger: Logger) async throws -> Int {
-        let ids = alarms.map(\.eventID), times = alarms.map(\.time), sites = alarms.map(\.site), assets = alarms.map(\.asset)
+    private static func insertAlarms(
+        _ alarms: [AlarmEvent], _ connection: PostgresConnection, _ logger: Logger
+    ) async throws -> Int {
+        let ids = alarms.map(\.eventID), times = alarms.map(\.time), sites = alarms.map(\.site),
+            assets = alarms.map(\.asset)
         let alarmIDs = alarms.map(\.alarmID), kinds = alarms.map(\.kind), priorities = alarms.map(\.priority.rawValue)
-        let states = alarms.map(\.state.rawValue), previous = alarms.map(\.previousState.rawValue), causes = alarms.map(\.cause)
+        let states = alarms.map(\.state.rawValue), previous = alarms.map(\.previousState.rawValue),
+            causes = alarms.map(\.cause)
         let active = alarms.map(\.active), messages = alarms.map(\.message), actors = alarms.map(\.actor)
         // NaN stands for "absent" in the float8 arrays; nullif turns it back into NULL.
         let values = alarms.map { $0.value ?? .nan }, thresholds = alarms.map { $0.threshold ?? .nan }
@@ -136,7 +150,9 @@ extension FleetDatabase {
         return inserted
     }
 
-    private static func upsertStates(_ states: [AssetStateMessage], _ connection: PostgresConnection, _ logger: Logger) async throws {
+    private static func upsertStates(
+        _ states: [AssetStateMessage], _ connection: PostgresConnection, _ logger: Logger
+    ) async throws {
         let sites = states.map(\.site), assets = states.map(\.asset), statuses = states.map(\.status)
         let learning = states.map(\.learning), alarms = states.map(\.activeAlarms), times = states.map(\.time)
         let scores = states.map { $0.score ?? .nan }, thresholds = states.map { $0.threshold ?? .nan }
@@ -161,7 +177,9 @@ extension FleetDatabase {
     }
 
     /// Inserts a plan version and its proposals; false when that version (site, created_at) is already stored.
-    private static func insertPlan(_ plan: PlanMessage, _ connection: PostgresConnection, _ logger: Logger) async throws -> Bool {
+    private static func insertPlan(
+        _ plan: PlanMessage, _ connection: PostgresConnection, _ logger: Logger
+    ) async throws -> Bool {
         let rows = try await connection.query(
             """
             INSERT INTO plans (site, created_at, version, horizon_end, currency, expected_cost, baseline_cost, summary, payload)
@@ -173,7 +191,8 @@ extension FleetDatabase {
         for try await _ in rows { inserted = true }
         guard inserted, !plan.proposals.isEmpty else { return inserted }
         let p = plan.proposals
-        let positions = Array(0..<p.count), assets = p.map(\.asset), modes = p.map(\.failureMode), actions = p.map(\.action)
+        let positions = Array(0..<p.count), assets = p.map(\.asset), modes = p.map(\.failureMode),
+            actions = p.map(\.action)
         let starts = p.map(\.start), ends = p.map(\.end), crews = p.map(\.crew)
         let costs = p.map { $0.expectedCost ?? .nan }, risks = p.map { $0.failureProbabilityIgnored ?? .nan }
         try await connection.query(

@@ -42,7 +42,8 @@ public final class FleetDatabase: Sendable {
             case .require: tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
             }
             var configuration = PostgresConnection.Configuration(
-                host: url.host, port: url.port, username: url.username, password: url.password, database: url.database, tls: tls)
+                host: url.host, port: url.port, username: url.username, password: url.password, database: url.database,
+                tls: tls)
             configuration.options.connectTimeout = .seconds(5)
             let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
             try await connection.close()
@@ -67,18 +68,23 @@ public final class FleetDatabase: Sendable {
                     version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())
                 """, logger: logger)
             var applied = Set<Int>()
-            for try await version in try await connection.query("SELECT version FROM schema_migrations", logger: logger).decode(Int.self) {
+            for try await version in try await connection.query("SELECT version FROM schema_migrations", logger: logger)
+                .decode(Int.self)
+            {
                 applied.insert(version)
             }
             if let newest = applied.max(), newest > Self.schemaVersion {
                 throw FleetDatabaseError(
-                    message: "the fleet database has schema version \(newest), newer than this prognos knows (\(Self.schemaVersion))")
+                    message:
+                        "the fleet database has schema version \(newest), newer than this prognos knows (\(Self.schemaVersion))"
+                )
             }
             var done: [Int] = []
             for migration in FleetSchema.migrations where !applied.contains(migration.version) {
                 for statement in migration.statements { try await connection.query(statement, logger: logger) }
                 try await connection.query(
-                    "INSERT INTO schema_migrations (version, name) VALUES (\(migration.version), \(migration.name))", logger: logger)
+                    "INSERT INTO schema_migrations (version, name) VALUES (\(migration.version), \(migration.name))",
+                    logger: logger)
                 done.append(migration.version)
             }
             return done
@@ -103,7 +109,8 @@ public final class FleetDatabase: Sendable {
         let from = String(format: "%04d-%02d-01 00:00:00+00", year, number)
         let to = String(format: "%04d-%02d-01 00:00:00+00", nextYear, nextNumber)
         // DDL takes no bind parameters; every part of this text is made from integers above.
-        let sql = "CREATE TABLE IF NOT EXISTS \(name) PARTITION OF alarm_events FOR VALUES FROM ('\(from)') TO ('\(to)')"
+        let sql =
+            "CREATE TABLE IF NOT EXISTS \(name) PARTITION OF alarm_events FOR VALUES FROM ('\(from)') TO ('\(to)')"
         do {
             try await client.query(PostgresQuery(unsafeSQL: sql), logger: logger)
             logger.debug("alarm partition ready", metadata: ["fleet.partition": "\(name)"])
@@ -112,7 +119,9 @@ public final class FleetDatabase: Sendable {
             let rows = try await client.query("SELECT 1 FROM pg_class WHERE relname = \(name)", logger: logger)
             var exists = false
             for try await _ in rows { exists = true }
-            if !exists { throw FleetDatabaseError(message: "cannot create partition \(name): \(String(reflecting: error))") }
+            if !exists {
+                throw FleetDatabaseError(message: "cannot create partition \(name): \(String(reflecting: error))")
+            }
         }
     }
 

@@ -25,7 +25,8 @@ public enum FleetMessage: Sendable, Equatable {
             try check.expect(site: site, asset: asset, event.site, event.asset)
             return .alarm(event)
         case (4, "state"):
-            let state = try AssetStateMessage(try check.wire(AssetStateMessage.Wire.self, payload), check, payload: payload)
+            let state = try AssetStateMessage(
+                try check.wire(AssetStateMessage.Wire.self, payload), check, payload: payload)
             try check.expect(site: site, asset: asset, state.site, state.asset)
             return .state(state)
         case (3, "plan"):
@@ -34,7 +35,8 @@ public enum FleetMessage: Sendable, Equatable {
             return .plan(plan)
         case (3, "status"):
             let wire = try check.wire(SiteStatus.Wire.self, payload)
-            let status = SiteStatus(site: try check.text("site", wire.site), online: wire.online, time: try check.time("time", wire.time))
+            let status = SiteStatus(
+                site: try check.text("site", wire.site), online: wire.online, time: try check.time("time", wire.time))
             try check.expect(site: site, asset: nil, status.site, nil)
             return .status(status)
         default:
@@ -200,7 +202,8 @@ public struct PlanMessage: Sendable, Equatable {
             proposals.append(
                 Proposal(
                     asset: try pc.text("asset", p.asset), failureMode: try pc.text("failure_mode", p.failure_mode),
-                    action: try pc.text("action", p.action), start: try pc.time("start", p.start), end: try pc.time("end", p.end),
+                    action: try pc.text("action", p.action), start: try pc.time("start", p.start),
+                    end: try pc.time("end", p.end),
                     crew: p.crew, expectedCost: p.expected_cost, failureProbabilityIgnored: p.p_fail_ignored))
         }
         self.proposals = proposals
@@ -274,7 +277,9 @@ struct FieldCheck {
 
     /// An ISO 8601 date-time, as seconds since 1970.
     func time(_ key: String, _ value: String) throws(FleetMessageError) -> Double {
-        guard let seconds = PayloadTimestamp.seconds(fromISO8601: value) else { throw fail(key, "is not an ISO 8601 time: \(value)") }
+        guard let seconds = PayloadTimestamp.seconds(fromISO8601: value) else {
+            throw fail(key, "is not an ISO 8601 time: \(value)")
+        }
         return seconds
     }
 
@@ -283,12 +288,14 @@ struct FieldCheck {
         return word
     }
 
-    func expect(site: String, asset: String?, _ payloadSite: String, _ payloadAsset: String?) throws(FleetMessageError) {
+    func expect(site: String, asset: String?, _ payloadSite: String, _ payloadAsset: String?) throws(FleetMessageError)
+    {
         guard site == payloadSite else {
             throw FleetMessageError(topic: topic, reason: "the payload's site \(payloadSite) is not the topic's")
         }
         if let asset, asset != payloadAsset {
-            throw FleetMessageError(topic: topic, reason: "the payload's asset \(payloadAsset ?? "") is not the topic's")
+            throw FleetMessageError(
+                topic: topic, reason: "the payload's asset \(payloadAsset ?? "") is not the topic's")
         }
     }
 }

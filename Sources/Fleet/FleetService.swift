@@ -88,7 +88,9 @@ public final class FleetService: Service, Sendable {
         client.onConnectionEvent { [logger] event in logger.info("central broker: \(event)") }
         for filter in FleetMessage.subscriptions { try client.subscribe(filter, qos: .atLeastOnce) }
         client.start()
-        logger.notice("fleet service running", metadata: ["mqtt.broker": "\(options.mqtt.endpoint)", "fleet.db": "\(database.url)"])
+        logger.notice(
+            "fleet service running",
+            metadata: ["mqtt.broker": "\(options.mqtt.endpoint)", "fleet.db": "\(database.url)"])
         await withGracefulShutdownHandler {
             for await _ in intake.wakeups { await writeWhileDecoding() }
         } onGracefulShutdown: { [intake] in
@@ -142,7 +144,8 @@ public final class FleetService: Service, Sendable {
         }
         let now = Date().timeIntervalSince1970
         if time > now + options.maximumFutureSkew || time < 946_684_800 {
-            throw FleetMessageError(topic: topic, reason: "its time \(time) s is not plausible against this clock (\(now) s)")
+            throw FleetMessageError(
+                topic: topic, reason: "its time \(time) s is not plausible against this clock (\(now) s)")
         }
     }
 
@@ -159,7 +162,8 @@ public final class FleetService: Service, Sendable {
             return state.suppressed
         }
         if let suppressed {
-            logger.warning("fleet message refused", metadata: ["error": "\(error)", "fleet.refused_since_last": "\(suppressed)"])
+            logger.warning(
+                "fleet message refused", metadata: ["error": "\(error)", "fleet.refused_since_last": "\(suppressed)"])
         }
     }
 
@@ -190,7 +194,9 @@ public final class FleetService: Service, Sendable {
                     $0.alarmsInserted += result.alarmsInserted
                     $0.batches += 1
                 }
-                if failures > 0 { logger.notice("fleet database writes again", metadata: ["fleet.failed_attempts": "\(failures)"]) }
+                if failures > 0 {
+                    logger.notice("fleet database writes again", metadata: ["fleet.failed_attempts": "\(failures)"])
+                }
                 onCommit?(Commit(batch: batch, result: result, committedAt: now))
                 return
             } catch {

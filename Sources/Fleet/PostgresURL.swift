@@ -1,6 +1,6 @@
 import Foundation
-import PostgresNIO
 import NIOSSL
+import PostgresNIO
 
 /// `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=disable|prefer|require]`, the form
 /// libpq and Grafana take. Without a password in the URL, `PGPASSWORD` is used (a password in a
@@ -22,13 +22,22 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
     }
 
     public init(_ text: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(Invalid) {
-        guard let components = URLComponents(string: text), ["postgres", "postgresql"].contains(components.scheme ?? "") else {
-            throw Invalid(description: "\(Self.redacted(text)) is not a postgres:// URL (postgres://USER@HOST:PORT/DATABASE)")
+        guard let components = URLComponents(string: text),
+            ["postgres", "postgresql"].contains(components.scheme ?? "")
+        else {
+            throw Invalid(
+                description: "\(Self.redacted(text)) is not a postgres:// URL (postgres://USER@HOST:PORT/DATABASE)")
         }
-        guard let host = components.host, !host.isEmpty else { throw Invalid(description: "the database URL has no host") }
-        guard let user = components.user, !user.isEmpty else { throw Invalid(description: "the database URL has no user (postgres://USER@HOST/DATABASE)") }
+        guard let host = components.host, !host.isEmpty else {
+            throw Invalid(description: "the database URL has no host")
+        }
+        guard let user = components.user, !user.isEmpty else {
+            throw Invalid(description: "the database URL has no user (postgres://USER@HOST/DATABASE)")
+        }
         let database = String(components.path.drop(while: { $0 == "/" }))
-        guard !database.isEmpty else { throw Invalid(description: "the database URL names no database (postgres://USER@HOST/DATABASE)") }
+        guard !database.isEmpty else {
+            throw Invalid(description: "the database URL names no database (postgres://USER@HOST/DATABASE)")
+        }
         self.host = host
         port = components.port ?? 5432
         username = user.removingPercentEncoding ?? user

@@ -42,7 +42,9 @@ extension Matrix {
     }
 
     /// `op(A)·op(B)`.
-    public static func product(_ a: Matrix, _ b: Matrix, transA: Transpose = .none, transB: Transpose = .none)
+    public static func product(
+        _ a: Matrix, _ b: Matrix, transA: Transpose = .none, transB: Transpose = .none
+    )
         -> Matrix
     {
         var c = Matrix(rows: transA == .none ? a.rows : a.cols, cols: transB == .none ? b.cols : b.rows)
@@ -114,7 +116,9 @@ public enum Vector {
     public static func axpy(_ alpha: Double, _ x: [Double], _ y: inout [Double]) {
         precondition(x.count == y.count, "axpy: lengths differ")
         x.withUnsafeBufferPointer { px in
-            y.withUnsafeMutableBufferPointer { py in cblas_daxpy(Int32(x.count), alpha, px.baseAddress, 1, py.baseAddress, 1) }
+            y.withUnsafeMutableBufferPointer { py in
+                cblas_daxpy(Int32(x.count), alpha, px.baseAddress, 1, py.baseAddress, 1)
+            }
         }
     }
 }

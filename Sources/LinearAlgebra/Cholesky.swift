@@ -36,7 +36,9 @@ public struct Cholesky: Sendable, Equatable, Codable {
         if n == 0 { return y }
         lower.elements.withUnsafeBufferPointer { pl in
             y.withUnsafeMutableBufferPointer { py in
-                cblas_dtrsv(CblasRowMajor, CblasLower, CblasNoTrans, CblasNonUnit, Int32(n), pl.baseAddress, Int32(n), py.baseAddress, 1)
+                cblas_dtrsv(
+                    CblasRowMajor, CblasLower, CblasNoTrans, CblasNonUnit, Int32(n), pl.baseAddress, Int32(n),
+                    py.baseAddress, 1)
             }
         }
         return y
@@ -49,7 +51,9 @@ public struct Cholesky: Sendable, Equatable, Codable {
         if n == 0 { return y }
         lower.elements.withUnsafeBufferPointer { pl in
             y.withUnsafeMutableBufferPointer { py in
-                cblas_dtrsv(CblasRowMajor, CblasLower, CblasTrans, CblasNonUnit, Int32(n), pl.baseAddress, Int32(n), py.baseAddress, 1)
+                cblas_dtrsv(
+                    CblasRowMajor, CblasLower, CblasTrans, CblasNonUnit, Int32(n), pl.baseAddress, Int32(n),
+                    py.baseAddress, 1)
             }
         }
         return y
@@ -70,4 +74,3 @@ public struct Cholesky: Sendable, Equatable, Codable {
         return a
     }
 }
-

@@ -1,6 +1,6 @@
+internal import CMosquitto
 import Logging
 import Synchronization
-internal import CMosquitto
 
 /// libmosquitto's callbacks: non-capturing C functions that find their `ClientCore` in `userdata`.
 /// They run on the client's network thread.

@@ -1,8 +1,8 @@
-import Logging
-import Synchronization
-import Foundation
-import PrognosCore
 internal import CMosquitto
+import Foundation
+import Logging
+import PrognosCore
+import Synchronization
 
 /// The client's network thread: connects, runs `mosquitto_loop`, and reconnects with capped
 /// exponential backoff for as long as the client is open. It never runs on Swift's cooperative
@@ -40,7 +40,8 @@ extension ClientCore {
             if needsConnect {
                 if stopping { return }
                 state.withLock { $0.attemptReported = false }
-                let rc = firstAttempt
+                let rc =
+                    firstAttempt
                     ? mosquitto_connect_async(m, options.host, Int32(options.port), keepalive)
                     : mosquitto_reconnect_async(m)
                 firstAttempt = false

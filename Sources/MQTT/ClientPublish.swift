@@ -1,6 +1,6 @@
+internal import CMosquitto
 import Logging
 import Synchronization
-internal import CMosquitto
 
 /// Publishing and the broker's acknowledgements.
 extension ClientCore {

@@ -1,6 +1,6 @@
+internal import CMosquitto
 import Logging
 import Synchronization
-internal import CMosquitto
 
 /// Subscriptions: remembered for the client's lifetime and sent again on every connect.
 extension ClientCore {

@@ -43,7 +43,9 @@ final class CollectorCore: Sendable {
                 case .failure(let rejection):
                     if rejection.reason == .notFinite {
                         readings.append(
-                            Reading(asset: sensor.asset, sensor: sensor.sensor, value: nil, timestamp: receivedAt, quality: .badValue))
+                            Reading(
+                                asset: sensor.asset, sensor: sensor.sensor, value: nil, timestamp: receivedAt,
+                                quality: .badValue))
                     }
                     rejections.append(rejection)
                 }
@@ -91,11 +93,14 @@ final class CollectorCore: Sendable {
                 metadata["mqtt.detail"] = "\(rejection.detail)"
             }
             if suppressed > 0 { metadata["mqtt.rejected_since_last_log"] = "\(suppressed)" }
-            let what = rejection?.reason == .badTimestamp ? "MQTT payload timestamp unusable, receive time used" : "MQTT payload rejected"
+            let what =
+                rejection?.reason == .badTimestamp
+                ? "MQTT payload timestamp unusable, receive time used" : "MQTT payload rejected"
             logger.warning("\(what) (logged at most once a minute per topic)", metadata: metadata)
         case .logRecovery(let rejected):
             logger.info(
-                "MQTT payloads usable again", metadata: ["mqtt.broker": "\(broker)", "mqtt.topic": "\(topic)", "mqtt.rejected": "\(rejected)"])
+                "MQTT payloads usable again",
+                metadata: ["mqtt.broker": "\(broker)", "mqtt.topic": "\(topic)", "mqtt.rejected": "\(rejected)"])
         }
     }
 

@@ -44,7 +44,9 @@ struct CollectorRoutes: Sendable {
                     order.append(point.broker)
                     grouped[point.broker] = [:]
                 }
-                if grouped[point.broker]![point.topic] == nil { filtersByBroker[point.broker, default: []].append(point.topic) }
+                if grouped[point.broker]![point.topic] == nil {
+                    filtersByBroker[point.broker, default: []].append(point.topic)
+                }
                 grouped[point.broker]![point.topic, default: []].append(
                     (key, PayloadDecoder.Field(value: point.valuePath, timestamp: point.timestampPath)))
             }
@@ -55,7 +57,8 @@ struct CollectorRoutes: Sendable {
             for filter in filters {
                 let entries = grouped[broker]![filter]!
                 let route = TopicRoute(
-                    broker: broker, filter: filter, sensors: entries.map(\.0), decoder: PayloadDecoder(fields: entries.map(\.1)))
+                    broker: broker, filter: filter, sensors: entries.map(\.0),
+                    decoder: PayloadDecoder(fields: entries.map(\.1)))
                 if filter.contains("+") || filter.contains("#") {
                     wildcard[broker, default: []].append(route)
                 } else {

@@ -16,7 +16,8 @@ public struct MQTTCollectorStatistics: Sendable, Equatable {
         public var lastMessage: Double?
         public var rejected: Int { rejections.values.reduce(0, +) }
 
-        mutating func record(readings: Int, reasons: [PayloadRejection.Reason], timestampProblem: Bool, at time: Double) {
+        mutating func record(readings: Int, reasons: [PayloadRejection.Reason], timestampProblem: Bool, at time: Double)
+        {
             messages += 1
             self.readings += readings
             lastMessage = time

@@ -1,9 +1,10 @@
+import PrognosCore
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import PrognosCore
 
 /// A strict, validating, single-pass JSON scanner (RFC 8259) that finds the values at a set of
 /// paths without building a document.
@@ -88,12 +89,22 @@ struct JSONScanner {
             kind = .array
         case UInt8(ascii: "\""):
             let hasEscapes = try string()
-            record(alive: alive, level: level, Match(kind: hasEscapes ? .stringWithEscapes : .string, start: start + 1, end: position - 1))
+            record(
+                alive: alive, level: level,
+                Match(kind: hasEscapes ? .stringWithEscapes : .string, start: start + 1, end: position - 1))
             return
-        case UInt8(ascii: "t"): try literal("true"); kind = .trueValue
-        case UInt8(ascii: "f"): try literal("false"); kind = .falseValue
-        case UInt8(ascii: "n"): try literal("null"); kind = .null
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try number(); kind = .number
+        case UInt8(ascii: "t"):
+            try literal("true")
+            kind = .trueValue
+        case UInt8(ascii: "f"):
+            try literal("false")
+            kind = .falseValue
+        case UInt8(ascii: "n"):
+            try literal("null")
+            kind = .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            try number()
+            kind = .number
         default: throw fail(.malformed, "unexpected character")
         }
         record(alive: alive, level: level, Match(kind: kind, start: start, end: position))
@@ -197,9 +208,11 @@ struct JSONScanner {
             if escaped {
                 equal = scratch == key
             } else {
-                equal = end - start == key.count && key.withUnsafeBytes { k in
-                    k.count == 0 || memcmp(k.baseAddress!, bytes.baseAddress! + start, k.count) == 0
-                }
+                equal =
+                    end - start == key.count
+                    && key.withUnsafeBytes { k in
+                        k.count == 0 || memcmp(k.baseAddress!, bytes.baseAddress! + start, k.count) == 0
+                    }
             }
             if equal { result |= 1 << UInt64(i) }
         }
@@ -260,7 +273,9 @@ struct JSONScanner {
             if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") {
                 position += 1
             }
-            guard position < bytes.count, isDigit(bytes[position]) else { throw fail(.malformed, "an exponent needs digits") }
+            guard position < bytes.count, isDigit(bytes[position]) else {
+                throw fail(.malformed, "an exponent needs digits")
+            }
             skipDigits()
         }
     }

@@ -30,7 +30,8 @@ public final class MQTTClient: Sendable {
         let userdata = Unmanaged.passRetained(core).toOpaque()
         let handle: MosquittoHandle
         do {
-            handle = try MosquittoHandle(clientID: options.clientID, cleanSession: options.cleanSession, userdata: userdata)
+            handle = try MosquittoHandle(
+                clientID: options.clientID, cleanSession: options.cleanSession, userdata: userdata)
         } catch {
             Unmanaged<ClientCore>.fromOpaque(userdata).release()
             throw error
@@ -100,7 +101,8 @@ public final class MQTTClient: Sendable {
     public func onMessage(_ handler: @escaping @Sendable (MQTTMessage) -> Void) {
         core.state.withLock { state in
             state.messageHandler = { view in
-                handler(MQTTMessage(topic: view.topic, payload: Array(view.payload), qos: view.qos, retain: view.retain))
+                handler(
+                    MQTTMessage(topic: view.topic, payload: Array(view.payload), qos: view.qos, retain: view.retain))
             }
         }
     }
@@ -131,7 +133,9 @@ public final class MQTTClient: Sendable {
 
     /// Queues a message; returns its id. Fails with `.library` (`MOSQ_ERR_NO_CONN`) while disconnected.
     @discardableResult
-    public func publish(topic: String, payload: [UInt8], qos: QoS = .atLeastOnce, retain: Bool = false) throws(MQTTError)
+    public func publish(
+        topic: String, payload: [UInt8], qos: QoS = .atLeastOnce, retain: Bool = false
+    ) throws(MQTTError)
         -> MQTTMessageID
     {
         try withBytes(of: payload) { bytes throws(MQTTError) in

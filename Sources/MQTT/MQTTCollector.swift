@@ -60,7 +60,8 @@ public final class MQTTCollector: Sendable {
                         message: "sensors use broker '\(brokerID)', which the plant does not define")
                 }
                 // A configured client id gets a persistent session: the broker keeps QoS 1 values while we are away.
-                let options = MQTTClientOptions(broker: broker, cleanSession: broker.clientID == nil, reconnect: reconnect)
+                let options = MQTTClientOptions(
+                    broker: broker, cleanSession: broker.clientID == nil, reconnect: reconnect)
                 var logger = core.logger
                 logger[metadataKey: "mqtt.broker_id"] = "\(brokerID)"
                 let client = try MQTTClient(options: options, logger: logger)

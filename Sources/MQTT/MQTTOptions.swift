@@ -74,7 +74,9 @@ public struct MQTTClientOptions: Sendable, Equatable {
     }
 
     /// Options for a broker of the plant file.
-    public init(broker: Broker, cleanSession: Bool = true, will: LastWill? = nil, reconnect: ReconnectPolicy = ReconnectPolicy()) {
+    public init(
+        broker: Broker, cleanSession: Bool = true, will: LastWill? = nil, reconnect: ReconnectPolicy = ReconnectPolicy()
+    ) {
         self.init(
             host: broker.host, port: broker.port, clientID: broker.clientID, cleanSession: cleanSession,
             keepalive: broker.keepalive, username: broker.username, password: broker.password, tls: broker.tls,

@@ -1,6 +1,6 @@
-import PrognosCore
-import Foundation
 internal import CMosquitto
+import Foundation
+import PrognosCore
 
 /// One `mosquitto *`, alive from `init` until `destroy()`.
 ///
@@ -25,7 +25,8 @@ final class MosquittoHandle: @unchecked Sendable {
             throw MQTTError(code: .library, operation: "mosquitto_lib_init", message: "libmosquitto did not initialise")
         }
         guard let created = mosquitto_new(clientID, cleanSession, userdata) else {
-            let reason = errno == EINVAL
+            let reason =
+                errno == EINVAL
                 ? "a persistent session (clean_session false) needs a client id" : String(cString: strerror(errno))
             throw MQTTError(code: .configuration, operation: "mosquitto_new", message: reason)
         }
@@ -34,7 +35,9 @@ final class MosquittoHandle: @unchecked Sendable {
     }
 
     /// Runs `body` with the handle; throws `.closed` once the handle is destroyed.
-    func withHandle<T>(_ operation: @autoclosure () -> String, _ body: (OpaquePointer) throws(MQTTError) -> T) throws(MQTTError) -> T {
+    func withHandle<T>(
+        _ operation: @autoclosure () -> String, _ body: (OpaquePointer) throws(MQTTError) -> T
+    ) throws(MQTTError) -> T {
         lock.lock()
         defer { lock.unlock() }
         guard let pointer else {
@@ -69,8 +72,10 @@ final class MosquittoHandle: @unchecked Sendable {
         }
         if let will = options.will {
             try withBytes(of: will.payload) { bytes throws(MQTTError) in
-                try mosquitto_will_set(m, will.topic, Int32(bytes.count), bytes.baseAddress, will.qos.rawValue, will.retain)
-                    .mosquittoCheck("set last will on \(will.topic)")
+                try mosquitto_will_set(
+                    m, will.topic, Int32(bytes.count), bytes.baseAddress, will.qos.rawValue, will.retain
+                )
+                .mosquittoCheck("set last will on \(will.topic)")
             }
         }
     }

@@ -86,17 +86,26 @@ enum NumberText {
         if word == "nan" || word == "inf" || word == "infinity" { return .nonFinite }
         var integerDigits = 0
         var fractionDigits = 0
-        while i < end, isDigit(bytes[i]) { i += 1; integerDigits += 1 }
+        while i < end, isDigit(bytes[i]) {
+            i += 1
+            integerDigits += 1
+        }
         if i < end, bytes[i] == UInt8(ascii: ".") {
             i += 1
-            while i < end, isDigit(bytes[i]) { i += 1; fractionDigits += 1 }
+            while i < end, isDigit(bytes[i]) {
+                i += 1
+                fractionDigits += 1
+            }
         }
         guard integerDigits + fractionDigits > 0 else { return .notANumber }
         if i < end, bytes[i] | 0x20 == UInt8(ascii: "e") {
             i += 1
             if i < end, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i += 1 }
             var exponentDigits = 0
-            while i < end, isDigit(bytes[i]) { i += 1; exponentDigits += 1 }
+            while i < end, isDigit(bytes[i]) {
+                i += 1
+                exponentDigits += 1
+            }
             guard exponentDigits > 0 else { return .notANumber }
         }
         guard i == end else { return .notANumber }
@@ -106,5 +115,7 @@ enum NumberText {
     }
 
     @inline(__always) private static func isDigit(_ b: UInt8) -> Bool { b &- UInt8(ascii: "0") < 10 }
-    @inline(__always) private static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+    @inline(__always) private static func isSpace(_ b: UInt8) -> Bool {
+        b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D
+    }
 }

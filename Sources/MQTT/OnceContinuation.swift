@@ -22,7 +22,8 @@ final class OnceContinuation<Value: Sendable>: Sendable {
     }
 
     func resume(_ result: Result<Value, MQTTError>) {
-        let (continuation, timer) = state.withLock { s -> (CheckedContinuation<Result<Value, MQTTError>, Never>?, Task<Void, Never>?) in
+        let (continuation, timer) = state.withLock {
+            s -> (CheckedContinuation<Result<Value, MQTTError>, Never>?, Task<Void, Never>?) in
             guard !s.done else { return (nil, nil) }
             s.done = true
             defer {
@@ -39,7 +40,9 @@ final class OnceContinuation<Value: Sendable>: Sendable {
     func fail(after timeout: Duration, operation: String) {
         let timer = Task { [self] in
             guard (try? await Task.sleep(for: timeout)) != nil else { return }
-            resume(.failure(MQTTError(code: .timeout, operation: operation, message: "no acknowledgement within \(timeout)")))
+            resume(
+                .failure(
+                    MQTTError(code: .timeout, operation: operation, message: "no acknowledgement within \(timeout)")))
         }
         let alreadyDone = state.withLock { s in
             if !s.done { s.timer = timer }

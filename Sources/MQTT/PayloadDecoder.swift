@@ -62,7 +62,9 @@ public struct PayloadDecoder: Sendable {
         self.slots = fields.map { (slot(of: $0.value), $0.timestamp.map(slot(of:))) }
         self.pathTexts = distinct.map(\.description)
         let compiled = distinct.map(JSONScanner.compile)
-        self.groups = stride(from: 0, to: compiled.count, by: 64).map { Array(compiled[$0..<min($0 + 64, compiled.count)]) }
+        self.groups = stride(from: 0, to: compiled.count, by: 64).map {
+            Array(compiled[$0..<min($0 + 64, compiled.count)])
+        }
     }
 
     /// One result per field, in `fields` order.
@@ -116,7 +118,9 @@ public struct PayloadDecoder: Sendable {
     }
 
     /// For the path `$`: a payload that is not JSON but a bare number (`21.5\n`, `+3`, `nan`).
-    private func barePayloadFallback(field: Int, payload: UnsafeRawBufferPointer) -> Result<Extracted, PayloadRejection>? {
+    private func barePayloadFallback(
+        field: Int, payload: UnsafeRawBufferPointer
+    ) -> Result<Extracted, PayloadRejection>? {
         guard fields[field].value.components.isEmpty else { return nil }
         switch NumberText.parseText(payload) {
         case .number(let value): return .success(Extracted(value: value))
@@ -125,7 +129,9 @@ public struct PayloadDecoder: Sendable {
         }
     }
 
-    private func numericValue(_ result: PathResult, path: String, payload: UnsafeRawBufferPointer) -> Result<Double, PayloadRejection> {
+    private func numericValue(
+        _ result: PathResult, path: String, payload: UnsafeRawBufferPointer
+    ) -> Result<Double, PayloadRejection> {
         let match: JSONScanner.Match
         switch result {
         case .missing: return .failure(PayloadRejection(.missing, "nothing at \(path)"))
@@ -152,16 +158,21 @@ public struct PayloadDecoder: Sendable {
         return .success(value)
     }
 
-    private func timestamp(_ result: PathResult, path: String, payload: UnsafeRawBufferPointer) -> Result<Double, PayloadRejection> {
+    private func timestamp(
+        _ result: PathResult, path: String, payload: UnsafeRawBufferPointer
+    ) -> Result<Double, PayloadRejection> {
         let bad = PayloadRejection(.badTimestamp, "no ISO 8601 date-time or epoch number at \(path)")
         guard case .found(let match) = result else {
-            if case .duplicate = result { return .failure(PayloadRejection(.badTimestamp, "a key on \(path) appears twice")) }
+            if case .duplicate = result {
+                return .failure(PayloadRejection(.badTimestamp, "a key on \(path) appears twice"))
+            }
             return .failure(PayloadRejection(.badTimestamp, "no timestamp at \(path)"))
         }
         let seconds: Double?
         switch match.kind {
         case .number:
-            seconds = PayloadTimestamp.seconds(fromEpochNumber: NumberText.parseJSONNumber(payload, from: match.start, to: match.end))
+            seconds = PayloadTimestamp.seconds(
+                fromEpochNumber: NumberText.parseJSONNumber(payload, from: match.start, to: match.end))
         case .string, .stringWithEscapes:
             seconds = Self.text(of: match, in: payload) { text in
                 if case .number(let number) = NumberText.parseText(text) {
@@ -176,7 +187,9 @@ public struct PayloadDecoder: Sendable {
     }
 
     /// Runs `body` on a string's content, escapes decoded.
-    private static func text<T>(of match: JSONScanner.Match, in payload: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> T) -> T {
+    private static func text<T>(
+        of match: JSONScanner.Match, in payload: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> T
+    ) -> T {
         guard match.kind == .stringWithEscapes else {
             return body(UnsafeRawBufferPointer(rebasing: payload[match.start..<match.end]))
         }

@@ -77,7 +77,6 @@ public enum PayloadTimestamp {
         }
     }
 
-
     private struct FixedReader {
         let bytes: UnsafeRawBufferPointer
         var i = 0

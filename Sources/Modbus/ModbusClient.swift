@@ -39,7 +39,9 @@ public final class ModbusClient: Sendable {
     }
 
     /// A client for `transport`; `deviceID` names it in errors and logs. Does not connect yet.
-    public init(deviceID: String, transport: ModbusDevice.Transport, timeout: Duration = .milliseconds(500))
+    public init(
+        deviceID: String, transport: ModbusDevice.Transport, timeout: Duration = .milliseconds(500)
+    )
         throws(ModbusError)
     {
         self.deviceID = deviceID
@@ -50,11 +52,12 @@ public final class ModbusClient: Sendable {
         case .tcp(let host, let port):
             made = modbus_new_tcp_pi(host, String(port))
         case .rtu(let line):
-            let parity: CChar = switch line.parity {
-            case .none: CChar(UInt8(ascii: "N"))
-            case .even: CChar(UInt8(ascii: "E"))
-            case .odd: CChar(UInt8(ascii: "O"))
-            }
+            let parity: CChar =
+                switch line.parity {
+                case .none: CChar(UInt8(ascii: "N"))
+                case .even: CChar(UInt8(ascii: "E"))
+                case .odd: CChar(UInt8(ascii: "O"))
+                }
             made = modbus_new_rtu(line.port, Int32(line.baud), parity, Int32(line.dataBits), Int32(line.stopBits))
         }
         guard let context = made else {
@@ -97,7 +100,9 @@ public final class ModbusClient: Sendable {
     }
 
     /// Reads `count` registers (holding or input table) of `unit` from 0-based `address`.
-    public func readRegisters(_ function: ModbusFunction, unit: UInt8, address: Int, count: Int)
+    public func readRegisters(
+        _ function: ModbusFunction, unit: UInt8, address: Int, count: Int
+    )
         throws(ModbusError) -> [UInt16]
     {
         guard case .registers(let words) = try read(function, unit: unit, address: address, count: count) else {
@@ -107,7 +112,9 @@ public final class ModbusClient: Sendable {
     }
 
     /// Reads `count` bits (coil or discrete-input table) of `unit` from 0-based `address`.
-    public func readBits(_ function: ModbusFunction, unit: UInt8, address: Int, count: Int)
+    public func readBits(
+        _ function: ModbusFunction, unit: UInt8, address: Int, count: Int
+    )
         throws(ModbusError) -> [Bool]
     {
         guard case .bits(let bits) = try read(function, unit: unit, address: address, count: count) else {
@@ -123,7 +130,8 @@ public final class ModbusClient: Sendable {
 
     /// Reads `count` registers or bits of `function`'s table. Unit 0 (broadcast) is refused:
     /// a broadcast gets no answer and Prognos never addresses every device at once.
-    public func read(_ function: ModbusFunction, unit: UInt8, address: Int, count: Int) throws(ModbusError) -> Response {
+    public func read(_ function: ModbusFunction, unit: UInt8, address: Int, count: Int) throws(ModbusError) -> Response
+    {
         guard unit != 0 else {
             throw invalid("unit 0 is the broadcast address; Prognos never broadcasts", function, unit, address, count)
         }
@@ -195,7 +203,9 @@ public final class ModbusClient: Sendable {
         handle.unit = -1
     }
 
-    private func failure(_ number: Int32, _ function: ModbusFunction, _ unit: UInt8, _ address: Int, _ count: Int)
+    private func failure(
+        _ number: Int32, _ function: ModbusFunction, _ unit: UInt8, _ address: Int, _ count: Int
+    )
         -> ModbusError
     {
         let base = cmodbus_error_base()
@@ -218,7 +228,9 @@ public final class ModbusClient: Sendable {
             exception: exception, errno: number, message: Self.message(number))
     }
 
-    private func invalid(_ text: String, _ function: ModbusFunction, _ unit: UInt8, _ address: Int, _ count: Int)
+    private func invalid(
+        _ text: String, _ function: ModbusFunction, _ unit: UInt8, _ address: Int, _ count: Int
+    )
         -> ModbusError
     {
         ModbusError(

@@ -71,7 +71,9 @@ public final class ModbusCollector: Sendable {
             let planned = requests.map { request in
                 ModbusDevicePoller.PlannedRequest(
                     request: request,
-                    plausible: request.slots.map { slot in sensors[slot.signal].map { PlausibleRange(sensor: $0) } ?? .unbounded })
+                    plausible: request.slots.map { slot in
+                        sensors[slot.signal].map { PlausibleRange(sensor: $0) } ?? .unbounded
+                    })
             }
             return DevicePlan(device: device, requests: planned)
         }
@@ -97,10 +99,12 @@ public final class ModbusCollector: Sendable {
     /// Stops every polling thread and waits for them (each ends within its device's response
     /// timeout) and closes the connections. `start()` may be called again afterwards.
     public func stop() {
-        guard let stopped = running.withLock({ running -> Running? in
-            defer { running = nil }
-            return running
-        }) else { return }
+        guard
+            let stopped = running.withLock({ running -> Running? in
+                defer { running = nil }
+                return running
+            })
+        else { return }
         stopped.stop.signal()
         for thread in stopped.threads { thread.join() }
     }

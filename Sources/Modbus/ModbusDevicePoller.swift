@@ -70,9 +70,11 @@ public final class ModbusDevicePoller {
     ///   - random: draws the backoff jitter.
     public convenience init(
         device: ModbusDevice, requests: [PlannedRequest], options: Options = Options(), logger: Logger,
-        now: @escaping @Sendable () -> Double = WallClock.now, random: any RandomNumberGenerator = SystemRandomNumberGenerator()
+        now: @escaping @Sendable () -> Double = WallClock.now,
+        random: any RandomNumberGenerator = SystemRandomNumberGenerator()
     ) {
-        self.init(device: device, requests: requests, options: options, logger: logger, now: now, random: random, stop: nil)
+        self.init(
+            device: device, requests: requests, options: options, logger: logger, now: now, random: random, stop: nil)
     }
 
     init(
@@ -121,7 +123,9 @@ public final class ModbusDevicePoller {
             requests: for (position, index) in pending.enumerated() {
                 // Once the device has left a request unanswered, send more only if they can time out in time.
                 if troubled && Monotonic.now() + timeout > deadline {
-                    for rest in pending[position...] where errors[rest] == nil { errors[rest] = budgetSpent(index: rest) }
+                    for rest in pending[position...] where errors[rest] == nil {
+                        errors[rest] = budgetSpent(index: rest)
+                    }
                     unanswered += pending[position...]
                     break
                 }
@@ -172,7 +176,9 @@ public final class ModbusDevicePoller {
             } else {
                 for slot in planned.request.slots {
                     readings.append(
-                        Reading(asset: slot.signal.asset, sensor: slot.signal.sensor, value: nil, timestamp: time, quality: .commFail))
+                        Reading(
+                            asset: slot.signal.asset, sensor: slot.signal.sensor, value: nil, timestamp: time,
+                            quality: .commFail))
                 }
             }
         }
@@ -214,7 +220,9 @@ public final class ModbusDevicePoller {
             return .refused(
                 error,
                 planned.request.slots.map {
-                    Reading(asset: $0.signal.asset, sensor: $0.signal.sensor, value: nil, timestamp: time, quality: .badValue)
+                    Reading(
+                        asset: $0.signal.asset, sensor: $0.signal.sensor, value: nil, timestamp: time,
+                        quality: .badValue)
                 })
         }
     }

@@ -30,7 +30,10 @@ final class ServerLoop: @unchecked Sendable {
     func run(shared: Locked<ModbusServer.Shared>) {
         defer { shutdown(shared) }
         while true {
-            var fds = [pollfd(fd: wake, events: Int16(POLLIN), revents: 0), pollfd(fd: listener, events: Int16(POLLIN), revents: 0)]
+            var fds = [
+                pollfd(fd: wake, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: listener, events: Int16(POLLIN), revents: 0),
+            ]
             fds += clients.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
             var timeout: Int32 = -1
             if let next = delayed.first?.due {

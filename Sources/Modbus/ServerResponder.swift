@@ -18,7 +18,9 @@ struct ServerResponder {
 
     func bank(unit: UInt8) -> RegisterBank? { banks[unit] ?? anyUnit }
 
-    func respond(unit: UInt8, pdu: ArraySlice<UInt8>, faults: [ModbusServer.Fault], statistics: inout ModbusServer.Statistics)
+    func respond(
+        unit: UInt8, pdu: ArraySlice<UInt8>, faults: [ModbusServer.Fault], statistics: inout ModbusServer.Statistics
+    )
         -> Decision
     {
         guard let functionCode = pdu.first else { return .disconnect }
@@ -73,7 +75,9 @@ struct ServerResponder {
         return .reply([functionCode, UInt8(data.count)] + data, delay: delay)
     }
 
-    private func exception(_ function: UInt8, _ code: ModbusError.ExceptionCode, _ statistics: inout ModbusServer.Statistics)
+    private func exception(
+        _ function: UInt8, _ code: ModbusError.ExceptionCode, _ statistics: inout ModbusServer.Statistics
+    )
         -> Decision
     {
         statistics.exceptionReplies += 1

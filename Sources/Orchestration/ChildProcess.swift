@@ -65,7 +65,8 @@ public final class ChildProcess: @unchecked Sendable {
         let code: Int32
         if let envp = env {
             code = envp.withUnsafeBufferPointer { e in
-                posix_spawnp(&pid, executable, &fileActions, &attributes, argv, UnsafeMutablePointer(mutating: e.baseAddress))
+                posix_spawnp(
+                    &pid, executable, &fileActions, &attributes, argv, UnsafeMutablePointer(mutating: e.baseAddress))
             }
         } else {
             code = posix_spawnp(&pid, executable, &fileActions, &attributes, argv, environ)
@@ -134,7 +135,9 @@ extension ChildProcess {
     public static func running(mentioning text: String) -> [String] {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         return entries.compactMap { pid -> String? in
-            guard Int(pid) != nil, let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return nil }
+            guard Int(pid) != nil, let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else {
+                return nil
+            }
             let command = String(decoding: data.map { $0 == 0 ? 32 : $0 }, as: UTF8.self)
             return command.contains(text) ? command : nil
         }

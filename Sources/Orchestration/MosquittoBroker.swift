@@ -17,7 +17,8 @@ public final class MosquittoBroker: @unchecked Sendable {
     /// Writes `folder`/mosquitto.conf (listener, anonymous, persistence, then `bridge`) and starts it.
     /// `settings`: more lines of mosquitto configuration (e.g. `max_queued_messages 0` for a central broker).
     public init(
-        folder: String, port: Int = Loopback.freePort(), persistence: Bool = true, bridge: String = "", settings: String = ""
+        folder: String, port: Int = Loopback.freePort(), persistence: Bool = true, bridge: String = "",
+        settings: String = ""
     ) throws {
         self.port = port
         self.folder = folder
@@ -36,7 +37,8 @@ public final class MosquittoBroker: @unchecked Sendable {
     }
 
     private static func launch(configPath: String, folder: String, port: Int) throws -> ChildProcess {
-        let process = try ChildProcess(Executable.path(named: "mosquitto"), ["-c", configPath], outputPath: folder + "/mosquitto.log")
+        let process = try ChildProcess(
+            Executable.path(named: "mosquitto"), ["-c", configPath], outputPath: folder + "/mosquitto.log")
         guard Loopback.waitUntilListening(port: port) else {
             process.stop()
             let log = (try? String(contentsOfFile: folder + "/mosquitto.log", encoding: .utf8)) ?? ""

@@ -19,7 +19,9 @@ public final class PlantHarness: @unchecked Sendable {
         directory: String? = nil, pollInterval: String? = nil
     ) throws {
         removeOnExit = directory == nil
-        self.directory = directory ?? FileManager.default.temporaryDirectory.appendingPathComponent("prognos-\(UUID().uuidString)").path
+        self.directory =
+            directory
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("prognos-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: self.directory, withIntermediateDirectories: true)
         var text = try String(contentsOfFile: plant, encoding: .utf8)
         var ports: [String: Int] = [:]
@@ -33,7 +35,9 @@ public final class PlantHarness: @unchecked Sendable {
         }
         text = text.replacingOccurrences(of: "port: 1883", with: "port: \(brokerPort)")
         if let pollInterval {
-            text = text.replacingOccurrences(of: #"poll_interval: [0-9.]+(ms|s|m|h)"#, with: "poll_interval: \(pollInterval)", options: .regularExpression)
+            text = text.replacingOccurrences(
+                of: #"poll_interval: [0-9.]+(ms|s|m|h)"#, with: "poll_interval: \(pollInterval)",
+                options: .regularExpression)
         }
         self.brokerPort = brokerPort
         devicePorts = ports

@@ -22,19 +22,23 @@ public final class PostgresServer: @unchecked Sendable {
     /// Initialises and starts the cluster; throws with initdb's or postgres's own output when either fails.
     public init(port: Int = Loopback.freePort(), settings: [String: String] = [:]) throws {
         self.port = port
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("prognos-pg-\(UUID().uuidString)").path
+        directory =
+            FileManager.default.temporaryDirectory.appendingPathComponent("prognos-pg-\(UUID().uuidString)").path
         let data = directory + "/data"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let asRoot = getuid() == 0
         if asRoot { try Self.giveToNobody(directory) }
         func command(_ tool: String, _ arguments: [String]) throws -> (String, [String]) {
             let path = try Self.find(tool)
-            return asRoot ? (Executable.path(named: "runuser"), ["-u", "nobody", "--", path] + arguments) : (path, arguments)
+            return asRoot
+                ? (Executable.path(named: "runuser"), ["-u", "nobody", "--", path] + arguments) : (path, arguments)
         }
 
         let initLog = directory + "/initdb.log"
-        let (initTool, initArguments) = try command("initdb", ["-D", data, "-U", user, "-A", "trust", "-E", "UTF8", "--no-instructions", "--no-sync"])
-        let initdb = try ChildProcess(initTool, initArguments, environment: ["LC_ALL": "C", "PATH": "/usr/bin:/bin"], outputPath: initLog)
+        let (initTool, initArguments) = try command(
+            "initdb", ["-D", data, "-U", user, "-A", "trust", "-E", "UTF8", "--no-instructions", "--no-sync"])
+        let initdb = try ChildProcess(
+            initTool, initArguments, environment: ["LC_ALL": "C", "PATH": "/usr/bin:/bin"], outputPath: initLog)
         guard initdb.wait(timeout: 120) == 0 else {
             initdb.stop()
             let output = (try? String(contentsOfFile: initLog, encoding: .utf8)) ?? ""
@@ -45,9 +49,12 @@ public final class PostgresServer: @unchecked Sendable {
         let log = directory + "/postgres.log"
         var options = ["listen_addresses": "127.0.0.1", "unix_socket_directories": directory, "max_connections": "50"]
         options.merge(settings) { _, new in new }
-        let arguments = ["-D", data, "-p", String(port)] + options.sorted { $0.key < $1.key }.flatMap { ["-c", "\($0.key)=\($0.value)"] }
+        let arguments =
+            ["-D", data, "-p", String(port)]
+            + options.sorted { $0.key < $1.key }.flatMap { ["-c", "\($0.key)=\($0.value)"] }
         let (serverTool, serverArguments) = try command("postgres", arguments)
-        process = try ChildProcess(serverTool, serverArguments, environment: ["LC_ALL": "C", "PATH": "/usr/bin:/bin"], outputPath: log)
+        process = try ChildProcess(
+            serverTool, serverArguments, environment: ["LC_ALL": "C", "PATH": "/usr/bin:/bin"], outputPath: log)
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
             let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""

@@ -121,9 +121,13 @@ struct PlanningContext: Sendable {
                 let forced = !assetConstraints.isEmpty
                 guard forced || isDegrading(modeHealth, asset: asset, mode: mode) else { continue }
                 let draws = drawFutures(modeHealth, using: &stream)
-                var candidate = evaluate(asset: asset, mode: mode, health: modeHealth, draws: draws, constraints: assetConstraints)
+                var candidate = evaluate(
+                    asset: asset, mode: mode, health: modeHealth, draws: draws, constraints: assetConstraints)
                 if !forced, candidate.options[candidate.nothing].failHorizon < configuration.minimumRisk,
-                   candidate.options.allSatisfy({ $0.action == nil || $0.cost >= candidate.options[candidate.nothing].cost }) {
+                    candidate.options.allSatisfy({
+                        $0.action == nil || $0.cost >= candidate.options[candidate.nothing].cost
+                    })
+                {
                     candidate.options = [candidate.options[candidate.nothing]]
                     candidate.nothing = 0
                 }
@@ -140,7 +144,9 @@ struct PlanningContext: Sendable {
     /// raw readings (after a refit on slowly drifting data, or a filter restarted by maintenance).
     func isDegrading(_ h: ModeHealth, asset: Asset, mode: FailureMode) -> Bool {
         guard h.limit > 0, h.trend > configuration.detectionSignificance * h.trendSD else { return false }
-        if h.deviation >= configuration.detectionLevel && (h.peakFraction ?? 1) >= configuration.detectionPeak { return true }
+        if h.deviation >= configuration.detectionLevel && (h.peakFraction ?? 1) >= configuration.detectionPeak {
+            return true
+        }
         guard let peak = h.peakFraction, let alarm = alarmFraction(asset: asset, mode: mode) else { return false }
         return peak >= alarm
     }
@@ -149,7 +155,9 @@ struct PlanningContext: Sendable {
     /// of the normal range, 1 at the limit): halfway when the sensor has no alarm before the limit;
     /// nil without a normal range.
     func alarmFraction(asset: Asset, mode: FailureMode) -> Double? {
-        guard let sensor = asset.sensors.first(where: { $0.id == mode.limit.sensor }), let normal = sensor.normal else { return nil }
+        guard let sensor = asset.sensors.first(where: { $0.id == mode.limit.sensor }), let normal = sensor.normal else {
+            return nil
+        }
         let above = mode.limit.direction == .above
         let sign: Double = above ? 1 : -1
         let limit = sign * mode.limit.value
@@ -249,8 +257,11 @@ struct PlanningContext: Sendable {
         let resets = resetActions(asset: asset, mode: mode)
         let repair = resets.min { ($0.cost, $0.id) < ($1.cost, $1.id) }
         let repairHours = configuration.responseHours + (repair.map { seconds($0.duration) } ?? 0) / 3600
-        let failure = (asset.failureCost ?? economics.failureCost) + (repair?.cost ?? 0) + repairHours * economics.downtimeCostPerHour
-        return Prices(failure: failure, resetCost: repair?.cost ?? 0, downtimePerSecond: economics.downtimeCostPerHour / 3600)
+        let failure =
+            (asset.failureCost ?? economics.failureCost) + (repair?.cost ?? 0) + repairHours
+            * economics.downtimeCostPerHour
+        return Prices(
+            failure: failure, resetCost: repair?.cost ?? 0, downtimePerSecond: economics.downtimeCostPerHour / 3600)
     }
 
     func actions(of asset: Asset) -> [MaintenanceAction] {
@@ -262,12 +273,19 @@ struct PlanningContext: Sendable {
         actions(of: asset).filter { if case .resets(let ids) = $0.effect { ids.contains(mode.id) } else { false } }
     }
 
-    func evaluate(asset: Asset, mode: FailureMode, health: ModeHealth, draws: [Future], constraints: [PlanConstraint]) -> ModeCandidate {
+    func evaluate(
+        asset: Asset, mode: FailureMode, health: ModeHealth, draws: [Future], constraints: [PlanConstraint]
+    ) -> ModeCandidate {
         let p = prices(asset: asset, mode: mode)
         let all = actions(of: asset)
-        let recent = Set(input.recentActions.filter { $0.asset == asset.id && input.now - $0.time < configuration.repeatGap }.map(\.action))
-        let acting = all.filter { !$0.failureModes.isEmpty && $0.failureModes.contains(mode.id) && !recent.contains($0.id) }
-        let derating = input.derated.contains(asset.id) ? nil : all.first { if case .derates = $0.effect { true } else { false } }
+        let recent = Set(
+            input.recentActions.filter { $0.asset == asset.id && input.now - $0.time < configuration.repeatGap }.map(
+                \.action))
+        let acting = all.filter {
+            !$0.failureModes.isEmpty && $0.failureModes.contains(mode.id) && !recent.contains($0.id)
+        }
+        let derating =
+            input.derated.contains(asset.id) ? nil : all.first { if case .derates = $0.effect { true } else { false } }
         var timings: [SlotChoice] = []
         let open = slots.first.map { $0.start <= now } ?? false
         if !open { timings.append(.now) }
@@ -288,7 +306,11 @@ struct PlanningContext: Sendable {
             case .skip: options = options.filter { $0.action == nil && $0.derate == nil }
             case .examine: break
             case .derate(_, let fraction):
-                var forced = derating ?? MaintenanceAction(id: "derate", name: "Derate", cost: 0, duration: .zero, crew: 0, effect: .derates(fraction: fraction))
+                var forced =
+                    derating
+                    ?? MaintenanceAction(
+                        id: "derate", name: "Derate", cost: 0, duration: .zero, crew: 0,
+                        effect: .derates(fraction: fraction))
                 forced.effect = .derates(fraction: fraction)
                 options = options.filter { $0.derate == nil }.map { option in
                     var o = option
@@ -316,7 +338,9 @@ struct PlanningContext: Sendable {
             var derateCost = 0.0
             if let d = option.derate, case .derates(let fraction) = d.effect {
                 rho = pow(max(fraction, 0), configuration.derateExponent)
-                let lost = configuration.derateCostPerHour ?? (1 - min(max(fraction, 0), 1)) * input.plant.economics.downtimeCostPerHour
+                let lost =
+                    configuration.derateCostPerHour ?? (1 - min(max(fraction, 0), 1))
+                    * input.plant.economics.downtimeCostPerHour
                 derateCost = d.cost + lost * derateUntil / 3600
             }
             let tau = option.slot.map(time) ?? .infinity
@@ -348,12 +372,15 @@ struct PlanningContext: Sendable {
                     }
                 } else {
                     if t < horizon {
-                        cost = p.failure + p.resetCost * (horizon - t) / life + (option.action != nil && t >= tau ? actionCost : 0)
+                        cost =
+                            p.failure + p.resetCost * (horizon - t) / life
+                            + (option.action != nil && t >= tau ? actionCost : 0)
                         within += 1
                     } else {
                         let clock = clockAt(horizon, rho: rho, until: derateUntil, f: f, from: tau)
                         let level = draw.g > 0 ? (draw.x0 + draw.c) * exp(min(draw.g * clock, 50)) - draw.c : draw.x0
-                        cost = p.resetCost * min(max(level / draw.limit, 0), 1) + (option.action != nil ? actionCost : 0)
+                        cost =
+                            p.resetCost * min(max(level / draw.limit, 0), 1) + (option.action != nil ? actionCost : 0)
                     }
                 }
                 total += cost
@@ -371,7 +398,9 @@ struct PlanningContext: Sendable {
         }
         let nothing = options.firstIndex { $0.action == nil && $0.derate == nil } ?? 0
         let clocks = draws.map { $0.clock.isFinite ? min($0.clock, 1e9) : 1e9 }.sorted()
-        func quantile(_ q: Double) -> Double { clocks.isEmpty ? 1e9 : clocks[min(clocks.count - 1, Int(q * Double(clocks.count)))] }
+        func quantile(_ q: Double) -> Double {
+            clocks.isEmpty ? 1e9 : clocks[min(clocks.count - 1, Int(q * Double(clocks.count)))]
+        }
         var candidate = ModeCandidate(
             asset: asset, mode: mode, health: health, options: options, nothing: nothing,
             timeToFailure: (quantile(0.1), quantile(0.5), quantile(0.9)))
@@ -380,7 +409,9 @@ struct PlanningContext: Sendable {
             let rho = pow(max(fraction, 0), configuration.derateExponent)
             for (k, slot) in slots.enumerated() {
                 let tau = max(0, slot.start - now)
-                let count = draws.filter { realTime($0.clock, rho: rho, until: derateUntil, f: 1, from: .infinity) < tau }.count
+                let count = draws.filter {
+                    realTime($0.clock, rho: rho, until: derateUntil, f: 1, from: .infinity) < tau
+                }.count
                 candidate.derateFailBefore[k] = Double(count) / n
             }
         }

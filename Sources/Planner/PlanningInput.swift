@@ -55,7 +55,8 @@ public struct ModeHealth: Sendable, Equatable {
 
     public init(
         failureMode: String, level: Double, levelSD: Double = 0, trend: Double, trendSD: Double = 0, limit: Double,
-        deviation: Double? = nil, deviationLimit: Double? = nil, peakFraction: Double? = nil, growthOffset: Double? = nil, rul: RULDistribution? = nil,
+        deviation: Double? = nil, deviationLimit: Double? = nil, peakFraction: Double? = nil,
+        growthOffset: Double? = nil, rul: RULDistribution? = nil,
         evidence: [SensorEvidence] = [], ageSinceRenewal: Double? = nil
     ) {
         self.failureMode = failureMode

@@ -9,7 +9,8 @@ extension PlanningContext {
         for (i, m) in modes.enumerated() {
             let option = m.options[assignment[i]]
             if let action = option.action, let slot = option.slot {
-                jobs[slot, default: []].append(Scheduler.Job(mode: i, crew: action.crew, duration: seconds(action.duration)))
+                jobs[slot, default: []].append(
+                    Scheduler.Job(mode: i, crew: action.crew, duration: seconds(action.duration)))
             }
         }
         var starts: [Int: Double] = [:]
@@ -30,17 +31,24 @@ extension PlanningContext {
             baseline += ignored.cost
             var fraction: Double?
             if let d = option.derate, case .derates(let f) = d.effect { fraction = f }
-            outcomes.append(ModeOutcome(
-                asset: m.asset.id, failureMode: m.mode.id, action: option.action?.id ?? "",
-                when: option.slot.map { $0 == .now ? "now" : slots[slotIndex($0)].window } ?? "", derate: fraction,
-                expectedCost: option.cost, failureProbability: option.failHorizon, expectedCostIgnored: ignored.cost,
-                failureProbabilityIgnored: ignored.failHorizon))
+            outcomes.append(
+                ModeOutcome(
+                    asset: m.asset.id, failureMode: m.mode.id, action: option.action?.id ?? "",
+                    when: option.slot.map { $0 == .now ? "now" : slots[slotIndex($0)].window } ?? "", derate: fraction,
+                    expectedCost: option.cost, failureProbability: option.failHorizon,
+                    expectedCostIgnored: ignored.cost,
+                    failureProbabilityIgnored: ignored.failHorizon))
             if option.action == nil && option.derate == nil {
-                if ignored.failHorizon >= configuration.minimumRisk || m.health.deviation >= configuration.detectionLevel {
-                    watch.append(Watch(
-                        asset: m.asset.id, failureMode: m.mode.id, level: m.health.level, limit: m.health.limit,
-                        failureProbabilityWithinHorizon: ignored.failHorizon,
-                        reasoning: evidenceText(m) + " No action pays yet: P(failure within \(days(horizon))) = \(percent(ignored.failHorizon)); re-planned as it changes."))
+                if ignored.failHorizon >= configuration.minimumRisk
+                    || m.health.deviation >= configuration.detectionLevel
+                {
+                    watch.append(
+                        Watch(
+                            asset: m.asset.id, failureMode: m.mode.id, level: m.health.level, limit: m.health.limit,
+                            failureProbabilityWithinHorizon: ignored.failHorizon,
+                            reasoning: evidenceText(m)
+                                + " No action pays yet: P(failure within \(days(horizon))) = \(percent(ignored.failHorizon)); re-planned as it changes."
+                        ))
                 }
                 continue
             }
@@ -50,9 +58,11 @@ extension PlanningContext {
         watch.sort { ($0.failureProbabilityWithinHorizon, $1.asset) > ($1.failureProbabilityWithinHorizon, $0.asset) }
         let examined = input.assets.reduce(0) { $0 + $1.modes.count }
         return MaintenanceSchedule(
-            createdAt: now, horizonEnd: now + horizon, currency: input.plant.economics.currency, proposals: proposals, watch: watch,
+            createdAt: now, horizonEnd: now + horizon, currency: input.plant.economics.currency, proposals: proposals,
+            watch: watch,
             modes: outcomes.sorted { ($0.asset, $0.failureMode) < ($1.asset, $1.failureMode) },
-            slots: slots, expectedCost: expected, baselineCost: baseline, modesExamined: examined, modesDegrading: modes.count)
+            slots: slots, expectedCost: expected, baselineCost: baseline, modesExamined: examined,
+            modesDegrading: modes.count)
     }
 
     func slotIndex(_ slot: SlotChoice) -> Int {
@@ -72,7 +82,8 @@ extension PlanningContext {
         if case .window(let k)? = option.slot { derated = m.derateFailBefore[k] }
         var text = evidenceText(m)
         let ttf = m.timeToFailure
-        text += " If ignored: P(failure within \(days(horizon))) = \(percent(ignored.failHorizon)), time to failure \(days(ttf.1)) (10–90 %: \(days(ttf.0))–\(days(ttf.2))), expected cost \(money(ignored.cost, currency))."
+        text +=
+            " If ignored: P(failure within \(days(horizon))) = \(percent(ignored.failHorizon)), time to failure \(days(ttf.1)) (10–90 %: \(days(ttf.0))–\(days(ttf.2))), expected cost \(money(ignored.cost, currency))."
         if let a = option.action, let slot = option.slot {
             let when: String
             let nextName: String
@@ -82,21 +93,28 @@ extension PlanningContext {
                 nextName = slots.first.map { "the \($0.window) window (\(clock($0.start)))" } ?? "the horizon"
             case .window(let k):
                 when = "in the \(slots[k].window) window (\(clock(slots[k].start)))"
-                nextName = k + 1 < slots.count ? "the \(slots[k + 1].window) window after it (\(clock(slots[k + 1].start)))" : "the horizon"
+                nextName =
+                    k + 1 < slots.count
+                    ? "the \(slots[k + 1].window) window after it (\(clock(slots[k + 1].start)))" : "the horizon"
             }
-            text += " Proposed: \(a.name) \(when): P(failure before it) = \(percent(option.failBefore)), before \(nextName) = \(percent(option.failBeforeNext)); expected cost \(money(option.cost, currency)), saving \(money(ignored.cost - option.cost, currency))."
+            text +=
+                " Proposed: \(a.name) \(when): P(failure before it) = \(percent(option.failBefore)), before \(nextName) = \(percent(option.failBeforeNext)); expected cost \(money(option.cost, currency)), saving \(money(ignored.cost - option.cost, currency))."
         }
         if let fraction {
-            text += " Derate to \(Int((fraction * 100).rounded())) % until the next window (\(clock(now + derateUntil)))."
+            text +=
+                " Derate to \(Int((fraction * 100).rounded())) % until the next window (\(clock(now + derateUntil)))."
         }
         if let derated, option.derate == nil {
-            text += " Derating until the next window would make P(failure before the proposed time) \(percent(derated))."
+            text +=
+                " Derating until the next window would make P(failure before the proposed time) \(percent(derated))."
         } else if option.action == nil, let d = option.derate {
             _ = d
-            text += " Derating buys: expected cost \(money(option.cost, currency)) instead of \(money(ignored.cost, currency))."
+            text +=
+                " Derating buys: expected cost \(money(option.cost, currency)) instead of \(money(ignored.cost, currency))."
         }
         return Proposal(
-            asset: m.asset.id, failureMode: m.mode.id, action: action.id, actionName: action.name, timing: timing, start: begin,
+            asset: m.asset.id, failureMode: m.mode.id, action: action.id, actionName: action.name, timing: timing,
+            start: begin,
             end: begin + duration, crew: option.action?.crew ?? 0, derate: fraction, expectedCost: option.cost,
             expectedCostIgnored: ignored.cost, failureProbabilityBefore: option.failBefore,
             failureProbabilityBeforeNext: option.failBeforeNext, failureProbabilityIgnored: ignored.failHorizon,
@@ -110,14 +128,20 @@ extension PlanningContext {
         let limitSensor = m.mode.limit.sensor
         var text = "\(m.asset.id) \(m.mode.id):"
         let main = h.evidence.first { $0.sensor == limitSensor }
-        let reading = main?.value.map { " reads \(number($0))\(main?.unit.isEmpty == false ? " " + main!.unit : "")" } ?? ""
-        text += " \(limitSensor)\(reading), \(number(h.deviation)) healthy spreads from normal toward its limit (\(m.mode.limit.direction.rawValue) \(number(m.mode.limit.value)))"
-        text += "; its peaks have come \(Int((100 * h.level / max(h.limit, 1e-9)).rounded())) % of the way there, moving \(signed(100 * h.trend * 86400 / max(h.limit, 1e-9))) points a day"
+        let reading =
+            main?.value.map { " reads \(number($0))\(main?.unit.isEmpty == false ? " " + main!.unit : "")" } ?? ""
+        text +=
+            " \(limitSensor)\(reading), \(number(h.deviation)) healthy spreads from normal toward its limit (\(m.mode.limit.direction.rawValue) \(number(m.mode.limit.value)))"
+        text +=
+            "; its peaks have come \(Int((100 * h.level / max(h.limit, 1e-9)).rounded())) % of the way there, moving \(signed(100 * h.trend * 86400 / max(h.limit, 1e-9))) points a day"
         if let c = h.growthOffset, c < 0.5 * max(h.limit, 1e-9) { text += " and accelerating" }
         text += "."
         let others = h.evidence.filter { $0.sensor != limitSensor && abs($0.deviation) >= 2 }
         if !others.isEmpty {
-            text += " Also off normal: " + others.map { "\($0.sensor) \(signed($0.deviation)) spreads (\(signed($0.trendPerDay))/d)" }.joined(separator: ", ") + "."
+            text +=
+                " Also off normal: "
+                + others.map { "\($0.sensor) \(signed($0.deviation)) spreads (\(signed($0.trendPerDay))/d)" }.joined(
+                    separator: ", ") + "."
         }
         return text
     }

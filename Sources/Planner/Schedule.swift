@@ -43,10 +43,13 @@ public struct Proposal: Sendable, Equatable {
     public var reasoning: String
 
     public static func == (a: Proposal, b: Proposal) -> Bool {
-        a.asset == b.asset && a.failureMode == b.failureMode && a.action == b.action && a.timing == b.timing && a.start == b.start
+        a.asset == b.asset && a.failureMode == b.failureMode && a.action == b.action && a.timing == b.timing
+            && a.start == b.start
             && a.end == b.end && a.crew == b.crew && a.derate == b.derate && a.expectedCost == b.expectedCost
-            && a.expectedCostIgnored == b.expectedCostIgnored && a.failureProbabilityBefore == b.failureProbabilityBefore
-            && a.failureProbabilityBeforeNext == b.failureProbabilityBeforeNext && a.failureProbabilityIgnored == b.failureProbabilityIgnored
+            && a.expectedCostIgnored == b.expectedCostIgnored
+            && a.failureProbabilityBefore == b.failureProbabilityBefore
+            && a.failureProbabilityBeforeNext == b.failureProbabilityBeforeNext
+            && a.failureProbabilityIgnored == b.failureProbabilityIgnored
             && a.reasoning == b.reasoning
     }
 
@@ -106,7 +109,8 @@ public struct MaintenanceSchedule: Sendable, Equatable {
     /// One line for the store and the dashboard.
     public var summary: String {
         let n = proposals.count
-        return "\(n) proposal\(n == 1 ? "" : "s"), \(watch.count) to watch; expected cost \(money(expectedCost, currency)) vs \(money(baselineCost, currency)) doing nothing over \(Int(((horizonEnd - createdAt) / 86400).rounded())) d"
+        return
+            "\(n) proposal\(n == 1 ? "" : "s"), \(watch.count) to watch; expected cost \(money(expectedCost, currency)) vs \(money(baselineCost, currency)) doing nothing over \(Int(((horizonEnd - createdAt) / 86400).rounded())) d"
     }
 }
 

@@ -99,7 +99,9 @@ struct Scheduler {
     }
 
     static func layout(_ jobs: [(crew: Int, duration: Double)], crew: Int, length: Double) -> [Double]? {
-        let order = jobs.indices.sorted { (-jobs[$0].duration, -jobs[$0].crew, $0) < (-jobs[$1].duration, -jobs[$1].crew, $1) }
+        let order = jobs.indices.sorted {
+            (-jobs[$0].duration, -jobs[$0].crew, $0) < (-jobs[$1].duration, -jobs[$1].crew, $1)
+        }
         var starts = [Double](repeating: 0, count: jobs.count)
         var placed: [(start: Double, end: Double, crew: Int)] = []
         for j in order {

@@ -21,7 +21,8 @@ public enum WhatIf: Sendable, Equatable {
         let words = text.lowercased().split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
         func asset(_ id: String) throws(WhatIfError) -> String {
             guard plant.asset(id) != nil else {
-                throw WhatIfError("no asset '\(id)' in the plant; its assets: \(plant.assets.map(\.id).joined(separator: ", "))")
+                throw WhatIfError(
+                    "no asset '\(id)' in the plant; its assets: \(plant.assets.map(\.id).joined(separator: ", "))")
             }
             return id
         }
@@ -39,19 +40,28 @@ public enum WhatIf: Sendable, Equatable {
                 rest.removeFirst()
             }
             let percent = number.hasSuffix("%")
-            guard let value = Double(percent ? String(number.dropLast()) : number) else { throw WhatIfError.unknown(text) }
+            guard let value = Double(percent ? String(number.dropLast()) : number) else {
+                throw WhatIfError.unknown(text)
+            }
             let fraction = percent || value > 1.5 ? value / 100 : value
-            guard fraction > 0, fraction <= 1 else { throw WhatIfError("a derating lies between 0 and 100 %; got \(number)") }
-            guard rest.isEmpty || rest == ["until", "next", "window"] || rest == ["until", "the", "next", "window"] else {
+            guard fraction > 0, fraction <= 1 else {
+                throw WhatIfError("a derating lies between 0 and 100 %; got \(number)")
+            }
+            guard rest.isEmpty || rest == ["until", "next", "window"] || rest == ["until", "the", "next", "window"]
+            else {
                 throw WhatIfError.unknown(text)
             }
             return .derate(asset: id, fraction: fraction)
         case "replace", "apply", "do":
-            guard words.count >= 4, let on = words.firstIndex(of: "on"), on >= 2, on + 1 < words.count else { throw WhatIfError.unknown(text) }
+            guard words.count >= 4, let on = words.firstIndex(of: "on"), on >= 2, on + 1 < words.count else {
+                throw WhatIfError.unknown(text)
+            }
             let named = words[1..<on].joined(separator: "-")
             let actionID = [named, "replace-" + named].first { plant.action($0) != nil }
             guard let actionID else {
-                throw WhatIfError("no action '\(named)' in the plant's catalogue; its actions: \(plant.actions.map(\.id).joined(separator: ", "))")
+                throw WhatIfError(
+                    "no action '\(named)' in the plant's catalogue; its actions: \(plant.actions.map(\.id).joined(separator: ", "))"
+                )
             }
             let id = try asset(words[on + 1])
             var window: String?
@@ -62,7 +72,9 @@ public enum WhatIf: Sendable, Equatable {
                 case "next", "next window", "the next window": window = "next"
                 default:
                     guard plant.economics.windows.contains(where: { $0.id == when }) else {
-                        throw WhatIfError("no window '\(when)'; the plant's windows: \(plant.economics.windows.map(\.id).joined(separator: ", ")), or now, or next")
+                        throw WhatIfError(
+                            "no window '\(when)'; the plant's windows: \(plant.economics.windows.map(\.id).joined(separator: ", ")), or now, or next"
+                        )
                     }
                     window = when
                 }
@@ -94,8 +106,10 @@ public enum WhatIf: Sendable, Equatable {
 
     public var description: String {
         switch self {
-        case .derate(let asset, let fraction): "derate \(asset) to \(Int((fraction * 100).rounded())) % until the next window"
-        case .apply(let action, let asset, let window): "\(action) on \(asset) \(window.map { $0 == "next" ? "in the next window" : "in the \($0) window" } ?? "now")"
+        case .derate(let asset, let fraction):
+            "derate \(asset) to \(Int((fraction * 100).rounded())) % until the next window"
+        case .apply(let action, let asset, let window):
+            "\(action) on \(asset) \(window.map { $0 == "next" ? "in the next window" : "in the \($0) window" } ?? "now")"
         case .skip(let asset): "do nothing to \(asset)"
         }
     }
@@ -108,7 +122,8 @@ public struct WhatIfError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String { message }
 
     static func unknown(_ text: String) -> WhatIfError {
-        WhatIfError("cannot read the what-if '\(text)'; accepted forms:\n  " + WhatIf.acceptedForms.joined(separator: "\n  "))
+        WhatIfError(
+            "cannot read the what-if '\(text)'; accepted forms:\n  " + WhatIf.acceptedForms.joined(separator: "\n  "))
     }
 }
 
@@ -123,8 +138,10 @@ public struct WhatIfComparison: Sendable, Equatable {
         let modes = Set(plan.modes.filter { $0.asset == question.asset }.map(\.failureMode))
             .union(alternative.modes.filter { $0.asset == question.asset }.map(\.failureMode)).sorted()
         return modes.map { mode in
-            (mode, plan.modes.first { $0.asset == question.asset && $0.failureMode == mode },
-             alternative.modes.first { $0.asset == question.asset && $0.failureMode == mode })
+            (
+                mode, plan.modes.first { $0.asset == question.asset && $0.failureMode == mode },
+                alternative.modes.first { $0.asset == question.asset && $0.failureMode == mode }
+            )
         }
     }
 
@@ -141,14 +158,17 @@ public struct WhatIfComparison: Sendable, Equatable {
             func describe(_ o: ModeOutcome?) -> String {
                 guard let o else { return "healthy" }
                 let what = o.action.isEmpty ? (o.derate != nil ? "derate only" : "no action") : "\(o.action) \(o.when)"
-                return "\(what): P(failure within \(horizon)) \(percent(o.failureProbability)), expected cost \(money(o.expectedCost, currency))"
+                return
+                    "\(what): P(failure within \(horizon)) \(percent(o.failureProbability)), expected cost \(money(o.expectedCost, currency))"
             }
             lines.append("  \(question.asset) \(row.mode)")
             lines.append("    plan     \(describe(row.plan))")
             lines.append("    what-if  \(describe(row.alternative))")
         }
         let delta = alternative.expectedCost - plan.expectedCost
-        lines.append("Plant expected cost over \(horizon): \(money(plan.expectedCost, currency)) with the plan, \(money(alternative.expectedCost, currency)) with the what-if (\(delta >= 0 ? "+" : "")\(money(delta, currency))).")
+        lines.append(
+            "Plant expected cost over \(horizon): \(money(plan.expectedCost, currency)) with the plan, \(money(alternative.expectedCost, currency)) with the what-if (\(delta >= 0 ? "+" : "")\(money(delta, currency)))."
+        )
         return lines.joined(separator: "\n")
     }
 }

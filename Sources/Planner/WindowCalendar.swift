@@ -39,7 +39,9 @@ public enum WindowCalendar {
             let crew = window.crew ?? economics.crewCapacity
             var start = weekStart + day * 86400 + Double(window.startMinute) * 60 - 7 * 86400
             while start < now + horizon {
-                if start + length > now { result.append(WindowSlot(window: window.id, start: start, end: start + length, crew: crew)) }
+                if start + length > now {
+                    result.append(WindowSlot(window: window.id, start: start, end: start + length, crew: crew))
+                }
                 start += 7 * 86400
             }
         }

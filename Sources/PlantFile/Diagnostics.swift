@@ -45,7 +45,8 @@ final class Diagnostics {
     }
 
     var sortedProblems: [PlantFileProblem] {
-        problems.enumerated().sorted { ($0.element.location, $0.offset) < ($1.element.location, $1.offset) }.map(\.element)
+        problems.enumerated().sorted { ($0.element.location, $0.offset) < ($1.element.location, $1.offset) }.map(
+            \.element)
     }
 }
 
@@ -53,7 +54,9 @@ final class Diagnostics {
 func closestMatch(to word: String, in candidates: [String]) -> String? {
     // Ties are broken by the distance without punctuation, so "mms" suggests "mm/s" rather than "m/s".
     func letters(_ s: String) -> String { s.lowercased().filter { $0.isLetter || $0.isNumber } }
-    let scored = candidates.map { ($0, editDistance(word.lowercased(), $0.lowercased()), editDistance(letters(word), letters($0))) }
+    let scored = candidates.map {
+        ($0, editDistance(word.lowercased(), $0.lowercased()), editDistance(letters(word), letters($0)))
+    }
     guard let best = scored.min(by: { ($0.1, $0.2, $0.0) < ($1.1, $1.2, $1.0) }) else { return nil }
     return best.1 <= max(2, word.count / 3) ? best.0 : nil
 }
@@ -85,7 +88,8 @@ func suggestion(for word: String, in candidates: [String], listing: Bool = false
 /// A duration as a plant file writes it: 300ms, 2s, 5m, 8h.
 func formatDuration(_ duration: Duration) -> String {
     let milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
-    for (unit, size) in [("d", Int64(86_400_000)), ("h", 3_600_000), ("m", 60_000), ("s", 1000)] where milliseconds >= size && milliseconds % size == 0 {
+    for (unit, size) in [("d", Int64(86_400_000)), ("h", 3_600_000), ("m", 60_000), ("s", 1000)]
+    where milliseconds >= size && milliseconds % size == 0 {
         return "\(milliseconds / size)\(unit)"
     }
     return "\(milliseconds)ms"
@@ -96,7 +100,8 @@ func formatDuration(_ duration: Duration) -> String {
 func printable(_ text: String) -> String {
     var out = ""
     for scalar in text.unicodeScalars {
-        let visible = scalar.properties.generalCategory != .control && scalar.properties.generalCategory != .format
+        let visible =
+            scalar.properties.generalCategory != .control && scalar.properties.generalCategory != .format
             && !scalar.properties.isNoncharacterCodePoint
         out += visible ? String(scalar) : "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
     }

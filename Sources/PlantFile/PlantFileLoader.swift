@@ -11,7 +11,9 @@ public enum PlantFileLoader {
             bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
         } catch {
             throw PlantFileError(problems: [
-                PlantFileProblem(file: path, location: SourceLocation(line: 1, column: 1), reason: "cannot read the file: \(error.localizedDescription)")
+                PlantFileProblem(
+                    file: path, location: SourceLocation(line: 1, column: 1),
+                    reason: "cannot read the file: \(error.localizedDescription)")
             ])
         }
         switch UTF8Text.decode(bytes) {

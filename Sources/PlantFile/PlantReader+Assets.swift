@@ -6,7 +6,9 @@ extension PlantReader {
         var areaIDs = IDRegistry(kind: "area", diagnostics: diagnostics)
         var lineIDs = IDRegistry(kind: "line", diagnostics: diagnostics)
         var assetIDs = IDRegistry(kind: "asset", diagnostics: diagnostics)
-        if nodes.isEmpty { diagnostics.report("a plant needs at least one area", at: SourceLocation(line: 1, column: 1)) }
+        if nodes.isEmpty {
+            diagnostics.report("a plant needs at least one area", at: SourceLocation(line: 1, column: 1))
+        }
         return nodes.compactMap { node in
             guard let area = YAMLMap(node, what: "area", diagnostics: diagnostics) else { return nil }
             area.checkKeys(["id", "name", "lines"])
@@ -49,11 +51,13 @@ extension PlantReader {
             guard case .mapping(let mapping) = node, case .scalar(let id)? = mapping["id"] else { return nil }
             return id.string
         }
-        let failureModes = readFailureModes(map.sequence("failure_modes"), sensorIDs: declaredSensors, assetID: id ?? "?")
+        let failureModes = readFailureModes(
+            map.sequence("failure_modes"), sensorIDs: declaredSensors, assetID: id ?? "?")
         var actionIDs: [String] = []
         for (action, location) in map.stringList("actions") {
             if !declaredActions.contains(action) {
-                diagnostics.report("unknown action '\(action)'\(suggestion(for: action, in: declaredActions))", at: location)
+                diagnostics.report(
+                    "unknown action '\(action)'\(suggestion(for: action, in: declaredActions))", at: location)
             }
             actionIDs.append(action)
         }
@@ -98,7 +102,8 @@ extension PlantReader {
             switch text {
             case "true": isCounter = true
             case "false": isCounter = false
-            default: diagnostics.report("'counter' must be true or false (got '\(text)')", at: map.keyLocation("counter"))
+            default:
+                diagnostics.report("'counter' must be true or false (got '\(text)')", at: map.keyLocation("counter"))
             }
         }
         guard let id, let unit, let source else { return nil }
@@ -110,12 +115,18 @@ extension PlantReader {
     private func readNormalRange(_ map: YAMLMap) -> ClosedRange<Double>? {
         let nodes = map.sequence("normal")
         guard map.has("normal") else { return nil }
-        guard nodes.count == 2, let low = map.number(nodes[0], key: "normal"), let high = map.number(nodes[1], key: "normal") else {
-            if nodes.count != 2 { diagnostics.report("'normal' must be a range [low, high]", at: map.keyLocation("normal")) }
+        guard nodes.count == 2, let low = map.number(nodes[0], key: "normal"),
+            let high = map.number(nodes[1], key: "normal")
+        else {
+            if nodes.count != 2 {
+                diagnostics.report("'normal' must be a range [low, high]", at: map.keyLocation("normal"))
+            }
             return nil
         }
         guard low < high else {
-            diagnostics.report("normal range [\(plainNumber(low)), \(plainNumber(high))] must have low below high", at: map.keyLocation("normal"))
+            diagnostics.report(
+                "normal range [\(plainNumber(low)), \(plainNumber(high))] must have low below high",
+                at: map.keyLocation("normal"))
             return nil
         }
         return low...high
@@ -126,7 +137,9 @@ extension PlantReader {
         func side(_ key: String) -> (low: Double?, high: Double?, map: YAMLMap?) {
             guard let sub = map.map(key, what: "\(key) limits") else { return (nil, nil, nil) }
             sub.checkKeys(["low", "high"])
-            if !sub.has("low"), !sub.has("high") { diagnostics.report("'\(key)' needs 'low', 'high' or both", at: sub.location) }
+            if !sub.has("low"), !sub.has("high") {
+                diagnostics.report("'\(key)' needs 'low', 'high' or both", at: sub.location)
+            }
             return (sub.double("low"), sub.double("high"), sub)
         }
         let alarm = side("alarm")

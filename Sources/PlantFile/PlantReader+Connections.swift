@@ -25,7 +25,8 @@ extension PlantReader {
             }
             let maxGap = map.int("max_gap", range: 0...124) ?? 8
             guard let id, let transport else { return nil }
-            let device = ModbusDevice(id: id, transport: transport, pollInterval: interval, timeout: timeout, maxGap: maxGap)
+            let device = ModbusDevice(
+                id: id, transport: transport, pollInterval: interval, timeout: timeout, maxGap: maxGap)
             devices[id] = device
             return device
         }
@@ -34,12 +35,15 @@ extension PlantReader {
     private func readTransport(_ map: YAMLMap) -> ModbusDevice.Transport? {
         switch (map.node("tcp"), map.node("rtu")) {
         case (nil, nil), (.some, .some):
-            diagnostics.report("a Modbus device needs exactly one of 'tcp' (host:port) or 'rtu' (serial settings)", at: map.location)
+            diagnostics.report(
+                "a Modbus device needs exactly one of 'tcp' (host:port) or 'rtu' (serial settings)", at: map.location)
             return nil
         case (let tcp?, nil):
             guard let text = map.scalarString(tcp, key: "tcp") else { return nil }
             guard let (host, port) = parseHostPort(text) else {
-                diagnostics.report("'tcp' must be host:port with a port in 1…65535, such as 192.168.1.20:502 (got '\(text)')", at: location(of: tcp))
+                diagnostics.report(
+                    "'tcp' must be host:port with a port in 1…65535, such as 192.168.1.20:502 (got '\(text)')",
+                    at: location(of: tcp))
                 return nil
             }
             return .tcp(host: host, port: port)
@@ -53,7 +57,8 @@ extension PlantReader {
                 if let value = SerialLine.Parity(rawValue: text.lowercased()) {
                     parity = value
                 } else {
-                    diagnostics.report("unknown parity '\(text)': use none, even or odd", at: serial.keyLocation("parity"))
+                    diagnostics.report(
+                        "unknown parity '\(text)': use none, even or odd", at: serial.keyLocation("parity"))
                 }
             }
             let dataBits = serial.int("data_bits", range: 7...8) ?? 8
@@ -67,7 +72,9 @@ extension PlantReader {
         var seen = IDRegistry(kind: "broker", diagnostics: diagnostics)
         return nodes.compactMap { node in
             guard let map = YAMLMap(node, what: "MQTT broker", diagnostics: diagnostics) else { return nil }
-            map.checkKeys(["id", "host", "port", "client_id", "keepalive", "username", "password_env", "password_file", "tls"])
+            map.checkKeys([
+                "id", "host", "port", "client_id", "keepalive", "username", "password_env", "password_file", "tls",
+            ])
             let id = map.identifier()
             if let id {
                 seen.register(id, at: map.keyLocation("id"))
@@ -82,7 +89,9 @@ extension PlantReader {
             case (let name?, nil): password = .environment(name)
             case (nil, let path?): password = .file(path)
             case (.some, .some):
-                diagnostics.report("give the password in one place: 'password_env' or 'password_file', not both", at: map.keyLocation("password_file"))
+                diagnostics.report(
+                    "give the password in one place: 'password_env' or 'password_file', not both",
+                    at: map.keyLocation("password_file"))
             case (nil, nil): password = nil
             }
             let tls = map.map("tls", what: "TLS settings").flatMap(readTLS)
@@ -111,6 +120,8 @@ func parseHostPort(_ text: String) -> (String, Int)? {
     guard let colon = text.lastIndex(of: ":") else { return nil }
     var host = String(text[..<colon])
     if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-    guard !host.isEmpty, let port = Int(text[text.index(after: colon)...]), (1...65535).contains(port) else { return nil }
+    guard !host.isEmpty, let port = Int(text[text.index(after: colon)...]), (1...65535).contains(port) else {
+        return nil
+    }
     return (host, port)
 }

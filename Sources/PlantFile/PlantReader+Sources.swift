@@ -9,11 +9,14 @@ extension PlantReader {
         case (nil, let mqtt?): return readMQTT(mqtt).map(SignalSource.mqtt)
         case (nil, nil):
             if !map.has("modbus"), !map.has("mqtt") {
-                diagnostics.report("\(map.what) '\(signal.sensor)' has no source: give 'modbus' or 'mqtt'", at: map.location)
+                diagnostics.report(
+                    "\(map.what) '\(signal.sensor)' has no source: give 'modbus' or 'mqtt'", at: map.location)
             }
             return nil
         case (.some, .some):
-            diagnostics.report("\(map.what) '\(signal.sensor)' has two sources: give 'modbus' or 'mqtt', not both", at: map.keyLocation("mqtt"))
+            diagnostics.report(
+                "\(map.what) '\(signal.sensor)' has two sources: give 'modbus' or 'mqtt', not both",
+                at: map.keyLocation("mqtt"))
             return nil
         }
     }
@@ -22,7 +25,9 @@ extension PlantReader {
         map.checkKeys(["device", "unit", "function", "address", "type", "word_order", "scale", "offset"])
         let device = map.string("device", required: true)
         if let device, !declaredDevices.contains(device) {
-            diagnostics.report("unknown device '\(device)'\(suggestion(for: device, in: declaredDevices))", at: map.keyLocation("device"))
+            diagnostics.report(
+                "unknown device '\(device)'\(suggestion(for: device, in: declaredDevices))",
+                at: map.keyLocation("device"))
         }
         // Unit 0 is broadcast (answered by nobody, acted on by everybody): never polled.
         let unit = map.int("unit", range: 1...247) ?? 1
@@ -56,7 +61,9 @@ extension PlantReader {
             if let order = WordOrder(rawValue: text.uppercased()) {
                 wordOrder = order
             } else {
-                diagnostics.report("unknown word order '\(text)'; use one of ABCD, CDAB, BADC, DCBA", at: map.keyLocation("word_order"))
+                diagnostics.report(
+                    "unknown word order '\(text)'; use one of ABCD, CDAB, BADC, DCBA", at: map.keyLocation("word_order")
+                )
             }
         }
         let scale = map.double("scale") ?? 1
@@ -99,7 +106,8 @@ extension PlantReader {
         do {
             return try JSONPath(parsing: text)
         } catch {
-            diagnostics.report("'\(key)' is not a JSON path such as $.value or $.data[0].v: \(error)", at: map.keyLocation(key))
+            diagnostics.report(
+                "'\(key)' is not a JSON path such as $.value or $.data[0].v: \(error)", at: map.keyLocation(key))
             return nil
         }
     }
@@ -109,12 +117,17 @@ extension PlantReader {
 func topicProblem(_ topic: String) -> String? {
     if topic.isEmpty { return "is empty" }
     if topic.utf8.count > 65535 { return "is longer than MQTT allows (65,535 bytes)" }
-    if topic.contains("+") || topic.contains("#") { return "contains a wildcard ('+' or '#'): a sensor topic names one exact topic" }
+    if topic.contains("+") || topic.contains("#") {
+        return "contains a wildcard ('+' or '#'): a sensor topic names one exact topic"
+    }
     if topic.unicodeScalars.contains(where: { $0.value == 0 }) { return "contains a NUL character" }
     if topic.hasPrefix("$") { return "starts with '$', which brokers reserve for themselves" }
     // MQTT 3.1.1 §1.5.3: control characters and Unicode non-characters should not appear in topics.
-    if let bad = topic.unicodeScalars.first(where: { $0.properties.generalCategory == .control || $0.properties.isNoncharacterCodePoint }) {
-        return "contains U+\(String(bad.value, radix: 16, uppercase: true).leftPadded(to: 4)), a control or non-character, which a topic name must not"
+    if let bad = topic.unicodeScalars.first(where: {
+        $0.properties.generalCategory == .control || $0.properties.isNoncharacterCodePoint
+    }) {
+        return
+            "contains U+\(String(bad.value, radix: 16, uppercase: true).leftPadded(to: 4)), a control or non-character, which a topic name must not"
     }
     return nil
 }

@@ -71,7 +71,9 @@ final class PlantReader {
             return readWindow(window, seen: &seen)
         }
         guard let downtime, let failure, let crew else { return nil }
-        return Economics(currency: currency, downtimeCostPerHour: downtime, failureCost: failure, crewCapacity: crew, windows: windows)
+        return Economics(
+            currency: currency, downtimeCostPerHour: downtime, failureCost: failure, crewCapacity: crew,
+            windows: windows)
     }
 
     private func readWindow(_ map: YAMLMap, seen: inout IDRegistry) -> MaintenanceWindow? {
@@ -84,14 +86,16 @@ final class PlantReader {
             if weekday == nil {
                 let names = MaintenanceWindow.Weekday.allCases.map(\.rawValue)
                 let hint = suggestion(for: text.lowercased(), in: names)
-                diagnostics.report("unknown weekday '\(text)' in maintenance window\(hint)", at: map.keyLocation("weekday"))
+                diagnostics.report(
+                    "unknown weekday '\(text)' in maintenance window\(hint)", at: map.keyLocation("weekday"))
             }
         }
         var startMinute: Int?
         if let text = map.string("start", required: true) {
             startMinute = parseClockTime(text)
             if startMinute == nil {
-                diagnostics.report("'start' must be a time of day HH:MM, such as 22:00 (got '\(text)')", at: map.keyLocation("start"))
+                diagnostics.report(
+                    "'start' must be a time of day HH:MM, such as 22:00 (got '\(text)')", at: map.keyLocation("start"))
             }
         }
         let duration = map.duration("duration", required: true)
@@ -118,11 +122,13 @@ final class PlantReader {
             let crew = map.int("crew", required: true, range: 0...1000)
             if let crew, crew > crewCapacity {
                 diagnostics.report(
-                    "action needs a crew of \(crew) but the plant's crew_capacity is \(crewCapacity)", at: map.keyLocation("crew"))
+                    "action needs a crew of \(crew) but the plant's crew_capacity is \(crewCapacity)",
+                    at: map.keyLocation("crew"))
             }
             let effect = readEffect(map, actionID: id ?? "?")
             guard let id, let cost, let duration, let crew, let effect else { return nil }
-            let action = MaintenanceAction(id: id, name: map.string("name"), cost: cost, duration: duration, crew: crew, effect: effect)
+            let action = MaintenanceAction(
+                id: id, name: map.string("name"), cost: cost, duration: duration, crew: crew, effect: effect)
             actions[id] = action
             return action
         }
@@ -131,8 +137,12 @@ final class PlantReader {
     private func readEffect(_ map: YAMLMap, actionID: String) -> MaintenanceAction.Effect? {
         let given = ["resets", "slows", "derate"].filter(map.has)
         guard given.count == 1, let kind = given.first else {
-            let reason = given.isEmpty ? "says nothing of its effect" : "has more than one effect (\(given.joined(separator: ", ")))"
-            diagnostics.report("action '\(actionID)' \(reason): give exactly one of 'resets', 'slows' (with 'factor') or 'derate'", at: map.location)
+            let reason =
+                given.isEmpty
+                ? "says nothing of its effect" : "has more than one effect (\(given.joined(separator: ", ")))"
+            diagnostics.report(
+                "action '\(actionID)' \(reason): give exactly one of 'resets', 'slows' (with 'factor') or 'derate'",
+                at: map.location)
             return nil
         }
         if kind != "slows", map.has("factor") {
@@ -144,7 +154,9 @@ final class PlantReader {
             return .derates(fraction: fraction)
         default:
             let modes = map.stringList(kind, required: true)
-            if modes.isEmpty { diagnostics.report("'\(kind)' must name at least one failure mode", at: map.keyLocation(kind)) }
+            if modes.isEmpty {
+                diagnostics.report("'\(kind)' must name at least one failure mode", at: map.keyLocation(kind))
+            }
             for (mode, location) in modes { actionFailureModeReferences.append((mode, actionID, location)) }
             if kind == "resets" { return .resets(modes.map(\.0)) }
             guard let factor = fraction(map, "factor", required: true) else { return nil }
@@ -175,7 +187,8 @@ final class PlantReader {
 /// Minutes after midnight of `HH:MM`.
 func parseClockTime(_ text: String) -> Int? {
     let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-    guard parts.count == 2, parts[0].count <= 2, parts[1].count == 2, let hours = Int(parts[0]), let minutes = Int(parts[1]),
+    guard parts.count == 2, parts[0].count <= 2, parts[1].count == 2, let hours = Int(parts[0]),
+        let minutes = Int(parts[1]),
         (0..<24).contains(hours), (0..<60).contains(minutes)
     else { return nil }
     return hours * 60 + minutes

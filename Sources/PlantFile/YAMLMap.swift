@@ -41,7 +41,8 @@ struct YAMLMap {
             } else if let suggestion = closestMatch(to: key, in: allowed) {
                 diagnostics.report("unknown key '\(key)' in \(what); did you mean '\(suggestion)'?", at: keyLocation)
             } else {
-                diagnostics.report("unknown key '\(key)' in \(what); allowed: \(allowed.joined(separator: ", "))", at: keyLocation)
+                diagnostics.report(
+                    "unknown key '\(key)' in \(what); allowed: \(allowed.joined(separator: ", "))", at: keyLocation)
             }
         }
     }
@@ -167,5 +168,7 @@ func isValidIdentifier(_ text: String) -> Bool {
 }
 
 extension Unicode.Scalar {
-    var isASCIIAlphanumeric: Bool { ("a"..."z").contains(self) || ("A"..."Z").contains(self) || ("0"..."9").contains(self) }
+    var isASCIIAlphanumeric: Bool {
+        ("a"..."z").contains(self) || ("A"..."Z").contains(self) || ("0"..."9").contains(self)
+    }
 }

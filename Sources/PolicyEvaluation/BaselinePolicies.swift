@@ -27,7 +27,9 @@ struct FixedIntervalPolicy: MaintenancePolicy {
             for mode in asset.failureModes {
                 guard let interval = intervals[mode.id] else { continue }
                 let age = sim.elapsed - lastRenewal[asset.id + "/" + mode.id, default: 0]
-                if age >= interval, let action = PolicyEvaluation.repairAction(plant: plant, asset: asset, mode: mode.id) {
+                if age >= interval,
+                    let action = PolicyEvaluation.repairAction(plant: plant, asset: asset, mode: mode.id)
+                {
                     orders.append(Order(asset: asset.id, action: action))
                 }
             }
@@ -53,8 +55,11 @@ struct FixedIntervalPolicy: MaintenancePolicy {
         var lives: [String: [(life: Double, failed: Bool, preventive: Double, failure: Double)]] = [:]
         for asset in plant.assets {
             for mode in asset.failureModes {
-                guard let repair = PolicyEvaluation.repairAction(plant: plant, asset: asset, mode: mode.id) else { continue }
-                let failure = (asset.failureCost ?? plant.economics.failureCost) + repair.cost
+                guard let repair = PolicyEvaluation.repairAction(plant: plant, asset: asset, mode: mode.id) else {
+                    continue
+                }
+                let failure =
+                    (asset.failureCost ?? plant.economics.failureCost) + repair.cost
                     + (options.responseHours + seconds(repair.duration) / 3600) * plant.economics.downtimeCostPerHour
                 let key = asset.id + "/" + mode.id
                 var start = 0.0
@@ -103,7 +108,9 @@ struct LifeRecorder: MaintenancePolicy {
         while seen < sim.events.count {
             let e = sim.events[seen]
             seen += 1
-            if e.kind == .failure, let a = e.asset, let m = e.target { failures[a + "/" + m, default: []].append(e.elapsed) }
+            if e.kind == .failure, let a = e.asset, let m = e.target {
+                failures[a + "/" + m, default: []].append(e.elapsed)
+            }
         }
     }
     func decide(_ sim: PlantSimulation, window: WindowSlot?) -> [Order] { [] }
@@ -153,7 +160,8 @@ struct ThresholdPolicy: MaintenancePolicy {
                 let mode = plant.asset(watches[i].asset)?.failureModes.first { $0.id == watches[i].mode }
                 watches[i].handle = mode.flatMap { sim.handle(asset: watches[i].asset, signal: $0.limit.sensor) }
             }
-            guard let h = watches[i].handle, sim.status(of: watches[i].asset) == .running, let v = sim.measuredValue(h) else { continue }
+            guard let h = watches[i].handle, sim.status(of: watches[i].asset) == .running, let v = sim.measuredValue(h)
+            else { continue }
             let beyond = watches[i].above ? v >= watches[i].threshold : v <= watches[i].threshold
             watches[i].count = beyond ? watches[i].count + 1 : 0
             if watches[i].count >= 3 { watches[i].flagged = true }
@@ -163,7 +171,9 @@ struct ThresholdPolicy: MaintenancePolicy {
     func decide(_ sim: PlantSimulation, window: WindowSlot?) -> [Order] {
         guard window != nil else { return [] }
         return watches.filter(\.flagged).compactMap { w in
-            guard let asset = plant.asset(w.asset), let action = PolicyEvaluation.repairAction(plant: plant, asset: asset, mode: w.mode) else { return nil }
+            guard let asset = plant.asset(w.asset),
+                let action = PolicyEvaluation.repairAction(plant: plant, asset: asset, mode: w.mode)
+            else { return nil }
             return Order(asset: w.asset, action: action)
         }
     }
@@ -204,7 +214,8 @@ struct JustInTimePolicy: MaintenancePolicy {
             let job = (crew: failure.action.crew, duration: seconds(failure.action.duration))
             let candidates = slots.indices.filter { k in
                 let slot = slots[k]
-                return slot.start < failure.time - sim.options.step && slot.start >= window.start && job.crew <= slot.crew
+                return slot.start < failure.time - sim.options.step && slot.start >= window.start
+                    && job.crew <= slot.crew
                     && job.duration <= slot.end - max(slot.start, sim.time)
             }
             var chosen: Int?

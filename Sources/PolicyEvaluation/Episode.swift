@@ -108,7 +108,8 @@ struct Episode {
                 if open == nil { orders = policy.decide(sim, window: nil) }
             }
             var done: Set<String> = []
-            for order in orders where !failed.contains(order.asset) && !done.contains(order.asset + "|" + order.action.id) {
+            for order in orders
+            where !failed.contains(order.asset) && !done.contains(order.asset + "|" + order.action.id) {
                 done.insert(order.asset + "|" + order.action.id)
                 try execute(order, window: window, jobs: &windowJobs, policy: &policy)
             }
@@ -126,11 +127,16 @@ struct Episode {
             let hours = Int(ModeLives.Rules.bound.stopCredit / 3600)
             caveats.append("\(longLives) lives of a mode saw more than \(hours) h of stops")
         }
-        if deratings > 0 { caveats.append("derated \(deratings) times (the bound grants derating only up to a window)") }
-        return caveats.isEmpty ? nil : caveats.joined(separator: "; ") + ": the hindsight bound is not proven against this run"
+        if deratings > 0 {
+            caveats.append("derated \(deratings) times (the bound grants derating only up to a window)")
+        }
+        return caveats.isEmpty
+            ? nil : caveats.joined(separator: "; ") + ": the hindsight bound is not proven against this run"
     }
 
-    mutating func repairDue<P: MaintenancePolicy>(_ repairs: inout [Repair], failed: inout Set<String>, policy: inout P) throws {
+    mutating func repairDue<P: MaintenancePolicy>(
+        _ repairs: inout [Repair], failed: inout Set<String>, policy: inout P
+    ) throws {
         let due = repairs.filter { $0.due <= sim.elapsed + 1e-9 }
         guard !due.isEmpty else { return }
         repairs.removeAll { $0.due <= sim.elapsed + 1e-9 }
@@ -158,8 +164,10 @@ struct Episode {
             outcome.deratings += 1
             outcome.actionCost += action.cost
             // The simulator derates until the next window opens.
-            let until = WindowCalendar.nextWindowStart(after: sim.time, economics: plant.economics) ?? sim.time + 7 * 86400
-            outcome.deratingCost += Self.deratingCost(fraction: fraction, from: sim.time, until: until, economics: plant.economics)
+            let until =
+                WindowCalendar.nextWindowStart(after: sim.time, economics: plant.economics) ?? sim.time + 7 * 86400
+            outcome.deratingCost += Self.deratingCost(
+                fraction: fraction, from: sim.time, until: until, economics: plant.economics)
             return
         }
         let duration = seconds(action.duration)

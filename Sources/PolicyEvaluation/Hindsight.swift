@@ -24,7 +24,8 @@ struct Hindsight: Sendable {
         var modes: [Mode] = []
         for asset in plant.assets {
             for profile in HindsightReplay.profiles(plant: plant, asset: asset, options: options) {
-                let prices = try ModePrices(plant: plant, asset: asset, mode: profile.mode, responseHours: options.responseHours)
+                let prices = try ModePrices(
+                    plant: plant, asset: asset, mode: profile.mode, responseHours: options.responseHours)
                 modes.append(Mode(asset: asset, profile: profile, prices: prices))
             }
         }
@@ -44,7 +45,8 @@ struct Hindsight: Sendable {
 
     func solver(_ mode: Mode, rules: ModeLives.Rules) -> ModeLives {
         ModeLives(
-            profile: mode.profile, prices: mode.prices, windows: windows, step: options.step, responseSeconds: options.responseHours * 3600,
+            profile: mode.profile, prices: mode.prices, windows: windows, step: options.step,
+            responseSeconds: options.responseHours * 3600,
             rules: rules, simulation: Episode.simulation(options), asset: mode.asset.id)
     }
 
@@ -73,13 +75,16 @@ struct Hindsight: Sendable {
                 case .failure(_, let repairAt):
                     outcome.failures += 1
                     outcome.failedModes.append(mode.asset.id + "/" + mode.profile.mode)
-                    if repairAt != nil { outcome.downtimeHours += options.responseHours + mode.prices.repairDuration / 3600 }
+                    if repairAt != nil {
+                        outcome.downtimeHours += options.responseHours + mode.prices.repairDuration / 3600
+                    }
                 }
             }
             shortLives += lives.shortLives
         }
         if shortLives > 0 {
-            outcome.note = "\(shortLives) lives shorter than two gaps between windows were met: for those, resetting in the last window before the trip is not proven best"
+            outcome.note =
+                "\(shortLives) lives shorter than two gaps between windows were met: for those, resetting in the last window before the trip is not proven best"
         }
         return outcome
     }

@@ -107,7 +107,8 @@ struct ModeLives: Sendable {
     mutating func partDelay(_ renewal: Int) -> Double {
         while partDelays.count <= renewal {
             partDelays.append(
-                PlantSimulation.partOnsetDelay(simulation, asset: asset, mode: profile.mode, kind: profile.kind, renewal: partDelays.count))
+                PlantSimulation.partOnsetDelay(
+                    simulation, asset: asset, mode: profile.mode, kind: profile.kind, renewal: partDelays.count))
         }
         return partDelays[renewal]
     }
@@ -185,7 +186,9 @@ struct ModeLives: Sendable {
                 let next = nextLife(after: key.renewal, at: callOut, duration: reset.duration)
                 let rest = value(next).cost
                 take(paid + reset.callOut + rest, .callOut(reset: r, at: callOut), next)
-                if rules.relaxed, reset.share < 1 { take(paid + reset.inWindow + rest, .joint(reset: r, at: callOut), next) }
+                if rules.relaxed, reset.share < 1 {
+                    take(paid + reset.inWindow + rest, .joint(reset: r, at: callOut), next)
+                }
             }
         }
         // The trip.
@@ -198,14 +201,18 @@ struct ModeLives: Sendable {
             take(paid, .failure(at: trip, repairAt: nil), nil)
         }
         // Derated from just before the trip to the next window.
-        if rules.relaxed, let perSecond = prices.deratingPerSecond, trip - 1 > key.start, let w = windows.first(where: { $0 > trip - 1 }) {
+        if rules.relaxed, let perSecond = prices.deratingPerSecond, trip - 1 > key.start,
+            let w = windows.first(where: { $0 > trip - 1 })
+        {
             let derating = perSecond * Double(w - trip + 1) * step + (prices.derating?.cost ?? 0)
             if w > lastStep {
                 take(paid + derating, .bridge(reset: 0, at: trip - 1, windowAt: nil), nil)
             } else {
                 for (r, reset) in prices.resets.enumerated() {
                     let next = nextLife(after: key.renewal, at: w, duration: reset.duration)
-                    take(paid + derating + reset.inWindow + value(next).cost, .bridge(reset: r, at: trip - 1, windowAt: w), next)
+                    take(
+                        paid + derating + reset.inWindow + value(next).cost,
+                        .bridge(reset: r, at: trip - 1, windowAt: w), next)
                 }
             }
         }

@@ -50,8 +50,13 @@ struct HindsightPolicy: MaintenancePolicy {
                 guard onsetStep <= solvers[a][m].lastStep else { continue }
                 // A life under way (or its part waiting for its onset), seen from now; a window now counts.
                 let key = ModeLives.Key(renewal: state.renewals, start: now - 1, onset: onsetStep)
-                let current = (step: max(now, onsetStep - 1), consumed: state.onset == nil ? 0 : state.consumed, slowed: state.slowFactor)
-                if let trip = tripping[asset.id + "/" + state.modeID], let reset = solvers[a][m].prices.resets.min(by: { $0.inWindow < $1.inWindow }) {
+                let current = (
+                    step: max(now, onsetStep - 1), consumed: state.onset == nil ? 0 : state.consumed,
+                    slowed: state.slowFactor
+                )
+                if let trip = tripping[asset.id + "/" + state.modeID],
+                    let reset = solvers[a][m].prices.resets.min(by: { $0.inWindow < $1.inWindow })
+                {
                     // The truth says it trips before the next window could act: now, whatever the model says.
                     resets.append((trip, Order(asset: asset.id, action: reset.action, urgent: true)))
                     continue
@@ -60,9 +65,14 @@ struct HindsightPolicy: MaintenancePolicy {
                 let choice = solvers[a][m].life(key, now: current)
                 switch choice.end {
                 case .window(let r, let at) where at == now && window != nil:
-                    resets.append((choice.trip ?? at, Order(asset: asset.id, action: solvers[a][m].prices.resets[r].action, urgent: true)))
+                    resets.append(
+                        (
+                            choice.trip ?? at,
+                            Order(asset: asset.id, action: solvers[a][m].prices.resets[r].action, urgent: true)
+                        ))
                 case .callOut(let r, let at) where at <= now:
-                    resets.append((at, Order(asset: asset.id, action: solvers[a][m].prices.resets[r].action, urgent: true)))
+                    resets.append(
+                        (at, Order(asset: asset.id, action: solvers[a][m].prices.resets[r].action, urgent: true)))
                 default: break
                 }
                 if window != nil, choice.slows > 0, let slow = solvers[a][m].prices.slow {
@@ -96,7 +106,9 @@ struct HindsightPolicy: MaintenancePolicy {
     /// next window can act on it, so the plan must be consulted.
     func mustCallOut(_ lives: ModeLives, current: (step: Int, consumed: Double, slowed: Double)) -> Bool {
         let base = lives.profile.wear[min(current.step, lives.lastStep)] - current.consumed / current.slowed
-        guard let trip = lives.profile.tripStep(from: current.step + 1, base: base, slow: current.slowed) else { return false }
+        guard let trip = lives.profile.tripStep(from: current.step + 1, base: base, slow: current.slowed) else {
+            return false
+        }
         let deadline = trip - lives.rules.safetySteps
         guard let next = lives.lastWindow(before: deadline) else { return true }
         return next <= current.step

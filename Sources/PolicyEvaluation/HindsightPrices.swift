@@ -31,8 +31,10 @@ struct ModePrices: Sendable {
     var derating: MaintenanceAction?
 
     init(
-        resets: [Reset], slow: (action: MaintenanceAction, price: Double, factor: Double, duration: Double)?, failure: Double,
-        repair: MaintenanceAction, repairDuration: Double, deratingPerSecond: Double? = nil, derating: MaintenanceAction? = nil
+        resets: [Reset], slow: (action: MaintenanceAction, price: Double, factor: Double, duration: Double)?,
+        failure: Double,
+        repair: MaintenanceAction, repairDuration: Double, deratingPerSecond: Double? = nil,
+        derating: MaintenanceAction? = nil
     ) {
         self.resets = resets
         self.slow = slow
@@ -57,7 +59,9 @@ struct ModePrices: Sendable {
                 callOut: s * (action.cost + duration / 3600 * economics.downtimeCostPerHour))
         }
         slow = actions.compactMap { action -> (MaintenanceAction, Double, Double, Double)? in
-            guard case .slows(let ids, let factor) = action.effect, ids.contains(mode), factor < 1, factor > 0 else { return nil }
+            guard case .slows(let ids, let factor) = action.effect, ids.contains(mode), factor < 1, factor > 0 else {
+                return nil
+            }
             return (action, share(ids) * action.cost, factor, seconds(action.duration))
         }.min { $0.1 / -log($0.2) < $1.1 / -log($1.2) }
         guard let repair = PolicyEvaluation.repairAction(plant: plant, asset: asset, mode: mode),
@@ -65,11 +69,14 @@ struct ModePrices: Sendable {
         else { throw PolicyEvaluationError("no repair for \(asset.id) \(mode)") }
         self.repair = repair
         repairDuration = seconds(repair.duration)
-        failure = (asset.failureCost ?? economics.failureCost) + repairShare * repair.cost
+        failure =
+            (asset.failureCost ?? economics.failureCost) + repairShare * repair.cost
             + (responseHours + repairDuration / 3600) * economics.downtimeCostPerHour
         derating = actions.filter { if case .derates = $0.effect { true } else { false } }.min { $0.cost < $1.cost }
         if let derating, case .derates(let fraction) = derating.effect {
-            deratingPerSecond = Episode.deratingCost(fraction: fraction, from: 0, until: 1, economics: economics) / Double(max(1, modes.count))
+            deratingPerSecond =
+                Episode.deratingCost(fraction: fraction, from: 0, until: 1, economics: economics)
+                / Double(max(1, modes.count))
         }
     }
 }

@@ -103,7 +103,8 @@ enum HindsightReplay {
             }
         }
         return modes.enumerated().map { m, mode in
-            WearProfile(mode: mode.modeID, kind: mode.kind, wear: wear[m], critical: critical[m], firstOnset: mode.naturalOnset)
+            WearProfile(
+                mode: mode.modeID, kind: mode.kind, wear: wear[m], critical: critical[m], firstOnset: mode.naturalOnset)
         }
     }
 }

@@ -55,10 +55,13 @@ struct AssetView {
                     sensor: id, unit: sensors[k].unit, value: latestValues[k], deviation: latest.health.sensorLevels[k],
                     trendPerDay: 0)
             }
-            modes.append(ModeHealth(
-                failureMode: mode.id, level: estimate.level, levelSD: estimate.levelSD, trend: estimate.trend, trendSD: estimate.trendSD,
-                limit: estimate.limit, deviation: estimate.deviation, deviationLimit: estimate.deviationLimit, peakFraction: estimate.peak,
-                growthOffset: estimate.offset, evidence: evidence))
+            modes.append(
+                ModeHealth(
+                    failureMode: mode.id, level: estimate.level, levelSD: estimate.levelSD, trend: estimate.trend,
+                    trendSD: estimate.trendSD,
+                    limit: estimate.limit, deviation: estimate.deviation, deviationLimit: estimate.deviationLimit,
+                    peakFraction: estimate.peak,
+                    growthOffset: estimate.offset, evidence: evidence))
         }
         return AssetHealth(asset: asset.id, modes: modes)
     }
@@ -91,7 +94,9 @@ struct PlannerPolicy: MaintenancePolicy {
         // The limit sensors' raw readings at every step: a machine trips at its worst moment.
         for i in views.indices where sim.status(of: views[i].asset.id) == .running {
             for mode in views[i].asset.failureModes {
-                guard let h = sim.handle(asset: views[i].asset.id, signal: mode.limit.sensor), let v = sim.measuredValue(h) else { continue }
+                guard let h = sim.handle(asset: views[i].asset.id, signal: mode.limit.sensor),
+                    let v = sim.measuredValue(h)
+                else { continue }
                 let oriented = mode.limit.direction == .above ? v : -v
                 views[i].worst[mode.id] = max(views[i].worst[mode.id] ?? -.infinity, oriented)
             }
@@ -101,7 +106,9 @@ struct PlannerPolicy: MaintenancePolicy {
         for i in views.indices {
             let asset = views[i].asset
             if views[i].handles.isEmpty {
-                views[i].handles = (views[i].sensors.map(\.id) + asset.context.map(\.id)).compactMap { sim.handle(asset: asset.id, signal: $0) }
+                views[i].handles = (views[i].sensors.map(\.id) + asset.context.map(\.id)).compactMap {
+                    sim.handle(asset: asset.id, signal: $0)
+                }
             }
             // A stopped machine tells nothing about its wear.
             guard sim.status(of: asset.id) == .running else { continue }
@@ -119,17 +126,21 @@ struct PlannerPolicy: MaintenancePolicy {
             }
             if views[i].model == nil && !views[i].training.isEmpty {
                 views[i].model = try? AssetModel(
-                    sensorNames: views[i].sensors.map(\.id), contextNames: asset.context.map(\.id), history: Matrix(views[i].training))
+                    sensorNames: views[i].sensors.map(\.id), contextNames: asset.context.map(\.id),
+                    history: Matrix(views[i].training))
                 views[i].training = []
                 views[i].fittedAt = sim.elapsed
             }
             // As the daemon does: refit on recent unflagged history, keeping the filter's memory, so
             // the healthy baseline follows the seasons.
             if options.refitDays > 0, sim.elapsed - views[i].fittedAt >= options.refitDays * 86400,
-                views[i].healthyRows.count >= Int(options.trainingDays * 86400 / (options.step * Double(max(1, options.observeEvery))))
+                views[i].healthyRows.count
+                    >= Int(options.trainingDays * 86400 / (options.step * Double(max(1, options.observeEvery))))
             {
                 views[i].fittedAt = sim.elapsed
-                if let refitted = try? views[i].model?.refitted(history: Matrix(views[i].healthyRows)) { views[i].model = refitted }
+                if let refitted = try? views[i].model?.refitted(history: Matrix(views[i].healthyRows)) {
+                    views[i].model = refitted
+                }
             }
             guard var model = views[i].model else { continue }
             let result = model.update(y: Array(row[..<m]), u: Array(row[m...]))
@@ -138,8 +149,11 @@ struct PlannerPolicy: MaintenancePolicy {
             views[i].latestValues = Array(row[..<m])
             if !result.flagged {
                 views[i].healthyRows.append(row)
-                let capacity = Int(options.refitHistoryDays * 86400 / (options.step * Double(max(1, options.observeEvery))))
-                if views[i].healthyRows.count > capacity { views[i].healthyRows.removeFirst(views[i].healthyRows.count - capacity) }
+                let capacity = Int(
+                    options.refitHistoryDays * 86400 / (options.step * Double(max(1, options.observeEvery))))
+                if views[i].healthyRows.count > capacity {
+                    views[i].healthyRows.removeFirst(views[i].healthyRows.count - capacity)
+                }
             }
             for mode in asset.failureModes {
                 guard let j = views[i].limitIndex[mode.id] else { continue }

@@ -126,7 +126,8 @@ public enum PolicyEvaluation {
     public static func run(plant: Plant, options: PolicyEvaluationOptions) throws -> [PolicyOutcome] {
         try validate(plant)
         // The replay behind the bound and the hindsight plan is made once for both.
-        let hindsight = try options.policies.contains(where: \.needsHindsight) ? Hindsight(plant: plant, options: options) : nil
+        let hindsight =
+            try options.policies.contains(where: \.needsHindsight) ? Hindsight(plant: plant, options: options) : nil
         var outcomes: [PolicyOutcome] = []
         for kind in options.policies {
             outcomes.append(try run(kind, plant: plant, options: options, hindsight: hindsight))
@@ -136,10 +137,14 @@ public enum PolicyEvaluation {
 
     /// Runs one policy.
     public static func run(_ kind: PolicyKind, plant: Plant, options: PolicyEvaluationOptions) throws -> PolicyOutcome {
-        try run(kind, plant: plant, options: options, hindsight: kind.needsHindsight ? Hindsight(plant: plant, options: options) : nil)
+        try run(
+            kind, plant: plant, options: options,
+            hindsight: kind.needsHindsight ? Hindsight(plant: plant, options: options) : nil)
     }
 
-    static func run(_ kind: PolicyKind, plant: Plant, options: PolicyEvaluationOptions, hindsight: Hindsight?) throws -> PolicyOutcome {
+    static func run(
+        _ kind: PolicyKind, plant: Plant, options: PolicyEvaluationOptions, hindsight: Hindsight?
+    ) throws -> PolicyOutcome {
         switch kind {
         case .runToFailure:
             var policy = RunToFailurePolicy()
@@ -177,10 +182,14 @@ public enum PolicyEvaluation {
     static func validate(_ plant: Plant) throws {
         for asset in plant.assets {
             for mode in asset.failureModes where repairAction(plant: plant, asset: asset, mode: mode.id) == nil {
-                throw PolicyEvaluationError("\(asset.id) \(mode.id): no action of the asset resets this failure mode, so a failure could never be repaired")
+                throw PolicyEvaluationError(
+                    "\(asset.id) \(mode.id): no action of the asset resets this failure mode, so a failure could never be repaired"
+                )
             }
         }
-        guard !plant.economics.windows.isEmpty else { throw PolicyEvaluationError("the plant has no maintenance windows") }
+        guard !plant.economics.windows.isEmpty else {
+            throw PolicyEvaluationError("the plant has no maintenance windows")
+        }
     }
 
     /// The cheapest of the asset's actions that resets `mode`.

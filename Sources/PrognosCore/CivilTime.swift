@@ -42,7 +42,8 @@ public enum CivilTime {
     public static func iso8601(_ seconds: Double) -> String {
         let (days, ms) = split(seconds)
         let (y, m, d) = date(days: days)
-        return "\(pad(y, 4))-\(pad(m))-\(pad(d))T\(pad(ms / 3_600_000)):\(pad(ms / 60_000 % 60)):\(pad(ms / 1000 % 60)).\(pad(ms % 1000, 3))Z"
+        return
+            "\(pad(y, 4))-\(pad(m))-\(pad(d))T\(pad(ms / 3_600_000)):\(pad(ms / 60_000 % 60)):\(pad(ms / 1000 % 60)).\(pad(ms % 1000, 3))Z"
     }
 
     /// `Tue 2025-01-07 22:00` (UTC, to the minute): times people read in plans and reasons.

@@ -12,7 +12,10 @@ public struct ModbusDevice: Sendable, Equatable, Identifiable {
     /// Unused registers a merged request may read through to save a request; 0 reads only what is configured.
     public var maxGap: Int
 
-    public init(id: String, transport: Transport, pollInterval: Duration = .seconds(1), timeout: Duration = .milliseconds(500), maxGap: Int = 8) {
+    public init(
+        id: String, transport: Transport, pollInterval: Duration = .seconds(1), timeout: Duration = .milliseconds(500),
+        maxGap: Int = 8
+    ) {
         self.id = id
         self.transport = transport
         self.pollInterval = pollInterval

@@ -65,7 +65,10 @@ public struct Economics: Sendable, Equatable {
     public var crewCapacity: Int
     public var windows: [MaintenanceWindow]
 
-    public init(currency: String = "EUR", downtimeCostPerHour: Double, failureCost: Double, crewCapacity: Int, windows: [MaintenanceWindow]) {
+    public init(
+        currency: String = "EUR", downtimeCostPerHour: Double, failureCost: Double, crewCapacity: Int,
+        windows: [MaintenanceWindow]
+    ) {
         self.currency = currency
         self.downtimeCostPerHour = downtimeCostPerHour
         self.failureCost = failureCost

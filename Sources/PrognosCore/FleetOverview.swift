@@ -10,7 +10,9 @@ public struct FleetOverview: Sendable, Equatable {
     /// When the newest message of any kind reached the fleet database (nil: nothing yet).
     public var lastReceived: Double?
 
-    public init(plants: [Plant] = [], openAlarms: [OpenAlarm] = [], plannedWork: [PlannedWork] = [], lastReceived: Double? = nil) {
+    public init(
+        plants: [Plant] = [], openAlarms: [OpenAlarm] = [], plannedWork: [PlannedWork] = [], lastReceived: Double? = nil
+    ) {
         self.plants = plants
         self.openAlarms = openAlarms
         self.plannedWork = plannedWork

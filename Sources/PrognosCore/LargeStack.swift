@@ -23,10 +23,12 @@ public func onLargeStack<T>(bytes: Int = ThreadStack.yamlParserBytes, _ body: ()
         defer { pthread_attr_destroy(&attributes) }
         pthread_attr_setstacksize(&attributes, bytes)
         var thread = pthread_t()
-        let started = pthread_create(&thread, &attributes, { raw in
-            Unmanaged<StackWork>.fromOpaque(raw!).takeUnretainedValue().run()
-            return nil
-        }, work.toOpaque())
+        let started = pthread_create(
+            &thread, &attributes,
+            { raw in
+                Unmanaged<StackWork>.fromOpaque(raw!).takeUnretainedValue().run()
+                return nil
+            }, work.toOpaque())
         if started == 0 {
             pthread_join(thread, nil)
         } else {

@@ -55,9 +55,13 @@ public enum ModbusPollPlan {
             var device: String
             var unit: UInt8
             var function: String
-            static func < (a: Group, b: Group) -> Bool { (a.device, a.unit, a.function) < (b.device, b.unit, b.function) }
+            static func < (a: Group, b: Group) -> Bool {
+                (a.device, a.unit, a.function) < (b.device, b.unit, b.function)
+            }
         }
-        let groups = Dictionary(grouping: points) { Group(device: $0.1.device, unit: $0.1.unitID, function: $0.1.function.rawValue) }
+        let groups = Dictionary(grouping: points) {
+            Group(device: $0.1.device, unit: $0.1.unitID, function: $0.1.function.rawValue)
+        }
         var result: [ModbusRequest] = []
         for group in groups.keys.sorted() {
             let members = groups[group]!.sorted { ($0.1.address, $0.0) < ($1.1.address, $1.0) }

@@ -41,7 +41,8 @@ public struct PlantSummary: Sendable, Equatable {
 
     public static func == (a: PlantSummary, b: PlantSummary) -> Bool {
         a.site == b.site && a.areas == b.areas && a.lines == b.lines
-            && a.assetsByType.map(\.type) == b.assetsByType.map(\.type) && a.assetsByType.map(\.count) == b.assetsByType.map(\.count)
+            && a.assetsByType.map(\.type) == b.assetsByType.map(\.type)
+            && a.assetsByType.map(\.count) == b.assetsByType.map(\.count)
             && a.modbusSignals == b.modbusSignals && a.mqttSignals == b.mqttSignals && a.measurements == b.measurements
             && a.contextSignals == b.contextSignals && a.modbusDevices == b.modbusDevices && a.brokers == b.brokers
             && a.actions == b.actions && a.windows == b.windows && a.modbusRequestsPerPoll == b.modbusRequestsPerPoll

@@ -40,31 +40,46 @@ struct AlarmBook: Sendable {
     init(site: String, asset: Asset, configuration: RuntimeConfiguration, now: Double) {
         self.site = site
         self.asset = asset.id
-        func add(_ id: String, _ kind: AlarmKind, _ sensors: [String], _ priority: AlarmPriority, onDelay: Double, offDelay: Double, _ message: String) {
+        func add(
+            _ id: String, _ kind: AlarmKind, _ sensors: [String], _ priority: AlarmPriority, onDelay: Double,
+            offDelay: Double, _ message: String
+        ) {
             alarms[id] = AlarmRecord(
                 id: id, asset: asset.id, kind: kind, sensors: sensors, priority: priority,
                 machine: AlarmStateMachine(onDelay: onDelay, offDelay: offDelay), message: message, updatedAt: now)
         }
-        add(Self.deviationID(asset.id), .deviation, [], .high, onDelay: configuration.deviationOnDelay, offDelay: configuration.deviationOffDelay,
+        add(
+            Self.deviationID(asset.id), .deviation, [], .high, onDelay: configuration.deviationOnDelay,
+            offDelay: configuration.deviationOffDelay,
             "\(asset.id) behaves as its model expects")
-        add(Self.communicationID(asset.id), .communication, [], .medium, onDelay: 0, offDelay: 0, "\(asset.id) delivers data")
+        add(
+            Self.communicationID(asset.id), .communication, [], .medium, onDelay: 0, offDelay: 0,
+            "\(asset.id) delivers data")
         for sensor in asset.signals {
             let span = sensor.normal.map { $0.upperBound - $0.lowerBound } ?? 0
             let sides: [(String, LimitCondition.Side, Double?, AlarmPriority)] = [
                 ("high", .high, sensor.limits.alarmHigh, .high), ("low", .low, sensor.limits.alarmLow, .high),
-                ("trip-high", .high, sensor.limits.tripHigh, .urgent), ("trip-low", .low, sensor.limits.tripLow, .urgent),
+                ("trip-high", .high, sensor.limits.tripHigh, .urgent),
+                ("trip-low", .low, sensor.limits.tripLow, .urgent),
             ]
             for (suffix, side, limit, priority) in sides {
                 guard let limit else { continue }
                 let id = "\(asset.id)/limit/\(sensor.id)/\(suffix)"
                 let deadband = max(span, abs(limit) * 0.05) * configuration.limitDeadbandFraction
-                limitPoints[sensor.id, default: []].append(LimitPoint(id: id, sensor: sensor.id, condition: LimitCondition(side: side, limit: limit, deadband: deadband)))
-                add(id, .limit, [sensor.id], priority, onDelay: configuration.limitOnDelay, offDelay: configuration.limitOffDelay,
-                    "\(sensor.name) \(side == .high ? "above" : "below") \(suffix.hasPrefix("trip") ? "trip" : "alarm") limit \(format(limit)) \(sensor.unit)")
+                limitPoints[sensor.id, default: []].append(
+                    LimitPoint(
+                        id: id, sensor: sensor.id,
+                        condition: LimitCondition(side: side, limit: limit, deadband: deadband)))
+                add(
+                    id, .limit, [sensor.id], priority, onDelay: configuration.limitOnDelay,
+                    offDelay: configuration.limitOffDelay,
+                    "\(sensor.name) \(side == .high ? "above" : "below") \(suffix.hasPrefix("trip") ? "trip" : "alarm") limit \(format(limit)) \(sensor.unit)"
+                )
             }
         }
         for mode in asset.failureModes {
-            add(Self.rulID(asset.id, mode.id), .rul, mode.sensors, .medium, onDelay: 0, offDelay: 0,
+            add(
+                Self.rulID(asset.id, mode.id), .rul, mode.sensors, .medium, onDelay: 0, offDelay: 0,
                 "\(mode.name): remaining useful life above the alarm horizon")
         }
     }
@@ -95,7 +110,9 @@ struct AlarmBook: Sendable {
             let suppressed = machineStopped && points[k].condition.side == .low
             let active = !suppressed && points[k].condition.isActive(value, wasActive: points[k].rawActive)
             points[k].rawActive = active
-            evaluate(points[k].id, active: active, at: time, value: value, threshold: points[k].condition.limit, into: &updates)
+            evaluate(
+                points[k].id, active: active, at: time, value: value, threshold: points[k].condition.limit,
+                into: &updates)
         }
         limitPoints[sensor] = points
     }

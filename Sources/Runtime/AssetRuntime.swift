@@ -76,7 +76,12 @@ public struct AssetRuntime: Sendable {
         let sensorIDs = asset.modelledSensors.map(\.id)
         runIndicators = asset.context.enumerated()
             .filter { $0.element.role == .speed || $0.element.unit == "bool" }
-            .map { (asset.modelledSensors.count + $0.offset, $0.element.role == .speed ? 0.02 * max(0, $0.element.normal?.upperBound ?? 0) : 0) }
+            .map {
+                (
+                    asset.modelledSensors.count + $0.offset,
+                    $0.element.role == .speed ? 0.02 * max(0, $0.element.normal?.upperBound ?? 0) : 0
+                )
+            }
         limits = asset.failureModes.compactMap { mode in
             guard let j = sensorIDs.firstIndex(of: mode.limit.sensor) else { return nil }
             return (mode, SensorLimit(sensor: j, value: mode.limit.value, above: mode.limit.direction == .above))
@@ -88,7 +93,8 @@ public struct AssetRuntime: Sendable {
     /// Continues from a model snapshot (persistent memory): no relearning from scratch.
     public mutating func restore(model bytes: [UInt8]) throws {
         let restored = try AssetModel(serialized: bytes)
-        guard restored.sensorNames == asset.modelledSensors.map(\.id), restored.contextNames == asset.context.map(\.id) else {
+        guard restored.sensorNames == asset.modelledSensors.map(\.id), restored.contextNames == asset.context.map(\.id)
+        else {
             throw WorldModelError("the snapshot of \(asset.id) has other signals than the plant file; relearning")
         }
         model = restored
@@ -141,13 +147,17 @@ public struct AssetRuntime: Sendable {
     ///   reads as an hour of silence (forwards). Nil: the readings' own clock (tests, replays).
     public mutating func ingest(_ readings: [Reading], receivedAt: Double? = nil, into output: inout RuntimeOutput) {
         var newest = -Double.infinity
-        for reading in readings where table.record(reading, receivedAt: receivedAt) != nil { newest = max(newest, reading.timestamp) }
+        for reading in readings where table.record(reading, receivedAt: receivedAt) != nil {
+            newest = max(newest, reading.timestamp)
+        }
         // State-based suppression (ISA-18.2 designed suppression): a stopped machine's low flow or
         // pressure is its normal state, not an abnormal one.
         let stopped = isStopped
         for reading in readings where reading.quality == .good {
             guard let value = reading.value, value.isFinite else { continue }
-            alarms.evaluateLimits(sensor: reading.sensor, value: value, at: reading.timestamp, machineStopped: stopped, into: &output.alarmUpdates)
+            alarms.evaluateLimits(
+                sensor: reading.sensor, value: value, at: reading.timestamp, machineStopped: stopped,
+                into: &output.alarmUpdates)
         }
         guard newest.isFinite else { return }
         let cadence = receivedAt ?? newest
@@ -157,7 +167,9 @@ public struct AssetRuntime: Sendable {
 
     /// Whether a run indicator (speed, or a boolean running signal) says stopped now.
     public var isStopped: Bool {
-        runIndicators.contains { table.values[$0.index].isFinite && abs(table.values[$0.index]) <= $0.stoppedAtOrBelow + 1e-9 }
+        runIndicators.contains {
+            table.values[$0.index].isFinite && abs(table.values[$0.index]) <= $0.stoppedAtOrBelow + 1e-9
+        }
     }
 
     /// Periodic checks: the communication alarm and shelve expiries at wall time `now`, silence and
@@ -167,7 +179,8 @@ public struct AssetRuntime: Sendable {
         let names = stale.map { table.ids[$0] }
         alarms.evaluate(
             AlarmBook.communicationID(asset.id), active: !stale.isEmpty, at: now, value: Double(stale.count),
-            message: "\(asset.id): no good data for \(format(configuration.staleAfter)) s from \(names.prefix(5).joined(separator: ", "))\(names.count > 5 ? " and \(names.count - 5) more" : "")",
+            message:
+                "\(asset.id): no good data for \(format(configuration.staleAfter)) s from \(names.prefix(5).joined(separator: ", "))\(names.count > 5 ? " and \(names.count - 5) more" : "")",
             sensors: names, into: &output.alarmUpdates)
         let clock = steady ?? now
         if let model, lastSnapshot.map({ clock - $0 >= configuration.snapshotEvery }) ?? true {
@@ -218,13 +231,17 @@ public struct AssetRuntime: Sendable {
             model.adaptationHeld = estimateRUL(model, result, at: time, into: &output)
         }
         if steps % max(1, configuration.forecastEvery) == 0 { forecast(model, at: time, into: &output) }
-        if configuration.refitEvery > 0, steps % configuration.refitEvery == 0, healthy.count >= configuration.trainingSteps {
+        if configuration.refitEvery > 0, steps % configuration.refitEvery == 0,
+            healthy.count >= configuration.trainingSteps
+        {
             output.refits.append(RefitRequest(asset: asset.id, model: model, names: names, history: healthy.elements))
         }
         self.model = model
     }
 
-    private var names: (sensors: [String], context: [String]) { (asset.modelledSensors.map(\.id), asset.context.map(\.id)) }
+    private var names: (sensors: [String], context: [String]) {
+        (asset.modelledSensors.map(\.id), asset.context.map(\.id))
+    }
 
     private mutating func learn(_ row: [Double], into output: inout RuntimeOutput) {
         training.append(row)
@@ -249,7 +266,9 @@ public struct AssetRuntime: Sendable {
 
     /// The sensors that drive a deviation, largest share first (those with at least 15 %, at most three).
     func drivers(_ result: StepResult) -> [(sensor: String, share: Double)] {
-        zip(asset.modelledSensors.map(\.id), result.sensorShares).filter { $0.1 >= 0.15 }.sorted { $0.1 > $1.1 }.prefix(3).map { ($0.0, $0.1) }
+        zip(asset.modelledSensors.map(\.id), result.sensorShares).filter { $0.1 >= 0.15 }.sorted { $0.1 > $1.1 }.prefix(
+            3
+        ).map { ($0.0, $0.1) }
     }
 
     /// The likely cause of the current deviation (see `DeviationDiagnosis`).
@@ -260,38 +279,48 @@ public struct AssetRuntime: Sendable {
             modes: asset.failureModes)
     }
 
-    private mutating func evaluateDeviationAlarm(_ result: StepResult, at time: Double, into output: inout RuntimeOutput) {
+    private mutating func evaluateDeviationAlarm(
+        _ result: StepResult, at time: Double, into output: inout RuntimeOutput
+    ) {
         let drivers = drivers(result)
         let named = drivers.map { "\($0.sensor) \(Int(($0.share * 100).rounded())) %" }.joined(separator: ", ")
-        var message = "\(asset.id) deviates from its learned behaviour (score \(format(result.score)) × threshold)\(named.isEmpty ? "" : ": \(named)")"
+        var message =
+            "\(asset.id) deviates from its learned behaviour (score \(format(result.score)) × threshold)\(named.isEmpty ? "" : ": \(named)")"
         switch diagnosis {
         case .failureMode(let mode)?: message += "; consistent with \(mode)"
-        case .sensorFault(let sensor)?: message += "; only \(sensor) deviates while its physical neighbours stay normal: suspected sensor fault, check the instrument"
+        case .sensorFault(let sensor)?:
+            message +=
+                "; only \(sensor) deviates while its physical neighbours stay normal: suspected sensor fault, check the instrument"
         default: break
         }
         alarms.diagnoses[AlarmBook.deviationID(asset.id)] = diagnosis?.code
         // Stopped, or just restarted (the start-up transient): the deviation is expected, not abnormal.
         let suppressed = stepsRunning <= configuration.restartSettleSteps
         alarms.evaluate(
-            AlarmBook.deviationID(asset.id), active: result.flagged && !suppressed, at: time, value: result.score, threshold: result.threshold,
+            AlarmBook.deviationID(asset.id), active: result.flagged && !suppressed, at: time, value: result.score,
+            threshold: result.threshold,
             message: message, sensors: drivers.map(\.sensor), into: &output.alarmUpdates)
     }
 
     /// Projects every failure mode's limit sensor to its limit; says whether any mode degrades.
-    private mutating func estimateRUL(_ model: AssetModel, _ result: StepResult, at time: Double, into output: inout RuntimeOutput)
+    private mutating func estimateRUL(
+        _ model: AssetModel, _ result: StepResult, at time: Double, into output: inout RuntimeOutput
+    )
         -> Bool
     {
         let horizonSteps = 2 * configuration.rulAlarmHorizon / max(stepSpacing, 1e-6)
         var anyDegrading = false
         for (mode, limit) in limits {
             let steps = model.rul(limits: [limit], horizon: horizonSteps, draws: 200, using: &random)
-            let rul = RULDistribution(median: steps.median * stepSpacing, p10: steps.p10 * stepSpacing, p90: steps.p90 * stepSpacing)
+            let rul = RULDistribution(
+                median: steps.median * stepSpacing, p10: steps.p10 * stepSpacing, p90: steps.p90 * stepSpacing)
             latestRUL[mode.id] = rul
             let j = limit.sensor
-            output.batch.health.append(HealthRecord(
-                asset: asset.id, failureMode: mode.id, time: time, health: result.health.sensorLevels[j],
-                healthSD: result.health.uncertainty, trend: result.health.sensorTrends[j] / max(stepSpacing, 1e-6),
-                rulMedian: rul.median, rulP10: rul.p10, rulP90: rul.p90))
+            output.batch.health.append(
+                HealthRecord(
+                    asset: asset.id, failureMode: mode.id, time: time, health: result.health.sensorLevels[j],
+                    healthSD: result.health.uncertainty, trend: result.health.sensorTrends[j] / max(stepSpacing, 1e-6),
+                    rulMedian: rul.median, rulP10: rul.p10, rulP90: rul.p90))
             // Degradation must be measurable (a filtered deviation beyond 2 spreads) before its
             // projection is trusted: a healthy asset's noisy trend alone never raises an RUL alarm.
             let suspect = diagnosis == .sensorFault(asset.modelledSensors[j].id)
@@ -299,8 +328,10 @@ public struct AssetRuntime: Sendable {
             anyDegrading = anyDegrading || degrading
             let active = degrading && rul.median < configuration.rulAlarmHorizon
             alarms.evaluate(
-                AlarmBook.rulID(asset.id, mode.id), active: active, at: time, value: rul.median, threshold: configuration.rulAlarmHorizon,
-                message: "\(asset.id) \(mode.name): remaining useful life \(formatDuration(rul.median)) (10–90 %: \(formatDuration(rul.p10))–\(formatDuration(rul.p90)))",
+                AlarmBook.rulID(asset.id, mode.id), active: active, at: time, value: rul.median,
+                threshold: configuration.rulAlarmHorizon,
+                message:
+                    "\(asset.id) \(mode.name): remaining useful life \(formatDuration(rul.median)) (10–90 %: \(formatDuration(rul.p10))–\(formatDuration(rul.p90)))",
                 sensors: mode.sensors, into: &output.alarmUpdates)
         }
         return anyDegrading
@@ -310,10 +341,12 @@ public struct AssetRuntime: Sendable {
         for step in model.forecast(horizon: configuration.forecastHorizon) {
             let target = time + Double(step.horizon) * stepSpacing
             for (j, sensor) in asset.modelledSensors.enumerated() {
-                output.batch.forecasts.append(ForecastRecord(
-                    asset: asset.id, sensor: sensor.id, madeAt: time, targetTime: target, mean: step.median[j],
-                    lower50: step.lower[0][j], upper50: step.upper[0][j], lower80: step.lower[1][j], upper80: step.upper[1][j],
-                    lower90: step.lower[2][j], upper90: step.upper[2][j]))
+                output.batch.forecasts.append(
+                    ForecastRecord(
+                        asset: asset.id, sensor: sensor.id, madeAt: time, targetTime: target, mean: step.median[j],
+                        lower50: step.lower[0][j], upper50: step.upper[0][j], lower80: step.lower[1][j],
+                        upper80: step.upper[1][j],
+                        lower90: step.lower[2][j], upper90: step.upper[2][j]))
             }
         }
     }

@@ -41,9 +41,12 @@ extension AssetRuntime {
         let annunciated = annunciatedAlarms
         let status = NE107Status.of(alarms: annunciated)
         let drivers = latest.map { self.drivers($0).map(\.sensor) } ?? []
-        let rul = asset.failureModes.compactMap { mode in latestRUL[mode.id].map { (mode.id, $0.median, $0.p10, $0.p90) } }
+        let rul = asset.failureModes.compactMap { mode in
+            latestRUL[mode.id].map { (mode.id, $0.median, $0.p10, $0.p90) }
+        }
         return AssetSummary(
-            asset: asset.id, status: status, score: latest?.score, threshold: latest?.threshold, drivers: drivers, rul: rul,
+            asset: asset.id, status: status, score: latest?.score, threshold: latest?.threshold, drivers: drivers,
+            rul: rul,
             activeAlarms: annunciated.count, learning: model == nil, time: time)
     }
 }

@@ -30,8 +30,12 @@ public enum DeviationDiagnosis: Sendable, Equatable {
     static let quietLevel = 1.0
     static let persistentLevel = 3.0
 
-    public static func diagnose(sensors: [String], shares: [Double], levels: [Double], modes: [FailureMode]) -> DeviationDiagnosis {
-        guard let top = shares.indices.max(by: { shares[$0] < shares[$1] }), shares[top] > 0 else { return .unexplained }
+    public static func diagnose(
+        sensors: [String], shares: [Double], levels: [Double], modes: [FailureMode]
+    ) -> DeviationDiagnosis {
+        guard let top = shares.indices.max(by: { shares[$0] < shares[$1] }), shares[top] > 0 else {
+            return .unexplained
+        }
         let index = Dictionary(uniqueKeysWithValues: sensors.enumerated().map { ($1, $0) })
         let topSensor = sensors[top]
         let linked = modes.filter { $0.sensors.contains(topSensor) }
@@ -42,7 +46,8 @@ public enum DeviationDiagnosis: Sendable, Equatable {
                 return .sensorFault(topSensor)
             }
         }
-        let scored = modes.map { mode in (mode.id, mode.sensors.compactMap { index[$0] }.reduce(0) { $0 + shares[$1] }) }
+        let scored = modes.map { mode in (mode.id, mode.sensors.compactMap { index[$0] }.reduce(0) { $0 + shares[$1] })
+        }
         guard let best = scored.max(by: { $0.1 < $1.1 }), best.1 >= 0.5 else { return .unexplained }
         return .failureMode(best.0)
     }

@@ -61,9 +61,11 @@ public struct Replanner: Sendable {
         guard let model = runtime.model, let latest = runtime.latest else { return }
         let asset = runtime.asset
         for mode in asset.failureModes {
-            guard let j = model.sensorNames.firstIndex(of: mode.limit.sensor), j < latest.health.sensorLevels.count else { continue }
+            guard let j = model.sensorNames.firstIndex(of: mode.limit.sensor), j < latest.health.sensorLevels.count
+            else { continue }
             let sign: Double = mode.limit.direction == .above ? 1 : -1
-            let values = readings.filter { $0.sensor == mode.limit.sensor && $0.quality == .good }.compactMap(\.value).filter(\.isFinite)
+            let values = readings.filter { $0.sensor == mode.limit.sensor && $0.quality == .good }.compactMap(\.value)
+                .filter(\.isFinite)
             guard let time = readings.map(\.timestamp).max() else { continue }
             let spread = model.healthySpread[j]
             let deviation = sign * latest.health.sensorLevels[j]
@@ -76,8 +78,10 @@ public struct Replanner: Sendable {
                 let reference = sensor?.normal.map { sign > 0 ? $0.upperBound : -$0.lowerBound } ?? (limit - 1)
                 if limit > reference { fraction = (worst - reference) / (limit - reference) }
             }
-            trackers[key(asset.id, mode.id), default: DegradationTracker()].observe(time: time, deviation: deviation, gap: gap, fraction: fraction)
-            fastTrackers[key(asset.id, mode.id), default: Self.fastTracker()].observe(time: time, deviation: deviation, gap: gap, fraction: fraction)
+            trackers[key(asset.id, mode.id), default: DegradationTracker()].observe(
+                time: time, deviation: deviation, gap: gap, fraction: fraction)
+            fastTrackers[key(asset.id, mode.id), default: Self.fastTracker()].observe(
+                time: time, deviation: deviation, gap: gap, fraction: fraction)
             views[key(asset.id, mode.id)] = ModelView(
                 rul: runtime.latestRUL[mode.id], suspectSensor: runtime.diagnosis == .sensorFault(mode.limit.sensor),
                 evidence: evidence(runtime, model: model, latest: latest, mode: mode, readings: readings))
@@ -85,14 +89,21 @@ public struct Replanner: Sendable {
     }
 
     /// How far each of the mode's sensors is from normal, for the proposal's reasoning.
-    private func evidence(_ runtime: AssetRuntime, model: AssetModel, latest: StepResult, mode: FailureMode, readings: [Reading]) -> [SensorEvidence] {
+    private func evidence(
+        _ runtime: AssetRuntime, model: AssetModel, latest: StepResult, mode: FailureMode, readings: [Reading]
+    ) -> [SensorEvidence] {
         let names = [mode.limit.sensor] + mode.sensors.filter { $0 != mode.limit.sensor }
         return names.compactMap { name in
-            guard let j = model.sensorNames.firstIndex(of: name), j < latest.health.sensorLevels.count else { return nil }
+            guard let j = model.sensorNames.firstIndex(of: name), j < latest.health.sensorLevels.count else {
+                return nil
+            }
             let value = readings.last { $0.sensor == name && $0.quality == .good }?.value
             let unit = runtime.asset.sensors.first { $0.id == name }?.unit ?? ""
-            let perDay = j < latest.health.sensorTrends.count ? latest.health.sensorTrends[j] / max(runtime.stepSpacing, 1e-9) * 86_400 : 0
-            return SensorEvidence(sensor: name, unit: unit, value: value, deviation: latest.health.sensorLevels[j], trendPerDay: perDay)
+            let perDay =
+                j < latest.health.sensorTrends.count
+                ? latest.health.sensorTrends[j] / max(runtime.stepSpacing, 1e-9) * 86_400 : 0
+            return SensorEvidence(
+                sensor: name, unit: unit, value: value, deviation: latest.health.sensorLevels[j], trendPerDay: perDay)
         }
     }
 
@@ -118,10 +129,13 @@ public struct Replanner: Sendable {
                 // not a maintenance action on the machine.
                 if view?.suspectSensor == true { continue }
                 guard let estimate = trackers[key]?.estimate() ?? fastTrackers[key]?.estimate() else { continue }
-                modes.append(ModeHealth(
-                    failureMode: mode.id, level: estimate.level, levelSD: estimate.levelSD, trend: estimate.trend,
-                    trendSD: estimate.trendSD, limit: estimate.limit, deviation: estimate.deviation, deviationLimit: estimate.deviationLimit,
-                    peakFraction: estimate.peak, growthOffset: estimate.offset, rul: view?.rul, evidence: view?.evidence ?? []))
+                modes.append(
+                    ModeHealth(
+                        failureMode: mode.id, level: estimate.level, levelSD: estimate.levelSD, trend: estimate.trend,
+                        trendSD: estimate.trendSD, limit: estimate.limit, deviation: estimate.deviation,
+                        deviationLimit: estimate.deviationLimit,
+                        peakFraction: estimate.peak, growthOffset: estimate.offset, rul: view?.rul,
+                        evidence: view?.evidence ?? []))
             }
             if !modes.isEmpty { assets.append(AssetHealth(asset: asset.id, modes: modes)) }
         }
@@ -154,7 +168,9 @@ public struct Replanner: Sendable {
     private func currentFingerprint() -> [String: (Double, Double)] {
         var result: [String: (Double, Double)] = [:]
         for (key, tracker) in trackers {
-            if let e = tracker.estimate() ?? fastTrackers[key]?.estimate() { result[key] = (e.level / max(e.limit, 1e-9), e.deviation) }
+            if let e = tracker.estimate() ?? fastTrackers[key]?.estimate() {
+                result[key] = (e.level / max(e.limit, 1e-9), e.deviation)
+            }
         }
         return result
     }

@@ -5,7 +5,8 @@ import PrognosCore
 /// (`bearing-wear`, `impeller-wear`, …). Anything else is `generic`: it drives the mode's
 /// limit sensor straight toward its limit.
 public enum DegradationKind: Int, Sendable, Equatable, CaseIterable {
-    case bearingWear, impellerWear, sealLeak, filterClogging, windingAgeing, misalignment, rotorFouling, gearWear, generic
+    case bearingWear, impellerWear, sealLeak, filterClogging, windingAgeing, misalignment, rotorFouling, gearWear,
+        generic
 
     public init(modeID: String) {
         let id = modeID.lowercased()

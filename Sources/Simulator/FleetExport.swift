@@ -74,7 +74,8 @@ public enum FleetExport {
     /// Simulates one unit of `template` until it fails (or `maximumLife`).
     public static func history(of template: Asset, unit: Int, plant: Plant, options: Options) -> UnitHistory {
         let single = Plant(
-            site: plant.site, areas: [Area(id: "fleet", name: "fleet", lines: [Line(id: "fleet", name: "fleet", assets: [template])])],
+            site: plant.site,
+            areas: [Area(id: "fleet", name: "fleet", lines: [Line(id: "fleet", name: "fleet", assets: [template])])],
             devices: plant.devices, brokers: plant.brokers, actions: plant.actions, economics: plant.economics,
             retention: plant.retention)
         var random = SimulationRandom.stream(seed: options.seed, "fleet", template.type, String(unit))
@@ -91,7 +92,8 @@ public enum FleetExport {
         while sim.elapsed < options.maximumLife {
             sim.step()
             if let failure = sim.events.first(where: { $0.kind == .failure }) {
-                return UnitHistory(unit: unit, rows: rows, failureHour: failure.elapsed / 3600, failureMode: failure.target)
+                return UnitHistory(
+                    unit: unit, rows: rows, failureHour: failure.elapsed / 3600, failureMode: failure.target)
             }
             if sim.elapsed + 1e-9 >= nextSample {
                 rows.append(handles.map { sim.measuredValue($0) ?? .nan })
@@ -123,7 +125,8 @@ public enum FleetExport {
     }
 
     /// Writes `<directory>/<type>.csv` for every asset type of the plant.
-    public static func write(plant: Plant, to directory: String, options: Options) throws(SimulationError) -> [Written] {
+    public static func write(plant: Plant, to directory: String, options: Options) throws(SimulationError) -> [Written]
+    {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
@@ -131,7 +134,9 @@ public enum FleetExport {
         }
         var written: [Written] = []
         for (type, template) in templates(plant) {
-            let histories = (1...max(1, options.units)).map { history(of: template, unit: $0, plant: plant, options: options) }
+            let histories = (1...max(1, options.units)).map {
+                history(of: template, unit: $0, plant: plant, options: options)
+            }
             let path = (directory as NSString).appendingPathComponent("\(type).csv")
             let text = csv(histories, template: template, cycle: options.cycle)
             guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else {

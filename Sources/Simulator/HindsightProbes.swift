@@ -6,7 +6,9 @@ import PrognosCore
 extension PlantSimulation {
     /// The delay from the `renewal`-th new part of a mode to its onset when `partLives` is on
     /// (its own stream, so the same part has the same life whenever it is fitted).
-    public static func partOnsetDelay(_ options: SimulationOptions, asset: String, mode: String, kind: DegradationKind, renewal: Int) -> Double {
+    public static func partOnsetDelay(
+        _ options: SimulationOptions, asset: String, mode: String, kind: DegradationKind, renewal: Int
+    ) -> Double {
         var random = SimulationRandom.stream(seed: options.seed, "part", asset, mode, String(renewal))
         return random.weibull(scale: kind.onsetScale(options), shape: 1.5)
     }
@@ -31,7 +33,9 @@ extension PlantSimulation {
         var probe = assets[i]
         let conditions = conditionsFor(i)
         let limit = assets[i].modes[m].limit
-        func crossed(_ d: Double) -> Bool { limit.isCrossed(by: probe.limitValue(mode: m, signal: signal, damage: d, conditions: conditions)) }
+        func crossed(_ d: Double) -> Bool {
+            limit.isCrossed(by: probe.limitValue(mode: m, signal: signal, damage: d, conditions: conditions))
+        }
         if crossed(0) { return 0 }
         if !crossed(ceiling) { return .infinity }
         var low = 0.0, high = ceiling

@@ -38,9 +38,12 @@ extension PlantSimulation {
         guard let i = assetIndex[assetID] else { throw SimulationError("no asset '\(assetID)' in the plant") }
         let asset = assets[i].asset
         if !asset.actionIDs.isEmpty, !asset.actionIDs.contains(action.id) {
-            throw SimulationError("action '\(action.id)' does not apply to \(assetID) (its actions: \(asset.actionIDs.joined(separator: ", ")))")
+            throw SimulationError(
+                "action '\(action.id)' does not apply to \(assetID) (its actions: \(asset.actionIDs.joined(separator: ", ")))"
+            )
         }
-        let seconds = Double(action.duration.components.seconds) + Double(action.duration.components.attoseconds) * 1e-18
+        let seconds =
+            Double(action.duration.components.seconds) + Double(action.duration.components.attoseconds) * 1e-18
         record(.action, asset: assetID, target: action.id, detail: action.name)
         switch action.effect {
         case .resets(let ids):
@@ -57,14 +60,17 @@ extension PlantSimulation {
                 if options.naturalDegradation {
                     let delay =
                         options.partLives
-                        ? Self.partOnsetDelay(options, asset: assetID, mode: mode.modeID, kind: mode.kind, renewal: mode.renewals + 1)
+                        ? Self.partOnsetDelay(
+                            options, asset: assetID, mode: mode.modeID, kind: mode.kind, renewal: mode.renewals + 1)
                         : assets[i].random.weibull(scale: mode.kind.onsetScale(options), shape: 1.5)
                     assets[i].modes[m].naturalOnset = elapsed + seconds + delay
                 } else {
                     assets[i].modes[m].naturalOnset = nil
                 }
                 if wasStarted || wasFailed {
-                    record(.repair, asset: assetID, target: mode.modeID, detail: wasFailed ? "failed mode restored" : "degradation removed")
+                    record(
+                        .repair, asset: assetID, target: mode.modeID,
+                        detail: wasFailed ? "failed mode restored" : "degradation removed")
                 }
             }
             if let failed = assets[i].failedMode, !assets[i].modes[failed].failed {
@@ -81,7 +87,9 @@ extension PlantSimulation {
             let next = Calendar.nextWindow(after: time, windows: plant.economics.windows).map { $0 - options.start }
             let until = next ?? (elapsed + 7 * 86400)
             assets[i].operation.derate = (fraction, until)
-            record(.operatingChange, asset: assetID, target: action.id, detail: String(format: "derated to %.0f %% until the next window", fraction * 100))
+            record(
+                .operatingChange, asset: assetID, target: action.id,
+                detail: String(format: "derated to %.0f %% until the next window", fraction * 100))
         }
         if seconds > 0 {
             assets[i].maintenanceUntil = max(assets[i].maintenanceUntil ?? 0, elapsed + seconds)
@@ -90,7 +98,9 @@ extension PlantSimulation {
 
     /// Applies the plant's action `actionID` to an asset.
     public mutating func apply(actionID: String, to assetID: String) throws(SimulationError) {
-        guard let action = plant.action(actionID) else { throw SimulationError("no action '\(actionID)' in the plant's catalogue") }
+        guard let action = plant.action(actionID) else {
+            throw SimulationError("no action '\(actionID)' in the plant's catalogue")
+        }
         try apply(action: action, to: assetID)
     }
 
@@ -99,7 +109,9 @@ extension PlantSimulation {
     /// Starts a failure mode now. With `timeToFailure` (simulated seconds) it progresses so as to
     /// reach its limit in about that long at nominal duty, the same for every unit and seed;
     /// otherwise at the unit's own natural rate.
-    public mutating func startFault(asset assetID: String, mode modeID: String, timeToFailure: Double? = nil) throws(SimulationError) {
+    public mutating func startFault(
+        asset assetID: String, mode modeID: String, timeToFailure: Double? = nil
+    ) throws(SimulationError) {
         guard let i = assetIndex[assetID] else { throw SimulationError("no asset '\(assetID)' in the plant") }
         guard let m = assets[i].modes.firstIndex(where: { $0.modeID == modeID }) else {
             throw SimulationError("asset \(assetID) has no failure mode '\(modeID)'")
@@ -112,7 +124,9 @@ extension PlantSimulation {
         }
         if mode.onset == nil {
             assets[i].modes[m].onset = elapsed
-            let detail = timeToFailure.map { String(format: "scheduled; failure in about %@", Duration.describe($0)) } ?? "scheduled"
+            let detail =
+                timeToFailure.map { String(format: "scheduled; failure in about %@", Duration.describe($0)) }
+                ?? "scheduled"
             record(.faultOnset, asset: assetID, target: modeID, detail: detail)
         }
     }
@@ -121,7 +135,8 @@ extension PlantSimulation {
     /// seconds (nil: until the end). `magnitude`: noise factor (default 8), drift per hour (default
     /// 5 % of the normal span), spike size (default 30 % of the span).
     public mutating func startSensorFault(
-        asset assetID: String, sensor sensorID: String, kind: SensorFaultKind, magnitude: Double? = nil, duration: Double? = nil
+        asset assetID: String, sensor sensorID: String, kind: SensorFaultKind, magnitude: Double? = nil,
+        duration: Double? = nil
     ) throws(SimulationError) {
         guard let h = handle(asset: assetID, signal: sensorID) else {
             throw SimulationError("asset \(assetID) has no signal '\(sensorID)'")
@@ -139,10 +154,13 @@ extension PlantSimulation {
         sensorFaults.removeAll { $0.assetIndex == h.asset && $0.signalIndex == h.signal }
         sensorFaults.append(
             SensorFault(
-                asset: assetID, sensor: sensorID, kind: kind, magnitude: size, start: elapsed, end: duration.map { elapsed + $0 },
+                asset: assetID, sensor: sensorID, kind: kind, magnitude: size, start: elapsed,
+                end: duration.map { elapsed + $0 },
                 assetIndex: h.asset, signalIndex: h.signal, stuckValue: stuck))
         let what = kind == .drift ? String(format: "drift %+.3g %@/h", size, signal.unit) : kind.rawValue
-        record(.sensorFaultStart, asset: assetID, target: sensorID, detail: what + (duration.map { " for " + Duration.describe($0) } ?? ""))
+        record(
+            .sensorFaultStart, asset: assetID, target: sensorID,
+            detail: what + (duration.map { " for " + Duration.describe($0) } ?? ""))
     }
 
     /// A Modbus device stops answering for `duration` simulated seconds (the server closes it).
@@ -155,13 +173,16 @@ extension PlantSimulation {
     }
 
     /// Runs an asset at `fraction` of its rated speed or load for `duration` simulated seconds (nil: from now on).
-    public mutating func setDuty(asset assetID: String, fraction: Double, for duration: Double? = nil) throws(SimulationError) {
+    public mutating func setDuty(
+        asset assetID: String, fraction: Double, for duration: Double? = nil
+    ) throws(SimulationError) {
         guard let i = assetIndex[assetID] else { throw SimulationError("no asset '\(assetID)' in the plant") }
         guard fraction > 0, fraction <= 1.1 else { throw SimulationError("a duty fraction lies in (0, 1.1]") }
         assets[i].operation.override = (fraction, duration.map { elapsed + $0 })
         record(
             .operatingChange, asset: assetID, target: nil,
-            detail: String(format: "duty %.0f %% of rated", fraction * 100) + (duration.map { " for " + Duration.describe($0) } ?? ""))
+            detail: String(format: "duty %.0f %% of rated", fraction * 100)
+                + (duration.map { " for " + Duration.describe($0) } ?? ""))
     }
 
     // MARK: Scheduling
@@ -188,9 +209,11 @@ extension PlantSimulation {
                 switch first.change {
                 case .fault(let asset, let mode, let ttf): try startFault(asset: asset, mode: mode, timeToFailure: ttf)
                 case .sensorFault(let asset, let sensor, let kind, let magnitude, let duration):
-                    try startSensorFault(asset: asset, sensor: sensor, kind: kind, magnitude: magnitude, duration: duration)
+                    try startSensorFault(
+                        asset: asset, sensor: sensor, kind: kind, magnitude: magnitude, duration: duration)
                 case .deviceDown(let device, let duration): try setDeviceDown(device, for: duration)
-                case .duty(let asset, let fraction, let duration): try setDuty(asset: asset, fraction: fraction, for: duration)
+                case .duty(let asset, let fraction, let duration):
+                    try setDuty(asset: asset, fraction: fraction, for: duration)
                 case .maintenance(let asset, let action): try apply(actionID: action, to: asset)
                 }
             } catch {

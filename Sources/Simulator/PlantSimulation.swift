@@ -234,7 +234,9 @@ public struct PlantSimulation: Sendable {
                     assets[i].failedMode = assets[i].failedMode ?? m
                     record(
                         .failure, asset: assets[i].asset.id, target: mode.modeID,
-                        detail: String(format: "%@ %.3g %@ limit %.3g; tripped", mode.limit.sensor, value, mode.limit.direction.rawValue, mode.limit.value))
+                        detail: String(
+                            format: "%@ %.3g %@ limit %.3g; tripped", mode.limit.sensor, value,
+                            mode.limit.direction.rawValue, mode.limit.value))
                     // The trip takes effect at once: the machine coasts down from the next step.
                 }
             }
@@ -251,7 +253,8 @@ public struct PlantSimulation: Sendable {
     }
 
     mutating func record(_ kind: TruthEvent.Kind, asset: String?, target: String?, detail: String) {
-        events.append(TruthEvent(elapsed: elapsed, time: time, kind: kind, asset: asset, target: target, detail: detail))
+        events.append(
+            TruthEvent(elapsed: elapsed, time: time, kind: kind, asset: asset, target: target, detail: detail))
     }
 
     func lineName(_ index: Int) -> String {
@@ -336,12 +339,16 @@ public struct PlantSimulation: Sendable {
         for (a, asset) in assets.enumerated() {
             for (s, signal) in asset.asset.signals.enumerated() {
                 if case .modbus(let point) = signal.source, deadDevices[point.device] != nil {
-                    result.append(Reading(asset: asset.asset.id, sensor: signal.id, value: nil, timestamp: time, quality: .commFail))
+                    result.append(
+                        Reading(
+                            asset: asset.asset.id, sensor: signal.id, value: nil, timestamp: time, quality: .commFail))
                     continue
                 }
                 let value = measuredValue(SignalHandle(asset: a, signal: s))
                 result.append(
-                    Reading(asset: asset.asset.id, sensor: signal.id, value: value, timestamp: time, quality: value == nil ? .badValue : .good))
+                    Reading(
+                        asset: asset.asset.id, sensor: signal.id, value: value, timestamp: time,
+                        quality: value == nil ? .badValue : .good))
             }
         }
         return result

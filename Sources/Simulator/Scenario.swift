@@ -35,7 +35,9 @@ public struct Scenario: Sendable, Equatable {
     public var file: String
     public var events: [Entry]
 
-    public init(name: String, description: String? = nil, naturalDegradation: Bool? = nil, file: String = "", events: [Entry]) {
+    public init(
+        name: String, description: String? = nil, naturalDegradation: Bool? = nil, file: String = "", events: [Entry]
+    ) {
         self.name = name
         self.description = description
         self.naturalDegradation = naturalDegradation
@@ -77,7 +79,11 @@ public struct Scenario: Sendable, Equatable {
             case "name": name = value.string ?? ""
             case "description": description = value.string
             case "natural_degradation":
-                if let flag = value.bool { natural = flag } else { report(value, "natural_degradation is true or false") }
+                if let flag = value.bool {
+                    natural = flag
+                } else {
+                    report(value, "natural_degradation is true or false")
+                }
             case "events":
                 guard case .sequence(let list) = value else {
                     report(value, "events is a list")
@@ -102,7 +108,8 @@ public struct Scenario: Sendable, Equatable {
         var fields: [String: Node] = [:]
         for (key, value) in mapping { fields[key.string ?? ""] = value }
         let allowed: Set<String> = [
-            "at", "asset", "fault", "time_to_failure", "sensor", "sensor_fault", "magnitude", "duration", "device", "down",
+            "at", "asset", "fault", "time_to_failure", "sensor", "sensor_fault", "magnitude", "duration", "device",
+            "down",
             "duty", "action",
         ]
         var ok = true
@@ -142,7 +149,9 @@ public struct Scenario: Sendable, Equatable {
             change = .fault(asset: asset, mode: mode, timeToFailure: ttf)
         } else if let kindNode = fields["sensor_fault"] {
             guard let kind = kindNode.string.flatMap(SensorFaultKind.init(rawValue:)) else {
-                report(kindNode, "sensor_fault is one of \(SensorFaultKind.allCases.map(\.rawValue).joined(separator: ", "))")
+                report(
+                    kindNode,
+                    "sensor_fault is one of \(SensorFaultKind.allCases.map(\.rawValue).joined(separator: ", "))")
                 return nil
             }
             guard let asset, let sensor = fields["sensor"]?.string else {
@@ -188,17 +197,23 @@ public struct Scenario: Sendable, Equatable {
             switch entry.event.change {
             case .fault(let id, let mode, _):
                 if let a = asset(id), !a.failureModes.contains(where: { $0.id == mode }) {
-                    problems.append("\(place): \(id) has no failure mode '\(mode)' (it has \(a.failureModes.map(\.id).joined(separator: ", ")))")
+                    problems.append(
+                        "\(place): \(id) has no failure mode '\(mode)' (it has \(a.failureModes.map(\.id).joined(separator: ", ")))"
+                    )
                 }
             case .sensorFault(let id, let sensor, _, _, _):
                 if let a = asset(id), a.signal(sensor) == nil {
                     problems.append("\(place): \(id) has no sensor '\(sensor)'")
                 }
             case .deviceDown(let device, _):
-                if plant.device(device) == nil { problems.append("\(place): no Modbus device '\(device)' in the plant") }
+                if plant.device(device) == nil {
+                    problems.append("\(place): no Modbus device '\(device)' in the plant")
+                }
             case .duty(let id, let fraction, _):
                 _ = asset(id)
-                if !(fraction > 0 && fraction <= 1.1) { problems.append("\(place): duty is a fraction of rated in (0, 1.1]") }
+                if !(fraction > 0 && fraction <= 1.1) {
+                    problems.append("\(place): duty is a fraction of rated in (0, 1.1]")
+                }
             case .maintenance(let id, let action):
                 if let a = asset(id) {
                     if plant.action(action) == nil {
@@ -222,6 +237,8 @@ public struct ScenarioError: Error, Sendable, Equatable, CustomStringConvertible
 
 /// Seconds of a duration text: `500ms`, `90s`, `10m`, `10min`, `3h`, `2d`, `1w`, or a plain number of seconds.
 public func parseDuration(_ text: String) -> Double? {
-    if let plain = Double(text.trimmingCharacters(in: .whitespaces)) { return plain >= 0 && plain.isFinite ? plain : nil }
+    if let plain = Double(text.trimmingCharacters(in: .whitespaces)) {
+        return plain >= 0 && plain.isFinite ? plain : nil
+    }
     return DurationText.seconds(text)
 }

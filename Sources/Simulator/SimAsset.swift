@@ -73,7 +73,8 @@ struct SimAsset: Sendable {
         out = Array(repeating: 0, count: quantities.count)
         values = Array(repeating: 0, count: slots.count)
         let hasSchedule = slots.contains(.running)
-        operation = Operation(spec: duty, variation: options.operatingVariation, hasSchedule: hasSchedule, random: &random)
+        operation = Operation(
+            spec: duty, variation: options.operatingVariation, hasSchedule: hasSchedule, random: &random)
         modes = asset.failureModes.map { mode in
             let kind = DegradationKind(modeID: mode.id)
             var state = FailureModeState(modeID: mode.id, kind: kind, limit: mode.limit)
@@ -136,7 +137,8 @@ struct SimAsset: Sendable {
                 }
             }
             if !calibrated {
-                genericShifts.append((signal, m, mode.limit.value - healthy + (mode.limit.direction == .above ? 1e-9 : -1e-9)))
+                genericShifts.append(
+                    (signal, m, mode.limit.value - healthy + (mode.limit.direction == .above ? 1e-9 : -1e-9)))
             }
         }
     }

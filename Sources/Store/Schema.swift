@@ -1,5 +1,5 @@
-import PrognosCore
 import GRDB
+import PrognosCore
 
 /// The database schema as a sequence of migrations.
 ///

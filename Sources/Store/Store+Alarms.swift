@@ -1,5 +1,5 @@
-import PrognosCore
 import GRDB
+import PrognosCore
 
 extension Store {
     /// Records an alarm's new state (after the daemon ran its `AlarmStateMachine`), the history row of
@@ -16,7 +16,8 @@ extension Store {
         if let transition, transition.to != alarm.state {
             throw StoreError(
                 .invalidValue,
-                "transition of alarm \(alarm.id) ends in \(transition.to.rawValue) but the alarm is \(alarm.state.rawValue)")
+                "transition of alarm \(alarm.id) ends in \(transition.to.rawValue) but the alarm is \(alarm.state.rawValue)"
+            )
         }
         let capacity = options.outboxCapacity
         return try await write("cannot record the transition of alarm \(alarm.id)") { db in
@@ -131,14 +132,19 @@ extension Store {
         try await read("cannot read alarm history") { db in
             try AlarmHistoryRecord.filter(AlarmHistoryRecord.Columns.time <= time)
                 .order(AlarmHistoryRecord.Columns.id).fetchAll(db)
-                .map { AlarmHistoryEntry(alarmID: $0.alarmID, asset: $0.asset, time: $0.time, cause: $0.cause, to: $0.toState, active: $0.active) }
+                .map {
+                    AlarmHistoryEntry(
+                        alarmID: $0.alarmID, asset: $0.asset, time: $0.time, cause: $0.cause, to: $0.toState,
+                        active: $0.active)
+                }
         }
     }
 
     /// The first and last times in the alarm history, or nil when it is empty.
     public func alarmHistorySpan() async throws -> (first: Double, last: Double)? {
         try await read("cannot read alarm history") { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT min(time) AS first, max(time) AS last FROM alarm_history"),
+            guard
+                let row = try Row.fetchOne(db, sql: "SELECT min(time) AS first, max(time) AS last FROM alarm_history"),
                 let first = row["first"] as Double?, let last = row["last"] as Double?
             else { return nil }
             return (first, last)

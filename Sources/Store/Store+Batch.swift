@@ -1,8 +1,8 @@
 import Foundation
-import Synchronization
 import GRDB
 import GRDBSQLite
 import PrognosCore
+import Synchronization
 
 extension Store {
     /// Writes every record of `batch` in one transaction with prepared statements.
@@ -44,7 +44,9 @@ extension Store {
     }
 
     /// Inserts readings; returns the series created or looked up that were not in `known`.
-    static func insertReadings(_ readings: [Reading], known: [SeriesKey: Int64], _ db: Database) throws
+    static func insertReadings(
+        _ readings: [Reading], known: [SeriesKey: Int64], _ db: Database
+    ) throws
         -> [SeriesKey: Int64]
     {
         guard !readings.isEmpty else { return [:] }

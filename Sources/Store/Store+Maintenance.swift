@@ -1,6 +1,6 @@
-import PrognosCore
 import Foundation
 import GRDB
+import PrognosCore
 
 /// Maintenance an engineer reports as done on an asset (`maintenance_log`).
 public struct MaintenanceRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
@@ -16,7 +16,8 @@ public struct MaintenanceRecord: Codable, Sendable, Equatable, FetchableRecord, 
     public var note: String?
 
     public init(
-        id: Int64? = nil, asset: String, action: String, doneAt: Double, recordedBy: String, recordedAt: Double, note: String? = nil
+        id: Int64? = nil, asset: String, action: String, doneAt: Double, recordedBy: String, recordedAt: Double,
+        note: String? = nil
     ) {
         self.id = id
         self.asset = asset

@@ -1,5 +1,5 @@
-import PrognosCore
 import GRDB
+import PrognosCore
 
 extension Store {
     /// Queues a message for the MQTT publisher.

@@ -46,8 +46,11 @@ extension Store {
                     """)
             let versions = Set(proposals.compactMap(\.planVersion))
             let plans = try PlanRecord.filter(versions.contains(PlanRecord.Columns.version)).fetchAll(db)
-            let byVersion = Dictionary(uniqueKeysWithValues: plans.compactMap { plan in plan.version.map { ($0, plan) } })
-            return proposals.compactMap { proposal in proposal.planVersion.flatMap { byVersion[$0] }.map { ($0, proposal) } }
+            let byVersion = Dictionary(
+                uniqueKeysWithValues: plans.compactMap { plan in plan.version.map { ($0, plan) } })
+            return proposals.compactMap { proposal in
+                proposal.planVersion.flatMap { byVersion[$0] }.map { ($0, proposal) }
+            }
         }
     }
 
@@ -141,7 +144,9 @@ extension Store {
 
     /// History of one signal in `from...to`: raw readings (still kept for the last `rawDays`) and
     /// one-minute summaries (older), both ascending; at most `limit` of each.
-    public func history(asset: String, sensor: String, from: Double, to: Double, limit: Int = 100_000)
+    public func history(
+        asset: String, sensor: String, from: Double, to: Double, limit: Int = 100_000
+    )
         async throws -> SensorHistory
     {
         try await read("cannot read the history of \(asset)/\(sensor)") { db in
@@ -188,7 +193,9 @@ extension Store {
     }
 
     /// Deviation scores of `asset` in `from...to`, ascending, without shares.
-    public func deviations(asset: String, from: Double, to: Double, limit: Int = 100_000) async throws
+    public func deviations(
+        asset: String, from: Double, to: Double, limit: Int = 100_000
+    ) async throws
         -> [DeviationRecord]
     {
         try await read("cannot read deviations of \(asset)") { db in
@@ -220,7 +227,9 @@ extension Store {
     }
 
     /// Health estimates of one failure mode of `asset` in `from...to`, ascending.
-    public func healthHistory(asset: String, failureMode: String, from: Double, to: Double, limit: Int = 100_000)
+    public func healthHistory(
+        asset: String, failureMode: String, from: Double, to: Double, limit: Int = 100_000
+    )
         async throws -> [HealthRecord]
     {
         try await read("cannot read the health history of \(asset)") { db in

@@ -32,7 +32,9 @@ extension Store {
     /// - then free pages beyond a tenth of the file are returned to the file system.
     /// Stops after `maxTransactions` transactions with `finished == false`.
     @discardableResult
-    public func compact(now: Double, retention: Retention, chunkRows: Int = 20_000, maxTransactions: Int = .max)
+    public func compact(
+        now: Double, retention: Retention, chunkRows: Int = 20_000, maxTransactions: Int = .max
+    )
         async throws -> CompactionReport
     {
         precondition(chunkRows > 0)
@@ -161,7 +163,9 @@ extension Store {
 
     /// Folds one chunk of `series`' raw readings before `cutoff` into `readings_1m` and deletes them.
     /// Returns the readings moved and whether none is left before `cutoff`.
-    static func downsample(series id: Int64, before cutoff: Double, chunkRows: Int, _ db: Database) throws
+    static func downsample(
+        series id: Int64, before cutoff: Double, chunkRows: Int, _ db: Database
+    ) throws
         -> (Int, Bool)
     {
         let bound = try chunkBound("readings", "time", series: id, before: cutoff, chunkRows: chunkRows, db)

@@ -170,7 +170,9 @@ public final class Store: Sendable {
 
     // MARK: - Access helpers
 
-    func read<T: Sendable>(_ context: @autoclosure () -> String, _ body: @escaping @Sendable (Database) throws -> T)
+    func read<T: Sendable>(
+        _ context: @autoclosure () -> String, _ body: @escaping @Sendable (Database) throws -> T
+    )
         async throws -> T
     {
         do {
@@ -180,7 +182,9 @@ public final class Store: Sendable {
         }
     }
 
-    func write<T: Sendable>(_ context: @autoclosure () -> String, _ body: @escaping @Sendable (Database) throws -> T)
+    func write<T: Sendable>(
+        _ context: @autoclosure () -> String, _ body: @escaping @Sendable (Database) throws -> T
+    )
         async throws -> T
     {
         guard !isReadOnly else { throw StoreError(.readOnly, "\(context()): the store was opened read-only") }

@@ -1,5 +1,5 @@
-import PrognosCore
 import GRDB
+import PrognosCore
 
 /// Why a store operation failed, with what a person (or the daemon's retry logic) needs to act on it.
 ///

@@ -48,7 +48,8 @@ public final class NetworkNamespace: @unchecked Sendable {
 
     /// Starts `executable` inside the namespace (see `ChildProcess` for output and stopping).
     public func spawn(
-        _ executable: String, _ arguments: [String] = [], environment: [String: String]? = nil, outputPath: String? = nil
+        _ executable: String, _ arguments: [String] = [], environment: [String: String]? = nil,
+        outputPath: String? = nil
     ) throws -> ChildProcess {
         try ChildProcess(
             Executable.path(named: "ip"), ["netns", "exec", name, executable] + arguments, environment: environment,

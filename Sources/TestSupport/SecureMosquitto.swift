@@ -16,18 +16,25 @@ public final class SecureMosquitto: @unchecked Sendable {
     public init(users: [String: String], acl: String? = nil, clients: [String] = ["client"]) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("mqtt-tls-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=Prognos test CA",
+        try run(
+            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=Prognos test CA",
             "-keyout", file("ca.key"), "-out", file("ca.crt"))
         for name in ["server"] + clients {
-            try run("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=\(name)", "-keyout", file("\(name).key"),
+            try run(
+                "openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=\(name)", "-keyout",
+                file("\(name).key"),
                 "-out", file("\(name).csr"))
-            try "subjectAltName=IP:127.0.0.1,DNS:localhost\n".write(to: path("\(name).ext"), atomically: true, encoding: .utf8)
-            try run("openssl", "x509", "-req", "-in", file("\(name).csr"), "-CA", file("ca.crt"), "-CAkey", file("ca.key"),
+            try "subjectAltName=IP:127.0.0.1,DNS:localhost\n".write(
+                to: path("\(name).ext"), atomically: true, encoding: .utf8)
+            try run(
+                "openssl", "x509", "-req", "-in", file("\(name).csr"), "-CA", file("ca.crt"), "-CAkey", file("ca.key"),
                 "-CAcreateserial", "-days", "2", "-extfile", file("\(name).ext"), "-out", file("\(name).crt"))
         }
         for (index, (user, password)) in users.sorted(by: { $0.key < $1.key }).enumerated() {
             // -c creates the file with the first user.
-            try run(Executable.path(named: "mosquitto_passwd"), arguments: ["-b"] + (index == 0 ? ["-c"] : []) + [file("passwd"), user, password])
+            try run(
+                Executable.path(named: "mosquitto_passwd"),
+                arguments: ["-b"] + (index == 0 ? ["-c"] : []) + [file("passwd"), user, password])
         }
         var config = """
             user root
@@ -46,7 +53,8 @@ public final class SecureMosquitto: @unchecked Sendable {
             config += "acl_file \(file("acl"))\n"
         }
         try config.write(to: path("mosquitto.conf"), atomically: true, encoding: .utf8)
-        let broker = try ChildProcess(Executable.path(named: "mosquitto"), ["-c", file("mosquitto.conf")], outputPath: file("log"))
+        let broker = try ChildProcess(
+            Executable.path(named: "mosquitto"), ["-c", file("mosquitto.conf")], outputPath: file("log"))
         process = broker
         guard Loopback.waitUntilListening(port: port) else {
             throw PeerError(message: "TLS mosquitto did not start: \(log)")
@@ -80,6 +88,8 @@ public final class SecureMosquitto: @unchecked Sendable {
 
     private func run(_ executable: String, arguments: [String]) throws {
         let child = try ChildProcess(executable, arguments)
-        guard child.wait(timeout: 30) == 0 else { throw PeerError(message: "\(executable) \(arguments.first ?? "") failed") }
+        guard child.wait(timeout: 30) == 0 else {
+            throw PeerError(message: "\(executable) \(arguments.first ?? "") failed")
+        }
     }
 }

@@ -51,7 +51,9 @@ extension AssetModel {
                     swap(&d, &next)
                 }
             }
-            u.withUnsafeBufferPointer { behaviour.context.features($0, into: UnsafeMutableBufferPointer(start: phi, count: p)) }
+            u.withUnsafeBufferPointer {
+                behaviour.context.features($0, into: UnsafeMutableBufferPointer(start: phi, count: p))
+            }
             write(&step, horizon: horizon, deviation: d, features: phi, reference: false)
         }
     }
@@ -117,54 +119,70 @@ extension AssetModel {
         step.horizon = h
         step.median.withUnsafeMutableBufferPointer { med in
             behaviour.baseline.elements.withUnsafeBufferPointer { w in
-            behaviour.scale.withUnsafeBufferPointer { scale in
-            state.baselineOffset.withUnsafeBufferPointer { offset in
-            state.previous.withUnsafeBufferPointer { prev in
-            state.levels.withUnsafeBufferPointer { lv in
-            state.slopes.withUnsafeBufferPointer { sl in
-            state.forecast.localMean.withUnsafeBufferPointer { mean in
-            state.forecast.trend.withUnsafeBufferPointer { trend in
-            state.forecast.recentErrors.withUnsafeBufferPointer { errs in
-                for j in 0..<m { med[j] = offset[j] }
-                for k in 0..<p {
-                    let f = phi[k]
-                    let row = w.baseAddress! + k * m
-                    for j in 0..<m { med[j] += f * row[j] }
+                behaviour.scale.withUnsafeBufferPointer { scale in
+                    state.baselineOffset.withUnsafeBufferPointer { offset in
+                        state.previous.withUnsafeBufferPointer { prev in
+                            state.levels.withUnsafeBufferPointer { lv in
+                                state.slopes.withUnsafeBufferPointer { sl in
+                                    state.forecast.localMean.withUnsafeBufferPointer { mean in
+                                        state.forecast.trend.withUnsafeBufferPointer { trend in
+                                            state.forecast.recentErrors.withUnsafeBufferPointer { errs in
+                                                for j in 0..<m { med[j] = offset[j] }
+                                                for k in 0..<p {
+                                                    let f = phi[k]
+                                                    let row = w.baseAddress! + k * m
+                                                    for j in 0..<m { med[j] += f * row[j] }
+                                                }
+                                                let below = errs.baseAddress! + lo * candidates * m
+                                                let above = errs.baseAddress! + hi * candidates * m
+                                                if reference { return }
+                                                for j in 0..<m where scale[j] > 0 {
+                                                    func r(_ c: Int) -> Double {
+                                                        (1 - t) * below[c * m + j] + t * above[c * m + j]
+                                                    }
+                                                    let model = lv[j] + Double(h) * sl[j] + d[j]
+                                                    let deviation = ForecastCombination.combine(
+                                                        prev[j], model, prev[j] + gain * trend[j], mean[j], r(0), r(1),
+                                                        r(2), r(3), power: power)
+                                                    med[j] += scale[j] * deviation
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
-                let below = errs.baseAddress! + lo * candidates * m
-                let above = errs.baseAddress! + hi * candidates * m
-                if reference { return }
-                for j in 0..<m where scale[j] > 0 {
-                    func r(_ c: Int) -> Double { (1 - t) * below[c * m + j] + t * above[c * m + j] }
-                    let model = lv[j] + Double(h) * sl[j] + d[j]
-                    let deviation = ForecastCombination.combine(
-                        prev[j], model, prev[j] + gain * trend[j], mean[j], r(0), r(1), r(2), r(3), power: power)
-                    med[j] += scale[j] * deviation
-                }
-            }}}}}}}}}
+            }
         }
         let fitted = intervalQuantiles[min(h, intervalQuantiles.count) - 1]
         for l in 0..<levelCount {
             step.median.withUnsafeBufferPointer { med in
-            step.lower[l].withUnsafeMutableBufferPointer { lower in
-            step.upper[l].withUnsafeMutableBufferPointer { upper in
-            fitted[l].withUnsafeBufferPointer { widths in
-            state.forecast.quantiles.withUnsafeBufferPointer { tracked in
-            behaviour.scale.withUnsafeBufferPointer { scale in
-                let below = tracked.baseAddress! + (lo * levelCount + l) * m
-                let above = tracked.baseAddress! + (hi * levelCount + l) * m
-                for j in 0..<m {
-                    if scale[j] > 0 {
-                        let width = reference ? widths[j] : (1 - t) * below[j] + t * above[j]
-                        let half = scale[j] * width
-                        lower[j] = med[j] - half
-                        upper[j] = med[j] + half
-                    } else {
-                        lower[j] = med[j]
-                        upper[j] = med[j]
+                step.lower[l].withUnsafeMutableBufferPointer { lower in
+                    step.upper[l].withUnsafeMutableBufferPointer { upper in
+                        fitted[l].withUnsafeBufferPointer { widths in
+                            state.forecast.quantiles.withUnsafeBufferPointer { tracked in
+                                behaviour.scale.withUnsafeBufferPointer { scale in
+                                    let below = tracked.baseAddress! + (lo * levelCount + l) * m
+                                    let above = tracked.baseAddress! + (hi * levelCount + l) * m
+                                    for j in 0..<m {
+                                        if scale[j] > 0 {
+                                            let width = reference ? widths[j] : (1 - t) * below[j] + t * above[j]
+                                            let half = scale[j] * width
+                                            lower[j] = med[j] - half
+                                            upper[j] = med[j] + half
+                                        } else {
+                                            lower[j] = med[j]
+                                            upper[j] = med[j]
+                                        }
+                                    }
+                                }
+                            }
+                        }
                     }
                 }
-            }}}}}}
+            }
         }
     }
 }

@@ -80,41 +80,44 @@ extension AssetModel {
         let errorBase = index * ForecastMemory.candidateCount * m
         let quantileBase = index * levelCount * m
         behaviour.scale.withUnsafeBufferPointer { scale in
-        state.forecast.snapshots.withUnsafeBufferPointer { snap in
-        state.forecast.recentErrors.withUnsafeMutableBufferPointer { errs in
-        state.forecast.quantiles.withUnsafeMutableBufferPointer { quant in
-            let past = snap.baseAddress! + base
-            let mean = past + 3 * m
-            let trend = past + 4 * m
-            let r = errs.baseAddress! + errorBase
-            let q = quant.baseAddress! + quantileBase
-            for j in 0..<m where scale[j] > 0 {
-                let c0 = past[j]
-                let c1 = model[j]
-                let c2 = past[j] + gain * trend[j]
-                let c3 = mean[j]
-                let combined = ForecastCombination.combine(
-                    c0, c1, c2, c3, r[j], r[m + j], r[2 * m + j], r[3 * m + j], power: power)
-                let actual = e[j]
-                let d0 = actual - c0
-                let d1 = actual - c1
-                let d2 = actual - c2
-                let d3 = actual - c3
-                r[j] += smoothing * (abs(d0) - r[j])
-                r[m + j] += smoothing * (abs(d1) - r[m + j])
-                r[2 * m + j] += smoothing * (abs(d2) - r[2 * m + j])
-                r[3 * m + j] += smoothing * (abs(d3) - r[3 * m + j])
-                // Multiplicative quantile tracking: at equilibrium misses happen at 1 − level.
-                // Branch-free (a miss is a coin flip the predictor cannot learn): the factor is
-                // 1 − rate·(1 − level), plus rate on a miss.
-                let miss = abs(actual - combined)
-                for l in 0..<levelCount {
-                    let k = l * m + j
-                    let missed: Double = miss > q[k] ? 1 : 0
-                    q[k] = max(q[k] * (1 - rate * (1 - levels[l]) + rate * missed), 1e-9)
+            state.forecast.snapshots.withUnsafeBufferPointer { snap in
+                state.forecast.recentErrors.withUnsafeMutableBufferPointer { errs in
+                    state.forecast.quantiles.withUnsafeMutableBufferPointer { quant in
+                        let past = snap.baseAddress! + base
+                        let mean = past + 3 * m
+                        let trend = past + 4 * m
+                        let r = errs.baseAddress! + errorBase
+                        let q = quant.baseAddress! + quantileBase
+                        for j in 0..<m where scale[j] > 0 {
+                            let c0 = past[j]
+                            let c1 = model[j]
+                            let c2 = past[j] + gain * trend[j]
+                            let c3 = mean[j]
+                            let combined = ForecastCombination.combine(
+                                c0, c1, c2, c3, r[j], r[m + j], r[2 * m + j], r[3 * m + j], power: power)
+                            let actual = e[j]
+                            let d0 = actual - c0
+                            let d1 = actual - c1
+                            let d2 = actual - c2
+                            let d3 = actual - c3
+                            r[j] += smoothing * (abs(d0) - r[j])
+                            r[m + j] += smoothing * (abs(d1) - r[m + j])
+                            r[2 * m + j] += smoothing * (abs(d2) - r[2 * m + j])
+                            r[3 * m + j] += smoothing * (abs(d3) - r[3 * m + j])
+                            // Multiplicative quantile tracking: at equilibrium misses happen at 1 − level.
+                            // Branch-free (a miss is a coin flip the predictor cannot learn): the factor is
+                            // 1 − rate·(1 − level), plus rate on a miss.
+                            let miss = abs(actual - combined)
+                            for l in 0..<levelCount {
+                                let k = l * m + j
+                                let missed: Double = miss > q[k] ? 1 : 0
+                                q[k] = max(q[k] * (1 - rate * (1 - levels[l]) + rate * missed), 1e-9)
+                            }
+                        }
+                    }
                 }
             }
-        }}}}
+        }
     }
 
     /// Folds this step's deviation into the local mean and trend and stores the state the
@@ -127,26 +130,31 @@ extension AssetModel {
         let width = ForecastMemory.snapshotWidth
         let base = (state.steps % state.forecast.slots) * width * m
         state.previous.withUnsafeBufferPointer { prev in
-        state.levels.withUnsafeBufferPointer { lv in
-        state.slopes.withUnsafeBufferPointer { sl in
-        state.forecast.localMean.withUnsafeMutableBufferPointer { mean in
-        state.forecast.trend.withUnsafeMutableBufferPointer { trend in
-        state.forecast.snapshots.withUnsafeMutableBufferPointer { snap in
-            let out = snap.baseAddress! + base
-            for j in 0..<m {
-                if first {
-                    mean[j] = e[j]
-                    trend[j] = 0
-                } else {
-                    mean[j] += alpha * (e[j] - mean[j])
-                    trend[j] += gamma * ((e[j] - prev[j]) - trend[j])
+            state.levels.withUnsafeBufferPointer { lv in
+                state.slopes.withUnsafeBufferPointer { sl in
+                    state.forecast.localMean.withUnsafeMutableBufferPointer { mean in
+                        state.forecast.trend.withUnsafeMutableBufferPointer { trend in
+                            state.forecast.snapshots.withUnsafeMutableBufferPointer { snap in
+                                let out = snap.baseAddress! + base
+                                for j in 0..<m {
+                                    if first {
+                                        mean[j] = e[j]
+                                        trend[j] = 0
+                                    } else {
+                                        mean[j] += alpha * (e[j] - mean[j])
+                                        trend[j] += gamma * ((e[j] - prev[j]) - trend[j])
+                                    }
+                                    out[j] = e[j]
+                                    out[m + j] = lv[j]
+                                    out[2 * m + j] = sl[j]
+                                    out[3 * m + j] = mean[j]
+                                    out[4 * m + j] = trend[j]
+                                }
+                            }
+                        }
+                    }
                 }
-                out[j] = e[j]
-                out[m + j] = lv[j]
-                out[2 * m + j] = sl[j]
-                out[3 * m + j] = mean[j]
-                out[4 * m + j] = trend[j]
             }
-        }}}}}}
+        }
     }
 }

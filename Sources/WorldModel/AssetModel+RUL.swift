@@ -51,7 +51,9 @@ extension AssetModel {
     /// The healthy baseline of sensor `j` under context `u`, in the sensor's units.
     func baselineValue(_ j: Int, _ u: [Double]) -> Double {
         var phi = [Double](repeating: 0, count: behaviour.context.featureCount)
-        u.withUnsafeBufferPointer { pu in phi.withUnsafeMutableBufferPointer { behaviour.context.features(pu, into: $0) } }
+        u.withUnsafeBufferPointer { pu in
+            phi.withUnsafeMutableBufferPointer { behaviour.context.features(pu, into: $0) }
+        }
         var v = 0.0
         for k in 0..<phi.count { v += phi[k] * behaviour.baseline[k, j] }
         return v

@@ -48,7 +48,8 @@ public struct AssetModel: Sendable, Equatable {
     ) throws {
         guard history.cols == sensorNames.count + contextNames.count else {
             throw WorldModelError(
-                "history has \(history.cols) columns, expected \(sensorNames.count) sensors + \(contextNames.count) context")
+                "history has \(history.cols) columns, expected \(sensorNames.count) sensors + \(contextNames.count) context"
+            )
         }
         let segs = segments ?? [history.rows]
         guard segs.reduce(0, +) == history.rows, segs.allSatisfy({ $0 > 0 }) else {

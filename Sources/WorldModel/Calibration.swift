@@ -16,7 +16,9 @@ enum Calibration {
     /// start times), which bounds the cost of calibrating long histories.
     static let samplesPerHorizon = 2000
 
-    static func fit(history: Matrix, sensorCount m: Int, segments: [Int], configuration cfg: ModelConfiguration)
+    static func fit(
+        history: Matrix, sensorCount m: Int, segments: [Int], configuration cfg: ModelConfiguration
+    )
         throws -> Fitted
     {
         let n = history.rows
@@ -47,7 +49,8 @@ enum Calibration {
                 sensorNames: (0..<m).map { "s\($0)" }, contextNames: (0..<u.cols).map { "c\($0)" },
                 configuration: cfg, behaviour: foldBehaviour,
                 thresholds: DeviationStatistics(level: 1, innovation: 1, drift: 1), intervalQuantiles: placeholder,
-                state: ScoringState(sensorCount: m, contextCount: u.cols, configuration: cfg, fittedIntervals: placeholder))
+                state: ScoringState(
+                    sensorCount: m, contextCount: u.cols, configuration: cfg, fittedIntervals: placeholder))
             let held = Array(lo..<hi)
             let e = deviations(foldBehaviour, y.selectingRows(held), u.selectingRows(held))
             var start = 0

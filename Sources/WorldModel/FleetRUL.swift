@@ -97,7 +97,9 @@ public struct FleetRULModel: Sendable, Equatable {
     /// rows (far more than `cap` left, the largest errors) must not outweigh the short units.
     /// With equal weight per row, FD002's long-lived units widened the 80% intervals to 88%
     /// coverage on test units.
-    static func calibrate(estimates: [Double], truth: [Double], weights: [Double])
+    static func calibrate(
+        estimates: [Double], truth: [Double], weights: [Double]
+    )
         -> (edges: [Double], quantiles: [[Double]], centres: [Double], variances: [Double])
     {
         let order = estimates.indices.sorted { estimates[$0] < estimates[$1] }
@@ -131,7 +133,9 @@ public struct FleetRULModel: Sendable, Equatable {
 
     /// The ensemble's error quantiles from one member's (`member`, about their median `centre`,
     /// variance `variance`): narrowed by √(1 − spread/variance), at most to half.
-    static func ensembleErrorQuantiles(member: (Double, Double), centre: Double, variance: Double, spread: Double)
+    static func ensembleErrorQuantiles(
+        member: (Double, Double), centre: Double, variance: Double, spread: Double
+    )
         -> (Double, Double)
     {
         let factor = variance > 0 ? max(0.5, max(0, 1 - spread / variance).squareRoot()) : 1

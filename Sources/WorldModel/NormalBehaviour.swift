@@ -49,7 +49,9 @@ struct NormalBehaviour: Sendable, Equatable {
 
     /// Fits on the rows of `y` (sensors) and `u` (context); `segments` are the lengths of
     /// contiguous runs (dynamics never pair the last row of one run with the first of the next).
-    static func fit(y: Matrix, u: Matrix, segments: [Int], configuration: ModelConfiguration) throws
+    static func fit(
+        y: Matrix, u: Matrix, segments: [Int], configuration: ModelConfiguration
+    ) throws
         -> NormalBehaviour
     {
         let n = y.rows

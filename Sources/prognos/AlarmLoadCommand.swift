@@ -24,7 +24,9 @@ struct AlarmLoadCommand {
         let start = from ?? [span?.first, status?.startedAt].compactMap { $0 }.min()
         let end = to ?? [span?.last, status?.heartbeatAt].compactMap { $0 }.max()
         guard let start, let end, end > start else {
-            printError("prognos alarms: no alarm history in \(db) to report on; give --from and --to to report an empty period")
+            printError(
+                "prognos alarms: no alarm history in \(db) to report on; give --from and --to to report an empty period"
+            )
             throw ExitCode(1)
         }
         // Simulated time: every instant moves away from the period's start by `speed` times as much.
@@ -39,7 +41,8 @@ struct AlarmLoadCommand {
         if assets <= 0 { assets = try await store.assets().count }
         let report: AlarmLoadReport
         do {
-            report = try AlarmLoadReport(history: history, from: start, to: simulated(end), assets: assets > 0 ? assets : nil)
+            report = try AlarmLoadReport(
+                history: history, from: start, to: simulated(end), assets: assets > 0 ? assets : nil)
         } catch {
             printError("prognos alarms: \(error)")
             throw ExitCode(1)
@@ -66,28 +69,47 @@ struct AlarmLoadTable {
             row("per hour", rate(r.perHour)),
             row("per day", rate(r.perDay)),
             row("per asset-week", r.perAssetWeek.map { number($0) } ?? "— (no asset count)"),
-            row("floods > \(r.settings.floodThreshold)/10 min", "\(r.floods.count), \(number(r.floodShare * 100)) % of the time"),
+            row(
+                "floods > \(r.settings.floodThreshold)/10 min",
+                "\(r.floods.count), \(number(r.floodShare * 100)) % of the time"),
         ]
         for flood in r.floods {
-            lines.append(row("", "\(isoTime(flood.start)) – \(isoTime(flood.end)): \(flood.annunciations) annunciations"))
+            lines.append(
+                row("", "\(isoTime(flood.start)) – \(isoTime(flood.end)): \(flood.annunciations) annunciations"))
         }
-        lines.append(row("chattering ≥ \(r.settings.chatterCount)/\(number(r.settings.chatterWindow)) s", r.chattering.isEmpty ? "none" : "\(r.chattering.count)"))
+        lines.append(
+            row(
+                "chattering ≥ \(r.settings.chatterCount)/\(number(r.settings.chatterWindow)) s",
+                r.chattering.isEmpty ? "none" : "\(r.chattering.count)"))
         for alarm in r.chattering {
-            lines.append(row("", "\(alarm.alarmID): \(alarm.mostInWindow) within \(number(r.settings.chatterWindow)) s, \(alarm.annunciations) in all"))
+            lines.append(
+                row(
+                    "",
+                    "\(alarm.alarmID): \(alarm.mostInWindow) within \(number(r.settings.chatterWindow)) s, \(alarm.annunciations) in all"
+                ))
         }
         for (name, list) in [("standing > 24 h", r.standing), ("stale > 24 h unacked", r.stale)] {
             lines.append(row(name, list.isEmpty ? "none" : "\(list.count)"))
-            for alarm in list { lines.append(row("", "\(alarm.alarmID) since \(isoTime(alarm.since)) (\(duration(alarm.duration)))")) }
+            for alarm in list {
+                lines.append(row("", "\(alarm.alarmID) since \(isoTime(alarm.since)) (\(duration(alarm.duration)))"))
+            }
         }
-        lines.append(row("shelved", "\(r.shelveCommands) shelve commands on \(r.alarmsShelved) alarms, \(r.shelvedAtEnd) shelved at the end"))
+        lines.append(
+            row(
+                "shelved",
+                "\(r.shelveCommands) shelve commands on \(r.alarmsShelved) alarms, \(r.shelvedAtEnd) shelved at the end"
+            ))
         let ack = r.acknowledgement
         lines.append(
             row(
                 "acknowledgement",
-                "median \(ack.median.map(duration) ?? "—"), p90 \(ack.p90.map(duration) ?? "—") (\(ack.acknowledged) acknowledged, \(ack.unacknowledged) not)"))
+                "median \(ack.median.map(duration) ?? "—"), p90 \(ack.p90.map(duration) ?? "—") (\(ack.acknowledged) acknowledged, \(ack.unacknowledged) not)"
+            ))
         lines.append("")
         lines.append(pad("TOP \(r.settings.top)", 52) + pad("COUNT", 7) + "SHARE")
-        for alarm in r.top { lines.append(pad(alarm.alarmID, 52) + pad("\(alarm.annunciations)", 7) + "\(number(alarm.share * 100)) %") }
+        for alarm in r.top {
+            lines.append(pad(alarm.alarmID, 52) + pad("\(alarm.annunciations)", 7) + "\(number(alarm.share * 100)) %")
+        }
         if r.top.isEmpty { lines.append("(no annunciation in the period)") }
         return lines.joined(separator: "\n")
     }

@@ -24,11 +24,14 @@ struct Alarms: AsyncParsableCommand {
     @Argument(help: "list (default), ack, shelve or unshelve.") var action: Action = .list
     @Argument(help: "The alarm id (for ack, shelve, unshelve).") var id: String?
     @Option(name: .customLong("for"), help: "How long to shelve: 30m, 2h, 1d.") var duration: String?
-    @Option(help: "Who is acting (default: the login name).") var by: String = ProcessInfo.processInfo.environment["USER"] ?? "operator"
+    @Option(help: "Who is acting (default: the login name).") var by: String =
+        ProcessInfo.processInfo.environment["USER"] ?? "operator"
     @Flag(help: "List every alarm point, not only the active ones.") var all = false
     @Flag(help: "Print the alarm-load figures (EEMUA 191 / ISA-18.2) instead of the alarms.") var report = false
-    @Option(help: "With --report: start of the period, ISO 8601 or epoch seconds (default: the history's start).") var from: String?
-    @Option(help: "With --report: end of the period (default: the last record or the daemon's last heartbeat).") var to: String?
+    @Option(help: "With --report: start of the period, ISO 8601 or epoch seconds (default: the history's start).")
+    var from: String?
+    @Option(help: "With --report: end of the period (default: the last record or the daemon's last heartbeat).") var to:
+        String?
     @Option(help: "With --report: table or json.") var format: AlarmLoadFormat = .table
     @Option(
         help: """
@@ -39,23 +42,33 @@ struct Alarms: AsyncParsableCommand {
     func validate() throws {
         if report {
             if action != .list || id != nil { throw ValidationError("--report takes no action or alarm id") }
-            if let from, parseTimeArgument(from) == nil { throw ValidationError("--from is ISO 8601 (2026-11-01T00:00:00Z) or epoch seconds") }
-            if let to, parseTimeArgument(to) == nil { throw ValidationError("--to is ISO 8601 (2026-12-01T00:00:00Z) or epoch seconds") }
+            if let from, parseTimeArgument(from) == nil {
+                throw ValidationError("--from is ISO 8601 (2026-11-01T00:00:00Z) or epoch seconds")
+            }
+            if let to, parseTimeArgument(to) == nil {
+                throw ValidationError("--to is ISO 8601 (2026-12-01T00:00:00Z) or epoch seconds")
+            }
             if let start = from.flatMap(parseTimeArgument), let end = to.flatMap(parseTimeArgument), end <= start {
                 throw ValidationError("--to must be later than --from")
             }
             guard speed > 0, speed.isFinite else { throw ValidationError("--speed must be a positive number") }
             return
         }
-        if action != .list, id == nil { throw ValidationError("'\(action.rawValue)' needs an alarm id (see 'prognos alarms --db FILE list')") }
-        if action == .shelve, duration.flatMap(parseHours) == nil { throw ValidationError("'shelve' needs --for DURATION, such as 30m, 2h or 1d") }
+        if action != .list, id == nil {
+            throw ValidationError("'\(action.rawValue)' needs an alarm id (see 'prognos alarms --db FILE list')")
+        }
+        if action == .shelve, duration.flatMap(parseHours) == nil {
+            throw ValidationError("'shelve' needs --for DURATION, such as 30m, 2h or 1d")
+        }
     }
 
     func run() async throws {
         let store = try openStoreOrExit(db, readOnly: action == .list)
         if report {
-            try await AlarmLoadCommand(store: store, db: db, from: from.flatMap(parseTimeArgument),
-                to: to.flatMap(parseTimeArgument), speed: speed, format: format).run()
+            try await AlarmLoadCommand(
+                store: store, db: db, from: from.flatMap(parseTimeArgument),
+                to: to.flatMap(parseTimeArgument), speed: speed, format: format
+            ).run()
             return
         }
         switch action {
@@ -64,7 +77,9 @@ struct Alarms: AsyncParsableCommand {
             print(pad("ID", 44) + pad("STATE", 25) + pad("PRIORITY", 9) + pad("SINCE", 26) + "MESSAGE")
             for alarm in alarms {
                 let since = alarm.raisedAt.map(isoTime) ?? "—"
-                print(pad(alarm.id, 44) + pad(alarm.state.rawValue, 25) + pad(alarm.priority.rawValue, 9) + pad(since, 26) + alarm.message)
+                print(
+                    pad(alarm.id, 44) + pad(alarm.state.rawValue, 25) + pad(alarm.priority.rawValue, 9) + pad(since, 26)
+                        + alarm.message)
             }
             if alarms.isEmpty { print(all ? "(no alarm points yet)" : "(no active alarms)") }
         case .ack, .shelve, .unshelve:
@@ -78,7 +93,9 @@ struct Alarms: AsyncParsableCommand {
             }
             do {
                 let alarm = try await OperatorCommands(store: store).apply(command, to: id!, by: by, at: now)
-                print("\(alarm.id): \(alarm.state.rawValue)\(alarm.shelvedUntil.map { " until \(isoTime($0))" } ?? "") (by \(by))")
+                print(
+                    "\(alarm.id): \(alarm.state.rawValue)\(alarm.shelvedUntil.map { " until \(isoTime($0))" } ?? "") (by \(by))"
+                )
             } catch let error as StoreError {
                 printError("prognos alarms: \(error.message)")
                 throw ExitCode(1)

@@ -6,7 +6,8 @@ import PrognosCore
 struct Check: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Validate a plant file and print its summary.",
-        discussion: "Every problem is printed as file:line:column: reason; the exit status is then 2 and nothing starts.")
+        discussion:
+            "Every problem is printed as file:line:column: reason; the exit status is then 2 and nothing starts.")
 
     @Argument(help: "The plant file (YAML).") var plant: String
 

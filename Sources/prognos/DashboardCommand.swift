@@ -30,7 +30,8 @@ struct DashboardCommand: AsyncParsableCommand {
 
     @Option(help: "The daemon's SQLite database.") var db: String?
     @Option(help: "The fleet database (postgres://USER@HOST:PORT/DATABASE), instead of --db.") var fleet: String?
-    @Option(help: "Layout file (YAML), e.g. Dashboards/maintenance.yaml (default: Dashboards/operator.yaml if present).")
+    @Option(
+        help: "Layout file (YAML), e.g. Dashboards/maintenance.yaml (default: Dashboards/operator.yaml if present).")
     var layout: String?
     @Option(help: "Plant file for the hierarchy (default: the one the daemon runs).") var plant: String?
     @Option(help: "Who acknowledges and shelves (default: the login name).")
@@ -44,7 +45,9 @@ struct DashboardCommand: AsyncParsableCommand {
     @Option(help: "With --print asset: the asset to show.") var asset: String?
 
     func validate() throws {
-        guard (db == nil) != (fleet == nil) else { throw ValidationError("give either --db (one plant) or --fleet (every plant)") }
+        guard (db == nil) != (fleet == nil) else {
+            throw ValidationError("give either --db (one plant) or --fleet (every plant)")
+        }
         if fleet != nil {
             if let print, FleetDashboardModel.View(rawValue: print) == nil {
                 throw ValidationError("with --fleet, --print takes plants, alarms or work")
@@ -65,7 +68,9 @@ struct DashboardCommand: AsyncParsableCommand {
         if let fleet { return try await runFleet(fleet) }
         let db = self.db!
         var layoutModel = DashboardLayout()
-        let layoutPath = layout ?? (FileManager.default.fileExists(atPath: "Dashboards/operator.yaml") ? "Dashboards/operator.yaml" : nil)
+        let layoutPath =
+            layout
+            ?? (FileManager.default.fileExists(atPath: "Dashboards/operator.yaml") ? "Dashboards/operator.yaml" : nil)
         if let layoutPath {
             do {
                 layoutModel = try DashboardLayout.load(path: layoutPath)
@@ -121,7 +126,8 @@ struct DashboardCommand: AsyncParsableCommand {
         if ascii { options.unicode = false }
         let model = FleetDashboardModel(options: options)
         // Nothing is logged from the pool: the dashboard owns the terminal.
-        let database = FleetDatabase(url: parsed, logger: Logger(label: "prognos.fleet", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let database = FleetDatabase(
+            url: parsed, logger: Logger(label: "prognos.fleet", factory: { _ in SwiftLogNoOpLogHandler() }))
         do {
             try await database.checkConnection()
         } catch {
@@ -173,7 +179,9 @@ struct DashboardCommand: AsyncParsableCommand {
         for candidate in [named, folder + "/" + named] where FileManager.default.fileExists(atPath: candidate) {
             if let loaded = try? PlantFileLoader.load(path: candidate) { return PlantHierarchy(plant: loaded) }
         }
-        printError("prognos dashboard: cannot read the plant file \(named) the daemon runs; assets are shown without areas and lines (use --plant)")
+        printError(
+            "prognos dashboard: cannot read the plant file \(named) the daemon runs; assets are shown without areas and lines (use --plant)"
+        )
         return .empty
     }
 }

@@ -31,7 +31,8 @@ struct Demo: AsyncParsableCommand {
     func run() async throws {
         let loaded = try loadPlantOrExit(plant)
         let demo = DemoRun(
-            plant: loaded, plantPath: plant, scenarioPath: scenario, speed: speed, seed: seed, spanHours: spanHours, folder: folder,
+            plant: loaded, plantPath: plant, scenarioPath: scenario, speed: speed, seed: seed, spanHours: spanHours,
+            folder: folder,
             interactive: !report && isatty(0) == 1 && isatty(1) == 1,
             executable: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path)
         do {

@@ -36,8 +36,11 @@ struct DeployBridge: AsyncParsableCommand {
     @Option(help: "Write the configuration to this file (mode 0600) instead of standard output.") var out: String?
 
     func validate() throws {
-        if CentralAddress(central) == nil { throw ValidationError("--central takes HOST:PORT, such as central.example.com:8883") }
-        for path in [cafile, certfile, keyfile].compactMap({ $0 }) where !FileManager.default.isReadableFile(atPath: path) {
+        if CentralAddress(central) == nil {
+            throw ValidationError("--central takes HOST:PORT, such as central.example.com:8883")
+        }
+        for path in [cafile, certfile, keyfile].compactMap({ $0 })
+        where !FileManager.default.isReadableFile(atPath: path) {
             throw ValidationError("cannot read \(path)")
         }
     }
@@ -55,7 +58,8 @@ struct DeployBridge: AsyncParsableCommand {
             }
         }
         let bridge = BridgeConfiguration(
-            site: loaded.site.id, centralHost: address.host, centralPort: address.port, caFile: cafile, certFile: certfile,
+            site: loaded.site.id, centralHost: address.host, centralPort: address.port, caFile: cafile,
+            certFile: certfile,
             keyFile: keyfile, username: username, password: password, maxQueuedMessages: maxQueued,
             persistenceLocation: persistenceLocation)
         let text: String
@@ -92,7 +96,9 @@ struct CentralAddress {
     var port: Int
 
     init?(_ text: String) {
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (1...65_535).contains(port) else {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+            (1...65_535).contains(port)
+        else {
             return nil
         }
         var host = String(text[..<colon])

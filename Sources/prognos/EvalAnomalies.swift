@@ -16,21 +16,32 @@ struct EvalAnomalies: AsyncParsableCommand {
     // (see docs/world-model.md); defaults are the model's.
     @Option(help: "False-alarm probability per step on healthy data, split over the three statistics.")
     var falseAlarmRate = ModelConfiguration().falseAlarmRate
-    @Option(help: "Smoothing of the MEWMA drift statistic (0 < λ ≤ 1).") var driftSmoothing = ModelConfiguration().driftSmoothing
+    @Option(help: "Smoothing of the MEWMA drift statistic (0 < λ ≤ 1).") var driftSmoothing = ModelConfiguration()
+        .driftSmoothing
     @Option(help: "Shrinkage of the deviation covariances (0 ≤ s < 1).")
     var covarianceShrinkage = ModelConfiguration().covarianceShrinkage
     @Option(help: "Thresholds: gamma (matched to the out-of-fold statistics) or conformal (their empirical quantile).")
     var thresholds = "gamma"
     @Option(help: "Rate at which unflagged data moves the healthy baseline (0: never).")
     var baselineAdaptationRate = ModelConfiguration().baselineAdaptationRate
-    @Option(help: "Steps after a flag during which nothing is learned.") var adaptationHoldSteps = ModelConfiguration().adaptationHoldSteps
-    @Option(help: "Most the baseline may move by adaptation, in healthy spreads.") var maxBaselineOffset = ModelConfiguration().maxBaselineOffset
+    @Option(help: "Steps after a flag during which nothing is learned.") var adaptationHoldSteps = ModelConfiguration()
+        .adaptationHoldSteps
+    @Option(help: "Most the baseline may move by adaptation, in healthy spreads.") var maxBaselineOffset =
+        ModelConfiguration().maxBaselineOffset
 
     func validate() throws {
-        guard falseAlarmRate > 0 && falseAlarmRate < 1 else { throw ValidationError("--false-alarm-rate must be in (0, 1)") }
-        guard driftSmoothing > 0 && driftSmoothing <= 1 else { throw ValidationError("--drift-smoothing must be in (0, 1]") }
-        guard ["gamma", "conformal"].contains(thresholds) else { throw ValidationError("--thresholds is gamma or conformal") }
-        guard baselineAdaptationRate >= 0 && baselineAdaptationRate < 1, adaptationHoldSteps >= 0, maxBaselineOffset >= 0 else {
+        guard falseAlarmRate > 0 && falseAlarmRate < 1 else {
+            throw ValidationError("--false-alarm-rate must be in (0, 1)")
+        }
+        guard driftSmoothing > 0 && driftSmoothing <= 1 else {
+            throw ValidationError("--drift-smoothing must be in (0, 1]")
+        }
+        guard ["gamma", "conformal"].contains(thresholds) else {
+            throw ValidationError("--thresholds is gamma or conformal")
+        }
+        guard baselineAdaptationRate >= 0 && baselineAdaptationRate < 1, adaptationHoldSteps >= 0,
+            maxBaselineOffset >= 0
+        else {
             throw ValidationError("--baseline-adaptation-rate must be in [0, 1), the hold and the bound non-negative")
         }
         guard covarianceShrinkage >= 0 && covarianceShrinkage < 1 else {
@@ -58,12 +69,16 @@ struct EvalAnomalies: AsyncParsableCommand {
         switch format {
         case .json:
             try EvalData.printJSON(
-                pooled.json.merging(["files": perFile.map { $0.1.json.merging(["file": $0.0]) { a, _ in a } }]) { a, _ in a })
+                pooled.json.merging(["files": perFile.map { $0.1.json.merging(["file": $0.0]) { a, _ in a } }]) {
+                    a, _ in a
+                })
         case .text:
             print("file              F1     FAR     MAR   delay  events")
             for (name, c) in perFile { print(c.line(name)) }
             print(pooled.line("pooled"))
-            print("FAR = FP/(FP+TN), MAR = FN/(FN+TP), point-wise; delay in rows from each anomaly's start to its first flag")
+            print(
+                "FAR = FP/(FP+TN), MAR = FN/(FN+TP), point-wise; delay in rows from each anomaly's start to its first flag"
+            )
         }
     }
 }
@@ -75,7 +90,10 @@ struct DetectionCounts {
     var events = 0
 
     mutating func add(_ o: DetectionCounts) {
-        tp += o.tp; fp += o.fp; tn += o.tn; fn += o.fn
+        tp += o.tp
+        fp += o.fp
+        tn += o.tn
+        fn += o.fn
         delays += o.delays
         events += o.events
     }
@@ -86,8 +104,10 @@ struct DetectionCounts {
     var meanDelay: Double { delays.isEmpty ? .nan : Double(delays.reduce(0, +)) / Double(delays.count) }
 
     var json: [String: Any] {
-        ["f1": f1, "far": far, "mar": mar, "delay_rows": delays.isEmpty ? NSNull() : meanDelay as Any,
-         "events": events, "detected_events": delays.count]
+        [
+            "f1": f1, "far": far, "mar": mar, "delay_rows": delays.isEmpty ? NSNull() : meanDelay as Any,
+            "events": events, "detected_events": delays.count,
+        ]
     }
 
     func line(_ name: String) -> String {
@@ -199,7 +219,10 @@ enum EvalSeriesSource {
 /// The options that pick the data set, shared by `eval anomalies` and `eval forecast`.
 struct EvalDataOptions: ParsableArguments {
     @Option(help: "Directory of CSV files (one asset each).") var dir: String?
-    @Option(help: "A C-MAPSS run-to-failure file (train_FD00x.txt) instead: one asset per unit, labelled from the capped RUL.")
+    @Option(
+        help:
+            "A C-MAPSS run-to-failure file (train_FD00x.txt) instead: one asset per unit, labelled from the capped RUL."
+    )
     var cmapss: String?
     @Option(help: "C-MAPSS: remaining life (cycles) below which a unit counts as degraded.") var rulCap = 125
     @Option(help: "Field separator.") var separator = ","

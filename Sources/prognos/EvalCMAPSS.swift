@@ -31,7 +31,8 @@ struct EvalCMAPSS: AsyncParsableCommand {
         guard truth.count == testUnits.count else {
             throw ValidationError("\(rul) has \(truth.count) values for \(testUnits.count) test units")
         }
-        let result = try CMAPSSEvaluation.run(trainUnits: trainUnits, testUnits: testUnits, seed: seed, healthyCycles: healthyCycles)
+        let result = try CMAPSSEvaluation.run(
+            trainUnits: trainUnits, testUnits: testUnits, seed: seed, healthyCycles: healthyCycles)
         let elapsed = clock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let metrics = CMAPSSEvaluation.Metrics(predictions: result.predictions, truth: truth, cap: result.cap)
@@ -50,12 +51,19 @@ struct EvalCMAPSS: AsyncParsableCommand {
                 "training_target_cap": result.cap,
             ])
         case .text:
-            print("C-MAPSS \((test as NSString).lastPathComponent): \(truth.count) test units, \(trainUnits.count) training units")
-            print("training targets capped at \(Int(result.cap)) cycles (piecewise-linear RUL); median = capped estimate")
+            print(
+                "C-MAPSS \((test as NSString).lastPathComponent): \(truth.count) test units, \(trainUnits.count) training units"
+            )
+            print(
+                "training targets capped at \(Int(result.cap)) cycles (piecewise-linear RUL); median = capped estimate")
             print(String(format: "RMSE            %8.2f   (against the true RUL as given)", metrics.rmse))
             print(String(format: "PHM08 score     %8.1f", metrics.score))
-            print(String(format: "RMSE capped     %8.2f   (truth capped at %d, as in many papers)", metrics.rmseCapped, Int(result.cap)))
-            print(String(format: "80%% coverage    %8.2f   (true RUL inside the predicted p10–p90)", metrics.coverage80))
+            print(
+                String(
+                    format: "RMSE capped     %8.2f   (truth capped at %d, as in many papers)", metrics.rmseCapped,
+                    Int(result.cap)))
+            print(
+                String(format: "80%% coverage    %8.2f   (true RUL inside the predicted p10–p90)", metrics.coverage80))
             print(String(format: "seconds         %8.1f", seconds))
         }
     }

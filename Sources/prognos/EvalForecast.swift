@@ -23,8 +23,10 @@ struct EvalForecast: AsyncParsableCommand {
     // (docs/world-model.md); defaults are the model's.
     @Option(help: "Power of the inverse recent errors that weigh the candidates.")
     var weightPower = ModelConfiguration().forecastWeightPower
-    @Option(help: "Smoothing of the candidates' squared errors.") var errorSmoothing = ModelConfiguration().forecastErrorSmoothing
-    @Option(help: "Smoothing of the local-mean candidate.") var localMeanSmoothing = ModelConfiguration().localMeanSmoothing
+    @Option(help: "Smoothing of the candidates' squared errors.") var errorSmoothing = ModelConfiguration()
+        .forecastErrorSmoothing
+    @Option(help: "Smoothing of the local-mean candidate.") var localMeanSmoothing = ModelConfiguration()
+        .localMeanSmoothing
     @Option(help: "Smoothing of the trend candidate's slope.") var trendSmoothing = ModelConfiguration().trendSmoothing
     @Option(help: "Damping per step of the trend candidate.") var trendDamping = ModelConfiguration().trendDamping
     @Option(help: "Step of the intervals' online quantile tracking.")
@@ -73,7 +75,9 @@ struct EvalForecast: AsyncParsableCommand {
             let tallies = ForecastEvaluation.run(series: series, model: model, start: data.trainRows, horizons: list)
             if names.isEmpty { names = series.sensorNames }
             var file = tallies[0].json(names: nil).merging(["file": series.name]) { a, _ in a }
-            if list.count > 1 { file["horizons"] = zip(list, tallies).map { $1.json(names: nil).merging(["horizon": $0]) { a, _ in a } } }
+            if list.count > 1 {
+                file["horizons"] = zip(list, tallies).map { $1.json(names: nil).merging(["horizon": $0]) { a, _ in a } }
+            }
             files.append(file)
             for i in totals.indices { totals[i].add(tallies[i]) }
         }
@@ -90,14 +94,18 @@ struct EvalForecast: AsyncParsableCommand {
                 if list.count == 1 {
                     print("sensor          MAE model   MAE persistence")
                     for (j, name) in names.enumerated() where j < total.absError.count {
-                        print(String(format: "%-14@ %10.4g  %10.4g", name, total.absError[j] / Double(total.count),
-                            total.persistenceError[j] / Double(total.count)))
+                        print(
+                            String(
+                                format: "%-14@ %10.4g  %10.4g", name, total.absError[j] / Double(total.count),
+                                total.persistenceError[j] / Double(total.count)))
                     }
                 }
                 print(String(format: "mean MAE ratio model/persistence %.3f", total.meanRatio))
                 for (l, level) in ForecastStep.levels.enumerated() {
-                    print(String(format: "%2.0f%% interval coverage %.3f (all rows), %.3f (label-0 rows)", level * 100,
-                        total.coverage(l), total.normalCoverage(l)))
+                    print(
+                        String(
+                            format: "%2.0f%% interval coverage %.3f (all rows), %.3f (label-0 rows)", level * 100,
+                            total.coverage(l), total.normalCoverage(l)))
                 }
             }
         }
@@ -158,8 +166,10 @@ struct ForecastTally {
         }
         if let names {
             out["sensors"] = names.indices.map { j in
-                ["sensor": names[j], "mae": absError[j] / Double(max(count, 1)),
-                 "mae_persistence": persistenceError[j] / Double(max(count, 1))] as [String: Any]
+                [
+                    "sensor": names[j], "mae": absError[j] / Double(max(count, 1)),
+                    "mae_persistence": persistenceError[j] / Double(max(count, 1)),
+                ] as [String: Any]
             }
         }
         return out

@@ -3,15 +3,17 @@ import Foundation
 import LinearAlgebra
 import Planner
 import PlantFile
-import PrognosCore
 import PolicyEvaluation
+import PrognosCore
 
 /// `prognos eval policies PLANT.yaml`: the simulated plant under the maintenance policies with the
 /// same random draws, priced with the plant's economics, against the hindsight lower bound.
 struct EvalPolicies: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "policies",
-        abstract: "Compare run-to-failure, fixed-interval, threshold, just-in-time, the planner and the hindsight plan with a lower bound on the simulated plant.")
+        abstract:
+            "Compare run-to-failure, fixed-interval, threshold, just-in-time, the planner and the hindsight plan with a lower bound on the simulated plant."
+    )
 
     @Argument(help: "The plant file.") var plant: String
     @Option(help: "Simulated years.") var years: Double = 5
@@ -24,7 +26,9 @@ struct EvalPolicies: AsyncParsableCommand {
         guard years > 0, step > 0 else { throw ValidationError("years and step must be positive") }
         if let policies {
             for name in policies.split(separator: ",") where PolicyKind(name: String(name)) == nil {
-                throw ValidationError("unknown policy '\(name)'; policies: \(PolicyKind.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw ValidationError(
+                    "unknown policy '\(name)'; policies: \(PolicyKind.allCases.map(\.rawValue).joined(separator: ", "))"
+                )
             }
         }
     }
@@ -42,7 +46,9 @@ struct EvalPolicies: AsyncParsableCommand {
         options.years = years
         options.seed = seed
         options.step = step
-        if let policies { options.policies = policies.split(separator: ",").compactMap { PolicyKind(name: String($0)) } }
+        if let policies {
+            options.policies = policies.split(separator: ",").compactMap { PolicyKind(name: String($0)) }
+        }
         let clock = ContinuousClock()
         let start = clock.now
         let outcomes: [PolicyOutcome]
@@ -58,26 +64,39 @@ struct EvalPolicies: AsyncParsableCommand {
         case .json:
             let items = outcomes.map { o in
                 JSONText.object([
-                    ("name", JSONText.string(o.name)), ("cost", JSONText.number(o.cost.rounded())), ("failures", String(o.failures)),
+                    ("name", JSONText.string(o.name)), ("cost", JSONText.number(o.cost.rounded())),
+                    ("failures", String(o.failures)),
                     ("downtime_hours", JSONText.number(o.downtimeHours)), ("actions", String(o.actions)),
                 ])
             }
-            print(JSONText.object([
-                ("plant", JSONText.string(loaded.site.id)), ("seed", String(seed)), ("years", JSONText.number(years)),
-                ("currency", JSONText.string(loaded.economics.currency)), ("policies", "[" + items.joined(separator: ",") + "]"),
-            ]))
+            print(
+                JSONText.object([
+                    ("plant", JSONText.string(loaded.site.id)), ("seed", String(seed)),
+                    ("years", JSONText.number(years)),
+                    ("currency", JSONText.string(loaded.economics.currency)),
+                    ("policies", "[" + items.joined(separator: ",") + "]"),
+                ]))
         case .table:
             let bound = outcomes.first { $0.name == PolicyKind.hindsightBound.rawValue }?.cost
-            print("\(loaded.site.name): \(years == years.rounded() ? String(Int(years)) : String(years)) simulated years, seed \(seed), step \(Int(step)) s (\(String(format: "%.0f", seconds)) s)")
-            let header = ["policy", "cost (\(loaded.economics.currency))", "failures", "unplanned downtime (h)", "actions", "× bound"]
+            print(
+                "\(loaded.site.name): \(years == years.rounded() ? String(Int(years)) : String(years)) simulated years, seed \(seed), step \(Int(step)) s (\(String(format: "%.0f", seconds)) s)"
+            )
+            let header = [
+                "policy", "cost (\(loaded.economics.currency))", "failures", "unplanned downtime (h)", "actions",
+                "× bound",
+            ]
             let rows = outcomes.map { o in
-                [o.name, String(Int(o.cost.rounded())), String(o.failures), String(format: "%.0f", o.downtimeHours), String(o.actions),
-                 bound.map { $0 > 0 ? String(format: "%.2f", o.cost / $0) : "—" } ?? "—"]
+                [
+                    o.name, String(Int(o.cost.rounded())), String(o.failures), String(format: "%.0f", o.downtimeHours),
+                    String(o.actions),
+                    bound.map { $0 > 0 ? String(format: "%.2f", o.cost / $0) : "—" } ?? "—",
+                ]
             }
             let widths = header.indices.map { i in ([header[i]] + rows.map { $0[i] }).map(\.count).max() ?? 0 }
             func line(_ cells: [String]) -> String {
                 cells.enumerated().map { i, cell in
-                    i == 0 ? cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+                    i == 0
+                        ? cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
                         : String(repeating: " ", count: widths[i] - cell.count) + cell
                 }.joined(separator: "  ")
             }
@@ -86,7 +105,9 @@ struct EvalPolicies: AsyncParsableCommand {
             for o in outcomes {
                 if let note = o.note { print("\(o.name): \(note)") }
                 // A bound above a policy's cost is no bound: say so rather than print a ratio below 1 quietly.
-                if let bound, o.cost < bound - 0.5 { print("\(o.name) costs less than the hindsight bound: the bound does not hold on this run") }
+                if let bound, o.cost < bound - 0.5 {
+                    print("\(o.name) costs less than the hindsight bound: the bound does not hold on this run")
+                }
             }
         }
     }

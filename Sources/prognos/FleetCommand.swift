@@ -20,17 +20,22 @@ struct FleetCommand: AsyncParsableCommand {
             """)
 
     @Option(help: "The central MQTT broker, HOST:PORT.") var mqtt: String
-    @Option(help: "The fleet database, postgres://USER@HOST:PORT/DATABASE[?sslmode=disable|prefer|require].") var db: String
-    @Option(help: "MQTT client id: the broker keeps this id's session while the service is away.") var clientId = "prognos-fleet"
+    @Option(help: "The fleet database, postgres://USER@HOST:PORT/DATABASE[?sslmode=disable|prefer|require].") var db:
+        String
+    @Option(help: "MQTT client id: the broker keeps this id's session while the service is away.") var clientId =
+        "prognos-fleet"
     @Option(help: "CA certificate of the central broker (turns TLS on).") var cafile: String?
     @Option(help: "Client certificate for the central broker.") var certfile: String?
     @Option(help: "Key of the client certificate.") var keyfile: String?
     @Option(help: "User name on the central broker.") var username: String?
     @Option(help: "File holding the password on the central broker.") var passwordFile: String?
-    @Option(help: "Log level (trace, debug, info, notice, warning, error, critical).") var logLevel: Logger.Level = .info
+    @Option(help: "Log level (trace, debug, info, notice, warning, error, critical).") var logLevel: Logger.Level =
+        .info
 
     func validate() throws {
-        if CentralAddress(mqtt) == nil { throw ValidationError("--mqtt takes HOST:PORT, such as central.example.com:1883") }
+        if CentralAddress(mqtt) == nil {
+            throw ValidationError("--mqtt takes HOST:PORT, such as central.example.com:1883")
+        }
         do {
             _ = try PostgresURL(db)
         } catch {
@@ -65,7 +70,8 @@ struct FleetCommand: AsyncParsableCommand {
         }
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [],
+                services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint],
+                cancellationSignals: [],
                 logger: logger))
         do {
             try await group.run()

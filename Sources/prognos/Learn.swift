@@ -1,8 +1,8 @@
-import PrognosCore
 import ArgumentParser
 import Commissioning
 import Daemon
 import Foundation
+import PrognosCore
 import Store
 
 /// `prognos learn PLANT.yaml --db FILE --from-simulation`: commission the world models.
@@ -25,8 +25,12 @@ struct Learn: AsyncParsableCommand {
     @Option(help: "Seed of the simulated history.") var seed: UInt64 = 1
 
     func validate() throws {
-        guard fromSimulation else { throw ValidationError("give --from-simulation (the only source of history for now)") }
-        guard days > 0, speed > 0, stepInterval > 0 else { throw ValidationError("--days, --speed and --step-interval must be positive") }
+        guard fromSimulation else {
+            throw ValidationError("give --from-simulation (the only source of history for now)")
+        }
+        guard days > 0, speed > 0, stepInterval > 0 else {
+            throw ValidationError("--days, --speed and --step-interval must be positive")
+        }
     }
 
     func run() async throws {
@@ -39,6 +43,8 @@ struct Learn: AsyncParsableCommand {
         options.seed = seed
         let started = Date()
         let result = try await Commissioning.learnFromSimulation(plant: loaded, store: store, options: options)
-        print("learnt \(result.assets.count) world models from \(result.steps) steps (\(Int(days)) simulated days, one step every \(Int(options.step)) s) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+        print(
+            "learnt \(result.assets.count) world models from \(result.steps) steps (\(Int(days)) simulated days, one step every \(Int(options.step)) s) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s"
+        )
     }
 }

@@ -24,9 +24,11 @@ struct Maintenance: AsyncParsableCommand {
     @Argument(help: "The asset (for done).") var asset: String?
     @Argument(help: "The action id from the plant file (for done).") var action: String?
     @Option(help: "When it was done: ISO 8601 or epoch seconds (default: now, on the daemon's clock).") var at: String?
-    @Option(help: "Who did it or reports it (default: the login name).") var by: String = ProcessInfo.processInfo.environment["USER"] ?? "engineer"
+    @Option(help: "Who did it or reports it (default: the login name).") var by: String =
+        ProcessInfo.processInfo.environment["USER"] ?? "engineer"
     @Option(help: "A note for the log.") var note: String?
-    @Option(help: "Plant file to check the asset and action against (default: the one the daemon runs).") var plant: String?
+    @Option(help: "Plant file to check the asset and action against (default: the one the daemon runs).") var plant:
+        String?
 
     func validate() throws {
         if verb == .done, asset == nil || action == nil {
@@ -42,25 +44,35 @@ struct Maintenance: AsyncParsableCommand {
             let records = try await store.recentMaintenance()
             print(pad("DONE", 26) + pad("ASSET", 18) + pad("ACTION", 22) + pad("BY", 14) + "NOTE")
             for record in records {
-                print(pad(isoTime(record.doneAt), 26) + pad(record.asset, 18) + pad(record.action, 22) + pad(record.recordedBy, 14) + (record.note ?? ""))
+                print(
+                    pad(isoTime(record.doneAt), 26) + pad(record.asset, 18) + pad(record.action, 22)
+                        + pad(record.recordedBy, 14) + (record.note ?? ""))
             }
             if records.isEmpty { print("(no maintenance reported)") }
         case .done:
             let asset = asset!, action = action!
             if let known = try await knownPlant(store) {
                 guard let entry = known.asset(asset) else {
-                    printError("prognos maintenance: no asset '\(asset)' in \(known.site.id); assets: \(known.assets.map(\.id).joined(separator: ", "))")
+                    printError(
+                        "prognos maintenance: no asset '\(asset)' in \(known.site.id); assets: \(known.assets.map(\.id).joined(separator: ", "))"
+                    )
                     throw ExitCode(2)
                 }
-                let applicable = known.actions.filter { a in a.failureModes.isEmpty || a.failureModes.contains { m in entry.failureModes.contains { $0.id == m } } }
+                let applicable = known.actions.filter { a in
+                    a.failureModes.isEmpty
+                        || a.failureModes.contains { m in entry.failureModes.contains { $0.id == m } }
+                }
                 guard applicable.contains(where: { $0.id == action }) else {
-                    printError("prognos maintenance: '\(action)' is not an action for \(asset); one of: \(applicable.map(\.id).joined(separator: ", "))")
+                    printError(
+                        "prognos maintenance: '\(action)' is not an action for \(asset); one of: \(applicable.map(\.id).joined(separator: ", "))"
+                    )
                     throw ExitCode(2)
                 }
             }
             let now = try await plantNow(store)
             let record = MaintenanceRecord(
-                asset: asset, action: action, doneAt: at.flatMap(time) ?? now, recordedBy: by, recordedAt: now, note: note)
+                asset: asset, action: action, doneAt: at.flatMap(time) ?? now, recordedBy: by, recordedAt: now,
+                note: note)
             let id = try await store.recordMaintenance(record)
             print("maintenance #\(id): \(action) on \(asset) done \(isoTime(record.doneAt)) (by \(by))")
         }

@@ -16,14 +16,17 @@ struct Plan: AsyncParsableCommand {
             """)
 
     @Option(help: "The daemon's SQLite database.") var db: String
-    @Option(help: "Show proposals starting within this long after the plan was made (30d, 2w, 72h).") var horizon = "30d"
+    @Option(help: "Show proposals starting within this long after the plan was made (30d, 2w, 72h).") var horizon =
+        "30d"
     @Option(help: "Output format: table or json.") var format: PlanFormat = .table
     @Option(name: .customLong("what-if"), help: "A what-if question (see below).") var whatIf: String?
     @Option(help: "Plant file for --what-if (default: the one the daemon runs).") var plant: String?
     @Option(help: "Seed of the what-if's Monte-Carlo draws.") var seed: UInt64 = 1
 
     func validate() throws {
-        guard PlanFormat.seconds(horizon) != nil else { throw ValidationError("cannot read the horizon '\(horizon)': use a number and s, min, h, d or w (30d)") }
+        guard PlanFormat.seconds(horizon) != nil else {
+            throw ValidationError("cannot read the horizon '\(horizon)': use a number and s, min, h, d or w (30d)")
+        }
     }
 
     func run() async throws {
@@ -37,7 +40,8 @@ struct Plan: AsyncParsableCommand {
             if format == .json {
                 print("{\"plan\":null}")
             } else {
-                print("No plan yet: the daemon plans once its world models have learned the assets (see prognos status).")
+                print(
+                    "No plan yet: the daemon plans once its world models have learned the assets (see prognos status).")
             }
             return
         }
@@ -54,18 +58,22 @@ struct Plan: AsyncParsableCommand {
         let items = proposals.map { p in
             JSONText.object([
                 ("asset", JSONText.string(p.asset)), ("failure_mode", p.failureMode.map(JSONText.string) ?? "null"),
-                ("action", JSONText.string(p.action)), ("window_start", p.windowStart.map { JSONText.time($0) } ?? "null"),
-                ("window_end", p.windowEnd.map { JSONText.time($0) } ?? "null"), ("crew", p.crew.map(JSONText.string) ?? "null"),
+                ("action", JSONText.string(p.action)),
+                ("window_start", p.windowStart.map { JSONText.time($0) } ?? "null"),
+                ("window_end", p.windowEnd.map { JSONText.time($0) } ?? "null"),
+                ("crew", p.crew.map(JSONText.string) ?? "null"),
                 ("expected_cost", p.expectedCost.map(JSONText.number) ?? "null"),
                 ("expected_cost_ignored", p.expectedCostIgnored.map(JSONText.number) ?? "null"),
                 ("p_fail_before", p.failureProbability.map(JSONText.number) ?? "null"),
-                ("p_fail_ignored", p.failureProbabilityIgnored.map(JSONText.number) ?? "null"), ("reasoning", JSONText.string(p.reasoning)),
+                ("p_fail_ignored", p.failureProbabilityIgnored.map(JSONText.number) ?? "null"),
+                ("reasoning", JSONText.string(p.reasoning)),
             ])
         }
         return JSONText.object([
             ("version", plan.version.map(String.init) ?? "null"), ("created_at", JSONText.time(plan.createdAt)),
             ("horizon_end", plan.horizonEnd.map { JSONText.time($0) } ?? "null"),
-            ("expected_cost", plan.expectedCost.map(JSONText.number) ?? "null"), ("baseline_cost", plan.baselineCost.map(JSONText.number) ?? "null"),
+            ("expected_cost", plan.expectedCost.map(JSONText.number) ?? "null"),
+            ("baseline_cost", plan.baselineCost.map(JSONText.number) ?? "null"),
             ("summary", JSONText.string(plan.summary)), ("proposals", "[" + items.joined(separator: ",") + "]"),
         ])
     }
@@ -78,14 +86,21 @@ struct Plan: AsyncParsableCommand {
         }
         func pct(_ p: Double?) -> String { p.map { String(format: "%.1f %%", $0 * 100) } ?? "—" }
         func cost(_ c: Double?) -> String { c.map { String(Int($0.rounded())) } ?? "—" }
-        let header = ["WHEN", "ASSET", "FAILURE MODE", "ACTION", "CREW", "P(FAIL BEFORE)", "P(FAIL IF IGNORED)", "COST", "IF IGNORED"]
+        let header = [
+            "WHEN", "ASSET", "FAILURE MODE", "ACTION", "CREW", "P(FAIL BEFORE)", "P(FAIL IF IGNORED)", "COST",
+            "IF IGNORED",
+        ]
         let rows = proposals.map { p in
-            [p.windowStart.map(clock) ?? "now", p.asset, p.failureMode ?? "—", p.action, p.crew ?? "—", pct(p.failureProbability),
-             pct(p.failureProbabilityIgnored), cost(p.expectedCost), cost(p.expectedCostIgnored)]
+            [
+                p.windowStart.map(clock) ?? "now", p.asset, p.failureMode ?? "—", p.action, p.crew ?? "—",
+                pct(p.failureProbability),
+                pct(p.failureProbabilityIgnored), cost(p.expectedCost), cost(p.expectedCostIgnored),
+            ]
         }
         let widths = header.indices.map { i in ([header[i]] + rows.map { $0[i] }).map(\.count).max() ?? 0 }
         func line(_ cells: [String]) -> String {
-            cells.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ")
+            cells.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(
+                separator: "  ")
         }
         print(line(header))
         for row in rows { print(line(row)) }
@@ -123,7 +138,9 @@ struct Plan: AsyncParsableCommand {
         for asset in plantFile.assets {
             var modes: [ModeHealth] = []
             for record in try await store.latestHealth(asset: asset.id) {
-                guard let mode = asset.failureModes.first(where: { $0.id == record.failureMode }), let health = record.health else { continue }
+                guard let mode = asset.failureModes.first(where: { $0.id == record.failureMode }),
+                    let health = record.health
+                else { continue }
                 newest = max(newest, record.time)
                 let sign: Double = mode.limit.direction == .above ? 1 : -1
                 let level = sign * health
@@ -131,10 +148,15 @@ struct Plan: AsyncParsableCommand {
                 // The world model's own projection places the limit: level + trend × median RUL.
                 let rul = record.rulMedian ?? .infinity
                 let limit = trend > 0 && rul.isFinite && rul > 0 ? level + trend * rul : max(level, 1) * 10
-                modes.append(ModeHealth(
-                    failureMode: mode.id, level: max(level, 0), levelSD: record.healthSD ?? 0, trend: trend, trendSD: abs(trend) * 0.2,
-                    limit: limit, deviation: level,
-                    evidence: [SensorEvidence(sensor: mode.limit.sensor, deviation: health, trendPerDay: (record.trend ?? 0) * 86400)]))
+                modes.append(
+                    ModeHealth(
+                        failureMode: mode.id, level: max(level, 0), levelSD: record.healthSD ?? 0, trend: trend,
+                        trendSD: abs(trend) * 0.2,
+                        limit: limit, deviation: level,
+                        evidence: [
+                            SensorEvidence(
+                                sensor: mode.limit.sensor, deviation: health, trendPerDay: (record.trend ?? 0) * 86400)
+                        ]))
             }
             if !modes.isEmpty { assets.append(AssetHealth(asset: asset.id, modes: modes)) }
         }
@@ -142,14 +164,17 @@ struct Plan: AsyncParsableCommand {
         configuration.horizon = horizon
         configuration.seed = seed
         let now = newest > 0 ? newest : Date().timeIntervalSince1970
-        let comparison = Planner(configuration: configuration).whatIf(question, input: PlanningInput(plant: plantFile, now: now, assets: assets))
+        let comparison = Planner(configuration: configuration).whatIf(
+            question, input: PlanningInput(plant: plantFile, now: now, assets: assets))
         switch format {
         case .table: print(comparison.text)
         case .json:
-            print(JSONText.object([
-                ("what_if", JSONText.string(question.description)), ("plan", comparison.plan.json(site: plantFile.site.id, version: nil)),
-                ("alternative", comparison.alternative.json(site: plantFile.site.id, version: nil)),
-            ]))
+            print(
+                JSONText.object([
+                    ("what_if", JSONText.string(question.description)),
+                    ("plan", comparison.plan.json(site: plantFile.site.id, version: nil)),
+                    ("alternative", comparison.alternative.json(site: plantFile.site.id, version: nil)),
+                ]))
         }
     }
 }

@@ -18,7 +18,8 @@ struct Poll: AsyncParsableCommand {
     @Flag(help: "Poll once and exit.") var once = false
     @Option(help: "Output format: table, json (one object per line) or csv.") var format: ReadingFormat = .table
     @Option(help: "With --once: how long to wait for MQTT sensors, in seconds.") var wait: Double = 5
-    @Option(help: "Log level for problems found while polling (trace … critical).") var logLevel: Logger.Level = .warning
+    @Option(help: "Log level for problems found while polling (trace … critical).") var logLevel: Logger.Level =
+        .warning
 
     func run() async throws {
         var loaded = try loadPlantOrExit(plant)
@@ -41,7 +42,8 @@ struct Poll: AsyncParsableCommand {
 
         if once {
             async let fromModbus = modbus.pollOnce()
-            let fromMQTT = mqtt.sensors.isEmpty ? [] : await mqtt.firstValues(timeout: .milliseconds(Int64(wait * 1000)))
+            let fromMQTT =
+                mqtt.sensors.isEmpty ? [] : await mqtt.firstValues(timeout: .milliseconds(Int64(wait * 1000)))
             let readings = await fromModbus + fromMQTT
             printer.printHeader()
             for reading in printer.inPlantOrder(readings) { printer.print(reading) }

@@ -29,12 +29,18 @@ struct ReadingPrinter {
     }
 
     func inPlantOrder(_ readings: [Reading]) -> [Reading] {
-        readings.sorted { order[SignalRef(asset: $0.asset, sensor: $0.sensor), default: .max] < order[SignalRef(asset: $1.asset, sensor: $1.sensor), default: .max] }
+        readings.sorted {
+            order[SignalRef(asset: $0.asset, sensor: $0.sensor), default: .max]
+                < order[SignalRef(asset: $1.asset, sensor: $1.sensor), default: .max]
+        }
     }
 
     func printHeader() {
         switch format {
-        case .table: StandardOutput.line(pad("ASSET", 16) + pad("SENSOR", 22) + pad("VALUE", 14, right: true) + "  " + pad("UNIT", 7) + pad("QUALITY", 13) + "TIMESTAMP")
+        case .table:
+            StandardOutput.line(
+                pad("ASSET", 16) + pad("SENSOR", 22) + pad("VALUE", 14, right: true) + "  " + pad("UNIT", 7)
+                    + pad("QUALITY", 13) + "TIMESTAMP")
         case .csv: StandardOutput.line("asset,sensor,value,unit,quality,timestamp")
         case .json: break
         }
@@ -51,19 +57,23 @@ struct ReadingPrinter {
         switch format {
         case .table:
             let shown = reading.value.map { String(format: "%.6g", $0) }
-            return pad(reading.asset, 16) + pad(reading.sensor, 22) + pad(shown ?? "—", 14, right: true) + "  " + pad(unit, 7)
+            return pad(reading.asset, 16) + pad(reading.sensor, 22) + pad(shown ?? "—", 14, right: true) + "  "
+                + pad(unit, 7)
                 + pad(reading.quality.rawValue, 13) + time
         case .csv:
-            return [reading.asset, reading.sensor, value ?? "", unit, reading.quality.rawValue, time].map(csvField).joined(separator: ",")
+            return [reading.asset, reading.sensor, value ?? "", unit, reading.quality.rawValue, time].map(csvField)
+                .joined(separator: ",")
         case .json:
-            return "{\"asset\":\(JSONText.string(reading.asset)),\"sensor\":\(JSONText.string(reading.sensor)),\"value\":\(value ?? "null"),"
+            return
+                "{\"asset\":\(JSONText.string(reading.asset)),\"sensor\":\(JSONText.string(reading.sensor)),\"value\":\(value ?? "null"),"
                 + "\"unit\":\(JSONText.string(unit)),\"quality\":\(JSONText.string(reading.quality.rawValue)),\"timestamp\":\(JSONText.string(time))}"
         }
     }
 }
 
 func csvField(_ text: String) -> String {
-    text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+    text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
+        ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
 }
 
 func pad(_ text: String, _ width: Int, right: Bool = false) -> String {

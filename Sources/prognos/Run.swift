@@ -1,9 +1,9 @@
 import ArgumentParser
 import Daemon
-import Runtime
 import Lockstep
 import Logging
 import PrognosCore
+import Runtime
 import ServiceLifecycle
 import UnixSignals
 
@@ -21,20 +21,36 @@ struct Run: AsyncParsableCommand {
     @Argument(help: "The plant file (YAML).") var plant: String
     @Option(help: "The SQLite database (created if missing).") var db: String
     @Option(help: "Seconds between model steps (wall clock).") var stepInterval: Double = 1
-    @Option(help: "Steps taken as healthy history before the first fit (when no snapshot exists).") var trainingSteps = 600
-    @Option(help: "Seconds a signal may go without a good value before the communication alarm (wall clock).") var staleAfter: Double = 10
+    @Option(help: "Steps taken as healthy history before the first fit (when no snapshot exists).") var trainingSteps =
+        600
+    @Option(help: "Seconds a signal may go without a good value before the communication alarm (wall clock).")
+    var staleAfter: Double = 10
     @Option(help: "Median RUL below this many hours raises an RUL alarm.") var rulAlarmHours: Double = 168
-    @Option(help: "Log level (trace, debug, info, notice, warning, error, critical).") var logLevel: Logger.Level = .info
-    @Option(help: "Against a simulator run with the same --clock-start: plant seconds per wall second.") var clockSpeed: Double = 1
-    @Option(help: "With --clock-speed: the wall instant (epoch seconds) at which the plant's clock starts, as given to `prognos simulate --clock-start`.")
+    @Option(help: "Log level (trace, debug, info, notice, warning, error, critical).") var logLevel: Logger.Level =
+        .info
+    @Option(help: "Against a simulator run with the same --clock-start: plant seconds per wall second.") var clockSpeed:
+        Double = 1
+    @Option(
+        help:
+            "With --clock-speed: the wall instant (epoch seconds) at which the plant's clock starts, as given to `prognos simulate --clock-start`."
+    )
     var clockStart: Double?
-    @Option(help: "With --clock-start: take turns with `prognos simulate --lockstep FOLDER` on its clock (the folder both use), so that what the daemon decides depends on the simulation alone.")
+    @Option(
+        help:
+            "With --clock-start: take turns with `prognos simulate --lockstep FOLDER` on its clock (the folder both use), so that what the daemon decides depends on the simulation alone."
+    )
     var lockstep: String?
 
     func validate() throws {
-        guard clockSpeed > 0, clockSpeed.isFinite else { throw ValidationError("--clock-speed must be a positive number") }
-        if clockSpeed != 1, clockStart == nil { throw ValidationError("--clock-speed needs --clock-start (the simulator's)") }
-        if lockstep != nil, clockStart == nil { throw ValidationError("--lockstep needs --clock-start (the simulator's)") }
+        guard clockSpeed > 0, clockSpeed.isFinite else {
+            throw ValidationError("--clock-speed must be a positive number")
+        }
+        if clockSpeed != 1, clockStart == nil {
+            throw ValidationError("--clock-speed needs --clock-start (the simulator's)")
+        }
+        if lockstep != nil, clockStart == nil {
+            throw ValidationError("--lockstep needs --clock-start (the simulator's)")
+        }
     }
 
     func run() async throws {

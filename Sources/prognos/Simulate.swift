@@ -30,11 +30,19 @@ struct Simulate: AsyncParsableCommand {
     @Option(help: "Write every fault onset, failure, repair and sensor fault to this CSV file.") var truth: String?
     @Option(help: "Simulated start time, ISO 8601 or epoch seconds (default: now).") var start: String?
     @Option(
-        help: "Start the simulated clock at this wall instant (epoch seconds) and keep pace with it: simulated time = start + (now − start) × speed, the clock `prognos run --clock-speed --clock-start` lives by.")
+        help:
+            "Start the simulated clock at this wall instant (epoch seconds) and keep pace with it: simulated time = start + (now − start) × speed, the clock `prognos run --clock-speed --clock-start` lives by."
+    )
     var clockStart: Double?
-    @Option(help: "Run the plant this long (e.g. 6h) before serving it, so it is served as a plant that has been running, not one that has just been switched on; the scenario's times count from the end of it.")
+    @Option(
+        help:
+            "Run the plant this long (e.g. 6h) before serving it, so it is served as a plant that has been running, not one that has just been switched on; the scenario's times count from the end of it."
+    )
     var warmUp: String = "0s"
-    @Option(help: "Take turns with `prognos run --lockstep FOLDER` instead of keeping pace with the wall clock: serve the plant at each --turn of simulated time and wait for the daemon before the next (needs --clock-start).")
+    @Option(
+        help:
+            "Take turns with `prognos run --lockstep FOLDER` instead of keeping pace with the wall clock: serve the plant at each --turn of simulated time and wait for the daemon before the next (needs --clock-start)."
+    )
     var lockstep: String?
     @Option(help: "With --lockstep: simulated time between turns.") var turn: String = "10m"
     @Flag(help: "No natural degradation: only what the scenario schedules happens.") var noDegradation = false
@@ -48,18 +56,32 @@ struct Simulate: AsyncParsableCommand {
 
     func validate() throws {
         guard speed > 0, speed.isFinite else { throw ValidationError("--speed must be a positive number") }
-        guard let stepSeconds = parseDuration(step), stepSeconds > 0 else { throw ValidationError("--step is a duration such as 1s or 10m") }
-        if let duration, parseDuration(duration) == nil { throw ValidationError("--duration is a duration such as 2h or 30d") }
+        guard let stepSeconds = parseDuration(step), stepSeconds > 0 else {
+            throw ValidationError("--step is a duration such as 1s or 10m")
+        }
+        if let duration, parseDuration(duration) == nil {
+            throw ValidationError("--duration is a duration such as 2h or 30d")
+        }
         guard parseDuration(warmUp) != nil else { throw ValidationError("--warm-up is a duration such as 6h") }
         guard let cycleSeconds = parseDuration(cycle), cycleSeconds >= stepSeconds || export == nil else {
             throw ValidationError("--cycle is a duration at least one --step long")
         }
-        if let start, parseTimeArgument(start) == nil { throw ValidationError("--start is ISO 8601 (2025-01-01T00:00:00Z) or epoch seconds") }
-        if start != nil, clockStart != nil { throw ValidationError("--clock-start is the simulated start too: give one of --start and --clock-start") }
+        if let start, parseTimeArgument(start) == nil {
+            throw ValidationError("--start is ISO 8601 (2025-01-01T00:00:00Z) or epoch seconds")
+        }
+        if start != nil, clockStart != nil {
+            throw ValidationError("--clock-start is the simulated start too: give one of --start and --clock-start")
+        }
         guard units > 0 else { throw ValidationError("--units must be positive") }
-        if lockstep != nil, clockStart == nil { throw ValidationError("--lockstep needs --clock-start (the plant time the turns start at)") }
-        if lockstep != nil, noModbus && noMqtt { throw ValidationError("--lockstep serves the plant: drop --no-modbus or --no-mqtt") }
-        guard let turnSeconds = parseDuration(turn), turnSeconds > 0 else { throw ValidationError("--turn is a duration such as 10m") }
+        if lockstep != nil, clockStart == nil {
+            throw ValidationError("--lockstep needs --clock-start (the plant time the turns start at)")
+        }
+        if lockstep != nil, noModbus && noMqtt {
+            throw ValidationError("--lockstep serves the plant: drop --no-modbus or --no-mqtt")
+        }
+        guard let turnSeconds = parseDuration(turn), turnSeconds > 0 else {
+            throw ValidationError("--turn is a duration such as 10m")
+        }
         guard sensorFaultRate >= 0 else { throw ValidationError("--sensor-fault-rate cannot be negative") }
     }
 
@@ -98,11 +120,12 @@ struct Simulate: AsyncParsableCommand {
         simulation.advance(by: warmUpSeconds)
         if let loadedScenario {
             try loadedScenario.validate(against: loaded)
-            simulation.schedule(loadedScenario.events.map { event in
-                var shifted = event.event
-                shifted.at += simulation.elapsed
-                return shifted
-            })
+            simulation.schedule(
+                loadedScenario.events.map { event in
+                    var shifted = event.event
+                    shifted.at += simulation.elapsed
+                    return shifted
+                })
         }
         let truthLog: TruthLog?
         do {
@@ -120,28 +143,40 @@ struct Simulate: AsyncParsableCommand {
         }
         defer { server.stop() }
         let devices = server.ports.sorted { $0.key < $1.key }.map { "\($0.key) :\($0.value)" }.joined(separator: ", ")
-        StandardOutput.line("prognos simulate: \(loaded.site.id), \(loaded.assets.count) assets, seed \(seed), \(speed)× real time")
+        StandardOutput.line(
+            "prognos simulate: \(loaded.site.id), \(loaded.assets.count) assets, seed \(seed), \(speed)× real time")
         if !noModbus { StandardOutput.line("  Modbus  \(devices)") }
-        if !noMqtt { StandardOutput.line("  MQTT    " + loaded.brokers.map { "\($0.id) \($0.host):\($0.port)" }.joined(separator: ", ")) }
-        if let loadedScenario { StandardOutput.line("  scenario \(loadedScenario.name): \(loadedScenario.events.count) events") }
+        if !noMqtt {
+            StandardOutput.line(
+                "  MQTT    " + loaded.brokers.map { "\($0.id) \($0.host):\($0.port)" }.joined(separator: ", "))
+        }
+        if let loadedScenario {
+            StandardOutput.line("  scenario \(loadedScenario.name): \(loadedScenario.events.count) events")
+        }
         if let truth { StandardOutput.line("  truth   \(truth)") }
-        let runner = SimulationRunner(speed: speed, duration: duration.flatMap(parseDuration), logger: logger, anchor: clockStart)
+        let runner = SimulationRunner(
+            speed: speed, duration: duration.flatMap(parseDuration), logger: logger, anchor: clockStart)
         if let lockstep {
             await runner.run(
-                &simulation, server: server, truth: truthLog, lockstep: Lockstep(folder: lockstep), turn: parseDuration(turn) ?? 600)
+                &simulation, server: server, truth: truthLog, lockstep: Lockstep(folder: lockstep),
+                turn: parseDuration(turn) ?? 600)
         } else {
             await runner.run(&simulation, server: server, truth: truthLog)
         }
-        StandardOutput.line("prognos simulate: simulated \(String(format: "%.1f", simulation.elapsed / 3600)) h, \(simulation.events.count) events")
+        StandardOutput.line(
+            "prognos simulate: simulated \(String(format: "%.1f", simulation.elapsed / 3600)) h, \(simulation.events.count) events"
+        )
     }
 
     private func runExport(_ plant: Plant, to directory: String) throws {
         let options = FleetExport.Options(
-            units: units, seed: seed, cycle: parseDuration(cycle) ?? 3600, step: step == "1s" ? 600 : (parseDuration(step) ?? 600))
+            units: units, seed: seed, cycle: parseDuration(cycle) ?? 3600,
+            step: step == "1s" ? 600 : (parseDuration(step) ?? 600))
         do {
             let written = try FleetExport.write(plant: plant, to: directory, options: options)
             for file in written {
-                StandardOutput.line("\(file.path): \(file.units) units (\(file.failed) run to failure), \(file.rows) rows")
+                StandardOutput.line(
+                    "\(file.path): \(file.units) units (\(file.failed) run to failure), \(file.rows) rows")
             }
         } catch {
             printError("prognos simulate: \(error)")

@@ -5,10 +5,12 @@ import Store
 
 /// `prognos status --db FILE [--format text|json]`: what is running and how far behind it is.
 struct Status: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Say whether the daemon runs, how far behind it is, and what the database holds.")
+    static let configuration = CommandConfiguration(
+        abstract: "Say whether the daemon runs, how far behind it is, and what the database holds.")
 
     @Option(help: "The daemon's SQLite database.") var db: String
-    @Option(help: "Output format: text, or json (one object, for scripts and monitoring).") var format: OutputFormat = .text
+    @Option(help: "Output format: text, or json (one object, for scripts and monitoring).") var format: OutputFormat =
+        .text
 
     func run() async throws {
         let store = try openStoreOrExit(db, readOnly: true)
@@ -29,10 +31,16 @@ struct Status: AsyncParsableCommand {
     func printText(_ status: StoreStatus, _ daemon: DaemonStatus?, now: Double) {
         if let daemon {
             let age = now - daemon.heartbeatAt
-            print("daemon       \(isAlive(daemon, now: now) ? "running" : "not running") (pid \(daemon.pid), \(daemon.plant), heartbeat \(Int(age)) s ago)")
+            print(
+                "daemon       \(isAlive(daemon, now: now) ? "running" : "not running") (pid \(daemon.pid), \(daemon.plant), heartbeat \(Int(age)) s ago)"
+            )
             print("started      \(isoTime(daemon.startedAt))")
             let clock = daemon.clock
-            if !clock.isWall { print("clock        simulated, \(plainNumber(clock.speed))× the wall's since \(isoTime(clock.start)); now \(isoTime(daemon.plantTime(atWall: now)))") }
+            if !clock.isWall {
+                print(
+                    "clock        simulated, \(plainNumber(clock.speed))× the wall's since \(isoTime(clock.start)); now \(isoTime(daemon.plantTime(atWall: now)))"
+                )
+            }
             print("ingest lag   \(daemon.ingestLag.map { String(format: "%.2f s", $0) } ?? "—")")
             print("ingested     \(daemon.readingsIngested) readings this run, \(daemon.readingsDropped) dropped")
             print("assets       \(daemon.assets)")
@@ -43,8 +51,12 @@ struct Status: AsyncParsableCommand {
         } else {
             print("daemon       never ran on this database")
         }
-        print("readings     \(status.readings) stored for \(status.series) signals; last data \(status.lastDataTime.map(isoTime) ?? "—")")
-        let states = status.alarmsByState.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.value) \($0.key.rawValue)" }
+        print(
+            "readings     \(status.readings) stored for \(status.series) signals; last data \(status.lastDataTime.map(isoTime) ?? "—")"
+        )
+        let states = status.alarmsByState.sorted { $0.key.rawValue < $1.key.rawValue }.map {
+            "\($0.value) \($0.key.rawValue)"
+        }
         print("alarms       \(states.isEmpty ? "none" : states.joined(separator: ", "))")
         print("undelivered  \(status.outbox.alerts) alerts in the outbox")
     }
@@ -58,20 +70,32 @@ struct Status: AsyncParsableCommand {
                 ("running", JSONText.bool(isAlive(daemon, now: now))), ("pid", String(daemon.pid)),
                 ("plant", JSONText.string(daemon.plant)), ("version", JSONText.string(daemon.version)),
                 ("started_at", JSONText.time(daemon.startedAt)), ("heartbeat_at", JSONText.time(daemon.heartbeatAt)),
-                ("heartbeat_age_s", JSONText.number(now - daemon.heartbeatAt)), ("ingest_lag_s", optional(daemon.ingestLag)),
-                ("readings_ingested", String(daemon.readingsIngested)), ("readings_dropped", String(daemon.readingsDropped)),
+                ("heartbeat_age_s", JSONText.number(now - daemon.heartbeatAt)),
+                ("ingest_lag_s", optional(daemon.ingestLag)),
+                ("readings_ingested", String(daemon.readingsIngested)),
+                ("readings_dropped", String(daemon.readingsDropped)),
                 ("assets", String(daemon.assets)), ("alarms_active", String(daemon.alarmsActive)),
-                ("resident_bytes", optional(daemon.details.residentBytes)), ("writer_queue", optional(daemon.details.writerQueue)),
+                ("resident_bytes", optional(daemon.details.residentBytes)),
+                ("writer_queue", optional(daemon.details.writerQueue)),
                 ("alarm_queue", optional(daemon.details.alarmQueue)),
-                ("clock_speed", optional(daemon.details.clockSpeed)), ("clock_start", optional(daemon.details.clockStart)),
+                ("clock_speed", optional(daemon.details.clockSpeed)),
+                ("clock_start", optional(daemon.details.clockStart)),
             ])
         }
-        let alarms = JSONText.object(status.alarmsByState.sorted { $0.key.rawValue < $1.key.rawValue }.map { ($0.key.rawValue, String($0.value)) })
+        let alarms = JSONText.object(
+            status.alarmsByState.sorted { $0.key.rawValue < $1.key.rawValue }.map {
+                ($0.key.rawValue, String($0.value))
+            })
         return JSONText.object([
             ("daemon", daemonFields),
             ("readings_stored", String(status.readings)), ("signals", String(status.series)),
             ("last_data_at", status.lastDataTime.map(JSONText.time) ?? "null"), ("alarms", alarms),
-            ("outbox", JSONText.object([("alerts", String(status.outbox.alerts)), ("telemetry", String(status.outbox.telemetry))])),
+            (
+                "outbox",
+                JSONText.object([
+                    ("alerts", String(status.outbox.alerts)), ("telemetry", String(status.outbox.telemetry)),
+                ])
+            ),
             ("database_bytes", String(status.databaseBytes)),
         ])
     }

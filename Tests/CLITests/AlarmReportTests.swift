@@ -1,8 +1,8 @@
 import Foundation
 import PrognosCore
 import Store
-import Testing
 import TestSupport
+import Testing
 
 /// `prognos alarms --db FILE --report` on a database whose alarm history the test writes itself.
 @Suite struct AlarmReportTests {
@@ -22,7 +22,8 @@ import TestSupport
             func record(_ transition: AlarmTransition?, actor: String = "prognos") async throws {
                 guard let transition else { return }
                 let alarm = AlarmRecord(
-                    id: id, asset: String(id.prefix(1)), kind: kind, sensors: [], priority: .high, machine: machine, message: id,
+                    id: id, asset: String(id.prefix(1)), kind: kind, sensors: [], priority: .high, machine: machine,
+                    message: id,
                     updatedAt: transition.time)
                 try await store.recordAlarmTransition(transition, of: alarm, actor: actor, outbox: nil)
             }
@@ -46,7 +47,9 @@ import TestSupport
         #expect(lines.first == "Alarm load 2027-01-15T08:00:00.000Z – 2027-01-15T09:00:00.000Z (1.0 h)")
         #expect(lines.contains("annunciations           4"))
         // 4 in six 10-minute buckets, three of them in the first.
-        #expect(lines.contains { $0.hasPrefix("per 10 min              average 0.667, peak 3 at 2027-01-15T08:00:00.000Z") })
+        #expect(
+            lines.contains { $0.hasPrefix("per 10 min              average 0.667, peak 3 at 2027-01-15T08:00:00.000Z") }
+        )
         #expect(lines.contains("floods > 10/10 min      0, 0 % of the time"))
         #expect(lines.contains("p/deviation: 3 within 60 s, 3 in all"))
         // Latencies 60, 30, 10 and 300 s: nearest-rank median 30 s, p90 300 s.
@@ -61,8 +64,10 @@ import TestSupport
         // Recorded at 10×: the first 360 s of wall time are an hour of simulated time, and the three
         // annunciations of p/deviation lie 1,000, 1,300 and 1,500 simulated seconds from the start.
         let (status, output) = try PrognosBinary.run(
-            ["alarms", "--db", db, "--report", "--format", "json", "--speed", "10", "--from", "\(Int(Self.start))",
-             "--to", "\(Int(Self.start) + 360)"])
+            [
+                "alarms", "--db", db, "--report", "--format", "json", "--speed", "10", "--from", "\(Int(Self.start))",
+                "--to", "\(Int(Self.start) + 360)",
+            ])
         #expect(status == 0, "\(output)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
         #expect(json["speed"] as? Double == 10)
@@ -82,7 +87,9 @@ import TestSupport
         let missing = try PrognosBinary.run(["alarms", "--db", "/nonexistent/prognos.sqlite", "--report"])
         #expect(missing.status == 1)
         #expect(missing.output.contains("no database at /nonexistent/prognos.sqlite"))
-        let withAction = try PrognosBinary.run(["alarms", "--db", "/nonexistent/prognos.sqlite", "--report", "ack", "p/deviation"])
+        let withAction = try PrognosBinary.run([
+            "alarms", "--db", "/nonexistent/prognos.sqlite", "--report", "ack", "p/deviation",
+        ])
         #expect(withAction.status == 64)
         #expect(withAction.output.contains("--report takes no action or alarm id"))
 
@@ -94,7 +101,9 @@ import TestSupport
         let nothing = try PrognosBinary.run(["alarms", "--db", empty, "--report"])
         #expect(nothing.status == 1)
         #expect(nothing.output.contains("no alarm history"))
-        let reversed = try PrognosBinary.run(["alarms", "--db", empty, "--report", "--from", "2027-01-02T00:00:00Z", "--to", "2027-01-01T00:00:00Z"])
+        let reversed = try PrognosBinary.run([
+            "alarms", "--db", empty, "--report", "--from", "2027-01-02T00:00:00Z", "--to", "2027-01-01T00:00:00Z",
+        ])
         #expect(reversed.status == 64)
         #expect(reversed.output.contains("--to must be later than --from"))
     }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `prognos check` as a person runs it: the real binary, its exit status and what it prints.
 @Suite struct CheckCommandTests {
@@ -15,7 +15,9 @@ import TestSupport
         #expect(output.contains("one poll    22 Modbus requests for 140 signals"))
     }
 
-    @Test(.timeLimit(.minutes(1)), arguments: ["01-unknown-key-typo", "20-inline-password", "34-yaml-syntax-error", "37-multiple-problems"])
+    @Test(
+        .timeLimit(.minutes(1)),
+        arguments: ["01-unknown-key-typo", "20-inline-password", "34-yaml-syntax-error", "37-multiple-problems"])
     func brokenPlantExitsWithStatus2AndLocations(_ name: String) throws {
         let path = Self.broken + "/\(name).yaml"
         let expected = try String(contentsOfFile: Self.broken + "/\(name).expected", encoding: .utf8)

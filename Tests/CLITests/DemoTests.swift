@@ -1,17 +1,20 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `make demo` without a terminal: the report a newcomer (or CI) reads.
 @Suite(.serialized) struct DemoTests {
     @Test(.timeLimit(.minutes(5)))
     func nonInteractiveDemoFlagsTheFaultsAndStopsEverything() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("prognos-demo-\(UUID().uuidString)").path
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("prognos-demo-\(UUID().uuidString)")
+            .path
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let root = Peers.repositoryRoot.path
         let (status, output) = try PrognosBinary.run(
-            ["demo", "--report", "--folder", folder, "--span-hours", "8", "--plant", root + "/Plants/demo.yaml",
-             "--scenario", root + "/Plants/scenarios/demo.yaml"],
+            [
+                "demo", "--report", "--folder", folder, "--span-hours", "8", "--plant", root + "/Plants/demo.yaml",
+                "--scenario", root + "/Plants/scenarios/demo.yaml",
+            ],
             timeout: 280)
         #expect(status == 0, "\(output)")
         let lines = output.split(separator: "\n").map(String.init)
@@ -41,29 +44,39 @@ import TestSupport
         let numbers = alerts.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
         #expect(numbers.count == 3 && numbers[0] > 0 && numbers[0] == numbers[1] && numbers[2] == 0, "\(alerts)")
         // Nothing the demo started is left running.
-        #expect(ChildProcess.running(mentioning: folder).isEmpty, "still running: \(ChildProcess.running(mentioning: folder))")
+        #expect(
+            ChildProcess.running(mentioning: folder).isEmpty,
+            "still running: \(ChildProcess.running(mentioning: folder))")
 
         // The simulator and the daemon take turns on one clock: a second run prints the same report.
-        let again = FileManager.default.temporaryDirectory.appendingPathComponent("prognos-demo-\(UUID().uuidString)").path
+        let again = FileManager.default.temporaryDirectory.appendingPathComponent("prognos-demo-\(UUID().uuidString)")
+            .path
         defer { try? FileManager.default.removeItem(atPath: again) }
         let (secondStatus, secondOutput) = try PrognosBinary.run(
-            ["demo", "--report", "--folder", again, "--span-hours", "8", "--plant", root + "/Plants/demo.yaml",
-             "--scenario", root + "/Plants/scenarios/demo.yaml"],
+            [
+                "demo", "--report", "--folder", again, "--span-hours", "8", "--plant", root + "/Plants/demo.yaml",
+                "--scenario", root + "/Plants/scenarios/demo.yaml",
+            ],
             timeout: 280)
         #expect(secondStatus == 0, "\(secondOutput)")
-        #expect(Self.report(secondOutput) == Self.report(output) && !Self.report(output).isEmpty, "\(output)\n---\n\(secondOutput)")
+        #expect(
+            Self.report(secondOutput) == Self.report(output) && !Self.report(output).isEmpty,
+            "\(output)\n---\n\(secondOutput)")
     }
 
     /// The report of a demo's output: from its heading to the alerts line.
     static func report(_ output: String) -> [String] {
         let lines = output.split(separator: "\n").map(String.init)
-        guard let start = lines.firstIndex(of: "Prognos demo report"), let end = lines.firstIndex(where: { $0.hasPrefix("Alerts:") })
+        guard let start = lines.firstIndex(of: "Prognos demo report"),
+            let end = lines.firstIndex(where: { $0.hasPrefix("Alerts:") })
         else { return [] }
         return Array(lines[start...end])
     }
 
     /// The first planner line of a fault's block.
     func proposal(in block: String) -> String {
-        block.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.first { $0.hasPrefix("planner proposed") } ?? ""
+        block.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.first {
+            $0.hasPrefix("planner proposed")
+        } ?? ""
     }
 }

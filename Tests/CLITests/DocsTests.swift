@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// What the README and docs/ quote as a command with its output (a ```text block whose first line
 /// is `$ swift run prognos …`) is what that command prints today, run from the repository's root.
@@ -20,7 +20,9 @@ import TestSupport
         for file in files {
             let text = (try? String(contentsOfFile: root + "/" + file, encoding: .utf8)) ?? ""
             for block in text.components(separatedBy: "```text\n").dropFirst() {
-                let lines = block.components(separatedBy: "\n```")[0].split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+                let lines = block.components(separatedBy: "\n```")[0].split(
+                    separator: "\n", omittingEmptySubsequences: false
+                ).map(String.init)
                 guard let first = lines.first, first.hasPrefix("$ swift run prognos ") else { continue }
                 let arguments = first.dropFirst("$ swift run prognos ".count).split(separator: " ").map(String.init)
                 quotes.append(Quote(file: file, arguments: arguments, output: Array(lines.dropFirst())))
@@ -37,6 +39,8 @@ import TestSupport
     func quotedOutputIsWhatTheCommandPrints(_ quote: Quote) throws {
         let (status, output) = try PrognosBinary.run(quote.arguments, timeout: 60)
         #expect(status == 0 || status == 2, "\(quote): exit \(status)")
-        #expect(output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).filter { !$0.isEmpty } == quote.output.filter { !$0.isEmpty }, "\(quote)")
+        #expect(
+            output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).filter { !$0.isEmpty }
+                == quote.output.filter { !$0.isEmpty }, "\(quote)")
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(Glibc)
 import Glibc
@@ -13,32 +13,33 @@ import Glibc
     static func plant(brokerPort port: Int, in folder: String) throws -> String {
         let path = folder + "/plant.yaml"
         try """
-            site: {id: pipeworks, name: Pipe Works}
-            economics:
-              downtime_cost_per_hour: 1000
-              failure_cost: 20000
-              crew_capacity: 1
-              windows: [{id: sat, weekday: saturday, start: "06:00", duration: 8h}]
-            actions: [{id: replace-bearings, cost: 3000, duration: 4h, crew: 1, resets: [bearing-wear]}]
-            brokers: [{id: broker, host: 127.0.0.1, port: \(port)}]
-            areas:
-              - id: area-1
-                lines:
-                  - id: line-1
-                    assets:
-                      - id: pump-1
-                        type: centrifugal_pump
-                        sensors:
-                          - {id: vibration, unit: mm/s, normal: [0.3, 4.5], mqtt: {topic: pipeworks/pump-1/vibration, value: $.v}}
-                          - {id: bearing_temp, unit: degC, normal: [15, 75], mqtt: {topic: pipeworks/pump-1/temp, value: $.v}}
-                        failure_modes:
-                          - {id: bearing-wear, sensors: [vibration], limit: {sensor: vibration, above: 11.2}}
-            """.write(toFile: path, atomically: true, encoding: .utf8)
+        site: {id: pipeworks, name: Pipe Works}
+        economics:
+          downtime_cost_per_hour: 1000
+          failure_cost: 20000
+          crew_capacity: 1
+          windows: [{id: sat, weekday: saturday, start: "06:00", duration: 8h}]
+        actions: [{id: replace-bearings, cost: 3000, duration: 4h, crew: 1, resets: [bearing-wear]}]
+        brokers: [{id: broker, host: 127.0.0.1, port: \(port)}]
+        areas:
+          - id: area-1
+            lines:
+              - id: line-1
+                assets:
+                  - id: pump-1
+                    type: centrifugal_pump
+                    sensors:
+                      - {id: vibration, unit: mm/s, normal: [0.3, 4.5], mqtt: {topic: pipeworks/pump-1/vibration, value: $.v}}
+                      - {id: bearing_temp, unit: degC, normal: [15, 75], mqtt: {topic: pipeworks/pump-1/temp, value: $.v}}
+                    failure_modes:
+                      - {id: bearing-wear, sensors: [vibration], limit: {sensor: vibration, above: 11.2}}
+        """.write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }
 
     static func folder() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("prognos-pipe-\(UUID().uuidString)").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("prognos-pipe-\(UUID().uuidString)")
+            .path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }
@@ -50,13 +51,16 @@ import Glibc
         try lines.write(toFile: input, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: input) }
         let publisher = try ChildProcess(
-            "/bin/sh", ["-c", "mosquitto_pub -h 127.0.0.1 -p \(port) -q 1 -t pipeworks/pump-1/vibration -l < '\(input)'"])
+            "/bin/sh",
+            ["-c", "mosquitto_pub -h 127.0.0.1 -p \(port) -q 1 -t pipeworks/pump-1/vibration -l < '\(input)'"])
         #expect(publisher.wait(timeout: 30) == 0)
     }
 
     static func lines(of path: String) -> [String] {
-        ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").split(separator: "\n", omittingEmptySubsequences: false)
-            .map(String.init)
+        ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").split(
+            separator: "\n", omittingEmptySubsequences: false
+        )
+        .map(String.init)
     }
 
     @Test("Every reading reaches a file as it arrives, and SIGTERM loses none", .timeLimit(.minutes(1)))
@@ -89,10 +93,14 @@ import Glibc
         _ = poll.wait(timeout: 10)
         let written = Self.lines(of: output)
         #expect(written.last == "", "the file ends with a whole line")
-        let readings = written.filter { !$0.isEmpty }.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        let readings = written.filter { !$0.isEmpty }.compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
         #expect(readings.count == written.filter { !$0.isEmpty }.count, "every line is a whole JSON object")
         let values = Set(readings.compactMap { $0["value"] as? Double }.filter { $0 >= 0 })
-        #expect(values == Set((0..<100).map(Double.init)), "missing: \(Set((0..<100).map(Double.init)).subtracting(values).sorted())")
+        #expect(
+            values == Set((0..<100).map(Double.init)),
+            "missing: \(Set((0..<100).map(Double.init)).subtracting(values).sorted())")
     }
 
     @Test("prognos poll | head -3 ends when head has its three lines", .timeLimit(.minutes(1)))
@@ -118,6 +126,8 @@ import Glibc
         #expect(status == 0, "the pipeline did not end after \(published) readings")
         let lines = Self.lines(of: output).filter { $0.hasPrefix("{") }
         #expect(lines.count == 3, "\(Self.lines(of: output))")
-        #expect(ChildProcess.running(mentioning: plant).isEmpty, "prognos poll still runs: \(ChildProcess.running(mentioning: plant))")
+        #expect(
+            ChildProcess.running(mentioning: plant).isEmpty,
+            "prognos poll still runs: \(ChildProcess.running(mentioning: plant))")
     }
 }

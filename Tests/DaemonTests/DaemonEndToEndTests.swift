@@ -1,5 +1,5 @@
-import PrognosCore
 import Foundation
+import PrognosCore
 import Store
 import TestSupport
 import Testing
@@ -45,8 +45,9 @@ struct DaemonEndToEndTests {
           - {at: 20m, device: energy-meters, down: 4h}
         """
 
-    @Test("A bearing fault alarms before failure naming its sensors; a dark device raises and clears its communication alarm",
-          .timeLimit(.minutes(4)))
+    @Test(
+        "A bearing fault alarms before failure naming its sensors; a dark device raises and clears its communication alarm",
+        .timeLimit(.minutes(4)))
     func bearingFaultAndDarkDevice() async throws {
         let (broker, brokerPort) = try Mosquitto.start()
         defer { broker.stop() }
@@ -55,44 +56,62 @@ struct DaemonEndToEndTests {
         let scenario = try harness.write("scenario.yaml", Self.scenario)
 
         let learn = try PrognosBinary.run(
-            ["learn", harness.plantPath, "--db", db, "--from-simulation", "--days", "2", "--speed", "600"], timeout: 180)
+            ["learn", harness.plantPath, "--db", db, "--from-simulation", "--days", "2", "--speed", "600"], timeout: 180
+        )
         #expect(learn.status == 0, "\(learn.output)")
 
         let subscriber = try ChildProcess(
-            Executable.path(named: "mosquitto_sub"), ["-h", "127.0.0.1", "-p", "\(brokerPort)", "-t", "prognos/+/+/alarm", "-v", "-q", "1"],
+            Executable.path(named: "mosquitto_sub"),
+            ["-h", "127.0.0.1", "-p", "\(brokerPort)", "-t", "prognos/+/+/alarm", "-v", "-q", "1"],
             outputPath: harness.path("alarms.log"))
         defer { subscriber.stop() }
         let daemon = try ChildProcess(
-            PrognosBinary.path, ["run", harness.plantPath, "--db", db, "--stale-after", "6"], outputPath: harness.path("run.log"))
+            PrognosBinary.path, ["run", harness.plantPath, "--db", db, "--stale-after", "6"],
+            outputPath: harness.path("run.log"))
         defer { daemon.stop() }
         let simulator = try ChildProcess(
             PrognosBinary.path,
-            ["simulate", harness.plantPath, "--speed", "600", "--scenario", scenario, "--truth", harness.path("truth.csv")],
+            [
+                "simulate", harness.plantPath, "--speed", "600", "--scenario", scenario, "--truth",
+                harness.path("truth.csv"),
+            ],
             outputPath: harness.path("simulate.log"))
         defer { simulator.stop() }
 
         // The fault: pump-101's deviation alarm, naming a bearing sensor, before the simulated failure.
         let detected = PlantHarness.wait(timeout: 90) {
-            Self.alarms(in: harness.read("alarms.log")).contains { $0.alarmID == "pump-101/deviation" && $0.state == "unacknowledged" }
+            Self.alarms(in: harness.read("alarms.log")).contains {
+                $0.alarmID == "pump-101/deviation" && $0.state == "unacknowledged"
+            }
         }
         #expect(detected, "no deviation alarm for pump-101; daemon log:\n\(harness.read("run.log").suffix(3000))")
         let bearingSensors: Set = ["vibration_de", "vibration_nde", "bearing_temp_de", "bearing_temp_nde"]
-        if let alarm = Self.alarms(in: harness.read("alarms.log")).first(where: { $0.alarmID == "pump-101/deviation" }) {
+        if let alarm = Self.alarms(in: harness.read("alarms.log")).first(where: { $0.alarmID == "pump-101/deviation" })
+        {
             #expect(!bearingSensors.isDisjoint(with: alarm.sensors), "named \(alarm.sensors)")
             let raised = ISO8601DateFormatter.withFractions.date(from: alarm.json["time"] as? String ?? "")
             // The failure comes later (or not yet at all): the alarm came first.
-            _ = PlantHarness.wait(timeout: 90) { Self.truthTime(harness.read("truth.csv"), event: "failure", asset: "pump-101") != nil }
-            if let raised, let failure = Self.truthTime(harness.read("truth.csv"), event: "failure", asset: "pump-101") {
+            _ = PlantHarness.wait(timeout: 90) {
+                Self.truthTime(harness.read("truth.csv"), event: "failure", asset: "pump-101") != nil
+            }
+            if let raised, let failure = Self.truthTime(harness.read("truth.csv"), event: "failure", asset: "pump-101")
+            {
                 #expect(raised < failure, "alarm at \(raised), failure at \(failure)")
             }
         }
 
         // The dark energy-meter gateway: a communication alarm on an asset it serves, cleared once it answers again.
         let communication = { (state: String) in
-            Self.alarms(in: harness.read("alarms.log")).contains { $0.alarmID == "pump-102/communication" && $0.state == state }
+            Self.alarms(in: harness.read("alarms.log")).contains {
+                $0.alarmID == "pump-102/communication" && $0.state == state
+            }
         }
-        #expect(PlantHarness.wait(timeout: 60) { communication("unacknowledged") }, "no communication alarm while energy-meters was dark")
-        #expect(PlantHarness.wait(timeout: 60) { communication("returned-unacknowledged") }, "the communication alarm did not clear")
+        #expect(
+            PlantHarness.wait(timeout: 60) { communication("unacknowledged") },
+            "no communication alarm while energy-meters was dark")
+        #expect(
+            PlantHarness.wait(timeout: 60) { communication("returned-unacknowledged") },
+            "the communication alarm did not clear")
 
         // A healthy asset raises no deviation alarm in all this time.
         #expect(!Self.alarms(in: harness.read("alarms.log")).contains { $0.alarmID == "pump-103/deviation" })

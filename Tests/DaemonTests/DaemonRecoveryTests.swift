@@ -16,7 +16,9 @@ struct DaemonRecoveryTests {
         try "listener \(port) 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location \(folder)/\n"
             .write(toFile: config, atomically: true, encoding: .utf8)
         let broker = try ChildProcess(Executable.path(named: "mosquitto"), ["-c", config], outputPath: log)
-        guard Loopback.waitUntilListening(port: port) else { throw PeerError(message: "mosquitto did not listen on \(port)") }
+        guard Loopback.waitUntilListening(port: port) else {
+            throw PeerError(message: "mosquitto did not listen on \(port)")
+        }
         return broker
     }
 
@@ -28,8 +30,9 @@ struct DaemonRecoveryTests {
           - {at: 20m, asset: compressor-201, fault: filter-clogging, time_to_failure: 10h}
         """
 
-    @Test("Broker outage and kill -9: every alarm transition arrives, in order; the model resumes; acks are published",
-          .timeLimit(.minutes(5)))
+    @Test(
+        "Broker outage and kill -9: every alarm transition arrives, in order; the model resumes; acks are published",
+        .timeLimit(.minutes(5)))
     func brokerOutageAndKill() async throws {
         let port = Loopback.freePort()
         let harness = try PlantHarness(brokerPort: port)
@@ -37,31 +40,45 @@ struct DaemonRecoveryTests {
         defer { broker.stop() }
         let db = harness.path("prognos.sqlite")
         let learn = try PrognosBinary.run(
-            ["learn", harness.plantPath, "--db", db, "--from-simulation", "--days", "2", "--speed", "600"], timeout: 180)
+            ["learn", harness.plantPath, "--db", db, "--from-simulation", "--days", "2", "--speed", "600"], timeout: 180
+        )
         #expect(learn.status == 0, "\(learn.output)")
 
         // A persistent-session QoS 1 subscriber, as an alarm management system would run.
         let subscriber = try ChildProcess(
             Executable.path(named: "mosquitto_sub"),
-            ["-h", "127.0.0.1", "-p", "\(port)", "-t", "prognos/+/+/alarm", "-v", "-q", "1", "-c", "-i", "recovery-test"],
+            [
+                "-h", "127.0.0.1", "-p", "\(port)", "-t", "prognos/+/+/alarm", "-v", "-q", "1", "-c", "-i",
+                "recovery-test",
+            ],
             outputPath: harness.path("alarms.log"))
         defer { subscriber.stop() }
-        var daemon = try ChildProcess(PrognosBinary.path, ["run", harness.plantPath, "--db", db], outputPath: harness.path("run.log"))
+        var daemon = try ChildProcess(
+            PrognosBinary.path, ["run", harness.plantPath, "--db", db], outputPath: harness.path("run.log"))
         defer { daemon.stop() }
         let simulator = try ChildProcess(
             PrognosBinary.path,
-            ["simulate", harness.plantPath, "--speed", "600", "--scenario", try harness.write("scenario.yaml", Self.scenario)],
+            [
+                "simulate", harness.plantPath, "--speed", "600", "--scenario",
+                try harness.write("scenario.yaml", Self.scenario),
+            ],
             outputPath: harness.path("simulate.log"))
         defer { simulator.stop() }
         let received = { Self.alarmsReceived(harness) }
-        #expect(PlantHarness.wait(timeout: 90) { received().contains { $0.alarmID == "pump-101/deviation" } }, "first alarm never came")
+        #expect(
+            PlantHarness.wait(timeout: 90) { received().contains { $0.alarmID == "pump-101/deviation" } },
+            "first alarm never came")
 
         // An operator acknowledges through the CLI: the change is published with who did it.
         let ack = try PrognosBinary.run(["alarms", "--db", db, "ack", "pump-101/deviation", "--by", "tester"])
         #expect(ack.status == 0, "\(ack.output)")
-        #expect(PlantHarness.wait(timeout: 20) {
-            received().contains { $0.alarmID == "pump-101/deviation" && $0.state == "acknowledged" && $0.json["actor"] as? String == "tester" }
-        })
+        #expect(
+            PlantHarness.wait(timeout: 20) {
+                received().contains {
+                    $0.alarmID == "pump-101/deviation" && $0.state == "acknowledged"
+                        && $0.json["actor"] as? String == "tester"
+                }
+            })
 
         // The broker goes away while the faults develop; the outbox keeps what is raised meanwhile.
         broker.stop()
@@ -74,7 +91,8 @@ struct DaemonRecoveryTests {
         _ = daemon.wait(timeout: 10)
         let afterKill = try Store.openReadOnly(path: db)
         #expect(try await afterKill.integrityCheck() == ["ok"])
-        daemon = try ChildProcess(PrognosBinary.path, ["run", harness.plantPath, "--db", db], outputPath: harness.path("run2.log"))
+        daemon = try ChildProcess(
+            PrognosBinary.path, ["run", harness.plantPath, "--db", db], outputPath: harness.path("run2.log"))
         #expect(PlantHarness.wait(timeout: 30) { harness.read("run2.log").contains("Restored the world model") })
         #expect(!harness.read("run2.log").contains("learning again"))
         try await Task.sleep(for: .seconds(10))
@@ -99,7 +117,9 @@ struct DaemonRecoveryTests {
         #expect(duplicates <= 200, "\(duplicates) duplicates: more than the in-flight window")
     }
 
-    static func alarmsReceived(_ harness: PlantHarness) -> [Alarm] { DaemonEndToEndTests.alarms(in: harness.read("alarms.log")) }
+    static func alarmsReceived(_ harness: PlantHarness) -> [Alarm] {
+        DaemonEndToEndTests.alarms(in: harness.read("alarms.log"))
+    }
 
     /// The `event_id` the daemon gives a transition (see docs/mqtt.md).
     static func eventID(alarm: String, time: Double, cause: String) -> String {

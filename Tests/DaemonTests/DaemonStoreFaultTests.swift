@@ -15,14 +15,18 @@ struct DaemonStoreFaultTests {
         plant.stopSimulator()
         let raised = PlantHarness.wait(timeout: 60) { plant.received("pump-101/communication", "unacknowledged") }
         try plant.startSimulator()
-        let returned = PlantHarness.wait(timeout: 60) { plant.received("pump-101/communication", "returned-unacknowledged") }
+        let returned = PlantHarness.wait(timeout: 60) {
+            plant.received("pump-101/communication", "returned-unacknowledged")
+        }
         return (raised, returned)
     }
 
-    @Test("Disk full: a clear error, alarms still published, nothing committed lost, writes resume once space is freed",
-          .timeLimit(.minutes(4)))
+    @Test(
+        "Disk full: a clear error, alarms still published, nothing committed lost, writes resume once space is freed",
+        .timeLimit(.minutes(4)))
     func diskFull() async throws {
-        let disk = FileManager.default.temporaryDirectory.appendingPathComponent("prognos-disk-\(UUID().uuidString)").path
+        let disk = FileManager.default.temporaryDirectory.appendingPathComponent("prognos-disk-\(UUID().uuidString)")
+            .path
         try FileManager.default.createDirectory(atPath: disk, withIntermediateDirectories: true)
         let mount = try RunningPlant.run("mount", ["-t", "tmpfs", "-o", "size=8m", "tmpfs", disk])
         try #require(mount.status == 0, "cannot mount a tmpfs (the test needs root): \(mount.output)")
@@ -33,11 +37,16 @@ struct DaemonStoreFaultTests {
         let plant = try RunningPlant(database: disk + "/prognos.sqlite")
         try plant.startSimulator()
         try plant.startDaemon()
-        #expect(await eventually(timeout: 30) { ((try? await Store.openReadOnly(path: plant.database).status().readings) ?? 0) > 0 })
+        #expect(
+            await eventually(timeout: 30) {
+                ((try? await Store.openReadOnly(path: plant.database).status().readings) ?? 0) > 0
+            })
 
         // Something committed before the disk fills: an outage's alarm transitions, and telemetry.
         let before = try Self.communicationOutage(plant)
-        #expect(before.raised && before.returned, "no communication alarm before the disk filled; log:\n\(plant.log.suffix(3000))")
+        #expect(
+            before.raised && before.returned,
+            "no communication alarm before the disk filled; log:\n\(plant.log.suffix(3000))")
         #expect(await eventually(timeout: 30) { ((try? await Self.history(plant.database)) ?? []).count >= 2 })
         let committedHistory = try await Self.history(plant.database)
         let committedReadings = try await Store.openReadOnly(path: plant.database).status().readings
@@ -46,15 +55,21 @@ struct DaemonStoreFaultTests {
         // Fill the disk. The daemon says why it cannot write, and keeps running.
         let mark = plant.log.count
         try RunningPlant.run("dd", ["if=/dev/zero", "of=\(disk)/filler", "bs=64k"])
-        let complained = PlantHarness.wait(timeout: 60) { plant.log(after: mark).contains("Cannot write telemetry to the store") }
+        let complained = PlantHarness.wait(timeout: 60) {
+            plant.log(after: mark).contains("Cannot write telemetry to the store")
+        }
         #expect(complained, "no error in the log after the disk filled:\n\(plant.log(after: mark).suffix(3000))")
-        #expect(plant.log(after: mark).contains("disk full"), "the error does not say the disk is full:\n\(plant.log(after: mark).suffix(3000))")
+        #expect(
+            plant.log(after: mark).contains("disk full"),
+            "the error does not say the disk is full:\n\(plant.log(after: mark).suffix(3000))")
 
         // Alarms raised while the disk is full still reach MQTT subscribers, from memory.
         let subscriberMark = plant.alarms.count
         plant.stopSimulator()
         let published = PlantHarness.wait(timeout: 60) {
-            plant.alarms.dropFirst(subscriberMark).contains { $0.alarmID == "pump-101/communication" && $0.state == "unacknowledged" }
+            plant.alarms.dropFirst(subscriberMark).contains {
+                $0.alarmID == "pump-101/communication" && $0.state == "unacknowledged"
+            }
         }
         #expect(published, "the communication alarm raised on a full disk never reached the subscriber")
         #expect(PlantHarness.wait(timeout: 30) { plant.log(after: mark).contains("Cannot write alarms to the store") })
@@ -63,59 +78,81 @@ struct DaemonStoreFaultTests {
 
         // Space is freed: writes resume by themselves, the waiting alarm changes are stored.
         try FileManager.default.removeItem(atPath: disk + "/filler")
-        #expect(PlantHarness.wait(timeout: 60) { plant.log(after: mark).contains("Telemetry writes succeed again") },
-                "telemetry writes did not resume:\n\(plant.log(after: mark).suffix(3000))")
+        #expect(
+            PlantHarness.wait(timeout: 60) { plant.log(after: mark).contains("Telemetry writes succeed again") },
+            "telemetry writes did not resume:\n\(plant.log(after: mark).suffix(3000))")
         #expect(PlantHarness.wait(timeout: 60) { plant.log(after: mark).contains("Alarm writes succeed again") })
-        #expect(await eventually(timeout: 30) { ((try? await Self.history(plant.database)) ?? []).count > committedHistory.count },
-                "the alarm changes made while the disk was full were not stored")
+        #expect(
+            await eventually(timeout: 30) {
+                ((try? await Self.history(plant.database)) ?? []).count > committedHistory.count
+            },
+            "the alarm changes made while the disk was full were not stored")
 
         plant.daemon?.signal(SIGTERM)
         #expect(plant.daemon?.wait(timeout: 30) == 0, "\(plant.log.suffix(2000))")
         let store = try Store.openReadOnly(path: plant.database)
         #expect(try await store.integrityCheck() == ["ok"])
         let history = try await Self.history(plant.database)
-        #expect(Array(history.prefix(committedHistory.count)) == committedHistory, "alarm history committed before the disk filled was lost")
+        #expect(
+            Array(history.prefix(committedHistory.count)) == committedHistory,
+            "alarm history committed before the disk filled was lost")
         #expect(try await store.status().readings > committedReadings)
     }
 
-    @Test("Locked database: a clear error, alarms still published, recovery on its own once the lock is released",
-          .timeLimit(.minutes(4)))
+    @Test(
+        "Locked database: a clear error, alarms still published, recovery on its own once the lock is released",
+        .timeLimit(.minutes(4)))
     func lockedDatabase() async throws {
         let plant = try RunningPlant()
         try plant.startSimulator()
         try plant.startDaemon()
-        #expect(await eventually(timeout: 30) { ((try? await Store.openReadOnly(path: plant.database).status().readings) ?? 0) > 0 })
+        #expect(
+            await eventually(timeout: 30) {
+                ((try? await Store.openReadOnly(path: plant.database).status().readings) ?? 0) > 0
+            })
 
         // Another process takes the write lock and keeps it (sqlite3's own shell, sleeping inside a
         // transaction; the shell's echo says the lock is taken, sqlite3's own output is buffered).
         let mark = plant.log.count
         let holder = try ChildProcess(
-            Executable.path(named: "sqlite3"), ["-bail", plant.database, ".timeout 10000", "BEGIN EXCLUSIVE;", ".shell echo locked; sleep 600"],
+            Executable.path(named: "sqlite3"),
+            ["-bail", plant.database, ".timeout 10000", "BEGIN EXCLUSIVE;", ".shell echo locked; sleep 600"],
             outputPath: plant.harness.path("holder.log"))
         defer { holder.stop() }
-        #expect(PlantHarness.wait(timeout: 20) { plant.harness.read("holder.log").contains("locked") }, "sqlite3 did not get the lock")
-        #expect(PlantHarness.wait(timeout: 60) { plant.log(after: mark).contains("Cannot write telemetry to the store") },
-                "no error in the log while the database was locked:\n\(plant.log(after: mark).suffix(3000))")
+        #expect(
+            PlantHarness.wait(timeout: 20) { plant.harness.read("holder.log").contains("locked") },
+            "sqlite3 did not get the lock")
+        #expect(
+            PlantHarness.wait(timeout: 60) { plant.log(after: mark).contains("Cannot write telemetry to the store") },
+            "no error in the log while the database was locked:\n\(plant.log(after: mark).suffix(3000))")
         #expect(plant.log(after: mark).contains("database is locked"))
         let historyWhileLocked = try await Self.history(plant.database)
 
         // An alarm raised meanwhile still reaches the subscriber.
         let subscriberMark = plant.alarms.count
         plant.stopSimulator()
-        #expect(PlantHarness.wait(timeout: 90) {
-            plant.alarms.dropFirst(subscriberMark).contains { $0.alarmID == "pump-101/communication" && $0.state == "unacknowledged" }
-        }, "the alarm raised while the database was locked never reached the subscriber")
+        #expect(
+            PlantHarness.wait(timeout: 90) {
+                plant.alarms.dropFirst(subscriberMark).contains {
+                    $0.alarmID == "pump-101/communication" && $0.state == "unacknowledged"
+                }
+            }, "the alarm raised while the database was locked never reached the subscriber")
         #expect(PlantHarness.wait(timeout: 30) { plant.log(after: mark).contains("Cannot write alarms to the store") })
-        #expect(try await Self.history(plant.database) == historyWhileLocked, "alarm changes were written although the database was locked")
+        #expect(
+            try await Self.history(plant.database) == historyWhileLocked,
+            "alarm changes were written although the database was locked")
 
         // The lock goes away: everything resumes by itself and the waiting change is stored.
         holder.stop()
         try plant.startSimulator()
         #expect(PlantHarness.wait(timeout: 60) { plant.log(after: mark).contains("Telemetry writes succeed again") })
         #expect(PlantHarness.wait(timeout: 60) { plant.log(after: mark).contains("Alarm writes succeed again") })
-        #expect(await eventually(timeout: 30) {
-            ((try? await Self.history(plant.database)) ?? []).dropFirst(historyWhileLocked.count).contains { $0.alarm == "pump-101/communication" }
-        }, "the alarm change made while the database was locked was not stored")
+        #expect(
+            await eventually(timeout: 30) {
+                ((try? await Self.history(plant.database)) ?? []).dropFirst(historyWhileLocked.count).contains {
+                    $0.alarm == "pump-101/communication"
+                }
+            }, "the alarm change made while the database was locked was not stored")
         plant.daemon?.signal(SIGTERM)
         #expect(plant.daemon?.wait(timeout: 30) == 0, "\(plant.log.suffix(2000))")
         #expect(try await Store.openReadOnly(path: plant.database).integrityCheck() == ["ok"])

@@ -1,6 +1,6 @@
 import Foundation
-import PlantFile
 import Planner
+import PlantFile
 import PrognosCore
 import TestSupport
 import Testing
@@ -9,7 +9,8 @@ import Testing
 
 @Suite("Re-planning in the daemon")
 struct ReplannerTests {
-    static let plant = try! PlantFileLoader.load(path: Peers.repositoryRoot.appendingPathComponent("Plants/demo.yaml").path)
+    static let plant = try! PlantFileLoader.load(
+        path: Peers.repositoryRoot.appendingPathComponent("Plants/demo.yaml").path)
 
     @Test("Reported maintenance reaches the planner as a recent action until the repeat gap has passed")
     func renewedActionsAreRecent() {

@@ -20,7 +20,8 @@ final class RunningPlant: @unchecked Sendable {
         harness = try PlantHarness(brokerPort: port)
         self.database = database ?? harness.path("prognos.sqlite")
         subscriber = try ChildProcess(
-            Executable.path(named: "mosquitto_sub"), ["-h", "127.0.0.1", "-p", "\(port)", "-t", "prognos/+/+/alarm", "-v", "-q", "1"],
+            Executable.path(named: "mosquitto_sub"),
+            ["-h", "127.0.0.1", "-p", "\(port)", "-t", "prognos/+/+/alarm", "-v", "-q", "1"],
             outputPath: harness.path("alarms.log"))
     }
 
@@ -34,11 +35,14 @@ final class RunningPlant: @unchecked Sendable {
     /// `prognos run` with a short staleness limit, so a silent simulator alarms within seconds.
     func startDaemon() throws {
         daemon = try ChildProcess(
-            PrognosBinary.path, ["run", harness.plantPath, "--db", database, "--stale-after", "3"], outputPath: harness.path("run.log"))
+            PrognosBinary.path, ["run", harness.plantPath, "--db", database, "--stale-after", "3"],
+            outputPath: harness.path("run.log"))
     }
 
     func startSimulator() throws {
-        simulator = try ChildProcess(PrognosBinary.path, ["simulate", harness.plantPath, "--speed", "60"], outputPath: harness.path("simulate.log"))
+        simulator = try ChildProcess(
+            PrognosBinary.path, ["simulate", harness.plantPath, "--speed", "60"],
+            outputPath: harness.path("simulate.log"))
     }
 
     /// Silences every device and MQTT sensor of the plant (its communication alarms follow).
@@ -58,14 +62,18 @@ final class RunningPlant: @unchecked Sendable {
     var alarms: [DaemonEndToEndTests.AlarmMessage] { DaemonEndToEndTests.alarms(in: harness.read("alarms.log")) }
 
     /// Whether the subscriber received a transition of `alarm` into `state`.
-    func received(_ alarm: String, _ state: String) -> Bool { alarms.contains { $0.alarmID == alarm && $0.state == state } }
+    func received(_ alarm: String, _ state: String) -> Bool {
+        alarms.contains { $0.alarmID == alarm && $0.state == state }
+    }
 
     /// The daemon's log after `mark` (a length of the log read earlier).
     func log(after mark: Int) -> String { String(log.dropFirst(mark)) }
 
     /// Runs a program to completion (mount, dd, rm); returns its exit status and output.
     @discardableResult
-    static func run(_ executable: String, _ arguments: [String], timeout: Double = 60) throws -> (status: Int32, output: String) {
+    static func run(
+        _ executable: String, _ arguments: [String], timeout: Double = 60
+    ) throws -> (status: Int32, output: String) {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("cmd-\(UUID().uuidString).log").path
         defer { try? FileManager.default.removeItem(atPath: output) }
         let child = try ChildProcess(Executable.path(named: executable), arguments, outputPath: output)

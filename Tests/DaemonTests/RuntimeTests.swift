@@ -1,11 +1,11 @@
+import Daemon
 import Foundation
 import PrognosCore
 import Store
-import WorldModel
 import Testing
+import WorldModel
 
 @testable import Runtime
-import Daemon
 
 /// The per-asset runtime on its own: pure, fed readings with chosen times.
 @Suite struct RuntimeTests {
@@ -16,13 +16,17 @@ import Daemon
     static let asset = Asset(
         id: "pump-1", name: "Pump 1", type: "centrifugal_pump", areaID: "a", lineID: "l",
         sensors: [
-            Sensor(id: "temp", unit: "degC", normal: 20...70, limits: Limits(alarmHigh: 85, tripHigh: 95), source: point(0)),
+            Sensor(
+                id: "temp", unit: "degC", normal: 20...70, limits: Limits(alarmHigh: 85, tripHigh: 95), source: point(0)
+            ),
             Sensor(id: "vib", unit: "mm/s", normal: 0.5...4.5, source: point(2)),
             Sensor(id: "hours", unit: "h", source: point(4), isCounter: true),
         ],
         context: [Sensor(id: "speed", role: .speed, unit: "rpm", source: point(6))],
         failureModes: [
-            FailureMode(id: "bearing-wear", sensors: ["vib", "temp"], limit: FailureLimit(sensor: "vib", direction: .above, value: 11))
+            FailureMode(
+                id: "bearing-wear", sensors: ["vib", "temp"],
+                limit: FailureLimit(sensor: "vib", direction: .above, value: 11))
         ])
 
     static func readings(at t: Double, temp: Double, vib: Double, speed: Double, hours: Double) -> [Reading] {
@@ -44,7 +48,9 @@ import Daemon
             let speed = 1200 + 300 * sin(Double(t) / 20)
             var output = RuntimeOutput()
             runtime.ingest(
-                readings(at: Double(t), temp: 30 + speed / 100 + noise.nextGaussian() * 0.3, vib: 2 + noise.nextGaussian() * 0.1, speed: speed, hours: Double(t)),
+                readings(
+                    at: Double(t), temp: 30 + speed / 100 + noise.nextGaussian() * 0.3,
+                    vib: 2 + noise.nextGaussian() * 0.1, speed: speed, hours: Double(t)),
                 into: &output)
             for request in output.refits { runtime.adopt(refitted: try! AssetRuntime.fit(request)) }
         }
@@ -59,7 +65,10 @@ import Daemon
         var noise = SplitMix64(seed: 99)
         for t in 400..<500 {
             let speed = 1200 + 300 * sin(Double(t) / 20)
-            runtime.ingest(Self.readings(at: Double(t), temp: 30 + speed / 100 + noise.nextGaussian() * 0.3, vib: 2 + noise.nextGaussian() * 0.1, speed: speed, hours: Double(t)), into: &output)
+            runtime.ingest(
+                Self.readings(
+                    at: Double(t), temp: 30 + speed / 100 + noise.nextGaussian() * 0.3,
+                    vib: 2 + noise.nextGaussian() * 0.1, speed: speed, hours: Double(t)), into: &output)
         }
         #expect(output.batch.deviations.count == 100)
         #expect(output.alarmUpdates.isEmpty, "\(output.alarmUpdates.map(\.alarm.message))")
@@ -73,9 +82,14 @@ import Daemon
         for t in 400..<460 {
             let speed = 1200 + 300 * sin(Double(t) / 20)
             let wear = Double(t - 400) * 0.05
-            runtime.ingest(Self.readings(at: Double(t), temp: 30 + speed / 100 + 3 * wear + noise.nextGaussian() * 0.3, vib: 2 + wear + noise.nextGaussian() * 0.1, speed: speed, hours: Double(t)), into: &output)
+            runtime.ingest(
+                Self.readings(
+                    at: Double(t), temp: 30 + speed / 100 + 3 * wear + noise.nextGaussian() * 0.3,
+                    vib: 2 + wear + noise.nextGaussian() * 0.1, speed: speed, hours: Double(t)), into: &output)
         }
-        let raised = output.alarmUpdates.first { $0.alarm.id == "pump-1/deviation" && $0.transition?.to == .unacknowledged }
+        let raised = output.alarmUpdates.first {
+            $0.alarm.id == "pump-1/deviation" && $0.transition?.to == .unacknowledged
+        }
         #expect(raised != nil)
         #expect(raised?.alarm.sensors.first.map { ["vib", "temp"].contains($0) } == true)
         let payload = raised.flatMap { AlertMessages.alert(for: $0, site: "test") }?.payload
@@ -89,7 +103,9 @@ import Daemon
         // Wear raises the deviation alarm; then the pump trips: speed 0, temperature falls to the room's.
         for t in 400..<460 {
             let wear = Double(t - 400) * 0.05
-            runtime.ingest(Self.readings(at: Double(t), temp: 42 + 3 * wear, vib: 2 + wear, speed: 1200, hours: Double(t)), into: &output)
+            runtime.ingest(
+                Self.readings(at: Double(t), temp: 42 + 3 * wear, vib: 2 + wear, speed: 1200, hours: Double(t)),
+                into: &output)
         }
         #expect(runtime.annunciatedAlarms.contains { $0.id == "pump-1/deviation" && $0.active })
         let scored = runtime.steps
@@ -105,24 +121,37 @@ import Daemon
     }
 
     @Test func oneDriftingInstrumentIsASuspectedSensorFault() {
-        #expect(DeviationDiagnosis.diagnose(
-            sensors: ["temp", "vib"], shares: [0.95, 0.05], levels: [6, 0.2], modes: Self.asset.failureModes) == .sensorFault("temp"))
-        #expect(DeviationDiagnosis.diagnose(
-            sensors: ["temp", "vib"], shares: [0.8, 0.2], levels: [6, 3], modes: Self.asset.failureModes) == .failureMode("bearing-wear"))
-        #expect(DeviationDiagnosis.diagnose(sensors: ["temp", "vib"], shares: [0, 0], levels: [0, 0], modes: Self.asset.failureModes) == .unexplained)
+        #expect(
+            DeviationDiagnosis.diagnose(
+                sensors: ["temp", "vib"], shares: [0.95, 0.05], levels: [6, 0.2], modes: Self.asset.failureModes)
+                == .sensorFault("temp"))
+        #expect(
+            DeviationDiagnosis.diagnose(
+                sensors: ["temp", "vib"], shares: [0.8, 0.2], levels: [6, 3], modes: Self.asset.failureModes)
+                == .failureMode("bearing-wear"))
+        #expect(
+            DeviationDiagnosis.diagnose(
+                sensors: ["temp", "vib"], shares: [0, 0], levels: [0, 0], modes: Self.asset.failureModes)
+                == .unexplained)
         // The sensor the mode fails on may show the mode alone (a clogging filter's pressure drop)…
-        #expect(DeviationDiagnosis.diagnose(
-            sensors: ["temp", "vib"], shares: [0.05, 0.95], levels: [0.2, 6], modes: Self.asset.failureModes) == .failureMode("bearing-wear"))
+        #expect(
+            DeviationDiagnosis.diagnose(
+                sensors: ["temp", "vib"], shares: [0.05, 0.95], levels: [0.2, 6], modes: Self.asset.failureModes)
+                == .failureMode("bearing-wear"))
         // … but a spike in it that leaves its filtered level near normal is the instrument's.
-        #expect(DeviationDiagnosis.diagnose(
-            sensors: ["temp", "vib"], shares: [0.05, 0.95], levels: [0.2, 1.2], modes: Self.asset.failureModes) == .sensorFault("vib"))
+        #expect(
+            DeviationDiagnosis.diagnose(
+                sensors: ["temp", "vib"], shares: [0.05, 0.95], levels: [0.2, 1.2], modes: Self.asset.failureModes)
+                == .sensorFault("vib"))
     }
 
     @Test func limitAlarmHasDeadbandAndPublishesItsTransitions() throws {
         var runtime = Self.trained(steps: 20)
         var output = RuntimeOutput()
         for (t, temp) in [86.0, 84.9, 86.0, 80.0].enumerated() {
-            runtime.ingest([Reading(asset: "pump-1", sensor: "temp", value: temp, timestamp: 1000 + Double(t), quality: .good)], into: &output)
+            runtime.ingest(
+                [Reading(asset: "pump-1", sensor: "temp", value: temp, timestamp: 1000 + Double(t), quality: .good)],
+                into: &output)
         }
         let high = output.alarmUpdates.filter { $0.alarm.id == "pump-1/limit/temp/high" }
         // 86 raises; 84.9 and 86 stay inside the deadband (1 °C below 85); 80 clears.
@@ -137,24 +166,30 @@ import Daemon
         var runtime = Self.trained(deviationOnDelay: 0)
         var output = RuntimeOutput()
         // A stop, then a restart whose first steps the model flags: held for `restartSettleSteps`.
-        for t in 400..<410 { runtime.ingest(Self.readings(at: Double(t), temp: 30, vib: 0.5, speed: 0, hours: Double(t)), into: &output) }
+        for t in 400..<410 {
+            runtime.ingest(Self.readings(at: Double(t), temp: 30, vib: 0.5, speed: 0, hours: Double(t)), into: &output)
+        }
         for t in 410..<(410 + runtime.configuration.restartSettleSteps) {
             runtime.ingest(Self.readings(at: Double(t), temp: 80, vib: 9, speed: 1200, hours: Double(t)), into: &output)
         }
-        #expect(!output.alarmUpdates.contains { $0.alarm.id == "pump-1/deviation" && $0.transition?.to == .unacknowledged })
+        #expect(
+            !output.alarmUpdates.contains { $0.alarm.id == "pump-1/deviation" && $0.transition?.to == .unacknowledged })
         // A deviation that lasts beyond the settle is alarmed.
         let settled = 410 + runtime.configuration.restartSettleSteps
         for t in settled..<(settled + 10) {
             runtime.ingest(Self.readings(at: Double(t), temp: 80, vib: 9, speed: 1200, hours: Double(t)), into: &output)
         }
-        #expect(output.alarmUpdates.contains { $0.alarm.id == "pump-1/deviation" && $0.transition?.to == .unacknowledged })
+        #expect(
+            output.alarmUpdates.contains { $0.alarm.id == "pump-1/deviation" && $0.transition?.to == .unacknowledged })
     }
 
     @Test func lowLimitsAreNotAlarmedWhileTheMachineIsStopped() {
         let stoppable = Asset(
             id: "fan-1", name: "Fan 1", type: "fan", areaID: "a", lineID: "l",
             sensors: [
-                Sensor(id: "airflow", unit: "m3/h", normal: 15_000...40_000, limits: Limits(alarmLow: 12_000), source: Self.point(0)),
+                Sensor(
+                    id: "airflow", unit: "m3/h", normal: 15_000...40_000, limits: Limits(alarmLow: 12_000),
+                    source: Self.point(0)),
                 Sensor(id: "temp", unit: "degC", normal: 20...70, limits: Limits(alarmHigh: 85), source: Self.point(2)),
             ],
             context: [Sensor(id: "speed", role: .speed, unit: "rpm", normal: 0...1500, source: Self.point(4))])
@@ -166,8 +201,12 @@ import Daemon
             var output = RuntimeOutput()
             // The speed comes last in the batch: the runtime must still read it first.
             let values = [("airflow", airflow), ("temp", temp), ("speed", speed)]
-            runtime.ingest(values.map { Reading(asset: "fan-1", sensor: $0.0, value: $0.1, timestamp: t, quality: .good) }, into: &output)
-            return output.alarmUpdates.compactMap { update in update.transition.map { "\(update.alarm.id) \($0.to.rawValue)" } }
+            runtime.ingest(
+                values.map { Reading(asset: "fan-1", sensor: $0.0, value: $0.1, timestamp: t, quality: .good) },
+                into: &output)
+            return output.alarmUpdates.compactMap { update in
+                update.transition.map { "\(update.alarm.id) \($0.to.rawValue)" }
+            }
         }
         #expect(feed(0, airflow: 30_000, temp: 40, speed: 1250).isEmpty)
         // Stopped (standstill noise of 10 rpm is under 2 % of 1,500): no airflow, and no low-airflow alarm.
@@ -176,7 +215,10 @@ import Daemon
         // A high limit stays armed while stopped.
         #expect(feed(2, airflow: 0, temp: 90, speed: 0) == ["fan-1/limit/temp/high unacknowledged"])
         // Running with too little airflow is alarmed.
-        #expect(feed(3, airflow: 5_000, temp: 40, speed: 1250) == ["fan-1/limit/airflow/low unacknowledged", "fan-1/limit/temp/high returned-unacknowledged"])
+        #expect(
+            feed(3, airflow: 5_000, temp: 40, speed: 1250) == [
+                "fan-1/limit/airflow/low unacknowledged", "fan-1/limit/temp/high returned-unacknowledged",
+            ])
         // Stopping clears the low-airflow condition (returned, awaiting acknowledgement).
         #expect(feed(4, airflow: 0, temp: 40, speed: 0) == ["fan-1/limit/airflow/low returned-unacknowledged"])
     }
@@ -185,11 +227,17 @@ import Daemon
         var runtime = Self.trained()
         let steps = runtime.steps
         var output = RuntimeOutput()
-        runtime.ingest([Reading(asset: "pump-1", sensor: "temp", value: nil, timestamp: 500, quality: .commFail),
-                        Reading(asset: "pump-1", sensor: "vib", value: .nan, timestamp: 500, quality: .good)], into: &output)
+        runtime.ingest(
+            [
+                Reading(asset: "pump-1", sensor: "temp", value: nil, timestamp: 500, quality: .commFail),
+                Reading(asset: "pump-1", sensor: "vib", value: .nan, timestamp: 500, quality: .good),
+            ], into: &output)
         runtime.tick(now: 530, into: &output)
         #expect(runtime.steps == steps, "a step ran on stale or bad values")
-        #expect(output.alarmUpdates.contains { $0.alarm.id == "pump-1/communication" && $0.transition?.to == .unacknowledged })
+        #expect(
+            output.alarmUpdates.contains {
+                $0.alarm.id == "pump-1/communication" && $0.transition?.to == .unacknowledged
+            })
     }
 
     @Test func snapshotRestoresAnIdenticalModel() throws {

@@ -13,7 +13,9 @@ import Testing
 @Suite("prognos run over TLS with credentials and an ACL", .serialized)
 struct SecureDaemonTests {
     static let password = "pr0gnos-\(UUID().uuidString.prefix(8))"
-    static let passwords = ["prognos": password, "gateway": "gateway-pw", "operator": "operator-pw", "intruder": "intruder-pw"]
+    static let passwords = [
+        "prognos": password, "gateway": "gateway-pw", "operator": "operator-pw", "intruder": "intruder-pw",
+    ]
 
     /// The ACL: Prognos writes under prognos/ and reads exactly the plant's telemetry topics; the
     /// gateway writes telemetry; the operator reads alerts; the intruder has a valid account and no topic.
@@ -52,7 +54,8 @@ struct SecureDaemonTests {
         let plant = try PlantFileLoader.load(path: Peers.repositoryRoot.appendingPathComponent("Plants/demo.yaml").path)
         let telemetry = Array(Set(plant.assets.flatMap { $0.signals }.compactMap(\.mqttTopic))).sorted()
         #expect(!telemetry.isEmpty)
-        let broker = try SecureMosquitto(users: Self.passwords, acl: Self.acl(telemetry: telemetry), clients: ["prognos", "client"])
+        let broker = try SecureMosquitto(
+            users: Self.passwords, acl: Self.acl(telemetry: telemetry), clients: ["prognos", "client"])
         let harness = try PlantHarness(brokerPort: broker.port)
         let passwordFile = try harness.write("mqtt-password", Self.password + "\n")
         try Self.securePlant(harness, broker, password: "password_file: \(passwordFile)")
@@ -65,18 +68,23 @@ struct SecureDaemonTests {
             ("wrong password", broker.clientArguments(user: "operator", password: "guess")),
             ("no client certificate", broker.clientArguments(user: "operator", password: "operator-pw", client: nil)),
         ] {
-            let client = try ChildProcess(sub, arguments + ["-t", "prognos/#", "-C", "1", "-W", "5"], outputPath: harness.path("\(name).log"))
+            let client = try ChildProcess(
+                sub, arguments + ["-t", "prognos/#", "-C", "1", "-W", "5"], outputPath: harness.path("\(name).log"))
             let status = client.wait(timeout: 20) ?? client.stop()
             #expect(status != 0, "\(name) was let in: \(harness.read("\(name).log"))")
         }
         #expect(harness.read("anonymous.log").contains("not authorised"), "\(harness.read("anonymous.log"))")
 
         let operatorSub = try ChildProcess(
-            sub, broker.clientArguments(user: "operator", password: "operator-pw") + ["-t", "prognos/#", "-v", "-q", "1"],
+            sub,
+            broker.clientArguments(user: "operator", password: "operator-pw") + ["-t", "prognos/#", "-v", "-q", "1"],
             outputPath: harness.path("operator.log"))
         defer { operatorSub.stop() }
         let intruderSub = try ChildProcess(
-            sub, broker.clientArguments(user: "intruder", password: "intruder-pw") + ["-t", "prognos/#", "-t", "#", "-v", "-q", "1"],
+            sub,
+            broker.clientArguments(user: "intruder", password: "intruder-pw") + [
+                "-t", "prognos/#", "-t", "#", "-v", "-q", "1",
+            ],
             outputPath: harness.path("intruder.log"))
         defer { intruderSub.stop() }
 
@@ -88,9 +96,14 @@ struct SecureDaemonTests {
 
         // An alert reaches the authorised subscriber over TLS.
         let alerted = PlantHarness.wait(timeout: 60) {
-            harness.read("operator.log").split(separator: "\n").contains { $0.hasPrefix("prognos/riverside/") && $0.contains("/alarm {") }
+            harness.read("operator.log").split(separator: "\n").contains {
+                $0.hasPrefix("prognos/riverside/") && $0.contains("/alarm {")
+            }
         }
-        #expect(alerted, "no alarm reached the operator; daemon log:\n\(harness.read("run.log").suffix(3000))\nbroker:\n\(broker.log.suffix(2000))")
+        #expect(
+            alerted,
+            "no alarm reached the operator; daemon log:\n\(harness.read("run.log").suffix(3000))\nbroker:\n\(broker.log.suffix(2000))"
+        )
 
         // Telemetry: the intruder's value is dropped by the broker, the gateway's arrives.
         let (asset, sensor) = try #require(
@@ -100,8 +113,12 @@ struct SecureDaemonTests {
         func publish(_ user: String, _ password: String, value: Double) throws {
             let now = ISO8601DateFormatter().string(from: Date())
             let client = try ChildProcess(
-                pub, broker.clientArguments(user: user, password: password)
-                    + ["-t", "riverside/weather/station-1", "-q", "1", "-m", #"{"air_temp": \#(value), "time": "\#(now)"}"#])
+                pub,
+                broker.clientArguments(user: user, password: password)
+                    + [
+                        "-t", "riverside/weather/station-1", "-q", "1", "-m",
+                        #"{"air_temp": \#(value), "time": "\#(now)"}"#,
+                    ])
             #expect(client.wait(timeout: 20) == 0)
         }
         try publish("intruder", "intruder-pw", value: 99.5)
@@ -113,7 +130,8 @@ struct SecureDaemonTests {
             if !arrived { try await Task.sleep(for: .milliseconds(200)) }
         }
         #expect(arrived, "the gateway's telemetry did not reach Prognos")
-        let history = try await store.history(asset: asset, sensor: sensor, from: 0, to: Date().timeIntervalSince1970 + 60)
+        let history = try await store.history(
+            asset: asset, sensor: sensor, from: 0, to: Date().timeIntervalSince1970 + 60)
         #expect(!history.raw.isEmpty)
         #expect(!history.raw.contains { $0.value == 99.5 }, "the intruder's telemetry reached Prognos")
         #expect(broker.log.contains("Denied PUBLISH from"), "the broker did not report the intruder's publish")
@@ -121,7 +139,9 @@ struct SecureDaemonTests {
         // By now alerts and retained states have flowed for seconds: the intruder received none of them.
         #expect(harness.read("operator.log").contains("/state {"))
         // (mosquitto refuses its subscriptions outright; mosquitto_sub may say so, but prints no message.)
-        let received = harness.read("intruder.log").split(separator: "\n").filter { $0.hasPrefix("prognos/") || $0.hasPrefix("riverside/") }
+        let received = harness.read("intruder.log").split(separator: "\n").filter {
+            $0.hasPrefix("prognos/") || $0.hasPrefix("riverside/")
+        }
         #expect(received.isEmpty, "the intruder received: \(received.prefix(5))")
 
         daemon.signal(SIGTERM)
@@ -136,7 +156,8 @@ struct SecureDaemonTests {
     func secretsStayOutOfOutput(source: String) async throws {
         let plant = try PlantFileLoader.load(path: Peers.repositoryRoot.appendingPathComponent("Plants/demo.yaml").path)
         let telemetry = Array(Set(plant.assets.flatMap { $0.signals }.compactMap(\.mqttTopic))).sorted()
-        let broker = try SecureMosquitto(users: Self.passwords, acl: Self.acl(telemetry: telemetry), clients: ["prognos", "client"])
+        let broker = try SecureMosquitto(
+            users: Self.passwords, acl: Self.acl(telemetry: telemetry), clients: ["prognos", "client"])
         let harness = try PlantHarness(brokerPort: broker.port)
         var environment = ProcessInfo.processInfo.environment
         if source == "file" {
@@ -154,7 +175,9 @@ struct SecureDaemonTests {
         }
         let (checkStatus, check) = try run(["check", harness.plantPath], seconds: 30)
         #expect(checkStatus == 0, "\(check)")
-        let (_, poll) = try run(["poll", harness.plantPath, "--once", "--wait", "2", "--log-level", "trace", "--format", "json"], seconds: 60)
+        let (_, poll) = try run(
+            ["poll", harness.plantPath, "--once", "--wait", "2", "--log-level", "trace", "--format", "json"],
+            seconds: 60)
         #expect(poll.contains("\"asset\""), "poll printed no reading: \(poll.prefix(1000))")
         // The daemon runs until it is connected and its first alert is out of the outbox, then stops.
         let db = harness.path("prognos.sqlite")
@@ -162,7 +185,9 @@ struct SecureDaemonTests {
             PrognosBinary.path, ["run", harness.plantPath, "--db", db, "--stale-after", "2", "--log-level", "trace"],
             environment: environment, outputPath: harness.path("run.log"))
         defer { daemon.stop() }
-        #expect(PlantHarness.wait(timeout: 60) { harness.read("run.log").contains("MQTT connected") }, "the daemon never connected: \(broker.log.suffix(1000))")
+        #expect(
+            PlantHarness.wait(timeout: 60) { harness.read("run.log").contains("MQTT connected") },
+            "the daemon never connected: \(broker.log.suffix(1000))")
         var published = false
         for _ in 0..<300 where !published {
             if FileManager.default.fileExists(atPath: db), let store = try? Store.openReadOnly(path: db),

@@ -17,7 +17,8 @@ struct GoldenTests {
             return
         }
         let expected = try String(contentsOf: url, encoding: .utf8)
-        let expectedLines = expected.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
+        let expectedLines = expected.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(
+            String.init)
         let actualLines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if expectedLines != actualLines {
             let first = zip(expectedLines, actualLines).enumerated().first { $0.element.0 != $0.element.1 }
@@ -32,8 +33,10 @@ struct GoldenTests {
     }
 
     static let cases: [(DashboardLayout.View, String, Int, Int)] = [
-        (.plant, "operator", 80, 24), (.plant, "operator", 160, 48), (.asset, "operator", 80, 24), (.asset, "operator", 160, 48),
-        (.alarms, "operator", 80, 24), (.alarms, "operator", 160, 48), (.plan, "operator", 80, 24), (.plan, "operator", 160, 48),
+        (.plant, "operator", 80, 24), (.plant, "operator", 160, 48), (.asset, "operator", 80, 24),
+        (.asset, "operator", 160, 48),
+        (.alarms, "operator", 80, 24), (.alarms, "operator", 160, 48), (.plan, "operator", 80, 24),
+        (.plan, "operator", 160, 48),
         (.plant, "maintenance", 160, 48), (.asset, "maintenance", 160, 48), (.plan, "maintenance", 80, 24),
     ]
 
@@ -45,13 +48,15 @@ struct GoldenTests {
         let model = await Fixture.model(layout: layout, store: store, openAsset: view == .asset ? "pump-101" : nil)
         model.state.view = view
         if view == .asset { model.state.openAsset = "pump-101" }
-        try check(model.render(width: width, height: height).text, "\(view.rawValue)-\(layoutName)-\(width)x\(height).txt")
+        try check(
+            model.render(width: width, height: height).text, "\(view.rawValue)-\(layoutName)-\(width)x\(height).txt")
     }
 
     @Test("ASCII fallback draws no character outside ASCII")
     func ascii() async throws {
         let store = try await Fixture.store()
-        let model = await Fixture.model(layout: try Fixture.layout("operator"), unicode: false, store: store, openAsset: "pump-101")
+        let model = await Fixture.model(
+            layout: try Fixture.layout("operator"), unicode: false, store: store, openAsset: "pump-101")
         for view in DashboardLayout.View.allCases {
             model.state.view = view
             model.state.openAsset = "pump-101"

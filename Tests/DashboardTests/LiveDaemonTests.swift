@@ -23,7 +23,10 @@ struct LiveDaemonTests {
         // The daemon first: with nothing serving Modbus yet, communication alarms come within seconds.
         let daemon = try ChildProcess(
             PrognosBinary.path,
-            ["run", plant, "--db", db, "--training-steps", "30", "--step-interval", "0.25", "--stale-after", "2", "--log-level", "warning"],
+            [
+                "run", plant, "--db", db, "--training-steps", "30", "--step-interval", "0.25", "--stale-after", "2",
+                "--log-level", "warning",
+            ],
             outputPath: directory + "/daemon.log")
         defer { daemon.stop() }
         var alarm: AlarmRecord?
@@ -34,14 +37,19 @@ struct LiveDaemonTests {
                 alarm = try? await store.activeAlarms().first { $0.state == .unacknowledged }
             }
         }
-        _ = try #require(alarm, "the daemon raised no alarm: \((try? String(contentsOfFile: directory + "/daemon.log", encoding: .utf8)) ?? "")")
+        _ = try #require(
+            alarm,
+            "the daemon raised no alarm: \((try? String(contentsOfFile: directory + "/daemon.log", encoding: .utf8)) ?? "")"
+        )
         let simulator = try ChildProcess(
-            PrognosBinary.path, ["simulate", plant, "--speed", "60", "--seed", "5", "--log-level", "warning"], outputPath: directory + "/simulate.log")
+            PrognosBinary.path, ["simulate", plant, "--speed", "60", "--seed", "5", "--log-level", "warning"],
+            outputPath: directory + "/simulate.log")
         defer { simulator.stop() }
 
         let tmux = Tmux(directory: directory)
         defer { tmux.kill() }
-        let command = [PrognosBinary.path, "dashboard", "--db", db, "--by", "floor-operator"].map(shellQuote).joined(separator: " ")
+        let command = [PrognosBinary.path, "dashboard", "--db", db, "--by", "floor-operator"].map(shellQuote).joined(
+            separator: " ")
         try tmux.start(command, width: 120, height: 40)
         var screen = try tmux.wait("the plant view with a running daemon") {
             $0.contains("daemon running") && $0.contains("pump-101") && $0.contains("Raw-water intake")

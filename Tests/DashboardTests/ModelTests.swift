@@ -8,8 +8,13 @@ import Testing
 struct ModelTests {
     @Test("NE 107 status from alarms, as the daemon derives it")
     func ne107() {
-        func a(_ kind: AlarmKind, _ priority: AlarmPriority = .high, active: Bool = true, ack: Bool = false, shelved: Bool = false) -> AlarmRecord {
-            var (record, _) = Fixture.alarm("x/\(kind)", asset: "x", kind: kind, priority: priority, message: "", raised: 0, active: active, acknowledged: ack)
+        func a(
+            _ kind: AlarmKind, _ priority: AlarmPriority = .high, active: Bool = true, ack: Bool = false,
+            shelved: Bool = false
+        ) -> AlarmRecord {
+            var (record, _) = Fixture.alarm(
+                "x/\(kind)", asset: "x", kind: kind, priority: priority, message: "", raised: 0, active: active,
+                acknowledged: ack)
             if shelved { _ = record.machine.shelve(until: 1e12, at: 10) }
             return record
         }
@@ -19,7 +24,9 @@ struct ModelTests {
         #expect(NE107Status.of(alarms: [a(.limit), a(.communication)]) == .checkFunction)
         #expect(NE107Status.of(alarms: [a(.limit, .urgent), a(.communication)]) == .failure)
         #expect(NE107Status.of(alarms: [a(.limit, .urgent, ack: true)]) == .failure)
-        #expect(NE107Status.of(alarms: [a(.limit, .urgent, active: false)]) == .normal, "returned to normal, not yet acknowledged")
+        #expect(
+            NE107Status.of(alarms: [a(.limit, .urgent, active: false)]) == .normal,
+            "returned to normal, not yet acknowledged")
         #expect(NE107Status.of(alarms: [a(.deviation, shelved: true)]) == .normal, "shelved alarms are not annunciated")
     }
 

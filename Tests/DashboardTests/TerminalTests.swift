@@ -43,9 +43,13 @@ struct TerminalTests {
     @Test("Keys from the bytes terminals send, sequences split across reads included")
     func keys() {
         var decoder = KeyDecoder()
-        #expect(decoder.decode(Array("q/\r\u{7F}\t".utf8)) == [.character("q"), .character("/"), .enter, .backspace, .tab])
+        #expect(
+            decoder.decode(Array("q/\r\u{7F}\t".utf8)) == [.character("q"), .character("/"), .enter, .backspace, .tab])
         #expect(decoder.decode([0x1B, 0x5B, 0x41, 0x1B, 0x5B, 0x42, 0x1B, 0x4F, 0x43]) == [.up, .down, .right])
-        #expect(decoder.decode(Array("\u{1B}[5~\u{1B}[6~\u{1B}[H\u{1B}[4~\u{1B}[Z".utf8)) == [.pageUp, .pageDown, .home, .end, .backTab])
+        #expect(
+            decoder.decode(Array("\u{1B}[5~\u{1B}[6~\u{1B}[H\u{1B}[4~\u{1B}[Z".utf8)) == [
+                .pageUp, .pageDown, .home, .end, .backTab,
+            ])
         #expect(decoder.decode([0x1B]) == [])
         #expect(decoder.hasPending)
         #expect(decoder.decode([0x5B, 0x44]) == [.left])
@@ -58,7 +62,8 @@ struct TerminalTests {
     @Test("Columns drop by priority and share what is left")
     func columnsFit() {
         let specs = [
-            ColumnSpec(key: 1, title: "A", minWidth: 10, maxWidth: 10), ColumnSpec(key: 2, title: "B", minWidth: 5, maxWidth: 30, dropPriority: 2),
+            ColumnSpec(key: 1, title: "A", minWidth: 10, maxWidth: 10),
+            ColumnSpec(key: 2, title: "B", minWidth: 5, maxWidth: 30, dropPriority: 2),
             ColumnSpec(key: 3, title: "C", minWidth: 8, maxWidth: 8, dropPriority: 1),
         ]
         #expect(fitColumns(specs, total: 40).map(\.width) == [10, 20, 8])

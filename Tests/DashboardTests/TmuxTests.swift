@@ -23,7 +23,10 @@ final class Tmux {
         defer { try? FileManager.default.removeItem(atPath: log) }
         let child = try ChildProcess(
             Executable.path(named: "tmux"), ["-L", socket] + arguments,
-            environment: ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "TERM": "xterm-256color", "LANG": "C.UTF-8", "HOME": directory],
+            environment: [
+                "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "TERM": "xterm-256color",
+                "LANG": "C.UTF-8", "HOME": directory,
+            ],
             outputPath: log)
         _ = child.wait(timeout: timeout) ?? child.stop()
         return (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
@@ -53,14 +56,17 @@ final class Tmux {
 
     /// Pid of the process the pane runs (the shell), and of that shell's child (the dashboard).
     func panePID() throws -> pid_t? {
-        pid_t(try run(["list-panes", "-t", session, "-F", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines))
+        pid_t(
+            try run(["list-panes", "-t", session, "-F", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
     func kill() { _ = try? run(["kill-server"]) }
 }
 
 func childPID(of parent: pid_t) -> pid_t? {
-    guard let text = try? String(contentsOfFile: "/proc/\(parent)/task/\(parent)/children", encoding: .utf8) else { return nil }
+    guard let text = try? String(contentsOfFile: "/proc/\(parent)/task/\(parent)/children", encoding: .utf8) else {
+        return nil
+    }
     return text.split(separator: " ").first.flatMap { pid_t(String($0)) }
 }
 
@@ -78,10 +84,13 @@ struct TmuxTests {
     func expectRestored(_ sttyPath: String, _ how: String) {
         let stty = (try? String(contentsOfFile: sttyPath, encoding: .utf8)) ?? ""
         let flags = Set(stty.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == ";" }).map(String.init))
-        #expect(["icanon", "echo", "isig", "icrnl", "opost"].allSatisfy(flags.contains), "terminal restored after \(how): \(stty)")
+        #expect(
+            ["icanon", "echo", "isig", "icrnl", "opost"].allSatisfy(flags.contains),
+            "terminal restored after \(how): \(stty)")
     }
 
-    @Test("Navigate, open an asset, acknowledge an alarm; the acknowledgement reaches the store", .timeLimit(.minutes(1)))
+    @Test(
+        "Navigate, open an asset, acknowledge an alarm; the acknowledgement reaches the store", .timeLimit(.minutes(1)))
     func keyboardSession() async throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -95,7 +104,9 @@ struct TmuxTests {
         let layout = Peers.repositoryRoot.appendingPathComponent("Dashboards/operator.yaml").path
         let tmux = Tmux(directory: directory)
         defer { tmux.kill() }
-        let command = [PrognosBinary.path, "dashboard", "--db", db, "--plant", plant, "--layout", layout, "--by", "tmux-operator"].map(shellQuote)
+        let command = [
+            PrognosBinary.path, "dashboard", "--db", db, "--plant", plant, "--layout", layout, "--by", "tmux-operator",
+        ].map(shellQuote)
             .joined(separator: " ")
         try tmux.start("\(command); stty -a > \(shellQuote(directory + "/stty.txt"))")
 
@@ -120,7 +131,9 @@ struct TmuxTests {
         #expect(stored?.state == .acknowledged)
         #expect(stored?.acknowledgedBy == "tmux-operator")
         #expect(try await store.alarmHistory(alarmID: first.id).last?.actor == "tmux-operator")
-        #expect(try await store.status().outbox.alerts == 2, "the acknowledgement's alert is in the outbox, as with prognos alarms")
+        #expect(
+            try await store.status().outbox.alerts == 2,
+            "the acknowledgement's alert is in the outbox, as with prognos alarms")
 
         // Plant, down one asset, open it.
         try tmux.send("1")
@@ -138,7 +151,9 @@ struct TmuxTests {
         expectRestored(directory + "/stty.txt", "q")
     }
 
-    @Test("The terminal is restored on SIGTERM and on a crash signal", .timeLimit(.minutes(1)), arguments: [SIGTERM, SIGSEGV])
+    @Test(
+        "The terminal is restored on SIGTERM and on a crash signal", .timeLimit(.minutes(1)),
+        arguments: [SIGTERM, SIGSEGV])
     func restoredOnSignal(_ signal: Int32) async throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -156,7 +171,9 @@ struct TmuxTests {
         let shell = try #require(try tmux.panePID())
         let dashboard = try #require(childPID(of: shell))
         kill(dashboard, signal)
-        _ = try tmux.wait("the shell after the signal") { _ in FileManager.default.fileExists(atPath: directory + "/stty.txt") }
+        _ = try tmux.wait("the shell after the signal") { _ in
+            FileManager.default.fileExists(atPath: directory + "/stty.txt")
+        }
         usleep(200_000)
         expectRestored(directory + "/stty.txt", "signal \(signal)")
     }

@@ -20,7 +20,8 @@ import WorldModel
     @Test func labelledTablesKeepEverySensorColumnAndTheLabels() throws {
         let files = try EvalData.csvFiles(in: Self.data.appendingPathComponent("tep").path)
         #expect(files.count == 21)
-        let table = try EvalData.labelledTable(path: files[0], separator: ";", timeColumn: "datetime", labelColumn: "anomaly")
+        let table = try EvalData.labelledTable(
+            path: files[0], separator: ";", timeColumn: "datetime", labelColumn: "anomaly")
         #expect(table.name == "fault01.csv")
         #expect(table.sensorNames.count == 52)
         #expect(table.values.rows == 1460 && table.labels.count == 1460)

@@ -3,7 +3,8 @@
 /// returns together when the devices answer again (with `prognos run --stale-after 2`).
 enum AlarmBursts {
     static let devices = [
-        "plc-intake", "plc-treatment", "plc-mixing", "plc-distribution", "vfd-gateway", "energy-meters", "fan-controller",
+        "plc-intake", "plc-treatment", "plc-mixing", "plc-distribution", "vfd-gateway", "energy-meters",
+        "fan-controller",
     ]
 
     /// Outages of `down` seconds every `every` seconds from `start`, in simulated seconds (run at speed 1).

@@ -14,8 +14,9 @@ struct BrokerKillTests {
     /// AlertPublisher.maxInFlight: QoS 1 may deliver at most these again after a reconnect.
     static let inFlightWindow = 200
 
-    @Test("SIGKILL of the broker during an alarm burst: every alarm arrives, in order", .enabled(if: FaultSuite.long),
-          .timeLimit(.minutes(4)))
+    @Test(
+        "SIGKILL of the broker during an alarm burst: every alarm arrives, in order", .enabled(if: FaultSuite.long),
+        .timeLimit(.minutes(4)))
     func brokerKilledDuringBurst() async throws {
         let cycles = 5
         let plant = try FaultPlant(tag: "broker")
@@ -48,10 +49,14 @@ struct BrokerKillTests {
         let delivery = DeliveryCount(expected: expected, arrived: plant.alarmsReceived().map(\.eventID))
         #expect(delivery.missing.isEmpty, "never arrived: \(delivery.missing)")
         #expect(delivery.inOrder, "alarm transitions arrived out of order")
-        #expect(delivery.duplicates <= Self.inFlightWindow, "\(delivery.duplicates) duplicates: more than the in-flight window")
+        #expect(
+            delivery.duplicates <= Self.inFlightWindow,
+            "\(delivery.duplicates) duplicates: more than the in-flight window")
         #expect(try plant.integrityCheck() == ["ok"])
         FaultSuite.report(
-            scenario: "Broker SIGKILL during an alarm burst", injected: "broker killed, back after 5 s; \(expected.count) transitions",
-            lost: "\(delivery.missing.count) (\(delivery.duplicates) duplicates)", recovery: FaultSuite.seconds(recovery))
+            scenario: "Broker SIGKILL during an alarm burst",
+            injected: "broker killed, back after 5 s; \(expected.count) transitions",
+            lost: "\(delivery.missing.count) (\(delivery.duplicates) duplicates)",
+            recovery: FaultSuite.seconds(recovery))
     }
 }

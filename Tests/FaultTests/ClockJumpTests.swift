@@ -19,15 +19,17 @@ import Glibc
 struct ClockJumpTests {
     static let library = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"
 
-    @Test("±1 h wall-clock steps: no catch-up polls, no spurious alarm, UTC times", .enabled(if: FaultSuite.long),
-          .timeLimit(.minutes(3)))
+    @Test(
+        "±1 h wall-clock steps: no catch-up polls, no spurious alarm, UTC times", .enabled(if: FaultSuite.long),
+        .timeLimit(.minutes(3)))
     func clockSteps() async throws {
         let plant = try FaultPlant(tag: "clock")
         let offsetFile = try plant.harness.write("faketime", "+0\n")
         try plant.startBroker()
         try plant.startSubscriber()
         try plant.spawn(
-            Executable.path(named: "mosquitto_sub"), ["-h", "127.0.0.1", "-p", "\(plant.brokerPort)", "-t", "prognos/+/+/state", "-v"],
+            Executable.path(named: "mosquitto_sub"),
+            ["-h", "127.0.0.1", "-p", "\(plant.brokerPort)", "-t", "prognos/+/+/state", "-v"],
             log: "states.log")
         try plant.startSimulator()
         var environment = ProcessInfo.processInfo.environment
@@ -41,14 +43,19 @@ struct ClockJumpTests {
         // Above the slowest device's period (energy-meters, 5 s): only a real silence is stale.
         let daemon = try plant.startDaemon(arguments: ["--stale-after", "8"], environment: environment)
 
-        let watched = try #require(ModbusFaultTests.watchedSignals(try PlantFileLoader.load(path: plant.harness.plantPath))["plc-intake"])
+        let watched = try #require(
+            ModbusFaultTests.watchedSignals(try PlantFileLoader.load(path: plant.harness.plantPath))["plc-intake"])
         let started = FaultSuite.now
-        try #require(plant.wait(60) {
-            try plant.readings(asset: watched.asset, sensor: watched.sensor, from: started, to: started + 600).count >= 5
-        }, "the daemon never read plc-intake:\n\(plant.harness.read("run.log").suffix(3000))")
+        try #require(
+            plant.wait(60) {
+                try plant.readings(asset: watched.asset, sensor: watched.sensor, from: started, to: started + 600).count
+                    >= 5
+            }, "the daemon never read plc-intake:\n\(plant.harness.read("run.log").suffix(3000))")
 
         // Phases of real time; the daemon's wall clock is offset by `shift` during each.
-        let phases: [(name: String, offset: String, shift: Double)] = [("before", "+0", 0), ("+1 h", "+1h", 3600), ("back −1 h", "+0", 0)]
+        let phases: [(name: String, offset: String, shift: Double)] = [
+            ("before", "+0", 0), ("+1 h", "+1h", 3600), ("back −1 h", "+0", 0),
+        ]
         var windows: [(name: String, from: Double, to: Double, shift: Double)] = []
         for phase in phases {
             try plant.harness.write("faketime", phase.offset + "\n")
@@ -65,7 +72,9 @@ struct ClockJumpTests {
         let noticed = plant.wait(20) {
             try plant.openDatabase().read { db in
                 try Int.fetchOne(
-                    db, sql: "SELECT count(*) FROM alarm_history WHERE alarm_id = ? AND to_state = 'unacknowledged' AND time > ?",
+                    db,
+                    sql:
+                        "SELECT count(*) FROM alarm_history WHERE alarm_id = ? AND to_state = 'unacknowledged' AND time > ?",
                     arguments: [silenceAlarm, dark]) ?? 0
             } > 0
         }
@@ -80,7 +89,8 @@ struct ClockJumpTests {
         for window in windows {
             // The first second of a phase may still carry the previous offset (a poll in flight).
             let times = try plant.readings(
-                asset: watched.asset, sensor: watched.sensor, from: window.from + 1 + window.shift, to: window.to + window.shift
+                asset: watched.asset, sensor: watched.sensor, from: window.from + 1 + window.shift,
+                to: window.to + window.shift
             ).map(\.time)
             let expected = window.to - window.from - 1
             #expect(abs(Double(times.count) - expected) <= 2, "\(window.name): \(times.count) polls in \(expected) s")
@@ -91,18 +101,24 @@ struct ClockJumpTests {
         // Every device answered all along: a clock step is not a silence.
         let communication = try await plant.openDatabase().read { db in
             try Int.fetchOne(
-                db, sql: "SELECT count(*) FROM alarm_history WHERE alarm_id LIKE '%/communication' AND to_state = 'unacknowledged' AND time < ?",
+                db,
+                sql:
+                    "SELECT count(*) FROM alarm_history WHERE alarm_id LIKE '%/communication' AND to_state = 'unacknowledged' AND time < ?",
                 arguments: [dark]) ?? 0
         }
         let raised = try await plant.openDatabase().read { db in
             try Row.fetchAll(
-                db, sql: "SELECT time, alarm_id FROM alarm_history WHERE alarm_id LIKE '%/communication' AND to_state = 'unacknowledged' AND time < ?",
-                arguments: [dark])
-                .map { "\(Int(($0["time"] as Double) - started)) s \($0["alarm_id"] as String)" }
+                db,
+                sql:
+                    "SELECT time, alarm_id FROM alarm_history WHERE alarm_id LIKE '%/communication' AND to_state = 'unacknowledged' AND time < ?",
+                arguments: [dark]
+            )
+            .map { "\(Int(($0["time"] as Double) - started)) s \($0["alarm_id"] as String)" }
         }
         #expect(
             communication == 0,
-            "\(communication) communication alarms raised by clock steps alone (s after start; phases \(windows.map { Int($0.from - started) })): \(raised.prefix(40))")
+            "\(communication) communication alarms raised by clock steps alone (s after start; phases \(windows.map { Int($0.from - started) })): \(raised.prefix(40))"
+        )
         let ids = try plant.storedEventIDs()
         #expect(Set(ids).count == ids.count, "event ids repeat after the clock went back")
 
@@ -112,10 +128,14 @@ struct ClockJumpTests {
             return String(line[range.upperBound...].prefix { $0 != "\"" })
         }
         #expect(!stateTimes.isEmpty, "no state message was published")
-        #expect(stateTimes.allSatisfy { $0.hasSuffix("Z") }, "a published time is not UTC: \(stateTimes.filter { !$0.hasSuffix("Z") }.prefix(3))")
+        #expect(
+            stateTimes.allSatisfy { $0.hasSuffix("Z") },
+            "a published time is not UTC: \(stateTimes.filter { !$0.hasSuffix("Z") }.prefix(3))")
         FaultSuite.report(
             scenario: "Wall clock steps +1 h then −1 h (faketime)", injected: "two steps, 10 s apart",
             lost: "0 polls (per phase \(counts.joined(separator: ", "))); \(communication) spurious alarms",
-            recovery: "— (no effect); a real silence after the step back alarmed after \(FaultSuite.seconds(noticedAfter)) (stale-after 8 s)")
+            recovery:
+                "— (no effect); a real silence after the step back alarmed after \(FaultSuite.seconds(noticedAfter)) (stale-after 8 s)"
+        )
     }
 }

@@ -37,13 +37,14 @@ final class FaultPlant: @unchecked Sendable {
     func startBroker(extraConfiguration: String = "") throws {
         let config = harness.path("mosquitto.conf")
         try """
-            listener \(brokerPort) 127.0.0.1
-            allow_anonymous true
-            persistence true
-            persistence_location \(harness.directory)/
-            \(extraConfiguration)
-            """.write(toFile: config, atomically: true, encoding: .utf8)
-        let broker = try namespace.spawn(Executable.path(named: "mosquitto"), ["-c", config], outputPath: harness.path("mosquitto.log"))
+        listener \(brokerPort) 127.0.0.1
+        allow_anonymous true
+        persistence true
+        persistence_location \(harness.directory)/
+        \(extraConfiguration)
+        """.write(toFile: config, atomically: true, encoding: .utf8)
+        let broker = try namespace.spawn(
+            Executable.path(named: "mosquitto"), ["-c", config], outputPath: harness.path("mosquitto.log"))
         guard namespace.waitUntilListening(port: brokerPort) else {
             broker.stop()
             throw PeerError(message: "mosquitto did not listen on \(brokerPort):\n\(harness.read("mosquitto.log"))")
@@ -61,7 +62,10 @@ final class FaultPlant: @unchecked Sendable {
     func startSubscriber(clientID: String = "fault-suite") throws {
         subscriber = try namespace.spawn(
             Executable.path(named: "mosquitto_sub"),
-            ["-h", "127.0.0.1", "-p", "\(brokerPort)", "-t", "prognos/+/+/alarm", "-v", "-q", "1", "-c", "-i", clientID],
+            [
+                "-h", "127.0.0.1", "-p", "\(brokerPort)", "-t", "prognos/+/+/alarm", "-v", "-q", "1", "-c", "-i",
+                clientID,
+            ],
             outputPath: harness.path("alarms.log"))
     }
 
@@ -80,7 +84,8 @@ final class FaultPlant: @unchecked Sendable {
     ) throws -> ChildProcess {
         let command = wrapper + [PrognosBinary.path, "run", plant ?? harness.plantPath, "--db", db] + arguments
         let daemon = try namespace.spawn(
-            Executable.path(named: command[0]), Array(command.dropFirst()), environment: environment, outputPath: harness.path(log))
+            Executable.path(named: command[0]), Array(command.dropFirst()), environment: environment,
+            outputPath: harness.path(log))
         self.daemon = daemon
         return daemon
     }
@@ -96,7 +101,8 @@ final class FaultPlant: @unchecked Sendable {
     /// A copy of the plant file with device `id` moved to `port` (a proxy in front of it).
     func plant(moving id: String, to port: Int) throws -> String {
         guard let original = harness.devicePorts[id] else { throw PeerError(message: "no device \(id)") }
-        let text = harness.read("plant.yaml").replacingOccurrences(of: "127.0.0.1:\(original)\"", with: "127.0.0.1:\(port)\"")
+        let text = harness.read("plant.yaml").replacingOccurrences(
+            of: "127.0.0.1:\(original)\"", with: "127.0.0.1:\(port)\"")
         return try harness.write("plant-via-proxy.yaml", text)
     }
 

@@ -28,10 +28,13 @@ enum FaultSuite {
         let row = "| \(scenario) | \(injected) | \(lost) | \(recovery) |\n"
         print("fault-injection: " + row, terminator: "")
         guard let path = environment["PROGNOS_FAULTS_REPORT"] else { return }
-        guard let handle = FileHandle(forWritingAtPath: path) ?? {
-            _ = FileManager.default.createFile(atPath: path, contents: nil)
-            return FileHandle(forWritingAtPath: path)
-        }() else { return }
+        guard
+            let handle = FileHandle(forWritingAtPath: path)
+                ?? {
+                    _ = FileManager.default.createFile(atPath: path, contents: nil)
+                    return FileHandle(forWritingAtPath: path)
+                }()
+        else { return }
         handle.seekToEndOfFile()
         handle.write(Data(row.utf8))
         try? handle.close()

@@ -16,7 +16,8 @@ import Glibc
 struct IOErrorTests {
     static let points = ["posix/io/rw/pwrite", "posix/io/sync/fdatasync"]
 
-    @Test("EIO on every disk write for 12 s: clear error, alerts published, recovery on its own", .timeLimit(.minutes(3)))
+    @Test(
+        "EIO on every disk write for 12 s: clear error, alerts published, recovery on its own", .timeLimit(.minutes(3)))
     func diskWritesFail() async throws {
         let plant = try FaultPlant(tag: "fiu")
         try plant.startBroker()
@@ -25,7 +26,9 @@ struct IOErrorTests {
         let control = plant.harness.path("fiu-ctrl")
         let daemon = try plant.startDaemon(
             arguments: ["--stale-after", "2"], wrapper: [Executable.path(named: "fiu-run"), "-x", "-f", control])
-        try #require(plant.wait(60) { !plant.alarmsReceived().isEmpty }, "no alarm before the fault:\n\(plant.harness.read("run.log").suffix(3000))")
+        try #require(
+            plant.wait(60) { !plant.alarmsReceived().isEmpty },
+            "no alarm before the fault:\n\(plant.harness.read("run.log").suffix(3000))")
 
         let failing = FaultSuite.now
         for point in Self.points { try Self.control(daemon, control, "enable name=\(point),failinfo=\(EIO)") }
@@ -53,7 +56,10 @@ struct IOErrorTests {
         #expect(!madeDuringFault.isEmpty, "no alarm change during the fault: the scenario tested nothing")
         // Every one of them was published while the disk failed, not only once it worked again.
         let unheard = madeDuringFault.filter { !heardDuringFault.contains($0) }
-        #expect(unheard.isEmpty, "\(unheard.count) of \(madeDuringFault.count) alarm changes were not published during the fault: \(unheard.prefix(5))")
+        #expect(
+            unheard.isEmpty,
+            "\(unheard.count) of \(madeDuringFault.count) alarm changes were not published during the fault: \(unheard.prefix(5))"
+        )
         daemon.signal(SIGTERM)
         #expect(daemon.wait(timeout: 30) == 0, "\(log().suffix(2000))")
         #expect(try plant.integrityCheck() == ["ok"])
@@ -64,7 +70,8 @@ struct IOErrorTests {
         FaultSuite.report(
             scenario: "Disk I/O errors (fiu: EIO on pwrite and fdatasync)",
             injected: "12 s of failing writes; \(madeDuringFault.count) alarm changes meanwhile",
-            lost: "\(missing.count); \(madeDuringFault.count - unheard.count) of \(madeDuringFault.count) published during the fault",
+            lost:
+                "\(missing.count); \(madeDuringFault.count - unheard.count) of \(madeDuringFault.count) published during the fault",
             recovery: FaultSuite.seconds(recovery))
     }
 

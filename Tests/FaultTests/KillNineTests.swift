@@ -44,7 +44,9 @@ struct KillNineTests {
             let stored = Set(try plant.storedEventIDs())
             let received = plant.alarmsReceived().map(\.eventID)
             let lost = Set(received).subtracting(stored)
-            if !lost.isEmpty { failures.append("kill \(kill): received but not in the store: \(lost.sorted().prefix(5))") }
+            if !lost.isEmpty {
+                failures.append("kill \(kill): received but not in the store: \(lost.sorted().prefix(5))")
+            }
             checked = received.count
             if failures.count > 5 { break }
         }
@@ -68,7 +70,8 @@ struct KillNineTests {
         #expect(try plant.integrityCheck() == ["ok"])
         FaultSuite.report(
             scenario: "kill -9 of the daemon at random moments",
-            injected: "\(kills) kills in \(Int(killing)) s; \(expected.count) transitions stored, \(checked) received while killing",
+            injected:
+                "\(kills) kills in \(Int(killing)) s; \(expected.count) transitions stored, \(checked) received while killing",
             lost: "\(delivery.missing.count); integrity_check ok \(kills - failures.count)/\(kills)",
             recovery: "\(FaultSuite.seconds(recovery)) (outbox empty after restart)")
     }

@@ -18,8 +18,9 @@ import Glibc
 /// when the broker is back the outbox drains to a QoS 1 subscriber, in order.
 @Suite("Fault injection: long broker outage", .serialized)
 struct OutboxFloodTests {
-    @Test("100,000 alerts outlast an outage within the outbox's size and drain in order", .enabled(if: FaultSuite.long),
-          .timeLimit(.minutes(20)))
+    @Test(
+        "100,000 alerts outlast an outage within the outbox's size and drain in order", .enabled(if: FaultSuite.long),
+        .timeLimit(.minutes(20)))
     func hundredThousandAlerts() async throws {
         try await flood(alerts: 100_000)
     }
@@ -32,7 +33,8 @@ struct OutboxFloodTests {
     func flood(alerts: Int) async throws {
         let telemetry = alerts * 3 / 10
         let capacity = alerts + alerts / 10
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("prognos-flood-\(UUID().uuidString)").path
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("prognos-flood-\(UUID().uuidString)")
+            .path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let store = try Store.open(path: folder + "/prognos.sqlite", options: Store.Options(outboxCapacity: capacity))
@@ -65,7 +67,9 @@ struct OutboxFloodTests {
         }
         let counts = try await store.outboxCount()
         #expect(counts.alerts == alerts, "the outbox kept \(counts.alerts) of \(alerts) alerts")
-        #expect(counts.alerts + counts.telemetry <= capacity, "\(counts.alerts + counts.telemetry) messages in an outbox of \(capacity)")
+        #expect(
+            counts.alerts + counts.telemetry <= capacity,
+            "\(counts.alerts + counts.telemetry) messages in an outbox of \(capacity)")
         #expect(counts.telemetry == capacity - alerts, "telemetry kept: \(counts.telemetry)")
         #expect(shedOrDropped == telemetry - counts.telemetry, "shed \(shedOrDropped) telemetry messages")
         let growth = (memory.last ?? 0) - (memory.first ?? 0)
@@ -75,8 +79,10 @@ struct OutboxFloodTests {
         let port = Loopback.freePort()
         let config = folder + "/mosquitto.conf"
         // No per-client queue limit: the default (1,000) would drop QoS 1 messages a slow subscriber has not taken yet.
-        try "listener \(port) 127.0.0.1\nallow_anonymous true\nmax_queued_messages 0\n".write(toFile: config, atomically: true, encoding: .utf8)
-        let broker = try ChildProcess(Executable.path(named: "mosquitto"), ["-c", config], outputPath: folder + "/mosquitto.log")
+        try "listener \(port) 127.0.0.1\nallow_anonymous true\nmax_queued_messages 0\n".write(
+            toFile: config, atomically: true, encoding: .utf8)
+        let broker = try ChildProcess(
+            Executable.path(named: "mosquitto"), ["-c", config], outputPath: folder + "/mosquitto.log")
         defer { broker.stop() }
         #expect(Loopback.waitUntilListening(port: port))
         let subscriber = try ChildProcess(
@@ -89,7 +95,8 @@ struct OutboxFloodTests {
         var logger = Logger(label: "flood")
         logger.logLevel = .warning
         let publisher = try AlertPublisher(
-            broker: Broker(id: "flood", host: "127.0.0.1", port: port, clientID: "flood-publisher"), site: "flood", store: store,
+            broker: Broker(id: "flood", host: "127.0.0.1", port: port, clientID: "flood-publisher"), site: "flood",
+            store: store,
             logger: logger)
         let started = Date()
         let publishing = Task { await publisher.run() }
@@ -98,7 +105,10 @@ struct OutboxFloodTests {
         for _ in 0..<(alerts / 20 + 600) {
             try await Task.sleep(for: .milliseconds(200))
             drainMemory.append(Self.residentBytes())
-            if try await store.outboxCount().alerts == 0 { drained = true; break }
+            if try await store.outboxCount().alerts == 0 {
+                drained = true
+                break
+            }
         }
         let drainSeconds = Date().timeIntervalSince(started)
         publishing.cancel()
@@ -109,11 +119,15 @@ struct OutboxFloodTests {
         let drainGrowth = (drainMemory.max() ?? 0) - (drainMemory.first ?? 0)
         #expect(drainGrowth < 24 << 20, "resident memory grew by \(drainGrowth >> 20) MiB while draining")
 
-        let read = { Self.sequenceNumbers(in: (try? String(contentsOfFile: folder + "/alarms.log", encoding: .utf8)) ?? "") }
+        let read = {
+            Self.sequenceNumbers(in: (try? String(contentsOfFile: folder + "/alarms.log", encoding: .utf8)) ?? "")
+        }
         _ = PlantHarness.wait(timeout: 30) { Set(read()).count >= alerts }
         let arrived = read()
         let delivery = DeliveryCount(expected: (0..<alerts).map { "\($0)" }, arrived: arrived.map { "\($0)" })
-        #expect(delivery.missing.isEmpty, "\(delivery.missing.count) alerts never arrived, e.g. \(delivery.missing.prefix(5))")
+        #expect(
+            delivery.missing.isEmpty,
+            "\(delivery.missing.count) alerts never arrived, e.g. \(delivery.missing.prefix(5))")
         #expect(delivery.inOrder, "alerts arrived out of order")
         #expect(delivery.duplicates <= 200, "\(delivery.duplicates) duplicates")
         FaultSuite.report(
@@ -126,12 +140,15 @@ struct OutboxFloodTests {
     static func alert(_ n: Int) -> OutboxMessage {
         .alert(
             topic: "prognos/flood/asset-\(n % 10)/alarm",
-            payload: #"{"event_id":"flood-\#(n)","seq":\#(n),"state":"unacknowledged","message":"synthetic alert of the outage flood"}"#,
+            payload:
+                #"{"event_id":"flood-\#(n)","seq":\#(n),"state":"unacknowledged","message":"synthetic alert of the outage flood"}"#,
             createdAt: Double(n))
     }
 
     static func telemetry(_ n: Int) -> OutboxMessage {
-        OutboxMessage(kind: .telemetry, topic: "prognos/flood/telemetry", payload: #"{"seq":\#(n)}"#, qos: 0, createdAt: Double(n))
+        OutboxMessage(
+            kind: .telemetry, topic: "prognos/flood/telemetry", payload: #"{"seq":\#(n)}"#, qos: 0, createdAt: Double(n)
+        )
     }
 
     /// The `seq` of every alert line, in arrival order.

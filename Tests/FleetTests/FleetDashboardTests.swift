@@ -15,46 +15,66 @@ struct FleetDashboardTests {
         let riverside = FleetOverview.Plant(
             site: "riverside",
             assets: [
-                A(asset: "pump-101", status: "off-spec", score: 3.3, threshold: 1, activeAlarms: 2, rulMedian: 9 * 86_400, rulMode: "bearing-wear", time: now - 3),
-                A(asset: "blower-201", status: "maintenance-required", score: 0.6, threshold: 1, activeAlarms: 1, rulMedian: 4.5 * 86_400, rulMode: "filter-clogging", time: now - 3),
-                A(asset: "pump-102", status: "check-function", score: nil, threshold: nil, activeAlarms: 1, rulMedian: nil, rulMode: nil, time: now - 3),
+                A(
+                    asset: "pump-101", status: "off-spec", score: 3.3, threshold: 1, activeAlarms: 2,
+                    rulMedian: 9 * 86_400, rulMode: "bearing-wear", time: now - 3),
+                A(
+                    asset: "blower-201", status: "maintenance-required", score: 0.6, threshold: 1, activeAlarms: 1,
+                    rulMedian: 4.5 * 86_400, rulMode: "filter-clogging", time: now - 3),
+                A(
+                    asset: "pump-102", status: "check-function", score: nil, threshold: nil, activeAlarms: 1,
+                    rulMedian: nil, rulMode: nil, time: now - 3),
             ],
             assetCount: 15, notNormal: 3, openAlarms: 4, unacknowledged: 2, lastState: now - 3, online: true)
         let lakeside = FleetOverview.Plant(
             site: "lakeside",
             assets: [
-                A(asset: "mixer-301", status: "normal", score: 0.31, threshold: 1, activeAlarms: 0, rulMedian: nil, rulMode: nil, time: now - 400),
-                A(asset: "pump-101", status: "normal", score: 0.12, threshold: 1, activeAlarms: 0, rulMedian: nil, rulMode: nil, time: now - 400),
+                A(
+                    asset: "mixer-301", status: "normal", score: 0.31, threshold: 1, activeAlarms: 0, rulMedian: nil,
+                    rulMode: nil, time: now - 400),
+                A(
+                    asset: "pump-101", status: "normal", score: 0.12, threshold: 1, activeAlarms: 0, rulMedian: nil,
+                    rulMode: nil, time: now - 400),
             ],
             assetCount: 15, notNormal: 0, openAlarms: 0, unacknowledged: 0, lastState: now - 400, online: false)
         let alarms = [
             FleetOverview.OpenAlarm(
                 site: "riverside", asset: "pump-101", alarmID: "pump-101/deviation", kind: "deviation", priority: .high,
-                state: .unacknowledged, message: "pump-101 deviates from its learned behaviour (score 3.3 × threshold): vibration_de 75 %",
+                state: .unacknowledged,
+                message: "pump-101 deviates from its learned behaviour (score 3.3 × threshold): vibration_de 75 %",
                 time: now - 1_800),
             FleetOverview.OpenAlarm(
-                site: "riverside", asset: "pump-102", alarmID: "pump-102/communication", kind: "communication", priority: .medium,
-                state: .returnedUnacknowledged, message: "pump-102: no good value from energy-meters for 6 s", time: now - 600),
+                site: "riverside", asset: "pump-102", alarmID: "pump-102/communication", kind: "communication",
+                priority: .medium,
+                state: .returnedUnacknowledged, message: "pump-102: no good value from energy-meters for 6 s",
+                time: now - 600),
             FleetOverview.OpenAlarm(
-                site: "riverside", asset: "pump-101", alarmID: "pump-101/limit/vibration_de/high", kind: "limit", priority: .high,
+                site: "riverside", asset: "pump-101", alarmID: "pump-101/limit/vibration_de/high", kind: "limit",
+                priority: .high,
                 state: .acknowledged, message: "pump-101: vibration_de 7.4 mm/s above 7.1", time: now - 7_200),
             FleetOverview.OpenAlarm(
-                site: "riverside", asset: "blower-201", alarmID: "blower-201/rul/filter-clogging", kind: "rul", priority: .low,
+                site: "riverside", asset: "blower-201", alarmID: "blower-201/rul/filter-clogging", kind: "rul",
+                priority: .low,
                 state: .shelved, message: "blower-201: filter-clogging expected within 4.5 d", time: now - 86_400),
         ]
         let work = [
             FleetOverview.PlannedWork(
-                site: "riverside", asset: "pump-101", action: "replace-bearings", failureMode: "bearing-wear", start: 1_796_076_000,
+                site: "riverside", asset: "pump-101", action: "replace-bearings", failureMode: "bearing-wear",
+                start: 1_796_076_000,
                 end: 1_796_104_800, expectedCost: 3_400, currency: "EUR", failureProbabilityIgnored: 0.55),
             FleetOverview.PlannedWork(
-                site: "riverside", asset: "blower-201", action: "replace-filter", failureMode: "filter-clogging", start: 1_796_076_000,
+                site: "riverside", asset: "blower-201", action: "replace-filter", failureMode: "filter-clogging",
+                start: 1_796_076_000,
                 end: 1_796_104_800, expectedCost: 420, currency: "EUR", failureProbabilityIgnored: 0.2),
         ]
-        return FleetOverview(plants: [lakeside, riverside], openAlarms: alarms, plannedWork: work, lastReceived: now - 2)
+        return FleetOverview(
+            plants: [lakeside, riverside], openAlarms: alarms, plannedWork: work, lastReceived: now - 2)
     }
 
     static func model(unicode: Bool = true) -> FleetDashboardModel {
-        let model = FleetDashboardModel(options: DashboardOptions(colors: false, unicode: unicode, timeZone: TimeZone(identifier: "UTC")!, actor: "test"))
+        let model = FleetDashboardModel(
+            options: DashboardOptions(
+                colors: false, unicode: unicode, timeZone: TimeZone(identifier: "UTC")!, actor: "test"))
         model.overview = overview()
         model.now = now
         return model
@@ -106,7 +126,8 @@ struct FleetDashboardTests {
         let model = Self.model(unicode: false)
         for view in FleetDashboardModel.View.allCases {
             model.state.view = view
-            let bytes = FrameEncoder(colors: false, asciiOnly: true).encode(from: nil, to: model.render(width: 100, height: 30))
+            let bytes = FrameEncoder(colors: false, asciiOnly: true).encode(
+                from: nil, to: model.render(width: 100, height: 30))
             #expect(bytes.allSatisfy { $0 < 0x80 }, "\(view)")
         }
     }

@@ -1,11 +1,12 @@
-@testable import Fleet
 import Daemon
 import Foundation
 import Logging
 import PostgresNIO
 import PrognosCore
-import Testing
 import TestSupport
+import Testing
+
+@testable import Fleet
 
 /// A throwaway PostgreSQL with a migrated fleet database, closed and removed at the end.
 func withFleetDatabase(_ body: (FleetDatabase, PostgresServer) async throws -> Void) async throws {
@@ -37,10 +38,13 @@ extension FleetDatabase {
 
 @Suite("Fleet database: migrations, monthly partitions, idempotent alarms, newest state, plan versions", .serialized)
 struct FleetDatabaseTests {
-    @Test("Migrations are recorded once; a second run applies nothing; a missing database is named", .timeLimit(.minutes(1)))
+    @Test(
+        "Migrations are recorded once; a second run applies nothing; a missing database is named",
+        .timeLimit(.minutes(1)))
     func migrations() async throws {
         try await withFleetDatabase { database, server in
-            let missing = FleetDatabase(url: try PostgresURL(server.url(database: "nosuchdb")), logger: Logger(label: "test"))
+            let missing = FleetDatabase(
+                url: try PostgresURL(server.url(database: "nosuchdb")), logger: Logger(label: "test"))
             let error = await #expect(throws: FleetDatabaseError.self) { try await missing.checkConnection() }
             #expect(error?.message.contains("\"nosuchdb\" does not exist") == true, "\(String(describing: error))")
             await missing.close()
@@ -53,12 +57,15 @@ struct FleetDatabaseTests {
             #expect(newest == FleetDatabase.schemaVersion)
             // alarm_events is a partitioned table (relkind 'p'), partitioned by range.
             let partitioned = try await database.integer(
-                "SELECT count(*) FROM pg_partitioned_table t JOIN pg_class c ON c.oid = t.partrelid WHERE c.relname = 'alarm_events' AND t.partstrat = 'r'")
+                "SELECT count(*) FROM pg_partitioned_table t JOIN pg_class c ON c.oid = t.partrelid WHERE c.relname = 'alarm_events' AND t.partstrat = 'r'"
+            )
             #expect(partitioned == 1)
         }
     }
 
-    @Test("Alarms land in their month's partition, the next month is made ahead, a redelivery is stored once", .timeLimit(.minutes(1)))
+    @Test(
+        "Alarms land in their month's partition, the next month is made ahead, a redelivery is stored once",
+        .timeLimit(.minutes(1)))
     func alarmsAndPartitions() async throws {
         try await withFleetDatabase { database, _ in
             // 2026-11-29 and 2027-01-15 (UTC): partitions for Nov, Dec (ahead of Nov), Jan and Feb (ahead of Jan).
@@ -69,7 +76,10 @@ struct FleetDatabaseTests {
             let first = try await database.write(batch)
             #expect(first.alarmsInserted == 2)
             let partitions = try await database.partitionNames()
-            #expect(partitions == ["alarm_events_2026_11", "alarm_events_2026_12", "alarm_events_2027_01", "alarm_events_2027_02"])
+            #expect(
+                partitions == [
+                    "alarm_events_2026_11", "alarm_events_2026_12", "alarm_events_2027_01", "alarm_events_2027_02",
+                ])
             let novemberRows = try await database.integer("SELECT count(*) FROM alarm_events_2026_11")
             #expect(novemberRows == 1)
             let januaryRows = try await database.integer("SELECT count(*) FROM alarm_events_2027_01")
@@ -87,7 +97,8 @@ struct FleetDatabaseTests {
             next.append(try decode((cleared.topic, cleared.payload)))
             let insertedAfterClear = try await database.write(next).alarmsInserted
             #expect(insertedAfterClear == 1)
-            let riversideHistory = try await database.integer("SELECT count(*) FROM alarm_events WHERE site = 'riverside'")
+            let riversideHistory = try await database.integer(
+                "SELECT count(*) FROM alarm_events WHERE site = 'riverside'")
             #expect(riversideHistory == 2)
             let riversideOpen = try await database.integer("SELECT count(*) FROM open_alarms WHERE site = 'riverside'")
             #expect(riversideOpen == 0)
@@ -96,19 +107,32 @@ struct FleetDatabaseTests {
         }
     }
 
-    @Test("A state older than the stored one does not overwrite it; plans are kept per version", .timeLimit(.minutes(1)))
+    @Test(
+        "A state older than the stored one does not overwrite it; plans are kept per version", .timeLimit(.minutes(1)))
     func statesAndPlans() async throws {
         try await withFleetDatabase { database, _ in
             let t = Date().timeIntervalSince1970.rounded()
             var batch = FleetBatch()
-            batch.append(try decode(RealMessages.state(site: "riverside", asset: "pump-101", status: .offSpec, time: t)))
-            batch.append(try decode(RealMessages.state(site: "riverside", asset: "pump-101", status: .normal, time: t - 10)))
-            batch.append(try decode(RealMessages.plan(site: "riverside", createdAt: t - 100, version: 1, asset: "pump-101", windowStart: t + 86_400)))
+            batch.append(
+                try decode(RealMessages.state(site: "riverside", asset: "pump-101", status: .offSpec, time: t)))
+            batch.append(
+                try decode(RealMessages.state(site: "riverside", asset: "pump-101", status: .normal, time: t - 10)))
+            batch.append(
+                try decode(
+                    RealMessages.plan(
+                        site: "riverside", createdAt: t - 100, version: 1, asset: "pump-101", windowStart: t + 86_400)))
             _ = try await database.write(batch)
             var older = FleetBatch()
-            older.append(try decode(RealMessages.state(site: "riverside", asset: "pump-101", status: .normal, time: t - 5)))
-            older.append(try decode(RealMessages.plan(site: "riverside", createdAt: t - 100, version: 1, asset: "pump-101", windowStart: t + 86_400)))
-            older.append(try decode(RealMessages.plan(site: "riverside", createdAt: t, version: 2, asset: "pump-102", windowStart: t + 2 * 86_400)))
+            older.append(
+                try decode(RealMessages.state(site: "riverside", asset: "pump-101", status: .normal, time: t - 5)))
+            older.append(
+                try decode(
+                    RealMessages.plan(
+                        site: "riverside", createdAt: t - 100, version: 1, asset: "pump-101", windowStart: t + 86_400)))
+            older.append(
+                try decode(
+                    RealMessages.plan(
+                        site: "riverside", createdAt: t, version: 2, asset: "pump-102", windowStart: t + 2 * 86_400)))
             let result = try await database.write(older)
             #expect(result.plansInserted == 1)
             let offSpec = try await database.integer("SELECT count(*) FROM asset_states WHERE status = 'off-spec'")
@@ -126,17 +150,23 @@ struct FleetDatabaseTests {
         }
     }
 
-    @Test("A large batch is written as two transactions split by asset: every row once, latest states right, a rewrite inserts nothing", .timeLimit(.minutes(1)))
+    @Test(
+        "A large batch is written as two transactions split by asset: every row once, latest states right, a rewrite inserts nothing",
+        .timeLimit(.minutes(1)))
     func splitBatch() async throws {
         try await withFleetDatabase { database, _ in
             let time = Date().timeIntervalSince1970 - 600
             var batch = FleetBatch()
             for i in 0..<1_200 {
-                let alarm = RealMessages.alarm(site: i % 2 == 0 ? "riverside" : "lakeside", asset: "pump-\(i % 40)", time: time + Double(i))
+                let alarm = RealMessages.alarm(
+                    site: i % 2 == 0 ? "riverside" : "lakeside", asset: "pump-\(i % 40)", time: time + Double(i))
                 batch.append(try decode((alarm.topic, alarm.payload)))
             }
             for i in 0..<300 {
-                batch.append(try decode(RealMessages.state(site: "riverside", asset: "pump-\(i % 40)", status: .normal, time: time + Double(i))))
+                batch.append(
+                    try decode(
+                        RealMessages.state(
+                            site: "riverside", asset: "pump-\(i % 40)", status: .normal, time: time + Double(i))))
             }
             #expect(batch.count >= FleetDatabase.splitAbove)
             let sides = Set((0..<40).map { FleetDatabase.firstHalf("riverside", "pump-\($0)") })

@@ -1,11 +1,12 @@
-@testable import Fleet
 import Foundation
 import Logging
 import MQTT
 import PostgresNIO
 import PrognosCore
-import Testing
 import TestSupport
+import Testing
+
+@testable import Fleet
 
 #if canImport(Glibc)
 import Glibc
@@ -31,14 +32,17 @@ struct FleetEndToEndTests {
                 toFile: harness.plantPath, atomically: true, encoding: .utf8)
             let bridgePath = folder.path("\(site)-bridge.conf")
             let written = try PrognosBinary.run([
-                "deploy", "bridge", "--plant", harness.plantPath, "--central", "127.0.0.1:\(central.port)", "--out", bridgePath,
+                "deploy", "bridge", "--plant", harness.plantPath, "--central", "127.0.0.1:\(central.port)", "--out",
+                bridgePath,
             ])
             guard written.status == 0 else { throw PeerError(message: "deploy bridge failed: \(written.output)") }
             broker = try MosquittoBroker(
-                folder: folder.path("\(site)-broker"), port: port, bridge: try String(contentsOfFile: bridgePath, encoding: .utf8))
+                folder: folder.path("\(site)-broker"), port: port,
+                bridge: try String(contentsOfFile: bridgePath, encoding: .utf8))
             // The real daemon: no simulator serves its devices, so it publishes states and communication alarms.
             daemon = try ChildProcess(
-                PrognosBinary.path, ["run", harness.plantPath, "--db", harness.path("plant.sqlite"), "--stale-after", "2"],
+                PrognosBinary.path,
+                ["run", harness.plantPath, "--db", harness.path("plant.sqlite"), "--stale-after", "2"],
                 outputPath: harness.path("run.log"))
         }
 
@@ -50,24 +54,32 @@ struct FleetEndToEndTests {
 
     /// Publishes real alarm documents for the probe assets in `range` at `time`, each acknowledged by the
     /// plant broker; returns "site event_id" of each (event ids are unique within a site only).
-    static func publishAlarms(_ client: MQTTClient, site: String, range: Range<Int>, time: Double) async throws -> [String] {
+    static func publishAlarms(
+        _ client: MQTTClient, site: String, range: Range<Int>, time: Double
+    ) async throws -> [String] {
         var ids: [String] = []
         for n in range {
             let alarm = RealMessages.alarm(site: site, asset: "probe-\(n)", time: time + Double(n) / 1000)
-            _ = try await client.publishAcknowledged(topic: alarm.topic, payload: Array(alarm.payload.utf8), qos: .atLeastOnce, timeout: .seconds(5))
+            _ = try await client.publishAcknowledged(
+                topic: alarm.topic, payload: Array(alarm.payload.utf8), qos: .atLeastOnce, timeout: .seconds(5))
             ids.append(site + " " + alarm.eventID)
         }
         return ids
     }
 
     static func connect(to port: Int) async throws -> MQTTClient {
-        let client = try MQTTClient(options: MQTTClientOptions(host: "127.0.0.1", port: port), logger: Logger(label: "probe"))
+        let client = try MQTTClient(
+            options: MQTTClientOptions(host: "127.0.0.1", port: port), logger: Logger(label: "probe"))
         client.start()
-        guard await client.waitUntilReady(timeout: .seconds(10)) else { throw PeerError(message: "no connection to \(port)") }
+        guard await client.waitUntilReady(timeout: .seconds(10)) else {
+            throw PeerError(message: "no connection to \(port)")
+        }
         return client
     }
 
-    @Test("Both plants' alarms and states reach PostgreSQL; a cut bridge loses and duplicates nothing", .timeLimit(.minutes(4)))
+    @Test(
+        "Both plants' alarms and states reach PostgreSQL; a cut bridge loses and duplicates nothing",
+        .timeLimit(.minutes(4)))
     func twoPlantsCutAndRestored() async throws {
         let postgres = try PostgresServer()
         defer { postgres.stop() }
@@ -81,7 +93,8 @@ struct FleetEndToEndTests {
 
         let fleetLog = folder.path("fleet.log")
         let fleet = try ChildProcess(
-            PrognosBinary.path, ["fleet", "--mqtt", "127.0.0.1:\(central.port)", "--db", postgres.url(), "--client-id", "fleet-test"],
+            PrognosBinary.path,
+            ["fleet", "--mqtt", "127.0.0.1:\(central.port)", "--db", postgres.url(), "--client-id", "fleet-test"],
             outputPath: fleetLog)
         defer { fleet.stop() }
         let log = { (try? String(contentsOfFile: fleetLog, encoding: .utf8)) ?? "" }
@@ -99,10 +112,15 @@ struct FleetEndToEndTests {
         // The daemons' own states (retained, every 5 s) reach the fleet from both plants.
         var seen = false
         for _ in 0..<300 where !seen {
-            seen = await count("SELECT count(DISTINCT site) FROM asset_states WHERE site IN ('riverside', 'lakeside')") == 2
+            seen =
+                await count("SELECT count(DISTINCT site) FROM asset_states WHERE site IN ('riverside', 'lakeside')")
+                == 2
             if !seen { try await Task.sleep(for: .milliseconds(100)) }
         }
-        #expect(seen, "states from both daemons; fleet log:\n\(log().suffix(2000))\nriverside daemon:\n\(riverside.harness.read("run.log").suffix(1500))")
+        #expect(
+            seen,
+            "states from both daemons; fleet log:\n\(log().suffix(2000))\nriverside daemon:\n\(riverside.harness.read("run.log").suffix(1500))"
+        )
         let online = await count("SELECT count(*) FROM site_status WHERE online")
         #expect(online == 2)
 
@@ -123,7 +141,11 @@ struct FleetEndToEndTests {
 
         // The cut: the central broker goes away; riverside keeps raising alarms, its broker queues them.
         central.stop()
-        #expect(PlantHarness.wait(timeout: 10) { riverside.broker.log.contains("Socket error on client") || riverside.broker.log.contains("Connecting bridge") })
+        #expect(
+            PlantHarness.wait(timeout: 10) {
+                riverside.broker.log.contains("Socket error on client")
+                    || riverside.broker.log.contains("Connecting bridge")
+            })
         expected += try await Self.publishAlarms(riversideClient, site: "riverside", range: 20..<50, time: t0 + 60)
         try await Task.sleep(for: .seconds(2))
         let duringCut = await count(probes)
@@ -137,17 +159,23 @@ struct FleetEndToEndTests {
             if !complete { try await Task.sleep(for: .milliseconds(100)) }
         }
         let afterCut = await count(probes)
-        #expect(complete, "\(afterCut) of 70 probe alarms after the bridge came back; fleet log:\n\(log().suffix(2000))")
-        let distinct = await count("SELECT count(DISTINCT (site, event_id)) FROM alarm_events WHERE asset LIKE 'probe-%'")
+        #expect(
+            complete, "\(afterCut) of 70 probe alarms after the bridge came back; fleet log:\n\(log().suffix(2000))")
+        let distinct = await count(
+            "SELECT count(DISTINCT (site, event_id)) FROM alarm_events WHERE asset LIKE 'probe-%'")
         #expect(distinct == 70)
         var stored = Set<String>()
-        for try await id in try await database.client.query("SELECT site || ' ' || event_id FROM alarm_events WHERE asset LIKE 'probe-%'").decode(String.self) {
+        for try await id in try await database.client.query(
+            "SELECT site || ' ' || event_id FROM alarm_events WHERE asset LIKE 'probe-%'"
+        ).decode(String.self) {
             stored.insert(id)
         }
         #expect(stored == Set(expected + lakesideIDs))
 
         // The fleet view of both plants, through the CLI.
-        let printed = try PrognosBinary.run(["dashboard", "--fleet", postgres.url(), "--print", "plants", "--size", "120x30"])
+        let printed = try PrognosBinary.run([
+            "dashboard", "--fleet", postgres.url(), "--print", "plants", "--size", "120x30",
+        ])
         #expect(printed.status == 0, "\(printed.output)")
         #expect(printed.output.contains("riverside") && printed.output.contains("lakeside"), "\(printed.output)")
 

@@ -12,31 +12,39 @@ struct FleetMessageTests {
     @Test("An alarm transition made by the daemon's encoder decodes with its event id, states and time")
     func alarm() throws {
         let message = RealMessages.alarm(site: "riverside", asset: "pump-101", time: time)
-        guard case .alarm(let event) = try FleetMessage.decode(topic: message.topic, payload: Array(message.payload.utf8)) else {
+        guard
+            case .alarm(let event) = try FleetMessage.decode(topic: message.topic, payload: Array(message.payload.utf8))
+        else {
             Issue.record("not decoded as an alarm")
             return
         }
         #expect(event.eventID == message.eventID)
         #expect(event.site == "riverside" && event.asset == "pump-101" && event.alarmID == "pump-101/communication")
-        #expect(event.state == .unacknowledged && event.previousState == .normal && event.cause == "condition-activated")
+        #expect(
+            event.state == .unacknowledged && event.previousState == .normal && event.cause == "condition-activated")
         #expect(abs(event.time - time) < 0.0005)
         #expect(event.value == 10 && event.threshold == 6 && event.active)
     }
 
     @Test("A state keeps the shortest remaining life; a plan its proposals")
     func stateAndPlan() throws {
-        let state = RealMessages.state(site: "riverside", asset: "pump-101", status: .offSpec, time: time, score: 2.5, rulDays: 9)
-        guard case .state(let s) = try FleetMessage.decode(topic: state.topic, payload: Array(state.payload.utf8)) else {
+        let state = RealMessages.state(
+            site: "riverside", asset: "pump-101", status: .offSpec, time: time, score: 2.5, rulDays: 9)
+        guard case .state(let s) = try FleetMessage.decode(topic: state.topic, payload: Array(state.payload.utf8))
+        else {
             Issue.record("not a state")
             return
         }
         #expect(s.status == "off-spec" && s.score == 2.5 && s.rulMode == "bearing-wear" && s.rulMedian == 9 * 86_400)
-        let plan = RealMessages.plan(site: "riverside", createdAt: time, version: 7, asset: "pump-101", windowStart: time + 86_400)
+        let plan = RealMessages.plan(
+            site: "riverside", createdAt: time, version: 7, asset: "pump-101", windowStart: time + 86_400)
         guard case .plan(let p) = try FleetMessage.decode(topic: plan.topic, payload: Array(plan.payload.utf8)) else {
             Issue.record("not a plan")
             return
         }
-        #expect(p.version == 7 && p.proposals.count == 1 && p.proposals[0].action == "replace-bearings" && p.proposals[0].crew == 2)
+        #expect(
+            p.version == 7 && p.proposals.count == 1 && p.proposals[0].action == "replace-bearings"
+                && p.proposals[0].crew == 2)
     }
 
     @Test(
@@ -73,12 +81,18 @@ struct FleetMessageTests {
     func mangled() {
         let documents = [
             RealMessages.alarm(site: "riverside", asset: "pump-101", time: time).payload,
-            RealMessages.state(site: "riverside", asset: "pump-101", status: .offSpec, time: time, score: 2.5, rulDays: 9).payload,
-            RealMessages.plan(site: "riverside", createdAt: time, version: 7, asset: "pump-101", windowStart: time + 86_400).payload,
+            RealMessages.state(
+                site: "riverside", asset: "pump-101", status: .offSpec, time: time, score: 2.5, rulDays: 9
+            ).payload,
+            RealMessages.plan(
+                site: "riverside", createdAt: time, version: 7, asset: "pump-101", windowStart: time + 86_400
+            ).payload,
         ]
         let topics = ["prognos/riverside/pump-101/alarm", "prognos/riverside/pump-101/state", "prognos/riverside/plan"]
         // Values a field should never hold, put where numbers, words and lists were.
-        let strange = ["1e300", "-1e300", "null", "true", "\"\"", "[]", "{}", "1.5", "-0", "\"\\u0000\"", "9223372036854775808"]
+        let strange = [
+            "1e300", "-1e300", "null", "true", "\"\"", "[]", "{}", "1.5", "-0", "\"\\u0000\"", "9223372036854775808",
+        ]
         var rng = SplitMix64(seed: 0x5EED)
         func below(_ n: Int) -> Int { Int.random(in: 0..<n, using: &rng) }
         var decoded = 0, refused = 0

@@ -1,14 +1,16 @@
 import Daemon
-import Runtime
 import Foundation
 import PrognosCore
+import Runtime
 import Store
 
 /// Messages with the daemon's own schema, made by the daemon's own encoders (AlertMessages,
 /// AssetSummary), so the fleet service is tested against what plants really publish.
 enum RealMessages {
     /// An alarm transition of `asset` at `time`: raised (condition-activated) or, with `cleared`, returned to normal.
-    static func alarm(site: String, asset: String, time: Double, cleared: Bool = false, kind: AlarmKind = .communication) -> (topic: String, payload: String, eventID: String) {
+    static func alarm(
+        site: String, asset: String, time: Double, cleared: Bool = false, kind: AlarmKind = .communication
+    ) -> (topic: String, payload: String, eventID: String) {
         var machine = AlarmStateMachine()
         var transition = machine.update(conditionActive: true, at: time)!
         if cleared {
@@ -24,16 +26,21 @@ enum RealMessages {
         return (AlertMessages.alarmTopic(site: site, asset: asset), payload, eventID)
     }
 
-    static func state(site: String, asset: String, status: NE107Status, time: Double, score: Double? = 0.4, rulDays: Double? = nil) -> (topic: String, payload: String) {
+    static func state(
+        site: String, asset: String, status: NE107Status, time: Double, score: Double? = 0.4, rulDays: Double? = nil
+    ) -> (topic: String, payload: String) {
         let summary = AssetSummary(
             asset: asset, status: status, score: score, threshold: 1, drivers: ["vibration_de"],
-            rul: rulDays.map { [(mode: "bearing-wear", median: $0 * 86_400, p10: $0 * 43_200, p90: $0 * 172_800)] } ?? [],
+            rul: rulDays.map { [(mode: "bearing-wear", median: $0 * 86_400, p10: $0 * 43_200, p90: $0 * 172_800)] }
+                ?? [],
             activeAlarms: status == .normal ? 0 : 1, learning: false, time: time)
         return (AlertMessages.stateTopic(site: site, asset: asset), AlertMessages.state(summary, site: site))
     }
 
     /// A plan document in the schema of `MaintenanceSchedule.json` (docs/mqtt.md, "plan"), with one proposal.
-    static func plan(site: String, createdAt: Double, version: Int64, asset: String, windowStart: Double) -> (topic: String, payload: String) {
+    static func plan(
+        site: String, createdAt: Double, version: Int64, asset: String, windowStart: Double
+    ) -> (topic: String, payload: String) {
         let proposal = """
             {"asset":"\(asset)","failure_mode":"bearing-wear","action":"replace-bearings","action_name":"Replace bearings",\
             "when":"tuesday-night","start":"\(isoTime(windowStart))","end":"\(isoTime(windowStart + 8 * 3600))","crew":2,\

@@ -4,7 +4,8 @@ import PrognosCore
 /// Random matrices from the seeded generator, so that every random input here is reproducible.
 extension SplitMix64 {
     mutating func matrix(_ rows: Int, _ cols: Int) -> Matrix {
-        Matrix(rows: rows, cols: cols, elements: (0..<(rows * cols)).map { _ in Double.random(in: -1...1, using: &self) })
+        Matrix(
+            rows: rows, cols: cols, elements: (0..<(rows * cols)).map { _ in Double.random(in: -1...1, using: &self) })
     }
 
     /// A well-conditioned symmetric positive-definite matrix: `AᵀA + n·I`.

@@ -2,8 +2,8 @@ import Foundation
 import MQTT
 import PrognosCore
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 @Suite(.serialized, .timeLimit(.minutes(1)))
 struct ClientTests {
@@ -56,7 +56,9 @@ extension ClientTests {
         let completions = Mutex<[Int32: Int]>([:])
         var ids: [Int32] = []
         for i in 0..<200 {
-            let id = try client.publish(topic: "prognos/test/alarm", payload: Array("alarm \(i)".utf8), qos: .atLeastOnce) {
+            let id = try client.publish(
+                topic: "prognos/test/alarm", payload: Array("alarm \(i)".utf8), qos: .atLeastOnce
+            ) {
                 result in
                 if case .success(let id) = result { completions.withLock { $0[id.rawValue, default: 0] += 1 } }
             }
@@ -67,7 +69,8 @@ extension ClientTests {
         #expect(await eventually { acknowledged.withLock { $0.isSuperset(of: ids) } })
 
         // Async form.
-        let id = try await client.publishAcknowledged(topic: "prognos/test/alarm", payload: [1, 2, 3], timeout: .seconds(10))
+        let id = try await client.publishAcknowledged(
+            topic: "prognos/test/alarm", payload: [1, 2, 3], timeout: .seconds(10))
         #expect(await eventually { acknowledged.withLock { $0.contains(id.rawValue) } })
     }
 
@@ -98,7 +101,8 @@ extension ClientTests {
         broker.process.signal(SIGSTOP)
         defer { broker.process.signal(SIGCONT) }
         do {
-            _ = try await client.publishAcknowledged(topic: "prognos/test/alarm", payload: [1], timeout: .milliseconds(300))
+            _ = try await client.publishAcknowledged(
+                topic: "prognos/test/alarm", payload: [1], timeout: .milliseconds(300))
             Issue.record("expected .timeout")
         } catch {
             #expect(error.code == .timeout)
@@ -107,7 +111,8 @@ extension ClientTests {
 
     @Test func lastWillIsPublishedWhenTheClientVanishes() async throws {
         let broker = try BrokerFixture()
-        let will = LastWill(topic: "prognos/site/daemon/status", payload: Array("offline".utf8), qos: .atLeastOnce, retain: true)
+        let will = LastWill(
+            topic: "prognos/site/daemon/status", payload: Array("offline".utf8), qos: .atLeastOnce, retain: true)
         let client = try MQTTClient(options: broker.options(clientID: "will-test", will: will), logger: quietLogger)
         client.start()
         #expect(await client.waitUntilReady(timeout: .seconds(10)))
@@ -137,7 +142,8 @@ extension ClientTests {
         let events = Mutex<[MQTTConnectionEvent]>([])
         let received = Mutex<[String]>([])
         client.onConnectionEvent { event in events.withLock { $0.append(event) } }
-        client.onMessage { message in received.withLock { $0.append(String(decoding: message.payload, as: UTF8.self)) } }
+        client.onMessage { message in received.withLock { $0.append(String(decoding: message.payload, as: UTF8.self)) }
+        }
         try client.subscribe("plant/line-1/#")
         client.start()
         #expect(await client.waitUntilReady(timeout: .seconds(10)))
@@ -162,7 +168,8 @@ extension ClientTests {
     @Test func connectsOnceTheBrokerAppears() async throws {
         let port = Loopback.freePort()
         let options = MQTTClientOptions(
-            host: "127.0.0.1", port: port, reconnect: ReconnectPolicy(initial: .milliseconds(50), maximum: .milliseconds(200)))
+            host: "127.0.0.1", port: port,
+            reconnect: ReconnectPolicy(initial: .milliseconds(50), maximum: .milliseconds(200)))
         let client = try MQTTClient(options: options, logger: quietLogger)
         defer { client.close() }
         let failures = Mutex(0)
@@ -181,7 +188,9 @@ extension ClientTests {
         defer { client.close() }
         #expect(throws: MQTTError.self) { try client.subscribe("a/#/b") }
         #expect(throws: MQTTError.self) { try client.publish(topic: "a/+", payload: []) }
-        let options = MQTTClientOptions(host: "127.0.0.1", username: "u", password: .environment("PROGNOS_TEST_UNSET_\(UInt32.random(in: 0...UInt32.max))"))
+        let options = MQTTClientOptions(
+            host: "127.0.0.1", username: "u",
+            password: .environment("PROGNOS_TEST_UNSET_\(UInt32.random(in: 0...UInt32.max))"))
         do {
             _ = try MQTTClient(options: options, logger: quietLogger)
             Issue.record("expected a configuration error")
@@ -190,7 +199,8 @@ extension ClientTests {
             #expect(error.message.contains("environment variable PROGNOS_TEST_UNSET_"))
         }
         #expect(throws: MQTTError.self) {
-            _ = try MQTTClient(options: MQTTClientOptions(host: "h", clientID: nil, cleanSession: false), logger: quietLogger)
+            _ = try MQTTClient(
+                options: MQTTClientOptions(host: "h", clientID: nil, cleanSession: false), logger: quietLogger)
         }
     }
 }
@@ -208,7 +218,9 @@ extension ClientTests {
         #expect(await eventually { !client.isConnected })
         let outcome = Task { () async -> Result<MQTTMessageID, MQTTError> in
             do throws(MQTTError) {
-                return .success(try await client.publishAcknowledged(topic: "prognos/test/alarm", payload: [7], timeout: .seconds(15)))
+                return .success(
+                    try await client.publishAcknowledged(
+                        topic: "prognos/test/alarm", payload: [7], timeout: .seconds(15)))
             } catch {
                 return .failure(error)
             }
@@ -217,7 +229,8 @@ extension ClientTests {
         try broker.restart()
         switch await outcome.value {
         case .success(let id): Issue.record("acknowledged \(id) although sent during the outage")
-        case .failure(let error): #expect(error.code == .library && error.message.contains("not currently connected"), "\(error)")
+        case .failure(let error):
+            #expect(error.code == .library && error.message.contains("not currently connected"), "\(error)")
         }
         #expect(await client.waitUntilReady(timeout: .seconds(10)))
         _ = try await client.publishAcknowledged(topic: "prognos/test/alarm", payload: [7], timeout: .seconds(10))

@@ -3,8 +3,8 @@ import Logging
 import MQTT
 import PrognosCore
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 /// Collects delivered readings for assertions.
 final class CollectingSink: ReadingSink {
@@ -30,9 +30,13 @@ final class RecordingLogHandler: LogHandler, @unchecked Sendable {
 }
 
 enum TestPlant {
-    static func sensor(_ id: String, topic: String, value: String, timestamp: String? = nil, broker: String = "local") -> Sensor {
+    static func sensor(
+        _ id: String, topic: String, value: String, timestamp: String? = nil, broker: String = "local"
+    ) -> Sensor {
         Sensor(
-            id: id, unit: "", source: .mqtt(MQTTPoint(broker: broker, topic: topic, valuePath: path(value), timestampPath: timestamp.map(path))))
+            id: id, unit: "",
+            source: .mqtt(
+                MQTTPoint(broker: broker, topic: topic, valuePath: path(value), timestampPath: timestamp.map(path))))
     }
 
     /// Two pumps: pump-1 publishes one JSON document with temperature, vibration and a timestamp;
@@ -64,21 +68,35 @@ struct CollectorTests {
         let broker = try BrokerFixture()
         let sink = CollectingSink()
         let collector = MQTTCollector(
-            plant: TestPlant.make(port: broker.port), sink: sink, logger: quietLogger, reconnect: fastReconnect, now: { 5_000 })
+            plant: TestPlant.make(port: broker.port), sink: sink, logger: quietLogger, reconnect: fastReconnect,
+            now: { 5_000 })
         defer { collector.stop() }
         try collector.start()
         #expect(await collector.waitUntilReady(timeout: .seconds(10)))
 
         try broker.mosquittoPub(
-            topic: "plant/pump-1/telemetry", message: #"{"ts": "2023-11-14T22:13:20Z", "temp": 61.5, "vib": {"rms": 2.25}, "speed": "1480"}"#)
+            topic: "plant/pump-1/telemetry",
+            message: #"{"ts": "2023-11-14T22:13:20Z", "temp": 61.5, "vib": {"rms": 2.25}, "speed": "1480"}"#)
         try broker.mosquittoPub(topic: "plant/pump-2/outlet/pressure", message: "4.75")
         #expect(await eventually { sink.all.count == 4 })
 
-        #expect(sink.of("pump-1", "temp") == [Reading(asset: "pump-1", sensor: "temp", value: 61.5, timestamp: 1_700_000_000, quality: .good)])
-        #expect(sink.of("pump-1", "vib") == [Reading(asset: "pump-1", sensor: "vib", value: 2.25, timestamp: 1_700_000_000, quality: .good)])
+        #expect(
+            sink.of("pump-1", "temp") == [
+                Reading(asset: "pump-1", sensor: "temp", value: 61.5, timestamp: 1_700_000_000, quality: .good)
+            ])
+        #expect(
+            sink.of("pump-1", "vib") == [
+                Reading(asset: "pump-1", sensor: "vib", value: 2.25, timestamp: 1_700_000_000, quality: .good)
+            ])
         // No timestamp path: the receive time.
-        #expect(sink.of("pump-1", "speed") == [Reading(asset: "pump-1", sensor: "speed", value: 1480, timestamp: 5_000, quality: .good)])
-        #expect(sink.of("pump-2", "pressure") == [Reading(asset: "pump-2", sensor: "pressure", value: 4.75, timestamp: 5_000, quality: .good)])
+        #expect(
+            sink.of("pump-1", "speed") == [
+                Reading(asset: "pump-1", sensor: "speed", value: 1480, timestamp: 5_000, quality: .good)
+            ])
+        #expect(
+            sink.of("pump-2", "pressure") == [
+                Reading(asset: "pump-2", sensor: "pressure", value: 4.75, timestamp: 5_000, quality: .good)
+            ])
         let statistics = collector.statistics
         #expect(statistics.messages == 2)
         #expect(statistics.readings == 4)
@@ -91,18 +109,25 @@ struct CollectorTests {
         let sink = CollectingSink()
         let handler = RecordingLogHandler()
         let logger = Logger(label: "test", factory: { _ in handler })
-        let collector = MQTTCollector(plant: TestPlant.make(port: broker.port), sink: sink, logger: logger, reconnect: fastReconnect)
+        let collector = MQTTCollector(
+            plant: TestPlant.make(port: broker.port), sink: sink, logger: logger, reconnect: fastReconnect)
         defer { collector.stop() }
         try collector.start()
         #expect(await collector.waitUntilReady(timeout: .seconds(10)))
 
         let telemetry = "plant/pump-1/telemetry"
         try broker.mosquittoPub(topic: telemetry, message: #"{"temp": 61.5, "vib": "#)  // malformed
-        try broker.mosquittoPub(topic: telemetry, message: #"{"ts": 1700000000, "temp": "hot", "vib": {"rms": 1}, "speed": 1}"#)  // not numeric
-        try broker.mosquittoPub(topic: telemetry, message: #"{"ts": 1700000000, "temp": 1, "temp": 2, "vib": {"rms": 1}, "speed": 1}"#)  // duplicate
-        try broker.mosquittoPub(topic: telemetry, message: "{\"temp\": 1, \"pad\": \"" + String(repeating: "x", count: 70_000) + "\"}")
+        // Not numeric, then a duplicate key.
+        try broker.mosquittoPub(
+            topic: telemetry, message: #"{"ts": 1700000000, "temp": "hot", "vib": {"rms": 1}, "speed": 1}"#)
+        try broker.mosquittoPub(
+            topic: telemetry, message: #"{"ts": 1700000000, "temp": 1, "temp": 2, "vib": {"rms": 1}, "speed": 1}"#)
+        try broker.mosquittoPub(
+            topic: telemetry, message: "{\"temp\": 1, \"pad\": \"" + String(repeating: "x", count: 70_000) + "\"}")
         try broker.mosquittoPub(topic: "plant/pump-2/outlet/pressure", message: "NaN")
-        try broker.mosquittoPub(topic: telemetry, message: #"{"ts": 1700000000, "temp": 60, "vib": {"rms": 1.5}, "speed": 1450}"#)  // good again
+        // Good again.
+        try broker.mosquittoPub(
+            topic: telemetry, message: #"{"ts": 1700000000, "temp": 60, "vib": {"rms": 1.5}, "speed": 1450}"#)
         #expect(await eventually { collector.statistics.messages == 6 })
 
         let statistics = collector.statistics
@@ -129,11 +154,13 @@ struct CollectorTests {
         let broker = try BrokerFixture()
         let sink = CollectingSink()
         let collector = MQTTCollector(
-            plant: TestPlant.make(port: broker.port), sink: sink, logger: quietLogger, reconnect: fastReconnect, now: { 7_000 })
+            plant: TestPlant.make(port: broker.port), sink: sink, logger: quietLogger, reconnect: fastReconnect,
+            now: { 7_000 })
         defer { collector.stop() }
         try collector.start()
         #expect(await collector.waitUntilReady(timeout: .seconds(10)))
-        try broker.mosquittoPub(topic: "plant/pump-1/telemetry", message: #"{"ts": "late", "temp": 1, "vib": {"rms": 2}, "speed": 3}"#)
+        try broker.mosquittoPub(
+            topic: "plant/pump-1/telemetry", message: #"{"ts": "late", "temp": 1, "vib": {"rms": 2}, "speed": 3}"#)
         #expect(await eventually { sink.all.count == 3 })
         #expect(sink.all.map(\.timestamp) == [7_000, 7_000, 7_000])
         #expect(collector.statistics.timestampFallbacks == 1)
@@ -143,7 +170,8 @@ struct CollectorTests {
     @Test func subscriberResumesAfterABrokerRestart() async throws {
         let broker = try BrokerFixture()
         let sink = CollectingSink()
-        let collector = MQTTCollector(plant: TestPlant.make(port: broker.port), sink: sink, logger: quietLogger, reconnect: fastReconnect)
+        let collector = MQTTCollector(
+            plant: TestPlant.make(port: broker.port), sink: sink, logger: quietLogger, reconnect: fastReconnect)
         defer { collector.stop() }
         try collector.start()
         #expect(await collector.waitUntilReady(timeout: .seconds(10)))
@@ -164,12 +192,16 @@ struct CollectorTests {
         // Retained: there before the collector starts, as `poll --once` would find it.
         try broker.mosquittoPub(topic: "plant/pump-2/inlet/pressure", message: "3.5", retain: true)
         let collector = MQTTCollector(
-            plant: TestPlant.make(port: broker.port), sink: CollectingSink(), logger: quietLogger, reconnect: fastReconnect,
+            plant: TestPlant.make(port: broker.port), sink: CollectingSink(), logger: quietLogger,
+            reconnect: fastReconnect,
             now: { 9_000 })
         defer { collector.stop() }
         try collector.start()
         let readings = await collector.firstValues(timeout: .seconds(1))
-        #expect(readings.map { "\($0.asset)/\($0.sensor)" } == ["pump-1/temp", "pump-1/vib", "pump-1/speed", "pump-2/pressure"])
+        #expect(
+            readings.map { "\($0.asset)/\($0.sensor)" } == [
+                "pump-1/temp", "pump-1/vib", "pump-1/speed", "pump-2/pressure",
+            ])
         #expect(readings.map(\.quality) == [.stale, .stale, .stale, .good])
         #expect(readings[3].value == 3.5)
         #expect(readings[0] == Reading(asset: "pump-1", sensor: "temp", value: nil, timestamp: 9_000, quality: .stale))
@@ -182,4 +214,3 @@ struct CollectorTests {
         #expect(throws: MQTTError.self) { try collector.start() }
     }
 }
-

@@ -15,58 +15,60 @@ func reason(_ result: Result<Double, PayloadRejection>) -> PayloadRejection.Reas
 }
 
 @Suite struct PayloadDecoderTests {
-    @Test(arguments: [
-        (#"{"v": 21.5}"#, "$.v", 21.5),
-        (#"{"v": -0.000125}"#, "$.v", -0.000125),
-        (#"{"v": 1e3}"#, "$.v", 1000),
-        (#"{"v": 12345678901234567890}"#, "$.v", 1.2345678901234567e19),
-        (#"{"v": "21.5"}"#, "$.v", 21.5),
-        (#"{"v": " -3 "}"#, "$.v", -3),
-        (#"{"v": "\u0032\u0031"}"#, "$.v", 21),
-        (#"{"v": true}"#, "$.v", 1),
-        (#"{"v": false}"#, "$.v", 0),
-        ("21.5", "$", 21.5),
-        ("  42\n", "$", 42),
-        ("+3", "$", 3),
-        ("\"7.25\"", "$", 7.25),
-        (#"{"a": {"b": [0, {"c": 9}]}}"#, "$.a.b[1].c", 9),
-        (#"{"key with spaces": 5}"#, "$['key with spaces']", 5),
-        (#"{"k\"q": 6}"#, #"$['k"q']"#, 6),
-        (#"{"t\u00e9mp": 7}"#, "$['témp']", 7),
-        (#"{"x": {"v": 1, "v2": [1,2]}, "v": 2}"#, "$.v", 2),
-        (#"{"x": {"v": 1}, "y": {"v": 1}, "v": 3}"#, "$.v", 3),
-        ("\u{FEFF}{\"v\": 1}", "$.v", 1),
-    ] as [(String, String, Double)])
+    @Test(
+        arguments: [
+            (#"{"v": 21.5}"#, "$.v", 21.5),
+            (#"{"v": -0.000125}"#, "$.v", -0.000125),
+            (#"{"v": 1e3}"#, "$.v", 1000),
+            (#"{"v": 12345678901234567890}"#, "$.v", 1.2345678901234567e19),
+            (#"{"v": "21.5"}"#, "$.v", 21.5),
+            (#"{"v": " -3 "}"#, "$.v", -3),
+            (#"{"v": "\u0032\u0031"}"#, "$.v", 21),
+            (#"{"v": true}"#, "$.v", 1),
+            (#"{"v": false}"#, "$.v", 0),
+            ("21.5", "$", 21.5),
+            ("  42\n", "$", 42),
+            ("+3", "$", 3),
+            ("\"7.25\"", "$", 7.25),
+            (#"{"a": {"b": [0, {"c": 9}]}}"#, "$.a.b[1].c", 9),
+            (#"{"key with spaces": 5}"#, "$['key with spaces']", 5),
+            (#"{"k\"q": 6}"#, #"$['k"q']"#, 6),
+            (#"{"t\u00e9mp": 7}"#, "$['témp']", 7),
+            (#"{"x": {"v": 1, "v2": [1,2]}, "v": 2}"#, "$.v", 2),
+            (#"{"x": {"v": 1}, "y": {"v": 1}, "v": 3}"#, "$.v", 3),
+            ("\u{FEFF}{\"v\": 1}", "$.v", 1),
+        ] as [(String, String, Double)])
     func acceptedValues(payload: String, at: String, expected: Double) throws {
         #expect(try value(payload, at).get() == expected)
     }
 
-    @Test(arguments: [
-        (#"{"v": 21.5"#, "$.v", PayloadRejection.Reason.malformed),
-        (#"{"v": 21.5} x"#, "$.v", .malformed),
-        (#"{"v": 1, "w": [1,]}"#, "$.v", .malformed),  // damage after the value still rejects
-        (#"{"v": 01}"#, "$.v", .malformed),
-        (#"{"v": .5}"#, "$.v", .malformed),
-        (#"{"v": NaN}"#, "$.v", .malformed),
-        (#"{'v': 1}"#, "$.v", .malformed),
-        ("", "$.v", .malformed),
-        ("hello", "$", .malformed),
-        ("0x10", "$", .malformed),
-        (#"{"v": 1, "v": 2}"#, "$.v", .duplicateKey),
-        (#"{"a": {"v": 1}, "a": {"v": 2}}"#, "$.a.v", .duplicateKey),
-        (#"{"w": 1}"#, "$.v", .missing),
-        (#"{"v": [1]}"#, "$.v[3]", .missing),
-        (#"[1, 2]"#, "$.v", .missing),
-        (#"{"v": null}"#, "$.v", .notNumeric),
-        (#"{"v": "warm"}"#, "$.v", .notNumeric),
-        (#"{"v": "0x1p3"}"#, "$.v", .notNumeric),
-        (#"{"v": {}}"#, "$.v", .notNumeric),
-        (#"{"v": []}"#, "$.v", .notNumeric),
-        (#"{"v": 1e999}"#, "$.v", .notFinite),
-        (#"{"v": "NaN"}"#, "$.v", .notFinite),
-        (#"{"v": "-Infinity"}"#, "$.v", .notFinite),
-        ("nan", "$", .notFinite),
-    ] as [(String, String, PayloadRejection.Reason)])
+    @Test(
+        arguments: [
+            (#"{"v": 21.5"#, "$.v", PayloadRejection.Reason.malformed),
+            (#"{"v": 21.5} x"#, "$.v", .malformed),
+            (#"{"v": 1, "w": [1,]}"#, "$.v", .malformed),  // damage after the value still rejects
+            (#"{"v": 01}"#, "$.v", .malformed),
+            (#"{"v": .5}"#, "$.v", .malformed),
+            (#"{"v": NaN}"#, "$.v", .malformed),
+            (#"{'v': 1}"#, "$.v", .malformed),
+            ("", "$.v", .malformed),
+            ("hello", "$", .malformed),
+            ("0x10", "$", .malformed),
+            (#"{"v": 1, "v": 2}"#, "$.v", .duplicateKey),
+            (#"{"a": {"v": 1}, "a": {"v": 2}}"#, "$.a.v", .duplicateKey),
+            (#"{"w": 1}"#, "$.v", .missing),
+            (#"{"v": [1]}"#, "$.v[3]", .missing),
+            (#"[1, 2]"#, "$.v", .missing),
+            (#"{"v": null}"#, "$.v", .notNumeric),
+            (#"{"v": "warm"}"#, "$.v", .notNumeric),
+            (#"{"v": "0x1p3"}"#, "$.v", .notNumeric),
+            (#"{"v": {}}"#, "$.v", .notNumeric),
+            (#"{"v": []}"#, "$.v", .notNumeric),
+            (#"{"v": 1e999}"#, "$.v", .notFinite),
+            (#"{"v": "NaN"}"#, "$.v", .notFinite),
+            (#"{"v": "-Infinity"}"#, "$.v", .notFinite),
+            ("nan", "$", .notFinite),
+        ] as [(String, String, PayloadRejection.Reason)])
     func rejectedValues(payload: String, at: String, expected: PayloadRejection.Reason) {
         #expect(reason(value(payload, at)) == expected)
     }
@@ -144,21 +146,22 @@ func reason(_ result: Result<Double, PayloadRejection>) -> PayloadRejection.Reas
         #expect(values == (0..<150).map(Double.init))
     }
 
-    @Test(arguments: [
-        ("1700000000", 1_700_000_000.0),
-        ("1700000000.5", 1_700_000_000.5),
-        ("1700000000123", 1_700_000_000.123),
-        ("1700000000123456", 1_700_000_000.123456),
-        ("1700000000123456789", 1_700_000_000.123456789),
-        (#""1700000000""#, 1_700_000_000),
-        (#""2023-11-14T22:13:20Z""#, 1_700_000_000),
-        (#""2023-11-14T22:13:20.250Z""#, 1_700_000_000.25),
-        (#""2023-11-14T23:13:20+01:00""#, 1_700_000_000),
-        (#""2023-11-14T20:13:20-0200""#, 1_700_000_000),
-        (#""2023-11-14 22:13:20""#, 1_700_000_000),  // no zone: UTC
-        (#""2024-02-29T00:00:00Z""#, 1_709_164_800),
-        (#""1970-01-01""#, 0),
-    ] as [(String, Double)])
+    @Test(
+        arguments: [
+            ("1700000000", 1_700_000_000.0),
+            ("1700000000.5", 1_700_000_000.5),
+            ("1700000000123", 1_700_000_000.123),
+            ("1700000000123456", 1_700_000_000.123456),
+            ("1700000000123456789", 1_700_000_000.123456789),
+            (#""1700000000""#, 1_700_000_000),
+            (#""2023-11-14T22:13:20Z""#, 1_700_000_000),
+            (#""2023-11-14T22:13:20.250Z""#, 1_700_000_000.25),
+            (#""2023-11-14T23:13:20+01:00""#, 1_700_000_000),
+            (#""2023-11-14T20:13:20-0200""#, 1_700_000_000),
+            (#""2023-11-14 22:13:20""#, 1_700_000_000),  // no zone: UTC
+            (#""2024-02-29T00:00:00Z""#, 1_709_164_800),
+            (#""1970-01-01""#, 0),
+        ] as [(String, Double)])
     func timestamps(json: String, expected: Double) throws {
         let decoder = PayloadDecoder(fields: [.init(value: path("$.v"), timestamp: path("$.t"))])
         let extracted = try decoder.decode(Array("{\"v\": 1, \"t\": \(json)}".utf8))[0].get()
@@ -166,7 +169,9 @@ func reason(_ result: Result<Double, PayloadRejection>) -> PayloadRejection.Reas
         #expect(abs(seconds - expected) < 1e-6)
     }
 
-    @Test(arguments: [#""2023-02-29T00:00:00Z""#, #""yesterday""#, #""2023-11-14T25:00:00Z""#, "null", "{}", #""2023-11-14T22:13x""#])
+    @Test(arguments: [
+        #""2023-02-29T00:00:00Z""#, #""yesterday""#, #""2023-11-14T25:00:00Z""#, "null", "{}", #""2023-11-14T22:13x""#,
+    ])
     func badTimestampsKeepTheValue(json: String) throws {
         let decoder = PayloadDecoder(fields: [.init(value: path("$.v"), timestamp: path("$.t"))])
         let extracted = try decoder.decode(Array("{\"v\": 1, \"t\": \(json)}".utf8))[0].get()

@@ -13,7 +13,8 @@ struct JSONGenerator {
 
     mutating func key() -> String {
         let plain = ["v", "value", "temp", "a", "b", "x y", "ключ", "温度", "k\"q", "back\\slash", "tab\t"]
-        return plain.randomElement(using: &rng)! + (Bool.random(using: &rng) ? "" : String(Int.random(in: 0..<50, using: &rng)))
+        return plain.randomElement(using: &rng)!
+            + (Bool.random(using: &rng) ? "" : String(Int.random(in: 0..<50, using: &rng)))
     }
 
     /// A JSON string literal, sometimes with every character escaped as \uXXXX.
@@ -42,7 +43,9 @@ struct JSONGenerator {
             let v = Double.random(in: -1e6...1e6, using: &rng)
             return ("\(v)", v)
         case 2:
-            let v = Double(sign: .plus, exponent: Int.random(in: -300...300, using: &rng), significand: Double.random(in: 1..<2, using: &rng))
+            let v = Double(
+                sign: .plus, exponent: Int.random(in: -300...300, using: &rng),
+                significand: Double.random(in: 1..<2, using: &rng))
             let text = String(format: "%.17g", v)
             return (text, Double(text)!)
         case 3:
@@ -51,7 +54,8 @@ struct JSONGenerator {
             let text = "\(mantissa)e\(exponent)"
             return (text, Double(text)!)
         default:
-            let digits = (0..<Int.random(in: 1...25, using: &rng)).map { _ in String(Int.random(in: 0...9, using: &rng)) }.joined()
+            let digits = (0..<Int.random(in: 1...25, using: &rng)).map { _ in String(Int.random(in: 0...9, using: &rng))
+            }.joined()
             let text = "1" + digits + "." + digits
             return (text, Double(text)!)
         }
@@ -65,7 +69,9 @@ struct JSONGenerator {
         case 2: return ["true", "false", "null"].randomElement(using: &rng)!
         case 3: return "[]"
         case 4:
-            let items = (0..<Int.random(in: 0...3, using: &rng)).map { _ in whitespace() + filler(depth: depth + 1) + whitespace() }
+            let items = (0..<Int.random(in: 0...3, using: &rng)).map { _ in
+                whitespace() + filler(depth: depth + 1) + whitespace()
+            }
             return "[" + items.joined(separator: ",") + "]"
         default:
             let members = (0..<Int.random(in: 0...3, using: &rng)).map { i in
@@ -83,8 +89,12 @@ struct JSONGenerator {
         for _ in 0..<Int.random(in: 0...6, using: &rng) {
             if Bool.random(using: &rng) {
                 let k = key()
-                var members = (0..<Int.random(in: 0...3, using: &rng)).map { i in quoted("other\(i)") + ":" + filler(depth: 2) }
-                members.insert(quoted(k) + whitespace() + ":" + whitespace() + json, at: Int.random(in: 0...members.count, using: &rng))
+                var members = (0..<Int.random(in: 0...3, using: &rng)).map { i in
+                    quoted("other\(i)") + ":" + filler(depth: 2)
+                }
+                members.insert(
+                    quoted(k) + whitespace() + ":" + whitespace() + json,
+                    at: Int.random(in: 0...members.count, using: &rng))
                 json = "{" + whitespace() + members.joined(separator: "," + whitespace()) + whitespace() + "}"
                 components.insert(.key(k), at: 0)
             } else {
@@ -95,12 +105,14 @@ struct JSONGenerator {
                 components.insert(.index(index), at: 0)
             }
         }
-        let description = "$" + components.map {
-            switch $0 {
-            case .key(let k): "['\(k)']"
-            case .index(let i): "[\(i)]"
-            }
-        }.joined()
+        let description =
+            "$"
+            + components.map {
+                switch $0 {
+                case .key(let k): "['\(k)']"
+                case .index(let i): "[\(i)]"
+                }
+            }.joined()
         return (whitespace() + json + whitespace(), JSONPath(components: components, description: description), value)
     }
 }
@@ -136,7 +148,8 @@ struct JSONGenerator {
             }
             let ours = PayloadDecoder.value(at: path("$.nothing"), in: bytes)
             let weAccept = reason(ours) != .malformed && reason(ours) != .tooDeep
-            let foundationAccepts = (try? JSONSerialization.jsonObject(with: Data(bytes), options: .fragmentsAllowed)) != nil
+            let foundationAccepts =
+                (try? JSONSerialization.jsonObject(with: Data(bytes), options: .fragmentsAllowed)) != nil
             let text = String(decoding: bytes, as: UTF8.self)
             // Two deliberate differences: Foundation accepts trailing commas (RFC 8259 does not), and it
             // refuses numbers beyond a Double's range, which we parse and then reject as not finite.

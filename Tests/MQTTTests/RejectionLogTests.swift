@@ -1,5 +1,6 @@
-@testable import MQTT
 import Testing
+
+@testable import MQTT
 
 @Suite struct RejectionLogTests {
     private func describe(_ action: RejectionLog.Action) -> String {

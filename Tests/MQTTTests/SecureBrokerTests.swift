@@ -2,12 +2,14 @@ import Foundation
 import MQTT
 import PrognosCore
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 extension SecureMosquitto {
     /// A broker with one user, `sensor-reader`, and no ACL.
-    static func withSensorReader() throws -> SecureMosquitto { try SecureMosquitto(users: ["sensor-reader": "correct horse"]) }
+    static func withSensorReader() throws -> SecureMosquitto {
+        try SecureMosquitto(users: ["sensor-reader": "correct horse"])
+    }
 
     func options(password: Secret) -> MQTTClientOptions {
         MQTTClientOptions(
@@ -26,7 +28,8 @@ struct SecureBrokerTests {
         let client = try MQTTClient(options: broker.options(password: .file(secret.path)), logger: quietLogger)
         defer { client.close() }
         let received = Mutex<[String]>([])
-        client.onMessage { message in received.withLock { $0.append(String(decoding: message.payload, as: UTF8.self)) } }
+        client.onMessage { message in received.withLock { $0.append(String(decoding: message.payload, as: UTF8.self)) }
+        }
         try client.subscribe("secure/#")
         client.start()
         #expect(await client.waitUntilReady(timeout: .seconds(15)))

@@ -45,7 +45,8 @@ import Testing
     }
 
     @Test func scaleAndOffset() {
-        let point = ModbusPoint(device: "d", function: .holdingRegister, address: 0, dataType: .int16, scale: 0.1, offset: -40)
+        let point = ModbusPoint(
+            device: "d", function: .holdingRegister, address: 0, dataType: .int16, scale: 0.1, offset: -40)
         let decoded = ModbusCodec.decode(registers: [UInt16(bitPattern: 1234)], point: point)
         #expect(decoded == .init(value: 1234 * 0.1 - 40, quality: .good))
         #expect(ModbusCodec.encode(83.4, for: point) == [1234])
@@ -66,7 +67,8 @@ import Testing
     @Test(arguments: [Float.nan, .infinity, -.infinity, .signalingNaN])
     func nonFiniteFloat32IsBadValue(value: Float) {
         for order in Self.orders {
-            let point = ModbusPoint(device: "d", function: .inputRegister, address: 0, dataType: .float32, wordOrder: order)
+            let point = ModbusPoint(
+                device: "d", function: .inputRegister, address: 0, dataType: .float32, wordOrder: order)
             let words = ModbusCodec.registers(bits: UInt64(value.bitPattern), count: 2, order: order)
             #expect(ModbusCodec.decode(registers: words, point: point) == .init(value: nil, quality: .badValue))
         }
@@ -207,7 +209,11 @@ import Testing
         let backoff = Backoff(initial: .milliseconds(100), maximum: .seconds(1), multiplier: 2, jitter: 0)
         var generator = SplitMix64(seed: 1)
         let delays = (1...6).map { backoff.delay(attempt: $0, using: &generator) }
-        #expect(delays == [.milliseconds(100), .milliseconds(200), .milliseconds(400), .milliseconds(800), .seconds(1), .seconds(1)])
+        #expect(
+            delays == [
+                .milliseconds(100), .milliseconds(200), .milliseconds(400), .milliseconds(800), .seconds(1),
+                .seconds(1),
+            ])
     }
 
     @Test func jitterStaysInBoundsAndRepeatsForASeed() {

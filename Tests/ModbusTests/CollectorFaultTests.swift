@@ -2,13 +2,15 @@ import Foundation
 import Logging
 import Modbus
 import PrognosCore
-import Testing
 import TestSupport
+import Testing
 
 extension NetworkTests {
     /// The collector when devices misbehave: unreachable, silent, refusing, lying.
     @Suite struct CollectorFaultTests {
-        static func holding(_ device: String, _ address: UInt16, _ type: ModbusDataType = .uint16, unit: UInt8 = 1)
+        static func holding(
+            _ device: String, _ address: UInt16, _ type: ModbusDataType = .uint16, unit: UInt8 = 1
+        )
             -> ModbusPoint
         {
             ModbusPoint(device: device, unitID: unit, function: .holdingRegister, address: address, dataType: type)
@@ -24,7 +26,10 @@ extension NetworkTests {
             let dead = Fixtures.tcp("dead", port: Loopback.freePort(), interval: .milliseconds(100))
             let plant = Fixtures.plant([
                 (good, [.init(id: "level", point: Self.holding("good", 0))]),
-                (dead, [.init(id: "a", point: Self.holding("dead", 0)), .init(id: "b", point: Self.holding("dead", 50))]),
+                (
+                    dead,
+                    [.init(id: "a", point: Self.holding("dead", 0)), .init(id: "b", point: Self.holding("dead", 50))]
+                ),
             ])
             let sink = CollectingSink()
             let (logger, logs) = Fixtures.capturingLogger()
@@ -51,7 +56,9 @@ extension NetworkTests {
             #expect(statistics.lastSuccess == nil)
             #expect(statistics.lastError?.code == .connectionFailed)
             #expect(collector.statistics(for: "good")?.failedPolls == 0)
-            #expect(logs.count(.warning, containing: "not answering") == 2, "once for pollOnce's poller, once for the thread's")
+            #expect(
+                logs.count(.warning, containing: "not answering") == 2,
+                "once for pollOnce's poller, once for the thread's")
         }
 
         @Test func deviceThatStopsAnsweringAndComesBack() async throws {
@@ -60,7 +67,8 @@ extension NetworkTests {
             let point = Self.holding("plc", 0, .float32)
             server.bank.set(12.5, for: point)
             let interval = 0.1
-            let device = Fixtures.tcp("plc", port: server.port, interval: .milliseconds(100), timeout: .milliseconds(100))
+            let device = Fixtures.tcp(
+                "plc", port: server.port, interval: .milliseconds(100), timeout: .milliseconds(100))
             let sink = CollectingSink()
             let (logger, logs) = Fixtures.capturingLogger()
             let collector = ModbusCollector(
@@ -81,7 +89,9 @@ extension NetworkTests {
             let firstGood = try #require(sink.readings.first { $0.timestamp > returned && $0.quality == .good })
             #expect(firstGood.value == 99)
             // Within one interval, plus the in-flight request's timeout and scheduling slack.
-            #expect(firstGood.timestamp - returned < interval + 0.1 + 0.1, "resumed \(firstGood.timestamp - returned) s after")
+            #expect(
+                firstGood.timestamp - returned < interval + 0.1 + 0.1,
+                "resumed \(firstGood.timestamp - returned) s after")
 
             // While silent, nothing is passed as good: not the old value, not anything.
             let during = sink.readings.filter { $0.timestamp > silenced + 0.25 && $0.timestamp < returned }
@@ -111,16 +121,20 @@ extension NetworkTests {
             server.bank.update { tables in
                 tables.set(50, for: ok)
                 tables.set(65535, for: garbage)
-                tables.setRegisters(.holdingRegister, at: 2, ModbusCodec.registers(raw: .nan, type: .float32, order: .abcd))
+                tables.setRegisters(
+                    .holdingRegister, at: 2, ModbusCodec.registers(raw: .nan, type: .float32, order: .abcd))
             }
-            var device = Fixtures.tcp("plc", port: server.port, interval: .milliseconds(500), timeout: .milliseconds(100))
+            var device = Fixtures.tcp(
+                "plc", port: server.port, interval: .milliseconds(500), timeout: .milliseconds(100))
             device.maxGap = 0
             let plant = Fixtures.plant([
                 (
                     device,
                     [
-                        .init(id: "ok", point: ok, normal: 0...100), .init(id: "garbage", point: garbage, normal: 0...100),
-                        .init(id: "nan", point: nan), .init(id: "missing", point: missing), .init(id: "busy", point: busy),
+                        .init(id: "ok", point: ok, normal: 0...100),
+                        .init(id: "garbage", point: garbage, normal: 0...100),
+                        .init(id: "nan", point: nan), .init(id: "missing", point: missing),
+                        .init(id: "busy", point: busy),
                     ]
                 )
             ])
@@ -155,7 +169,8 @@ extension NetworkTests {
                                 id: "u\(unit)-\(function.rawValue)-\(address)",
                                 point: ModbusPoint(
                                     device: "plc", unitID: unit, function: function, address: address,
-                                    dataType: function.isBitAddressed ? .bool : [.int16, .float32, .float64, .uint32][index])))
+                                    dataType: function.isBitAddressed
+                                        ? .bool : [.int16, .float32, .float64, .uint32][index])))
                     }
                 }
             }
@@ -186,10 +201,12 @@ extension NetworkTests {
             let server = try ModbusServer(logger: Logger(label: "test"))
             defer { server.stop() }
             server.faults = [.silent]
-            let device = Fixtures.tcp("plc", port: server.port, interval: .milliseconds(100), timeout: .milliseconds(300))
+            let device = Fixtures.tcp(
+                "plc", port: server.port, interval: .milliseconds(100), timeout: .milliseconds(300))
             let (logger, _) = Fixtures.capturingLogger()
             let collector = ModbusCollector(
-                plant: Fixtures.plant([(device, [.init(id: "x", point: Self.holding("plc", 0))])]), sink: CollectingSink(),
+                plant: Fixtures.plant([(device, [.init(id: "x", point: Self.holding("plc", 0))])]),
+                sink: CollectingSink(),
                 logger: logger)
             collector.start()
             try await Task.sleep(for: .milliseconds(150))

@@ -22,10 +22,13 @@ enum Fixtures {
         return Plant(
             site: Site(id: "site", name: "Test site"),
             areas: [Area(id: "area", name: "Area", lines: [Line(id: "line", name: "Line", assets: assets)])],
-            devices: devices.map(\.0), brokers: [], actions: [], economics: Economics(downtimeCostPerHour: 0, failureCost: 0, crewCapacity: 1, windows: []))
+            devices: devices.map(\.0), brokers: [], actions: [],
+            economics: Economics(downtimeCostPerHour: 0, failureCost: 0, crewCapacity: 1, windows: []))
     }
 
-    static func tcp(_ id: String, port: Int, interval: Duration = .milliseconds(100), timeout: Duration = .milliseconds(200))
+    static func tcp(
+        _ id: String, port: Int, interval: Duration = .milliseconds(100), timeout: Duration = .milliseconds(200)
+    )
         -> ModbusDevice
     {
         ModbusDevice(id: id, transport: .tcp(host: "127.0.0.1", port: port), pollInterval: interval, timeout: timeout)
@@ -120,20 +123,23 @@ final class PymodbusPeer {
     let manifest: Manifest
 
     static let script = Peers.repositoryRoot.appendingPathComponent("Tests/ModbusTests/Peers/pymodbus_server.py").path
-    static let clientScript = Peers.repositoryRoot.appendingPathComponent("Tests/ModbusTests/Peers/pymodbus_client.py").path
+    static let clientScript = Peers.repositoryRoot.appendingPathComponent("Tests/ModbusTests/Peers/pymodbus_client.py")
+        .path
 
     /// Fails clearly when the test venv is missing.
     static func requireVenv() throws {
         guard FileManager.default.isExecutableFile(atPath: Peers.python) else {
             throw PeerError(
-                message: "no test venv Python at \(Peers.python): run `make test` (it creates .venv with pymodbus 3.16.1)")
+                message:
+                    "no test venv Python at \(Peers.python): run `make test` (it creates .venv with pymodbus 3.16.1)")
         }
     }
 
     init() throws {
         try Self.requireVenv()
         let port = Loopback.freePort()
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("prognos-modbus-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "prognos-modbus-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let manifestPath = directory.appendingPathComponent("manifest.json").path
         let process = try ChildProcess(
@@ -141,12 +147,14 @@ final class PymodbusPeer {
             outputPath: directory.appendingPathComponent("peer.log").path)
         guard Loopback.waitUntilListening(port: port, timeout: 15) else {
             process.stop()
-            let log = (try? String(contentsOfFile: directory.appendingPathComponent("peer.log").path, encoding: .utf8)) ?? ""
+            let log =
+                (try? String(contentsOfFile: directory.appendingPathComponent("peer.log").path, encoding: .utf8)) ?? ""
             throw PeerError(message: "pymodbus peer did not listen on port \(port): \(log)")
         }
         self.process = process
         self.port = port
-        self.manifest = try JSONDecoder().decode(Manifest.self, from: Data(contentsOf: URL(fileURLWithPath: manifestPath)))
+        self.manifest = try JSONDecoder().decode(
+            Manifest.self, from: Data(contentsOf: URL(fileURLWithPath: manifestPath)))
     }
 
     deinit { process.stop() }

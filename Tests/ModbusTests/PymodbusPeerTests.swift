@@ -2,8 +2,8 @@ import Foundation
 import Logging
 import Modbus
 import PrognosCore
-import Testing
 import TestSupport
+import Testing
 
 extension NetworkTests {
     /// The collector against a Modbus server nobody here wrote: pymodbus 3.16.1 serving known
@@ -28,7 +28,9 @@ extension NetworkTests {
             }
             // Unmapped in the peer: answered with the illegal-data-address exception.
             signals.append(
-                .init(id: "unmapped", point: ModbusPoint(device: "peer", function: .holdingRegister, address: 5000, dataType: .uint16)))
+                .init(
+                    id: "unmapped",
+                    point: ModbusPoint(device: "peer", function: .holdingRegister, address: 5000, dataType: .uint16)))
             let device = Fixtures.tcp("peer", port: peer.port, interval: .seconds(1), timeout: .seconds(1))
             let plant = Fixtures.plant([(device, signals)])
             let (logger, _) = Fixtures.capturingLogger()
@@ -63,7 +65,8 @@ extension NetworkTests {
             let signals = entries.enumerated().map { index, entry in
                 Fixtures.Signal(id: "p\(index)", point: Self.point(entry, unit: peer.manifest.unit))
             }
-            let device = Fixtures.tcp("peer", port: peer.port, interval: .milliseconds(100), timeout: .milliseconds(500))
+            let device = Fixtures.tcp(
+                "peer", port: peer.port, interval: .milliseconds(100), timeout: .milliseconds(500))
             let sink = CollectingSink()
             let (logger, _) = Fixtures.capturingLogger()
             let collector = ModbusCollector(plant: Fixtures.plant([(device, signals)]), sink: sink, logger: logger)

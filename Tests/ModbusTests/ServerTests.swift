@@ -2,8 +2,8 @@ import Foundation
 import Logging
 import Modbus
 import PrognosCore
-import Testing
 import TestSupport
+import Testing
 
 /// Tests that open sockets, start peers or measure time: one at a time, so that the two cores
 /// are not shared between timing-sensitive tests.
@@ -42,7 +42,8 @@ extension NetworkTests {
 
         @Test func readsPastATableAreIllegalAddresses() throws {
             let server = try ModbusServer(
-                bank: RegisterBank(coils: 8, discreteInputs: 8, holdingRegisters: 100, inputRegisters: 0), logger: logger)
+                bank: RegisterBank(coils: 8, discreteInputs: 8, holdingRegisters: 100, inputRegisters: 0),
+                logger: logger)
             defer { server.stop() }
             let client = try client(server)
             #expect(try client.readRegisters(.holdingRegister, unit: 1, address: 98, count: 2).count == 2)
@@ -55,7 +56,9 @@ extension NetworkTests {
             #expect(error?.address == 99)
             // The connection survives an exception.
             #expect(try client.readBits(.coil, unit: 1, address: 0, count: 8).count == 8)
-            #expect(throws: ModbusError.self) { try client.readRegisters(.inputRegister, unit: 1, address: 0, count: 1) }
+            #expect(throws: ModbusError.self) {
+                try client.readRegisters(.inputRegister, unit: 1, address: 0, count: 1)
+            }
         }
 
         @Test func clientRefusesBroadcastAndOversizedReadsWithoutSending() throws {
@@ -92,7 +95,9 @@ extension NetworkTests {
             #expect(server.bank === banks[1])
             let client = try client(server)
             for unit: UInt8 in 1...3 {
-                #expect(try client.readRegisters(.holdingRegister, unit: unit, address: 8, count: 1) == [UInt16(unit) * 100])
+                #expect(
+                    try client.readRegisters(.holdingRegister, unit: unit, address: 8, count: 1) == [UInt16(unit) * 100]
+                )
             }
             let absent = #expect(throws: ModbusError.self) {
                 try client.readRegisters(.holdingRegister, unit: 4, address: 8, count: 1)
@@ -126,7 +131,9 @@ extension NetworkTests {
             // A delayed reply holds up only its own client.
             let other = try self.client(server)
             let started = ContinuousClock.now
-            let slow = Thread.detachNewThreadAndWait { try? client.readRegisters(.holdingRegister, unit: 1, address: 200, count: 1) }
+            let slow = Thread.detachNewThreadAndWait {
+                try? client.readRegisters(.holdingRegister, unit: 1, address: 200, count: 1)
+            }
             #expect(try other.readRegisters(.holdingRegister, unit: 1, address: 0, count: 4) == [1, 2, 3, 4])
             #expect(ContinuousClock.now - started < .milliseconds(120))
             #expect(slow.wait() == [0])
@@ -138,7 +145,9 @@ extension NetworkTests {
             #expect(silent?.code == .timeout)
             let closed = #expect(throws: ModbusError.self) { try client.readBits(.coil, unit: 1, address: 0, count: 1) }
             #expect(closed?.code == .connectionClosed)
-            #expect(try client.readRegisters(.holdingRegister, unit: 1, address: 0, count: 1) == [1], "reconnects by itself")
+            #expect(
+                try client.readRegisters(.holdingRegister, unit: 1, address: 0, count: 1) == [1], "reconnects by itself"
+            )
 
             server.faults = []
             #expect(try client.readRegisters(.holdingRegister, unit: 1, address: 300, count: 1) == [0])
@@ -164,7 +173,8 @@ extension NetworkTests {
                     try? ModbusClient(deviceID: "c\($0)", transport: .tcp(host: "127.0.0.1", port: port))
                 }
                 for _ in 0..<300 {
-                    for client in clients where (try? client.readRegisters(.holdingRegister, unit: 1, address: 40, count: 4)) != words {
+                    for client in clients
+                    where (try? client.readRegisters(.holdingRegister, unit: 1, address: 40, count: 4)) != words {
                         wrong += 1
                     }
                 }
@@ -181,7 +191,8 @@ extension NetworkTests {
             try PymodbusPeer.requireVenv()
             let server = try ModbusServer(logger: logger)
             defer { server.stop() }
-            let python = try ChildProcess(Peers.python, [PymodbusPeer.clientScript, "--port", String(server.port), "write"])
+            let python = try ChildProcess(
+                Peers.python, [PymodbusPeer.clientScript, "--port", String(server.port), "write"])
             let status = await Fixtures.offPool { python.wait(timeout: 30) }
             #expect(status == 0, "every write is refused with an exception")
             let statistics = server.statistics
@@ -200,12 +211,15 @@ extension NetworkTests {
             server.stop()
             server.stop()
             #expect(!Loopback.isListening(port: server.port))
-            #expect(throws: ModbusError.self) { try client.readRegisters(.holdingRegister, unit: 1, address: 0, count: 1) }
+            #expect(throws: ModbusError.self) {
+                try client.readRegisters(.holdingRegister, unit: 1, address: 0, count: 1)
+            }
         }
 
         @Test func rtuClientReportsAMissingSerialPort() throws {
             let client = try ModbusClient(
-                deviceID: "line-1", transport: .rtu(SerialLine(port: "/dev/prognos-no-such-port")), timeout: .milliseconds(100))
+                deviceID: "line-1", transport: .rtu(SerialLine(port: "/dev/prognos-no-such-port")),
+                timeout: .milliseconds(100))
             let error = #expect(throws: ModbusError.self) { try client.connect() }
             #expect(error?.code == .connectionFailed)
             #expect(error?.description.contains("/dev/prognos-no-such-port") == true)

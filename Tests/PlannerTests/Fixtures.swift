@@ -6,7 +6,8 @@ import PrognosCore
 func fixturePlant(
     count: Int = 1, windows: String = "- {id: monday, weekday: monday, start: \"08:00\", duration: 8h, crew: 2}",
     actions: String = "- {id: renew, name: Renew the part, cost: 1000, duration: 4h, crew: 1, resets: [wear]}",
-    actionIDs: String = "[renew]", crew: Int = 2, downtimePerHour: Double = 50, failureCost: Double = 24000, alarm: String = ""
+    actionIDs: String = "[renew]", crew: Int = 2, downtimePerHour: Double = 50, failureCost: Double = 24000,
+    alarm: String = ""
 ) throws -> Plant {
     var assets = ""
     for i in 1...count {

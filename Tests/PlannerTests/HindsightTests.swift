@@ -14,15 +14,19 @@ struct HindsightTests {
     static func lives(slow: (price: Double, factor: Double)?, failure: Double = 5000) -> ModeLives {
         let last = 600
         let profile = WearProfile(
-            mode: "wear", kind: .generic, wear: (0...last).map { Double($0) / 64 }, critical: Array(repeating: 1, count: last + 1),
+            mode: "wear", kind: .generic, wear: (0...last).map { Double($0) / 64 },
+            critical: Array(repeating: 1, count: last + 1),
             firstOnset: 0)
         let reset = MaintenanceAction(id: "reset", cost: 100, duration: .zero, crew: 1, effect: .resets(["wear"]))
-        let slowing = MaintenanceAction(id: "slow", cost: slow?.price ?? 0, duration: .zero, crew: 1, effect: .slows(["wear"], factor: slow?.factor ?? 1))
+        let slowing = MaintenanceAction(
+            id: "slow", cost: slow?.price ?? 0, duration: .zero, crew: 1,
+            effect: .slows(["wear"], factor: slow?.factor ?? 1))
         let prices = ModePrices(
             resets: [ModePrices.Reset(action: reset, share: 1, duration: 0, inWindow: 100, callOut: 250)],
             slow: slow.map { (slowing, $0.price, $0.factor, 0) }, failure: failure, repair: reset, repairDuration: 0)
         var lives = ModeLives(
-            profile: profile, prices: prices, windows: Array(stride(from: 20, through: 700, by: 20)), step: 3600, responseSeconds: 0,
+            profile: profile, prices: prices, windows: Array(stride(from: 20, through: 700, by: 20)), step: 3600,
+            responseSeconds: 0,
             rules: ModeLives.Rules(stopCredit: 0, safetySteps: 0, decisionSteps: 1, relaxed: false),
             simulation: SimulationOptions(), asset: "a")
         lives.partDelays = Array(repeating: 0, count: 64)
@@ -88,7 +92,8 @@ struct HindsightTests {
         let bound = try #require(outcomes.first { $0.name == "hindsight-bound" })
         #expect(bound.cost > 0, "the filter clogs within the run, so something must be spent")
         for o in outcomes where o.name != bound.name {
-            #expect(bound.cost <= o.cost + 1e-6, "\(o.name) costs \(o.cost) below the bound \(bound.cost) on seed \(seed)")
+            #expect(
+                bound.cost <= o.cost + 1e-6, "\(o.name) costs \(o.cost) below the bound \(bound.cost) on seed \(seed)")
         }
     }
 
@@ -113,6 +118,7 @@ struct HindsightTests {
             #expect(CrewLayout.starts(layout, crew: slot.crew, length: slot.end - jobs[0].time) != nil)
         }
         let outside = episode.performed.filter { $0.window == nil }
-        #expect(abs(outside.reduce(0) { $0 + seconds($1.action.duration) / 3600 } - outcome.plannedDowntimeHours) < 1e-9)
+        #expect(
+            abs(outside.reduce(0) { $0 + seconds($1.action.duration) / 3600 } - outcome.plannedDowntimeHours) < 1e-9)
     }
 }

@@ -21,7 +21,8 @@ struct PlannerTests {
         configuration.detectionPeak = -10
         let (x0, limit, perDay) = (2.0, 10.0, 0.4)  // median time to failure 20 d
         let health = ModeHealth(
-            failureMode: "wear", level: x0, levelSD: 0, trend: perDay / 86400, trendSD: 0, limit: limit, growthOffset: 1e12)
+            failureMode: "wear", level: x0, levelSD: 0, trend: perDay / 86400, trendSD: 0, limit: limit,
+            growthOffset: 1e12)
         let input = PlanningInput(plant: plant, now: sunday, assets: [AssetHealth(asset: "pump-1", modes: [health])])
         let schedule = Planner(configuration: configuration).plan(input)
 
@@ -64,13 +65,18 @@ struct PlannerTests {
                 - {id: tuesday, weekday: tuesday, start: "22:00", duration: 8h, crew: \(crew)}
                 - {id: saturday, weekday: saturday, start: "06:00", duration: 10h}
                 """,
-            actions: "- {id: renew, name: Renew, cost: 800, duration: 3h, crew: 1, resets: [wear]}\n- {id: overhaul, name: Overhaul, cost: 1500, duration: 5h, crew: 2, resets: [wear]}",
+            actions:
+                "- {id: renew, name: Renew, cost: 800, duration: 3h, crew: 1, resets: [wear]}\n- {id: overhaul, name: Overhaul, cost: 1500, duration: 5h, crew: 2, resets: [wear]}",
             actionIDs: "[renew, overhaul]", crew: max(crew, 2), downtimePerHour: 2000, failureCost: 60000)
         // Every asset degrades, some fast: more work than the windows can take.
         let assets = (1...count).map { i in
-            AssetHealth(asset: "pump-\(i)", modes: [
-                ModeHealth(failureMode: "wear", level: 3 + Double(i % 5), trend: Double(1 + i % 4) * 0.25 / 86400, limit: 10)
-            ])
+            AssetHealth(
+                asset: "pump-\(i)",
+                modes: [
+                    ModeHealth(
+                        failureMode: "wear", level: 3 + Double(i % 5), trend: Double(1 + i % 4) * 0.25 / 86400,
+                        limit: 10)
+                ])
         }
         let schedule = Planner().plan(PlanningInput(plant: plant, now: sunday, assets: assets))
         #expect(!schedule.proposals.isEmpty)
@@ -93,8 +99,12 @@ struct PlannerTests {
     @Test func assetWithHealthyMarginGetsNoProposal() throws {
         let plant = try fixturePlant(count: 2)
         let assets = [
-            AssetHealth(asset: "pump-1", modes: [ModeHealth(failureMode: "wear", level: 0.5, trend: 0.001 / 86400, limit: 10, deviation: 1.2)]),
-            AssetHealth(asset: "pump-2", modes: [ModeHealth(failureMode: "wear", level: 6, trend: 0.5 / 86400, limit: 10, deviation: 40)]),
+            AssetHealth(
+                asset: "pump-1",
+                modes: [ModeHealth(failureMode: "wear", level: 0.5, trend: 0.001 / 86400, limit: 10, deviation: 1.2)]),
+            AssetHealth(
+                asset: "pump-2",
+                modes: [ModeHealth(failureMode: "wear", level: 6, trend: 0.5 / 86400, limit: 10, deviation: 40)]),
         ]
         let schedule = Planner().plan(PlanningInput(plant: plant, now: sunday, assets: assets))
         #expect(!schedule.proposals.contains { $0.asset == "pump-1" })
@@ -105,19 +115,25 @@ struct PlannerTests {
 
     @Test func reasoningCarriesTheComputedNumbers() throws {
         let plant = try fixturePlant(
-            windows: "- {id: monday, weekday: monday, start: \"08:00\", duration: 8h, crew: 2}\n- {id: thursday, weekday: thursday, start: \"08:00\", duration: 8h, crew: 2}",
-            actions: "- {id: renew, name: Renew the part, cost: 1000, duration: 4h, crew: 1, resets: [wear]}\n- {id: slow-down, name: Run at 80 %, cost: 0, duration: 0h, crew: 0, derate: 0.8}",
+            windows:
+                "- {id: monday, weekday: monday, start: \"08:00\", duration: 8h, crew: 2}\n- {id: thursday, weekday: thursday, start: \"08:00\", duration: 8h, crew: 2}",
+            actions:
+                "- {id: renew, name: Renew the part, cost: 1000, duration: 4h, crew: 1, resets: [wear]}\n- {id: slow-down, name: Run at 80 %, cost: 0, duration: 0h, crew: 0, derate: 0.8}",
             actionIDs: "[renew, slow-down]")
         let evidence = [SensorEvidence(sensor: "s", unit: "mm/s", value: 6.1, deviation: 48, trendPerDay: 2)]
-        let health = ModeHealth(failureMode: "wear", level: 5, trend: 0.4 / 86400, limit: 10, deviation: 48, evidence: evidence)
-        let schedule = Planner().plan(PlanningInput(plant: plant, now: sunday, assets: [AssetHealth(asset: "pump-1", modes: [health])]))
+        let health = ModeHealth(
+            failureMode: "wear", level: 5, trend: 0.4 / 86400, limit: 10, deviation: 48, evidence: evidence)
+        let schedule = Planner().plan(
+            PlanningInput(plant: plant, now: sunday, assets: [AssetHealth(asset: "pump-1", modes: [health])]))
         let p = try #require(schedule.proposals.first { $0.action == "renew" })
         let text = p.reasoning
         #expect(text.contains("pump-1 wear"))
         #expect(text.contains("s reads 6.10 mm/s"))
         #expect(text.contains("48.0 healthy spreads"))
         #expect(text.contains("P(failure before it) = \(percent(p.failureProbabilityBefore))"))
-        #expect(text.contains("= \(percent(p.failureProbabilityBeforeNext)); expected cost \(money(p.expectedCost, "EUR"))"))
+        #expect(
+            text.contains("= \(percent(p.failureProbabilityBeforeNext)); expected cost \(money(p.expectedCost, "EUR"))")
+        )
         #expect(text.contains("saving \(money(p.expectedCostIgnored - p.expectedCost, "EUR"))"))
         #expect(text.contains("P(failure within 30 d) = \(percent(p.failureProbabilityIgnored))"))
         #expect(text.contains("expected cost \(money(p.expectedCostIgnored, "EUR"))."))
@@ -132,7 +148,9 @@ struct PlannerTests {
     @Test func sameSeedSamePlan() throws {
         let plant = try fixturePlant(count: 5)
         let assets = (1...5).map { i in
-            AssetHealth(asset: "pump-\(i)", modes: [ModeHealth(failureMode: "wear", level: Double(i), trend: 0.3 / 86400, limit: 10)])
+            AssetHealth(
+                asset: "pump-\(i)",
+                modes: [ModeHealth(failureMode: "wear", level: Double(i), trend: 0.3 / 86400, limit: 10)])
         }
         let input = PlanningInput(plant: plant, now: sunday, assets: assets)
         var configuration = PlannerConfiguration()
@@ -159,14 +177,17 @@ struct PlannerTests {
     func limitSensorPastItsAlarmCountsAsDegrading(alarm: String, peak: Double, degrading: Bool) throws {
         let plant = try fixturePlant(alarm: alarm)
         let health = ModeHealth(
-            failureMode: "wear", level: 6, trend: 0.3 / 86400, trendSD: 0.05 / 86400, limit: 10, deviation: 2, peakFraction: peak)
-        let schedule = Planner().plan(PlanningInput(plant: plant, now: sunday, assets: [AssetHealth(asset: "pump-1", modes: [health])]))
+            failureMode: "wear", level: 6, trend: 0.3 / 86400, trendSD: 0.05 / 86400, limit: 10, deviation: 2,
+            peakFraction: peak)
+        let schedule = Planner().plan(
+            PlanningInput(plant: plant, now: sunday, assets: [AssetHealth(asset: "pump-1", modes: [health])]))
         #expect(schedule.modesDegrading == (degrading ? 1 : 0))
         #expect(schedule.proposals.contains { $0.asset == "pump-1" } == degrading)
         // Flat or falling: never, whatever the peak.
         var flat = health
         flat.trend = 0
-        let none = Planner().plan(PlanningInput(plant: plant, now: sunday, assets: [AssetHealth(asset: "pump-1", modes: [flat])]))
+        let none = Planner().plan(
+            PlanningInput(plant: plant, now: sunday, assets: [AssetHealth(asset: "pump-1", modes: [flat])]))
         #expect(none.modesDegrading == 0)
     }
 
@@ -175,7 +196,8 @@ struct PlannerTests {
     /// nothing (`derateCostPerHour = 0`) it is taken whenever it lowers the risk at all.
     @Test func deratingIsPricedAtTheOutputItGivesUp() throws {
         let plant = try fixturePlant(
-            actions: "- {id: renew, name: Renew, cost: 1000, duration: 4h, crew: 1, resets: [wear]}\n- {id: derate-80, name: Run at 80 %, cost: 0, duration: 0h, crew: 0, derate: 0.8}",
+            actions:
+                "- {id: renew, name: Renew, cost: 1000, duration: 4h, crew: 1, resets: [wear]}\n- {id: derate-80, name: Run at 80 %, cost: 0, duration: 0h, crew: 0, derate: 0.8}",
             actionIDs: "[renew, derate-80]", downtimePerHour: 2000)
         // Some risk before Monday's window, far from certain.
         let health = ModeHealth(failureMode: "wear", level: 6, trend: 0.5 / 86400, limit: 10, deviation: 60)
@@ -191,7 +213,8 @@ struct PlannerTests {
 
     @Test func derateWhatIfLowersTheRiskBeforeTheWindow() throws {
         let plant = try fixturePlant(
-            actions: "- {id: renew, name: Renew, cost: 1000, duration: 4h, crew: 1, resets: [wear]}\n- {id: derate-80, name: Run at 80 %, cost: 0, duration: 0h, crew: 0, derate: 0.8}",
+            actions:
+                "- {id: renew, name: Renew, cost: 1000, duration: 4h, crew: 1, resets: [wear]}\n- {id: derate-80, name: Run at 80 %, cost: 0, duration: 0h, crew: 0, derate: 0.8}",
             actionIDs: "[renew, derate-80]")
         let health = ModeHealth(failureMode: "wear", level: 8, trend: 1.2 / 86400, limit: 10, deviation: 60)
         let input = PlanningInput(plant: plant, now: sunday, assets: [AssetHealth(asset: "pump-1", modes: [health])])
@@ -228,7 +251,9 @@ struct WhatIfTests {
         for form in WhatIf.acceptedForms { #expect(error.message.contains(form)) }
         let asset = try #require(throws: WhatIfError.self) { try WhatIf.parse("skip pump-9", plant: plant) }
         #expect(asset.message.contains("pump-1"))
-        let window = try #require(throws: WhatIfError.self) { try WhatIf.parse("apply renew on pump-1 at friday", plant: plant) }
+        let window = try #require(throws: WhatIfError.self) {
+            try WhatIf.parse("apply renew on pump-1 at friday", plant: plant)
+        }
         #expect(window.message.contains("monday"))
     }
 }
@@ -264,7 +289,8 @@ struct TrackerTests {
     }
 
     @Test func windowsFallOnTheirWeekdayAndHour() throws {
-        let plant = try fixturePlant(windows: "- {id: tuesday-night, weekday: tuesday, start: \"22:00\", duration: 8h, crew: 3}")
+        let plant = try fixturePlant(
+            windows: "- {id: tuesday-night, weekday: tuesday, start: \"22:00\", duration: 8h, crew: 3}")
         let slots = WindowCalendar.slots(plant.economics, from: sunday, horizon: 15 * 86400)
         #expect(slots.map { clock($0.start) } == ["Tue 2025-01-07 22:00", "Tue 2025-01-14 22:00"])
         let open = try #require(WindowCalendar.openWindow(at: slots[0].start, economics: plant.economics))

@@ -25,9 +25,13 @@ struct PolicyEvaluationTests {
         let outcomes = try PolicyEvaluation.run(plant: plant, options: options)
         #expect(
             outcomes.map(\.name)
-                == ["run-to-failure", "fixed-interval", "threshold", "just-in-time", "planner", "hindsight-plan", "hindsight-bound"])
+                == [
+                    "run-to-failure", "fixed-interval", "threshold", "just-in-time", "planner", "hindsight-plan",
+                    "hindsight-bound",
+                ])
         let byName = Dictionary(uniqueKeysWithValues: outcomes.map { ($0.name, $0) })
-        let rtf = try #require(byName["run-to-failure"]), planner = try #require(byName["planner"]), oracle = try #require(byName["just-in-time"])
+        let rtf = try #require(byName["run-to-failure"]), planner = try #require(byName["planner"]),
+            oracle = try #require(byName["just-in-time"])
         #expect(rtf.failures > 0, "the compressor's filter clogs within the run")
         #expect(rtf.actions == 0)
         #expect(oracle.failures == 0)

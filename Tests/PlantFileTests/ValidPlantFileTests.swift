@@ -1,7 +1,8 @@
 import Foundation
-@testable import PlantFile
 import PrognosCore
 import Testing
+
+@testable import PlantFile
 
 @Suite struct ValidPlantFileTests {
     static let fixtures: URL = Bundle.module.resourceURL!.appendingPathComponent("Fixtures/valid")
@@ -12,9 +13,10 @@ import Testing
         let plant = try PlantFileLoader.load(path: Self.fixtures.appendingPathComponent("minimal.yaml").path)
         #expect(plant.site == Site(id: "testworks", name: "Test Works"))
         #expect(plant.economics.crewCapacity == 2)
-        #expect(plant.economics.windows == [
-            MaintenanceWindow(id: "sat", weekday: .saturday, startMinute: 360, duration: .seconds(8 * 3600))
-        ])
+        #expect(
+            plant.economics.windows == [
+                MaintenanceWindow(id: "sat", weekday: .saturday, startMinute: 360, duration: .seconds(8 * 3600))
+            ])
         #expect(plant.action("lubricate")?.effect == .slows(["bearing-wear"], factor: 0.5))
         #expect(plant.device("plc-1")?.transport == .tcp(host: "127.0.0.1", port: 15020))
         #expect(plant.device("plc-1")?.timeout == .milliseconds(300))
@@ -26,10 +28,17 @@ import Testing
         let temperature = try #require(pump.signal("bearing_temp"))
         #expect(temperature.normal == 15...75)
         #expect(temperature.limits == Limits(alarmHigh: 85, tripHigh: 95))
-        #expect(temperature.source == .modbus(ModbusPoint(
-            device: "plc-1", unitID: 1, function: .inputRegister, address: 0, dataType: .float32, wordOrder: .cdab)))
-        #expect(pump.signal("vibration")?.source == .modbus(ModbusPoint(
-            device: "plc-1", function: .inputRegister, address: 2, dataType: .uint16, scale: 0.01)))
+        #expect(
+            temperature.source
+                == .modbus(
+                    ModbusPoint(
+                        device: "plc-1", unitID: 1, function: .inputRegister, address: 0, dataType: .float32,
+                        wordOrder: .cdab)))
+        #expect(
+            pump.signal("vibration")?.source
+                == .modbus(
+                    ModbusPoint(
+                        device: "plc-1", function: .inputRegister, address: 2, dataType: .uint16, scale: 0.01)))
         guard case .mqtt(let flow)? = pump.signal("flow")?.source else {
             Issue.record("flow is not an MQTT signal")
             return
@@ -39,10 +48,12 @@ import Testing
         #expect(flow.valuePath.components == [.key("v")])
         #expect(flow.timestampPath?.components == [.key("ts")])
         #expect(pump.context.map(\.role) == [.speed])
-        #expect(pump.failureModes == [
-            FailureMode(id: "bearing-wear", sensors: ["vibration", "bearing_temp"],
-                        limit: FailureLimit(sensor: "vibration", direction: .above, value: 11.2))
-        ])
+        #expect(
+            pump.failureModes == [
+                FailureMode(
+                    id: "bearing-wear", sensors: ["vibration", "bearing_temp"],
+                    limit: FailureLimit(sensor: "vibration", direction: .above, value: 11.2))
+            ])
     }
 
     @Test func demoPlantLoadsWithTheDocumentedCounts() throws {

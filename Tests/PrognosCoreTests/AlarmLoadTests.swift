@@ -13,18 +13,30 @@ import Testing
         }
         mutating func clear(_ id: String, _ time: Double) {
             let state = states[id]?.state ?? .normal
-            add(id, time, .conditionCleared, state == .unacknowledged ? .returnedUnacknowledged : state == .shelved ? .shelved : .normal, active: false)
+            add(
+                id, time, .conditionCleared,
+                state == .unacknowledged ? .returnedUnacknowledged : state == .shelved ? .shelved : .normal,
+                active: false)
         }
         mutating func ack(_ id: String, _ time: Double) {
             let active = states[id]?.active ?? false
             add(id, time, .acknowledged, active ? .acknowledged : .normal, active: active)
         }
-        mutating func shelve(_ id: String, _ time: Double) { add(id, time, .shelved, .shelved, active: states[id]?.active ?? false) }
-        mutating func expire(_ id: String, _ time: Double) { add(id, time, .shelveExpired, .normal, active: states[id]?.active ?? false) }
-        mutating func unshelve(_ id: String, _ time: Double) { add(id, time, .unshelved, .normal, active: states[id]?.active ?? false) }
+        mutating func shelve(_ id: String, _ time: Double) {
+            add(id, time, .shelved, .shelved, active: states[id]?.active ?? false)
+        }
+        mutating func expire(_ id: String, _ time: Double) {
+            add(id, time, .shelveExpired, .normal, active: states[id]?.active ?? false)
+        }
+        mutating func unshelve(_ id: String, _ time: Double) {
+            add(id, time, .unshelved, .normal, active: states[id]?.active ?? false)
+        }
 
         private mutating func add(_ id: String, _ time: Double, _ cause: AlarmCause, _ to: AlarmState, active: Bool) {
-            entries.append(AlarmHistoryEntry(alarmID: id, asset: String(id.split(separator: "/")[0]), time: time, cause: cause, to: to, active: active))
+            entries.append(
+                AlarmHistoryEntry(
+                    alarmID: id, asset: String(id.split(separator: "/")[0]), time: time, cause: cause, to: to,
+                    active: active))
             states[id] = (to, active)
         }
     }
@@ -97,7 +109,10 @@ import Testing
         }
         let report = try AlarmLoadReport(history: h.entries, from: 0, to: 3600)
         #expect(report.annunciations == 44)
-        #expect(report.floods == [.init(start: 600, end: 1800, annunciations: 23), .init(start: 3000, end: 3600, annunciations: 11)])
+        #expect(
+            report.floods == [
+                .init(start: 600, end: 1800, annunciations: 23), .init(start: 3000, end: 3600, annunciations: 11),
+            ])
         // 1,200 s + 600 s of the hour.
         #expect(report.floodShare.isApproximatelyEqual(to: 0.5))
         #expect(report.perTenMinutes.peak == 12 && report.perTenMinutes.peakAt == 600)

@@ -5,7 +5,9 @@ import Testing
     @Test func fullCycleAcknowledgedWhileActive() {
         var alarm = AlarmStateMachine()
         #expect(alarm.update(conditionActive: true, at: 0)?.to == .unacknowledged)
-        #expect(alarm.acknowledge(at: 5) == AlarmTransition(from: .unacknowledged, to: .acknowledged, cause: .acknowledged, time: 5))
+        #expect(
+            alarm.acknowledge(at: 5)
+                == AlarmTransition(from: .unacknowledged, to: .acknowledged, cause: .acknowledged, time: 5))
         #expect(alarm.update(conditionActive: false, at: 10)?.to == .normal)
         #expect(alarm.state == .normal)
     }

@@ -11,7 +11,8 @@ import Testing
             for function in ModbusFunction.allCases {
                 var address = Int.random(in: 0...100, using: &random)
                 for index in 0..<Int.random(in: 0...300, using: &random) {
-                    let type: ModbusDataType = function.isBitAddressed ? .bool : ModbusDataType.allCases.randomElement(using: &random)!
+                    let type: ModbusDataType =
+                        function.isBitAddressed ? .bool : ModbusDataType.allCases.randomElement(using: &random)!
                     let point = ModbusPoint(
                         device: device, unitID: UInt8.random(in: 1...2, using: &random), function: function,
                         address: UInt16(address), dataType: type)
@@ -57,8 +58,10 @@ import Testing
         // `count` adjacent float32 points (2 registers each): ⌈2·count / 124⌉ requests, since a
         // request holds at most 62 whole float32s (124 registers) and points cannot be split.
         let points = (0..<count).map { i in
-            (SignalRef(asset: "a", sensor: "s\(i)"),
-             ModbusPoint(device: "d", function: .holdingRegister, address: UInt16(2 * i), dataType: .float32))
+            (
+                SignalRef(asset: "a", sensor: "s\(i)"),
+                ModbusPoint(device: "d", function: .holdingRegister, address: UInt16(2 * i), dataType: .float32)
+            )
         }
         let requests = ModbusPollPlan.requests(for: points, maxGap: { _ in 0 })
         #expect(requests.count == (count + 61) / 62)
@@ -67,8 +70,10 @@ import Testing
     @Test(arguments: [1, 125, 126, 250, 251, 3000])
     func aRunOfAdjacentSingleRegistersFillsRequestsTo125(count: Int) {
         let points = (0..<count).map { i in
-            (SignalRef(asset: "a", sensor: "s\(i)"),
-             ModbusPoint(device: "d", function: .inputRegister, address: UInt16(i), dataType: .uint16))
+            (
+                SignalRef(asset: "a", sensor: "s\(i)"),
+                ModbusPoint(device: "d", function: .inputRegister, address: UInt16(i), dataType: .uint16)
+            )
         }
         let requests = ModbusPollPlan.requests(for: points, maxGap: { _ in 0 })
         #expect(requests.count == (count + 124) / 125)
@@ -77,7 +82,10 @@ import Testing
 
     @Test func coilsMergeUpTo2000Bits() {
         let points = (0..<4001).map { i in
-            (SignalRef(asset: "a", sensor: "c\(i)"), ModbusPoint(device: "d", function: .coil, address: UInt16(i), dataType: .bool))
+            (
+                SignalRef(asset: "a", sensor: "c\(i)"),
+                ModbusPoint(device: "d", function: .coil, address: UInt16(i), dataType: .bool)
+            )
         }
         let requests = ModbusPollPlan.requests(for: points, maxGap: { _ in 0 })
         #expect(requests.map(\.count) == [2000, 2000, 1])
@@ -85,8 +93,10 @@ import Testing
 
     @Test func aSmallGapIsReadThroughWhenItSavesARequest() {
         let points = [0, 5].map { address in
-            (SignalRef(asset: "a", sensor: "s\(address)"),
-             ModbusPoint(device: "d", function: .holdingRegister, address: UInt16(address), dataType: .uint16))
+            (
+                SignalRef(asset: "a", sensor: "s\(address)"),
+                ModbusPoint(device: "d", function: .holdingRegister, address: UInt16(address), dataType: .uint16)
+            )
         }
         #expect(ModbusPollPlan.requests(for: points, maxGap: { _ in 4 }).count == 1)
         #expect(ModbusPollPlan.requests(for: points, maxGap: { _ in 3 }).count == 2)

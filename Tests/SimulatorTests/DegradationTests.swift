@@ -42,7 +42,9 @@ struct DegradationTests {
                 #expect(failure?.target == mode, "\(asset) failed by \(mode): \(failure?.description ?? "no failure")")
                 if let failure, let onset {
                     let took = failure.elapsed - onset.elapsed
-                    #expect(took > 0.6 * ttf && took < 1.6 * ttf, "\(asset) \(mode) took \(took / 86400) d for a scheduled 5 d")
+                    #expect(
+                        took > 0.6 * ttf && took < 1.6 * ttf,
+                        "\(asset) \(mode) took \(took / 86400) d for a scheduled 5 d")
                     // The limit sensor really is past the limit, and the asset stays tripped.
                     let limit = try #require(demoPlant.asset(asset)?.failureModes.first { $0.id == mode }?.limit)
                     #expect(failure.detail.contains(limit.sensor))
@@ -67,10 +69,13 @@ struct DegradationTests {
             var sim = nominalSimulation(step: 1800)
             try sim.setDuty(asset: asset, fraction: duty)
             try sim.startFault(asset: asset, mode: mode, timeToFailure: 10 * 86400)
-            let t = try #require(timeToFailure(&sim, asset: asset, mode: mode, limit: 80 * 86400), "\(asset) at \(duty)")
+            let t = try #require(
+                timeToFailure(&sim, asset: asset, mode: mode, limit: 80 * 86400), "\(asset) at \(duty)")
             times.append(t)
         }
-        #expect(times[1] < 0.9 * times[0], "\(asset) \(mode): \(times[0] / 86400) d at \(low), \(times[1] / 86400) d at \(high)")
+        #expect(
+            times[1] < 0.9 * times[0],
+            "\(asset) \(mode): \(times[0] / 86400) d at \(low), \(times[1] / 86400) d at \(high)")
     }
 
     @Test("The declared action resets a worn bearing: vibration back to baseline, maintenance stop, restart")
@@ -106,7 +111,9 @@ struct DegradationTests {
         #expect(sim.trueValue(asset: "compressor-201", signal: "power") == 0, "a tripped compressor draws no power")
         try sim.apply(actionID: "lubricate-bearings", to: "compressor-201")
         sim.advance(by: 2 * 3600)
-        #expect(sim.status(of: "compressor-201") == .failed(mode: "filter-clogging"), "greasing bearings does not clean a filter")
+        #expect(
+            sim.status(of: "compressor-201") == .failed(mode: "filter-clogging"),
+            "greasing bearings does not clean a filter")
         try sim.apply(actionID: "replace-air-filter", to: "compressor-201")
         sim.advance(by: 2 * 3600)
         #expect(sim.status(of: "compressor-201") == .running)

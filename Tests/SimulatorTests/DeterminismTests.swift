@@ -7,7 +7,8 @@ import Testing
 @Suite("Determinism")
 struct DeterminismTests {
     func run(seed: UInt64) -> (events: String, readings: [Double?]) {
-        var sim = PlantSimulation(plant: demoPlant, options: SimulationOptions(seed: seed, step: 3600, onsetTimeScale: 0.1))
+        var sim = PlantSimulation(
+            plant: demoPlant, options: SimulationOptions(seed: seed, step: 3600, onsetTimeScale: 0.1))
         sim.advance(by: 120 * 86400)
         return (TruthLog.csv(sim.events), sim.readings().map(\.value))
     }
@@ -29,7 +30,9 @@ struct DeterminismTests {
         let template = try #require(demoPlant.asset("compressor-201"))
         let options = FleetExport.Options(units: 2, seed: 4, step: 1800, onsetTimeScale: 0.02)
         func csv(_ options: FleetExport.Options) -> String {
-            let histories = (1...options.units).map { FleetExport.history(of: template, unit: $0, plant: demoPlant, options: options) }
+            let histories = (1...options.units).map {
+                FleetExport.history(of: template, unit: $0, plant: demoPlant, options: options)
+            }
             return FleetExport.csv(histories, template: template, cycle: options.cycle)
         }
         let first = csv(options)
@@ -39,7 +42,10 @@ struct DeterminismTests {
         let second = csv(other)
         #expect(first != second)
         let lines = first.split(separator: "\n")
-        #expect(lines[0] == "unit,hour,pressure_setpoint,load,ambient,discharge_pressure,discharge_temp,inlet_temp,filter_dp,oil_temp,oil_pressure,vibration,motor_current,run_hours,power,failure_hour,failure_mode")
+        #expect(
+            lines[0]
+                == "unit,hour,pressure_setpoint,load,ambient,discharge_pressure,discharge_temp,inlet_temp,filter_dp,oil_temp,oil_pressure,vibration,motor_current,run_hours,power,failure_hour,failure_mode"
+        )
         // Two units, each run to failure, rows one hour apart, failure after the last row.
         let rows = lines.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
         #expect(Set(rows.map { $0[0] }) == ["1", "2"])
@@ -50,7 +56,8 @@ struct DeterminismTests {
             let last = try #require(mine.last)
             let failure = try #require(Double(last[last.count - 2]), "unit \(unit) failed")
             let lastHour = try #require(hours.last)
-            #expect(failure >= lastHour && failure <= lastHour + 1, "failure at \(failure) h, last row at \(lastHour) h")
+            #expect(
+                failure >= lastHour && failure <= lastHour + 1, "failure at \(failure) h, last row at \(lastHour) h")
             let mode = String(last[last.count - 1])
             #expect(["filter-clogging", "bearing-wear"].contains(mode), "failure mode named: \(mode)")
         }

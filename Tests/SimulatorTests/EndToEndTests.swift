@@ -33,7 +33,8 @@ struct EndToEndTests {
             text = text.replacingOccurrences(of: "tcp: \"127.0.0.1:\(port)\"", with: "tcp: \"127.0.0.1:\(free)\"")
             ports[device.id] = free
         }
-        text = text.replacingOccurrences(of: "host: 127.0.0.1, port: 1883,", with: "host: 127.0.0.1, port: \(brokerPort),")
+        text = text.replacingOccurrences(
+            of: "host: 127.0.0.1, port: 1883,", with: "host: 127.0.0.1, port: \(brokerPort),")
         let path = directory.path("plant.yaml")
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         return (path, ports)
@@ -49,8 +50,10 @@ struct EndToEndTests {
         let log = directory.path("simulate.log")
         let simulator = try ChildProcess(
             PrognosBinary.path,
-            ["simulate", plantPath, "--speed", "600", "--seed", "3", "--no-degradation", "--truth", truthPath,
-             "--start", "2025-06-01T08:00:00Z"],
+            [
+                "simulate", plantPath, "--speed", "600", "--seed", "3", "--no-degradation", "--truth", truthPath,
+                "--start", "2025-06-01T08:00:00Z",
+            ],
             outputPath: log)
         defer { simulator.stop() }
         for (device, port) in ports.sorted(by: { $0.key < $1.key }) {
@@ -75,7 +78,9 @@ struct EndToEndTests {
         let script = Peers.repositoryRoot.appendingPathComponent("Tests/SimulatorTests/Peers/read_plant.py").path
         let pythonLog = directory.path("python.json")
         let python = try ChildProcess(Peers.python, [script, specPath], outputPath: pythonLog)
-        #expect(python.wait(timeout: 30) == 0, "pymodbus reader: \((try? String(contentsOfFile: pythonLog, encoding: .utf8)) ?? "")")
+        #expect(
+            python.wait(timeout: 30) == 0,
+            "pymodbus reader: \((try? String(contentsOfFile: pythonLog, encoding: .utf8)) ?? "")")
         let output = try String(contentsOfFile: pythonLog, encoding: .utf8)
         let values = try #require(
             try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any], "pymodbus output: \(output)")
@@ -91,7 +96,9 @@ struct EndToEndTests {
                 // Healthy, so inside the normal range; fans may be on their scheduled night stop (0).
                 let margin = 0.1 * (normal.upperBound - normal.lowerBound)
                 let inside = value >= normal.lowerBound - margin && value <= normal.upperBound + margin
-                #expect(inside || (asset.type == "fan" && value <= normal.upperBound), "\(name) = \(value) against \(normal)")
+                #expect(
+                    inside || (asset.type == "fan" && value <= normal.upperBound),
+                    "\(name) = \(value) against \(normal)")
             }
         }
 
@@ -99,7 +106,8 @@ struct EndToEndTests {
         let subLog = directory.path("sub.txt")
         let sub = try ChildProcess(
             Executable.path(named: "mosquitto_sub"),
-            ["-h", "127.0.0.1", "-p", String(brokerPort), "-t", "riverside/#", "-v", "-C", "9", "-W", "20"], outputPath: subLog)
+            ["-h", "127.0.0.1", "-p", String(brokerPort), "-t", "riverside/#", "-v", "-C", "9", "-W", "20"],
+            outputPath: subLog)
         #expect(sub.wait(timeout: 30) == 0)
         let lines = try String(contentsOfFile: subLog, encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 9)
@@ -130,24 +138,29 @@ struct EndToEndTests {
         #expect(simulateLog.contains("prognos simulate: riverside, 15 assets, seed 3"))
     }
 
-    @Test("A scenario's fault onset and failure are logged and written to the truth file as they happen", .timeLimit(.minutes(1)))
+    @Test(
+        "A scenario's fault onset and failure are logged and written to the truth file as they happen",
+        .timeLimit(.minutes(1)))
     func scenarioTruth() throws {
         let directory = try TemporaryDirectory()
         let (plantPath, ports) = try plantCopy(in: directory, brokerPort: Loopback.freePort())
         let scenario = directory.path("fast.yaml")
         try """
-            name: fast
-            natural_degradation: false
-            events:
-              - {at: 1m, asset: pump-301, fault: seal-leak, time_to_failure: 20m}
-              - {at: 2m, device: plc-mixing, down: 1m}
-            """.write(toFile: scenario, atomically: true, encoding: .utf8)
+        name: fast
+        natural_degradation: false
+        events:
+          - {at: 1m, asset: pump-301, fault: seal-leak, time_to_failure: 20m}
+          - {at: 2m, device: plc-mixing, down: 1m}
+        """.write(toFile: scenario, atomically: true, encoding: .utf8)
         let truthPath = directory.path("truth.csv")
         let log = directory.path("simulate.log")
         let simulator = try ChildProcess(
             PrognosBinary.path,
-            ["simulate", plantPath, "--speed", "1200", "--seed", "4", "--duration", "40m", "--scenario", scenario, "--truth", truthPath,
-             "--no-mqtt"],
+            [
+                "simulate", plantPath, "--speed", "1200", "--seed", "4", "--duration", "40m", "--scenario", scenario,
+                "--truth", truthPath,
+                "--no-mqtt",
+            ],
             outputPath: log)
         defer { simulator.stop() }
         try #require(waitUntilServing(simulator, port: ports["plc-intake"]!, log: log))
@@ -167,7 +180,10 @@ struct EndToEndTests {
     func export() throws {
         let directory = try TemporaryDirectory()
         let result = try PrognosBinary.run(
-            ["simulate", demoPlantPath, "--export", directory.path("fleet"), "--units", "1", "--seed", "2", "--cycle", "6h"], timeout: 50)
+            [
+                "simulate", demoPlantPath, "--export", directory.path("fleet"), "--units", "1", "--seed", "2",
+                "--cycle", "6h",
+            ], timeout: 50)
         #expect(result.status == 0, "\(result.output)")
         for type in ["centrifugal_pump", "induction_motor", "air_compressor", "fan", "gearbox"] {
             let text = try String(contentsOfFile: directory.path("fleet/\(type).csv"), encoding: .utf8)
@@ -175,7 +191,9 @@ struct EndToEndTests {
             #expect(lines.first?.hasPrefix("unit,hour,") == true)
             #expect(lines.first?.hasSuffix(",failure_hour,failure_mode") == true)
             #expect(lines.count > 10, "\(type): \(lines.count) lines")
-            #expect(lines.last?.split(separator: ",").last.map { !$0.isEmpty && Double($0) == nil } == true, "a failure mode ends \(type)")
+            #expect(
+                lines.last?.split(separator: ",").last.map { !$0.isEmpty && Double($0) == nil } == true,
+                "a failure mode ends \(type)")
         }
     }
 }

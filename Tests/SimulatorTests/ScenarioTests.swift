@@ -14,11 +14,14 @@ struct ScenarioTests {
         let scenario = try Scenario.load(path: demoScenarioPath)
         #expect(scenario.naturalDegradation == false)
         try scenario.validate(against: demoPlant)
-        var sim = PlantSimulation(plant: demoPlant, options: SimulationOptions(seed: 1, step: 30, naturalDegradation: false))
+        var sim = PlantSimulation(
+            plant: demoPlant, options: SimulationOptions(seed: 1, step: 30, naturalDegradation: false))
         try sim.schedule(scenario)
         sim.advance(by: 12 * 3600)
         func first(_ kind: TruthEvent.Kind, _ asset: String? = nil, _ target: String? = nil) -> TruthEvent? {
-            sim.events.first { $0.kind == kind && (asset == nil || $0.asset == asset) && (target == nil || $0.target == target) }
+            sim.events.first {
+                $0.kind == kind && (asset == nil || $0.asset == asset) && (target == nil || $0.target == target)
+            }
         }
         let onset = try #require(first(.faultOnset, "pump-101", "bearing-wear"))
         #expect(onset.elapsed == 600)
@@ -72,17 +75,20 @@ struct ScenarioTests {
             try Scenario.parse(yaml: text, file: "broken.yaml")
         } throws: { error in
             let problems = (error as? ScenarioError)?.problems ?? []
-            return problems.count == 3 && problems[0].hasPrefix("broken.yaml:4:") && problems[1].hasPrefix("broken.yaml:5:")
+            return problems.count == 3 && problems[0].hasPrefix("broken.yaml:4:")
+                && problems[1].hasPrefix("broken.yaml:5:")
                 && problems[2].contains("colour")
         }
         let unknown = try Scenario.parse(
-            yaml: "name: x\nevents:\n  - {at: 1m, asset: pump-999, fault: bearing-wear}\n  - {at: 2m, asset: fan-201, fault: seal-leak}\n",
+            yaml:
+                "name: x\nevents:\n  - {at: 1m, asset: pump-999, fault: bearing-wear}\n  - {at: 2m, asset: fan-201, fault: seal-leak}\n",
             file: "x.yaml")
         #expect {
             try unknown.validate(against: demoPlant)
         } throws: { error in
             let message = (error as? SimulationError)?.message ?? ""
-            return message.contains("x.yaml:3: no asset 'pump-999'") && message.contains("x.yaml:4: fan-201 has no failure mode 'seal-leak'")
+            return message.contains("x.yaml:3: no asset 'pump-999'")
+                && message.contains("x.yaml:4: fan-201 has no failure mode 'seal-leak'")
         }
         #expect(parseDuration("90s") == 90)
         #expect(parseDuration("10m") == 600)

@@ -10,7 +10,9 @@ import Testing
 func demoPlantOnFreePorts() -> Plant {
     var plant = demoPlant
     for i in plant.devices.indices {
-        if case .tcp(let host, _) = plant.devices[i].transport { plant.devices[i].transport = .tcp(host: host, port: 0) }
+        if case .tcp(let host, _) = plant.devices[i].transport {
+            plant.devices[i].transport = .tcp(host: host, port: 0)
+        }
     }
     return plant
 }
@@ -27,7 +29,9 @@ func matches(_ decoded: Double, _ value: Double, _ point: ModbusPoint) -> Bool {
 
 @Suite("Serving Modbus and MQTT", .serialized)
 struct ServingTests {
-    @Test("Every Modbus point reads back as served, through the collectors' merged requests and codec", .timeLimit(.minutes(1)))
+    @Test(
+        "Every Modbus point reads back as served, through the collectors' merged requests and codec",
+        .timeLimit(.minutes(1)))
     func modbusRoundTrip() throws {
         var sim = PlantSimulation(plant: demoPlantOnFreePorts(), options: SimulationOptions(seed: 8, step: 1))
         sim.advance(by: 120)
@@ -37,7 +41,8 @@ struct ServingTests {
         #expect(Set(ports.keys) == Set(demoPlant.devices.map(\.id)))
         var clients: [String: ModbusClient] = [:]
         for (device, port) in ports {
-            clients[device] = try ModbusClient(deviceID: device, transport: .tcp(host: "127.0.0.1", port: port), timeout: .seconds(2))
+            clients[device] = try ModbusClient(
+                deviceID: device, transport: .tcp(host: "127.0.0.1", port: port), timeout: .seconds(2))
         }
         var checked = 0
         var wordOrders: Set<WordOrder> = []
@@ -61,7 +66,10 @@ struct ServingTests {
                 types.insert(slot.point.dataType)
             }
         }
-        #expect(checked == demoPlant.assets.flatMap(\.signals).filter { if case .modbus = $0.source { true } else { false } }.count)
+        #expect(
+            checked
+                == demoPlant.assets.flatMap(\.signals).filter { if case .modbus = $0.source { true } else { false } }
+                .count)
         #expect(wordOrders.count == 4)
         #expect(types.count >= 6)
     }
@@ -73,11 +81,14 @@ struct ServingTests {
         defer { server.stop() }
         let port = try #require(server.ports["vfd-gateway"])
         func read() throws -> [UInt16] {
-            let client = try ModbusClient(deviceID: "vfd-gateway", transport: .tcp(host: "127.0.0.1", port: port), timeout: .seconds(1))
+            let client = try ModbusClient(
+                deviceID: "vfd-gateway", transport: .tcp(host: "127.0.0.1", port: port), timeout: .seconds(1))
             return try client.readRegisters(.holdingRegister, unit: 3, address: 8, count: 1)
         }
         let speed = try read()
-        #expect(abs(Double(speed[0]) - (sim.trueValue(asset: "pump-103", signal: "speed") ?? 0)) <= 0.5, "unit 3 of the gateway is pump-103")
+        #expect(
+            abs(Double(speed[0]) - (sim.trueValue(asset: "pump-103", signal: "speed") ?? 0)) <= 0.5,
+            "unit 3 of the gateway is pump-103")
         try sim.setDeviceDown("vfd-gateway", for: 30)
         server.syncDevices(with: sim)
         #expect(throws: ModbusError.self) { try read() }

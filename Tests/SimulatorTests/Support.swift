@@ -18,13 +18,19 @@ func normalRangeViolations(_ sim: PlantSimulation, measured: Bool) -> [String] {
     for asset in sim.plant.assets where sim.status(of: asset.id) == .running {
         for sensor in asset.sensors {
             guard let normal = sensor.normal else { continue }
-            let value = measured ? sim.measuredValue(asset: asset.id, signal: sensor.id) : sim.trueValue(asset: asset.id, signal: sensor.id)
+            let value =
+                measured
+                ? sim.measuredValue(asset: asset.id, signal: sensor.id)
+                : sim.trueValue(asset: asset.id, signal: sensor.id)
             guard let value else {
                 problems.append("\(asset.id).\(sensor.id) has no value")
                 continue
             }
             if !normal.contains(value) {
-                problems.append(String(format: "%@.%@ = %.4g outside [%g, %g] at %.0f h", asset.id, sensor.id, value, normal.lowerBound, normal.upperBound, sim.elapsed / 3600))
+                problems.append(
+                    String(
+                        format: "%@.%@ = %.4g outside [%g, %g] at %.0f h", asset.id, sensor.id, value,
+                        normal.lowerBound, normal.upperBound, sim.elapsed / 3600))
             }
         }
     }

@@ -79,7 +79,8 @@ struct AlarmOutboxTests {
             try await store.apply(.acknowledge, toAlarm: "nope", by: "ann", at: 1_150)
         } throws: { ($0 as? StoreError)?.kind == .notFound }
 
-        let shelved = try await store.apply(.shelve(until: 5_000), toAlarm: alarm.id, by: "bob", at: 1_200, outbox: payload)
+        let shelved = try await store.apply(
+            .shelve(until: 5_000), toAlarm: alarm.id, by: "bob", at: 1_200, outbox: payload)
         #expect(shelved.state == .shelved && shelved.shelvedUntil == 5_000 && shelved.shelvedBy == "bob")
         // Re-shelving moves the end without a state change.
         let reshelved = try await store.apply(.shelve(until: 6_000), toAlarm: alarm.id, by: "bob", at: 1_300)
@@ -97,14 +98,16 @@ struct AlarmOutboxTests {
         #expect(back.state == .acknowledged)
 
         let history = try await store.alarmHistory(alarmID: alarm.id)
-        #expect(history.map(\.cause) == [
-            .conditionActivated, .acknowledged, .shelved, .unshelved, .removedFromService, .returnedToService,
-        ])
+        #expect(
+            history.map(\.cause) == [
+                .conditionActivated, .acknowledged, .shelved, .unshelved, .removedFromService, .returnedToService,
+            ])
         #expect(history.map(\.actor) == ["prognos", "ann", "bob", "bob", "carl", "carl"])
-        #expect(try await store.pendingOutbox().map(\.payload) == [
-            "\(alarm.id) acknowledged by ann", "\(alarm.id) shelved by bob", "\(alarm.id) acknowledged by bob",
-            "\(alarm.id) out-of-service by carl", "\(alarm.id) acknowledged by carl",
-        ])
+        #expect(
+            try await store.pendingOutbox().map(\.payload) == [
+                "\(alarm.id) acknowledged by ann", "\(alarm.id) shelved by bob", "\(alarm.id) acknowledged by bob",
+                "\(alarm.id) out-of-service by carl", "\(alarm.id) acknowledged by carl",
+            ])
         // The daemon picks up what operators did after the history row it last saw.
         let afterFirst = try await store.alarmHistory(after: history[0].id!)
         #expect(afterFirst.count == 5 && afterFirst.allSatisfy { $0.actor != "prognos" })

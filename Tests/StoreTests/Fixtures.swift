@@ -21,7 +21,9 @@ var python: String {
 }
 
 /// Readings of one sensor every `step` seconds from `start`, values 0, 1, 2…
-func ramp(asset: String = "pump-1", sensor: String = "temp", start: Double = 1_700_000_000, step: Double = 1, count: Int)
+func ramp(
+    asset: String = "pump-1", sensor: String = "temp", start: Double = 1_700_000_000, step: Double = 1, count: Int
+)
     -> [Reading]
 {
     (0..<count).map { i in
@@ -30,7 +32,9 @@ func ramp(asset: String = "pump-1", sensor: String = "temp", start: Double = 1_7
 }
 
 /// An alarm point whose condition became active at `time` (unacknowledged).
-func raisedAlarm(id: String = "pump-1/limit/temp/high", asset: String = "pump-1", at time: Double = 1_000)
+func raisedAlarm(
+    id: String = "pump-1/limit/temp/high", asset: String = "pump-1", at time: Double = 1_000
+)
     -> (AlarmRecord, AlarmTransition)
 {
     var machine = AlarmStateMachine()

@@ -13,7 +13,8 @@ struct RetentionTests {
         var readings: [Reading] = []
         for i in 0..<18 {  // three minutes, every 10 s
             readings.append(
-                Reading(asset: "pump-1", sensor: "temp", value: Double(i), timestamp: t0 + Double(i) * 10, quality: .good))
+                Reading(
+                    asset: "pump-1", sensor: "temp", value: Double(i), timestamp: t0 + Double(i) * 10, quality: .good))
         }
         readings[3].quality = .commFail
         readings[4].value = nil
@@ -23,7 +24,8 @@ struct RetentionTests {
         for chunk in [1_000, 4, 1] {
             let store = try Store.inMemory()
             try await store.write(readings: readings)
-            let report = try await store.compact(now: now, retention: Retention(rawDays: 1, summaryDays: 30), chunkRows: chunk)
+            let report = try await store.compact(
+                now: now, retention: Retention(rawDays: 1, summaryDays: 30), chunkRows: chunk)
             #expect(report.downsampledReadings == 18)
             #expect(report.finished)
             let history = try await store.history(asset: "pump-1", sensor: "temp", from: 0, to: now)
@@ -35,8 +37,10 @@ struct RetentionTests {
         }
         let expected = [
             MinuteSummary(asset: "pump-1", sensor: "temp", minute: t0, min: 0, mean: 2, max: 5, count: 4, badCount: 2),
-            MinuteSummary(asset: "pump-1", sensor: "temp", minute: t0 + 60, min: 6, mean: 8.5, max: 11, count: 6, badCount: 0),
-            MinuteSummary(asset: "pump-1", sensor: "temp", minute: t0 + 120, min: 12, mean: 14.5, max: 17, count: 6, badCount: 0),
+            MinuteSummary(
+                asset: "pump-1", sensor: "temp", minute: t0 + 60, min: 6, mean: 8.5, max: 11, count: 6, badCount: 0),
+            MinuteSummary(
+                asset: "pump-1", sensor: "temp", minute: t0 + 120, min: 12, mean: 14.5, max: 17, count: 6, badCount: 0),
         ]
         for minutes in results {
             #expect(minutes == expected)
@@ -79,21 +83,26 @@ struct RetentionTests {
                 for i in 0..<Int(86_400 / step) {
                     let t = dayStart + Double(i) * step
                     batch.readings.append(
-                        Reading(asset: "pump-1", sensor: sensor, value: Double(k) + sin(t / 3_600), timestamp: t, quality: .good))
+                        Reading(
+                            asset: "pump-1", sensor: sensor, value: Double(k) + sin(t / 3_600), timestamp: t,
+                            quality: .good))
                 }
                 for hour in 0..<24 {
                     let t = dayStart + Double(hour) * 3_600
                     batch.forecasts.append(
-                        ForecastRecord(asset: "pump-1", sensor: sensor, madeAt: t, targetTime: t + 3_600, mean: 1,
+                        ForecastRecord(
+                            asset: "pump-1", sensor: sensor, madeAt: t, targetTime: t + 3_600, mean: 1,
                             lower90: 0, upper90: 2))
                 }
             }
             for hour in 0..<24 {
                 let t = dayStart + Double(hour) * 3_600
                 batch.deviations.append(
-                    DeviationRecord(asset: "pump-1", time: t, score: 1, threshold: 3, flagged: false,
+                    DeviationRecord(
+                        asset: "pump-1", time: t, score: 1, threshold: 3, flagged: false,
                         shares: sensors.map { SensorShare(sensor: $0, share: 1.0 / 3) }))
-                batch.health.append(HealthRecord(asset: "pump-1", failureMode: "bearing", time: t, health: 0.9, rulMedian: 1e7))
+                batch.health.append(
+                    HealthRecord(asset: "pump-1", failureMode: "bearing", time: t, health: 0.9, rulMedian: 1e7))
             }
             batch.events.append(EventRecord(time: dayStart, level: "info", kind: "heartbeat", message: "day \(day)"))
             try await store.write(batch)
@@ -101,9 +110,12 @@ struct RetentionTests {
                 let (alarm, transition) = raisedAlarm(id: "pump-1/deviation", at: dayStart)
                 try await store.recordAlarmTransition(transition, of: alarm, outbox: nil)
                 try await store.saveSnapshot(asset: "pump-1", format: "test", bytes: Data(count: 20_000), at: dayStart)
-                try await store.savePlan(PlanRecord(createdAt: dayStart), proposals: [
-                    ProposalRecord(asset: "pump-1", failureMode: "bearing", action: "inspect", windowStart: dayStart)
-                ])
+                try await store.savePlan(
+                    PlanRecord(createdAt: dayStart),
+                    proposals: [
+                        ProposalRecord(
+                            asset: "pump-1", failureMode: "bearing", action: "inspect", windowStart: dayStart)
+                    ])
                 let report = try await store.compact(now: dayStart + 86_400, retention: retention)
                 #expect(report.finished)
             }
@@ -111,9 +123,10 @@ struct RetentionTests {
                 sizes[day] = try await store.status().databaseBytes
                 counts[day] = try await store.writer.read { db in
                     var counts: [String: Int] = [:]
-                    for table in ["readings", "readings_1m", "forecasts", "deviations", "deviation_shares", "health",
-                        "events", "alarm_history", "plans", "proposals", "model_snapshots"]
-                    {
+                    for table in [
+                        "readings", "readings_1m", "forecasts", "deviations", "deviation_shares", "health",
+                        "events", "alarm_history", "plans", "proposals", "model_snapshots",
+                    ] {
                         counts[table] = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)")!
                     }
                     return counts

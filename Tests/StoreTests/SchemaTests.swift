@@ -1,6 +1,6 @@
-import PrognosCore
 import Foundation
 import GRDB
+import PrognosCore
 import Testing
 
 @testable import Store
@@ -27,7 +27,8 @@ struct SchemaTests {
         }
         for table in [
             "readings", "readings_1m", "series", "forecasts", "deviations", "deviation_shares", "health", "alarms",
-            "alarm_history", "plans", "proposals", "model_snapshots", "outbox", "events", "daemon_status", "maintenance_log",
+            "alarm_history", "plans", "proposals", "model_snapshots", "outbox", "events", "daemon_status",
+            "maintenance_log",
         ] {
             #expect(tables.contains(table), "missing table \(table)")
         }

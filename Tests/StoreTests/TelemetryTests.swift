@@ -21,7 +21,9 @@ struct TelemetryTests {
         ]
         try await store.write(readings: readings)
         // A second batch repeating a timestamp: the first value wins.
-        try await store.write(readings: [Reading(asset: "pump-1", sensor: "temp", value: -1, timestamp: t, quality: .good)])
+        try await store.write(readings: [
+            Reading(asset: "pump-1", sensor: "temp", value: -1, timestamp: t, quality: .good)
+        ])
 
         let temp = try await store.history(asset: "pump-1", sensor: "temp", from: t, to: t + 1000)
         #expect(temp.raw == ramp(sensor: "temp", start: t, count: 100))
@@ -31,7 +33,8 @@ struct TelemetryTests {
         #expect(flow.map(\.value) == [nil, nil, nil, nil, 4.5])
         #expect(flow.map(\.quality) == [.badValue, .commFail, .outOfRange, .badValue, .good])
         let nonNumbers = try await store.writer.read { db in
-            try Int.fetchOne(db, sql: "SELECT count(*) FROM readings WHERE value IS NOT NULL AND typeof(value) <> 'real'")
+            try Int.fetchOne(
+                db, sql: "SELECT count(*) FROM readings WHERE value IS NOT NULL AND typeof(value) <> 'real'")
         }
         #expect(nonNumbers == 0)
 
@@ -51,7 +54,12 @@ struct TelemetryTests {
     func latestValueKeepsNewest() async throws {
         let store = try Store.inMemory()
         try await store.write(readings: ramp(start: 2_000, count: 3))
-        try await store.write(readings: ramp(start: 1_000, count: 3).map { var r = $0; r.value = 42; return r })
+        try await store.write(
+            readings: ramp(start: 1_000, count: 3).map {
+                var r = $0
+                r.value = 42
+                return r
+            })
         let latest = try await store.latestValues(asset: "pump-1")
         #expect(latest.first?.timestamp == 2_002)
         #expect(latest.first?.value == 2)
@@ -78,7 +86,9 @@ struct TelemetryTests {
         ]
         batch.health = [
             HealthRecord(asset: "pump-1", failureMode: "bearing", time: 100, health: 0.9, rulMedian: 1e6),
-            HealthRecord(asset: "pump-1", failureMode: "bearing", time: 200, health: 0.8, rulMedian: 9e5, rulP10: 5e5, rulP90: 2e6),
+            HealthRecord(
+                asset: "pump-1", failureMode: "bearing", time: 200, health: 0.8, rulMedian: 9e5, rulP10: 5e5,
+                rulP90: 2e6),
             HealthRecord(asset: "pump-1", failureMode: "seal", time: 150, health: 0.95),
             HealthRecord(asset: "pump-2", failureMode: "bearing", time: 300, health: 0.1),
         ]
@@ -111,7 +121,8 @@ struct TelemetryTests {
         let v2 = try await store.savePlan(
             PlanRecord(createdAt: 20, expectedCost: 100, baselineCost: 900, summary: "second"),
             proposals: [
-                ProposalRecord(asset: "pump-1", failureMode: "bearing", action: "replace-bearing", windowStart: 500,
+                ProposalRecord(
+                    asset: "pump-1", failureMode: "bearing", action: "replace-bearing", windowStart: 500,
                     crew: "mech", expectedCost: 100, expectedCostIgnored: 900, failureProbability: 0.01,
                     failureProbabilityIgnored: 0.4, reasoning: "RUL p10 before the next window"),
                 ProposalRecord(asset: "pump-2", failureMode: nil, action: "inspect", windowStart: 300),

@@ -81,7 +81,8 @@ import WorldModel
         let (rows, _) = Synthetic.var1(m: 5, steps: 3000, seed: 4)
         var config = ModelConfiguration()
         config.baselineAdaptationRate = 0.05
-        var model = try AssetModel(sensorNames: Self.names, history: Synthetic.firstRows(rows, 2000), configuration: config)
+        var model = try AssetModel(
+            sensorNames: Self.names, history: Synthetic.firstRows(rows, 2000), configuration: config)
         let sd = model.healthySpread[1] * 2
         var lateFlags = 0
         for t in 2000..<3000 {

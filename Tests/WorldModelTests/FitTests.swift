@@ -1,6 +1,7 @@
 import LinearAlgebra
 import PrognosCore
 import Testing
+
 @testable import WorldModel
 
 /// Known systems are recovered by the fit.
@@ -32,7 +33,8 @@ import Testing
             let temperature = 40 + 30 * load + 0.01 * speed + 20 * load * load + 0.1 * rng.nextGaussian()
             rows.append([temperature, load, speed])
         }
-        let model = try AssetModel(sensorNames: ["temperature"], contextNames: ["load", "speed"], history: Matrix(rows))
+        let model = try AssetModel(
+            sensorNames: ["temperature"], contextNames: ["load", "speed"], history: Matrix(rows))
         for (load, speed) in [(0.3, 1200.0), (0.9, 2800.0), (0.6, 2000.0)] {
             let truth = 40 + 30 * load + 0.01 * speed + 20 * load * load
             #expect(abs(model.baselineValue(0, [load, speed]) - truth) < 0.05)

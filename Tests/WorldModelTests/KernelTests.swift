@@ -1,12 +1,15 @@
 import LinearAlgebra
 import PrognosCore
 import Testing
+
 @testable import WorldModel
 
 /// The per-step kernels against plain Swift references on random inputs, and the weighted
 /// quantile of the fleet RUL calibration against cases worked by hand.
 @Suite struct KernelTests {
-    static func random(_ count: Int, _ rng: inout SplitMix64) -> [Double] { (0..<count).map { _ in rng.nextGaussian() } }
+    static func random(_ count: Int, _ rng: inout SplitMix64) -> [Double] {
+        (0..<count).map { _ in rng.nextGaussian() }
+    }
 
     @Test(arguments: [1, 2, 7, 20, 33])
     func kernelsMatchPlainReferences(m: Int) {
@@ -29,14 +32,18 @@ import Testing
         let lowerByColumn = lower.transposed.elements
         byColumn.withUnsafeBufferPointer { pa in
             v.withUnsafeBufferPointer { pv in
-                out.withUnsafeMutableBufferPointer { StepKernels.multiply(pa.baseAddress!, pv.baseAddress!, into: $0.baseAddress!, m) }
+                out.withUnsafeMutableBufferPointer {
+                    StepKernels.multiply(pa.baseAddress!, pv.baseAddress!, into: $0.baseAddress!, m)
+                }
             }
         }
         #expect(zip(out, av).allSatisfy { close($0, $1) })
 
         let norm = lowerByColumn.withUnsafeBufferPointer { pl in
             v.withUnsafeBufferPointer { pv in
-                out.withUnsafeMutableBufferPointer { StepKernels.lowerSquaredNorm(pl.baseAddress!, pv.baseAddress!, into: $0.baseAddress!, m) }
+                out.withUnsafeMutableBufferPointer {
+                    StepKernels.lowerSquaredNorm(pl.baseAddress!, pv.baseAddress!, into: $0.baseAddress!, m)
+                }
             }
         }
         #expect(zip(out, lv).allSatisfy { close($0, $1) })
@@ -48,7 +55,8 @@ import Testing
                     out.withUnsafeMutableBufferPointer { po in
                         second.withUnsafeMutableBufferPointer { ps in
                             StepKernels.lowerSquaredNorms(
-                                pl.baseAddress!, pv.baseAddress!, px.baseAddress!, into: po.baseAddress!, ps.baseAddress!, m)
+                                pl.baseAddress!, pv.baseAddress!, px.baseAddress!, into: po.baseAddress!,
+                                ps.baseAddress!, m)
                         }
                     }
                 }
@@ -89,7 +97,8 @@ import Testing
         let truth = estimates.indices.map { $0 < 100 ? estimates[$0] : estimates[$0] + 100 }
         let perUnitWeights = estimates.indices.map { $0 < 100 ? 1.0 / 100 : 1.0 / 300 }
         let byRows = FleetRULModel.calibrate(
-            estimates: estimates, truth: truth, weights: [Double](repeating: 1, count: 400)).quantiles
+            estimates: estimates, truth: truth, weights: [Double](repeating: 1, count: 400)
+        ).quantiles
         let byUnits = FleetRULModel.calibrate(estimates: estimates, truth: truth, weights: perUnitWeights).quantiles
         #expect(byRows.count == 5 && byUnits.count == 5)
         #expect(byRows[1][1] == 100, "by rows, the second bin already holds unit B")

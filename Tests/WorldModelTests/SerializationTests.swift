@@ -9,7 +9,8 @@ import WorldModel
         let (rows, _) = Synthetic.var1(m: 3, steps: 1500, seed: 21)
         var context: [[Double]] = []
         for t in 0..<rows.rows { context.append(rows.row(t) + [Double(t % 7)]) }
-        var original = try AssetModel(sensorNames: ["x", "y", "z"], contextNames: ["mode"], history: Matrix(context).selectingRows(0..<1000))
+        var original = try AssetModel(
+            sensorNames: ["x", "y", "z"], contextNames: ["mode"], history: Matrix(context).selectingRows(0..<1000))
         for t in 1000..<1100 { _ = original.update(y: rows.row(t), u: [Double(t % 7)]) }
         var restored = try AssetModel(serialized: original.serialized())
         #expect(restored == original)

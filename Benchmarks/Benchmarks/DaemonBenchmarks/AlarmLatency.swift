@@ -1,13 +1,13 @@
 import Benchmark
 import Daemon
-import Runtime
 import Foundation
 import Logging
 import MQTT
+import Orchestration
 import PrognosCore
+import Runtime
 import Store
 import Synchronization
-import Orchestration
 
 /// The daemon's alert path with a real mosquitto on loopback: a runtime's alarm transition goes to
 /// the `AlarmWriter` (one SQLite transaction, `synchronous=FULL`, alarm + history + outbox), the
@@ -31,7 +31,9 @@ final class AlarmPath: Sendable {
     init() async throws {
         let (broker, port) = try Mosquitto.start()
         self.broker = broker
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("alarm-latency-\(UUID().uuidString).sqlite").path
+        path =
+            FileManager.default.temporaryDirectory.appendingPathComponent("alarm-latency-\(UUID().uuidString).sqlite")
+            .path
         store = try Store.open(path: path)
         let logger = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
         let brokerConfig = Broker(id: "local", host: "127.0.0.1", port: port)
@@ -53,10 +55,14 @@ final class AlarmPath: Sendable {
         }
         try subscriber.subscribe("prognos/+/+/alarm", qos: .atLeastOnce)
         subscriber.start()
-        guard await subscriber.waitUntilReady(timeout: .seconds(10)) else { throw PeerError(message: "subscriber not ready") }
+        guard await subscriber.waitUntilReady(timeout: .seconds(10)) else {
+            throw PeerError(message: "subscriber not ready")
+        }
         let writer = self.writer
         tasks.withLock { $0 = [Task { await writer.run() }, Task { await publisher.run() }] }
-        guard await publisher.client.waitUntilReady(timeout: .seconds(10)) else { throw PeerError(message: "publisher not ready") }
+        guard await publisher.client.waitUntilReady(timeout: .seconds(10)) else {
+            throw PeerError(message: "publisher not ready")
+        }
     }
 
     var received: Int { marks.receivedAt.withLock { $0.count } }
@@ -84,10 +90,12 @@ struct AlarmSource {
         var configuration = RuntimeConfiguration()
         configuration.limitOnDelay = 0
         configuration.limitOffDelay = 0
-        let source = SignalSource.modbus(ModbusPoint(device: "plc", function: .inputRegister, address: 0, dataType: .float32))
+        let source = SignalSource.modbus(
+            ModbusPoint(device: "plc", function: .inputRegister, address: 0, dataType: .float32))
         let asset = Asset(
             id: "pump-1", name: "Pump 1", type: "pump", areaID: "a", lineID: "l",
-            sensors: [Sensor(id: "temp", unit: "degC", normal: 0...100, limits: Limits(alarmHigh: 150), source: source)])
+            sensors: [Sensor(id: "temp", unit: "degC", normal: 0...100, limits: Limits(alarmHigh: 150), source: source)]
+        )
         runtime = AssetRuntime(asset: asset, site: "bench", configuration: configuration, now: 0)
     }
 
@@ -95,7 +103,8 @@ struct AlarmSource {
         time += 1
         var output = RuntimeOutput()
         let value = Int(time) % 2 == 0 ? 200.0 : 50.0
-        runtime.ingest([Reading(asset: "pump-1", sensor: "temp", value: value, timestamp: time, quality: .good)], into: &output)
+        runtime.ingest(
+            [Reading(asset: "pump-1", sensor: "temp", value: value, timestamp: time, quality: .good)], into: &output)
         return output.alarmUpdates
     }
 }
@@ -103,8 +112,10 @@ struct AlarmSource {
 let alarmPath = Mutex<AlarmPath?>(nil)
 
 func alarmLatencyBenchmarks() {
-    let commitToReceipt = BenchmarkMetric.custom("outbox commit → subscriber (µs)", polarity: .prefersSmaller, useScalingFactor: false)
-    let transitionToReceipt = BenchmarkMetric.custom("alarm transition → subscriber (µs)", polarity: .prefersSmaller, useScalingFactor: false)
+    let commitToReceipt = BenchmarkMetric.custom(
+        "outbox commit → subscriber (µs)", polarity: .prefersSmaller, useScalingFactor: false)
+    let transitionToReceipt = BenchmarkMetric.custom(
+        "alarm transition → subscriber (µs)", polarity: .prefersSmaller, useScalingFactor: false)
     let source = Mutex(AlarmSource())
     Benchmark(
         "Alarm → MQTT latency on loopback (mosquitto, QoS 1, SQLite outbox with synchronous=FULL)",
@@ -115,7 +126,10 @@ func alarmLatencyBenchmarks() {
                 alarmPath.withLock { $0 = made }
             },
             teardown: {
-                let path = alarmPath.withLock { path in defer { path = nil }; return path }
+                let path = alarmPath.withLock { path in
+                    defer { path = nil }
+                    return path
+                }
                 await path?.stop()
             })
     ) { benchmark in
@@ -126,7 +140,9 @@ func alarmLatencyBenchmarks() {
         let transition = ContinuousClock.now
         for update in updates { path.writer.submit(update) }
         let deadline = ContinuousClock.now + .seconds(10)
-        while path.received < expected, ContinuousClock.now < deadline { try? await Task.sleep(for: .microseconds(200)) }
+        while path.received < expected, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .microseconds(200))
+        }
         guard path.received >= expected, let receipt = path.lastReceipt, let commit = path.lastCommit else { return }
         benchmark.measurement(commitToReceipt, microseconds(receipt - commit))
         benchmark.measurement(transitionToReceipt, microseconds(receipt - transition))

@@ -1,9 +1,9 @@
 import Benchmark
 import Daemon
-import Runtime
 import Foundation
 import Logging
 import PrognosCore
+import Runtime
 import Store
 
 /// The daemon's hot path: sensor values from the reading stream through the `RuntimeHub` (grouping
@@ -17,18 +17,30 @@ let benchmarks: @Sendable () -> Void = {
     let assetCount = 1000
     let assetsPerBatch = 10
     func asset(_ index: Int) -> Asset {
-        let source = SignalSource.modbus(ModbusPoint(device: "plc", function: .inputRegister, address: 0, dataType: .float32))
+        let source = SignalSource.modbus(
+            ModbusPoint(device: "plc", function: .inputRegister, address: 0, dataType: .float32))
         return Asset(
             id: "asset-\(index)", name: "Asset \(index)", type: "pump", areaID: "a", lineID: "l",
-            sensors: (0..<sensors).map { Sensor(id: "s\($0)", unit: "degC", normal: 0...100, limits: Limits(alarmHigh: 150), source: source) },
-            context: [Sensor(id: "speed", role: .speed, unit: "rpm", source: source), Sensor(id: "load", role: .load, unit: "%", source: source)],
-            failureModes: [FailureMode(id: "wear", sensors: ["s0"], limit: FailureLimit(sensor: "s0", direction: .above, value: 140))])
+            sensors: (0..<sensors).map {
+                Sensor(id: "s\($0)", unit: "degC", normal: 0...100, limits: Limits(alarmHigh: 150), source: source)
+            },
+            context: [
+                Sensor(id: "speed", role: .speed, unit: "rpm", source: source),
+                Sensor(id: "load", role: .load, unit: "%", source: source),
+            ],
+            failureModes: [
+                FailureMode(
+                    id: "wear", sensors: ["s0"], limit: FailureLimit(sensor: "s0", direction: .above, value: 140))
+            ])
     }
     var random = SystemRandomNumberGenerator()
     func readings(_ asset: String, at t: Double) -> [Reading] {
         let speed = 1200 + 300 * sin(t / 50)
         var out = (0..<sensors).map { j in
-            Reading(asset: asset, sensor: "s\(j)", value: 40 + Double(j) + speed / 100 + Double.random(in: -0.5...0.5, using: &random), timestamp: t, quality: .good)
+            Reading(
+                asset: asset, sensor: "s\(j)",
+                value: 40 + Double(j) + speed / 100 + Double.random(in: -0.5...0.5, using: &random), timestamp: t,
+                quality: .good)
         }
         out.append(Reading(asset: asset, sensor: "speed", value: speed, timestamp: t, quality: .good))
         out.append(Reading(asset: asset, sensor: "load", value: 70, timestamp: t, quality: .good))
@@ -47,18 +59,26 @@ let benchmarks: @Sendable () -> Void = {
     let model = template.model!
     let assets = (0..<assetCount).map(asset)
     let plant = Plant(
-        site: Site(id: "bench", name: "Bench"), areas: [Area(id: "a", name: "A", lines: [Line(id: "l", name: "L", assets: assets)])],
-        devices: [], brokers: [], actions: [], economics: Economics(downtimeCostPerHour: 0, failureCost: 0, crewCapacity: 1, windows: []))
+        site: Site(id: "bench", name: "Bench"),
+        areas: [Area(id: "a", name: "A", lines: [Line(id: "l", name: "L", assets: assets)])],
+        devices: [], brokers: [], actions: [],
+        economics: Economics(downtimeCostPerHour: 0, failureCost: 0, crewCapacity: 1, windows: []))
     let logger = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
-    let valuesPerSecond = BenchmarkMetric.custom("values/s (wall clock)", polarity: .prefersLarger, useScalingFactor: false)
-    let valuesPerCPUSecond = BenchmarkMetric.custom("values per CPU-second", polarity: .prefersLarger, useScalingFactor: false)
+    let valuesPerSecond = BenchmarkMetric.custom(
+        "values/s (wall clock)", polarity: .prefersLarger, useScalingFactor: false)
+    let valuesPerCPUSecond = BenchmarkMetric.custom(
+        "values per CPU-second", polarity: .prefersLarger, useScalingFactor: false)
 
     let steps = 10
     Benchmark(
         "1,000 assets × 22 signals × 10 steps: stream → RuntimeHub → SQLite (values per iteration: 220,000)",
-        configuration: .init(metrics: [.wallClock, .cpuTotal, valuesPerSecond, valuesPerCPUSecond, .mallocCountTotal], maxDuration: .seconds(30), maxIterations: 10)
+        configuration: .init(
+            metrics: [.wallClock, .cpuTotal, valuesPerSecond, valuesPerCPUSecond, .mallocCountTotal],
+            maxDuration: .seconds(30), maxIterations: 10)
     ) { benchmark in
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("daemon-bench-\(UUID().uuidString).sqlite").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "daemon-bench-\(UUID().uuidString).sqlite"
+        ).path
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         let store = try! Store.open(path: path)
         let writer = BatchWriter(store: store)
@@ -68,7 +88,9 @@ let benchmarks: @Sendable () -> Void = {
             runtime.adopt(refitted: model)
             return runtime
         }
-        let hub = RuntimeHub(runtimes: runtimes, plant: plant, writer: writer, alarmWriter: alarmWriter, store: store, logger: logger, publishPlan: { _ in })
+        let hub = RuntimeHub(
+            runtimes: runtimes, plant: plant, writer: writer, alarmWriter: alarmWriter, store: store, logger: logger,
+            publishPlan: { _ in })
         // The first step of every runtime (its first values) is not what a running daemon does: done before measuring.
         for first in stride(from: 0, to: assetCount, by: assetsPerBatch) {
             await hub.ingest((first..<first + assetsPerBatch).flatMap { readings("asset-\($0)", at: 999) }, now: 999)
@@ -99,5 +121,6 @@ let benchmarks: @Sendable () -> Void = {
 func processCPUSeconds() -> Double {
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
-    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(
+        usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
 }

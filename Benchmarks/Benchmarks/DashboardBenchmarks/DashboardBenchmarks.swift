@@ -16,9 +16,13 @@ let benchmarks: @Sendable () -> Void = {
         let line = i / 50
         assets.append(
             PlantHierarchy.AssetInfo(
-                id: "asset-\(i)", name: "Asset \(i)", type: ["centrifugal_pump", "fan", "compressor", "gearbox"][i % 4], areaID: "area-\(area)",
+                id: "asset-\(i)", name: "Asset \(i)",
+                type: ["centrifugal_pump", "fan", "compressor", "gearbox"][i % 4], areaID: "area-\(area)",
                 area: "Area \(area)", lineID: "line-\(line)", line: "Line \(line)",
-                sensors: [PlantHierarchy.SensorInfo(id: "vibration", name: "Vibration", unit: "mm/s", normal: 0.3...4.5, alarmHigh: 7.1)],
+                sensors: [
+                    PlantHierarchy.SensorInfo(
+                        id: "vibration", name: "Vibration", unit: "mm/s", normal: 0.3...4.5, alarmHigh: 7.1)
+                ],
                 failureModes: ["bearing-wear"]))
     }
     let hierarchy = PlantHierarchy(site: "Benchmark plant", assets: assets)
@@ -26,14 +30,18 @@ let benchmarks: @Sendable () -> Void = {
         assets.enumerated().map { i, info in
             let score = 0.3 + 0.7 * abs(sin(Double(i) * 0.37 + phase))
             return AssetRow(
-                id: info.id, info: info, status: i % 97 == 0 ? .offSpec : i % 41 == 0 ? .maintenanceRequired : .normal, score: score, threshold: 1,
+                id: info.id, info: info, status: i % 97 == 0 ? .offSpec : i % 41 == 0 ? .maintenanceRequired : .normal,
+                score: score, threshold: 1,
                 spark: (0..<48).map { k in 0.3 + 0.7 * abs(sin(Double(i + k) * 0.37 + phase)) },
-                worstRUL: HealthRecord(asset: info.id, failureMode: "bearing-wear", time: now, health: 0.8, rulMedian: Double(i + 1) * 86_400, rulP10: Double(i) * 43_200, rulP90: Double(i + 2) * 86_400),
+                worstRUL: HealthRecord(
+                    asset: info.id, failureMode: "bearing-wear", time: now, health: 0.8,
+                    rulMedian: Double(i + 1) * 86_400, rulP10: Double(i) * 43_200, rulP90: Double(i + 2) * 86_400),
                 alarms: i % 97 == 0 ? 1 : 0, unacknowledged: i % 97 == 0 ? 1 : 0)
         }
     }
     let base = Snapshot(now: now, daemon: nil, lastDataTime: now - 1, undeliveredAlerts: 0, rows: rows(phase: 0))
-    let changed = Snapshot(now: now + 0.5, daemon: nil, lastDataTime: now - 0.5, undeliveredAlerts: 0, rows: rows(phase: 0.05))
+    let changed = Snapshot(
+        now: now + 0.5, daemon: nil, lastDataTime: now - 0.5, undeliveredAlerts: 0, rows: rows(phase: 0.05))
     let options = DashboardOptions(colors: true, unicode: true, timeZone: TimeZone(identifier: "UTC")!, actor: "bench")
     let encoder = FrameEncoder(colors: true)
 
@@ -62,7 +70,8 @@ let benchmarks: @Sendable () -> Void = {
                 blackHole(bytes)
             }
         }
-        let changedModel = DashboardModel(layout: DashboardLayout(), hierarchy: hierarchy, options: options, snapshot: changed)
+        let changedModel = DashboardModel(
+            layout: DashboardLayout(), hierarchy: hierarchy, options: options, snapshot: changed)
         Benchmark(
             "Plant view, 1000 assets, \(width)x\(height): frame after new data",
             configuration: .init(metrics: [.wallClock, .custom("bytes per frame")], maxDuration: .seconds(3))
@@ -85,9 +94,14 @@ let benchmarks: @Sendable () -> Void = {
         var batch = StoreBatch()
         for info in assets {
             for k in 0..<10 {
-                batch.deviations.append(DeviationRecord(asset: info.id, time: now - Double(k) * 60, score: 0.5, threshold: 1, flagged: false))
+                batch.deviations.append(
+                    DeviationRecord(
+                        asset: info.id, time: now - Double(k) * 60, score: 0.5, threshold: 1, flagged: false))
             }
-            batch.health.append(HealthRecord(asset: info.id, failureMode: "bearing-wear", time: now, health: 0.8, rulMedian: 86_400 * 30, rulP10: 86_400 * 10, rulP90: 86_400 * 60))
+            batch.health.append(
+                HealthRecord(
+                    asset: info.id, failureMode: "bearing-wear", time: now, health: 0.8, rulMedian: 86_400 * 30,
+                    rulP10: 86_400 * 10, rulP90: 86_400 * 60))
         }
         try! await store.write(batch)
         let source = DataSource(store: store, hierarchy: hierarchy, layout: DashboardLayout())

@@ -1,14 +1,14 @@
 import Benchmark
 import Daemon
-import Runtime
 import Fleet
 import Foundation
 import Logging
 import MQTT
+import Orchestration
 import PrognosCore
+import Runtime
 import Store
 import Synchronization
-import Orchestration
 
 /// A real PostgreSQL (durable defaults: fsync and synchronous_commit on), a central mosquitto, a
 /// plant mosquitto bridged to it by the generated configuration, and the fleet service in this
@@ -35,11 +35,14 @@ final class Rig: Sendable {
         database = FleetDatabase(url: try PostgresURL(postgres.url()), logger: logger)
         let tally = self.tally
         service = try FleetService(
-            options: FleetService.Options(mqtt: MQTTClientOptions(host: "127.0.0.1", port: central.port, clientID: "bench-fleet")),
+            options: FleetService.Options(
+                mqtt: MQTTClientOptions(host: "127.0.0.1", port: central.port, clientID: "bench-fleet")),
             database: database, logger: logger,
             onCommit: { commit in
                 tally.committed.add(commit.batch.count, ordering: .relaxed)
-                let times = tally.sent.withLock { map in commit.batch.alarms.compactMap { map.removeValue(forKey: $0.eventID) } }
+                let times = tally.sent.withLock { map in
+                    commit.batch.alarms.compactMap { map.removeValue(forKey: $0.eventID) }
+                }
                 if !times.isEmpty { tally.delays.withLock { $0 += times.map { commit.committedAt - $0 } } }
             })
         let service = self.service
@@ -79,18 +82,24 @@ func messages(count: Int, assets: Int = 500) -> [(topic: String, payload: String
         let time = base + Double(i) / 1000
         if i % 5 == 4 {
             let summary = AssetSummary(
-                asset: asset, status: .normal, score: 0.4, threshold: 1, drivers: ["vibration_de"], rul: [], activeAlarms: 0,
+                asset: asset, status: .normal, score: 0.4, threshold: 1, drivers: ["vibration_de"], rul: [],
+                activeAlarms: 0,
                 learning: false, time: time)
             return (AlertMessages.stateTopic(site: "bench", asset: asset), AlertMessages.state(summary, site: "bench"))
         }
         var machine = AlarmStateMachine()
         let transition = machine.update(conditionActive: true, at: time)!
         let record = AlarmRecord(
-            id: "\(asset)/deviation", asset: asset, kind: .deviation, sensors: ["vibration_de", "vibration_nde"], priority: .high,
-            machine: machine, message: "\(asset) deviates from its learned behaviour (score 3.3 × threshold): vibration_de 75 %",
+            id: "\(asset)/deviation", asset: asset, kind: .deviation, sensors: ["vibration_de", "vibration_nde"],
+            priority: .high,
+            machine: machine,
+            message: "\(asset) deviates from its learned behaviour (score 3.3 × threshold): vibration_de 75 %",
             value: 3.3, threshold: 1, raisedAt: time, updatedAt: time)
-        return (AlertMessages.alarmTopic(site: "bench", asset: asset),
-                AlertMessages.alarm(site: "bench", alarm: record, transition: transition, actor: "prognos", diagnosis: "bearing-wear"))
+        return (
+            AlertMessages.alarmTopic(site: "bench", asset: asset),
+            AlertMessages.alarm(
+                site: "bench", alarm: record, transition: transition, actor: "prognos", diagnosis: "bearing-wear")
+        )
     }
 }
 
@@ -98,18 +107,30 @@ func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.
 
 let benchmarks: @Sendable () -> Void = {
     let setup: @Sendable () async throws -> Void = {
-        if let old = rig.withLock({ r -> Rig? in defer { r = nil }; return r }) { await old.stop() }
+        if let old = rig.withLock({ r -> Rig? in
+            defer { r = nil }
+            return r
+        }) {
+            await old.stop()
+        }
         let made = try await Rig()
         rig.withLock { $0 = made }
     }
     let teardown: @Sendable () async throws -> Void = {
-        if let old = rig.withLock({ r -> Rig? in defer { r = nil }; return r }) { await old.stop() }
+        if let old = rig.withLock({ r -> Rig? in
+            defer { r = nil }
+            return r
+        }) {
+            await old.stop()
+        }
     }
 
     let writeRate = BenchmarkMetric.custom("messages/s stored", polarity: .prefersLarger, useScalingFactor: false)
     Benchmark(
         "Fleet PostgreSQL write: batches of 5,000 (4,000 alarms, 1,000 states), one transaction each",
-        configuration: .init(metrics: [.wallClock, writeRate], maxDuration: .seconds(20), maxIterations: 20, setup: setup, teardown: teardown)
+        configuration: .init(
+            metrics: [.wallClock, writeRate], maxDuration: .seconds(20), maxIterations: 20, setup: setup,
+            teardown: teardown)
     ) { benchmark in
         guard let rig = rig.withLock({ $0 }) else { return }
         var batch = FleetBatch()
@@ -123,10 +144,13 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.measurement(writeRate, Int(Double(batch.count) / seconds(ContinuousClock.now - start)))
     }
 
-    let serviceRate = BenchmarkMetric.custom("messages/s stored (wall clock)", polarity: .prefersLarger, useScalingFactor: false)
+    let serviceRate = BenchmarkMetric.custom(
+        "messages/s stored (wall clock)", polarity: .prefersLarger, useScalingFactor: false)
     Benchmark(
         "Fleet service: 20,000 QoS 1 messages from mosquitto_pub → central broker → fleet service → PostgreSQL",
-        configuration: .init(metrics: [.wallClock, serviceRate], maxDuration: .seconds(60), maxIterations: 10, setup: setup, teardown: teardown)
+        configuration: .init(
+            metrics: [.wallClock, serviceRate], maxDuration: .seconds(60), maxIterations: 10, setup: setup,
+            teardown: teardown)
     ) { benchmark in
         guard let rig = rig.withLock({ $0 }) else { return }
         // One file per topic for mosquitto_pub -l (one message per line), written before the clock starts.
@@ -134,10 +158,12 @@ let benchmarks: @Sendable () -> Void = {
         let byTopic = Dictionary(grouping: messages(count: perIteration, assets: 4), by: \.topic)
         var files: [(String, String)] = []
         for (n, (topic, items)) in byTopic.enumerated() {
-            files.append((topic, try rig.folder.write("lines-\(n).txt", items.map(\.payload).joined(separator: "\n") + "\n")))
+            files.append(
+                (topic, try rig.folder.write("lines-\(n).txt", items.map(\.payload).joined(separator: "\n") + "\n")))
         }
         // A few publishers at a time, like a handful of plants' bridges.
-        let script = files.map { "mosquitto_pub -h 127.0.0.1 -p \(rig.central.port) -q 1 -t '\($0.0)' -l < \($0.1)" }
+        let script =
+            files.map { "mosquitto_pub -h 127.0.0.1 -p \(rig.central.port) -q 1 -t '\($0.0)' -l < \($0.1)" }
             .joined(separator: " & ") + " & wait"
         let target = rig.tally.committed.load(ordering: .relaxed) + perIteration
         let start = ContinuousClock.now
@@ -156,10 +182,12 @@ let benchmarks: @Sendable () -> Void = {
     let maximum = BenchmarkMetric.custom("delay max (µs)", polarity: .prefersSmaller, useScalingFactor: false)
     Benchmark(
         "Fleet delay: plant alarm (plant broker, bridge, central broker, fleet service) → committed in PostgreSQL, 200 alarms at 100/s",
-        configuration: .init(metrics: [p50, p99, maximum], maxDuration: .seconds(60), maxIterations: 5, setup: setup, teardown: teardown)
+        configuration: .init(
+            metrics: [p50, p99, maximum], maxDuration: .seconds(60), maxIterations: 5, setup: setup, teardown: teardown)
     ) { benchmark in
         guard let rig = rig.withLock({ $0 }) else { return }
-        let client = try MQTTClient(options: MQTTClientOptions(host: "127.0.0.1", port: rig.plant.port), logger: Logger(label: "bench"))
+        let client = try MQTTClient(
+            options: MQTTClientOptions(host: "127.0.0.1", port: rig.plant.port), logger: Logger(label: "bench"))
         defer { client.close() }
         client.start()
         guard await client.waitUntilReady(timeout: .seconds(10)) else { return }
@@ -173,7 +201,9 @@ let benchmarks: @Sendable () -> Void = {
             try await Task.sleep(for: .milliseconds(10))
         }
         let deadline = ContinuousClock.now + .seconds(20)
-        while rig.tally.delays.withLock({ $0.count }) < alarms.count, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        while rig.tally.delays.withLock({ $0.count }) < alarms.count, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(5))
+        }
         let sorted = rig.tally.delays.withLock { $0 }.sorted()
         guard !sorted.isEmpty else { return }
         func percentile(_ p: Double) -> Int { Int(sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] * 1e6) }

@@ -2,9 +2,9 @@ import Benchmark
 import Foundation
 import Logging
 import MQTT
+import Orchestration
 import PrognosCore
 import Synchronization
-import Orchestration
 
 /// Counts delivered readings.
 final class CountingSink: ReadingSink {
@@ -28,26 +28,33 @@ final class Rig: Sendable {
         self.broker = broker
         self.port = port
         lines = FileManager.default.temporaryDirectory.appendingPathComponent("mqtt-bench-\(port).txt").path
-        let text = (0..<perBatch).map { String(decoding: payloads[$0 % payloads.count], as: UTF8.self) }.joined(separator: "\n")
+        let text = (0..<perBatch).map { String(decoding: payloads[$0 % payloads.count], as: UTF8.self) }.joined(
+            separator: "\n")
         try (text + "\n").write(toFile: lines, atomically: true, encoding: .utf8)
         let logger = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
         let sensor = Sensor(
             id: "temp", unit: "°C",
-            source: .mqtt(MQTTPoint(broker: "local", topic: Self.topic, valuePath: try JSONPath(parsing: "$.temp"),
-                                    timestampPath: try JSONPath(parsing: "$.ts"))))
+            source: .mqtt(
+                MQTTPoint(
+                    broker: "local", topic: Self.topic, valuePath: try JSONPath(parsing: "$.temp"),
+                    timestampPath: try JSONPath(parsing: "$.ts"))))
         let asset = Asset(id: "pump-1", name: "Pump 1", type: "pump", areaID: "a", lineID: "l", sensors: [sensor])
         let plant = Plant(
-            site: Site(id: "s", name: "S"), areas: [Area(id: "a", name: "A", lines: [Line(id: "l", name: "L", assets: [asset])])],
+            site: Site(id: "s", name: "S"),
+            areas: [Area(id: "a", name: "A", lines: [Line(id: "l", name: "L", assets: [asset])])],
             devices: [], brokers: [Broker(id: "local", host: "127.0.0.1", port: port)], actions: [],
             economics: Economics(downtimeCostPerHour: 0, failureCost: 0, crewCapacity: 1, windows: []))
         collector = MQTTCollector(plant: plant, sink: sink, logger: logger)
         try collector.start()
-        guard await collector.waitUntilReady(timeout: .seconds(10)) else { throw PeerError(message: "broker not ready") }
+        guard await collector.waitUntilReady(timeout: .seconds(10)) else {
+            throw PeerError(message: "broker not ready")
+        }
     }
 
     /// Publishes the file's lines with mosquitto_pub (QoS 0).
     func publishBatch() throws -> ChildProcess {
-        try ChildProcess("/bin/sh", ["-c", "exec mosquitto_pub -h 127.0.0.1 -p \(port) -t \(Self.topic) -q 0 -l < \(lines)"])
+        try ChildProcess(
+            "/bin/sh", ["-c", "exec mosquitto_pub -h 127.0.0.1 -p \(port) -t \(Self.topic) -q 0 -l < \(lines)"])
     }
 
     func stop() {
@@ -64,10 +71,13 @@ let perBatch = 10_000
 func processCPUSeconds() -> Double {
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
-    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(
+        usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
 }
 let payloads: [[UInt8]] = (0..<100).map { i in
-    Array(#"{"ts": 1700000000\#(100 + i), "temp": \#(40 + Double(i) / 8), "vib": {"rms": 1.25, "peak": 3.5}, "speed": 1480, "state": "run"}"#.utf8)
+    Array(
+        #"{"ts": 1700000000\#(100 + i), "temp": \#(40 + Double(i) / 8), "vib": {"rms": 1.25, "peak": 3.5}, "speed": 1480, "state": "run"}"#
+            .utf8)
 }
 
 let benchmarks: @Sendable () -> Void = {
@@ -78,7 +88,8 @@ let benchmarks: @Sendable () -> Void = {
     ])
     Benchmark(
         "MQTT payload extraction (3 fields + timestamp, 110 B)",
-        configuration: .init(metrics: [.wallClock, .throughput, .mallocCountTotal], scalingFactor: .kilo, maxDuration: .seconds(3))
+        configuration: .init(
+            metrics: [.wallClock, .throughput, .mallocCountTotal], scalingFactor: .kilo, maxDuration: .seconds(3))
     ) { benchmark in
         for i in benchmark.scaledIterations {
             blackHole(decoder.decode(payloads[i % payloads.count]))
@@ -86,13 +97,23 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     let wallRate = BenchmarkMetric.custom("messages/s (wall clock)", polarity: .prefersLarger, useScalingFactor: false)
-    let cpuRate = BenchmarkMetric.custom("messages per CPU-second (subscriber)", polarity: .prefersLarger, useScalingFactor: false)
+    let cpuRate = BenchmarkMetric.custom(
+        "messages per CPU-second (subscriber)", polarity: .prefersLarger, useScalingFactor: false)
     Benchmark(
         "MQTT mosquitto_pub → broker → collector → readings (10,000 QoS 0 messages per iteration)",
         configuration: .init(
             metrics: [.wallClock, wallRate, cpuRate], maxDuration: .seconds(20), maxIterations: 20,
-            setup: { rig.withLock { $0 = nil }; let made = try await Rig(); rig.withLock { $0 = made } },
-            teardown: { rig.withLock { $0?.stop(); $0 = nil } })
+            setup: {
+                rig.withLock { $0 = nil }
+                let made = try await Rig()
+                rig.withLock { $0 = made }
+            },
+            teardown: {
+                rig.withLock {
+                    $0?.stop()
+                    $0 = nil
+                }
+            })
     ) { benchmark in
         guard let rig = rig.withLock({ $0 }) else { return }
         let target = rig.sink.readings.load(ordering: .relaxed) + perBatch

@@ -13,14 +13,17 @@ struct DemoLikePlant {
     /// The points of one device, 20 per device: per unit, float32 pressures and flows, scaled
     /// int16 temperatures, scaled uint16 vibrations, an int32 power, a float64 energy counter,
     /// a uint32 hour counter and a running bit, spread over the address space like the demo.
-    static func points(device: String, units: [UInt8], order: WordOrder, function: ModbusFunction) -> [(String, ModbusPoint, Double)] {
+    static func points(
+        device: String, units: [UInt8], order: WordOrder, function: ModbusFunction
+    ) -> [(String, ModbusPoint, Double)] {
         var result: [(String, ModbusPoint, Double)] = []
         let perUnit = 20 / units.count
         for unit in units {
             var address: UInt16 = 0
             for index in 0..<perUnit {
                 let kind = index % 8
-                let type: ModbusDataType = [.float32, .float32, .int16, .int16, .uint16, .int32, .float64, .uint32][kind]
+                let type: ModbusDataType = [.float32, .float32, .int16, .int16, .uint16, .int32, .float64, .uint32][
+                    kind]
                 let scale = [1, 1, 0.1, 0.1, 0.01, 0.001, 1, 1][kind]
                 let value = [4.2, 730.5, 61.3, 58.9, 2.31, 31.25, 123_456.5, 20_113][kind]
                 let point = ModbusPoint(
@@ -56,7 +59,9 @@ struct DemoLikePlant {
             assets.append(
                 Asset(
                     id: "asset-\(id)", name: id, type: "bench", areaID: "area", lineID: "line",
-                    sensors: points.map { Sensor(id: $0.0, unit: "1", normal: ($0.2 * 0.5)...($0.2 * 1.5 + 1), source: .modbus($0.1)) }))
+                    sensors: points.map {
+                        Sensor(id: $0.0, unit: "1", normal: ($0.2 * 0.5)...($0.2 * 1.5 + 1), source: .modbus($0.1))
+                    }))
         }
         self.servers = servers
         plant = Plant(

@@ -40,7 +40,8 @@ let benchmarks: @Sendable () -> Void = {
         return (RawLibmodbus(port: port), requests[device.id, default: []])
     }
     let requestCount = requests.values.reduce(0) { $0 + $1.count }
-    print("Demo-like plant: \(plant.devices.count) devices, \(rig.pointCount) points, \(requestCount) requests per poll")
+    print(
+        "Demo-like plant: \(plant.devices.count) devices, \(rig.pointCount) points, \(requestCount) requests per poll")
 
     Benchmark.defaultConfiguration = .init(
         metrics: [.wallClock, .cpuTotal, .mallocCountTotal], warmupIterations: 20, maxDuration: .seconds(5),
@@ -90,12 +91,15 @@ let benchmarks: @Sendable () -> Void = {
             return Double(middle.components.seconds) * 1e6 + Double(middle.components.attoseconds) * 1e-12
         }
         let (oursMedian, bareMedian) = (median(ours), median(bare))
-        benchmark.measurement(.custom("overhead (%)", polarity: .prefersSmaller, useScalingFactor: false),
-                              Int(((oursMedian / bareMedian - 1) * 100).rounded()))
-        benchmark.measurement(.custom("full poll p50 (us)", polarity: .prefersSmaller, useScalingFactor: false),
-                              Int(oursMedian.rounded()))
-        benchmark.measurement(.custom("raw round trips p50 (us)", polarity: .prefersSmaller, useScalingFactor: false),
-                              Int(bareMedian.rounded()))
+        benchmark.measurement(
+            .custom("overhead (%)", polarity: .prefersSmaller, useScalingFactor: false),
+            Int(((oursMedian / bareMedian - 1) * 100).rounded()))
+        benchmark.measurement(
+            .custom("full poll p50 (us)", polarity: .prefersSmaller, useScalingFactor: false),
+            Int(oursMedian.rounded()))
+        benchmark.measurement(
+            .custom("raw round trips p50 (us)", polarity: .prefersSmaller, useScalingFactor: false),
+            Int(bareMedian.rounded()))
     }
 
     let collector = ModbusCollector(plant: plant, sink: ReadingCounter(), logger: logger)

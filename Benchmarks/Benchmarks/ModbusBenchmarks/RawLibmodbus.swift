@@ -55,10 +55,13 @@ final class RawLibmodbus {
             let count = Int32(request.count)
             let received: Int32 =
                 switch request.function {
-                case .holdingRegister: words.withUnsafeMutableBufferPointer { readRegisters(context, start, count, $0.baseAddress) }
-                case .inputRegister: words.withUnsafeMutableBufferPointer { readInputRegisters(context, start, count, $0.baseAddress) }
+                case .holdingRegister:
+                    words.withUnsafeMutableBufferPointer { readRegisters(context, start, count, $0.baseAddress) }
+                case .inputRegister:
+                    words.withUnsafeMutableBufferPointer { readInputRegisters(context, start, count, $0.baseAddress) }
                 case .coil: bits.withUnsafeMutableBufferPointer { readBits(context, start, count, $0.baseAddress) }
-                case .discreteInput: bits.withUnsafeMutableBufferPointer { readInputBits(context, start, count, $0.baseAddress) }
+                case .discreteInput:
+                    bits.withUnsafeMutableBufferPointer { readInputBits(context, start, count, $0.baseAddress) }
                 }
             if received != count { failures += 1 }
         }

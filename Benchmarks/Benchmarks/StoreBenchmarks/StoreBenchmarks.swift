@@ -17,7 +17,8 @@ func readingsBatch(size: Int, clock: Clock) -> [Reading] {
         for asset in 0..<10 {
             for sensor in 0..<10 where readings.count < size {
                 readings.append(
-                    Reading(asset: "asset-\(asset)", sensor: "s\(sensor)", value: Double(readings.count) * 0.1,
+                    Reading(
+                        asset: "asset-\(asset)", sensor: "s\(sensor)", value: Double(readings.count) * 0.1,
                         timestamp: clock.next, quality: .good))
             }
         }

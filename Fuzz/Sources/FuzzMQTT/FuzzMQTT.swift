@@ -8,15 +8,21 @@ import PrognosCore
 struct Bytes {
     let data: UnsafeBufferPointer<UInt8>
     var i = 0
-    mutating func u8() -> UInt8 { defer { i += 1 }; return i < data.count ? data[i] : 0 }
+    mutating func u8() -> UInt8 {
+        defer { i += 1 }
+        return i < data.count ? data[i] : 0
+    }
     mutating func u64() -> UInt64 { (0..<8).reduce(0) { acc, _ in acc << 8 | UInt64(u8()) } }
     var rest: [UInt8] { i < data.count ? Array(data[i...]) : [] }
 }
 
 func path(_ text: String) -> JSONPath { try! JSONPath(parsing: text) }
-let fixedPaths = ["$", "$.value", "$.v", "$.data.temperature", "$.values[0]", "$.values[2].v", "$['key with spaces']", "$.a[0][1]"].map(path)
-let fixedDecoder = PayloadDecoder(fields: fixedPaths.map { PayloadDecoder.Field(value: $0, timestamp: path("$.ts")) }
-    + [PayloadDecoder.Field(value: path("$.value"), timestamp: path("$.time"))])
+let fixedPaths = [
+    "$", "$.value", "$.v", "$.data.temperature", "$.values[0]", "$.values[2].v", "$['key with spaces']", "$.a[0][1]",
+].map(path)
+let fixedDecoder = PayloadDecoder(
+    fields: fixedPaths.map { PayloadDecoder.Field(value: $0, timestamp: path("$.ts")) }
+        + [PayloadDecoder.Field(value: path("$.value"), timestamp: path("$.time"))])
 
 func check(_ results: [Result<PayloadDecoder.Extracted, PayloadRejection>], _ payload: [UInt8]) {
     for case .success(let e) in results {
@@ -36,7 +42,9 @@ public func fuzzOne(_ pointer: UnsafePointer<UInt8>, _ count: Int) -> CInt {
         // Arbitrary payload against fixed paths.
         let payload = b.rest
         check(fixedDecoder.decode(payload), payload)
-        if case .success(let v) = PayloadDecoder.value(at: fixedPaths[Int(mode >> 1) % fixedPaths.count], in: payload), !v.isFinite {
+        if case .success(let v) = PayloadDecoder.value(at: fixedPaths[Int(mode >> 1) % fixedPaths.count], in: payload),
+            !v.isFinite
+        {
             fatalError("non-finite value(at:) from \(payload)")
         }
         return 0
@@ -67,15 +75,22 @@ public func fuzzOne(_ pointer: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     for component in components.reversed() {
         if let key = component.key {
             let escaped = key  // letters, digits and spaces only: no escaping needed
-            json = style & 2 == 0 ? "{\"\(escaped)\": \(json)}" : "{\"noise\": [1, {\"x\": null}], \"\(escaped)\" :\(json), \"t\": \"2024-01-01T00:00:00Z\"}"
+            json =
+                style & 2 == 0
+                ? "{\"\(escaped)\": \(json)}"
+                : "{\"noise\": [1, {\"x\": null}], \"\(escaped)\" :\(json), \"t\": \"2024-01-01T00:00:00Z\"}"
         } else {
-            json = "[" + Array(repeating: style & 4 == 0 ? "0" : "{\"v\": -1.5e3}", count: component.index).map { $0 + ", " }.joined() + json + "]"
+            json =
+                "["
+                + Array(repeating: style & 4 == 0 ? "0" : "{\"v\": -1.5e3}", count: component.index).map { $0 + ", " }
+                .joined() + json + "]"
         }
     }
     let payload = Array(json.utf8)
     let result = PayloadDecoder.value(at: path(pathText), in: payload)
     guard case .success(let got) = result, got.bitPattern == number.bitPattern else {
-        fatalError("\(number) (bits \(String(number.bitPattern, radix: 16))) at \(pathText) in \(json) extracted as \(result)")
+        fatalError(
+            "\(number) (bits \(String(number.bitPattern, radix: 16))) at \(pathText) in \(json) extracted as \(result)")
     }
     return 0
 }
@@ -84,5 +99,7 @@ public func fuzzOne(_ pointer: UnsafePointer<UInt8>, _ count: Int) -> CInt {
 public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
     var argc = argc
     var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = argv
-    return LLVMFuzzerRunDriver(&argc, &argv) { prognos_fuzz_on_stack(ThreadStack.smallestBytes, { fuzzOne($0!, $1) }, $0, $1) }
+    return LLVMFuzzerRunDriver(&argc, &argv) {
+        prognos_fuzz_on_stack(ThreadStack.smallestBytes, { fuzzOne($0!, $1) }, $0, $1)
+    }
 }

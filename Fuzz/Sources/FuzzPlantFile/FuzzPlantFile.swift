@@ -14,7 +14,9 @@ public func fuzzOne(_ pointer: UnsafePointer<UInt8>, _ count: Int) -> CInt {
         if error.problems.isEmpty { fatalError("PlantFileError with no problems for \(text.debugDescription)") }
         for problem in error.problems {
             guard problem.location.line >= 1, problem.location.column >= 1, !problem.reason.isEmpty else {
-                fatalError("bad problem \(problem) (line \(problem.location.line), column \(problem.location.column)) for \(text.debugDescription)")
+                fatalError(
+                    "bad problem \(problem) (line \(problem.location.line), column \(problem.location.column)) for \(text.debugDescription)"
+                )
             }
         }
     }
@@ -25,5 +27,7 @@ public func fuzzOne(_ pointer: UnsafePointer<UInt8>, _ count: Int) -> CInt {
 public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
     var argc = argc
     var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = argv
-    return LLVMFuzzerRunDriver(&argc, &argv) { prognos_fuzz_on_stack(ThreadStack.smallestBytes, { fuzzOne($0!, $1) }, $0, $1) }
+    return LLVMFuzzerRunDriver(&argc, &argv) {
+        prognos_fuzz_on_stack(ThreadStack.smallestBytes, { fuzzOne($0!, $1) }, $0, $1)
+    }
 }

@@ -13,7 +13,8 @@ public final class FleetDashboard {
     private let screen: ScreenLoop
 
     public init(
-        source: any FleetOverviewSource, model: FleetDashboardModel, terminal: Terminal = Terminal(), refresh: Double = 2,
+        source: any FleetOverviewSource, model: FleetDashboardModel, terminal: Terminal = Terminal(),
+        refresh: Double = 2,
         clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
     ) {
         self.source = source

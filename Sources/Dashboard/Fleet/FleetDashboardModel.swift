@@ -78,14 +78,17 @@ public final class FleetDashboardModel {
         let words = filterWords
         return overview.openAlarms.filter { alarm in
             (state.site == nil || alarm.site == state.site)
-                && matches(words, alarm.site, alarm.asset, alarm.alarmID, alarm.kind, alarm.state.rawValue, alarm.priority.rawValue)
+                && matches(
+                    words, alarm.site, alarm.asset, alarm.alarmID, alarm.kind, alarm.state.rawValue,
+                    alarm.priority.rawValue)
         }
     }
 
     public var work: [FleetOverview.PlannedWork] {
         let words = filterWords
         return overview.plannedWork.filter { item in
-            (state.site == nil || item.site == state.site) && matches(words, item.site, item.asset, item.action, item.failureMode)
+            (state.site == nil || item.site == state.site)
+                && matches(words, item.site, item.asset, item.action, item.failureMode)
         }
     }
 
@@ -117,7 +120,10 @@ public final class FleetDashboardModel {
             return .none
         case .control("l"), .character("r"): return .refresh
         case .tab: return show(View.allCases[(View.allCases.firstIndex(of: state.view)! + 1) % View.allCases.count])
-        case .backTab: return show(View.allCases[(View.allCases.firstIndex(of: state.view)! + View.allCases.count - 1) % View.allCases.count])
+        case .backTab:
+            return show(
+                View.allCases[
+                    (View.allCases.firstIndex(of: state.view)! + View.allCases.count - 1) % View.allCases.count])
         case .character(let c) where c.isNumber:
             if let n = c.wholeNumberValue, n >= 1, n <= View.allCases.count { return show(View.allCases[n - 1]) }
             return .none
@@ -145,11 +151,17 @@ public final class FleetDashboardModel {
                 state.message = "alarms of \(list[index].site) (Esc: every site)"
                 return show(.alarms)
             }
-            if let next = moved(index, count: list.count, key: key, page: lastPage) { state.selectedSite = list[next].site }
+            if let next = moved(index, count: list.count, key: key, page: lastPage) {
+                state.selectedSite = list[next].site
+            }
         case .alarms:
-            if let next = moved(state.selectedAlarm, count: alarms.count, key: key, page: lastPage) { state.selectedAlarm = next }
+            if let next = moved(state.selectedAlarm, count: alarms.count, key: key, page: lastPage) {
+                state.selectedAlarm = next
+            }
         case .work:
-            if let next = moved(state.selectedWork, count: work.count, key: key, page: lastPage) { state.selectedWork = next }
+            if let next = moved(state.selectedWork, count: work.count, key: key, page: lastPage) {
+                state.selectedWork = next
+            }
         }
         return .none
     }

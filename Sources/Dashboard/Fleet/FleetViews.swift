@@ -29,7 +29,11 @@ extension FleetDashboardModel: DashboardFrame {
             }
             label += " "
             let selected = view == state.view
-            let style = selected ? (options.colors ? Style(foreground: .black, background: .cyan, bold: true) : Style(bold: true, underline: true)) : bar
+            let style =
+                selected
+                ? (options.colors
+                    ? Style(foreground: .black, background: .cyan, bold: true) : Style(bold: true, underline: true))
+                : bar
             x += canvas.put(label, x: x, y: 0, style: style)
         }
         let right = " \(state.site.map { "site \($0)" } ?? "all sites") \(format.clock(now)) "
@@ -54,7 +58,9 @@ extension FleetDashboardModel: DashboardFrame {
         x += canvas.put(", \(plural(open, "open alarm"))", x: x, y: y)
         if unack > 0 { canvas.put(" (\(unack) unacknowledged)", x: x, y: y, style: theme.level(.alarm)) }
         let note = "worst \(worstAssets) assets of each plant"
-        if x + columns(note) + 30 < canvas.width { canvas.put(note, x: canvas.width - columns(note), y: y, style: theme.muted) }
+        if x + columns(note) + 30 < canvas.width {
+            canvas.put(note, x: canvas.width - columns(note), y: y, style: theme.muted)
+        }
 
         let specs: [ColumnSpec<PlantColumn>] = [
             ColumnSpec(key: .name, title: "PLANT / ASSET", minWidth: 18, maxWidth: 28),
@@ -66,10 +72,14 @@ extension FleetDashboardModel: DashboardFrame {
         ]
         let fitted = fitColumns(specs, total: canvas.width - 1)
         for column in fitted {
-            canvas.put(column.spec.title, x: 1 + column.x, y: y + 1, width: column.width, style: theme.heading, align: column.spec.align)
+            canvas.put(
+                column.spec.title, x: 1 + column.x, y: y + 1, width: column.width, style: theme.heading,
+                align: column.spec.align)
         }
         guard !list.isEmpty else {
-            let text = overview.plants.isEmpty ? "no plant has reported to the fleet database yet" : "no plant matches \"\(state.filter)\""
+            let text =
+                overview.plants.isEmpty
+                ? "no plant has reported to the fleet database yet" : "no plant matches \"\(state.filter)\""
             canvas.put(text, x: 1, y: y + 2, style: theme.muted)
             return
         }
@@ -103,33 +113,44 @@ extension FleetDashboardModel: DashboardFrame {
         }
     }
 
-    private func drawPlantCell(_ canvas: inout Canvas, _ plant: FleetOverview.Plant, _ key: PlantColumn, x: Int, y: Int, width w: Int) {
+    private func drawPlantCell(
+        _ canvas: inout Canvas, _ plant: FleetOverview.Plant, _ key: PlantColumn, x: Int, y: Int, width w: Int
+    ) {
         switch key {
         case .name: canvas.put(plant.site, x: x, y: y, width: w, style: .bold, ellipsis: glyphs.ellipsis)
         case .status:
             switch plant.online {
-            case true?: canvas.put(glyphs.alive + " online", x: x, y: y, width: w, style: theme.colors ? .fg(.green) : .plain)
+            case true?:
+                canvas.put(glyphs.alive + " online", x: x, y: y, width: w, style: theme.colors ? .fg(.green) : .plain)
             case false?: canvas.put(glyphs.dead + " OFFLINE", x: x, y: y, width: w, style: theme.level(.alarm))
             case nil: canvas.put(glyphs.missing + " no status", x: x, y: y, width: w, style: theme.muted)
             }
         case .score:
             canvas.put("\(plant.assetCount) assets", x: x, y: y, width: w, style: theme.muted, align: .right)
         case .rul:
-            canvas.put(plant.notNormal > 0 ? "\(plant.notNormal) not normal" : "all normal", x: x, y: y, width: w,
+            canvas.put(
+                plant.notNormal > 0 ? "\(plant.notNormal) not normal" : "all normal", x: x, y: y, width: w,
                 style: plant.notNormal > 0 ? theme.level(.warn) : theme.muted)
         case .alarms:
-            let text = plant.unacknowledged > 0 ? "\(plant.openAlarms) (\(plant.unacknowledged) new)" : "\(plant.openAlarms)"
-            canvas.put(text, x: x, y: y, width: w, style: plant.unacknowledged > 0 ? theme.level(.alarm) : .plain, align: .right)
+            let text =
+                plant.unacknowledged > 0 ? "\(plant.openAlarms) (\(plant.unacknowledged) new)" : "\(plant.openAlarms)"
+            canvas.put(
+                text, x: x, y: y, width: w, style: plant.unacknowledged > 0 ? theme.level(.alarm) : .plain,
+                align: .right)
         case .last:
-            canvas.put(plant.lastState.map { format.age(now - $0) + " ago" } ?? glyphs.missing, x: x, y: y, width: w,
+            canvas.put(
+                plant.lastState.map { format.age(now - $0) + " ago" } ?? glyphs.missing, x: x, y: y, width: w,
                 style: staleState(plant.lastState) ? theme.level(.warn) : theme.muted, align: .right)
         }
     }
 
-    private func drawAssetCell(_ canvas: inout Canvas, _ asset: FleetOverview.AssetState, _ key: PlantColumn, x: Int, y: Int, width w: Int) {
+    private func drawAssetCell(
+        _ canvas: inout Canvas, _ asset: FleetOverview.AssetState, _ key: PlantColumn, x: Int, y: Int, width w: Int
+    ) {
         switch key {
         case .name: canvas.put("  " + asset.asset, x: x, y: y, width: w, ellipsis: glyphs.ellipsis)
-        case .status: canvas.put(asset.status, x: x, y: y, width: w, style: statusStyle(asset.status), ellipsis: glyphs.ellipsis)
+        case .status:
+            canvas.put(asset.status, x: x, y: y, width: w, style: statusStyle(asset.status), ellipsis: glyphs.ellipsis)
         case .score:
             let text: String
             if let score = asset.score, let threshold = asset.threshold, threshold > 0 {
@@ -139,9 +160,11 @@ extension FleetDashboardModel: DashboardFrame {
             }
             canvas.put(text, x: x, y: y, width: w, align: .right)
         case .rul:
-            let text = asset.rulMedian.map { format.duration($0) + (asset.rulMode.map { " " + $0 } ?? "") } ?? glyphs.missing
+            let text =
+                asset.rulMedian.map { format.duration($0) + (asset.rulMode.map { " " + $0 } ?? "") } ?? glyphs.missing
             canvas.put(text, x: x, y: y, width: w, ellipsis: glyphs.ellipsis)
-        case .alarms: canvas.put(asset.activeAlarms > 0 ? String(asset.activeAlarms) : "", x: x, y: y, width: w, align: .right)
+        case .alarms:
+            canvas.put(asset.activeAlarms > 0 ? String(asset.activeAlarms) : "", x: x, y: y, width: w, align: .right)
         case .last: canvas.put(format.clock(asset.time), x: x, y: y, width: w, style: theme.muted, align: .right)
         }
     }
@@ -166,7 +189,9 @@ extension FleetDashboardModel: DashboardFrame {
         var x = canvas.put("\(list.count) open ", x: 0, y: y, style: .bold)
         if unack > 0 { x += canvas.put(" \(unack) waiting for an operator", x: x, y: y, style: theme.level(.alarm)) }
         let note = "unacknowledged first, then priority, oldest first"
-        if x + columns(note) + 2 < canvas.width { canvas.put(note, x: canvas.width - columns(note), y: y, style: theme.muted) }
+        if x + columns(note) + 2 < canvas.width {
+            canvas.put(note, x: canvas.width - columns(note), y: y, style: theme.muted)
+        }
         let specs: [ColumnSpec<AlarmColumn>] = [
             ColumnSpec(key: .priority, title: "PRI", minWidth: 6, maxWidth: 6),
             ColumnSpec(key: .state, title: "STATE", minWidth: 14, maxWidth: 23),
@@ -178,13 +203,16 @@ extension FleetDashboardModel: DashboardFrame {
         ]
         let fitted = fitColumns(specs, total: canvas.width - 1)
         for column in fitted {
-            canvas.put(column.spec.title, x: 1 + column.x, y: y + 1, width: column.width, style: theme.heading, align: column.spec.align)
+            canvas.put(
+                column.spec.title, x: 1 + column.x, y: y + 1, width: column.width, style: theme.heading,
+                align: column.spec.align)
         }
         let detailHeight = 3
         let visible = max(1, height - 2 - detailHeight)
         lastPage = visible
         guard !list.isEmpty else {
-            canvas.put(state.site.map { "no open alarms at \($0)" } ?? "no open alarms", x: 1, y: y + 2, style: theme.muted)
+            canvas.put(
+                state.site.map { "no open alarms at \($0)" } ?? "no open alarms", x: 1, y: y + 2, style: theme.muted)
             return
         }
         let selected = min(state.selectedAlarm, list.count - 1)
@@ -198,13 +226,18 @@ extension FleetDashboardModel: DashboardFrame {
             for column in fitted {
                 let (cx, w) = (1 + column.x, column.width)
                 switch column.spec.key {
-                case .priority: canvas.put(alarm.priority.rawValue, x: cx, y: ly, width: w, style: theme.priority(alarm.priority))
+                case .priority:
+                    canvas.put(alarm.priority.rawValue, x: cx, y: ly, width: w, style: theme.priority(alarm.priority))
                 case .state:
-                    canvas.put(alarm.state.rawValue, x: cx, y: ly, width: w, style: alarmStateStyle(alarm.state), ellipsis: glyphs.ellipsis)
+                    canvas.put(
+                        alarm.state.rawValue, x: cx, y: ly, width: w, style: alarmStateStyle(alarm.state),
+                        ellipsis: glyphs.ellipsis)
                 case .site: canvas.put(alarm.site, x: cx, y: ly, width: w, ellipsis: glyphs.ellipsis)
                 case .asset: canvas.put(alarm.asset, x: cx, y: ly, width: w, style: .bold, ellipsis: glyphs.ellipsis)
                 case .alarm:
-                    let name = alarm.alarmID.hasPrefix(alarm.asset + "/") ? String(alarm.alarmID.dropFirst(alarm.asset.count + 1)) : alarm.alarmID
+                    let name =
+                        alarm.alarmID.hasPrefix(alarm.asset + "/")
+                        ? String(alarm.alarmID.dropFirst(alarm.asset.count + 1)) : alarm.alarmID
                     canvas.put(name, x: cx, y: ly, width: w, ellipsis: glyphs.ellipsis)
                 case .message: canvas.put(alarm.message, x: cx, y: ly, width: w, ellipsis: glyphs.ellipsis)
                 case .since: canvas.put(format.age(now - alarm.time), x: cx, y: ly, width: w, align: .right)
@@ -217,7 +250,9 @@ extension FleetDashboardModel: DashboardFrame {
         canvas.put(String(repeating: String(glyphs.horizontal), count: canvas.width), x: 0, y: dy, style: theme.muted)
         canvas.put(" \(alarm.site) \(glyphs.separator) \(alarm.alarmID) ", x: 2, y: dy, style: .bold)
         canvas.put(alarm.message, x: 1, y: dy + 1, limit: canvas.width - 2)
-        canvas.put("\(alarm.kind), \(alarm.priority.rawValue), \(alarm.state.rawValue) since \(format.day(alarm.time))", x: 1, y: dy + 2,
+        canvas.put(
+            "\(alarm.kind), \(alarm.priority.rawValue), \(alarm.state.rawValue) since \(format.day(alarm.time))", x: 1,
+            y: dy + 2,
             style: theme.muted, limit: canvas.width - 2)
     }
 
@@ -226,7 +261,8 @@ extension FleetDashboardModel: DashboardFrame {
     private func drawWork(_ canvas: inout Canvas, y: Int, height: Int) {
         let list = work
         let sites = Set(list.map(\.site)).count
-        canvas.put("\(plural(list.count, "proposal")) at \(plural(sites, "plant")), soonest first", x: 0, y: y, style: .bold)
+        canvas.put(
+            "\(plural(list.count, "proposal")) at \(plural(sites, "plant")), soonest first", x: 0, y: y, style: .bold)
         let specs: [ColumnSpec<WorkColumn>] = [
             ColumnSpec(key: .window, title: "WINDOW", minWidth: 16, maxWidth: 24),
             ColumnSpec(key: .site, title: "PLANT", minWidth: 10, maxWidth: 16),
@@ -234,11 +270,14 @@ extension FleetDashboardModel: DashboardFrame {
             ColumnSpec(key: .action, title: "ACTION", minWidth: 12, maxWidth: 24),
             ColumnSpec(key: .mode, title: "FAILURE MODE", minWidth: 12, maxWidth: 20, dropPriority: 2),
             ColumnSpec(key: .cost, title: "COST", minWidth: 9, maxWidth: 11, align: .right, dropPriority: 3),
-            ColumnSpec(key: .risk, title: "P(FAIL) IGNORED", minWidth: 15, maxWidth: 16, align: .right, dropPriority: 1),
+            ColumnSpec(
+                key: .risk, title: "P(FAIL) IGNORED", minWidth: 15, maxWidth: 16, align: .right, dropPriority: 1),
         ]
         let fitted = fitColumns(specs, total: canvas.width - 1)
         for column in fitted {
-            canvas.put(column.spec.title, x: 1 + column.x, y: y + 1, width: column.width, style: theme.heading, align: column.spec.align)
+            canvas.put(
+                column.spec.title, x: 1 + column.x, y: y + 1, width: column.width, style: theme.heading,
+                align: column.spec.align)
         }
         let visible = max(1, height - 2)
         lastPage = visible
@@ -257,17 +296,23 @@ extension FleetDashboardModel: DashboardFrame {
             for column in fitted {
                 let (cx, w) = (1 + column.x, column.width)
                 switch column.spec.key {
-                case .window: canvas.put(format.window(item.start, item.end), x: cx, y: ly, width: w, ellipsis: glyphs.ellipsis)
+                case .window:
+                    canvas.put(format.window(item.start, item.end), x: cx, y: ly, width: w, ellipsis: glyphs.ellipsis)
                 case .site: canvas.put(item.site, x: cx, y: ly, width: w, ellipsis: glyphs.ellipsis)
                 case .asset: canvas.put(item.asset, x: cx, y: ly, width: w, style: .bold, ellipsis: glyphs.ellipsis)
                 case .action: canvas.put(item.action, x: cx, y: ly, width: w, ellipsis: glyphs.ellipsis)
-                case .mode: canvas.put(item.failureMode, x: cx, y: ly, width: w, style: theme.muted, ellipsis: glyphs.ellipsis)
+                case .mode:
+                    canvas.put(item.failureMode, x: cx, y: ly, width: w, style: theme.muted, ellipsis: glyphs.ellipsis)
                 case .cost:
-                    canvas.put(item.expectedCost.map { format.money($0) + " " + item.currency } ?? glyphs.missing, x: cx, y: ly, width: w,
+                    canvas.put(
+                        item.expectedCost.map { format.money($0) + " " + item.currency } ?? glyphs.missing, x: cx,
+                        y: ly, width: w,
                         align: .right)
                 case .risk:
                     let risk = item.failureProbabilityIgnored
-                    canvas.put(format.percent(risk), x: cx, y: ly, width: w, style: (risk ?? 0) >= 0.5 ? theme.level(.alarm) : .plain,
+                    canvas.put(
+                        format.percent(risk), x: cx, y: ly, width: w,
+                        style: (risk ?? 0) >= 0.5 ? theme.level(.alarm) : .plain,
                         align: .right)
                 }
             }
@@ -308,7 +353,8 @@ extension FleetDashboardModel: DashboardFrame {
         let offline = overview.plants.filter { $0.online == false }.map(\.site)
         if !offline.isEmpty { parts.append(("offline: " + offline.joined(separator: ", "), theme.level(.alarm))) }
         let age = overview.lastReceived.map { now - $0 }
-        let text = "last message " + format.clock(overview.lastReceived) + (age.map { " (\(format.age($0)) ago)" } ?? "")
+        let text =
+            "last message " + format.clock(overview.lastReceived) + (age.map { " (\(format.age($0)) ago)" } ?? "")
         parts.append((text, (age ?? .infinity) > 60 ? theme.level(.warn) : .plain))
         var x = 0
         for (i, part) in parts.enumerated() {

@@ -102,8 +102,10 @@ public final class Terminal: @unchecked Sendable {
             var decoder = KeyDecoder()
             var buffer = [UInt8](repeating: 0, count: 256)
             loop: while true {
-                var polls = [pollfd(fd: input, events: Int16(POLLIN), revents: 0),
-                             pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)]
+                var polls = [
+                    pollfd(fd: input, events: Int16(POLLIN), revents: 0),
+                    pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0),
+                ]
                 let timeout: Int32 = decoder.hasPending ? 30 : -1
                 let ready = poll(&polls, 2, timeout)
                 if ready < 0 {
@@ -173,7 +175,9 @@ enum TerminalRestore {
     static let wakeResize: UInt8 = 1
     static let wakeStop: UInt8 = 2
 
-    static let restoringSignals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGSEGV, SIGBUS, SIGILL, SIGABRT, SIGFPE, SIGTRAP]
+    static let restoringSignals: [Int32] = [
+        SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGSEGV, SIGBUS, SIGILL, SIGABRT, SIGFPE, SIGTRAP,
+    ]
 
     struct State {
         var active: Int32 = 0

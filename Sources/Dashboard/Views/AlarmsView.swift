@@ -21,7 +21,9 @@ extension DashboardModel {
             x += canvas.put(state.rawValue, x: x, y: y, style: stateStyle(state))
         }
         let note = "unacknowledged first, oldest first"
-        if x + columns(note) + 2 < canvas.width { canvas.put(note, x: canvas.width - columns(note), y: y, style: theme.muted) }
+        if x + columns(note) + 2 < canvas.width {
+            canvas.put(note, x: canvas.width - columns(note), y: y, style: theme.muted)
+        }
 
         let specs: [ColumnSpec<DashboardLayout.AlarmColumn>] = layout.alarmColumns.map { column in
             switch column {
@@ -31,14 +33,17 @@ extension DashboardModel {
             case .kind: ColumnSpec(key: column, title: "KIND", minWidth: 9, maxWidth: 13, dropPriority: 2)
             case .alarm: ColumnSpec(key: column, title: "ALARM", minWidth: 14, maxWidth: 40)
             case .message: ColumnSpec(key: column, title: "MESSAGE", minWidth: 16, maxWidth: 80, dropPriority: 4)
-            case .value: ColumnSpec(key: column, title: "VALUE", minWidth: 12, maxWidth: 16, align: .right, dropPriority: 3)
+            case .value:
+                ColumnSpec(key: column, title: "VALUE", minWidth: 12, maxWidth: 16, align: .right, dropPriority: 3)
             case .since: ColumnSpec(key: column, title: "SINCE", minWidth: 5, maxWidth: 5, align: .right)
             case .ack: ColumnSpec(key: column, title: "ACK BY", minWidth: 8, maxWidth: 14, dropPriority: 1)
             }
         }
         let fitted = fitColumns(specs, total: canvas.width - 1)
         for column in fitted {
-            canvas.put(column.spec.title, x: 1 + column.x, y: y + 1, width: column.width, style: theme.heading, align: column.spec.align)
+            canvas.put(
+                column.spec.title, x: 1 + column.x, y: y + 1, width: column.width, style: theme.heading,
+                align: column.spec.align)
         }
         let detailHeight = height >= 20 ? 4 : 3
         let visible = max(1, height - 2 - detailHeight)
@@ -59,20 +64,30 @@ extension DashboardModel {
                 let cx = 1 + column.x
                 let w = column.width
                 switch column.spec.key {
-                case .priority: canvas.put(alarm.priority.rawValue, x: cx, y: ly, width: w, style: theme.priority(alarm.priority))
-                case .state: canvas.put(alarm.state.rawValue, x: cx, y: ly, width: w, style: stateStyle(alarm.state), ellipsis: glyphs.ellipsis)
+                case .priority:
+                    canvas.put(alarm.priority.rawValue, x: cx, y: ly, width: w, style: theme.priority(alarm.priority))
+                case .state:
+                    canvas.put(
+                        alarm.state.rawValue, x: cx, y: ly, width: w, style: stateStyle(alarm.state),
+                        ellipsis: glyphs.ellipsis)
                 case .asset: canvas.put(alarm.asset, x: cx, y: ly, width: w, style: .bold, ellipsis: glyphs.ellipsis)
                 case .kind: canvas.put(alarm.kind.rawValue, x: cx, y: ly, width: w, style: theme.muted)
                 case .alarm: canvas.put(alarmName(alarm), x: cx, y: ly, width: w, ellipsis: glyphs.ellipsis)
                 case .message: canvas.put(messageText(alarm), x: cx, y: ly, width: w, ellipsis: glyphs.ellipsis)
                 case .value:
-                    let text = alarm.value.map { value in
-                        alarm.kind == .rul ? format.duration(value) : "\(format.number(value)) / \(format.number(alarm.threshold))"
-                    } ?? ""
+                    let text =
+                        alarm.value.map { value in
+                            alarm.kind == .rul
+                                ? format.duration(value) : "\(format.number(value)) / \(format.number(alarm.threshold))"
+                        } ?? ""
                     canvas.put(text, x: cx, y: ly, width: w, align: .right)
                 case .since:
-                    canvas.put(format.age(snapshot.now - (alarm.raisedAt ?? alarm.updatedAt)), x: cx, y: ly, width: w, align: .right)
-                case .ack: canvas.put(alarm.acknowledgedBy ?? alarm.shelvedBy ?? "", x: cx, y: ly, width: w, style: theme.muted)
+                    canvas.put(
+                        format.age(snapshot.now - (alarm.raisedAt ?? alarm.updatedAt)), x: cx, y: ly, width: w,
+                        align: .right)
+                case .ack:
+                    canvas.put(
+                        alarm.acknowledgedBy ?? alarm.shelvedBy ?? "", x: cx, y: ly, width: w, style: theme.muted)
                 }
             }
             if index == selectedIndex { canvas.restyle(x: 0, y: ly, count: canvas.width) { $0.adding(reverse: true) } }
@@ -92,7 +107,9 @@ extension DashboardModel {
             }
         }
         if let raised = alarm.raisedAt { facts.append("raised \(format.day(raised))") }
-        if let by = alarm.acknowledgedBy, let at = alarm.acknowledgedAt { facts.append("acknowledged by \(by) at \(format.clock(at))") }
+        if let by = alarm.acknowledgedBy, let at = alarm.acknowledgedAt {
+            facts.append("acknowledged by \(by) at \(format.clock(at))")
+        }
         if alarm.state == .shelved, let until = alarm.shelvedUntil {
             facts.append("shelved by \(alarm.shelvedBy ?? "?") until \(format.day(until))")
         }

@@ -5,7 +5,8 @@ import Store
 extension DashboardModel {
     func drawAsset(_ canvas: inout Canvas, y: Int, height: Int) {
         guard let id = state.openAsset ?? snapshot.detail?.id else {
-            canvas.put("no asset open: choose one in the plant view and press Enter", x: 1, y: y + 1, style: theme.muted)
+            canvas.put(
+                "no asset open: choose one in the plant view and press Enter", x: 1, y: y + 1, style: theme.muted)
             return
         }
         let row = snapshot.rows.first { $0.id == id }
@@ -13,7 +14,9 @@ extension DashboardModel {
         var x = canvas.put(id, x: 0, y: y, style: theme.accent)
         if let info {
             let where_ = "\(info.area) \(options.unicode ? "›" : ">") \(info.line)"
-            x += canvas.put("  \(info.name) \(glyphs.bullet) \(info.type) \(glyphs.bullet) \(where_)", x: x, y: y, style: theme.muted)
+            x += canvas.put(
+                "  \(info.name) \(glyphs.bullet) \(info.type) \(glyphs.bullet) \(where_)", x: x, y: y,
+                style: theme.muted)
         }
         let status = row?.status ?? .normal
         x = canvas.put(status.rawValue, x: 0, y: y + 1, style: theme.style(status))
@@ -27,12 +30,14 @@ extension DashboardModel {
             x += canvas.put(format.score(score), x: x, y: y + 1, style: theme.level(deviationLevel(ratio)))
             x += canvas.put(" (threshold \(format.score(deviation.threshold)))", x: x, y: y + 1, style: theme.muted)
             if let drift = deviation.drift, canvas.width >= 120 {
-                x += canvas.put("  drift \(format.number(drift))/\(format.number(deviation.driftThreshold))", x: x, y: y + 1,
-                                style: deviation.driftFlagged ? theme.level(.warn) : theme.muted)
+                x += canvas.put(
+                    "  drift \(format.number(drift))/\(format.number(deviation.driftThreshold))", x: x, y: y + 1,
+                    style: deviation.driftFlagged ? theme.level(.warn) : theme.muted)
             }
             let drivers = deviation.shares.prefix(3).filter { ($0.share ?? 0) >= 0.05 }
             if !drivers.isEmpty {
-                let text = "  drivers: " + drivers.map { "\($0.sensor) \(format.percent($0.share))" }.joined(separator: ", ")
+                let text =
+                    "  drivers: " + drivers.map { "\($0.sensor) \(format.percent($0.share))" }.joined(separator: ", ")
                 canvas.put(text, x: x, y: y + 1, limit: canvas.width - x)
             }
         } else {
@@ -99,12 +104,17 @@ extension DashboardModel {
             ColumnSpec(key: .sensor, title: "SENSOR", minWidth: 14, maxWidth: 34),
             ColumnSpec(key: .value, title: "VALUE", minWidth: 13, maxWidth: 14, align: .right),
             ColumnSpec(key: .share, title: "SHARE", minWidth: 5, maxWidth: 5, align: .right, dropPriority: 2),
-            ColumnSpec(key: .trend, title: "LAST \(format.age(layout.assetHistory).uppercased())", minWidth: 10, maxWidth: 60, dropPriority: 3),
-            ColumnSpec(key: .forecast, title: "FORECAST \(layout.assetInterval)%", minWidth: 20, maxWidth: 24, dropPriority: 1),
+            ColumnSpec(
+                key: .trend, title: "LAST \(format.age(layout.assetHistory).uppercased())", minWidth: 10, maxWidth: 60,
+                dropPriority: 3),
+            ColumnSpec(
+                key: .forecast, title: "FORECAST \(layout.assetInterval)%", minWidth: 20, maxWidth: 24, dropPriority: 1),
         ]
         let fitted = fitColumns(specs, total: canvas.width - 1)
         for column in fitted {
-            canvas.put(column.spec.title, x: 1 + column.x, y: y, width: column.width, style: theme.heading, align: column.spec.align)
+            canvas.put(
+                column.spec.title, x: 1 + column.x, y: y, width: column.width, style: theme.heading,
+                align: column.spec.align)
         }
         let sensors = detail.sensors
         let visible = height - 1
@@ -122,34 +132,46 @@ extension DashboardModel {
                 switch column.spec.key {
                 case .sensor:
                     let name = canvas.width >= 120 ? panel.info.name : panel.info.id
-                    canvas.put(name, x: cx, y: ly, width: w, style: panel.info.isContext ? theme.muted : .plain, ellipsis: glyphs.ellipsis)
+                    canvas.put(
+                        name, x: cx, y: ly, width: w, style: panel.info.isContext ? theme.muted : .plain,
+                        ellipsis: glyphs.ellipsis)
                 case .value:
                     let value = panel.latest.flatMap { $0.quality == .good ? $0.value : nil }
                     var text = format.number(value)
                     if let latest = panel.latest, latest.quality != .good { text = latest.quality.rawValue }
                     if !panel.info.unit.isEmpty { text += " " + panel.info.unit }
-                    canvas.put(text, x: cx, y: ly, width: w, style: theme.level(valueLevel(value, panel.info)), align: .right)
+                    canvas.put(
+                        text, x: cx, y: ly, width: w, style: theme.level(valueLevel(value, panel.info)), align: .right)
                 case .share:
                     let share = panel.share ?? 0
                     let text = panel.share == nil ? "" : format.percent(share)
-                    canvas.put(text, x: cx, y: ly, width: w, style: share >= 0.25 ? theme.level(.warn) : theme.muted, align: .right)
+                    canvas.put(
+                        text, x: cx, y: ly, width: w, style: share >= 0.25 ? theme.level(.warn) : theme.muted,
+                        align: .right)
                 case .trend:
                     let values = fillGaps(resample(panel.history, to: w, max: false))
                     let known = values.compactMap { $0 }
                     let lo = min(known.min() ?? 0, panel.info.normal?.lowerBound ?? .infinity)
                     let hi = max(known.max() ?? 1, panel.info.normal?.upperBound ?? -.infinity)
-                    canvas.put(glyphs.sparkline(values, low: lo, high: hi), x: cx, y: ly, style: theme.forecast, limit: w)
+                    canvas.put(
+                        glyphs.sparkline(values, low: lo, high: hi), x: cx, y: ly, style: theme.forecast, limit: w)
                 case .forecast:
                     guard let last = panel.forecast.last else {
                         canvas.put(glyphs.missing, x: cx, y: ly, width: w, style: theme.muted)
                         break
                     }
                     let (lo, hi) = forecastBounds(last)
-                    let text = "+\(format.age(last.targetTime - snapshot.now)) \(format.number(last.mean)) [\(format.number(lo))\(glyphs.range)\(format.number(hi))]"
-                    canvas.put(text, x: cx, y: ly, width: w, style: theme.level(valueLevel(hi, panel.info) == .alarm || valueLevel(lo, panel.info) == .alarm ? .warn : .ok))
+                    let text =
+                        "+\(format.age(last.targetTime - snapshot.now)) \(format.number(last.mean)) [\(format.number(lo))\(glyphs.range)\(format.number(hi))]"
+                    canvas.put(
+                        text, x: cx, y: ly, width: w,
+                        style: theme.level(
+                            valueLevel(hi, panel.info) == .alarm || valueLevel(lo, panel.info) == .alarm ? .warn : .ok))
                 }
             }
-            if index == state.selectedSensor { canvas.restyle(x: 0, y: ly, count: canvas.width) { $0.adding(reverse: true) } }
+            if index == state.selectedSensor {
+                canvas.restyle(x: 0, y: ly, count: canvas.width) { $0.adding(reverse: true) }
+            }
         }
     }
 
@@ -158,7 +180,8 @@ extension DashboardModel {
     private func drawChart(_ canvas: inout Canvas, _ detail: AssetDetail, y: Int, height: Int) {
         guard !detail.sensors.isEmpty else { return }
         let panel = detail.sensors[min(state.selectedSensor, detail.sensors.count - 1)]
-        let title = " \(panel.info.name)\(panel.info.unit.isEmpty ? "" : " (\(panel.info.unit))"): last \(format.duration(layout.assetHistory)), forecast \(layout.assetInterval)% "
+        let title =
+            " \(panel.info.name)\(panel.info.unit.isEmpty ? "" : " (\(panel.info.unit))"): last \(format.duration(layout.assetHistory)), forecast \(layout.assetInterval)% "
         canvas.put(String(repeating: String(glyphs.horizontal), count: canvas.width), x: 0, y: y, style: theme.muted)
         canvas.put(title, x: 2, y: y, style: .bold, limit: canvas.width - 4)
         let rows = height - 2  // title and time axis
@@ -176,13 +199,21 @@ extension DashboardModel {
             let (lo, hi) = forecastBounds(f)
             if let lo { lows.append(lo) }
             if let hi { highs.append(hi) }
-            if let m = f.mean { lows.append(m); highs.append(m) }
+            if let m = f.mean {
+                lows.append(m)
+                highs.append(m)
+            }
         }
         guard var lo = lows.min(), var hi = highs.max() else {
-            canvas.put("no data in the last \(format.duration(layout.assetHistory))", x: axis + 1, y: y + 1, style: theme.muted)
+            canvas.put(
+                "no data in the last \(format.duration(layout.assetHistory))", x: axis + 1, y: y + 1, style: theme.muted
+            )
             return
         }
-        if hi - lo < 1e-9 { lo -= 1; hi += 1 }
+        if hi - lo < 1e-9 {
+            lo -= 1
+            hi += 1
+        }
         let pad = (hi - lo) * 0.05
         lo -= pad
         hi += pad
@@ -199,7 +230,8 @@ extension DashboardModel {
             for r in 0..<rows {
                 let level = filled - (rows - 1 - r) * eighths
                 guard level > 0 else { continue }
-                let glyph: Character = level >= eighths ? glyphs.levels[glyphs.levels.count - 1] : glyphs.levels[max(0, level - 1)]
+                let glyph: Character =
+                    level >= eighths ? glyphs.levels[glyphs.levels.count - 1] : glyphs.levels[max(0, level - 1)]
                 canvas.put(String(options.unicode ? glyph : "#"), x: x0 + c, y: top + r, style: theme.forecast)
             }
         }
@@ -219,7 +251,11 @@ extension DashboardModel {
                 }
                 if let m = f.mean {
                     let r = rowOf(m)
-                    if r >= 0 && r < rows { canvas.put(String(glyphs.horizontal), x: nowX + 1 + c, y: top + r, style: theme.forecast.adding(bold: true)) }
+                    if r >= 0 && r < rows {
+                        canvas.put(
+                            String(glyphs.horizontal), x: nowX + 1 + c, y: top + r,
+                            style: theme.forecast.adding(bold: true))
+                    }
                 }
             }
         }
@@ -248,18 +284,24 @@ extension DashboardModel {
             for h in health.sorted(by: { ($0.rulMedian ?? .infinity) < ($1.rulMedian ?? .infinity) }) {
                 guard x < canvas.width else { break }
                 x += canvas.put(" \(h.failureMode) ", x: x, y: y)
-                x += canvas.put(format.rul(median: h.rulMedian, p10: h.rulP10, p90: h.rulP90), x: x, y: y, style: theme.level(rulLevel(h.rulMedian)))
+                x += canvas.put(
+                    format.rul(median: h.rulMedian, p10: h.rulP10, p90: h.rulP90), x: x, y: y,
+                    style: theme.level(rulLevel(h.rulMedian)))
             }
             return
         }
-        canvas.put(fit("FAILURE MODE", 20) + " " + fit("HEALTH", 12) + " RUL (P10\(glyphs.range)P90)", x: 1, y: y, style: theme.heading)
+        canvas.put(
+            fit("FAILURE MODE", 20) + " " + fit("HEALTH", 12) + " RUL (P10\(glyphs.range)P90)", x: 1, y: y,
+            style: theme.heading)
         for (i, h) in health.enumerated() where i < height - 1 {
             let ly = y + 1 + i
             canvas.put(h.failureMode, x: 1, y: ly, width: 20, ellipsis: glyphs.ellipsis)
             var healthText = h.health.map { String(format: "%.2f", $0) } ?? glyphs.missing
             if let trend = h.trend, trend != 0 { healthText += " " + (trend < 0 ? glyphs.down : glyphs.up) }
             canvas.put(healthText, x: 22, y: ly, width: 12, style: theme.muted)
-            canvas.put(format.rul(median: h.rulMedian, p10: h.rulP10, p90: h.rulP90), x: 35, y: ly, style: theme.level(rulLevel(h.rulMedian)))
+            canvas.put(
+                format.rul(median: h.rulMedian, p10: h.rulP10, p90: h.rulP90), x: 35, y: ly,
+                style: theme.level(rulLevel(h.rulMedian)))
         }
     }
 
@@ -285,7 +327,9 @@ extension DashboardModel {
     private func drawProposals(_ canvas: inout Canvas, _ proposals: [ProposalRecord], y: Int, height: Int) {
         if snapshot.plan == nil || proposals.isEmpty {
             canvas.put("PLAN ", x: 0, y: y, style: theme.heading)
-            canvas.put(snapshot.plan == nil ? "no plan yet" : "no action proposed for this asset", x: 5, y: y, style: theme.muted)
+            canvas.put(
+                snapshot.plan == nil ? "no plan yet" : "no action proposed for this asset", x: 5, y: y,
+                style: theme.muted)
             return
         }
         var ly = y
@@ -299,7 +343,8 @@ extension DashboardModel {
             var x = oneLine ? canvas.put("PLAN ", x: 0, y: ly, style: theme.heading) : 1
             x += canvas.put(format.window(p.windowStart, p.windowEnd), x: x, y: ly, style: theme.accent)
             x += canvas.put("  \(actionName(p.action))", x: x, y: ly, style: .bold)
-            canvas.put("  cost \(format.money(p.expectedCost)), P(fail) \(riskText(p))", x: x, y: ly, limit: canvas.width - x)
+            canvas.put(
+                "  cost \(format.money(p.expectedCost)), P(fail) \(riskText(p))", x: x, y: ly, limit: canvas.width - x)
             ly += 1
             if !oneLine, !p.reasoning.isEmpty {
                 let room = min(canvas.width >= 120 ? 2 : 1, y + height - ly)

@@ -44,7 +44,11 @@ extension DashboardModel: DashboardFrame {
             }
             label += " "
             let selected = view == state.view
-            let style = selected ? (options.colors ? Style(foreground: .black, background: .cyan, bold: true) : Style(bold: true, underline: true)) : bar
+            let style =
+                selected
+                ? (options.colors
+                    ? Style(foreground: .black, background: .cyan, bold: true) : Style(bold: true, underline: true))
+                : bar
             x += canvas.put(label, x: x, y: 0, style: style)
         }
         // A simulation's clock says so, with its pace, so nobody takes its time for the wall's.
@@ -97,30 +101,39 @@ extension DashboardModel: DashboardFrame {
         if let daemon = snapshot.daemon {
             let age = snapshot.wallNow - daemon.heartbeatAt
             if daemonAlive(daemon) {
-                parts.append((glyphs.alive + " daemon running", glyphs.alive + " daemon ok", theme.colors ? .fg(.green) : .plain))
+                parts.append(
+                    (glyphs.alive + " daemon running", glyphs.alive + " daemon ok", theme.colors ? .fg(.green) : .plain)
+                )
             } else {
-                parts.append((
-                    glyphs.dead + " daemon NOT RUNNING (heartbeat \(format.age(age)) ago)",
-                    glyphs.dead + " daemon DOWN \(format.age(age))", theme.level(.alarm)
-                ))
+                parts.append(
+                    (
+                        glyphs.dead + " daemon NOT RUNNING (heartbeat \(format.age(age)) ago)",
+                        glyphs.dead + " daemon DOWN \(format.age(age))", theme.level(.alarm)
+                    ))
             }
             let lag = daemon.ingestLag
             let level: Level = lag.map { $0 >= layout.lag.alarm ? .alarm : $0 >= layout.lag.warn ? .warn : .ok } ?? .ok
             let text = lag.map { $0 < 10 ? String(format: "%.2f s", $0) : format.duration($0) } ?? glyphs.missing
             parts.append(("ingest lag \(text)", "lag \(text)", theme.level(level)))
         } else {
-            parts.append((glyphs.dead + " no daemon has run on this database", glyphs.dead + " no daemon", theme.level(.warn)))
+            parts.append(
+                (glyphs.dead + " no daemon has run on this database", glyphs.dead + " no daemon", theme.level(.warn)))
         }
         let undelivered = snapshot.undeliveredAlerts
-        parts.append(("undelivered alerts \(undelivered)", "undelivered \(undelivered)", undelivered > 0 ? theme.level(.warn) : .plain))
+        parts.append(
+            (
+                "undelivered alerts \(undelivered)", "undelivered \(undelivered)",
+                undelivered > 0 ? theme.level(.warn) : .plain
+            ))
         // On a simulation's clock, data an hour of plant time old may be a wall second old.
         let dataAge = snapshot.lastDataTime.map { snapshot.clock.wallSeconds(snapshot.now - $0) }
         let stale = (dataAge ?? .infinity) > max(30, layout.heartbeatTimeout)
         let clock = format.clock(snapshot.lastDataTime)
-        parts.append((
-            "last data \(clock)" + (dataAge.map { " (\(format.age($0)) ago)" } ?? ""), "data \(clock)",
-            stale ? theme.level(.warn) : .plain
-        ))
+        parts.append(
+            (
+                "last data \(clock)" + (dataAge.map { " (\(format.age($0)) ago)" } ?? ""), "data \(clock)",
+                stale ? theme.level(.warn) : .plain
+            ))
         if let error = snapshot.error { parts.append(("store: " + error, "store: " + error, theme.level(.alarm))) }
         let sep = glyphs.separator
         let longWidth = parts.map { columns($0.long) }.reduce(0, +) + columns(sep) * (parts.count - 1)
@@ -136,7 +149,8 @@ extension DashboardModel: DashboardFrame {
         let lines: [String] = [
             "Keys",
             "",
-            "1-\(layout.views.count), Tab, Shift-Tab   switch view (" + layout.views.map(\.rawValue).joined(separator: ", ") + ")",
+            "1-\(layout.views.count), Tab, Shift-Tab   switch view ("
+                + layout.views.map(\.rawValue).joined(separator: ", ") + ")",
             "Up/Down, j/k, PgUp/PgDn   move; Home/End (G) first/last",
             "Enter                     open the asset (plant, alarms, plan)",
             "Esc, Backspace            back; clear the filter",

@@ -12,8 +12,13 @@ extension DashboardModel {
             case .area: ColumnSpec(key: column, title: "AREA", minWidth: 10, maxWidth: 22, dropPriority: 1)
             case .line: ColumnSpec(key: column, title: "LINE", minWidth: 10, maxWidth: 24, dropPriority: 1)
             case .deviation: ColumnSpec(key: column, title: "DEV", minWidth: 6, maxWidth: 6, align: .right)
-            case .trend: ColumnSpec(key: column, title: "LAST \(format.age(layout.plantHistory).uppercased())", minWidth: 8, maxWidth: sparkMax, dropPriority: 5)
-            case .rul: ColumnSpec(key: column, title: "RUL (P10\(glyphs.range)P90)", minWidth: 16, maxWidth: 18, dropPriority: 6)
+            case .trend:
+                ColumnSpec(
+                    key: column, title: "LAST \(format.age(layout.plantHistory).uppercased())", minWidth: 8,
+                    maxWidth: sparkMax, dropPriority: 5)
+            case .rul:
+                ColumnSpec(
+                    key: column, title: "RUL (P10\(glyphs.range)P90)", minWidth: 16, maxWidth: 18, dropPriority: 6)
             case .mode: ColumnSpec(key: column, title: "FAILURE MODE", minWidth: 12, maxWidth: 18, dropPriority: 2)
             case .alarms: ColumnSpec(key: column, title: "ALM", minWidth: 4, maxWidth: 4, align: .right)
             }
@@ -48,13 +53,17 @@ extension DashboardModel {
             var right = "sort: \(state.sort.rawValue)"
             if !state.filter.isEmpty { right = "filter: \(state.filter) (\(entries.count))  " + right }
             if x + columns(right) + 2 < canvas.width {
-                canvas.put(right, x: canvas.width - columns(right), y: y, style: state.filter.isEmpty ? theme.muted : theme.accent)
+                canvas.put(
+                    right, x: canvas.width - columns(right), y: y,
+                    style: state.filter.isEmpty ? theme.muted : theme.accent)
             }
         }
 
         let columnsFit = fitColumns(plantSpecs(sparkMax: 48), total: canvas.width - 1)
         for column in columnsFit {
-            canvas.put(column.spec.title, x: 1 + column.x, y: y + 1, width: column.width, style: theme.heading, align: column.spec.align)
+            canvas.put(
+                column.spec.title, x: 1 + column.x, y: y + 1, width: column.width, style: theme.heading,
+                align: column.spec.align)
         }
         // Lines: group headers and assets.
         enum Line {
@@ -76,7 +85,10 @@ extension DashboardModel {
         let visible = height - 2
         lastPage = max(1, visible - 1)
         if entries.isEmpty {
-            let text = all.isEmpty ? "no assets yet: is the daemon writing to this database?" : "no asset matches the filter '\(state.filter)' (Esc clears it)"
+            let text =
+                all.isEmpty
+                ? "no assets yet: is the daemon writing to this database?"
+                : "no asset matches the filter '\(state.filter)' (Esc clears it)"
             canvas.put(text, x: 1, y: y + 2, style: theme.muted)
             return
         }
@@ -84,7 +96,8 @@ extension DashboardModel {
         if state.selectedAsset == nil || !entries.contains(where: { $0.id == state.selectedAsset }) {
             state.selectedAsset = entries[selectedIndex].id
         }
-        let selectedLine = lines.firstIndex { if case .asset(selectedIndex) = $0 { return true } else { return false } } ?? 0
+        let selectedLine =
+            lines.firstIndex { if case .asset(selectedIndex) = $0 { return true } else { return false } } ?? 0
         // Keep the group header of the selected asset in view when possible.
         var scroll = scrolled(state.plantScroll, selected: selectedLine, visible: visible, count: lines.count)
         if scroll == selectedLine, scroll > 0, case .header = lines[scroll - 1] { scroll -= 1 }
@@ -108,7 +121,8 @@ extension DashboardModel {
     }
 
     private func drawPlantRow(
-        _ canvas: inout Canvas, _ row: AssetRow, y: Int, columns fitted: [(spec: ColumnSpec<DashboardLayout.PlantColumn>, x: Int, width: Int)]
+        _ canvas: inout Canvas, _ row: AssetRow, y: Int,
+        columns fitted: [(spec: ColumnSpec<DashboardLayout.PlantColumn>, x: Int, width: Int)]
     ) {
         for column in fitted {
             let x = 1 + column.x
@@ -118,14 +132,17 @@ extension DashboardModel {
                 canvas.put(row.status.rawValue, x: x, y: y, width: w, style: theme.style(row.status))
             case .asset: canvas.put(row.id, x: x, y: y, width: w, style: .bold, ellipsis: glyphs.ellipsis)
             case .name: canvas.put(row.info?.name ?? "", x: x, y: y, width: w, ellipsis: glyphs.ellipsis)
-            case .type: canvas.put(row.info?.type ?? "", x: x, y: y, width: w, style: theme.muted, ellipsis: glyphs.ellipsis)
+            case .type:
+                canvas.put(row.info?.type ?? "", x: x, y: y, width: w, style: theme.muted, ellipsis: glyphs.ellipsis)
             case .area: canvas.put(row.info?.area ?? "", x: x, y: y, width: w, ellipsis: glyphs.ellipsis)
             case .line: canvas.put(row.info?.line ?? "", x: x, y: y, width: w, ellipsis: glyphs.ellipsis)
             case .deviation:
                 if row.learning {
                     canvas.put("learn", x: x, y: y, width: w, style: theme.muted, align: .right)
                 } else {
-                    canvas.put(format.score(row.score), x: x, y: y, width: w, style: theme.level(deviationLevel(row.ratio)), align: .right)
+                    canvas.put(
+                        format.score(row.score), x: x, y: y, width: w, style: theme.level(deviationLevel(row.ratio)),
+                        align: .right)
                 }
             case .trend:
                 let values = resample(row.spark, to: w, max: true)
@@ -144,10 +161,14 @@ extension DashboardModel {
                     format.rul(median: rul?.rulMedian, p10: rul?.rulP10, p90: rul?.rulP90), x: x, y: y, width: w,
                     style: theme.level(rulLevel(rul?.rulMedian)))
             case .mode:
-                canvas.put(row.worstRUL?.failureMode ?? "", x: x, y: y, width: w, style: theme.muted, ellipsis: glyphs.ellipsis)
+                canvas.put(
+                    row.worstRUL?.failureMode ?? "", x: x, y: y, width: w, style: theme.muted, ellipsis: glyphs.ellipsis
+                )
             case .alarms:
                 let text = row.alarms == 0 ? "" : "\(row.alarms)" + (row.unacknowledged > 0 ? "!" : " ")
-                canvas.put(text, x: x, y: y, width: w, style: row.unacknowledged > 0 ? theme.level(.alarm) : .plain, align: .right)
+                canvas.put(
+                    text, x: x, y: y, width: w, style: row.unacknowledged > 0 ? theme.level(.alarm) : .plain,
+                    align: .right)
             }
         }
     }

@@ -12,11 +12,15 @@ struct ColumnSpec<Key: Equatable> {
 /// Widths for `specs` in `total` columns with one space between columns: every column gets its
 /// minimum, columns are dropped (lowest priority first) while the minimums do not fit, and what is
 /// left is shared out up to each column's maximum, left to right.
-func fitColumns<Key: Equatable>(_ specs: [ColumnSpec<Key>], total: Int) -> [(spec: ColumnSpec<Key>, x: Int, width: Int)] {
+func fitColumns<Key: Equatable>(_ specs: [ColumnSpec<Key>], total: Int) -> [(spec: ColumnSpec<Key>, x: Int, width: Int)]
+{
     var kept = specs
-    func need(_ columns: [ColumnSpec<Key>]) -> Int { columns.reduce(0) { $0 + $1.minWidth } + max(0, columns.count - 1) }
-    while need(kept) > total, let drop = kept.enumerated().filter({ $0.element.dropPriority > 0 })
-        .min(by: { ($0.element.dropPriority, -$0.offset) < ($1.element.dropPriority, -$1.offset) })
+    func need(_ columns: [ColumnSpec<Key>]) -> Int {
+        columns.reduce(0) { $0 + $1.minWidth } + max(0, columns.count - 1)
+    }
+    while need(kept) > total,
+        let drop = kept.enumerated().filter({ $0.element.dropPriority > 0 })
+            .min(by: { ($0.element.dropPriority, -$0.offset) < ($1.element.dropPriority, -$1.offset) })
     {
         kept.remove(at: drop.offset)
     }

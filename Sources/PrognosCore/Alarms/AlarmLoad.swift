@@ -154,7 +154,9 @@ public struct AlarmLoadReport: Sendable, Equatable, Codable {
     public init(
         history: [AlarmHistoryEntry], from: Double, to: Double, assets: Int? = nil, settings: Settings = Settings()
     ) throws(AlarmLoadError) {
-        guard from.isFinite, to.isFinite, to > from else { throw AlarmLoadError(message: "the period must end after it starts") }
+        guard from.isFinite, to.isFinite, to > from else {
+            throw AlarmLoadError(message: "the period must end after it starts")
+        }
         self.from = from
         self.to = to
         self.assets = assets
@@ -175,12 +177,15 @@ public struct AlarmLoadReport: Sendable, Equatable, Codable {
         var byAlarm: [String: [Double]] = [:]
         for entry in annunciated { byAlarm[entry.alarmID, default: []].append(entry.time) }
         let total = Double(max(count, 1))
-        top = byAlarm.map { AlarmCount(alarmID: $0.key, annunciations: $0.value.count, share: Double($0.value.count) / total) }
-            .sorted { ($0.annunciations, $1.alarmID) > ($1.annunciations, $0.alarmID) }
-            .prefix(settings.top).map { $0 }
+        top = byAlarm.map {
+            AlarmCount(alarmID: $0.key, annunciations: $0.value.count, share: Double($0.value.count) / total)
+        }
+        .sorted { ($0.annunciations, $1.alarmID) > ($1.annunciations, $0.alarmID) }
+        .prefix(settings.top).map { $0 }
         chattering = byAlarm.compactMap { id, times in
             let most = Self.mostWithin(settings.chatterWindow, times.sorted())
-            return most >= settings.chatterCount ? Chattering(alarmID: id, mostInWindow: most, annunciations: times.count) : nil
+            return most >= settings.chatterCount
+                ? Chattering(alarmID: id, mostInWindow: most, annunciations: times.count) : nil
         }.sorted { ($0.mostInWindow, $1.alarmID) > ($1.mostInWindow, $0.alarmID) }
 
         let states = Self.states(history.filter { $0.time <= to })

@@ -16,7 +16,9 @@ public enum AlarmState: String, Sendable, Equatable, CaseIterable, Codable {
     /// Whether the alarm still asks for an operator's attention.
     public var needsAttention: Bool { self == .unacknowledged || self == .returnedUnacknowledged }
     /// Whether the alarm is shown as active (not normal and not suppressed).
-    public var isAnnunciated: Bool { self == .unacknowledged || self == .acknowledged || self == .returnedUnacknowledged }
+    public var isAnnunciated: Bool {
+        self == .unacknowledged || self == .acknowledged || self == .returnedUnacknowledged
+    }
 }
 
 /// What an alarm watches.

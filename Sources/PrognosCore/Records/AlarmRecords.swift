@@ -176,7 +176,9 @@ public enum AlarmCommand: Sendable, Equatable {
     /// The alarm after this command by `actor` at `time`, run through the alarm's own state machine,
     /// and the transition it made (nil when it only moved a shelve's end). Throws
     /// `AlarmCommandRefused` when the alarm's state does not allow the command.
-    public func applied(to alarm: AlarmRecord, by actor: String, at time: Double) throws
+    public func applied(
+        to alarm: AlarmRecord, by actor: String, at time: Double
+    ) throws
         -> (AlarmRecord, AlarmTransition?)
     {
         var next = alarm
@@ -201,7 +203,9 @@ public enum AlarmCommand: Sendable, Equatable {
         }
         guard let transition else {
             var why = "it is \(alarm.state.rawValue)"
-            if case .shelve(let until) = self, until <= time { why = "the shelve end \(until) is not after now (\(time))" }
+            if case .shelve(let until) = self, until <= time {
+                why = "the shelve end \(until) is not after now (\(time))"
+            }
             throw AlarmCommandRefused(message: "cannot \(name) alarm \(alarm.id): \(why)")
         }
         return (next, transition)

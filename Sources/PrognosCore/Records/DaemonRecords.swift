@@ -87,7 +87,8 @@ public struct DaemonDetails: Codable, Sendable, Equatable {
     public var alarmQueue: Int?
 
     public init(
-        site: String? = nil, clock: PlantClock = .wall, residentBytes: Int? = nil, writerQueue: Int? = nil, alarmQueue: Int? = nil
+        site: String? = nil, clock: PlantClock = .wall, residentBytes: Int? = nil, writerQueue: Int? = nil,
+        alarmQueue: Int? = nil
     ) {
         self.site = site
         self.residentBytes = residentBytes

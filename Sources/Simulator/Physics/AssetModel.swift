@@ -146,7 +146,9 @@ struct GenericMachine: Sendable, Equatable {
     var state: [Double]
 
     init(asset: Asset) {
-        quantities = asset.sensors.map { Quantity($0.id, .absolute(0.004 * (($0.normal?.upperBound ?? 1) - ($0.normal?.lowerBound ?? 0)))) }
+        quantities = asset.sensors.map {
+            Quantity($0.id, .absolute(0.004 * (($0.normal?.upperBound ?? 1) - ($0.normal?.lowerBound ?? 0))))
+        }
         centres = asset.sensors.map { s in s.normal.map { ($0.lowerBound + $0.upperBound) / 2 } ?? 0 }
         spans = asset.sensors.map { s in s.normal.map { $0.upperBound - $0.lowerBound } ?? 0 }
         state = centres

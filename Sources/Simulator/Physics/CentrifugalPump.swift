@@ -113,7 +113,8 @@ struct CentrifugalPump: Sendable, Equatable {
         if s > 0.05 {
             let point = operatingPoint(speed: s, wear: delta)
             let suction = head - inletLoss * point.flow * point.flow
-            let power = shaftPower(speed: s, flow: point.flow, recirculation: point.recirculation, dp: point.dp, wear: delta)
+            let power = shaftPower(
+                speed: s, flow: point.flow, recirculation: point.recirculation, dp: point.dp, wear: delta)
             let q = (point.flow + point.recirculation) / (qBEP * s)
             let npshAvailable = (suction + 1.013 - 0.023) * 10.2
             let npshRequired = 4.5 * s * s * max(q, 0.3) * max(q, 0.3) * (1 + 2 * delta)
@@ -121,8 +122,12 @@ struct CentrifugalPump: Sendable, Equatable {
             let cavitation = margin < 1.3 ? 4 * (1.3 - margin) : 0
             let torque = power / pRated / s
             let hydraulic = 1.2 * abs(q - 1) + 0.8 * delta
-            relax(&tempDE, toward: c.room + riseDE * pow(s, 1.5) * (0.9 + 0.1 * torque) + 22 * pow(d[.bearingWear], 1.5), tau: Self.bearingTau, dt: dt)
-            relax(&tempNDE, toward: c.room + riseNDE * pow(s, 1.5) + 8 * pow(d[.bearingWear], 1.5), tau: Self.bearingTau, dt: dt)
+            relax(
+                &tempDE, toward: c.room + riseDE * pow(s, 1.5) * (0.9 + 0.1 * torque) + 22 * pow(d[.bearingWear], 1.5),
+                tau: Self.bearingTau, dt: dt)
+            relax(
+                &tempNDE, toward: c.room + riseNDE * pow(s, 1.5) + 8 * pow(d[.bearingWear], 1.5), tau: Self.bearingTau,
+                dt: dt)
             out[0] = suction
             out[1] = suction + point.dp
             out[2] = point.flow

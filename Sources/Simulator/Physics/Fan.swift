@@ -57,7 +57,9 @@ struct Fan: Sendable, Equatable {
             let electrical = point.shaftPower / 0.92 + 0.4
             let fullElectrical = fullShaftPower / 0.92 + 0.4
             let active = (iFull * iFull - iMag * iMag).squareRoot() * electrical / fullElectrical
-            relax(&bearing, toward: c.room + rise * pow(s, 1.5) + 20 * pow(d[.bearingWear], 1.5), tau: Self.bearingTau, dt: dt)
+            relax(
+                &bearing, toward: c.room + rise * pow(s, 1.5) + 20 * pow(d[.bearingWear], 1.5), tau: Self.bearingTau,
+                dt: dt)
             out[0] = point.flow
             out[1] = point.pressure
             out[2] = (iMag * iMag + active * active).squareRoot()

@@ -62,9 +62,15 @@ struct InductionMotor: Sendable, Equatable {
             let electrical = output + losses
             let fullElectrical = ratedOutput + fixedLoss + copperLoss
             let active = (iFull * iFull - iMag * iMag).squareRoot() * electrical / fullElectrical
-            relax(&winding, toward: c.room + riseRated * losses / (fixedLoss + copperLoss) + 12 * ageing * ageing, tau: Self.windingTau, dt: dt)
-            relax(&bearingDE, toward: c.room + 22 + 8 * load + 20 * pow(d[.bearingWear], 1.5), tau: Self.bearingTau, dt: dt)
-            relax(&bearingNDE, toward: c.room + 18 + 6 * load + 6 * pow(d[.bearingWear], 1.5), tau: Self.bearingTau, dt: dt)
+            relax(
+                &winding, toward: c.room + riseRated * losses / (fixedLoss + copperLoss) + 12 * ageing * ageing,
+                tau: Self.windingTau, dt: dt)
+            relax(
+                &bearingDE, toward: c.room + 22 + 8 * load + 20 * pow(d[.bearingWear], 1.5), tau: Self.bearingTau,
+                dt: dt)
+            relax(
+                &bearingNDE, toward: c.room + 18 + 6 * load + 6 * pow(d[.bearingWear], 1.5), tau: Self.bearingTau,
+                dt: dt)
             out[0] = (iMag * iMag + active * active).squareRoot() * (1 + 0.02 * ageing)
             out[1] = imbalance0 + 1.6 * ageing * ageing
             out[5] = vib0 * (0.8 + 0.5 * load) + bearing

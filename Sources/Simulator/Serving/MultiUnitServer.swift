@@ -90,7 +90,10 @@ final class MultiUnitModbusServer: @unchecked Sendable {
         var chunk = [UInt8](repeating: 0, count: 4096)
         while true {
             let clients = buffers.keys.sorted()
-            var fds = [pollfd(fd: wake.read, events: Int16(POLLIN), revents: 0), pollfd(fd: listener, events: Int16(POLLIN), revents: 0)]
+            var fds = [
+                pollfd(fd: wake.read, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: listener, events: Int16(POLLIN), revents: 0),
+            ]
             fds += clients.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
             let ready = poll(&fds, nfds_t(fds.count), -1)
             if ready < 0 {

@@ -80,7 +80,9 @@ public final class PlantServer {
 
     /// Starts a Modbus server for every TCP device of `simulation.plant` and an MQTT client for
     /// every broker with sensors (which connects in the background and keeps reconnecting).
-    public init(simulation: PlantSimulation, logger: Logger, modbus: Bool = true, mqtt: Bool = true) throws(SimulationError) {
+    public init(
+        simulation: PlantSimulation, logger: Logger, modbus: Bool = true, mqtt: Bool = true
+    ) throws(SimulationError) {
         self.logger = logger
         let plant = simulation.plant
         var slotsByDevice: [String: [Slot]] = [:]
@@ -118,10 +120,12 @@ public final class PlantServer {
                 for unit in Set(slots.map(\.point.unitID)) {
                     let mine = slots.filter { $0.point.unitID == unit }
                     func size(_ table: ModbusFunction) -> Int {
-                        (mine.filter { $0.point.function == table }.map { Int($0.point.address) + $0.point.width }.max() ?? 0) + 8
+                        (mine.filter { $0.point.function == table }.map { Int($0.point.address) + $0.point.width }.max()
+                            ?? 0) + 8
                     }
                     banks[unit] = RegisterBank(
-                        coils: size(.coil), discreteInputs: size(.discreteInput), holdingRegisters: size(.holdingRegister),
+                        coils: size(.coil), discreteInputs: size(.discreteInput),
+                        holdingRegisters: size(.holdingRegister),
                         inputRegisters: size(.inputRegister))
                 }
                 if banks.isEmpty { banks[1] = RegisterBank(size: 16) }
@@ -173,7 +177,8 @@ public final class PlantServer {
                         if let value = simulation.measuredValue(slot.handle) {
                             tables.set(value, for: slot.point)
                         } else if !slot.point.function.isBitAddressed {
-                            tables.setRegisters(slot.point.function, at: Int(slot.point.address), Self.wireBreak(slot.point))
+                            tables.setRegisters(
+                                slot.point.function, at: Int(slot.point.address), Self.wireBreak(slot.point))
                         }
                     }
                 }
@@ -200,13 +205,19 @@ public final class PlantServer {
             let down = simulation.isDeviceDown(id)
             if down, endpoint.isServing {
                 endpoint.stop()
-                logger.notice("Modbus device stopped answering (simulated fault)", metadata: ["modbus.device": "\(id)", "modbus.port": "\(endpoint.port)"])
+                logger.notice(
+                    "Modbus device stopped answering (simulated fault)",
+                    metadata: ["modbus.device": "\(id)", "modbus.port": "\(endpoint.port)"])
             } else if !down, !endpoint.isServing {
                 do {
                     try endpoint.start(logger: logger)
-                    logger.notice("Modbus device answering again", metadata: ["modbus.device": "\(id)", "modbus.port": "\(endpoint.port)"])
+                    logger.notice(
+                        "Modbus device answering again",
+                        metadata: ["modbus.device": "\(id)", "modbus.port": "\(endpoint.port)"])
                 } catch {
-                    logger.error("Modbus device could not be restarted", metadata: ["modbus.device": "\(id)", "error": "\(error)"])
+                    logger.error(
+                        "Modbus device could not be restarted",
+                        metadata: ["modbus.device": "\(id)", "error": "\(error)"])
                 }
             }
         }
@@ -214,7 +225,9 @@ public final class PlantServer {
 
     /// The JSON payload of every MQTT topic now; dropped-out sensors are left out (a topic whose
     /// every value dropped out is not published).
-    public func payloads(from simulation: PlantSimulation, timestamp: Double) -> [(broker: String, topic: String, payload: String)] {
+    public func payloads(
+        from simulation: PlantSimulation, timestamp: Double
+    ) -> [(broker: String, topic: String, payload: String)] {
         var result: [(String, String, String)] = []
         let stamp = CivilTime.iso8601(timestamp)
         for topic in topics {
@@ -241,13 +254,17 @@ public final class PlantServer {
                 published += 1
                 if failing {
                     failing = false
-                    logger.notice("MQTT publishing again", metadata: ["mqtt.broker": "\(broker)", "mqtt.failures": "\(publishFailures)"])
+                    logger.notice(
+                        "MQTT publishing again",
+                        metadata: ["mqtt.broker": "\(broker)", "mqtt.failures": "\(publishFailures)"])
                 }
             } catch {
                 publishFailures += 1
                 if !failing {
                     failing = true
-                    logger.warning("MQTT publish failed; counting until it works again", metadata: ["mqtt.broker": "\(broker)", "error": "\(error)"])
+                    logger.warning(
+                        "MQTT publish failed; counting until it works again",
+                        metadata: ["mqtt.broker": "\(broker)", "error": "\(error)"])
                 }
             }
         }
@@ -275,7 +292,9 @@ public final class PlantServer {
                 published += 1
             } catch {
                 publishFailures += 1
-                logger.warning("MQTT publish not acknowledged", metadata: ["mqtt.broker": "\(broker)", "mqtt.topic": "\(topic)", "error": "\(error)"])
+                logger.warning(
+                    "MQTT publish not acknowledged",
+                    metadata: ["mqtt.broker": "\(broker)", "mqtt.topic": "\(topic)", "error": "\(error)"])
             }
         }
     }

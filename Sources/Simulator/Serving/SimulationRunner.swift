@@ -63,8 +63,10 @@ public struct SimulationRunner {
     public var anchor: Double?
 
     public init(
-        speed: Double, duration: Double? = nil, tick: Duration = .milliseconds(100), publishInterval: Duration = .seconds(1),
-        logger: Logger, wallClock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }, anchor: Double? = nil
+        speed: Double, duration: Double? = nil, tick: Duration = .milliseconds(100),
+        publishInterval: Duration = .seconds(1),
+        logger: Logger, wallClock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 },
+        anchor: Double? = nil
     ) {
         self.anchor = anchor
         self.speed = speed
@@ -92,7 +94,9 @@ public struct SimulationRunner {
             if let end { target = min(target, end) }
             while simulation.elapsed + simulation.options.step <= target + 1e-9 {
                 simulation.step()
-                if simulation.events.count > reported { report(&simulation, from: &reported, truth: truth, server: server) }
+                if simulation.events.count > reported {
+                    report(&simulation, from: &reported, truth: truth, server: server)
+                }
             }
             server?.update(from: simulation)
             if let server, lastPublish.map({ clock.now - $0 >= publishInterval }) ?? true {
@@ -130,27 +134,40 @@ public struct SimulationRunner {
             if let end, target > end + 1e-9 { return }
             while simulation.elapsed + simulation.options.step <= target + 1e-9 {
                 simulation.step()
-                if simulation.events.count > reported { report(&simulation, from: &reported, truth: truth, server: server) }
+                if simulation.events.count > reported {
+                    report(&simulation, from: &reported, truth: truth, server: server)
+                }
             }
         }
     }
 
-    private func report(_ simulation: inout PlantSimulation, from index: inout Int, truth: TruthLog?, server: PlantServer?) {
+    private func report(
+        _ simulation: inout PlantSimulation, from index: inout Int, truth: TruthLog?, server: PlantServer?
+    ) {
         let wall = wallClock()
         var devicesChanged = false
         while index < simulation.events.count {
             let event = simulation.events[index]
             index += 1
             truth?.write(event, wallTime: wall)
-            var metadata: Logger.Metadata = ["sim.time": "\(CivilTime.iso8601(event.time))", "event": "\(event.kind.rawValue)"]
+            var metadata: Logger.Metadata = [
+                "sim.time": "\(CivilTime.iso8601(event.time))", "event": "\(event.kind.rawValue)",
+            ]
             if let asset = event.asset { metadata["asset.id"] = "\(asset)" }
             if let target = event.target { metadata["target"] = "\(target)" }
             if !event.detail.isEmpty { metadata["detail"] = "\(event.detail)" }
             switch event.kind {
-            case .failure: logger.error("failure: \(event.asset ?? "") \(event.target ?? "") — \(event.detail)", metadata: metadata)
+            case .failure:
+                logger.error(
+                    "failure: \(event.asset ?? "") \(event.target ?? "") — \(event.detail)", metadata: metadata)
             case .faultOnset, .sensorFaultStart, .deviceDown:
-                logger.warning("\(event.kind.rawValue): \(event.asset ?? "") \(event.target ?? "") — \(event.detail)", metadata: metadata)
-            default: logger.info("\(event.kind.rawValue): \(event.asset ?? "") \(event.target ?? "") — \(event.detail)", metadata: metadata)
+                logger.warning(
+                    "\(event.kind.rawValue): \(event.asset ?? "") \(event.target ?? "") — \(event.detail)",
+                    metadata: metadata)
+            default:
+                logger.info(
+                    "\(event.kind.rawValue): \(event.asset ?? "") \(event.target ?? "") — \(event.detail)",
+                    metadata: metadata)
             }
             if event.kind == .deviceDown || event.kind == .deviceUp { devicesChanged = true }
         }
