@@ -45,14 +45,17 @@ import Glibc
     }
 
     /// Publishes `count` readings with mosquitto_pub, one process for all of them (`-l`: a message a line).
-    static func publish(_ count: Int, port: Int, from first: Int = 0) throws {
+    static func publish(_ count: Int, port: Int, from first: Int = 0, retain: Bool = false) throws {
         let lines = (first..<(first + count)).map { "{\"v\": \($0)}" }.joined(separator: "\n") + "\n"
         let input = FileManager.default.temporaryDirectory.appendingPathComponent("pipe-\(UUID().uuidString).txt").path
         try lines.write(toFile: input, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: input) }
         let publisher = try ChildProcess(
             "/bin/sh",
-            ["-c", "mosquitto_pub -h 127.0.0.1 -p \(port) -q 1 -t pipeworks/pump-1/vibration -l < '\(input)'"])
+            [
+                "-c",
+                "mosquitto_pub -h 127.0.0.1 -p \(port) -q 1 \(retain ? "-r " : "")-t pipeworks/pump-1/vibration -l < '\(input)'",
+            ])
         #expect(publisher.wait(timeout: 30) == 0)
     }
 
@@ -63,7 +66,18 @@ import Glibc
         .map(String.init)
     }
 
-    @Test("Every reading reaches a file as it arrives, and SIGTERM loses none", .timeLimit(.minutes(1)))
+    /// Waits until `condition` holds, at most `seconds` (the files decide, not a clock; the bound only
+    /// keeps a broken run from hanging).
+    static func wait(seconds: Double, until condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while !condition() {
+            guard Date() < deadline else { return false }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return true
+    }
+
+    @Test("Every reading reaches a file as it arrives, and SIGTERM loses none", .timeLimit(.minutes(2)))
     func pollIntoAFileLosesNothing() throws {
         let folder = try Self.folder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -71,24 +85,15 @@ import Glibc
         defer { broker.stop() }
         let plant = try Self.plant(brokerPort: port, in: folder)
         let output = folder + "/poll.jsonl"
+        // A retained reading first: the poll prints it as soon as its subscription is up, whenever that is.
+        try Self.publish(1, port: port, from: -1, retain: true)
         let poll = try ChildProcess(PrognosBinary.path, ["poll", plant, "--format", "json"], outputPath: output)
         defer { poll.stop() }
-        // The subscription is up once a first message gets through.
-        var warmed = 0
-        while Self.lines(of: output).count < 2, warmed < 100 {
-            try Self.publish(1, port: port, from: -1)
-            Thread.sleep(forTimeInterval: 0.1)
-            warmed += 1
-        }
-        let before = Self.lines(of: output).filter { !$0.isEmpty }.count
-        try #require(before >= 1, "poll never printed a reading: \(Self.lines(of: output))")
+        func printed() -> Int { Self.lines(of: output).filter { $0.contains("\"vibration\"") }.count }
+        try #require(
+            Self.wait(seconds: 60) { printed() >= 1 }, "poll never printed a reading: \(Self.lines(of: output))")
         try Self.publish(100, port: port)
-        // Wait for the readings (the file, not a clock, decides); then stop the poll.
-        var waited = 0
-        while Self.lines(of: output).filter({ $0.contains("\"vibration\"") }).count < before + 100, waited < 200 {
-            Thread.sleep(forTimeInterval: 0.05)
-            waited += 1
-        }
+        _ = Self.wait(seconds: 60) { printed() >= 101 }
         poll.signal(SIGTERM)
         _ = poll.wait(timeout: 10)
         let written = Self.lines(of: output)
@@ -103,7 +108,7 @@ import Glibc
             "missing: \(Set((0..<100).map(Double.init)).subtracting(values).sorted())")
     }
 
-    @Test("prognos poll | head -3 ends when head has its three lines", .timeLimit(.minutes(1)))
+    @Test("prognos poll | head -3 ends when head has its three lines", .timeLimit(.minutes(2)))
     func pollIntoHeadEnds() throws {
         let folder = try Self.folder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
