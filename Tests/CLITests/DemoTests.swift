@@ -62,13 +62,21 @@ import Testing
         #expect(
             Self.report(secondOutput) == Self.report(output) && !Self.report(output).isEmpty,
             "\(output)\n---\n\(secondOutput)")
+
+        // And it is the report the README quotes, from its first fault to its alerts line.
+        let readme = try String(contentsOfFile: root + "/README.md", encoding: .utf8)
+        let quoted = Self.report(readme, from: "Faults injected")
+        #expect(
+            !quoted.isEmpty && quoted == Self.report(output, from: "Faults injected"),
+            "\(output)")
     }
 
-    /// The report of a demo's output: from its heading to the alerts line.
-    static func report(_ output: String) -> [String] {
+    /// The report of a demo's output: from its heading (or the line that starts with `heading`) to
+    /// the alerts line.
+    static func report(_ output: String, from heading: String = "Prognos demo report") -> [String] {
         let lines = output.split(separator: "\n").map(String.init)
-        guard let start = lines.firstIndex(of: "Prognos demo report"),
-            let end = lines.firstIndex(where: { $0.hasPrefix("Alerts:") })
+        guard let start = lines.firstIndex(where: { $0.hasPrefix(heading) }),
+            let end = lines[start...].firstIndex(where: { $0.hasPrefix("Alerts:") })
         else { return [] }
         return Array(lines[start...end])
     }
