@@ -36,7 +36,7 @@ import Testing
         return (folder, path)
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func tableShowsRatesChatteringAndLatency() async throws {
         let (folder, db) = try await Self.database()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -57,7 +57,7 @@ import Testing
         #expect(lines.contains { $0.hasPrefix("p/deviation") && $0.hasSuffix("3      75 %") })
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func jsonAndSimulatedTime() async throws {
         let (folder, db) = try await Self.database()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -82,7 +82,7 @@ import Testing
         #expect(top.first?["alarm_id"] as? String == "p/deviation")
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func clearErrors() async throws {
         let missing = try PrognosBinary.run(["alarms", "--db", "/nonexistent/prognos.sqlite", "--report"])
         #expect(missing.status == 1)

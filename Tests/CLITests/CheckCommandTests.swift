@@ -7,7 +7,7 @@ import Testing
     static let root = Peers.repositoryRoot.path
     static let broken = root + "/Tests/PlantFileTests/Fixtures/broken"
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func demoPlantPassesWithItsSummary() throws {
         let (status, output) = try PrognosBinary.run(["check", Self.root + "/Plants/demo.yaml"])
         #expect(status == 0, "\(output)")
@@ -16,7 +16,7 @@ import Testing
     }
 
     @Test(
-        .timeLimit(.minutes(1)),
+        .timeLimit(.minutes(3)),
         arguments: ["01-unknown-key-typo", "20-inline-password", "34-yaml-syntax-error", "37-multiple-problems"])
     func brokenPlantExitsWithStatus2AndLocations(_ name: String) throws {
         let path = Self.broken + "/\(name).yaml"
@@ -29,14 +29,14 @@ import Testing
         #expect(lines.last?.hasSuffix("nothing started.") == true)
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func inlineSecretIsNeverEchoed() throws {
         let (status, output) = try PrognosBinary.run(["check", Self.broken + "/20-inline-password.yaml"])
         #expect(status == 2)
         #expect(!output.contains("hunter2"))
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func missingFileIsAClearError() throws {
         let (status, output) = try PrognosBinary.run(["check", "/nonexistent/plant.yaml"])
         #expect(status == 2)

@@ -12,7 +12,7 @@ import Glibc
 /// a real mosquitto), read while the daemon writes it.
 @Suite("prognos dashboard on a live daemon", .serialized)
 struct LiveDaemonTests {
-    @Test("An operator sees the plant, acknowledges a live alarm and opens an asset", .timeLimit(.minutes(1)))
+    @Test("An operator sees the plant, acknowledges a live alarm and opens an asset", .timeLimit(.minutes(3)))
     func liveDaemon() async throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }

@@ -90,7 +90,7 @@ struct TmuxTests {
     }
 
     @Test(
-        "Navigate, open an asset, acknowledge an alarm; the acknowledgement reaches the store", .timeLimit(.minutes(1)))
+        "Navigate, open an asset, acknowledge an alarm; the acknowledgement reaches the store", .timeLimit(.minutes(3)))
     func keyboardSession() async throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -152,7 +152,7 @@ struct TmuxTests {
     }
 
     @Test(
-        "The terminal is restored on SIGTERM and on a crash signal", .timeLimit(.minutes(1)),
+        "The terminal is restored on SIGTERM and on a crash signal", .timeLimit(.minutes(3)),
         arguments: [SIGTERM, SIGSEGV])
     func restoredOnSignal(_ signal: Int32) async throws {
         let directory = try temporaryDirectory()

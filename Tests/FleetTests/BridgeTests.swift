@@ -49,7 +49,7 @@ struct BridgeTests {
 
     @Test(
         "The CLI writes the file 0600 with the password from its file, and a real mosquitto runs it",
-        .timeLimit(.minutes(1)))
+        .timeLimit(.minutes(3)))
     func acceptedByMosquitto() throws {
         let folder = try TemporaryFolder()
         let password = try folder.write("password", "bridge-secret\n")

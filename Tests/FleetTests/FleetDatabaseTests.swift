@@ -40,7 +40,7 @@ extension FleetDatabase {
 struct FleetDatabaseTests {
     @Test(
         "Migrations are recorded once; a second run applies nothing; a missing database is named",
-        .timeLimit(.minutes(1)))
+        .timeLimit(.minutes(3)))
     func migrations() async throws {
         try await withFleetDatabase { database, server in
             let missing = FleetDatabase(
@@ -65,7 +65,7 @@ struct FleetDatabaseTests {
 
     @Test(
         "Alarms land in their month's partition, the next month is made ahead, a redelivery is stored once",
-        .timeLimit(.minutes(1)))
+        .timeLimit(.minutes(3)))
     func alarmsAndPartitions() async throws {
         try await withFleetDatabase { database, _ in
             // 2026-11-29 and 2027-01-15 (UTC): partitions for Nov, Dec (ahead of Nov), Jan and Feb (ahead of Jan).
@@ -108,7 +108,7 @@ struct FleetDatabaseTests {
     }
 
     @Test(
-        "A state older than the stored one does not overwrite it; plans are kept per version", .timeLimit(.minutes(1)))
+        "A state older than the stored one does not overwrite it; plans are kept per version", .timeLimit(.minutes(3)))
     func statesAndPlans() async throws {
         try await withFleetDatabase { database, _ in
             let t = Date().timeIntervalSince1970.rounded()
@@ -152,7 +152,7 @@ struct FleetDatabaseTests {
 
     @Test(
         "A large batch is written as two transactions split by asset: every row once, latest states right, a rewrite inserts nothing",
-        .timeLimit(.minutes(1)))
+        .timeLimit(.minutes(3)))
     func splitBatch() async throws {
         try await withFleetDatabase { database, _ in
             let time = Date().timeIntervalSince1970 - 600

@@ -5,7 +5,7 @@ import Synchronization
 import TestSupport
 import Testing
 
-@Suite(.serialized, .timeLimit(.minutes(1)))
+@Suite(.serialized, .timeLimit(.minutes(3)))
 struct ClientTests {
     @Test func subscribeReceivesWhatMosquittoPubSends() async throws {
         let broker = try BrokerFixture()

@@ -60,7 +60,7 @@ enum TestPlant {
     }
 }
 
-@Suite(.serialized, .timeLimit(.minutes(1)))
+@Suite(.serialized, .timeLimit(.minutes(3)))
 struct CollectorTests {
     let fastReconnect = ReconnectPolicy(initial: .milliseconds(100), maximum: .milliseconds(500))
 

@@ -19,7 +19,7 @@ extension SecureMosquitto {
     }
 }
 
-@Suite(.serialized, .timeLimit(.minutes(1)))
+@Suite(.serialized, .timeLimit(.minutes(3)))
 struct SecureBrokerTests {
     @Test func tlsWithClientCertificateAndPasswordFromAFile() async throws {
         let broker = try SecureMosquitto.withSensorReader()

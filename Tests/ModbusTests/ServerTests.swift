@@ -7,7 +7,7 @@ import Testing
 
 /// Tests that open sockets, start peers or measure time: one at a time, so that the two cores
 /// are not shared between timing-sensitive tests.
-@Suite(.serialized, .timeLimit(.minutes(1))) struct NetworkTests {}
+@Suite(.serialized, .timeLimit(.minutes(3))) struct NetworkTests {}
 
 extension NetworkTests {
     @Suite struct ServerTests {

@@ -40,7 +40,7 @@ struct EndToEndTests {
         return (path, ports)
     }
 
-    @Test("Served plant read by pymodbus, mosquitto_sub and prognos poll", .timeLimit(.minutes(1)))
+    @Test("Served plant read by pymodbus, mosquitto_sub and prognos poll", .timeLimit(.minutes(3)))
     func servedPlant() throws {
         let directory = try TemporaryDirectory()
         let (broker, brokerPort) = try Mosquitto.start()
@@ -140,7 +140,7 @@ struct EndToEndTests {
 
     @Test(
         "A scenario's fault onset and failure are logged and written to the truth file as they happen",
-        .timeLimit(.minutes(1)))
+        .timeLimit(.minutes(3)))
     func scenarioTruth() throws {
         let directory = try TemporaryDirectory()
         let (plantPath, ports) = try plantCopy(in: directory, brokerPort: Loopback.freePort())
@@ -176,7 +176,7 @@ struct EndToEndTests {
         #expect(output.contains("fault-onset: pump-301 seal-leak"))
     }
 
-    @Test("prognos simulate --export writes one C-MAPSS-like file per asset type", .timeLimit(.minutes(1)))
+    @Test("prognos simulate --export writes one C-MAPSS-like file per asset type", .timeLimit(.minutes(3)))
     func export() throws {
         let directory = try TemporaryDirectory()
         let result = try PrognosBinary.run(

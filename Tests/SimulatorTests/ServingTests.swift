@@ -31,7 +31,7 @@ func matches(_ decoded: Double, _ value: Double, _ point: ModbusPoint) -> Bool {
 struct ServingTests {
     @Test(
         "Every Modbus point reads back as served, through the collectors' merged requests and codec",
-        .timeLimit(.minutes(1)))
+        .timeLimit(.minutes(3)))
     func modbusRoundTrip() throws {
         var sim = PlantSimulation(plant: demoPlantOnFreePorts(), options: SimulationOptions(seed: 8, step: 1))
         sim.advance(by: 120)
@@ -74,7 +74,7 @@ struct ServingTests {
         #expect(types.count >= 6)
     }
 
-    @Test("A dead device stops answering and comes back", .timeLimit(.minutes(1)))
+    @Test("A dead device stops answering and comes back", .timeLimit(.minutes(3)))
     func deadDevice() throws {
         var sim = PlantSimulation(plant: demoPlantOnFreePorts(), options: SimulationOptions(seed: 8, step: 1))
         let server = try PlantServer(simulation: sim, logger: quietLogger, modbus: true, mqtt: false)

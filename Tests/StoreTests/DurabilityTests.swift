@@ -7,7 +7,7 @@ import Testing
 
 @testable import Store
 
-@Suite("Durability and concurrency", .serialized, .timeLimit(.minutes(1)))
+@Suite("Durability and concurrency", .serialized, .timeLimit(.minutes(3)))
 struct DurabilityTests {
     @Test("A reader holding a read transaction does not stop the writer (WAL)")
     func readerWhileWriting() async throws {
