@@ -15,7 +15,7 @@ let package = Package(
         .library(name: "MQTT", targets: ["MQTT"]),
         .library(name: "Simulator", targets: ["Simulator"]),
         .library(name: "Store", targets: ["Store"]),
-        .library(name: "Runtime", targets: ["Runtime"]),
+        .library(name: "PlantRuntime", targets: ["PlantRuntime"]),
         .library(name: "Daemon", targets: ["Daemon"]),
         .library(name: "Commissioning", targets: ["Commissioning"]),
         .library(name: "Planner", targets: ["Planner"]),
@@ -54,7 +54,7 @@ let package = Package(
         // Pure computation: world models, the planner, the per-asset runtime.
         .target(name: "WorldModel", dependencies: ["PrognosCore", "LinearAlgebra"]),
         .target(name: "Planner", dependencies: ["PrognosCore", "WorldModel"]),
-        .target(name: "Runtime", dependencies: ["PrognosCore", "WorldModel", "Planner", "LinearAlgebra"]),
+        .target(name: "PlantRuntime", dependencies: ["PrognosCore", "WorldModel", "Planner", "LinearAlgebra"]),
 
         // Adapters: each wraps one outside thing and imports no other adapter.
         .target(
@@ -67,7 +67,8 @@ let package = Package(
         .target(
             name: "Daemon",
             dependencies: [
-                "PrognosCore", "PlantFile", "WorldModel", "Runtime", "Modbus", "MQTT", "Store", "Planner", "Lockstep",
+                "PrognosCore", "PlantFile", "WorldModel", "PlantRuntime", "Modbus", "MQTT", "Store", "Planner",
+                "Lockstep",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -82,7 +83,7 @@ let package = Package(
         ),
         .target(
             name: "Commissioning",
-            dependencies: ["PrognosCore", "Runtime", "WorldModel", "Simulator", "Store", "Modbus"]),
+            dependencies: ["PrognosCore", "PlantRuntime", "WorldModel", "Simulator", "Store", "Modbus"]),
         .target(name: "PolicyEvaluation", dependencies: ["PrognosCore", "WorldModel", "Planner", "Simulator"]),
         // The world model measured on public data (`prognos eval cmapss|anomalies|forecast`): readers and harnesses.
         .target(name: "Evaluation", dependencies: ["PrognosCore", "WorldModel", "LinearAlgebra", "Gzip"]),
@@ -109,7 +110,8 @@ let package = Package(
         .executableTarget(
             name: "prognos",
             dependencies: [
-                "PrognosCore", "PlantFile", "WorldModel", "Modbus", "MQTT", "Simulator", "Store", "Runtime", "Daemon",
+                "PrognosCore", "PlantFile", "WorldModel", "Modbus", "MQTT", "Simulator", "Store", "PlantRuntime",
+                "Daemon",
                 "Commissioning",
                 "Planner", "PolicyEvaluation", "Evaluation", "Dashboard", "Fleet", "Demo", "Lockstep", "LinearAlgebra",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -138,7 +140,7 @@ let package = Package(
         .testTarget(
             name: "DaemonTests",
             dependencies: [
-                "Daemon", "Runtime", "Commissioning", "Planner", "PrognosCore", "PlantFile", "WorldModel", "Store",
+                "Daemon", "PlantRuntime", "Commissioning", "Planner", "PrognosCore", "PlantFile", "WorldModel", "Store",
                 "MQTT", "Simulator",
                 "TestSupport",
             ]
@@ -155,14 +157,15 @@ let package = Package(
         .testTarget(
             name: "FaultTests",
             dependencies: [
-                "Daemon", "Runtime", "PrognosCore", "PlantFile", "Store", "MQTT", "TestSupport",
+                "Daemon", "PlantRuntime", "PrognosCore", "PlantFile", "Store", "MQTT", "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             exclude: ["Peers"]),
         .testTarget(
             name: "FleetTests",
             dependencies: [
-                "Fleet", "Dashboard", "Daemon", "Runtime", "Store", "MQTT", "PrognosCore", "TestSupport", "WorldModel",
+                "Fleet", "Dashboard", "Daemon", "PlantRuntime", "Store", "MQTT", "PrognosCore", "TestSupport",
+                "WorldModel",
                 .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
             ],
             resources: [.copy("Golden")]),

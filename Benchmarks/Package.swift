@@ -92,7 +92,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "Daemon", package: "Prognos"),
-                .product(name: "Runtime", package: "Prognos"),
+                .product(name: "PlantRuntime", package: "Prognos"),
                 .product(name: "Store", package: "Prognos"),
                 .product(name: "PrognosCore", package: "Prognos"),
                 .product(name: "MQTT", package: "Prognos"),
@@ -118,7 +118,7 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "Fleet", package: "Prognos"),
                 .product(name: "Daemon", package: "Prognos"),
-                .product(name: "Runtime", package: "Prognos"),
+                .product(name: "PlantRuntime", package: "Prognos"),
                 .product(name: "Store", package: "Prognos"),
                 .product(name: "MQTT", package: "Prognos"),
                 .product(name: "PrognosCore", package: "Prognos"),

@@ -1,7 +1,7 @@
 import Foundation
 import Modbus
+import PlantRuntime
 import PrognosCore
-import Runtime
 import Simulator
 import Store
 import WorldModel

@@ -1,6 +1,6 @@
 import Logging
+import PlantRuntime
 import PrognosCore
-import Runtime
 import Store
 import Synchronization
 

@@ -1,6 +1,6 @@
 import Foundation
+import PlantRuntime
 import PrognosCore
-import Runtime
 
 /// The JSON documents Prognos publishes over MQTT (schema in docs/mqtt.md).
 public enum AlertMessages {

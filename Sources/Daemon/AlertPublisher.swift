@@ -1,8 +1,8 @@
 import Foundation
 import Logging
 import MQTT
+import PlantRuntime
 import PrognosCore
-import Runtime
 import Store
 import Synchronization
 

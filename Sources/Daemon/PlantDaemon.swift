@@ -4,8 +4,8 @@ import Logging
 import MQTT
 import Modbus
 import PlantFile
+import PlantRuntime
 import PrognosCore
-import Runtime
 import ServiceLifecycle
 import Store
 import Synchronization

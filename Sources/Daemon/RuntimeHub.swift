@@ -1,7 +1,7 @@
 import Foundation
 import Logging
+import PlantRuntime
 import PrognosCore
-import Runtime
 import Store
 import WorldModel
 

@@ -2,8 +2,8 @@ import ArgumentParser
 import Daemon
 import Lockstep
 import Logging
+import PlantRuntime
 import PrognosCore
-import Runtime
 import ServiceLifecycle
 import UnixSignals
 

@@ -5,7 +5,7 @@ import PrognosCore
 import TestSupport
 import Testing
 
-@testable import Runtime
+@testable import PlantRuntime
 
 @Suite("Re-planning in the daemon")
 struct ReplannerTests {

@@ -5,7 +5,7 @@ import Store
 import Testing
 import WorldModel
 
-@testable import Runtime
+@testable import PlantRuntime
 
 /// The per-asset runtime on its own: pure, fed readings with chosen times.
 @Suite struct RuntimeTests {

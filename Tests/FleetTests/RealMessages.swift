@@ -1,7 +1,7 @@
 import Daemon
 import Foundation
+import PlantRuntime
 import PrognosCore
-import Runtime
 import Store
 
 /// Messages with the daemon's own schema, made by the daemon's own encoders (AlertMessages,

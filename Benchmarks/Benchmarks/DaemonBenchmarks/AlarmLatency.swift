@@ -4,8 +4,8 @@ import Foundation
 import Logging
 import MQTT
 import Orchestration
+import PlantRuntime
 import PrognosCore
-import Runtime
 import Store
 import Synchronization
 

@@ -2,8 +2,8 @@ import Benchmark
 import Daemon
 import Foundation
 import Logging
+import PlantRuntime
 import PrognosCore
-import Runtime
 import Store
 
 /// The daemon's hot path: sensor values from the reading stream through the `RuntimeHub` (grouping
