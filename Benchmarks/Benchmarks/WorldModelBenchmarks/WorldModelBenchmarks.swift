@@ -1,5 +1,6 @@
 import Benchmark
 import LinearAlgebra
+import PrognosCore
 import WorldModel
 
 /// A synthetic asset of 20 sensors (a stable VAR(1) with correlated noise) and one context input.
