@@ -7,8 +7,11 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 status=0
 
-# Paths outside the repository: ../shared (and any ../<folder> beside the clone), absolute work trees.
-outside='(\.\./shared|shared/datasets|/work/|/home/[a-z]|/Users/[A-Za-z])'
+# Paths outside the repository: the shared folder beside this project's own checkout (its design
+# notes and data sets), absolute work trees. The folder's name is spelled apart so that this file
+# does not cite it itself.
+beside=shared
+outside="(\\.\\./${beside}|${beside}/datasets|/work/|/home/[a-z]|/Users/[A-Za-z])"
 # Documents that lived beside the repository once; docs/architecture.md holds what they said.
 missing_docs='(DESIGN|PLATFORM|STYLE)\.md'
 if found=$(git ls-files -z | grep -zv '^scripts/lint\.sh$' | xargs -0 grep -nIE "$outside|$missing_docs" 2>/dev/null); then
