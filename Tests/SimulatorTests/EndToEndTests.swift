@@ -143,7 +143,7 @@ struct EndToEndTests {
         .timeLimit(.minutes(3)))
     func scenarioTruth() throws {
         let directory = try TemporaryDirectory()
-        let (plantPath, ports) = try plantCopy(in: directory, brokerPort: Loopback.freePort())
+        let (plantPath, _) = try plantCopy(in: directory, brokerPort: Loopback.freePort())
         let scenario = directory.path("fast.yaml")
         try """
         name: fast
@@ -163,8 +163,9 @@ struct EndToEndTests {
             ],
             outputPath: log)
         defer { simulator.stop() }
-        try #require(waitUntilServing(simulator, port: ports["plc-intake"]!, log: log))
-        #expect(simulator.wait(timeout: 30) == 0, "ends after 40 simulated minutes")
+        // At 1200× the 40 simulated minutes last about 2 s: the run's exit and its files are the
+        // evidence (watching for the listening port raced that short window on a loaded machine).
+        #expect(simulator.wait(timeout: 60) == 0, "ends after 40 simulated minutes")
         let truth = try String(contentsOfFile: truthPath, encoding: .utf8).split(separator: "\n").map(String.init)
         #expect(truth.first == TruthLog.header)
         #expect(truth.contains { $0.hasPrefix("60,") && $0.contains(",fault-onset,pump-301,seal-leak,") })
