@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -6,8 +7,21 @@ import Glibc
 
 /// Loopback helpers for the demo and the tests, which start real peers on free ports.
 public enum Loopback {
-    /// A TCP port on 127.0.0.1 that was free a moment ago (bound to port 0, read back, closed).
+    /// Ports this process has handed out: none is handed out twice, so peers started one after
+    /// the other (three brokers and a database for one test) cannot be given the same port before
+    /// the first of them has bound it.
+    private static let handedOut = Mutex<Set<Int>>([])
+
+    /// A TCP port on 127.0.0.1 that was free a moment ago and that this process has not handed out before.
     public static func freePort() -> Int {
+        while true {
+            let port = ephemeralPort()
+            if handedOut.withLock({ $0.insert(port).inserted }) { return port }
+        }
+    }
+
+    /// A port the kernel picks for a bind to port 0, read back and released.
+    private static func ephemeralPort() -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         precondition(fd >= 0, "socket: \(errno)")
         defer { close(fd) }
