@@ -1,3 +1,4 @@
+import Planner
 import PrognosCore
 
 /// Tunables of the per-asset runtimes. Times are in seconds of the readings' clock.
@@ -31,8 +32,11 @@ public struct RuntimeConfiguration: Sendable, Equatable {
     public var staleAfter: Double = 10
     /// Seconds between model snapshots written to the store.
     public var snapshotEvery: Double = 300
-    /// Seed of the RUL Monte-Carlo draws (deterministic for a seed).
+    /// Seed of the runtime's own random choices (deterministic for a seed).
     public var seed: UInt64 = 1
+    /// The planner's constants: the outlook of each failure mode is drawn as the plan draws it, so
+    /// the runtime and the daemon's `Replanner` must share them.
+    public var planning = PlannerConfiguration()
 
     public init() {}
 
