@@ -97,7 +97,7 @@ public struct DemoRun: Sendable {
         var simulate = [
             "simulate", copy.plantPath, "--speed", "\(speed)", "--seed", "\(seed)", "--scenario", scenarioPath,
             "--truth", truth,
-            "--clock-start", "\(clockStart)", "--warm-up", "6h", "--step", "10s",
+            "--clock-start", "\(clockStart)", "--warm-up", "6h", "--step", "10s", "--report-maintenance", db,
         ]
         var run = ["run", copy.plantPath, "--db", db, "--clock-speed", "\(speed)", "--clock-start", "\(clockStart)"]
         if let turns {

@@ -146,6 +146,15 @@ struct AlarmBook: Sendable {
         updates.append(update(alarm, transition, actor: "prognos"))
     }
 
+    /// Clears alarm `id` at once (maintenance removed its cause; see `AlarmStateMachine.clearAtOnce`).
+    mutating func clearAtOnce(_ id: String, at time: Double, into updates: inout [AlarmUpdate]) {
+        guard var alarm = alarms[id], let transition = alarm.machine.clearAtOnce(at: time) else { return }
+        alarm.updatedAt = time
+        alarm.clearedAt = time
+        alarms[id] = alarm
+        updates.append(update(alarm, transition, actor: "prognos"))
+    }
+
     /// Applies a command an operator made in another process (seen in the alarm history) to this
     /// book's machine, so the daemon's next condition change starts from the operator's state.
     mutating func adoptOperatorCommand(_ record: AlarmRecord) {

@@ -31,7 +31,7 @@ public struct RefitRequest: Sendable {
 /// first `trainingSteps` complete rows are collected as healthy history and the model is fitted on
 /// them. Flagged steps are never kept as healthy history for refits.
 ///
-/// Each failure mode has one `ModeEstimator`, fed on every batch; every `rulEvery` steps its
+/// Each failure mode has one `ModeEstimator`, fed on every batch; every `assessEvery` seconds its
 /// health becomes the mode's `ModeOutlook` (through the planner's gate and draws), the one estimate
 /// that the health table, the RUL and failure alarms, the MQTT state and the plan share.
 public struct AssetRuntime: Sendable {
@@ -61,15 +61,26 @@ public struct AssetRuntime: Sendable {
     private let planner: Planner
     /// Maintenance changed a mode since the last assessment: assess at the next batch, running or not.
     private var assessmentDue = false
+    private var lastAssessment: Double?
+    /// Alarms whose cause reported maintenance removed, to clear at the next batch.
+    private var clearsDue: [String] = []
+    /// Sensors (model indices) to re-baseline once the machine has run `settleStepsAfterMaintenance`
+    /// steps after reported maintenance, and the running steps counted so far.
+    private var rebaselineDue: (sensors: [Int], steps: Int)?
     /// When this runtime started listening (readings' clock), for the communication alarm's grace.
     private let startedAt: Double
     /// Positions (in the signal table) of the context signals that say whether the machine runs —
-    /// its speed, or a boolean (unit `bool`) running signal — and the value at or below which each
-    /// says stopped: 2 % of the top of a speed's normal range (standstill noise still reads as
-    /// stopped), zero otherwise.
+    /// its speed or load, or a boolean (unit `bool`) running signal — and the value at or below which
+    /// each says stopped: 2 % of the top of a speed's or load's normal range (standstill noise still
+    /// reads as stopped), zero otherwise.
     private let runIndicators: [(index: Int, stoppedAtOrBelow: Double)]
     /// Steps since the machine last started (or since this runtime started), for the restart settle.
     private var stepsRunning = 0
+    /// Whether the machine is still in its start-up transient (see `step`): the lowest score since
+    /// the start, and the steps since the score last fell below 95 % of it.
+    private var settling = true
+    private var settleLow = Double.infinity
+    private var stepsWithoutFall = 0
 
     public init(asset: Asset, site: String, configuration: RuntimeConfiguration, now: Double) {
         self.asset = asset
@@ -82,11 +93,11 @@ public struct AssetRuntime: Sendable {
         stepSpacing = configuration.stepInterval
         startedAt = now
         runIndicators = asset.context.enumerated()
-            .filter { $0.element.role == .speed || $0.element.unit == "bool" }
+            .filter { $0.element.role == .speed || $0.element.role == .load || $0.element.unit == "bool" }
             .map {
                 (
                     asset.modelledSensors.count + $0.offset,
-                    $0.element.role == .speed ? 0.02 * max(0, $0.element.normal?.upperBound ?? 0) : 0
+                    $0.element.unit == "bool" ? 0 : 0.02 * max(0, $0.element.normal?.upperBound ?? 0)
                 )
             }
         estimators = asset.failureModes.map { mode in
@@ -124,8 +135,9 @@ public struct AssetRuntime: Sendable {
     public mutating func adoptOperatorCommand(_ alarm: AlarmRecord) { alarms.adoptOperatorCommand(alarm) }
 
     /// Maintenance done at `time` restored `modes`: their estimators forget the wear they followed and
-    /// a failure before `time`; with `resetModel`, the model keeps what it learnt of healthy behaviour
-    /// and forgets the wear its filter was following (not at start-up, when its snapshot may be newer).
+    /// a failure before `time`; with `resetModel` (not at start-up, when the model's snapshot may be
+    /// newer), the model forgets what it followed of the restored modes' sensors, keeps the rest, and
+    /// takes their new normal once the machine has run `settleStepsAfterMaintenance` steps.
     public mutating func renew(modes: [String], at time: Double, resetModel: Bool) {
         for k in estimators.indices where modes.contains(estimators[k].mode.id) {
             if let failure = estimators[k].failure, failure.time > time { continue }
@@ -134,7 +146,19 @@ public struct AssetRuntime: Sendable {
             latestOutlook[estimators[k].mode.id] = nil
             assessmentDue = true
         }
-        if resetModel, !modes.isEmpty { model?.resetState() }
+        if resetModel, !modes.isEmpty {
+            let restored = asset.failureModes.filter { modes.contains($0.id) }.flatMap(\.sensors)
+            let sensors = (model?.sensorNames.indices ?? 0..<0).filter { restored.contains(model!.sensorNames[$0]) }
+            model?.renew(sensors: sensors)
+            rebaselineDue = (sensors, 0)
+            // A deviation driven only by the restored modes' sensors is over with the repair.
+            let deviation = AlarmBook.deviationID(asset.id)
+            if let alarm = alarms.alarms[deviation], alarm.active, !alarm.sensors.isEmpty,
+                alarm.sensors.allSatisfy(restored.contains)
+            {
+                clearsDue.append(deviation)
+            }
+        }
     }
 
     /// The same asset as a changed plant file describes it (SIGHUP): new limits, names, failure
@@ -220,6 +244,8 @@ public struct AssetRuntime: Sendable {
             estimators[k].observe(time: time, values: values, deviation: deviation, spread: spread)
             newlyFailed = newlyFailed || (!wasFailed && estimators[k].failure != nil)
         }
+        for id in clearsDue { alarms.clearAtOnce(id, at: time, into: &output.alarmUpdates) }
+        clearsDue.removeAll()
         if newlyFailed || assessmentDue { assess(at: time, into: &output) }
     }
 
@@ -271,6 +297,9 @@ public struct AssetRuntime: Sendable {
             let justStopped = stepsRunning > 0
             stoppedSteps += 1
             stepsRunning = 0
+            settling = true
+            settleLow = .infinity
+            stepsWithoutFall = 0
             alarms.evaluate(AlarmBook.deviationID(asset.id), active: false, at: time, into: &output.alarmUpdates)
             if justStopped {
                 let failedBefore = estimators.filter { $0.failure != nil }.count
@@ -287,11 +316,30 @@ public struct AssetRuntime: Sendable {
         steps += 1
         stepsRunning += 1
         latest = result
+        // The start-up transient: the first `restartSettleSteps` steps after a start, and as long
+        // after them as the deviation keeps falling (a machine warming up to its normal; one step
+        // without a fall is noise, two end it). A fault present at the start stops falling and is alarmed.
+        if result.score < 0.95 * settleLow {
+            settleLow = result.score
+            stepsWithoutFall = 0
+        } else {
+            stepsWithoutFall += 1
+        }
+        settling =
+            stepsRunning <= configuration.restartSettleSteps || (settling && result.flagged && stepsWithoutFall < 2)
+        if let due = rebaselineDue, !settling {
+            if due.steps + 1 >= configuration.settleStepsAfterMaintenance {
+                model.rebaseline(sensors: due.sensors)
+                rebaselineDue = nil
+            } else {
+                rebaselineDue = (due.sensors, due.steps + 1)
+            }
+        }
         if !result.flagged { healthy.append(row) }
         output.batch.deviations.append(deviationRecord(result, at: time))
         evaluateDeviationAlarm(result, at: time, into: &output)
         self.model = model
-        if steps % max(1, configuration.rulEvery) == 0 {
+        if lastAssessment.map({ time - $0 >= configuration.assessEvery }) ?? true {
             // The normal model follows a healthy machine, never a failing one: while a failure mode
             // degrades, or its limit sensor's filtered deviation is measurable (beyond 2 spreads, and
             // not put down to the instrument), its baseline stops adapting (it would learn the wear
@@ -368,7 +416,7 @@ public struct AssetRuntime: Sendable {
         }
         alarms.diagnoses[AlarmBook.deviationID(asset.id)] = diagnosis?.code
         // Stopped, or just restarted (the start-up transient): the deviation is expected, not abnormal.
-        let suppressed = stepsRunning <= configuration.restartSettleSteps
+        let suppressed = settling
         alarms.evaluate(
             AlarmBook.deviationID(asset.id), active: result.flagged && !suppressed, at: time, value: result.score,
             threshold: result.threshold,
@@ -381,6 +429,7 @@ public struct AssetRuntime: Sendable {
     @discardableResult
     private mutating func assess(at time: Double, into output: inout RuntimeOutput) -> Bool {
         assessmentDue = false
+        lastAssessment = time
         var anyDegrading = false
         for estimator in estimators {
             let mode = estimator.mode

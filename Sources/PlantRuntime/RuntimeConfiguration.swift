@@ -14,15 +14,23 @@ public struct RuntimeConfiguration: Sendable, Equatable {
     /// Steps between forecasts written to the store, and how far they look ahead (in steps).
     public var forecastEvery = 10
     public var forecastHorizon = 12
-    /// Steps between RUL estimates.
-    public var rulEvery = 10
+    /// Seconds of the readings' clock between two assessments of the failure modes (health rows, RUL
+    /// and failure alarms); a model step at least this long after the last one assesses. Not
+    /// stretched with a simulation's clock: a daemon that steps every ten simulated minutes assesses
+    /// at every step, so its plan and its health rows are of the same moment.
+    public var assessEvery: Double = 10
+    /// Running steps after reported maintenance before the model takes what the restored modes'
+    /// sensors now read as their new normal (new bearings run differently): by then the model's local
+    /// mean (smoothing 0.2) has taken in 96 % of the new level.
+    public var settleStepsAfterMaintenance = 15
     /// A failure mode whose median RUL falls below this raises an RUL alarm (seconds).
     public var rulAlarmHorizon: Double = 7 * 86_400
     /// Deviation alarms: consecutive seconds flagged before annunciating, and clear before returning.
     public var deviationOnDelay: Double = 5
     public var deviationOffDelay: Double = 60
-    /// Model steps after a machine starts (its speed or running signal leaves zero) during which the
-    /// deviation alarm is held: the start-up transient is expected. While stopped it is held too.
+    /// Model steps after a machine starts (its speed, load or running signal leaves zero) during which
+    /// the deviation alarm is held: the start-up transient is expected; it stays held after them for
+    /// as long as the deviation keeps falling (warming up). While stopped it is held too.
     public var restartSettleSteps = 2
     /// Limit alarms: delays, and deadband as a fraction of the sensor's normal span.
     public var limitOnDelay: Double = 2
