@@ -268,7 +268,8 @@ public final class PlantDaemon: Service, Sendable {
         var lastCompaction = Date().timeIntervalSince1970
         var historySeen = (try? await store.alarmHistory(after: 0, limit: 1_000_000).last?.id) ?? 0
         // In turns, maintenance is adopted at the start of each turn instead (see `takeTurns`).
-        var maintenanceSeen = options.lockstep == nil ? await adoptMaintenance(after: 0, hub: hub, renewModels: false) : 0
+        var maintenanceSeen =
+            options.lockstep == nil ? await adoptMaintenance(after: 0, hub: hub, renewModels: false) : 0
         var storeFaults = StoreFaultLog()
         var heartbeatFault = RepeatingFault("Cannot write the heartbeat")
         while !Task.isCancelled {

@@ -145,8 +145,8 @@ enum DemoReport {
     ) async throws -> String {
         var text = ""
         let ofAsset = history.filter { $0.asset == asset && $0.time >= onset - 1 }
-        if let failed = ofAsset.first(where: { alarms[$0.alarmID]?.kind == .failure && $0.cause == .conditionActivated })
-        {
+        if let failed = ofAsset.first(where: { alarms[$0.alarmID]?.kind == .failure && $0.cause == .conditionActivated }
+        ) {
             text += "\n          Prognos marked it failed at \(elapsed(failed.time)) (\(failed.alarmID))"
             if let (plan, proposal) = try await store.firstProposal(asset: asset, from: failed.time) {
                 text +=
@@ -154,7 +154,8 @@ enum DemoReport {
             }
         }
         for job in maintenance where job.asset == asset && job.doneAt >= onset {
-            text += "\n          maintenance reported done at \(elapsed(job.doneAt)): \(job.action) (by \(job.recordedBy))"
+            text +=
+                "\n          maintenance reported done at \(elapsed(job.doneAt)): \(job.action) (by \(job.recordedBy))"
             // Replay the asset's alarms to the first moment after the job when none is active.
             var active: Set<String> = []
             var clearedAt: Double?

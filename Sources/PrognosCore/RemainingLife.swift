@@ -63,11 +63,20 @@ public enum RemainingLifeText {
         let unit = unit(for: life.median)
         var text = "\(figure(life.median, unit)) \(unit.name)"
         if let p10 = life.p10 {
-            let high = life.p90.map { figure($0, unit) } ?? (compact ? ">" : "> ") + duration(horizon)
-            text +=
-                compact
-                ? " (\(figure(p10, unit))–\(high))"
-                : " (10–90 %: \(figure(p10, unit))–\(high)\(life.p90 == nil ? "" : " " + unit.name))"
+            // An upper end beyond the horizon is open: "12–30+" in a column, "12 d to over 30 d" in words.
+            if let p90 = life.p90 {
+                text +=
+                    compact
+                    ? " (\(figure(p10, unit))–\(figure(p90, unit)))"
+                    : " (10–90 %: \(figure(p10, unit))–\(figure(p90, unit)) \(unit.name))"
+            } else {
+                let over = RemainingLifeText.unit(for: horizon)
+                let low = figure(p10, unit) + (over.name == unit.name ? "" : " " + unit.name)
+                text +=
+                    compact
+                    ? " (\(low)–\(figure(horizon, over))\(over.name == unit.name ? "" : " " + over.name)+)"
+                    : " (10–90 %: \(figure(p10, unit)) \(unit.name) to over \(figure(horizon, over)) \(over.name))"
+            }
         }
         return text
     }

@@ -55,7 +55,9 @@ extension Store {
     }
 
     /// The first proposal for `asset` in a plan made at or after `time`, with that plan.
-    public func firstProposal(asset: String, from time: Double) async throws -> (
+    public func firstProposal(
+        asset: String, from time: Double
+    ) async throws -> (
         plan: PlanRecord, proposal: ProposalRecord
     )? {
         try await read("cannot read the proposals of \(asset)") { db in

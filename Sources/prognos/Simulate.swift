@@ -4,8 +4,8 @@ import Lockstep
 import Logging
 import MQTT
 import PrognosCore
-import Store
 import Simulator
+import Store
 
 /// `prognos simulate PLANT.yaml`: a simulated plant served over Modbus TCP and MQTT, or offline
 /// run-to-failure fleets exported as C-MAPSS-like CSV files.
@@ -32,7 +32,8 @@ struct Simulate: AsyncParsableCommand {
     @Option(
         help: ArgumentHelp(
             "Report each maintenance job of the scenario as done in this Prognos database when it ends.",
-            discussion: "As an engineer would with `prognos maintenance done`: the daemon running on the database adopts it."
+            discussion:
+                "As an engineer would with `prognos maintenance done`: the daemon running on the database adopts it."
         )) var reportMaintenance: String?
     @Option(help: "Simulated start time, ISO 8601 or epoch seconds (default: now).") var start: String?
     @Option(
@@ -172,7 +173,8 @@ struct Simulate: AsyncParsableCommand {
                             asset: job.asset, action: job.action, doneAt: job.doneAt, recordedBy: "simulator",
                             recordedAt: job.doneAt, note: "the scenario's job, reported as it ended"))
                 } catch {
-                    log.error("Cannot report the maintenance", metadata: ["asset.id": "\(job.asset)", "error": "\(error)"])
+                    log.error(
+                        "Cannot report the maintenance", metadata: ["asset.id": "\(job.asset)", "error": "\(error)"])
                 }
             }
         }

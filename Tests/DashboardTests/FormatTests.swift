@@ -17,8 +17,9 @@ struct FormatTests {
     @Test("RUL by the one rule of every view: its interval when it has one, beyond the horizon when healthy")
     func rul() {
         #expect(format.rul(row(.degrading, 3.2 * 86_400, 1.1 * 86_400, 6 * 86_400)) == "3.2 d (1.1-6.0)")
-        #expect(format.rul(row(.degrading, 3.2 * 86_400, 1.1 * 86_400, nil)) == "3.2 d (1.1->30 d)")
+        #expect(format.rul(row(.degrading, 3.2 * 86_400, 1.1 * 86_400, nil)) == "3.2 d (1.1-30+)")
         #expect(format.rul(row(.degrading, 5 * 3600)) == "5.0 h")
+        #expect(format.rul(row(.degrading, 50 * 60, 40 * 60, nil)) == "50 min (40 min-30 d+)")
         #expect(format.rul(row(.healthy, nil)) == "> 30 d")
         #expect(format.rul(row(.failed, 0)) == "failed")
         #expect(format.rul(nil) == Glyphs.ascii.missing)

@@ -111,7 +111,10 @@ struct OutlookTests {
                 "3.2 d (10–90 %: 1.1–6.0 d)"
             ),
             (.degrading, RemainingLife(median: 21 * 3600, p10: nil, p90: nil), "21 h"),
-            (.degrading, RemainingLife(median: 50 * 60, p10: 40 * 60, p90: nil), "50 min (10–90 %: 40–> 30 d)"),
+            (
+                .degrading, RemainingLife(median: 50 * 60, p10: 40 * 60, p90: nil),
+                "50 min (10–90 %: 40 min to over 30 d)"
+            ),
             (.healthy, nil, "> 30 d"),
             (.failed, RemainingLife(median: 0, p10: nil, p90: nil), "failed"),
         ])
