@@ -59,7 +59,8 @@ public struct AssetRuntime: Sendable {
     public private(set) var latestHealth: [String: ModeHealth] = [:]
     public private(set) var latestOutlook: [String: ModeOutlook] = [:]
     private let planner: Planner
-    /// Maintenance changed a mode since the last assessment: assess at the next batch, running or not.
+    /// Assess at the end of this batch: a step came `assessEvery` after the last assessment, or
+    /// maintenance changed a mode (then running or not).
     private var assessmentDue = false
     private var lastAssessment: Double?
     /// Alarms whose cause reported maintenance removed, to clear at the next batch.
@@ -80,6 +81,7 @@ public struct AssetRuntime: Sendable {
     /// the start, and the steps since the score last fell below 95 % of it.
     private var settling = true
     private var settleLow = Double.infinity
+    private var lastScore = Double.infinity
     private var stepsWithoutFall = 0
 
     public init(asset: Asset, site: String, configuration: RuntimeConfiguration, now: Double) {
@@ -246,7 +248,19 @@ public struct AssetRuntime: Sendable {
         }
         for id in clearsDue { alarms.clearAtOnce(id, at: time, into: &output.alarmUpdates) }
         clearsDue.removeAll()
-        if newlyFailed || assessmentDue { assess(at: time, into: &output) }
+        guard newlyFailed || assessmentDue else { return }
+        let degrading = assess(at: time, into: &output)
+        // The normal model follows a healthy machine, never a failing one: while a failure mode
+        // degrades, or its limit sensor's filtered deviation is measurable (beyond 2 spreads, and
+        // not put down to the instrument), its baseline stops adapting (it would learn the wear as
+        // normal, before the trackers have the hours they need to call it degradation).
+        if let levels = latest?.health.sensorLevels, let names = model?.sensorNames {
+            let measurable = estimators.contains { e in
+                guard let j = names.firstIndex(of: e.mode.limit.sensor), j < levels.count else { return false }
+                return abs(levels[j]) >= 2 && diagnosis != .sensorFault(e.mode.limit.sensor)
+            }
+            model?.adaptationHeld = degrading || measurable
+        }
     }
 
     /// Whether a run indicator (speed, or a boolean running signal) says stopped now.
@@ -299,6 +313,7 @@ public struct AssetRuntime: Sendable {
             stepsRunning = 0
             settling = true
             settleLow = .infinity
+            lastScore = .infinity
             stepsWithoutFall = 0
             alarms.evaluate(AlarmBook.deviationID(asset.id), active: false, at: time, into: &output.alarmUpdates)
             if justStopped {
@@ -318,15 +333,19 @@ public struct AssetRuntime: Sendable {
         latest = result
         // The start-up transient: the first `restartSettleSteps` steps after a start, and as long
         // after them as the deviation keeps falling (a machine warming up to its normal; one step
-        // without a fall is noise, two end it). A fault present at the start stops falling and is alarmed.
+        // that neither falls nor rises by a tenth is noise, two end it). A fault present at the start
+        // rises or stops falling, and is alarmed.
+        let rose = result.score > 1.1 * lastScore
         if result.score < 0.95 * settleLow {
             settleLow = result.score
             stepsWithoutFall = 0
         } else {
             stepsWithoutFall += 1
         }
+        lastScore = result.score
         settling =
-            stepsRunning <= configuration.restartSettleSteps || (settling && result.flagged && stepsWithoutFall < 2)
+            stepsRunning <= configuration.restartSettleSteps
+            || (settling && result.flagged && !rose && stepsWithoutFall < 2)
         if let due = rebaselineDue, !settling {
             if due.steps + 1 >= configuration.settleStepsAfterMaintenance {
                 model.rebaseline(sensors: due.sensors)
@@ -339,18 +358,8 @@ public struct AssetRuntime: Sendable {
         output.batch.deviations.append(deviationRecord(result, at: time))
         evaluateDeviationAlarm(result, at: time, into: &output)
         self.model = model
-        if lastAssessment.map({ time - $0 >= configuration.assessEvery }) ?? true {
-            // The normal model follows a healthy machine, never a failing one: while a failure mode
-            // degrades, or its limit sensor's filtered deviation is measurable (beyond 2 spreads, and
-            // not put down to the instrument), its baseline stops adapting (it would learn the wear
-            // as normal, before the trackers have the hours they need to call it degradation).
-            let degrading = assess(at: time, into: &output)
-            let measurable = estimators.contains { e in
-                guard let j = model.sensorNames.firstIndex(of: e.mode.limit.sensor) else { return false }
-                return abs(result.health.sensorLevels[j]) >= 2 && diagnosis != .sensorFault(e.mode.limit.sensor)
-            }
-            model.adaptationHeld = degrading || measurable
-        }
+        // Assessed once this batch has reached the modes' estimators (see `observeModes`).
+        if lastAssessment.map({ time - $0 >= configuration.assessEvery }) ?? true { assessmentDue = true }
         if steps % max(1, configuration.forecastEvery) == 0 { forecast(model, at: time, into: &output) }
         if configuration.refitEvery > 0, steps % configuration.refitEvery == 0,
             healthy.count >= configuration.trainingSteps
@@ -369,6 +378,15 @@ public struct AssetRuntime: Sendable {
         guard training.count >= configuration.trainingSteps else { return }
         output.refits.append(RefitRequest(asset: asset.id, model: nil, names: names, history: training))
         training.removeAll(keepingCapacity: false)
+    }
+
+    /// Commissioning ends with what was collected: the fit of the healthy rows gathered so far when
+    /// there are at least `minimumRows` and no model yet (an asset that stood still part of the
+    /// time gathers fewer rows than `trainingSteps`); nil otherwise.
+    public mutating func finishLearning(minimumRows: Int) -> RefitRequest? {
+        guard model == nil, training.count >= max(1, minimumRows) else { return nil }
+        defer { training.removeAll(keepingCapacity: false) }
+        return RefitRequest(asset: asset.id, model: nil, names: names, history: training)
     }
 
     /// Fits (no model yet) or refits a model; runs wherever the daemon chooses (it is pure).

@@ -1,3 +1,4 @@
+import Daemon
 import Foundation
 import Planner
 import PrognosCore
@@ -95,6 +96,37 @@ import Testing
         #expect(output.alarmUpdates.contains { $0.alarm.kind == .failure && $0.alarm.active == false })
         #expect(runtime.summary(at: stop + 1860).status != .failure)
         #expect(runtime.planningHealth.allSatisfy { $0.failure == nil })
+    }
+
+    @Test("The health row, the MQTT state, the planner's outlook and the dashboard's words are one estimate")
+    func everyOutputShowsTheSameRemainingLife() throws {
+        var runtime = Pump.trained()
+        var output = RuntimeOutput()
+        Self.run(&runtime, from: 400, seconds: 3600, vib: { _ in 2 }, into: &output)
+        // Wear, ten minutes at a time, until the mode is first given a remaining life.
+        var row: HealthRecord?
+        var t = 0.0
+        while row == nil, t < 4 * 3600 {
+            output = RuntimeOutput()
+            Self.run(&runtime, from: 4000 + t, seconds: 600, vib: { 2 + 10 * (t + $0) / (4 * 3600) }, into: &output)
+            row = output.batch.health.last { $0.state == .degrading && $0.rulMedian != nil }
+            t += 600
+        }
+        let health = try #require(row, "the wear was never given a remaining life")
+        let outlook = try #require(runtime.summary(at: health.time).modes.first)
+        #expect(outlook.state == .degrading)
+        #expect(outlook.life?.median == health.rulMedian && outlook.life?.p10 == health.rulP10)
+        #expect(outlook.life?.p90 == health.rulP90 && outlook.health == health.health)
+        // The planner, from the health the runtime hands it, draws the same remaining life.
+        let mode = try #require(Pump.asset.failureModes.first)
+        let planned = Planner(configuration: runtime.configuration.planning).outlook(
+            runtime.planningHealth.first, asset: Pump.asset, mode: mode)
+        #expect(planned == outlook)
+        // The retained MQTT state carries the same figures and words.
+        let state = AlertMessages.state(runtime.summary(at: health.time), site: "test")
+        let median = try #require(health.rulMedian)
+        #expect(state.contains("\"rul_median_s\":\(JSONText.number(median))"), "\(state)")
+        #expect(state.contains("\"rul_text\":\(JSONText.string(outlook.lifeText))"), "\(state)")
     }
 
     @Test("A machine that stops with a mode past its alarm level has tripped on it")
