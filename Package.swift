@@ -164,8 +164,8 @@ let package = Package(
         .testTarget(
             name: "FleetTests",
             dependencies: [
-                "Fleet", "Dashboard", "Daemon", "PlantRuntime", "Store", "MQTT", "PrognosCore", "TestSupport",
-                "WorldModel",
+                "Fleet", "Dashboard", "Daemon", "PlantRuntime", "Planner", "Store", "MQTT", "PrognosCore",
+                "TestSupport", "WorldModel",
                 .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
             ],
             resources: [.copy("Golden")]),

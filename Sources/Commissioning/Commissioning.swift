@@ -70,6 +70,11 @@ public enum Commissioning {
             }
             requests += output.refits
         }
+        // An asset that stood still part of the span (a duty cycle) learns from the hours it ran,
+        // if they are a tenth of the span at least.
+        for id in runtimes.keys.sorted() where !requests.contains(where: { $0.asset == id }) {
+            if let request = runtimes[id]?.finishLearning(minimumRows: max(50, steps / 10)) { requests.append(request) }
+        }
         var fitted: [String] = []
         for request in requests {
             let model = try AssetRuntime.fit(request)

@@ -1,4 +1,5 @@
 import Foundation
+import Planner
 import PlantRuntime
 import PrognosCore
 
@@ -63,11 +64,21 @@ public enum AlertMessages {
         ]
         if let score = summary.score { fields.append(("score", JSONText.number(score))) }
         if let threshold = summary.threshold { fields.append(("threshold", JSONText.number(threshold))) }
-        let modes = summary.rul.map { item in
-            JSONText.object([
-                ("failure_mode", JSONText.string(item.mode)), ("rul_median_s", JSONText.number(item.median)),
-                ("rul_p10_s", JSONText.number(item.p10)), ("rul_p90_s", JSONText.number(item.p90)),
-            ])
+        // Every mode's outlook, as the health table and the plan have it: a remaining life only for a
+        // degrading mode (with its interval when there is one), `horizon_s` that the others lie beyond.
+        let modes = summary.modes.map { outlook in
+            var mode: [(String, String)] = [
+                ("failure_mode", JSONText.string(outlook.failureMode)),
+                ("state", JSONText.string(outlook.state.rawValue)),
+            ]
+            if let life = outlook.life {
+                mode.append(("rul_median_s", JSONText.number(life.median)))
+                if let p10 = life.p10 { mode.append(("rul_p10_s", JSONText.number(p10))) }
+                if let p90 = life.p90 { mode.append(("rul_p90_s", JSONText.number(p90))) }
+            }
+            mode.append(("horizon_s", JSONText.number(outlook.horizon)))
+            mode.append(("rul_text", JSONText.string(outlook.lifeText)))
+            return JSONText.object(mode)
         }
         fields.append(("rul", "[" + modes.joined(separator: ",") + "]"))
         return JSONText.object(fields)

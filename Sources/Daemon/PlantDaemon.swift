@@ -224,14 +224,17 @@ public final class PlantDaemon: Service, Sendable {
 
     /// In turns with a simulator: at each of its times, every device polled once, every MQTT sensor's
     /// message of that time awaited, then ingest, periodic checks and planning at that time, then
-    /// the turn is handed back. A device that does not answer is a communication failure, as in a
+    /// the turn is handed back; maintenance reported before the turn is adopted first. A device that does not answer is a communication failure, as in a
     /// free run; an MQTT sensor without a message of this time after `mqttWait` goes without.
     private func takeTurns(_ lockstep: Lockstep, hub: RuntimeHub, mqttWait: Duration = .seconds(10)) async {
         var time = -Double.infinity
+        var maintenanceSeen = await adoptMaintenance(after: 0, hub: hub, renewModels: false)
         while !shutdownRequested.withLock({ $0 }) {
             guard let next = await lockstep.nextClock(after: time, stopped: { shutdownRequested.withLock { $0 } })
             else { return }
             time = next
+            // What the simulator reported done before this turn, before this turn's readings.
+            maintenanceSeen = await adoptMaintenance(after: maintenanceSeen, hub: hub, renewModels: true)
             let (modbus, mqtt) = state.withLock { ($0.modbus, $0.mqtt) }
             var readings = await modbus?.pollOnce() ?? []
             for index in readings.indices { readings[index].timestamp = time }
@@ -264,7 +267,9 @@ public final class PlantDaemon: Service, Sendable {
         var lastState = 0.0
         var lastCompaction = Date().timeIntervalSince1970
         var historySeen = (try? await store.alarmHistory(after: 0, limit: 1_000_000).last?.id) ?? 0
-        var maintenanceSeen = await adoptMaintenance(after: 0, hub: hub, renewModels: false)
+        // In turns, maintenance is adopted at the start of each turn instead (see `takeTurns`).
+        var maintenanceSeen =
+            options.lockstep == nil ? await adoptMaintenance(after: 0, hub: hub, renewModels: false) : 0
         var storeFaults = StoreFaultLog()
         var heartbeatFault = RepeatingFault("Cannot write the heartbeat")
         while !Task.isCancelled {
@@ -278,7 +283,9 @@ public final class PlantDaemon: Service, Sendable {
                 await hub.replanIfNeeded(now: now)
             }
             historySeen = await adoptOperatorCommands(after: historySeen, hub: hub)
-            maintenanceSeen = await adoptMaintenance(after: maintenanceSeen, hub: hub, renewModels: true)
+            if options.lockstep == nil {
+                maintenanceSeen = await adoptMaintenance(after: maintenanceSeen, hub: hub, renewModels: true)
+            }
             if wall - lastState >= options.stateInterval {
                 lastState = wall
                 publisher?.publishStates(await hub.summaries(now: now))

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Planner
 import PlantRuntime
 import PrognosCore
 import Store
@@ -30,7 +31,7 @@ public actor RuntimeHub {
         publishPlan: @escaping @Sendable (String) -> Void
     ) {
         self.runtimes = Dictionary(uniqueKeysWithValues: runtimes.map { ($0.asset.id, $0) })
-        replanner = Replanner(plant: plant)
+        replanner = Replanner(plant: plant, configuration: runtimes.first?.configuration.planning ?? .init())
         site = plant.site.id
         self.publishPlan = publishPlan
         self.writer = writer
@@ -56,7 +57,7 @@ public actor RuntimeHub {
         // In asset order, so that what the runtimes emit comes out in the same order in every run.
         for (asset, group) in Dictionary(grouping: readings, by: \.asset).sorted(by: { $0.key < $1.key }) {
             runtimes[asset]?.ingest(group, receivedAt: steady, into: &output)
-            if let runtime = runtimes[asset] { replanner.observe(runtime, readings: group) }
+            if let runtime = runtimes[asset] { replanner.observe(runtime) }
         }
         dispatch(output)
     }
@@ -115,15 +116,16 @@ public actor RuntimeHub {
             }
         }
         runtimes = next
-        replanner = Replanner(plant: plant)
+        replanner = Replanner(plant: plant, configuration: configuration.planning)
         return (added, removed)
     }
 
     func adoptOperatorCommand(_ alarm: AlarmRecord) { runtimes[alarm.asset]?.adoptOperatorCommand(alarm) }
 
     /// Maintenance an engineer reported as done: the planner learns of it (it is not proposed again
-    /// at once, and the modes it restored start their trends again); with `renewModel`, the asset's
-    /// world model also forgets its wear (not at start-up, when its snapshot may be newer).
+    /// at once), the modes it restored start their trends again and are no longer failed; with
+    /// `renewModel`, the asset's world model also forgets its wear (not at start-up, when its
+    /// snapshot may be newer).
     func adoptMaintenance(_ record: MaintenanceRecord, renewModel: Bool) {
         guard let action = replanner.plant.action(record.action), replanner.plant.asset(record.asset) != nil else {
             logger.warning(
@@ -133,8 +135,9 @@ public actor RuntimeHub {
         }
         var restored: [String] = []
         if case .resets(let modes) = action.effect { restored = modes }
-        replanner.renewed(asset: record.asset, modes: restored, action: record.action, at: record.doneAt)
-        if renewModel, !restored.isEmpty { runtimes[record.asset]?.renew() }
+        replanner.renewed(asset: record.asset, action: record.action, at: record.doneAt)
+        runtimes[record.asset]?.renew(modes: restored, at: record.doneAt, resetModel: renewModel)
+        if let runtime = runtimes[record.asset] { replanner.observe(runtime) }
         logger.info(
             "Maintenance adopted",
             metadata: ["asset.id": "\(record.asset)", "action": "\(record.action)", "by": "\(record.recordedBy)"])

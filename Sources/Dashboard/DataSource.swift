@@ -143,7 +143,8 @@ public final class DataSource {
             let spark: [Double?] = ((lastBucket - sparkBuckets + 1)...lastBucket).map { index in
                 series?.buckets[index].map { $0.max }
             }
-            let worst = health[id]?.filter { $0.rulMedian != nil }.min { $0.rulMedian! < $1.rulMedian! }
+            // The mode nearest to failure (a healthy asset's modes all lie beyond the horizon).
+            let worst = health[id]?.min { ($0.rulMedian ?? .infinity) < ($1.rulMedian ?? .infinity) }
             return AssetRow(
                 id: id, info: hierarchy.asset(id), status: NE107Status.of(alarms: assetAlarms),
                 score: series?.lastValue,

@@ -1,4 +1,5 @@
 import Foundation
+import PrognosCore
 
 /// Number and time formatting for narrow columns; deterministic for a given time zone.
 struct Formatter: Sendable {
@@ -27,23 +28,14 @@ struct Formatter: Sendable {
         return "\(Int(s / 86_400))d"
     }
 
-    /// RUL median with its interval in one unit: "3.2 d (1.1–6.0)".
-    func rul(median: Double?, p10: Double?, p90: Double?) -> String {
-        guard let median, median.isFinite else { return glyphs.missing }
-        if median >= 365 * 86_400 { return "> 1 y" }
-        let unit: (Double, String) = median >= 86_400 ? (86_400, "d") : median >= 3600 ? (3600, "h") : (60, "min")
-        func n(_ v: Double) -> String {
-            let x = v / unit.0
-            return x >= 100 ? String(Int(x.rounded())) : x >= 10 ? String(format: "%.0f", x) : String(format: "%.1f", x)
-        }
-        // Every draw ran to the projection's horizon without reaching the limit: the RUL is beyond it.
-        if median > 0, p10 == median, p90 == median { return "> \(n(median)) \(unit.1)" }
-        var text = "\(n(median)) \(unit.1)"
-        if let p10, let p90, p10.isFinite, p90.isFinite {
-            let high = p90 >= 365 * 86_400 ? ">1y" : n(p90)
-            text += " (\(n(p10))\(glyphs.range)\(high))"
-        }
-        return text
+    /// A failure mode's remaining life as the health table holds it, by the rule every view shares
+    /// (`RemainingLifeText`): "3.2 d (1.1–6.0)", "> 30 d" for a mode that does not degrade, "failed".
+    func rul(_ record: HealthRecord?) -> String {
+        guard let record else { return glyphs.missing }
+        // Rows written before the state was kept: a median means degrading.
+        let state = record.state ?? (record.rulMedian == nil ? .healthy : .degrading)
+        let text = RemainingLifeText.compact(state, record.remainingLife, horizon: record.horizon ?? 30 * 86_400)
+        return glyphs.range == "–" ? text : text.replacingOccurrences(of: "–", with: glyphs.range)
     }
 
     /// A measured value with 3 significant digits: "7.45", "812", "0.032", "12.3k".

@@ -39,6 +39,7 @@ enum DemoReport {
         let history = try await store.alarmHistory(after: 0, limit: 1_000_000)
         let alarms = Dictionary(uniqueKeysWithValues: try await store.alarms().map { ($0.id, $0) })
         let proposals = try await store.firstProposals()
+        let maintenance = try await store.maintenance(after: 0)
         func elapsed(_ time: Double) -> String { clock(time - start) }
 
         var lines = [
@@ -103,6 +104,11 @@ enum DemoReport {
                     line += margin > 0 ? ", \(minutes(margin)) before the failure" : ", after the failure"
                 }
             }
+            if !isSensorFault {
+                line += try await lifecycle(
+                    asset: onset.asset, after: onset.time, history: history, alarms: alarms,
+                    maintenance: maintenance, store: store, elapsed: elapsed)
+            }
             lines.append(line)
         }
 
@@ -128,6 +134,46 @@ enum DemoReport {
             "Alerts: \(transitions.count) alarm transitions recorded, \(transitions.count - missing.count) delivered to an MQTT subscriber, \(outbox) left in the outbox."
         )
         return lines.joined(separator: "\n")
+    }
+
+    /// What became of a machine fault in Prognos after it was flagged: when Prognos marked the asset
+    /// failed and what the planner proposed then; the maintenance reported done, and when the asset's
+    /// alarms had all cleared after it.
+    static func lifecycle(
+        asset: String, after onset: Double, history: [AlarmHistoryRecord], alarms: [String: AlarmRecord],
+        maintenance: [MaintenanceRecord], store: Store, elapsed: (Double) -> String
+    ) async throws -> String {
+        var text = ""
+        let ofAsset = history.filter { $0.asset == asset && $0.time >= onset - 1 }
+        if let failed = ofAsset.first(where: { alarms[$0.alarmID]?.kind == .failure && $0.cause == .conditionActivated }
+        ) {
+            text += "\n          Prognos marked it failed at \(elapsed(failed.time)) (\(failed.alarmID))"
+            if let (plan, proposal) = try await store.firstProposal(asset: asset, from: failed.time) {
+                text +=
+                    "; corrective proposal at \(elapsed(plan.createdAt)): \(proposal.action), \(timing(proposal, planned: plan.createdAt))"
+            }
+        }
+        for job in maintenance where job.asset == asset && job.doneAt >= onset {
+            text +=
+                "\n          maintenance reported done at \(elapsed(job.doneAt)): \(job.action) (by \(job.recordedBy))"
+            // Replay the asset's alarms to the first moment after the job when none is active.
+            var active: Set<String> = []
+            var clearedAt: Double?
+            for row in history where row.asset == asset && alarms[row.alarmID]?.kind != .communication {
+                if row.cause == .conditionActivated { active.insert(row.alarmID) }
+                if row.cause == .conditionCleared { active.remove(row.alarmID) }
+                if row.time >= job.doneAt, active.isEmpty, clearedAt == nil { clearedAt = row.time }
+                if !active.isEmpty { clearedAt = nil }
+            }
+            if active.isEmpty {
+                text +=
+                    clearedAt.map { "; back to normal at \(elapsed($0)), its alarms cleared" }
+                    ?? "; no alarm of it was active"
+            } else {
+                text += "; still alarmed at the end: \(active.sorted().joined(separator: ", "))"
+            }
+        }
+        return text
     }
 
     /// "now" (a call-out) or when the proposed window starts, from the plan's time.

@@ -97,7 +97,7 @@ public struct DemoRun: Sendable {
         var simulate = [
             "simulate", copy.plantPath, "--speed", "\(speed)", "--seed", "\(seed)", "--scenario", scenarioPath,
             "--truth", truth,
-            "--clock-start", "\(clockStart)", "--warm-up", "6h", "--step", "10s",
+            "--clock-start", "\(clockStart)", "--warm-up", "6h", "--step", "10s", "--report-maintenance", db,
         ]
         var run = ["run", copy.plantPath, "--db", db, "--clock-speed", "\(speed)", "--clock-start", "\(clockStart)"]
         if let turns {
@@ -128,7 +128,14 @@ public struct DemoRun: Sendable {
         } else {
             say("simulating  \(plainNumber(spanHours)) h in turns of \(Int(speed / 60)) simulated minutes")
             // The simulator ends after its last turn; a stuck turn ends the demo after an hour.
-            _ = simulator.wait(timeout: 3600)
+            let status = simulator.wait(timeout: 3600)
+            if let status, status != 0 {
+                let log = folderURL.appendingPathComponent("simulate.log").path
+                let tail = ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").suffix(5)
+                throw DemoError(
+                    "the simulator stopped with status \(status) before the report's \(plainNumber(spanHours)) h:\n"
+                        + tail.joined(separator: "\n") + "\n(all of it in \(log))")
+            }
         }
 
         daemon.signal(SIGTERM)
@@ -164,4 +171,10 @@ final class AlertCounter: @unchecked Sendable {
         defer { lock.unlock() }
         return ids
     }
+}
+
+/// The demo could not run to its report.
+public struct DemoError: Error, CustomStringConvertible {
+    public var description: String
+    init(_ description: String) { self.description = description }
 }

@@ -110,17 +110,21 @@ struct PlanningContext: Sendable {
     func degradingModes(constraints: [PlanConstraint]) -> [ModeCandidate] {
         let plant = input.plant
         var result: [ModeCandidate] = []
-        var generator = SplitMix64(seed: configuration.seed)
         for health in input.assets {
             guard let asset = plant.asset(health.asset) else { continue }
             let assetConstraints = constraints.filter { $0.asset == asset.id }
             for modeHealth in health.modes.sorted(by: { $0.failureMode < $1.failureMode }) {
                 guard let mode = asset.failureModes.first(where: { $0.id == modeHealth.failureMode }) else { continue }
-                // Each mode draws from its own stream: adding an asset never changes another's plan.
-                var stream = SplitMix64(seed: generator.next() ^ StableHash.fnv1a(asset.id + "/" + mode.id))
+                if modeHealth.failure != nil {
+                    result.append(corrective(asset: asset, mode: mode, health: modeHealth))
+                    continue
+                }
+                var stream = configuration.drawStream(asset: asset.id, mode: mode.id)
                 let forced = !assetConstraints.isEmpty
-                guard forced || isDegrading(modeHealth, asset: asset, mode: mode) else { continue }
-                let draws = drawFutures(modeHealth, using: &stream)
+                let alarm = ModeEstimator.alarmFraction(
+                    sensor: asset.sensors.first { $0.id == mode.limit.sensor }, mode: mode)
+                guard forced || configuration.isDegrading(modeHealth, alarmFraction: alarm) else { continue }
+                let draws = configuration.drawFutures(modeHealth, using: &stream)
                 var candidate = evaluate(
                     asset: asset, mode: mode, health: modeHealth, draws: draws, constraints: assetConstraints)
                 if !forced, candidate.options[candidate.nothing].failHorizon < configuration.minimumRisk,
@@ -137,38 +141,6 @@ struct PlanningContext: Sendable {
         return result
     }
 
-    /// Whether a mode degrades: it rises by more than `detectionSignificance` standard errors, and
-    /// either the world model's deviation is clear (with the daily peak near the edge of normal), or
-    /// the limit sensor's daily peak has passed the sensor's alarm level. The alarm is the plant's
-    /// own word that a reading there is wrong; it holds when the world model's deviation lags the
-    /// raw readings (after a refit on slowly drifting data, or a filter restarted by maintenance).
-    func isDegrading(_ h: ModeHealth, asset: Asset, mode: FailureMode) -> Bool {
-        guard h.limit > 0, h.trend > configuration.detectionSignificance * h.trendSD else { return false }
-        if h.deviation >= configuration.detectionLevel && (h.peakFraction ?? 1) >= configuration.detectionPeak {
-            return true
-        }
-        guard let peak = h.peakFraction, let alarm = alarmFraction(asset: asset, mode: mode) else { return false }
-        return peak >= alarm
-    }
-
-    /// Where the limit sensor's alarm stands on the scale of `ModeHealth.peakFraction` (0 at the edge
-    /// of the normal range, 1 at the limit): halfway when the sensor has no alarm before the limit;
-    /// nil without a normal range.
-    func alarmFraction(asset: Asset, mode: FailureMode) -> Double? {
-        guard let sensor = asset.sensors.first(where: { $0.id == mode.limit.sensor }), let normal = sensor.normal else {
-            return nil
-        }
-        let above = mode.limit.direction == .above
-        let sign: Double = above ? 1 : -1
-        let limit = sign * mode.limit.value
-        let reference = sign * (above ? normal.upperBound : normal.lowerBound)
-        guard limit > reference else { return nil }
-        if let alarm = (above ? sensor.limits.alarmHigh : sensor.limits.alarmLow).map({ sign * $0 }), alarm < limit {
-            return max(0, (alarm - reference) / (limit - reference))
-        }
-        return 0.5
-    }
-
     // MARK: Futures
 
     /// One future of the mode: the growth law's offset and rate, the starting level and the limit.
@@ -180,29 +152,6 @@ struct PlanningContext: Sendable {
         var limit: Double
         /// Seconds of degradation (at the current rate) until the limit.
         var clock: Double
-    }
-
-    func drawFutures(_ h: ModeHealth, using generator: inout SplitMix64) -> [Future] {
-        var futures: [Future] = []
-        futures.reserveCapacity(configuration.draws)
-        for _ in 0..<max(1, configuration.draws) {
-            // The level's own scatter, and at least `levelFloor` of the way to the limit for the model's error.
-            let x0 = max(0, h.level + max(h.levelSD, configuration.levelFloor * h.limit) * generator.nextGaussian())
-            let slope = h.trend + h.trendSD * generator.nextGaussian()
-            let limit = h.limit
-            let c: Double
-            if let offset = h.growthOffset {
-                c = offset * exp(0.7 * generator.nextGaussian())
-            } else {
-                c = max(limit, 1) * exp(log(0.01) + Double.random(in: 0..<1, using: &generator) * (log(2) - log(0.01)))
-            }
-            // The duty of the coming weeks is not the past's, nor is the growth law exact.
-            let g = slope / (x0 + c) * exp(configuration.rateSpread * generator.nextGaussian())
-            let clock: Double =
-                if x0 >= limit { 0 } else if g <= 0 { .infinity } else { log1p((limit - x0) / (x0 + c)) / g }
-            futures.append(Future(x0: x0, c: c, g: g, limit: limit, clock: clock))
-        }
-        return futures
     }
 
     /// Real time at which `clock` seconds of degradation have accumulated, when the rate is `rho`
@@ -397,13 +346,10 @@ struct PlanningContext: Sendable {
             options[i].failHorizon = within / n
         }
         let nothing = options.firstIndex { $0.action == nil && $0.derate == nil } ?? 0
-        let clocks = draws.map { $0.clock.isFinite ? min($0.clock, 1e9) : 1e9 }.sorted()
-        func quantile(_ q: Double) -> Double {
-            clocks.isEmpty ? 1e9 : clocks[min(clocks.count - 1, Int(q * Double(clocks.count)))]
-        }
+        let times = Self.timeToFailure(draws)
         var candidate = ModeCandidate(
             asset: asset, mode: mode, health: health, options: options, nothing: nothing,
-            timeToFailure: (quantile(0.1), quantile(0.5), quantile(0.9)))
+            timeToFailure: (times.p10, times.median, times.p90))
         // What derating would buy: failure before each time with the asset derated.
         if let d = derating, case .derates(let fraction) = d.effect {
             let rho = pow(max(fraction, 0), configuration.derateExponent)

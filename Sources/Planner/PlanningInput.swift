@@ -52,6 +52,8 @@ public struct ModeHealth: Sendable, Equatable {
     public var evidence: [SensorEvidence]
     /// Seconds since the mode was last restored, if known.
     public var ageSinceRenewal: Double?
+    /// Set when the mode has failed (see `ModeEstimator`): the planner proposes its repair at once.
+    public var failure: ModeFailure?
 
     public init(
         failureMode: String, level: Double, levelSD: Double = 0, trend: Double, trendSD: Double = 0, limit: Double,

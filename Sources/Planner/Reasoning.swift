@@ -39,7 +39,14 @@ extension PlanningContext {
                     expectedCostIgnored: ignored.cost,
                     failureProbabilityIgnored: ignored.failHorizon))
             if option.action == nil && option.derate == nil {
-                if ignored.failHorizon >= configuration.minimumRisk
+                if let failure = m.health.failure {
+                    watch.append(
+                        Watch(
+                            asset: m.asset.id, failureMode: m.mode.id, level: m.health.level, limit: m.health.limit,
+                            failureProbabilityWithinHorizon: 1,
+                            reasoning: failureText(m, failure)
+                                + " No action of the catalogue that restores this mode can be done now."))
+                } else if ignored.failHorizon >= configuration.minimumRisk
                     || m.health.deviation >= configuration.detectionLevel
                 {
                     watch.append(
@@ -82,9 +89,17 @@ extension PlanningContext {
         if case .window(let k)? = option.slot { derated = m.derateFailBefore[k] }
         var text = evidenceText(m)
         let ttf = m.timeToFailure
-        text +=
-            " If ignored: P(failure within \(days(horizon))) = \(percent(ignored.failHorizon)), time to failure \(days(ttf.1)) (10–90 %: \(days(ttf.0))–\(days(ttf.2))), expected cost \(money(ignored.cost, currency))."
-        if let a = option.action, let slot = option.slot {
+        if let failure = m.health.failure {
+            text = failureText(m, failure)
+        } else {
+            let life = ttf.1 < horizon ? RemainingLife(quantiles: ttf.1, p10: ttf.0, p90: ttf.2, horizon: horizon) : nil
+            text +=
+                " If ignored: P(failure within \(days(horizon))) = \(percent(ignored.failHorizon)), time to failure \(RemainingLifeText.long(.degrading, life, horizon: horizon)), expected cost \(money(ignored.cost, currency))."
+        }
+        if m.health.failure != nil, let a = option.action {
+            text +=
+                " Proposed: \(a.name) now, to repair it (\(days(seconds(a.duration))) of work): expected cost \(money(option.cost, currency)), against \(money(ignored.cost, currency)) if it stands to the horizon."
+        } else if let a = option.action, let slot = option.slot {
             let when: String
             let nextName: String
             switch slot {

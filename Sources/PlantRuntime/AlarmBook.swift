@@ -20,7 +20,7 @@ public struct AlarmUpdate: Sendable {
 /// The alarm points of one asset and their ISA-18.2 state machines.
 ///
 /// Points: one deviation alarm (the world model's score), one communication alarm, a limit alarm per
-/// configured alarm or trip limit of each sensor, and an RUL alarm per failure mode. Ids are stable
+/// configured alarm or trip limit of each sensor, and an RUL alarm and a failure alarm per failure mode. Ids are stable
 /// (`pump-101/limit/bearing_temp_de/high`), so a restarted daemon finds its alarms again.
 struct AlarmBook: Sendable {
     struct LimitPoint: Sendable {
@@ -81,12 +81,16 @@ struct AlarmBook: Sendable {
             add(
                 Self.rulID(asset.id, mode.id), .rul, mode.sensors, .medium, onDelay: 0, offDelay: 0,
                 "\(mode.name): remaining useful life above the alarm horizon")
+            add(
+                Self.failureID(asset.id, mode.id), .failure, mode.sensors, .urgent, onDelay: 0, offDelay: 0,
+                "\(mode.name): not failed")
         }
     }
 
     static func deviationID(_ asset: String) -> String { "\(asset)/deviation" }
     static func communicationID(_ asset: String) -> String { "\(asset)/communication" }
     static func rulID(_ asset: String, _ mode: String) -> String { "\(asset)/rul/\(mode)" }
+    static func failureID(_ asset: String, _ mode: String) -> String { "\(asset)/failure/\(mode)" }
 
     /// Takes the states stored by an earlier run, so alarms survive a restart.
     mutating func restore(_ stored: [AlarmRecord]) {
@@ -138,6 +142,15 @@ struct AlarmBook: Sendable {
             if let sensors { alarm.sensors = sensors }
         }
         if transition.cause == .conditionCleared { alarm.clearedAt = time }
+        alarms[id] = alarm
+        updates.append(update(alarm, transition, actor: "prognos"))
+    }
+
+    /// Clears alarm `id` at once (maintenance removed its cause; see `AlarmStateMachine.clearAtOnce`).
+    mutating func clearAtOnce(_ id: String, at time: Double, into updates: inout [AlarmUpdate]) {
+        guard var alarm = alarms[id], let transition = alarm.machine.clearAtOnce(at: time) else { return }
+        alarm.updatedAt = time
+        alarm.clearedAt = time
         alarms[id] = alarm
         updates.append(update(alarm, transition, actor: "prognos"))
     }

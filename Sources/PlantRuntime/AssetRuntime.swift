@@ -1,4 +1,5 @@
 import LinearAlgebra
+import Planner
 import PrognosCore
 import WorldModel
 
@@ -29,6 +30,10 @@ public struct RefitRequest: Sendable {
 /// than `staleAfter`, so missing and bad data never corrupt the model. Until a model exists, the
 /// first `trainingSteps` complete rows are collected as healthy history and the model is fitted on
 /// them. Flagged steps are never kept as healthy history for refits.
+///
+/// Each failure mode has one `ModeEstimator`, fed on every batch; every `assessEvery` seconds its
+/// health becomes the mode's `ModeOutlook` (through the planner's gate and draws), the one estimate
+/// that the health table, the RUL and failure alarms, the MQTT state and the plan share.
 public struct AssetRuntime: Sendable {
     public private(set) var asset: Asset
     public let site: String
@@ -49,18 +54,35 @@ public struct AssetRuntime: Sendable {
     /// Steps not taken because the machine stood still.
     public private(set) var stoppedSteps = 0
     public private(set) var latest: StepResult?
-    public private(set) var latestRUL: [String: RULDistribution] = [:]
-    private var random: SplitMix64
+    /// Per failure mode (in the plant file's order): its estimator, and its latest health and outlook.
+    private var estimators: [ModeEstimator]
+    public private(set) var latestHealth: [String: ModeHealth] = [:]
+    public private(set) var latestOutlook: [String: ModeOutlook] = [:]
+    private let planner: Planner
+    /// Assess at the end of this batch: a step came `assessEvery` after the last assessment, or
+    /// maintenance changed a mode (then running or not).
+    private var assessmentDue = false
+    private var lastAssessment: Double?
+    /// Alarms whose cause reported maintenance removed, to clear at the next batch.
+    private var clearsDue: [String] = []
+    /// Sensors (model indices) to re-baseline once the machine has run `settleStepsAfterMaintenance`
+    /// steps after reported maintenance, and the running steps counted so far.
+    private var rebaselineDue: (sensors: [Int], steps: Int)?
     /// When this runtime started listening (readings' clock), for the communication alarm's grace.
     private let startedAt: Double
-    private let limits: [(mode: FailureMode, limit: SensorLimit)]
     /// Positions (in the signal table) of the context signals that say whether the machine runs —
-    /// its speed, or a boolean (unit `bool`) running signal — and the value at or below which each
-    /// says stopped: 2 % of the top of a speed's normal range (standstill noise still reads as
-    /// stopped), zero otherwise.
+    /// its speed or load, or a boolean (unit `bool`) running signal — and the value at or below which
+    /// each says stopped: 2 % of the top of a speed's or load's normal range (standstill noise still
+    /// reads as stopped), zero otherwise.
     private let runIndicators: [(index: Int, stoppedAtOrBelow: Double)]
     /// Steps since the machine last started (or since this runtime started), for the restart settle.
     private var stepsRunning = 0
+    /// Whether the machine is still in its start-up transient (see `step`): the lowest score since
+    /// the start, and the steps since the score last fell below 95 % of it.
+    private var settling = true
+    private var settleLow = Double.infinity
+    private var lastScore = Double.infinity
+    private var stepsWithoutFall = 0
 
     public init(asset: Asset, site: String, configuration: RuntimeConfiguration, now: Double) {
         self.asset = asset
@@ -72,20 +94,18 @@ public struct AssetRuntime: Sendable {
         healthy = RingBuffer(capacity: max(1, configuration.historyCapacity))
         stepSpacing = configuration.stepInterval
         startedAt = now
-        random = SplitMix64(seed: configuration.seed ^ StableHash.fnv1a(asset.id))
-        let sensorIDs = asset.modelledSensors.map(\.id)
         runIndicators = asset.context.enumerated()
-            .filter { $0.element.role == .speed || $0.element.unit == "bool" }
+            .filter { $0.element.role == .speed || $0.element.role == .load || $0.element.unit == "bool" }
             .map {
                 (
                     asset.modelledSensors.count + $0.offset,
-                    $0.element.role == .speed ? 0.02 * max(0, $0.element.normal?.upperBound ?? 0) : 0
+                    $0.element.unit == "bool" ? 0 : 0.02 * max(0, $0.element.normal?.upperBound ?? 0)
                 )
             }
-        limits = asset.failureModes.compactMap { mode in
-            guard let j = sensorIDs.firstIndex(of: mode.limit.sensor) else { return nil }
-            return (mode, SensorLimit(sensor: j, value: mode.limit.value, above: mode.limit.direction == .above))
+        estimators = asset.failureModes.map { mode in
+            ModeEstimator(mode: mode, sensor: asset.sensors.first { $0.id == mode.limit.sensor })
         }
+        planner = Planner(configuration: configuration.planning)
     }
 
     // MARK: Restoring
@@ -100,14 +120,48 @@ public struct AssetRuntime: Sendable {
         model = restored
     }
 
-    public mutating func restore(alarms stored: [AlarmRecord]) { alarms.restore(stored) }
+    /// Takes the alarm states of an earlier run; a failure alarm still active means its mode is still
+    /// failed (nothing has restored it since).
+    public mutating func restore(alarms stored: [AlarmRecord]) {
+        alarms.restore(stored)
+        for k in estimators.indices {
+            let id = AlarmBook.failureID(asset.id, estimators[k].mode.id)
+            if let alarm = alarms.alarms[id], alarm.active {
+                estimators[k].restoreFailure(
+                    ModeFailure(time: alarm.raisedAt ?? alarm.updatedAt, reason: alarm.message))
+            }
+        }
+    }
 
     /// An operator changed an alarm in another process (`prognos alarms`, the dashboard).
     public mutating func adoptOperatorCommand(_ alarm: AlarmRecord) { alarms.adoptOperatorCommand(alarm) }
 
-    /// Maintenance restored the machine: the model keeps what it learnt of healthy behaviour and
-    /// forgets the wear it was following.
-    public mutating func renew() { model?.resetState() }
+    /// Maintenance done at `time` restored `modes`: their estimators forget the wear they followed and
+    /// a failure before `time`; with `resetModel` (not at start-up, when the model's snapshot may be
+    /// newer), the model forgets what it followed of the restored modes' sensors, keeps the rest, and
+    /// takes their new normal once the machine has run `settleStepsAfterMaintenance` steps.
+    public mutating func renew(modes: [String], at time: Double, resetModel: Bool) {
+        for k in estimators.indices where modes.contains(estimators[k].mode.id) {
+            if let failure = estimators[k].failure, failure.time > time { continue }
+            estimators[k].reset()
+            latestHealth[estimators[k].mode.id] = nil
+            latestOutlook[estimators[k].mode.id] = nil
+            assessmentDue = true
+        }
+        if resetModel, !modes.isEmpty {
+            let restored = asset.failureModes.filter { modes.contains($0.id) }.flatMap(\.sensors)
+            let sensors = (model?.sensorNames.indices ?? 0..<0).filter { restored.contains(model!.sensorNames[$0]) }
+            model?.renew(sensors: sensors)
+            rebaselineDue = (sensors, 0)
+            // A deviation driven only by the restored modes' sensors is over with the repair.
+            let deviation = AlarmBook.deviationID(asset.id)
+            if let alarm = alarms.alarms[deviation], alarm.active, !alarm.sensors.isEmpty,
+                alarm.sensors.allSatisfy(restored.contains)
+            {
+                clearsDue.append(deviation)
+            }
+        }
+    }
 
     /// The same asset as a changed plant file describes it (SIGHUP): new limits, names, failure
     /// modes or signals. Every alarm the new description still has keeps its state; the model, its
@@ -128,8 +182,13 @@ public struct AssetRuntime: Sendable {
         fresh.steps = steps
         fresh.skippedSteps = skippedSteps
         fresh.latest = latest
-        fresh.latestRUL = latestRUL.filter { id, _ in changed.failureModes.contains { $0.id == id } }
-        fresh.random = random
+        for k in fresh.estimators.indices {
+            if let kept = estimators.first(where: { $0.mode == fresh.estimators[k].mode }) {
+                fresh.estimators[k] = kept
+            }
+        }
+        fresh.latestHealth = latestHealth.filter { id, _ in changed.failureModes.contains { $0.id == id } }
+        fresh.latestOutlook = latestOutlook.filter { id, _ in changed.failureModes.contains { $0.id == id } }
         return fresh
     }
 
@@ -161,8 +220,47 @@ public struct AssetRuntime: Sendable {
         }
         guard newest.isFinite else { return }
         let cadence = receivedAt ?? newest
-        if let last = lastStep, cadence - last < configuration.stepInterval { return }
-        step(at: newest, cadence: cadence, into: &output)
+        if lastStep.map({ cadence - $0 >= configuration.stepInterval }) ?? true {
+            step(at: newest, cadence: cadence, into: &output)
+        }
+        observeModes(readings, at: readings.map(\.timestamp).max() ?? newest, into: &output)
+    }
+
+    /// Feeds every failure mode's estimator with this batch: the limit sensor's good values and the
+    /// model's filtered deviation of it. A mode that has just failed is assessed at once.
+    private mutating func observeModes(_ readings: [Reading], at time: Double, into output: inout RuntimeOutput) {
+        var newlyFailed = false
+        for k in estimators.indices {
+            let sensor = estimators[k].mode.limit.sensor
+            let values = readings.filter { $0.sensor == sensor && $0.quality == .good }.compactMap(\.value)
+                .filter(\.isFinite)
+            var deviation: Double?
+            var spread: Double?
+            if let model, let latest, let j = model.sensorNames.firstIndex(of: sensor),
+                j < latest.health.sensorLevels.count
+            {
+                deviation = latest.health.sensorLevels[j]
+                spread = model.healthySpread[j]
+            }
+            let wasFailed = estimators[k].failure != nil
+            estimators[k].observe(time: time, values: values, deviation: deviation, spread: spread)
+            newlyFailed = newlyFailed || (!wasFailed && estimators[k].failure != nil)
+        }
+        for id in clearsDue { alarms.clearAtOnce(id, at: time, into: &output.alarmUpdates) }
+        clearsDue.removeAll()
+        guard newlyFailed || assessmentDue else { return }
+        let degrading = assess(at: time, into: &output)
+        // The normal model follows a healthy machine, never a failing one: while a failure mode
+        // degrades, or its limit sensor's filtered deviation is measurable (beyond 2 spreads, and
+        // not put down to the instrument), its baseline stops adapting (it would learn the wear as
+        // normal, before the trackers have the hours they need to call it degradation).
+        if let levels = latest?.health.sensorLevels, let names = model?.sensorNames {
+            let measurable = estimators.contains { e in
+                guard let j = names.firstIndex(of: e.mode.limit.sensor), j < levels.count else { return false }
+                return abs(levels[j]) >= 2 && diagnosis != .sensorFault(e.mode.limit.sensor)
+            }
+            model?.adaptationHeld = degrading || measurable
+        }
     }
 
     /// Whether a run indicator (speed, or a boolean running signal) says stopped now.
@@ -208,10 +306,21 @@ public struct AssetRuntime: Sendable {
         let row = table.values
         if isStopped {
             // A stopped machine is not a failing one: nothing to score, learn or project; an active
-            // deviation alarm returns to normal.
+            // deviation alarm returns to normal. Unless it stopped with a mode past its alarm level:
+            // then the stop was that mode's trip.
+            let justStopped = stepsRunning > 0
             stoppedSteps += 1
             stepsRunning = 0
+            settling = true
+            settleLow = .infinity
+            lastScore = .infinity
+            stepsWithoutFall = 0
             alarms.evaluate(AlarmBook.deviationID(asset.id), active: false, at: time, into: &output.alarmUpdates)
+            if justStopped {
+                let failedBefore = estimators.filter { $0.failure != nil }.count
+                for k in estimators.indices { estimators[k].tripped(at: time) }
+                if estimators.filter({ $0.failure != nil }).count > failedBefore { assess(at: time, into: &output) }
+            }
             return
         }
         guard var model else {
@@ -222,14 +331,35 @@ public struct AssetRuntime: Sendable {
         steps += 1
         stepsRunning += 1
         latest = result
+        // The start-up transient: the first `restartSettleSteps` steps after a start, and as long
+        // after them as the deviation keeps falling (a machine warming up to its normal; one step
+        // that neither falls nor rises by a tenth is noise, two end it). A fault present at the start
+        // rises or stops falling, and is alarmed.
+        let rose = result.score > 1.1 * lastScore
+        if result.score < 0.95 * settleLow {
+            settleLow = result.score
+            stepsWithoutFall = 0
+        } else {
+            stepsWithoutFall += 1
+        }
+        lastScore = result.score
+        settling =
+            stepsRunning <= configuration.restartSettleSteps
+            || (settling && result.flagged && !rose && stepsWithoutFall < 2)
+        if let due = rebaselineDue, !settling {
+            if due.steps + 1 >= configuration.settleStepsAfterMaintenance {
+                model.rebaseline(sensors: due.sensors)
+                rebaselineDue = nil
+            } else {
+                rebaselineDue = (due.sensors, due.steps + 1)
+            }
+        }
         if !result.flagged { healthy.append(row) }
         output.batch.deviations.append(deviationRecord(result, at: time))
         evaluateDeviationAlarm(result, at: time, into: &output)
-        if steps % max(1, configuration.rulEvery) == 0 {
-            // The normal model follows a healthy machine, never a failing one: while a failure mode
-            // degrades, its baseline stops adapting (it would learn the wear as normal).
-            model.adaptationHeld = estimateRUL(model, result, at: time, into: &output)
-        }
+        self.model = model
+        // Assessed once this batch has reached the modes' estimators (see `observeModes`).
+        if lastAssessment.map({ time - $0 >= configuration.assessEvery }) ?? true { assessmentDue = true }
         if steps % max(1, configuration.forecastEvery) == 0 { forecast(model, at: time, into: &output) }
         if configuration.refitEvery > 0, steps % configuration.refitEvery == 0,
             healthy.count >= configuration.trainingSteps
@@ -248,6 +378,15 @@ public struct AssetRuntime: Sendable {
         guard training.count >= configuration.trainingSteps else { return }
         output.refits.append(RefitRequest(asset: asset.id, model: nil, names: names, history: training))
         training.removeAll(keepingCapacity: false)
+    }
+
+    /// Commissioning ends with what was collected: the fit of the healthy rows gathered so far when
+    /// there are at least `minimumRows` and no model yet (an asset that stood still part of the
+    /// time gathers fewer rows than `trainingSteps`); nil otherwise.
+    public mutating func finishLearning(minimumRows: Int) -> RefitRequest? {
+        guard model == nil, training.count >= max(1, minimumRows) else { return nil }
+        defer { training.removeAll(keepingCapacity: false) }
+        return RefitRequest(asset: asset.id, model: nil, names: names, history: training)
     }
 
     /// Fits (no model yet) or refits a model; runs wherever the daemon chooses (it is pure).
@@ -295,46 +434,72 @@ public struct AssetRuntime: Sendable {
         }
         alarms.diagnoses[AlarmBook.deviationID(asset.id)] = diagnosis?.code
         // Stopped, or just restarted (the start-up transient): the deviation is expected, not abnormal.
-        let suppressed = stepsRunning <= configuration.restartSettleSteps
+        let suppressed = settling
         alarms.evaluate(
             AlarmBook.deviationID(asset.id), active: result.flagged && !suppressed, at: time, value: result.score,
             threshold: result.threshold,
             message: message, sensors: drivers.map(\.sensor), into: &output.alarmUpdates)
     }
 
-    /// Projects every failure mode's limit sensor to its limit; says whether any mode degrades.
-    private mutating func estimateRUL(
-        _ model: AssetModel, _ result: StepResult, at time: Double, into output: inout RuntimeOutput
-    )
-        -> Bool
-    {
-        let horizonSteps = 2 * configuration.rulAlarmHorizon / max(stepSpacing, 1e-6)
+    /// Every failure mode's outlook now (see `ModeOutlook`): a health row each, the RUL alarm when a
+    /// degrading mode's median life falls within `rulAlarmHorizon`, the failure alarm while a mode is
+    /// failed. Says whether any mode degrades or has failed.
+    @discardableResult
+    private mutating func assess(at time: Double, into output: inout RuntimeOutput) -> Bool {
+        assessmentDue = false
+        lastAssessment = time
         var anyDegrading = false
-        for (mode, limit) in limits {
-            let steps = model.rul(limits: [limit], horizon: horizonSteps, draws: 200, using: &random)
-            let rul = RULDistribution(
-                median: steps.median * stepSpacing, p10: steps.p10 * stepSpacing, p90: steps.p90 * stepSpacing)
-            latestRUL[mode.id] = rul
-            let j = limit.sensor
+        for estimator in estimators {
+            let mode = estimator.mode
+            // A deviation put down to the limit sensor's instrument is a job for the instrument
+            // technician: the mode is not taken as degrading on its word.
+            let suspect = diagnosis == .sensorFault(mode.limit.sensor)
+            let health = suspect && estimator.failure == nil ? nil : estimator.health(evidence: evidence(mode))
+            let outlook = planner.outlook(health, asset: asset, mode: mode)
+            latestHealth[mode.id] = health
+            latestOutlook[mode.id] = outlook
+            anyDegrading = anyDegrading || outlook.state != .healthy
             output.batch.health.append(
                 HealthRecord(
-                    asset: asset.id, failureMode: mode.id, time: time, health: result.health.sensorLevels[j],
-                    healthSD: result.health.uncertainty, trend: result.health.sensorTrends[j] / max(stepSpacing, 1e-6),
-                    rulMedian: rul.median, rulP10: rul.p10, rulP90: rul.p90))
-            // Degradation must be measurable (a filtered deviation beyond 2 spreads) before its
-            // projection is trusted: a healthy asset's noisy trend alone never raises an RUL alarm.
-            let suspect = diagnosis == .sensorFault(asset.modelledSensors[j].id)
-            let degrading = abs(result.health.sensorLevels[j]) >= 2 && !suspect
-            anyDegrading = anyDegrading || degrading
-            let active = degrading && rul.median < configuration.rulAlarmHorizon
+                    asset: asset.id, failureMode: mode.id, time: time, health: outlook.health,
+                    healthSD: outlook.healthSD, trend: outlook.trend, rulMedian: outlook.life?.median,
+                    rulP10: outlook.life?.p10, rulP90: outlook.life?.p90, state: outlook.state,
+                    horizon: outlook.horizon))
+            let short =
+                outlook.state == .degrading && (outlook.life?.median ?? .infinity) < configuration.rulAlarmHorizon
             alarms.evaluate(
-                AlarmBook.rulID(asset.id, mode.id), active: active, at: time, value: rul.median,
+                AlarmBook.rulID(asset.id, mode.id), active: short, at: time, value: outlook.life?.median,
                 threshold: configuration.rulAlarmHorizon,
-                message:
-                    "\(asset.id) \(mode.name): remaining useful life \(formatDuration(rul.median)) (10–90 %: \(formatDuration(rul.p10))–\(formatDuration(rul.p90)))",
+                message: "\(asset.id) \(mode.name): remaining useful life \(outlook.lifeText)",
                 sensors: mode.sensors, into: &output.alarmUpdates)
+            alarms.evaluate(
+                AlarmBook.failureID(asset.id, mode.id), active: outlook.state == .failed, at: time,
+                message: "\(asset.id) \(mode.name) failed: \(outlook.failure?.reason ?? "")", sensors: mode.sensors,
+                into: &output.alarmUpdates)
         }
         return anyDegrading
+    }
+
+    /// The health of every mode for the planner (a failed mode included; a mode put down to its
+    /// instrument, or one the estimator knows too little of, left out).
+    public var planningHealth: [ModeHealth] { asset.failureModes.compactMap { latestHealth[$0.id] } }
+
+    /// How far each of the mode's sensors is from normal, for the proposal's reasoning.
+    private func evidence(_ mode: FailureMode) -> [SensorEvidence] {
+        guard let model, let latest else { return [] }
+        let names = [mode.limit.sensor] + mode.sensors.filter { $0 != mode.limit.sensor }
+        return names.compactMap { name in
+            guard let j = model.sensorNames.firstIndex(of: name), j < latest.health.sensorLevels.count,
+                let k = table.ids.firstIndex(of: name)
+            else { return nil }
+            let value = table.values[k].isFinite ? table.values[k] : nil
+            let unit = asset.sensors.first { $0.id == name }?.unit ?? ""
+            let perDay =
+                j < latest.health.sensorTrends.count
+                ? latest.health.sensorTrends[j] / max(stepSpacing, 1e-9) * 86_400 : 0
+            return SensorEvidence(
+                sensor: name, unit: unit, value: value, deviation: latest.health.sensorLevels[j], trendPerDay: perDay)
+        }
     }
 
     private func forecast(_ model: AssetModel, at time: Double, into output: inout RuntimeOutput) {
@@ -354,16 +519,6 @@ public struct AssetRuntime: Sendable {
     /// Alarms this asset annunciates now.
     public var annunciatedAlarms: [AlarmRecord] { alarms.annunciated }
     public var allAlarms: [AlarmRecord] { Array(alarms.alarms.values) }
-}
-
-/// "3 d 4 h", "17 min", "45 s".
-func formatDuration(_ seconds: Double) -> String {
-    guard seconds.isFinite else { return "∞" }
-    let s = max(0, seconds)
-    if s >= 86_400 { return "\(Int(s / 86_400)) d \(Int(s.truncatingRemainder(dividingBy: 86_400) / 3600)) h" }
-    if s >= 3600 { return "\(Int(s / 3600)) h \(Int(s.truncatingRemainder(dividingBy: 3600) / 60)) min" }
-    if s >= 60 { return "\(Int(s / 60)) min" }
-    return "\(Int(s)) s"
 }
 
 /// A fixed-capacity buffer that keeps the newest elements.

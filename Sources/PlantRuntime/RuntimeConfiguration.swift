@@ -1,3 +1,4 @@
+import Planner
 import PrognosCore
 
 /// Tunables of the per-asset runtimes. Times are in seconds of the readings' clock.
@@ -13,15 +14,23 @@ public struct RuntimeConfiguration: Sendable, Equatable {
     /// Steps between forecasts written to the store, and how far they look ahead (in steps).
     public var forecastEvery = 10
     public var forecastHorizon = 12
-    /// Steps between RUL estimates.
-    public var rulEvery = 10
+    /// Seconds of the readings' clock between two assessments of the failure modes (health rows, RUL
+    /// and failure alarms); a model step at least this long after the last one assesses. Not
+    /// stretched with a simulation's clock: a daemon that steps every ten simulated minutes assesses
+    /// at every step, so its plan and its health rows are of the same moment.
+    public var assessEvery: Double = 10
+    /// Running steps after reported maintenance before the model takes what the restored modes'
+    /// sensors now read as their new normal (new bearings run differently): by then the model's local
+    /// mean (smoothing 0.2) has taken in 96 % of the new level.
+    public var settleStepsAfterMaintenance = 15
     /// A failure mode whose median RUL falls below this raises an RUL alarm (seconds).
     public var rulAlarmHorizon: Double = 7 * 86_400
     /// Deviation alarms: consecutive seconds flagged before annunciating, and clear before returning.
     public var deviationOnDelay: Double = 5
     public var deviationOffDelay: Double = 60
-    /// Model steps after a machine starts (its speed or running signal leaves zero) during which the
-    /// deviation alarm is held: the start-up transient is expected. While stopped it is held too.
+    /// Model steps after a machine starts (its speed, load or running signal leaves zero) during which
+    /// the deviation alarm is held: the start-up transient is expected; it stays held after them for
+    /// as long as the deviation keeps falling (warming up). While stopped it is held too.
     public var restartSettleSteps = 2
     /// Limit alarms: delays, and deadband as a fraction of the sensor's normal span.
     public var limitOnDelay: Double = 2
@@ -31,8 +40,11 @@ public struct RuntimeConfiguration: Sendable, Equatable {
     public var staleAfter: Double = 10
     /// Seconds between model snapshots written to the store.
     public var snapshotEvery: Double = 300
-    /// Seed of the RUL Monte-Carlo draws (deterministic for a seed).
+    /// Seed of the runtime's own random choices (deterministic for a seed).
     public var seed: UInt64 = 1
+    /// The planner's constants: the outlook of each failure mode is drawn as the plan draws it, so
+    /// the runtime and the daemon's `Replanner` must share them.
+    public var planning = PlannerConfiguration()
 
     public init() {}
 

@@ -11,6 +11,7 @@ enum Schema {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1", migrate: v1)
         migrator.registerMigration("v2", migrate: v2)
+        migrator.registerMigration("v3", migrate: v3)
         return migrator
     }
 
@@ -271,6 +272,25 @@ enum Schema {
                     SELECT id, asset, action, done_at, \(iso("done_at")) AS done_at_iso, recorded_by,
                            \(iso("recorded_at")) AS recorded_at_iso, note
                     FROM maintenance_log;
+                """)
+    }
+
+    /// v3: each health row says whether its mode is healthy, degrading or failed, and the planning
+    /// horizon that a missing remaining life lies beyond (one estimate per mode, see `ModeOutlook`).
+    private static func v3(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE health ADD COLUMN state TEXT CHECK (state IN ('healthy', 'degrading', 'failed'));
+                ALTER TABLE health ADD COLUMN horizon REAL;
+                DROP VIEW health_view;
+                CREATE VIEW health_view AS
+                    SELECT asset, failure_mode, time, \(iso("time")) AS time_iso, state, health, health_sd,
+                           trend * 86400.0 AS trend_per_day,
+                           rul_median / 86400.0 AS rul_median_days,
+                           rul_p10 / 86400.0 AS rul_p10_days,
+                           rul_p90 / 86400.0 AS rul_p90_days,
+                           horizon / 86400.0 AS horizon_days
+                    FROM health;
                 """)
     }
 }

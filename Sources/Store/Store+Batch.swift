@@ -177,13 +177,14 @@ extension Store {
         guard !health.isEmpty else { return }
         let insert = try db.cachedStatement(
             sql: """
-                INSERT INTO health (asset, failure_mode, time, health, health_sd, trend, rul_median, rul_p10, rul_p90)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO health (asset, failure_mode, time, health, health_sd, trend, rul_median, rul_p10, rul_p90,
+                                    state, horizon)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
         for h in health {
             insert.setUncheckedArguments([
                 h.asset, h.failureMode, h.time, h.health.storable, h.healthSD.storable, h.trend.storable,
-                h.rulMedian.storable, h.rulP10.storable, h.rulP90.storable,
+                h.rulMedian.storable, h.rulP10.storable, h.rulP90.storable, h.state?.rawValue, h.horizon.storable,
             ])
             try insert.execute()
         }

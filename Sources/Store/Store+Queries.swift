@@ -54,6 +54,27 @@ extension Store {
         }
     }
 
+    /// The first proposal for `asset` in a plan made at or after `time`, with that plan.
+    public func firstProposal(
+        asset: String, from time: Double
+    ) async throws -> (
+        plan: PlanRecord, proposal: ProposalRecord
+    )? {
+        try await read("cannot read the proposals of \(asset)") { db in
+            guard
+                let proposal = try ProposalRecord.fetchOne(
+                    db,
+                    sql: """
+                        SELECT p.* FROM proposals p JOIN plans pl ON pl.version = p.plan_version
+                        WHERE p.asset = ? AND pl.created_at >= ? ORDER BY pl.version, p.id LIMIT 1
+                        """, arguments: [asset, time]),
+                let version = proposal.planVersion,
+                let plan = try PlanRecord.filter(PlanRecord.Columns.version == version).fetchOne(db)
+            else { return nil }
+            return (plan, proposal)
+        }
+    }
+
     // MARK: - Model snapshots
 
     /// Saves a snapshot of `asset`'s world model as its next version (1, 2, 3…); returns the version.

@@ -109,6 +109,23 @@ public struct AssetModel: Sendable, Equatable {
     /// the fitted parameters and calibration (the forecast head's weights and widths) stay.
     public mutating func resetState() { resetState(toIntervals: false) }
 
+    /// Maintenance renewed the parts behind `sensors` (indices): their filtered deviations, trends
+    /// and adapted offsets start again from the fit, as on a new unit; what the model follows of
+    /// every other sensor (its adapted normal, its deviation) stays.
+    public mutating func renew(sensors: [Int]) {
+        let m = sensorCount
+        for j in sensors where j < m {
+            state.previous[j] = 0
+            state.driftMean[j] = 0
+            state.levels[j] = 0
+            state.slopes[j] = 0
+            state.baselineOffset[j] = 0
+            state.forecast.localMean[j] = 0
+            state.forecast.trend[j] = 0
+            for k in 0..<state.smoothed.count / m { state.smoothed[k * m + j] = 0 }
+        }
+    }
+
     /// `toIntervals`: also restart the forecast head's calibration from the fit's.
     mutating func resetState(toIntervals: Bool) {
         let kept = state.forecast
@@ -125,11 +142,12 @@ public struct AssetModel: Sendable, Equatable {
     /// change the bounded adaptation may not follow): the healthy baseline moves to where the
     /// sensors have been lately (the forecast head's local mean), every remembered deviation moves
     /// with it, the health filter's trend restarts, and learning resumes at once. Who asked and
-    /// when is for the caller to record.
-    public mutating func rebaseline() {
+    /// when is for the caller to record. `sensors`: only these (a maintenance action that renewed
+    /// the parts behind them), the rest of what the model learnt stays.
+    public mutating func rebaseline(sensors: [Int]? = nil) {
         let m = sensorCount
         let shift = state.forecast.localMean
-        for j in 0..<m where behaviour.scale[j] > 0 {
+        for j in sensors ?? Array(0..<m) where j < m && behaviour.scale[j] > 0 {
             // Into the baseline's intercept (feature 0 is the constant 1), not the adapted offset,
             // whose bound is about what adaptation alone may move.
             behaviour.baseline[0, j] += behaviour.scale[j] * shift[j]

@@ -142,21 +142,18 @@ struct Plan: AsyncParsableCommand {
                     let health = record.health
                 else { continue }
                 newest = max(newest, record.time)
-                let sign: Double = mode.limit.direction == .above ? 1 : -1
-                let level = sign * health
-                let trend = sign * (record.trend ?? 0)
-                // The world model's own projection places the limit: level + trend × median RUL.
-                let rul = record.rulMedian ?? .infinity
-                let limit = trend > 0 && rul.isFinite && rul > 0 ? level + trend * rul : max(level, 1) * 10
-                modes.append(
-                    ModeHealth(
-                        failureMode: mode.id, level: max(level, 0), levelSD: record.healthSD ?? 0, trend: trend,
-                        trendSD: abs(trend) * 0.2,
-                        limit: limit, deviation: level,
-                        evidence: [
-                            SensorEvidence(
-                                sensor: mode.limit.sensor, deviation: health, trendPerDay: (record.trend ?? 0) * 86400)
-                        ]))
+                // The row holds the mode's outlook: 1 − health of the way to a limit of 1, and its state
+                // (a degrading mode is one the planner's gate passed when the row was written).
+                let trend = -(record.trend ?? 0)
+                var modeHealth = ModeHealth(
+                    failureMode: mode.id, level: 1 - health, levelSD: record.healthSD ?? 0, trend: trend,
+                    trendSD: abs(trend) * 0.2, limit: 1,
+                    deviation: record.state == .degrading ? PlannerConfiguration().detectionLevel : 0,
+                    evidence: [SensorEvidence(sensor: mode.limit.sensor, deviation: 0, trendPerDay: trend * 86400)])
+                if record.state == .failed {
+                    modeHealth.failure = ModeFailure(time: record.time, reason: "reported failed")
+                }
+                modes.append(modeHealth)
             }
             if !modes.isEmpty { assets.append(AssetHealth(asset: asset.id, modes: modes)) }
         }

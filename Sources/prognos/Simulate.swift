@@ -5,6 +5,7 @@ import Logging
 import MQTT
 import PrognosCore
 import Simulator
+import Store
 
 /// `prognos simulate PLANT.yaml`: a simulated plant served over Modbus TCP and MQTT, or offline
 /// run-to-failure fleets exported as C-MAPSS-like CSV files.
@@ -28,6 +29,12 @@ struct Simulate: AsyncParsableCommand {
     @Option(help: "Simulation step (serving default 1s; --export uses 10m unless given).") var step: String = "1s"
     @Option(help: "Scenario file of scheduled faults, duty changes and actions (YAML).") var scenario: String?
     @Option(help: "Write every fault onset, failure, repair and sensor fault to this CSV file.") var truth: String?
+    @Option(
+        help: ArgumentHelp(
+            "Report each maintenance job of the scenario as done in this Prognos database when it ends.",
+            discussion:
+                "As an engineer would with `prognos maintenance done`: the daemon running on the database adopts it."
+        )) var reportMaintenance: String?
     @Option(help: "Simulated start time, ISO 8601 or epoch seconds (default: now).") var start: String?
     @Option(
         help:
@@ -154,8 +161,23 @@ struct Simulate: AsyncParsableCommand {
             StandardOutput.line("  scenario \(loadedScenario.name): \(loadedScenario.events.count) events")
         }
         if let truth { StandardOutput.line("  truth   \(truth)") }
-        let runner = SimulationRunner(
+        var runner = SimulationRunner(
             speed: speed, duration: duration.flatMap(parseDuration), logger: logger, anchor: clockStart)
+        if let reportMaintenance {
+            let store = try Store.open(path: reportMaintenance)
+            let log = logger
+            runner.maintenanceDone = { job in
+                do {
+                    _ = try await store.recordMaintenance(
+                        MaintenanceRecord(
+                            asset: job.asset, action: job.action, doneAt: job.doneAt, recordedBy: "simulator",
+                            recordedAt: job.doneAt, note: "the scenario's job, reported as it ended"))
+                } catch {
+                    log.error(
+                        "Cannot report the maintenance", metadata: ["asset.id": "\(job.asset)", "error": "\(error)"])
+                }
+            }
+        }
         if let lockstep {
             await runner.run(
                 &simulation, server: server, truth: truthLog, lockstep: Lockstep(folder: lockstep),

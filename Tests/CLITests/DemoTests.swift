@@ -5,7 +5,7 @@ import Testing
 /// `make demo` without a terminal: the report a newcomer (or CI) reads.
 @Suite(.serialized) struct DemoTests {
     @Test(.timeLimit(.minutes(5)))
-    func nonInteractiveDemoFlagsTheFaultsAndStopsEverything() throws {
+    func nonInteractiveDemoShowsTheFailureLifecycleAndStopsEverything() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("prognos-demo-\(UUID().uuidString)")
             .path
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -24,17 +24,22 @@ import Testing
             let rest = lines[(start + 1)...].prefix { $0.hasPrefix("          ") }
             return ([lines[start]] + rest).joined(separator: "\n")
         }
-        // Each machine fault is flagged before its failure, by the sensors of its failure mode.
+        // The bearing fault is left to fail: flagged, planned for before it fails, then failed in
+        // Prognos at once, with its corrective proposal.
         let bearing = block(after: "pump-101 bearing-wear")
         #expect(bearing.contains("before the failure"), "\(bearing)")
         #expect(bearing.contains("vibration_de") || bearing.contains("bearing_temp_de"), "\(bearing)")
-        let filter = block(after: "compressor-201 filter-clogging")
-        #expect(filter.contains("before the failure") && filter.contains("filter_dp"), "\(filter)")
-        // The planner asks for the action that restores each failing mode, before the failure.
         #expect(proposal(in: bearing).contains("planner proposed replace-bearings for bearing-wear"), "\(bearing)")
         #expect(proposal(in: bearing).hasSuffix("before the failure"), "\(bearing)")
+        #expect(bearing.contains("Prognos marked it failed at"), "\(bearing)")
+        #expect(bearing.contains("corrective proposal at") && bearing.contains("replace-bearings, now"), "\(bearing)")
+        // The clogging filter is acted on in time: flagged by its sensor, planned for, replaced and
+        // reported, and the compressor is back to normal with its alarms cleared.
+        let filter = block(after: "compressor-201 filter-clogging")
+        #expect(filter.contains("filter_dp") && filter.contains("no failure"), "\(filter)")
         #expect(proposal(in: filter).contains("planner proposed replace-air-filter for filter-clogging"), "\(filter)")
-        #expect(proposal(in: filter).hasSuffix("before the failure"), "\(filter)")
+        #expect(filter.contains("maintenance reported done at") && filter.contains("replace-air-filter"), "\(filter)")
+        #expect(filter.contains("back to normal at") && filter.contains("its alarms cleared"), "\(filter)")
         // The drifting thermometer is not taken for the motor's winding ageing, nor planned for.
         let drift = block(after: "motor-211 sensor fault")
         #expect(!drift.contains("MISTAKEN"), "\(drift)")

@@ -16,7 +16,7 @@ struct ReplannerTests {
     func renewedActionsAreRecent() {
         var replanner = Replanner(plant: Self.plant)
         let done = 1_800_000_000.0
-        replanner.renewed(asset: "pump-101", modes: ["bearing-wear"], action: "replace-bearings", at: done)
+        replanner.renewed(asset: "pump-101", action: "replace-bearings", at: done)
         let soon = replanner.planningInput(now: done + 3600)
         #expect(soon.recentActions == [RecentAction(asset: "pump-101", action: "replace-bearings", time: done)])
         let gap = replanner.planner.configuration.repeatGap

@@ -167,23 +167,28 @@ enum Fixture {
                         upper90: mean + w))
             }
         }
-        // Health and RUL per failure mode.
-        let health: [(String, String, Double, Double, Double, Double)] = [
-            ("pump-101", "bearing-wear", 0.31, 9 * 3600, 4 * 3600, 20 * 3600),
-            ("pump-101", "impeller-wear", 0.93, 200 * 86_400, 120 * 86_400, 400 * 86_400),
-            ("pump-101", "seal-leak", 0.97, 400 * 86_400, 300 * 86_400, 500 * 86_400),
-            ("pump-102", "bearing-wear", 0.88, 41 * 86_400, 20 * 86_400, 80 * 86_400),
-            ("pump-103", "bearing-wear", 0.95, 120 * 86_400, 60 * 86_400, 200 * 86_400),
-            ("compressor-201", "filter-clogging", 0.55, 5.5 * 86_400, 3.1 * 86_400, 9.0 * 86_400),
-            ("fan-201", "rotor-fouling", 0.9, 60 * 86_400, 30 * 86_400, 90 * 86_400),
-            ("fan-202", "rotor-fouling", 0.85, 33 * 86_400, 18 * 86_400, 61 * 86_400),
+        // Health and remaining life per failure mode, as the runtimes write them: a degrading mode has a
+        // remaining life (its interval open above the 30-day horizon when it reaches past it), the
+        // others lie beyond the horizon.
+        let horizon = 30 * 86_400.0
+        let health: [(String, String, Double, (median: Double, p10: Double, p90: Double)?)] = [
+            ("pump-101", "bearing-wear", 0.31, (9 * 3600, 4 * 3600, 20 * 3600)),
+            ("pump-101", "impeller-wear", 0.93, nil),
+            ("pump-101", "seal-leak", 0.97, nil),
+            ("pump-102", "bearing-wear", 0.88, nil),
+            ("pump-103", "bearing-wear", 0.95, nil),
+            ("compressor-201", "filter-clogging", 0.55, (5.5 * 86_400, 3.1 * 86_400, 9.0 * 86_400)),
+            ("fan-201", "rotor-fouling", 0.9, nil),
+            ("fan-202", "rotor-fouling", 0.85, (21 * 86_400, 12 * 86_400, 61 * 86_400)),
         ]
-        for (asset, mode, h, median, p10, p90) in health {
+        for (asset, mode, h, rul) in health {
+            let life = rul.map { RemainingLife(quantiles: $0.median, p10: $0.p10, p90: $0.p90, horizon: horizon) }
             batch.health.append(
                 HealthRecord(
                     asset: asset, failureMode: mode, time: now - 30, health: h, healthSD: 0.05,
-                    trend: asset == "pump-101" && mode == "bearing-wear" ? -1e-5 : 0, rulMedian: median, rulP10: p10,
-                    rulP90: p90))
+                    trend: asset == "pump-101" && mode == "bearing-wear" ? -1e-5 : 0, rulMedian: life?.median,
+                    rulP10: life?.p10, rulP90: life?.p90, state: life == nil ? .healthy : .degrading,
+                    horizon: horizon))
         }
         try await store.write(batch)
 

@@ -1,4 +1,5 @@
 import Foundation
+import PrognosCore
 import Testing
 
 @testable import Dashboard
@@ -7,11 +8,22 @@ import Testing
 struct FormatTests {
     let format = Formatter(timeZone: TimeZone(identifier: "UTC")!, glyphs: .ascii)
 
-    @Test("RUL with its interval; a projection that never reached the limit reads as beyond its horizon")
+    func row(_ state: ModeState?, _ median: Double?, _ p10: Double? = nil, _ p90: Double? = nil) -> HealthRecord {
+        HealthRecord(
+            asset: "pump-101", failureMode: "bearing-wear", time: 0, health: 0.5, rulMedian: median, rulP10: p10,
+            rulP90: p90, state: state, horizon: 30 * 86_400)
+    }
+
+    @Test("RUL by the one rule of every view: its interval when it has one, beyond the horizon when healthy")
     func rul() {
-        #expect(format.rul(median: 3.2 * 86_400, p10: 1.1 * 86_400, p90: 6 * 86_400) == "3.2 d (1.1-6.0)")
-        #expect(format.rul(median: 14 * 86_400, p10: 14 * 86_400, p90: 14 * 86_400) == "> 14 d")
-        #expect(format.rul(median: 0, p10: 0, p90: 0) == "0.0 min (0.0-0.0)")
-        #expect(format.rul(median: nil, p10: nil, p90: nil) == Glyphs.ascii.missing)
+        #expect(format.rul(row(.degrading, 3.2 * 86_400, 1.1 * 86_400, 6 * 86_400)) == "3.2 d (1.1-6.0)")
+        #expect(format.rul(row(.degrading, 3.2 * 86_400, 1.1 * 86_400, nil)) == "3.2 d (1.1-30+)")
+        #expect(format.rul(row(.degrading, 5 * 3600)) == "5.0 h")
+        #expect(format.rul(row(.degrading, 50 * 60, 40 * 60, nil)) == "50 min (40 min-30 d+)")
+        #expect(format.rul(row(.healthy, nil)) == "> 30 d")
+        #expect(format.rul(row(.failed, 0)) == "failed")
+        #expect(format.rul(nil) == Glyphs.ascii.missing)
+        // A row written before the state was kept.
+        #expect(format.rul(row(nil, 2 * 3600, 3600, 3 * 3600)) == "2.0 h (1.0-3.0)")
     }
 }

@@ -1,5 +1,6 @@
 import Daemon
 import Foundation
+import Planner
 import PlantRuntime
 import PrognosCore
 import Store
@@ -31,8 +32,14 @@ enum RealMessages {
     ) -> (topic: String, payload: String) {
         let summary = AssetSummary(
             asset: asset, status: status, score: score, threshold: 1, drivers: ["vibration_de"],
-            rul: rulDays.map { [(mode: "bearing-wear", median: $0 * 86_400, p10: $0 * 43_200, p90: $0 * 172_800)] }
-                ?? [],
+            modes: rulDays.map {
+                [
+                    ModeOutlook(
+                        failureMode: "bearing-wear", state: .degrading,
+                        life: RemainingLife(median: $0 * 86_400, p10: $0 * 43_200, p90: $0 * 172_800),
+                        horizon: 30 * 86_400)
+                ]
+            } ?? [],
             activeAlarms: status == .normal ? 0 : 1, learning: false, time: time)
         return (AlertMessages.stateTopic(site: site, asset: asset), AlertMessages.state(summary, site: site))
     }

@@ -284,9 +284,7 @@ extension DashboardModel {
             for h in health.sorted(by: { ($0.rulMedian ?? .infinity) < ($1.rulMedian ?? .infinity) }) {
                 guard x < canvas.width else { break }
                 x += canvas.put(" \(h.failureMode) ", x: x, y: y)
-                x += canvas.put(
-                    format.rul(median: h.rulMedian, p10: h.rulP10, p90: h.rulP90), x: x, y: y,
-                    style: theme.level(rulLevel(h.rulMedian)))
+                x += canvas.put(format.rul(h), x: x, y: y, style: theme.level(rulLevel(h)))
             }
             return
         }
@@ -299,9 +297,7 @@ extension DashboardModel {
             var healthText = h.health.map { String(format: "%.2f", $0) } ?? glyphs.missing
             if let trend = h.trend, trend != 0 { healthText += " " + (trend < 0 ? glyphs.down : glyphs.up) }
             canvas.put(healthText, x: 22, y: ly, width: 12, style: theme.muted)
-            canvas.put(
-                format.rul(median: h.rulMedian, p10: h.rulP10, p90: h.rulP90), x: 35, y: ly,
-                style: theme.level(rulLevel(h.rulMedian)))
+            canvas.put(format.rul(h), x: 35, y: ly, style: theme.level(rulLevel(h)))
         }
     }
 

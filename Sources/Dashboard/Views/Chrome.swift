@@ -176,8 +176,9 @@ extension DashboardModel: DashboardFrame {
         return ratio >= layout.deviation.alarm ? .alarm : ratio >= layout.deviation.warn ? .warn : .ok
     }
 
-    func rulLevel(_ median: Double?) -> Level {
-        guard let median else { return .ok }
+    func rulLevel(_ record: HealthRecord?) -> Level {
+        if record?.state == .failed { return .alarm }
+        guard let median = record?.rulMedian else { return .ok }
         return median <= layout.rul.alarm ? .alarm : median <= layout.rul.warn ? .warn : .ok
     }
 

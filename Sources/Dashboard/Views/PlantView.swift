@@ -156,10 +156,8 @@ extension DashboardModel {
                     cx += 1
                 }
             case .rul:
-                let rul = row.worstRUL
                 canvas.put(
-                    format.rul(median: rul?.rulMedian, p10: rul?.rulP10, p90: rul?.rulP90), x: x, y: y, width: w,
-                    style: theme.level(rulLevel(rul?.rulMedian)))
+                    format.rul(row.worstRUL), x: x, y: y, width: w, style: theme.level(rulLevel(row.worstRUL)))
             case .mode:
                 canvas.put(
                     row.worstRUL?.failureMode ?? "", x: x, y: y, width: w, style: theme.muted, ellipsis: glyphs.ellipsis

@@ -31,6 +31,9 @@ public enum AlarmKind: String, Sendable, Equatable, CaseIterable, Codable {
     case rul
     /// A device or broker stopped delivering data.
     case communication
+    /// A failure mode failed: its limit sensor crossed the failure limit, or the machine tripped while
+    /// the mode stood past its alarm level. Active until maintenance restores the mode.
+    case failure
 }
 
 /// ISA-18.2 priority: how fast the operator must respond.

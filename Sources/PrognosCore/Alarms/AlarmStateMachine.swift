@@ -42,6 +42,16 @@ public struct AlarmStateMachine: Sendable, Equatable, Codable {
         return transition(to: annunciatedState, cause: raw ? .conditionActivated : .conditionCleared, at: time)
     }
 
+    /// Maintenance removed the alarm's cause: its condition clears now, without waiting out the
+    /// off-delay (which guards against a noisy signal, not against a repaired machine).
+    public mutating func clearAtOnce(at time: Double) -> AlarmTransition? {
+        guard isConditionActive else { return nil }
+        disagreeingSince = nil
+        isConditionActive = false
+        guard state != .shelved, state != .outOfService else { return nil }
+        return transition(to: annunciatedState, cause: .conditionCleared, at: time)
+    }
+
     /// An operator acknowledges the alarm; nothing happens unless it awaits acknowledgement.
     public mutating func acknowledge(at time: Double) -> AlarmTransition? {
         guard state.needsAttention else { return nil }

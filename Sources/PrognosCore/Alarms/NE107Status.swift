@@ -19,12 +19,14 @@ public enum NE107Status: String, Sendable, Equatable, CaseIterable, Codable {
     }
 
     /// The status of an asset from its alarm points: among the annunciated alarms (unacknowledged,
-    /// acknowledged, returned-unacknowledged) whose condition is active, an urgent limit alarm is a
-    /// failure, a communication alarm a check-function, a limit or deviation alarm off-spec, an RUL
+    /// acknowledged, returned-unacknowledged) whose condition is active, a failure alarm or an urgent
+    /// limit alarm is a failure, a communication alarm a check-function, a limit or deviation alarm off-spec, an RUL
     /// alarm maintenance-required.
     public static func of(alarms: [AlarmRecord]) -> NE107Status {
         let live = alarms.filter { $0.state.isAnnunciated && $0.active }
-        if live.contains(where: { $0.kind == .limit && $0.priority == .urgent }) { return .failure }
+        if live.contains(where: { $0.kind == .failure || ($0.kind == .limit && $0.priority == .urgent) }) {
+            return .failure
+        }
         if live.contains(where: { $0.kind == .communication }) { return .checkFunction }
         if live.contains(where: { $0.kind == .limit || $0.kind == .deviation }) { return .offSpec }
         if live.contains(where: { $0.kind == .rul }) { return .maintenanceRequired }

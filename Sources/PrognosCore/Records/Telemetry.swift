@@ -168,26 +168,34 @@ public struct DeviationRecord: Codable, Sendable, Equatable {
     }
 }
 
-/// One health estimate of one failure mode of an asset, with the remaining-useful-life distribution.
+/// One health estimate of one failure mode of an asset: the mode's outlook (see `ModeOutlook` in
+/// the planner), the one estimate that the RUL alarm, the dashboard, the plan and the MQTT state share.
 public struct HealthRecord: Codable, Sendable, Equatable {
     public var id: Int64?
     public var asset: String
     public var failureMode: String
     public var time: Double
-    /// Health index as the world model defines it (1 healthy, 0 at the failure limit).
+    /// Health index: 1 at the healthiest peak the limit sensor showed, 0 at the failure limit.
     public var health: Double?
     /// Standard deviation of the health index.
     public var healthSD: Double?
     /// Change of the health index per second.
     public var trend: Double?
-    /// Remaining useful life in seconds: median and 10th/90th percentiles.
+    /// Remaining useful life in seconds: median and 10th/90th percentiles (see `RemainingLife`:
+    /// no interval when the evidence gives none, no 90th percentile when it lies beyond the horizon,
+    /// no median for a mode that does not degrade).
     public var rulMedian: Double?
     public var rulP10: Double?
     public var rulP90: Double?
+    /// Healthy, degrading or failed; nil in rows written before the state was kept.
+    public var state: ModeState?
+    /// The planning horizon (seconds) that a missing remaining life lies beyond.
+    public var horizon: Double?
 
     public init(
         id: Int64? = nil, asset: String, failureMode: String, time: Double, health: Double?, healthSD: Double? = nil,
-        trend: Double? = nil, rulMedian: Double? = nil, rulP10: Double? = nil, rulP90: Double? = nil
+        trend: Double? = nil, rulMedian: Double? = nil, rulP10: Double? = nil, rulP90: Double? = nil,
+        state: ModeState? = nil, horizon: Double? = nil
     ) {
         self.id = id
         self.asset = asset
@@ -199,10 +207,17 @@ public struct HealthRecord: Codable, Sendable, Equatable {
         self.rulMedian = rulMedian
         self.rulP10 = rulP10
         self.rulP90 = rulP90
+        self.state = state
+        self.horizon = horizon
+    }
+
+    /// The remaining life the record holds, if any.
+    public var remainingLife: RemainingLife? {
+        rulMedian.map { RemainingLife(median: $0, p10: rulP10, p90: rulP90) }
     }
 
     public enum CodingKeys: String, CodingKey {
-        case id, asset, time, health, trend
+        case id, asset, time, health, trend, state, horizon
         case failureMode = "failure_mode"
         case healthSD = "health_sd"
         case rulMedian = "rul_median"

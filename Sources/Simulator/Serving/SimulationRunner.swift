@@ -61,6 +61,9 @@ public struct SimulationRunner {
     /// with a `PlantClock` (a daemon run with the same clock start sees the same plant time);
     /// nil: the pace counts from when `run` starts.
     public var anchor: Double?
+    /// Told of each maintenance job of the scenario when it ends, as an engineer would report it
+    /// (`prognos simulate --report-maintenance`); in turns, before the turn that first shows it.
+    public var maintenanceDone: (@Sendable (MaintenanceReports.Job) async -> Void)?
 
     public init(
         speed: Double, duration: Double? = nil, tick: Duration = .milliseconds(100),
@@ -84,6 +87,7 @@ public struct SimulationRunner {
         let simStart = simulation.elapsed
         var reported = simulation.events.count
         var lastPublish: ContinuousClock.Instant?
+        var jobs = MaintenanceReports()
         let end = duration.map { simStart + $0 }
         report(&simulation, from: &reported, truth: truth, server: server)
         server?.update(from: simulation)
@@ -99,6 +103,7 @@ public struct SimulationRunner {
                 }
             }
             server?.update(from: simulation)
+            if let maintenanceDone { for job in jobs.due(in: simulation) { await maintenanceDone(job) } }
             if let server, lastPublish.map({ clock.now - $0 >= publishInterval }) ?? true {
                 server.publish(from: simulation, timestamp: wallClock())
                 lastPublish = clock.now
@@ -120,9 +125,11 @@ public struct SimulationRunner {
         if !(await server.waitForBrokers(timeout: .seconds(30))) {
             logger.error("Not connected to every MQTT broker after 30 s; serving in turns without them")
         }
+        var jobs = MaintenanceReports()
         while !Task.isCancelled {
             server.update(from: simulation)
             await server.publishAcknowledged(from: simulation, timestamp: simulation.time)
+            if let maintenanceDone { for job in jobs.due(in: simulation) { await maintenanceDone(job) } }
             do {
                 try lockstep.publishClock(simulation.time)
             } catch {

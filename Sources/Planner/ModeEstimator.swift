@@ -1,0 +1,138 @@
+import PrognosCore
+
+/// The one estimator of a failure mode's health: it follows the limit sensor's peaks on the way to
+/// the failure limit (a `DegradationTracker` in daily bins, and one in quarter-hour bins for faults
+/// that run their course within hours, used while the daily one has fewer than two days), beside the
+/// world model's filtered, context-corrected deviation of that sensor; and it knows when the mode has
+/// failed. Its `health` is what the planner plans from and what `Planner.outlook` turns into the
+/// remaining life that the RUL alarm, the dashboard, the plan and the MQTT state all show.
+///
+/// A mode fails when a good reading of its limit sensor crosses the failure limit, or when the machine
+/// trips (stops while it should run) with the mode's peak past its alarm level (`tripped`). Failed
+/// stays until maintenance restores the mode (`reset`). Pure and deterministic.
+public struct ModeEstimator: Sendable {
+    public let mode: FailureMode
+    /// +1 when the mode fails upward, −1 downward: every figure below is oriented toward the limit.
+    private let sign: Double
+    /// The healthy reference of the limit sensor (the edge of its normal range), oriented.
+    private let reference: Double?
+    /// Where the sensor's alarm stands on the way from `reference` to the limit (see `alarmFraction`).
+    public let alarmFraction: Double?
+    private var daily = DegradationTracker()
+    private var fast = DegradationTracker(binSeconds: 900, memory: 2 * 86_400, fitWindow: 12 * 3600)
+    /// The largest peak fraction in the current quarter hour and the one before (what the mode
+    /// stood at just before the machine stopped).
+    private var recentPeaks: (quarter: Double, current: Double, previous: Double)?
+    public private(set) var failure: ModeFailure?
+
+    public init(mode: FailureMode, sensor: Sensor?) {
+        self.mode = mode
+        sign = mode.limit.direction == .above ? 1 : -1
+        let limit = sign * mode.limit.value
+        let up = mode.limit.direction == .above
+        let edge = sensor?.normal.map { up ? $0.upperBound : -$0.lowerBound }
+        reference = edge.flatMap { limit > $0 ? $0 : nil }
+        alarmFraction = Self.alarmFraction(sensor: sensor, mode: mode)
+    }
+
+    /// Takes one batch of readings: the good values of the limit sensor in it, stamped up to `time`,
+    /// and the world model's filtered deviation of that sensor (healthy spreads, signed as the sensor)
+    /// with the sensor's healthy spread, once a model exists.
+    public mutating func observe(time: Double, values: [Double], deviation: Double?, spread: Double?) {
+        if failure == nil, let crossing = values.first(where: mode.limit.isCrossed(by:)) {
+            failure = ModeFailure(
+                time: time,
+                reason:
+                    "\(mode.limit.sensor) read \(number(crossing)), past its failure limit (\(mode.limit.direction.rawValue) \(number(mode.limit.value)))"
+            )
+        }
+        guard let deviation, deviation.isFinite else { return }
+        let oriented = sign * deviation
+        var gap: Double?
+        var fraction: Double?
+        if let worst = values.map({ sign * $0 }).max() {
+            if let spread, spread > 0 { gap = oriented + (sign * mode.limit.value - worst) / spread }
+            if let reference { fraction = (worst - reference) / (sign * mode.limit.value - reference) }
+        }
+        if let fraction { notePeak(fraction, at: time) }
+        daily.observe(time: time, deviation: oriented, gap: gap, fraction: fraction)
+        fast.observe(time: time, deviation: oriented, gap: gap, fraction: fraction)
+    }
+
+    /// The machine stopped while it should run: if this mode stood past its alarm level, the stop is
+    /// its trip, and the mode has failed.
+    public mutating func tripped(at time: Double) {
+        guard failure == nil, let alarm = alarmFraction, let peak = recentPeak, peak >= alarm
+        else { return }
+        failure = ModeFailure(
+            time: time,
+            reason:
+                "the machine stopped with \(mode.limit.sensor) \(Int((100 * peak).rounded())) % of the way from normal to its failure limit"
+        )
+    }
+
+    /// The mode failed before this estimator started (an earlier run's failure alarm still stands).
+    public mutating func restoreFailure(_ failure: ModeFailure) {
+        if self.failure == nil { self.failure = failure }
+    }
+
+    /// Maintenance restored the mode: its history and its failure are forgotten.
+    public mutating func reset() {
+        daily.reset()
+        fast.reset()
+        recentPeaks = nil
+        failure = nil
+    }
+
+    private mutating func notePeak(_ fraction: Double, at time: Double) {
+        let quarter = (time / 900).rounded(.down)
+        switch recentPeaks {
+        case let p? where p.quarter == quarter: recentPeaks = (quarter, max(p.current, fraction), p.previous)
+        case let p? where p.quarter == quarter - 1: recentPeaks = (quarter, fraction, p.current)
+        default: recentPeaks = (quarter, fraction, -.infinity)
+        }
+    }
+
+    private var recentPeak: Double? { recentPeaks.map { max($0.current, $0.previous) } }
+
+    /// The mode's health for the planner; nil while the trackers know too little (and it has not failed).
+    public func health(evidence: [SensorEvidence] = []) -> ModeHealth? {
+        if let failure {
+            var failed = ModeHealth(failureMode: mode.id, level: 1, trend: 0, limit: 1, evidence: evidence)
+            failed.failure = failure
+            return failed
+        }
+        guard let estimate = daily.estimate() ?? fast.estimate() else { return nil }
+        return ModeHealth(
+            failureMode: mode.id, level: estimate.level, levelSD: estimate.levelSD, trend: estimate.trend,
+            trendSD: estimate.trendSD, limit: estimate.limit, deviation: estimate.deviation,
+            deviationLimit: estimate.deviationLimit, peakFraction: estimate.peak, growthOffset: estimate.offset,
+            evidence: evidence)
+    }
+
+    /// Where the limit sensor's alarm stands on the scale of `ModeHealth.peakFraction` (0 at the edge
+    /// of the normal range, 1 at the limit): halfway when the sensor has no alarm before the limit;
+    /// nil without a normal range.
+    public static func alarmFraction(sensor: Sensor?, mode: FailureMode) -> Double? {
+        guard let sensor, let normal = sensor.normal else { return nil }
+        let above = mode.limit.direction == .above
+        let sign: Double = above ? 1 : -1
+        let limit = sign * mode.limit.value
+        let reference = sign * (above ? normal.upperBound : normal.lowerBound)
+        guard limit > reference else { return nil }
+        if let alarm = (above ? sensor.limits.alarmHigh : sensor.limits.alarmLow).map({ sign * $0 }), alarm < limit {
+            return max(0, (alarm - reference) / (limit - reference))
+        }
+        return 0.5
+    }
+}
+
+/// When and why a failure mode failed.
+public struct ModeFailure: Sendable, Equatable {
+    public var time: Double
+    public var reason: String
+    public init(time: Double, reason: String) {
+        self.time = time
+        self.reason = reason
+    }
+}
