@@ -28,8 +28,9 @@ public final class BatchWriter: Sendable {
         public var written = 0
         public var dropped = 0
         public var pending = 0
-        /// Batches committed and writes that failed.
+        /// Batches committed, the seconds their commits took together, and writes that failed.
         public var batches = 0
+        public var commitSeconds = 0.0
         public var failures = 0
         /// The error of the last failed write, nil once a write succeeds again.
         public var lastError: StoreError?
@@ -99,6 +100,7 @@ public final class BatchWriter: Sendable {
         var batches = all.split(maxBatch: configuration.maxBatch)[...]
         var written = 0
         while let batch = batches.first {
+            let started = ContinuousClock.now
             do {
                 try await store.write(batch)
             } catch {
@@ -116,9 +118,12 @@ public final class BatchWriter: Sendable {
             }
             batches = batches.dropFirst()
             written += batch.count
+            let took = ContinuousClock.now - started
             state.withLock { state in
                 state.statistics.written += batch.count
                 state.statistics.batches += 1
+                state.statistics.commitSeconds +=
+                    Double(took.components.seconds) + Double(took.components.attoseconds) * 1e-18
                 state.statistics.lastError = nil
             }
         }
