@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "Store", targets: ["Store"]),
         .library(name: "PlantRuntime", targets: ["PlantRuntime"]),
         .library(name: "Daemon", targets: ["Daemon"]),
+        .library(name: "Telemetry", targets: ["Telemetry"]),
         .library(name: "Commissioning", targets: ["Commissioning"]),
         .library(name: "Planner", targets: ["Planner"]),
         .library(name: "PolicyEvaluation", targets: ["PolicyEvaluation"]),

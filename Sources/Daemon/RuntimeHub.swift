@@ -23,8 +23,8 @@ public actor RuntimeHub {
     /// simulator (`Lockstep`) a new model must arrive at the same step in every run.
     var fitsInline = false
     /// Readings taken in, by asset and quality (`ingested` is their total).
-    private(set) var tally = IngestTally()
-    var ingested: Int { tally.total }
+    public private(set) var tally = IngestTally()
+    public var ingested: Int { tally.total }
     /// When the last good reading arrived, on the steady clock (`/readyz`: is the daemon collecting?).
     private(set) var lastGoodReading: Double?
     private(set) var lagEstimate: Double?
@@ -154,7 +154,7 @@ public actor RuntimeHub {
     func activeAlarmCount() -> Int { runtimes.values.reduce(0) { $0 + $1.annunciatedAlarms.count } }
 
     /// The annunciated alarms (those `activeAlarmCount` counts) by state and priority.
-    func alarmCounts() -> [DaemonSample.AlarmCount] {
+    public func alarmCounts() -> [DaemonSample.AlarmCount] {
         var counts: [AlarmState: [AlarmPriority: Int]] = [:]
         for runtime in runtimes.values {
             for alarm in runtime.annunciatedAlarms {

@@ -5,6 +5,11 @@ public struct Readiness: Sendable, Equatable {
     public var isReady: Bool
     public var reason: String
 
+    public init(isReady: Bool, reason: String) {
+        self.isReady = isReady
+        self.reason = reason
+    }
+
     public static let starting = Readiness(isReady: false, reason: "starting: no reading yet")
 
     public struct Observation: Sendable {

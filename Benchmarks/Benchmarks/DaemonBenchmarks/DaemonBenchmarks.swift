@@ -5,6 +5,7 @@ import Logging
 import PlantRuntime
 import PrognosCore
 import Store
+import Telemetry
 
 /// The daemon's hot path: sensor values from the reading stream through the `RuntimeHub` (grouping
 /// by asset, per-asset runtimes: limit alarms, world-model scoring, deviation and RUL alarms) into
@@ -70,8 +71,12 @@ let benchmarks: @Sendable () -> Void = {
         "values per CPU-second", polarity: .prefersLarger, useScalingFactor: false)
 
     let steps = 10
+    // With metrics: the same, and after every step of all assets the heartbeat's metrics published
+    // and the exposition written as for a scrape (a heartbeat is every 5 s: this is more often).
+    for withMetrics in [false, true] {
     Benchmark(
-        "1,000 assets × 22 signals × 10 steps: stream → RuntimeHub → SQLite (values per iteration: 220,000)",
+        "1,000 assets × 22 signals × 10 steps: stream → RuntimeHub → SQLite (values per iteration: 220,000)"
+            + (withMetrics ? ", with metrics" : ""),
         configuration: .init(
             metrics: [.wallClock, .cpuTotal, valuesPerSecond, valuesPerCPUSecond, .mallocCountTotal],
             maxDuration: .seconds(30), maxIterations: 10)
@@ -102,16 +107,33 @@ let benchmarks: @Sendable () -> Void = {
             }
         }
         let values = batches.reduce(0) { $0 + $1.count }
+        let metrics = withMetrics ? DaemonMetrics(version: "bench") : nil
+        let batchesPerStep = assetCount / assetsPerBatch
         let cpuStart = processCPUSeconds()
         let start = ContinuousClock.now
         benchmark.startMeasurement()
-        for batch in batches { await hub.ingest(batch, now: batch[0].timestamp) }
+        for (index, batch) in batches.enumerated() {
+            await hub.ingest(batch, now: batch[0].timestamp)
+            if let metrics, (index + 1) % batchesPerStep == 0 {
+                let status = DaemonStatus(
+                    pid: 1, version: "bench", plant: "bench", startedAt: 0, heartbeatAt: batch[0].timestamp,
+                    readingsIngested: await hub.ingested)
+                metrics.publish(
+                    DaemonSample(
+                        status: status, ingested: await hub.tally, droppedInStream: 0, droppedByStore: 0,
+                        alarms: await hub.alarmCounts(), outbox: OutboxCount(alerts: 0, telemetry: 0),
+                        outboxOldestAge: nil, storeCommits: writer.statistics.batches,
+                        storeCommitSeconds: writer.statistics.commitSeconds))
+                blackHole(metrics.exposition())
+            }
+        }
         _ = try! await writer.flush()
         benchmark.stopMeasurement()
         let elapsed = ContinuousClock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         benchmark.measurement(valuesPerSecond, Int(Double(values) / seconds))
         benchmark.measurement(valuesPerCPUSecond, Int(Double(values) / max(processCPUSeconds() - cpuStart, 1e-6)))
+    }
     }
 
     alarmLatencyBenchmarks()

@@ -1,0 +1,59 @@
+import PrognosCore
+import Telemetry
+import Testing
+
+/// The metrics follow the daemon's running totals: counters advance by what grew, labelled parts
+/// add up to the status's totals, and an alarm state left reads zero.
+@Suite struct DaemonMetricsTests {
+    static func reading(_ asset: String, _ quality: Quality) -> Reading {
+        Reading(asset: asset, sensor: "s", value: quality == .good ? 1 : nil, timestamp: 0, quality: quality)
+    }
+
+    static func sample(_ tally: IngestTally, alarms: [DaemonSample.AlarmCount]) -> DaemonSample {
+        DaemonSample(
+            status: DaemonStatus(
+                pid: 1, version: "t", plant: "p", startedAt: 10, heartbeatAt: 20, readingsIngested: tally.total),
+            ingested: tally, droppedInStream: 2, droppedByStore: 3, alarms: alarms,
+            outbox: OutboxCount(alerts: 4, telemetry: 0), outboxOldestAge: 7.5, storeCommits: 6,
+            storeCommitSeconds: 0.25)
+    }
+
+    static func lines(_ metrics: DaemonMetrics) -> Set<String> {
+        Set(String(decoding: metrics.exposition(), as: UTF8.self).split(separator: "\n").map(String.init))
+    }
+
+    @Test func tallyCountsByAssetAndQuality() {
+        var tally = IngestTally()
+        let good = tally.count(
+            [Self.reading("a", .good), Self.reading("a", .good), Self.reading("a", .stale)], asset: "a")
+        tally.count([Self.reading("b", .commFail)], asset: "b")
+        #expect(good == 2)
+        #expect(tally.total == 4)
+        #expect(
+            tally.entries.map { "\($0.asset) \($0.quality.rawValue) \($0.count)" } == [
+                "a good 2", "a stale 1", "b comm-fail 1",
+            ])
+    }
+
+    @Test func countersFollowTheTotalsAndAlarmsLeftReadZero() {
+        let metrics = DaemonMetrics(version: "t")
+        var tally = IngestTally()
+        tally.count([Self.reading("a", .good)], asset: "a")
+        let raised = DaemonSample.AlarmCount(state: .unacknowledged, priority: .high, count: 1)
+        metrics.publish(Self.sample(tally, alarms: [raised]))
+        var lines = Self.lines(metrics)
+        #expect(lines.contains(#"prognos_readings_ingested_total{asset="a",quality="good"} 1"#))
+        #expect(lines.contains(#"prognos_alarms{priority="high",state="unacknowledged"} 1.0"#))
+        #expect(lines.contains(#"prognos_readings_dropped_total{stage="stream"} 2"#))
+        #expect(lines.contains(#"prognos_outbox_oldest_age_seconds 7.5"#))
+        #expect(lines.contains(#"prognos_store_commit_seconds_total 0.25"#))
+        #expect(lines.contains(#"prognos_heartbeat_timestamp_seconds 20.0"#))
+
+        tally.count([Self.reading("a", .good), Self.reading("a", .good)], asset: "a")
+        metrics.publish(Self.sample(tally, alarms: []))
+        lines = Self.lines(metrics)
+        #expect(lines.contains(#"prognos_readings_ingested_total{asset="a",quality="good"} 3"#))
+        #expect(lines.contains(#"prognos_alarms{priority="high",state="unacknowledged"} 0.0"#))
+        #expect(lines.contains(#"prognos_readings_dropped_total{stage="stream"} 2"#))
+    }
+}
