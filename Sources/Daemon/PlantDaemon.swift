@@ -109,6 +109,7 @@ public final class PlantDaemon: Service, Sendable {
                 publisher?.publishRetained(topic: AlertMessages.planTopic(site: plant.site.id), document)
             })
         if options.lockstep != nil { await hub.fitInline() }
+        if let metrics = monitoring?.metrics { await hub.observeSteps { metrics.observeModelStep(took: $0) } }
         try await restore(into: hub)
         await event(
             "info", "start", "prognos \(options.version) started on \(options.plantPath) (\(plant.assets.count) assets)"
@@ -200,7 +201,12 @@ public final class PlantDaemon: Service, Sendable {
 
     private func startCollectors() throws {
         let running = state.withLock { $0 }
-        let modbus = ModbusCollector(plant: running.plant, sink: running.stream, logger: logger)
+        var pollObserver: (@Sendable (String, Duration) -> Void)?
+        if let metrics = monitoring?.metrics {
+            pollObserver = { device, took in metrics.observePoll(device: device, took: took) }
+        }
+        let modbus = ModbusCollector(
+            plant: running.plant, sink: running.stream, logger: logger, pollObserver: pollObserver)
         // In turns, the daemon polls each turn itself and reads each MQTT sensor's latest reading.
         let mqtt = MQTTCollector(
             plant: running.plant, sink: options.lockstep == nil ? running.stream : DiscardingSink(), logger: logger)

@@ -28,6 +28,11 @@ public actor RuntimeHub {
     /// When the last good reading arrived, on the steady clock (`/readyz`: is the daemon collecting?).
     private(set) var lastGoodReading: Double?
     private(set) var lagEstimate: Double?
+    /// Told how long each asset's ingest took when its model stepped (the metrics' step time); nil:
+    /// nobody asks, and the clock is not read.
+    private var stepObserver: (@Sendable (Duration) -> Void)?
+
+    public func observeSteps(_ observer: @escaping @Sendable (Duration) -> Void) { stepObserver = observer }
 
     public init(
         runtimes: [AssetRuntime], plant: Plant, writer: BatchWriter, alarmWriter: AlarmWriter, store: Store,
@@ -60,7 +65,13 @@ public actor RuntimeHub {
         // In asset order, so that what the runtimes emit comes out in the same order in every run.
         for (asset, group) in Dictionary(grouping: readings, by: \.asset).sorted(by: { $0.key < $1.key }) {
             if tally.count(group, asset: asset) > 0 { lastGoodReading = steady ?? now }
-            runtimes[asset]?.ingest(group, receivedAt: steady, into: &output)
+            if let stepObserver, let steps = runtimes[asset]?.steps {
+                let started = ContinuousClock.now
+                runtimes[asset]?.ingest(group, receivedAt: steady, into: &output)
+                if runtimes[asset]?.steps != steps { stepObserver(ContinuousClock.now - started) }
+            } else {
+                runtimes[asset]?.ingest(group, receivedAt: steady, into: &output)
+            }
             if let runtime = runtimes[asset] { replanner.observe(runtime, readings: group) }
         }
         dispatch(output)

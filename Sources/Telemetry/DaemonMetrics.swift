@@ -20,7 +20,15 @@ public final class DaemonMetrics: Sendable {
     }
     private let published = Mutex(Published())
 
+    /// Model steps of every asset together (one histogram: a series per asset would be thousands).
+    private let modelSteps: DurationHistogram
+
     public init(version: String) {
+        modelSteps = registry.makeDurationHistogram(
+            descriptor: MetricNameDescriptor(
+                namespace: "prognos", metricName: "model_step", unitName: "seconds",
+                helpText: "Seconds one asset's ingest took when its world model stepped (limit alarms included)"),
+            labels: [], buckets: Self.stepBuckets)
         gauge("build_info", "", "The running build (always 1), labelled by its version", ["version": version]).set(
             to: 1)
     }
@@ -73,6 +81,27 @@ public final class DaemonMetrics: Sendable {
             gauge("alarms", "", help, ["state": count.state.rawValue, "priority": count.priority.rawValue])
                 .set(to: Double(count.count))
         }
+    }
+
+    /// One Modbus poll of `device` took `duration` (called from the device's polling thread).
+    public func observePoll(device: String, took duration: Duration) {
+        registry.makeDurationHistogram(
+            descriptor: descriptor(
+                "modbus_poll", "seconds", "Seconds one poll of a Modbus device took, retries included"),
+            labels: [("device", device)], buckets: Self.pollBuckets
+        ).record(duration)
+    }
+
+    /// One model step (with the rest of that asset's ingest) took `duration`.
+    public func observeModelStep(took duration: Duration) { modelSteps.record(duration) }
+
+    /// Polls: from a local PLC's few milliseconds to the 0.5 s response timeout and its retries.
+    static let pollBuckets: [Duration] = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000].map {
+        .milliseconds($0)
+    }
+    /// Model steps: tens of microseconds for a small asset to milliseconds for a refit's hand-over.
+    static let stepBuckets: [Duration] = [10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 50_000].map {
+        .microseconds($0)
     }
 
     /// The exposition (text format 0.0.4).

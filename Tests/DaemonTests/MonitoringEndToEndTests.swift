@@ -89,6 +89,9 @@ import Testing
         #expect(stored.alarmQueue == status.alarmQueue)
         #expect((server.value("sum(prognos_readings_ingested_total{quality=\"good\"})") ?? 0) > 0)
         #expect(server.value("prognos_build_info") == 1)
+        #expect((server.value("sum(prognos_modbus_poll_seconds_count)") ?? 0) > 0)
+        // Model steps are scoring steps: this uncommissioned plant is still learning, so none yet.
+        #expect(server.value("prognos_model_step_seconds_count") == 0)
 
         // Hostile clients (garbage, an endless head, idle connections) leave the daemon serving.
         let idle = (0..<20).compactMap { _ in HTTPProbe.connected(port: port) }

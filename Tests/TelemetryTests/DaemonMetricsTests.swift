@@ -56,4 +56,17 @@ import Testing
         #expect(lines.contains(#"prognos_alarms{priority="high",state="unacknowledged"} 0.0"#))
         #expect(lines.contains(#"prognos_readings_dropped_total{stage="stream"} 2"#))
     }
+
+    @Test func pollsAndModelStepsAreHistograms() {
+        let metrics = DaemonMetrics(version: "t")
+        metrics.observePoll(device: "plc-1", took: .milliseconds(3))
+        metrics.observePoll(device: "plc-1", took: .milliseconds(700))
+        metrics.observeModelStep(took: .microseconds(40))
+        let lines = Self.lines(metrics)
+        #expect(lines.contains("# TYPE prognos_modbus_poll_seconds histogram"))
+        #expect(lines.contains(#"prognos_modbus_poll_seconds_count{device="plc-1"} 2"#), "\(lines.sorted())")
+        #expect(lines.contains(#"prognos_model_step_seconds_count 1"#), "\(lines.sorted())")
+        #expect(lines.contains(#"prognos_model_step_seconds_bucket{le="0.000025"} 0"#), "\(lines.sorted())")
+        #expect(lines.contains(#"prognos_model_step_seconds_bucket{le="0.00005"} 1"#), "\(lines.sorted())")
+    }
 }

@@ -108,6 +108,7 @@ let benchmarks: @Sendable () -> Void = {
         }
         let values = batches.reduce(0) { $0 + $1.count }
         let metrics = withMetrics ? DaemonMetrics(version: "bench") : nil
+        if let metrics { await hub.observeSteps { metrics.observeModelStep(took: $0) } }
         let batchesPerStep = assetCount / assetsPerBatch
         let cpuStart = processCPUSeconds()
         let start = ContinuousClock.now
