@@ -53,6 +53,13 @@ import Testing
         #expect(await eventually(timeout: 60) { HTTPProbe.get(port: port, "/healthz")?.status == 200 }, "\(plant.log)")
         #expect(await eventually(timeout: 60) { HTTPProbe.get(port: port, "/readyz")?.status == 200 }, "\(plant.log)")
 
+        // A second daemon cannot take the port: it says so and exits.
+        let second = try PrognosBinary.run(
+            ["run", plant.harness.plantPath, "--db", plant.harness.path("second.sqlite"), "--metrics", "\(port)"])
+        #expect(second.status == 1)
+        #expect(
+            second.output.contains("prognos run: metrics: cannot listen on 127.0.0.1:\(port): "), "\(second.output)")
+
         // The exposition passes Prometheus's own lint, once the first heartbeat has filled it.
         #expect(
             await eventually(timeout: 30) {
