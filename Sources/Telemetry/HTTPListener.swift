@@ -46,6 +46,7 @@ public final class HTTPListener: Sendable {
     private let limits: Limits
     private let handler: Handler
     private let stopped = Atomic<Bool>(false)
+    private let started = Atomic<Bool>(false)
     private let active = Atomic<Int>(0)
     private let acceptLoopEnded = DispatchSemaphore(value: 0)
 
@@ -74,8 +75,12 @@ public final class HTTPListener: Sendable {
         socket = fd
     }
 
+    /// A listener never started holds only its socket (a started one lives until `stop()`).
+    deinit { if !started.load(ordering: .relaxed), !stopped.load(ordering: .relaxed) { close(socket) } }
+
     /// Accepts connections on a thread of its own until `stop()`.
     public func start() {
+        guard !started.exchange(true, ordering: .relaxed) else { return }
         let thread = Thread { [self] in
             acceptLoop()
             acceptLoopEnded.signal()
@@ -85,11 +90,11 @@ public final class HTTPListener: Sendable {
         thread.start()
     }
 
-    /// Stops accepting, waits for the accept loop to end and closes the socket; connections in
-    /// progress end at their deadline.
+    /// Stops accepting, waits for the accept loop to end (if it was started) and closes the socket;
+    /// connections in progress end at their deadline.
     public func stop() {
         guard !stopped.exchange(true, ordering: .relaxed) else { return }
-        acceptLoopEnded.wait()
+        if started.load(ordering: .relaxed) { acceptLoopEnded.wait() }
         close(socket)
     }
 
