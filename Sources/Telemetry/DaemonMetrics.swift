@@ -14,6 +14,7 @@ public final class DaemonMetrics: Sendable {
     /// The totals published last, by series; and the labelled series made so far, so that a label
     /// set that disappears (an alarm state left) is set to zero rather than left at its last value.
     private struct Published {
+        var ingested: [String: IngestSeries] = [:]
         var totals: [String: Int] = [:]
         var seconds: [String: Double] = [:]
         var alarmSeries: Set<[String]> = []
@@ -36,11 +37,7 @@ public final class DaemonMetrics: Sendable {
     /// Sets every metric from `sample`.
     public func publish(_ sample: DaemonSample) {
         let status = sample.status
-        for entry in sample.ingested.entries {
-            add(
-                "readings_ingested", "Readings taken in from the collectors, by asset and quality",
-                ["asset": entry.asset, "quality": entry.quality.rawValue], total: entry.count)
-        }
+        publishIngested(sample.ingested)
         let dropped = "Readings and records dropped because a bounded queue was full, by where"
         add("readings_dropped", dropped, ["stage": "stream"], total: sample.droppedInStream)
         add("readings_dropped", dropped, ["stage": "store"], total: sample.droppedByStore)
@@ -65,6 +62,21 @@ public final class DaemonMetrics: Sendable {
         gauge("start_time", "seconds", "When the daemon started, seconds since the epoch").set(to: status.startedAt)
         if let bytes = status.details.residentBytes {
             gauge("resident_memory", "bytes", "Resident memory of the daemon").set(to: Double(bytes))
+        }
+    }
+
+    /// Readings ingested by asset and quality: counters kept per asset, so that a heartbeat of a
+    /// thousand assets makes no label arrays or keys once every series exists.
+    private func publishIngested(_ tally: IngestTally) {
+        published.withLock { published in
+            for (asset, row) in tally.rows {
+                published.ingested[asset, default: IngestSeries()].advance(to: row.counts) { quality in
+                    registry.makeCounter(
+                        descriptor: descriptor(
+                            "readings_ingested", "total", "Readings taken in from the collectors, by asset and quality"),
+                        labels: [("asset", asset), ("quality", quality.rawValue)])
+                }
+            }
         }
     }
 
@@ -144,5 +156,20 @@ public final class DaemonMetrics: Sendable {
 
     private func sorted(_ labels: [String: String]) -> [(String, String)] {
         labels.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+}
+
+/// One asset's ingest counters, one per quality (made when first needed), and the totals they show.
+private struct IngestSeries {
+    var counters: [Counter?] = Array(repeating: nil, count: Quality.allCases.count)
+    var totals: [Int] = Array(repeating: 0, count: Quality.allCases.count)
+
+    mutating func advance(to counts: [Int], make: (Quality) -> Counter) {
+        for index in counts.indices where counts[index] > totals[index] {
+            let counter = counters[index] ?? make(Quality.allCases[index])
+            counter.increment(by: Int64(counts[index] - totals[index]))
+            counters[index] = counter
+            totals[index] = counts[index]
+        }
     }
 }
