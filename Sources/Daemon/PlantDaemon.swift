@@ -50,8 +50,9 @@ public final class PlantDaemon: Service, Sendable {
     let options: Options
     let logger: Logger
     let store: Store
-    /// The metrics and health listener, when an address was given.
+    /// The metrics and health listener, and the metrics it serves, when an address was given.
     let monitoring: MonitoringEndpoint?
+    let metrics: DaemonMetrics?
     private let state: Mutex<Running>
     /// Silence and step cadence are measured on it: a step of the wall clock is not a silence.
     private let steadyClock = SteadyClock()
@@ -68,9 +69,12 @@ public final class PlantDaemon: Service, Sendable {
         self.logger = logger
         store = try Store.open(path: options.databasePath)
         state = Mutex(Running(plant: plant))
+        let address = options.metrics ?? plant.metrics
+        let metrics = address.map { _ in DaemonMetrics(version: options.version) }
+        self.metrics = metrics
         do {
-            monitoring = try (options.metrics ?? plant.metrics).map { address throws(HTTPListener.ListenError) in
-                try MonitoringEndpoint(address: address, version: options.version)
+            monitoring = try address.map { address throws(HTTPListener.ListenError) in
+                try MonitoringEndpoint(address: address) { metrics?.exposition() ?? [] }
             }
         } catch {
             throw StartError(description: "metrics: \(error.description)")
@@ -109,7 +113,7 @@ public final class PlantDaemon: Service, Sendable {
                 publisher?.publishRetained(topic: AlertMessages.planTopic(site: plant.site.id), document)
             })
         if options.lockstep != nil { await hub.fitInline() }
-        if let metrics = monitoring?.metrics { await hub.observeSteps { metrics.observeModelStep(took: $0) } }
+        if let metrics { await hub.observeSteps { metrics.observeModelStep(took: $0) } }
         try await restore(into: hub)
         await event(
             "info", "start", "prognos \(options.version) started on \(options.plantPath) (\(plant.assets.count) assets)"
@@ -202,7 +206,7 @@ public final class PlantDaemon: Service, Sendable {
     private func startCollectors() throws {
         let running = state.withLock { $0 }
         var pollObserver: (@Sendable (String, Duration) -> Void)?
-        if let metrics = monitoring?.metrics {
+        if let metrics {
             pollObserver = { device, took in metrics.observePoll(device: device, took: took) }
         }
         let modbus = ModbusCollector(
@@ -353,7 +357,7 @@ public final class PlantDaemon: Service, Sendable {
         fault: inout RepeatingFault
     ) async {
         let sample = await sample(hub: hub, writer: writer, alarmWriter: alarmWriter, started: started, now: now)
-        monitoring?.metrics.publish(sample)
+        metrics?.publish(sample)
         do {
             try await store.updateDaemonStatus(sample.status)
             fault.succeeded(logger: logger)

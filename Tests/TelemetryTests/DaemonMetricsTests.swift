@@ -18,8 +18,10 @@ import Testing
             storeCommitSeconds: 0.25)
     }
 
-    static func lines(_ metrics: DaemonMetrics) -> Set<String> {
-        Set(String(decoding: metrics.exposition(), as: UTF8.self).split(separator: "\n").map(String.init))
+    static func lines(_ metrics: DaemonMetrics) -> Set<String> { lines(metrics.exposition()) }
+
+    static func lines(_ exposition: [UInt8]) -> Set<String> {
+        Set(String(decoding: exposition, as: UTF8.self).split(separator: "\n").map(String.init))
     }
 
     @Test func tallyCountsByAssetAndQuality() {
@@ -68,5 +70,26 @@ import Testing
         #expect(lines.contains(#"prognos_model_step_seconds_count 1"#), "\(lines.sorted())")
         #expect(lines.contains(#"prognos_model_step_seconds_bucket{le="0.000025"} 0"#), "\(lines.sorted())")
         #expect(lines.contains(#"prognos_model_step_seconds_bucket{le="0.00005"} 1"#), "\(lines.sorted())")
+    }
+}
+
+/// The fleet service's counts as counters; a count still at zero is a series from the first publish.
+@Suite struct FleetMetricsTests {
+    @Test func countsAdvanceAndZeroSeriesExist() {
+        let metrics = FleetMetrics(version: "t")
+        var sample = FleetMetrics.Sample(
+            received: 10, duplicatesDropped: 0, rejected: 1, committed: 9, alarmsInserted: 4, batches: 2,
+            writeFailures: 0, subscribed: true)
+        metrics.publish(sample)
+        sample.received = 15
+        sample.subscribed = false
+        metrics.publish(sample)
+        let lines = DaemonMetricsTests.lines(metrics.exposition())
+        #expect(lines.contains(#"prognos_fleet_messages_total{outcome="received"} 15"#), "\(lines.sorted())")
+        #expect(lines.contains(#"prognos_fleet_messages_total{outcome="duplicate"} 0"#), "\(lines.sorted())")
+        #expect(lines.contains(#"prognos_fleet_write_failures_total 0"#))
+        #expect(lines.contains(#"prognos_fleet_alarms_inserted_total 4"#))
+        #expect(lines.contains(#"prognos_fleet_subscribed 0.0"#))
+        #expect(lines.contains(#"prognos_build_info{version="t"} 1.0"#))
     }
 }

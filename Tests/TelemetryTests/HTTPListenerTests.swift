@@ -13,8 +13,10 @@ import Testing
         limits.maxConnections = maxConnections
         limits.deadline = deadline
         let port = Loopback.freePort()
-        let endpoint = try MonitoringEndpoint(
-            address: ListenAddress(host: "127.0.0.1", port: port), version: "test", limits: limits)
+        let metrics = DaemonMetrics(version: "test")
+        let endpoint = try MonitoringEndpoint(address: ListenAddress(host: "127.0.0.1", port: port), limits: limits) {
+            metrics.exposition()
+        }
         endpoint.start()
         return (endpoint, port)
     }
