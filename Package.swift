@@ -120,6 +120,7 @@ let package = Package(
                 "Daemon",
                 "Commissioning",
                 "Planner", "PolicyEvaluation", "Evaluation", "Dashboard", "Fleet", "Demo", "Lockstep", "LinearAlgebra",
+                "Telemetry",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -35,7 +35,7 @@ public final class PlantDaemon: Service, Sendable {
         public var stateInterval: Double = 5
         /// Seconds between retention runs.
         public var compactionInterval: Double = 600
-        public var version = "0.1.0"
+        public var version = Build.version
         /// Where to serve Prometheus metrics, `/healthz` and `/readyz` (`--metrics`); nil: the plant
         /// file's `metrics:` address, if any.
         public var metrics: ListenAddress?

@@ -51,3 +51,31 @@ public final class PrometheusServer: @unchecked Sendable {
         return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
     }
 }
+
+/// Prometheus's `promtool`: lints an exposition, checks configurations, unit-tests alert rules.
+public enum Promtool {
+    /// Runs `promtool arguments…` to completion; its exit status and output.
+    public static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        try complete(Executable.path(named: "promtool"), arguments)
+    }
+
+    /// `promtool check metrics` on an exposition (it reads standard input, which children here do
+    /// not get: a shell redirects a file to it).
+    public static func checkMetrics(_ exposition: String) throws -> (status: Int32, output: String) {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("metrics-\(UUID().uuidString).txt")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try exposition.write(to: file, atomically: true, encoding: .utf8)
+        return try complete(
+            Executable.path(named: "sh"),
+            ["-c", #"exec "$0" check metrics < "$1""#, Executable.path(named: "promtool"), file.path])
+    }
+
+    private static func complete(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String)
+    {
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("promtool-\(UUID().uuidString).log")
+        defer { try? FileManager.default.removeItem(at: log) }
+        let child = try ChildProcess(executable, arguments, outputPath: log.path)
+        let status = child.wait(timeout: 120) ?? child.stop()
+        return (status, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
+    }
+}

@@ -8,22 +8,14 @@ import Testing
 @Suite struct AlertRulesTests {
     static let folder = Peers.repositoryRoot.appendingPathComponent("deploy/prometheus").path
 
-    static func promtool(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("promtool-\(UUID().uuidString).log")
-        defer { try? FileManager.default.removeItem(at: log) }
-        let child = try ChildProcess(Executable.path(named: "promtool"), arguments, outputPath: log.path)
-        let status = child.wait(timeout: 120) ?? child.stop()
-        return (status, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
-    }
-
     @Test func theRulesFireWhenTheyShould() throws {
-        let run = try Self.promtool(["test", "rules", Self.folder + "/prognos-alerts.test.yml"])
+        let run = try Promtool.run(["test", "rules", Self.folder + "/prognos-alerts.test.yml"])
         #expect(run.status == 0, "\(run.output)")
         #expect(run.output.contains("SUCCESS"), "\(run.output)")
     }
 
     @Test func theScrapeConfigurationIsValid() throws {
-        let run = try Self.promtool(["check", "config", Self.folder + "/prometheus.yml"])
+        let run = try Promtool.run(["check", "config", Self.folder + "/prometheus.yml"])
         #expect(run.status == 0, "\(run.output)")
         #expect(run.output.contains("SUCCESS: 3 rules found"), "\(run.output)")
     }
