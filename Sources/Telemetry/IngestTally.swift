@@ -17,7 +17,7 @@ public struct IngestTally: Sendable, Equatable {
 
     /// Counts `readings` of `asset`; returns how many of them were good.
     @discardableResult
-    public mutating func count(_ readings: some Collection<Reading>, asset: String) -> Int {
+    public mutating func count(_ readings: [Reading], asset: String) -> Int {
         var good = 0
         rows[asset, default: Row()].counts.withUnsafeMutableBufferPointer { counts in
             for reading in readings {
