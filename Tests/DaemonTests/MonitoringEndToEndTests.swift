@@ -127,4 +127,22 @@ import Testing
         plant.daemon?.signal(SIGTERM)
         #expect(plant.daemon?.wait(timeout: 30) == 0, "\(plant.log.suffix(2000))")
     }
+
+    @Test("The plant file's metrics key opens the listener, and a reload (SIGHUP) keeps it", .timeLimit(.minutes(3)))
+    func thePlantFileOpensTheListener() async throws {
+        let plant = try RunningPlant()
+        let port = Loopback.freePort()
+        let text = plant.harness.read("plant.yaml") + "metrics:\n  listen: \"127.0.0.1:\(port)\"\n"
+        try plant.harness.write("plant.yaml", text)
+        try plant.startSimulator()
+        try plant.startDaemon()
+        #expect(await eventually(timeout: 60) { HTTPProbe.get(port: port, "/readyz")?.status == 200 }, "\(plant.log)")
+        let mark = plant.log.count
+        plant.daemon?.signal(SIGHUP)
+        #expect(await eventually(timeout: 30) { plant.log(after: mark).contains("Plant file reloaded") })
+        #expect(HTTPProbe.get(port: port, "/healthz")?.status == 200)
+        plant.daemon?.signal(SIGTERM)
+        #expect(plant.daemon?.wait(timeout: 30) == 0, "\(plant.log.suffix(2000))")
+        #expect(!Loopback.isListening(port: port), "the listener outlived the daemon")
+    }
 }
