@@ -138,6 +138,11 @@ public final class PlantDaemon: Service, Sendable {
         if let monitoring {
             monitoring.start()
             logger.notice("Serving metrics and health checks", metadata: ["address": "\(monitoring.address)"])
+            if !monitoring.address.isLoopback {
+                logger.warning(
+                    "The metrics listener is reachable from the network and has no authentication",
+                    metadata: ["address": "\(monitoring.address)"])
+            }
         }
 
         await withGracefulShutdownHandler {
