@@ -374,7 +374,7 @@ public final class PlantDaemon: Service, Sendable {
     private func sample(
         hub: RuntimeHub, writer: BatchWriter, alarmWriter: AlarmWriter, started: Double, now: Double
     ) async -> DaemonSample {
-        let (dropped, plant) = state.withLock { ($0.stream.droppedReadings, $0.plant) }
+        let (dropped, plant) = state.withLock { ($0.stream.dropped, $0.plant) }
         let clock = options.clock
         let writing = writer.statistics
         let outbox = (try? await store.outboxCount()) ?? OutboxCount(alerts: 0, telemetry: 0)
@@ -383,7 +383,7 @@ public final class PlantDaemon: Service, Sendable {
             pid: Int(getpid()), version: options.version, plant: absolutePlantPath, startedAt: started,
             heartbeatAt: now,
             ingestLag: await hub.lagEstimate.map(clock.wallSeconds), readingsIngested: tally.total,
-            readingsDropped: dropped + writing.dropped,
+            readingsDropped: dropped.total + writing.dropped,
             assets: plant.assets.count, alarmsActive: await hub.activeAlarmCount(),
             outboxPending: outbox.alerts,
             details: DaemonDetails(
@@ -391,7 +391,8 @@ public final class PlantDaemon: Service, Sendable {
                 writerQueue: writing.pending,
                 alarmQueue: alarmWriter.waiting))
         return DaemonSample(
-            status: status, ingested: tally, droppedInStream: dropped, droppedByStore: writing.dropped,
+            status: status, ingested: tally, droppedInStream: dropped, droppedByStore: writing.droppedReadings,
+            otherRecordsDroppedByStore: writing.dropped - writing.droppedReadings.total,
             alarms: await hub.alarmCounts(), outbox: outbox, outboxOldestAge: await oldestAlertAge(now: now),
             storeCommits: writing.batches, storeCommitSeconds: writing.commitSeconds)
     }

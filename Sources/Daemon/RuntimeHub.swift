@@ -23,7 +23,7 @@ public actor RuntimeHub {
     /// simulator (`Lockstep`) a new model must arrive at the same step in every run.
     var fitsInline = false
     /// Readings taken in, by asset and quality (`ingested` is their total).
-    public private(set) var tally = IngestTally()
+    public private(set) var tally = ReadingTally()
     public var ingested: Int { tally.total }
     /// When the last good reading arrived, on the steady clock (`/readyz`: is the daemon collecting?).
     private(set) var lastGoodReading: Double?

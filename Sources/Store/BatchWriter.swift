@@ -27,6 +27,8 @@ public final class BatchWriter: Sendable {
         /// Records committed, records dropped because the queue was full, records queued now.
         public var written = 0
         public var dropped = 0
+        /// The readings among the dropped records, by asset and quality.
+        public var droppedReadings = ReadingTally()
         public var pending = 0
         /// Batches committed, the seconds their commits took together, and writes that failed.
         public var batches = 0
@@ -137,6 +139,8 @@ public final class BatchWriter: Sendable {
         guard over > 0 else { return }
         var excess = Swift.min(Swift.max(over, max / 10), state.pending.count)
         state.statistics.dropped += excess
+        state.statistics.droppedReadings.count(
+            mixed: state.pending.readings.prefix(Swift.min(excess, state.pending.readings.count)))
         func drop<T>(_ items: inout [T]) {
             let n = Swift.min(excess, items.count)
             items.removeFirst(n)

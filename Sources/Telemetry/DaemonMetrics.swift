@@ -29,9 +29,18 @@ public final class DaemonMetrics: Sendable {
     public func publish(_ sample: DaemonSample) {
         let status = sample.status
         publishIngested(sample.ingested)
-        let dropped = "Readings and records dropped because a bounded queue was full, by where"
-        metrics.advance("readings_dropped", dropped, [("stage", "stream")], to: sample.droppedInStream)
-        metrics.advance("readings_dropped", dropped, [("stage", "store")], to: sample.droppedByStore)
+        let dropped = "Readings dropped because a bounded queue was full, by asset, quality and queue"
+        for (stage, tally) in [("stream", sample.droppedInStream), ("store", sample.droppedByStore)] {
+            for entry in tally.entries {
+                metrics.advance(
+                    "readings_dropped", dropped,
+                    [("asset", entry.asset), ("quality", entry.quality.rawValue), ("stage", stage)], to: entry.count)
+            }
+        }
+        metrics.advance(
+            "store_records_dropped",
+            "Records other than readings the store's bounded queue dropped (readings go first)",
+            to: sample.otherRecordsDroppedByStore)
         gauge("ingest_lag", "seconds", "Seconds from a reading's timestamp to its ingestion (recent mean)")
             .set(to: status.ingestLag ?? 0)
         gauge("assets", "", "Assets the daemon runs").set(to: Double(status.assets))
@@ -58,7 +67,7 @@ public final class DaemonMetrics: Sendable {
 
     /// Readings ingested by asset and quality: counters kept per asset, so that a heartbeat of a
     /// thousand assets makes no label arrays or keys once every series exists.
-    private func publishIngested(_ tally: IngestTally) {
+    private func publishIngested(_ tally: ReadingTally) {
         published.withLock { published in
             for (asset, row) in tally.rows {
                 published.ingested[asset, default: IngestSeries()].advance(to: row.counts) { quality in

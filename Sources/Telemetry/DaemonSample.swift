@@ -4,11 +4,12 @@ import PrognosCore
 /// counts that the metrics show by label. Built once and given to both, so the two never disagree.
 public struct DaemonSample: Sendable {
     public var status: DaemonStatus
-    public var ingested: IngestTally
-    /// Readings the bounded stream from the collectors dropped, and records the store's queue dropped;
-    /// their sum is `status.readingsDropped`.
-    public var droppedInStream: Int
-    public var droppedByStore: Int
+    public var ingested: ReadingTally
+    /// Readings the bounded stream from the collectors dropped, readings the store's bounded queue
+    /// dropped, and the other records it dropped; their sum is `status.readingsDropped`.
+    public var droppedInStream: ReadingTally
+    public var droppedByStore: ReadingTally
+    public var otherRecordsDroppedByStore: Int
     /// Annunciated alarms by state and priority (their sum is `status.alarmsActive`).
     public var alarms: [AlarmCount]
     public var outbox: OutboxCount
@@ -30,13 +31,15 @@ public struct DaemonSample: Sendable {
     }
 
     public init(
-        status: DaemonStatus, ingested: IngestTally, droppedInStream: Int, droppedByStore: Int, alarms: [AlarmCount],
+        status: DaemonStatus, ingested: ReadingTally, droppedInStream: ReadingTally, droppedByStore: ReadingTally,
+        otherRecordsDroppedByStore: Int, alarms: [AlarmCount],
         outbox: OutboxCount, outboxOldestAge: Double?, storeCommits: Int, storeCommitSeconds: Double
     ) {
         self.status = status
         self.ingested = ingested
         self.droppedInStream = droppedInStream
         self.droppedByStore = droppedByStore
+        self.otherRecordsDroppedByStore = otherRecordsDroppedByStore
         self.alarms = alarms
         self.outbox = outbox
         self.outboxOldestAge = outboxOldestAge

@@ -35,7 +35,11 @@ import Testing
         guard let heartbeatAt = server.value("prognos_heartbeat_timestamp_seconds", at: time) else { return nil }
         return StatusNumbers(
             heartbeatAt: heartbeatAt, ingested: server.value("sum(prognos_readings_ingested_total)", at: time) ?? -1,
-            dropped: server.value("sum(prognos_readings_dropped_total)", at: time) ?? -1,
+            // No series until something is dropped: a drop of nothing reads 0.
+            dropped: server.value(
+                "(sum(prognos_readings_dropped_total) or vector(0)) + sum(prognos_store_records_dropped_total)",
+                at: time)
+                ?? -1,
             alarmsActive: server.value("sum(prognos_alarms)", at: time) ?? 0,
             residentBytes: server.value("prognos_resident_memory_bytes", at: time) ?? -1,
             writerQueue: server.value("prognos_store_queue_records", at: time) ?? -1,

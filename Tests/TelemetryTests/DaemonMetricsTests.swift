@@ -9,11 +9,14 @@ import Testing
         Reading(asset: asset, sensor: "s", value: quality == .good ? 1 : nil, timestamp: 0, quality: quality)
     }
 
-    static func sample(_ tally: IngestTally, alarms: [DaemonSample.AlarmCount]) -> DaemonSample {
+    static func sample(
+        _ tally: ReadingTally, alarms: [DaemonSample.AlarmCount], dropped: ReadingTally = ReadingTally()
+    ) -> DaemonSample {
         DaemonSample(
             status: DaemonStatus(
                 pid: 1, version: "t", plant: "p", startedAt: 10, heartbeatAt: 20, readingsIngested: tally.total),
-            ingested: tally, droppedInStream: 2, droppedByStore: 3, alarms: alarms,
+            ingested: tally, droppedInStream: dropped, droppedByStore: ReadingTally(), otherRecordsDroppedByStore: 3,
+            alarms: alarms,
             outbox: OutboxCount(alerts: 4, telemetry: 0), outboxOldestAge: 7.5, storeCommits: 6,
             storeCommitSeconds: 0.25)
     }
@@ -25,7 +28,7 @@ import Testing
     }
 
     @Test func tallyCountsByAssetAndQuality() {
-        var tally = IngestTally()
+        var tally = ReadingTally()
         let good = tally.count(
             [Self.reading("a", .good), Self.reading("a", .good), Self.reading("a", .stale)], asset: "a")
         tally.count([Self.reading("b", .commFail)], asset: "b")
@@ -39,24 +42,28 @@ import Testing
 
     @Test func countersFollowTheTotalsAndAlarmsLeftReadZero() {
         let metrics = DaemonMetrics(version: "t")
-        var tally = IngestTally()
+        var tally = ReadingTally()
         tally.count([Self.reading("a", .good)], asset: "a")
         let raised = DaemonSample.AlarmCount(state: .unacknowledged, priority: .high, count: 1)
-        metrics.publish(Self.sample(tally, alarms: [raised]))
+        var dropped = ReadingTally()
+        dropped.count(mixed: [Self.reading("a", .good), Self.reading("b", .stale), Self.reading("a", .good)])
+        metrics.publish(Self.sample(tally, alarms: [raised], dropped: dropped))
         var lines = Self.lines(metrics)
         #expect(lines.contains(#"prognos_readings_ingested_total{asset="a",quality="good"} 1"#))
         #expect(lines.contains(#"prognos_alarms{priority="high",state="unacknowledged"} 1.0"#))
-        #expect(lines.contains(#"prognos_readings_dropped_total{stage="stream"} 2"#))
+        #expect(lines.contains(#"prognos_readings_dropped_total{asset="a",quality="good",stage="stream"} 2"#))
+        #expect(lines.contains(#"prognos_readings_dropped_total{asset="b",quality="stale",stage="stream"} 1"#))
+        #expect(lines.contains(#"prognos_store_records_dropped_total 3"#))
         #expect(lines.contains(#"prognos_outbox_oldest_age_seconds 7.5"#))
         #expect(lines.contains(#"prognos_store_commit_seconds_total 0.25"#))
         #expect(lines.contains(#"prognos_heartbeat_timestamp_seconds 20.0"#))
 
         tally.count([Self.reading("a", .good), Self.reading("a", .good)], asset: "a")
-        metrics.publish(Self.sample(tally, alarms: []))
+        metrics.publish(Self.sample(tally, alarms: [], dropped: dropped))
         lines = Self.lines(metrics)
         #expect(lines.contains(#"prognos_readings_ingested_total{asset="a",quality="good"} 3"#))
         #expect(lines.contains(#"prognos_alarms{priority="high",state="unacknowledged"} 0.0"#))
-        #expect(lines.contains(#"prognos_readings_dropped_total{stage="stream"} 2"#))
+        #expect(lines.contains(#"prognos_readings_dropped_total{asset="a",quality="good",stage="stream"} 2"#))
     }
 
     @Test func pollsAndModelStepsAreHistograms() {

@@ -123,7 +123,8 @@ let benchmarks: @Sendable () -> Void = {
                         readingsIngested: await hub.ingested)
                     metrics.publish(
                         DaemonSample(
-                            status: status, ingested: await hub.tally, droppedInStream: 0, droppedByStore: 0,
+                            status: status, ingested: await hub.tally, droppedInStream: ReadingTally(),
+                            droppedByStore: ReadingTally(), otherRecordsDroppedByStore: 0,
                             alarms: await hub.alarmCounts(), outbox: OutboxCount(alerts: 0, telemetry: 0),
                             outboxOldestAge: nil, storeCommits: writer.statistics.batches,
                             storeCommitSeconds: writer.statistics.commitSeconds))

@@ -1,9 +1,7 @@
-import PrognosCore
-
-/// Readings ingested, by asset and quality: the daemon's one count of what it took in (`prognos
-/// status` shows the total, the metrics each part). Counted a group of one asset's readings at a
-/// time, in a fixed row per asset, so that a reading costs an increment and no allocation.
-public struct IngestTally: Sendable, Equatable {
+/// Readings counted by asset and quality: what the daemon took in (`prognos status` shows the
+/// total, the metrics each part) and what its bounded queues dropped. Counted in a fixed row per
+/// asset, so that on the hot path a reading costs an increment and no allocation.
+public struct ReadingTally: Sendable, Equatable {
     /// One count per `Quality.allCases` entry, in that order.
     public struct Row: Sendable, Equatable {
         public var counts = [Int](repeating: 0, count: Quality.allCases.count)
@@ -27,6 +25,14 @@ public struct IngestTally: Sendable, Equatable {
         }
         total += readings.count
         return good
+    }
+
+    /// Counts readings of any assets (a dropped batch): a lookup per reading, for paths off the hot one.
+    public mutating func count(mixed readings: some Sequence<Reading>) {
+        for reading in readings {
+            rows[reading.asset, default: Row()].counts[Self.index(of: reading.quality)] += 1
+            total += 1
+        }
     }
 
     /// `(asset, quality, count)` for every pair counted at least once, sorted.
