@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 DEBIAN_PACKAGES := zlib1g-dev libmodbus-dev libmosquitto-dev libopenblas-dev liblapacke-dev libsqlite3-dev \
-                   mosquitto mosquitto-clients python3-venv pkg-config tmux postgresql
+                   mosquitto mosquitto-clients python3-venv pkg-config tmux postgresql prometheus
 VENV := .venv
 PY_PEERS := pymodbus==3.16.1 paho-mqtt==2.2.0
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

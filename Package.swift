@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "Store", targets: ["Store"]),
         .library(name: "PlantRuntime", targets: ["PlantRuntime"]),
         .library(name: "Daemon", targets: ["Daemon"]),
+        .library(name: "Telemetry", targets: ["Telemetry"]),
         .library(name: "Commissioning", targets: ["Commissioning"]),
         .library(name: "Planner", targets: ["Planner"]),
         .library(name: "PolicyEvaluation", targets: ["PolicyEvaluation"]),
@@ -34,6 +35,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // System libraries: each is imported by exactly one Swift module.
@@ -62,13 +64,17 @@ let package = Package(
         .target(
             name: "MQTT", dependencies: ["CMosquitto", "PrognosCore", .product(name: "Logging", package: "swift-log")]),
         .target(name: "Store", dependencies: ["PrognosCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The daemon's Prometheus metrics and its health endpoint (`--metrics`, the plant file's `metrics:`).
+        .target(
+            name: "Telemetry",
+            dependencies: ["PrognosCore", .product(name: "Prometheus", package: "swift-prometheus")]),
 
         // Composition: the daemon, its commissioning, the simulator, the evaluation, the views.
         .target(
             name: "Daemon",
             dependencies: [
                 "PrognosCore", "PlantFile", "WorldModel", "PlantRuntime", "Modbus", "MQTT", "Store", "Planner",
-                "Lockstep",
+                "Lockstep", "Telemetry",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -114,6 +120,7 @@ let package = Package(
                 "Daemon",
                 "Commissioning",
                 "Planner", "PolicyEvaluation", "Evaluation", "Dashboard", "Fleet", "Demo", "Lockstep", "LinearAlgebra",
+                "Telemetry",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -152,6 +159,7 @@ let package = Package(
             name: "DashboardTests", dependencies: ["Dashboard", "Store", "PrognosCore", "TestSupport"],
             resources: [.copy("Golden")]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "PrognosCore", "TestSupport"]),
+        .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "PrognosCore", "TestSupport"]),
         // The fault-injection suite (issue 10): real daemon, simulator and broker in a network namespace.
         // `make faults` runs the long scenarios (PROGNOS_FAULTS=1); `make test` the short ones.
         .testTarget(

@@ -92,6 +92,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "Daemon", package: "Prognos"),
+                .product(name: "Telemetry", package: "Prognos"),
                 .product(name: "PlantRuntime", package: "Prognos"),
                 .product(name: "Store", package: "Prognos"),
                 .product(name: "PrognosCore", package: "Prognos"),

@@ -9,6 +9,7 @@ import PrognosCore
 import ServiceLifecycle
 import Store
 import Synchronization
+import Telemetry
 import UnixSignals
 import WorldModel
 
@@ -34,7 +35,12 @@ public final class PlantDaemon: Service, Sendable {
         public var stateInterval: Double = 5
         /// Seconds between retention runs.
         public var compactionInterval: Double = 600
-        public var version = "0.1.0"
+        public var version = Build.version
+        /// Where to serve Prometheus metrics, `/healthz` and `/readyz` (`--metrics`); nil: the plant
+        /// file's `metrics:` address, if any.
+        public var metrics: ListenAddress?
+        /// Seconds an alert may wait in the outbox before `/readyz` says the outbox is not draining.
+        public var outboxDrainAllowance: Double = 60
         public init(plantPath: String, databasePath: String) {
             self.plantPath = plantPath
             self.databasePath = databasePath
@@ -44,6 +50,9 @@ public final class PlantDaemon: Service, Sendable {
     let options: Options
     let logger: Logger
     let store: Store
+    /// The metrics and health listener, and the metrics it serves, when an address was given.
+    let monitoring: MonitoringEndpoint?
+    let metrics: DaemonMetrics?
     private let state: Mutex<Running>
     /// Silence and step cadence are measured on it: a step of the wall clock is not a silence.
     private let steadyClock = SteadyClock()
@@ -60,6 +69,21 @@ public final class PlantDaemon: Service, Sendable {
         self.logger = logger
         store = try Store.open(path: options.databasePath)
         state = Mutex(Running(plant: plant))
+        let address = options.metrics ?? plant.metrics
+        let metrics = address.map { _ in DaemonMetrics(version: options.version) }
+        self.metrics = metrics
+        do {
+            monitoring = try address.map { address throws(HTTPListener.ListenError) in
+                try MonitoringEndpoint(address: address) { metrics?.exposition() ?? [] }
+            }
+        } catch {
+            throw StartError(description: "metrics: \(error.description)")
+        }
+    }
+
+    /// A part of the daemon that cannot start (the metrics listener's address is taken).
+    public struct StartError: Error, CustomStringConvertible {
+        public var description: String
     }
 
     public var plant: Plant { state.withLock { $0.plant } }
@@ -89,6 +113,7 @@ public final class PlantDaemon: Service, Sendable {
                 publisher?.publishRetained(topic: AlertMessages.planTopic(site: plant.site.id), document)
             })
         if options.lockstep != nil { await hub.fitInline() }
+        if let metrics { await hub.observeSteps { metrics.observeModelStep(took: $0) } }
         try await restore(into: hub)
         await event(
             "info", "start", "prognos \(options.version) started on \(options.plantPath) (\(plant.assets.count) assets)"
@@ -110,6 +135,15 @@ public final class PlantDaemon: Service, Sendable {
         }
         let reloading = Task { await self.reloadOnHangup(hub: hub) }
         try startCollectors()
+        if let monitoring {
+            monitoring.start()
+            logger.notice("Serving metrics and health checks", metadata: ["address": "\(monitoring.address)"])
+            if !monitoring.address.isLoopback {
+                logger.warning(
+                    "The metrics listener is reachable from the network and has no authentication",
+                    metadata: ["address": "\(monitoring.address)"])
+            }
+        }
 
         await withGracefulShutdownHandler {
             await waitForShutdown()
@@ -142,6 +176,7 @@ public final class PlantDaemon: Service, Sendable {
         await publishing.value
         await event("info", "stop", "prognos stopped")
         await publisher?.close()
+        monitoring?.stop()
         logger.notice("Stopped")
     }
 
@@ -175,7 +210,12 @@ public final class PlantDaemon: Service, Sendable {
 
     private func startCollectors() throws {
         let running = state.withLock { $0 }
-        let modbus = ModbusCollector(plant: running.plant, sink: running.stream, logger: logger)
+        var pollObserver: (@Sendable (String, Duration) -> Void)?
+        if let metrics {
+            pollObserver = { device, took in metrics.observePoll(device: device, took: took) }
+        }
+        let modbus = ModbusCollector(
+            plant: running.plant, sink: running.stream, logger: logger, pollObserver: pollObserver)
         // In turns, the daemon polls each turn itself and reads each MQTT sensor's latest reading.
         let mqtt = MQTTCollector(
             plant: running.plant, sink: options.lockstep == nil ? running.stream : DiscardingSink(), logger: logger)
@@ -282,6 +322,7 @@ public final class PlantDaemon: Service, Sendable {
                 await hub.tick(now: now, steady: options.clock.plantTime(atWall: steadyClock.now()))
                 await hub.replanIfNeeded(now: now)
             }
+            await judgeReadiness(hub: hub, writer: writer, publisher: publisher, wall: wall)
             historySeen = await adoptOperatorCommands(after: historySeen, hub: hub)
             if options.lockstep == nil {
                 maintenanceSeen = await adoptMaintenance(after: maintenanceSeen, hub: hub, renewModels: true)
@@ -320,31 +361,68 @@ public final class PlantDaemon: Service, Sendable {
         return records.last?.id ?? seen
     }
 
-    /// The daemon's row in the store; its times are on the wall clock (is it alive?), and a plant
-    /// clock other than the wall's is named in its details for the dashboard and `prognos status`.
+    /// The daemon's row in the store, and the same numbers as metrics; its times are on the wall
+    /// clock (is it alive?), and a plant clock other than the wall's is named in its details for the
+    /// dashboard and `prognos status`.
     private func heartbeat(
         hub: RuntimeHub, writer: BatchWriter, alarmWriter: AlarmWriter, started: Double, now: Double,
         fault: inout RepeatingFault
     ) async {
-        let (dropped, plant) = state.withLock { ($0.stream.droppedReadings, $0.plant) }
-        let clock = options.clock
-        let status = DaemonStatus(
-            pid: Int(getpid()), version: options.version, plant: absolutePlantPath, startedAt: started,
-            heartbeatAt: now,
-            ingestLag: await hub.lagEstimate.map(clock.wallSeconds), readingsIngested: await hub.ingested,
-            readingsDropped: dropped + writer.statistics.dropped,
-            assets: plant.assets.count, alarmsActive: await hub.activeAlarmCount(),
-            outboxPending: (try? await store.outboxCount().alerts) ?? 0,
-            details: DaemonDetails(
-                site: plant.site.id, clock: clock, residentBytes: ResidentMemory.bytes(),
-                writerQueue: writer.statistics.pending,
-                alarmQueue: alarmWriter.waiting))
+        let sample = await sample(hub: hub, writer: writer, alarmWriter: alarmWriter, started: started, now: now)
+        metrics?.publish(sample)
         do {
-            try await store.updateDaemonStatus(status)
+            try await store.updateDaemonStatus(sample.status)
             fault.succeeded(logger: logger)
         } catch {
             fault.failed(error, logger: logger)
         }
+    }
+
+    private func sample(
+        hub: RuntimeHub, writer: BatchWriter, alarmWriter: AlarmWriter, started: Double, now: Double
+    ) async -> DaemonSample {
+        let (dropped, plant) = state.withLock { ($0.stream.dropped, $0.plant) }
+        let clock = options.clock
+        let writing = writer.statistics
+        let outbox = (try? await store.outboxCount()) ?? OutboxCount(alerts: 0, telemetry: 0)
+        let tally = await hub.tally
+        let status = DaemonStatus(
+            pid: Int(getpid()), version: options.version, plant: absolutePlantPath, startedAt: started,
+            heartbeatAt: now,
+            ingestLag: await hub.lagEstimate.map(clock.wallSeconds), readingsIngested: tally.total,
+            readingsDropped: dropped.total + writing.dropped,
+            assets: plant.assets.count, alarmsActive: await hub.activeAlarmCount(),
+            outboxPending: outbox.alerts,
+            details: DaemonDetails(
+                site: plant.site.id, clock: clock, residentBytes: ResidentMemory.bytes(),
+                writerQueue: writing.pending,
+                alarmQueue: alarmWriter.waiting))
+        return DaemonSample(
+            status: status, ingested: tally, droppedInStream: dropped, droppedByStore: writing.droppedReadings,
+            otherRecordsDroppedByStore: writing.dropped - writing.droppedReadings.total,
+            alarms: await hub.alarmCounts(), outbox: outbox, outboxOldestAge: await oldestAlertAge(now: now),
+            storeCommits: writing.batches, storeCommitSeconds: writing.commitSeconds)
+    }
+
+    /// Wall seconds the oldest undelivered alert has waited (alerts are stamped on the plant's clock).
+    private func oldestAlertAge(now wall: Double) async -> Double? {
+        guard let queued = try? await store.oldestAlertQueuedAt() else { return nil }
+        return max(0, options.clock.wallSeconds(plantNow(wall: wall) - queued))
+    }
+
+    /// What `/readyz` answers: collecting, writing, draining (see `Readiness`).
+    private func judgeReadiness(hub: RuntimeHub, writer: BatchWriter, publisher: AlertPublisher?, wall: Double) async {
+        guard let monitoring else { return }
+        let steady = options.clock.plantTime(atWall: steadyClock.now())
+        let outbox = (try? await store.outboxCount())?.alerts ?? 0
+        let seen = Readiness.Observation(
+            sinceGoodReading: await hub.lastGoodReading.map { options.clock.wallSeconds(steady - $0) },
+            silenceAllowed: options.clock.wallSeconds(options.runtime.staleAfter),
+            writeError: writer.statistics.lastError.map { "\($0)" },
+            brokerConnected: publisher.map { $0.client.isConnected }, outboxAlerts: outbox,
+            outboxOldestAge: await oldestAlertAge(now: wall),
+            drainAllowed: options.outboxDrainAllowance)
+        monitoring.update(Readiness.judge(seen))
     }
 
     /// The plant file as the dashboard and `prognos status` can find it from any directory.

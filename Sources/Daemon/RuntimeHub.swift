@@ -4,6 +4,7 @@ import Planner
 import PlantRuntime
 import PrognosCore
 import Store
+import Telemetry
 import WorldModel
 
 /// Owns every asset's runtime: routes readings to them, runs their periodic checks, and hands
@@ -22,8 +23,17 @@ public actor RuntimeHub {
     /// Fit on this actor, before the next reading, instead of beside the scoring: in turns with a
     /// simulator (`Lockstep`) a new model must arrive at the same step in every run.
     var fitsInline = false
-    private(set) var ingested = 0
+    /// Readings taken in, by asset and quality (`ingested` is their total).
+    public private(set) var tally = ReadingTally()
+    public var ingested: Int { tally.total }
+    /// When the last good reading arrived, on the steady clock (`/readyz`: is the daemon collecting?).
+    private(set) var lastGoodReading: Double?
     private(set) var lagEstimate: Double?
+    /// Told how long each asset's ingest took when its model stepped (the metrics' step time); nil:
+    /// nobody asks, and the clock is not read.
+    private var stepObserver: (@Sendable (Duration) -> Void)?
+
+    public func observeSteps(_ observer: @escaping @Sendable (Duration) -> Void) { stepObserver = observer }
 
     public init(
         runtimes: [AssetRuntime], plant: Plant, writer: BatchWriter, alarmWriter: AlarmWriter, store: Store,
@@ -48,7 +58,6 @@ public actor RuntimeHub {
     /// `now`: the plant's time (the ingest lag); `steady`: the same moment on the daemon's steady clock.
     public func ingest(_ readings: [Reading], now: Double, steady: Double? = nil) {
         writer.append(readings)
-        ingested += readings.count
         if let newest = readings.map(\.timestamp).max() {
             let lag = max(0, now - newest)
             lagEstimate = lagEstimate.map { $0 + 0.1 * (lag - $0) } ?? lag
@@ -56,7 +65,14 @@ public actor RuntimeHub {
         var output = RuntimeOutput()
         // In asset order, so that what the runtimes emit comes out in the same order in every run.
         for (asset, group) in Dictionary(grouping: readings, by: \.asset).sorted(by: { $0.key < $1.key }) {
-            runtimes[asset]?.ingest(group, receivedAt: steady, into: &output)
+            if tally.count(group, asset: asset) > 0 { lastGoodReading = steady ?? now }
+            if let stepObserver, let steps = runtimes[asset]?.steps {
+                let started = ContinuousClock.now
+                runtimes[asset]?.ingest(group, receivedAt: steady, into: &output)
+                if runtimes[asset]?.steps != steps { stepObserver(ContinuousClock.now - started) }
+            } else {
+                runtimes[asset]?.ingest(group, receivedAt: steady, into: &output)
+            }
             if let runtime = runtimes[asset] { replanner.observe(runtime) }
         }
         dispatch(output)
@@ -150,6 +166,19 @@ public actor RuntimeHub {
     }
 
     func activeAlarmCount() -> Int { runtimes.values.reduce(0) { $0 + $1.annunciatedAlarms.count } }
+
+    /// The annunciated alarms (those `activeAlarmCount` counts) by state and priority.
+    public func alarmCounts() -> [DaemonSample.AlarmCount] {
+        var counts: [AlarmState: [AlarmPriority: Int]] = [:]
+        for runtime in runtimes.values {
+            for alarm in runtime.annunciatedAlarms {
+                counts[alarm.state, default: [:]][alarm.priority, default: 0] += 1
+            }
+        }
+        return counts.flatMap { state, byPriority in
+            byPriority.map { DaemonSample.AlarmCount(state: state, priority: $0.key, count: $0.value) }
+        }
+    }
 
     private func adopt(_ model: AssetModel, for asset: String) {
         refitting.remove(asset)

@@ -32,6 +32,7 @@ public final class ModbusCollector: Sendable {
     private let random: @Sendable (String) -> any RandomNumberGenerator
     private let running: Locked<Running?>
     private let totals: Locked<[String: DeviceStatistics]>
+    private let pollObserver: (@Sendable (_ deviceID: String, _ took: Duration) -> Void)?
 
     private struct Running: Sendable {
         var stop: StopSignal
@@ -44,13 +45,16 @@ public final class ModbusCollector: Sendable {
     ///   - logger: faults and their ends; the collector never bootstraps logging.
     ///   - now: wall-clock seconds since 1970 for timestamps and statistics.
     ///   - random: makes each device's jitter generator (pass `SplitMix64` for repeatable tests).
+    ///   - pollObserver: told how long each poll took, from the device's thread (the metrics).
     public init(
         plant: Plant, sink: any ReadingSink, logger: Logger, options: Options = Options(),
         now: @escaping @Sendable () -> Double = WallClock.now,
         random: @escaping @Sendable (_ deviceID: String) -> any RandomNumberGenerator = { _ in
             SystemRandomNumberGenerator()
-        }
+        },
+        pollObserver: (@Sendable (_ deviceID: String, _ took: Duration) -> Void)? = nil
     ) {
+        self.pollObserver = pollObserver
         self.sink = sink
         self.logger = logger
         self.options = options
@@ -159,7 +163,9 @@ public final class ModbusCollector: Sendable {
         let interval = Monotonic.nanoseconds(device.pollInterval)
         var tick = Monotonic.now()
         while !stop.isSignalled {
+            let started = Monotonic.now()
             let readings = poller.poll(deadline: tick + Self.budget(device))
+            pollObserver?(device.id, .nanoseconds(Int64(Monotonic.now() - started)))
             if let summary = poller.lastPoll { totals.withLock { $0[device.id]?.record(summary) } }
             sink.deliver(readings)
             tick += interval

@@ -23,9 +23,10 @@ final class PlantReader {
 
     func read(_ root: Node) -> Plant? {
         guard let top = YAMLMap(root, what: "the plant file", diagnostics: diagnostics) else { return nil }
-        top.checkKeys(["site", "retention", "economics", "actions", "devices", "brokers", "areas"])
+        top.checkKeys(["site", "retention", "economics", "actions", "devices", "brokers", "areas", "metrics"])
         let site = top.map("site", what: "site", required: true).flatMap(readSite)
         let retention = top.map("retention", what: "retention").map(readRetention) ?? Retention()
+        let metrics = top.map("metrics", what: "metrics").flatMap(readMetrics)
         let economics = top.map("economics", what: "economics", required: true).flatMap(readEconomics)
         let actionList = readActions(top.sequence("actions"))
         let deviceList = readDevices(top.sequence("devices"))
@@ -36,7 +37,7 @@ final class PlantReader {
         guard let site, let economics else { return nil }
         return Plant(
             site: site, areas: areas, devices: deviceList, brokers: brokers, actions: actionList,
-            economics: economics, retention: retention)
+            economics: economics, retention: retention, metrics: metrics)
     }
 
     func readSite(_ map: YAMLMap) -> Site? {
@@ -56,6 +57,18 @@ final class PlantReader {
                 at: map.keyLocation("summary_days"))
         }
         return Retention(rawDays: raw, summaryDays: summary)
+    }
+
+    /// `metrics: {listen: "127.0.0.1:9464"}`: the Prometheus and health endpoint of `prognos run`.
+    func readMetrics(_ map: YAMLMap) -> ListenAddress? {
+        map.checkKeys(["listen"])
+        guard let node = map.required("listen"), let text = map.scalarString(node, key: "listen") else { return nil }
+        switch ListenAddress.parse(text) {
+        case .success(let address): return address
+        case .failure(let error):
+            diagnostics.report("'listen' in metrics \(error.reason)", at: PlantFile.location(of: node))
+            return nil
+        }
     }
 
     func readEconomics(_ map: YAMLMap) -> Economics? {

@@ -8,10 +8,13 @@ public struct Plant: Sendable, Equatable {
     public var actions: [MaintenanceAction]
     public var economics: Economics
     public var retention: Retention
+    /// Where `prognos run` serves its Prometheus metrics and health checks (nil: nowhere).
+    public var metrics: ListenAddress?
 
     public init(
         site: Site, areas: [Area], devices: [ModbusDevice], brokers: [Broker],
-        actions: [MaintenanceAction], economics: Economics, retention: Retention = Retention()
+        actions: [MaintenanceAction], economics: Economics, retention: Retention = Retention(),
+        metrics: ListenAddress? = nil
     ) {
         self.site = site
         self.areas = areas
@@ -20,6 +23,7 @@ public struct Plant: Sendable, Equatable {
         self.actions = actions
         self.economics = economics
         self.retention = retention
+        self.metrics = metrics
     }
 
     /// Every asset of the plant, in file order.

@@ -27,9 +27,12 @@ public final class BatchWriter: Sendable {
         /// Records committed, records dropped because the queue was full, records queued now.
         public var written = 0
         public var dropped = 0
+        /// The readings among the dropped records, by asset and quality.
+        public var droppedReadings = ReadingTally()
         public var pending = 0
-        /// Batches committed and writes that failed.
+        /// Batches committed, the seconds their commits took together, and writes that failed.
         public var batches = 0
+        public var commitSeconds = 0.0
         public var failures = 0
         /// The error of the last failed write, nil once a write succeeds again.
         public var lastError: StoreError?
@@ -99,6 +102,7 @@ public final class BatchWriter: Sendable {
         var batches = all.split(maxBatch: configuration.maxBatch)[...]
         var written = 0
         while let batch = batches.first {
+            let started = ContinuousClock.now
             do {
                 try await store.write(batch)
             } catch {
@@ -116,9 +120,12 @@ public final class BatchWriter: Sendable {
             }
             batches = batches.dropFirst()
             written += batch.count
+            let took = ContinuousClock.now - started
             state.withLock { state in
                 state.statistics.written += batch.count
                 state.statistics.batches += 1
+                state.statistics.commitSeconds +=
+                    Double(took.components.seconds) + Double(took.components.attoseconds) * 1e-18
                 state.statistics.lastError = nil
             }
         }
@@ -132,6 +139,8 @@ public final class BatchWriter: Sendable {
         guard over > 0 else { return }
         var excess = Swift.min(Swift.max(over, max / 10), state.pending.count)
         state.statistics.dropped += excess
+        state.statistics.droppedReadings.count(
+            mixed: state.pending.readings.prefix(Swift.min(excess, state.pending.readings.count)))
         func drop<T>(_ items: inout [T]) {
             let n = Swift.min(excess, items.count)
             items.removeFirst(n)

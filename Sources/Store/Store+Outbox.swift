@@ -90,6 +90,14 @@ extension Store {
         try await read("cannot count the outbox") { db in try Self.outboxCount(db) }
     }
 
+    /// When the oldest undelivered alert was queued (seconds since the epoch); nil when none waits.
+    public func oldestAlertQueuedAt() async throws -> Double? {
+        try await read("cannot read the outbox") { db in
+            try Double.fetchOne(
+                db, sql: "SELECT min(created_at) FROM outbox WHERE kind = ?", arguments: [OutboxKind.alert.rawValue])
+        }
+    }
+
     static func outboxCount(_ db: Database) throws -> OutboxCount {
         var counts = OutboxCount(alerts: 0, telemetry: 0)
         for row in try Row.fetchAll(db, sql: "SELECT kind, count(*) AS n FROM outbox GROUP BY kind") {

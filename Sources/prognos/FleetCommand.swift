@@ -5,6 +5,7 @@ import Logging
 import MQTT
 import PrognosCore
 import ServiceLifecycle
+import Telemetry
 import UnixSignals
 
 /// `prognos fleet --mqtt HOST:PORT --db postgres://…`: the fleet service.
@@ -31,6 +32,8 @@ struct FleetCommand: AsyncParsableCommand {
     @Option(help: "File holding the password on the central broker.") var passwordFile: String?
     @Option(help: "Log level (trace, debug, info, notice, warning, error, critical).") var logLevel: Logger.Level =
         .info
+    @Option(help: "Serve Prometheus metrics, /healthz and /readyz on HOST:PORT (PORT alone: on 127.0.0.1).")
+    var metrics: String?
 
     func validate() throws {
         if CentralAddress(mqtt) == nil {
@@ -42,6 +45,9 @@ struct FleetCommand: AsyncParsableCommand {
             throw ValidationError("--db: \(error.description)")
         }
         if (certfile == nil) != (keyfile == nil) { throw ValidationError("--certfile and --keyfile go together") }
+        if let metrics, case .failure(let error) = ListenAddress.parse(metrics) {
+            throw ValidationError("--metrics \(error.reason)")
+        }
     }
 
     func run() async throws {
@@ -68,11 +74,26 @@ struct FleetCommand: AsyncParsableCommand {
             await database.close()
             throw ExitCode(1)
         }
+        let monitoring: FleetMonitoring?
+        do {
+            monitoring = try metrics.flatMap { try? ListenAddress.parse($0).get() }.map {
+                address throws(HTTPListener.ListenError) in try FleetMonitoring(service: service, address: address)
+            }
+        } catch {
+            printError("prognos fleet: metrics: \(error)")
+            await database.close()
+            throw ExitCode(1)
+        }
         let group = ServiceGroup(
             configuration: .init(
                 services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint],
                 cancellationSignals: [],
                 logger: logger))
+        let publishing = Task { await monitoring?.run() }
+        defer {
+            publishing.cancel()
+            monitoring?.stop()
+        }
         do {
             try await group.run()
         } catch {
@@ -82,4 +103,37 @@ struct FleetCommand: AsyncParsableCommand {
         }
         await database.close()
     }
+}
+
+/// `prognos fleet --metrics`: the service's counts published every second, ready while subscribed.
+private final class FleetMonitoring: Sendable {
+    let service: FleetService
+    let metrics = FleetMetrics(version: Build.version)
+    let endpoint: MonitoringEndpoint
+
+    init(service: FleetService, address: ListenAddress) throws(HTTPListener.ListenError) {
+        self.service = service
+        let metrics = self.metrics
+        endpoint = try MonitoringEndpoint(address: address) { metrics.exposition() }
+        endpoint.start()
+    }
+
+    func run() async {
+        while !Task.isCancelled {
+            let counts = service.statistics
+            let subscribed = service.isReady
+            metrics.publish(
+                FleetMetrics.Sample(
+                    received: counts.received, duplicatesDropped: counts.duplicatesDropped, rejected: counts.rejected,
+                    committed: counts.committed, alarmsInserted: counts.alarmsInserted, batches: counts.batches,
+                    writeFailures: counts.writeFailures, subscribed: subscribed))
+            endpoint.update(
+                subscribed
+                    ? Readiness(isReady: true, reason: "ready")
+                    : Readiness(isReady: false, reason: "not subscribed: the central broker is not connected"))
+            try? await Task.sleep(for: .seconds(1))
+        }
+    }
+
+    func stop() { endpoint.stop() }
 }

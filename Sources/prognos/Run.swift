@@ -40,6 +40,11 @@ struct Run: AsyncParsableCommand {
             "With --clock-start: take turns with `prognos simulate --lockstep FOLDER` on its clock (the folder both use), so that what the daemon decides depends on the simulation alone."
     )
     var lockstep: String?
+    @Option(
+        help:
+            "Serve Prometheus metrics, /healthz and /readyz on HOST:PORT (PORT alone: on 127.0.0.1); overrides the plant file's metrics: listen."
+    )
+    var metrics: String?
 
     func validate() throws {
         guard clockSpeed > 0, clockSpeed.isFinite else {
@@ -50,6 +55,9 @@ struct Run: AsyncParsableCommand {
         }
         if lockstep != nil, clockStart == nil {
             throw ValidationError("--lockstep needs --clock-start (the simulator's)")
+        }
+        if let metrics, case .failure(let error) = ListenAddress.parse(metrics) {
+            throw ValidationError("--metrics \(error.reason)")
         }
     }
 
@@ -62,6 +70,7 @@ struct Run: AsyncParsableCommand {
         let clock = clockStart.map { PlantClock(speed: clockSpeed, start: $0) } ?? .wall
         options.clock = clock
         options.lockstep = lockstep.map(Lockstep.init(folder:))
+        options.metrics = metrics.flatMap { try? ListenAddress.parse($0).get() }
         options.runtime.stepInterval = stepInterval
         options.runtime.trainingSteps = trainingSteps
         options.runtime.staleAfter = staleAfter
@@ -71,6 +80,9 @@ struct Run: AsyncParsableCommand {
         let daemon: PlantDaemon
         do {
             daemon = try PlantDaemon(options: options, plant: loaded, logger: logger)
+        } catch let error as PlantDaemon.StartError {
+            printError("prognos run: \(error)")
+            throw ExitCode(1)
         } catch {
             printError("prognos run: cannot open \(db): \(error)")
             throw ExitCode(1)

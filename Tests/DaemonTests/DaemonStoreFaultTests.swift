@@ -35,8 +35,10 @@ struct DaemonStoreFaultTests {
             try? FileManager.default.removeItem(atPath: disk)
         }
         let plant = try RunningPlant(database: disk + "/prognos.sqlite")
+        let metricsPort = Loopback.freePort()
+        let readiness = { HTTPProbe.get(port: metricsPort, "/readyz").map { "\($0.status) \($0.body)" } ?? "no answer" }
         try plant.startSimulator()
-        try plant.startDaemon()
+        try plant.startDaemon(["--metrics", "\(metricsPort)"])
         #expect(
             await eventually(timeout: 30) {
                 ((try? await Store.openReadOnly(path: plant.database).status().readings) ?? 0) > 0
@@ -62,6 +64,12 @@ struct DaemonStoreFaultTests {
         #expect(
             plant.log(after: mark).contains("disk full"),
             "the error does not say the disk is full:\n\(plant.log(after: mark).suffix(3000))")
+        // Not ready, and /readyz says why.
+        #expect(
+            PlantHarness.wait(timeout: 30) {
+                readiness().hasPrefix("503 not writing: ") && readiness().contains("disk full")
+            },
+            "\(readiness())")
 
         // Alarms raised while the disk is full still reach MQTT subscribers, from memory.
         let subscriberMark = plant.alarms.count
@@ -87,6 +95,7 @@ struct DaemonStoreFaultTests {
                 ((try? await Self.history(plant.database)) ?? []).count > committedHistory.count
             },
             "the alarm changes made while the disk was full were not stored")
+        #expect(PlantHarness.wait(timeout: 60) { readiness() == "200 ready\n" }, "\(readiness())")
 
         plant.daemon?.signal(SIGTERM)
         #expect(plant.daemon?.wait(timeout: 30) == 0, "\(plant.log.suffix(2000))")

@@ -33,9 +33,9 @@ final class RunningPlant: @unchecked Sendable {
     }
 
     /// `prognos run` with a short staleness limit, so a silent simulator alarms within seconds.
-    func startDaemon() throws {
+    func startDaemon(_ arguments: [String] = []) throws {
         daemon = try ChildProcess(
-            PrognosBinary.path, ["run", harness.plantPath, "--db", database, "--stale-after", "3"],
+            PrognosBinary.path, ["run", harness.plantPath, "--db", database, "--stale-after", "3"] + arguments,
             outputPath: harness.path("run.log"))
     }
 

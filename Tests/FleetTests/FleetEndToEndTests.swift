@@ -92,13 +92,20 @@ struct FleetEndToEndTests {
         defer { lakeside.stop() }
 
         let fleetLog = folder.path("fleet.log")
+        let metricsPort = Loopback.freePort()
         let fleet = try ChildProcess(
             PrognosBinary.path,
-            ["fleet", "--mqtt", "127.0.0.1:\(central.port)", "--db", postgres.url(), "--client-id", "fleet-test"],
+            [
+                "fleet", "--mqtt", "127.0.0.1:\(central.port)", "--db", postgres.url(), "--client-id", "fleet-test",
+                "--metrics", "\(metricsPort)",
+            ],
             outputPath: fleetLog)
         defer { fleet.stop() }
         let log = { (try? String(contentsOfFile: fleetLog, encoding: .utf8)) ?? "" }
         #expect(PlantHarness.wait(timeout: 30) { log().contains("fleet service running") }, "\(log())")
+        let readiness = { HTTPProbe.get(port: metricsPort, "/readyz").map { "\($0.status) \($0.body)" } }
+        #expect(PlantHarness.wait(timeout: 30) { HTTPProbe.get(port: metricsPort, "/healthz")?.status == 200 })
+        #expect(PlantHarness.wait(timeout: 30) { readiness() == "200 ready\n" }, "\(readiness() ?? "no answer")")
 
         let database = FleetDatabase(url: try PostgresURL(postgres.url()), logger: Logger(label: "test"))
         defer { Task { [database] in await database.close() } }
@@ -146,6 +153,10 @@ struct FleetEndToEndTests {
                 riverside.broker.log.contains("Socket error on client")
                     || riverside.broker.log.contains("Connecting bridge")
             })
+        #expect(
+            PlantHarness.wait(timeout: 30) {
+                readiness() == "503 not subscribed: the central broker is not connected\n"
+            }, "\(readiness() ?? "no answer")")
         expected += try await Self.publishAlarms(riversideClient, site: "riverside", range: 20..<50, time: t0 + 60)
         try await Task.sleep(for: .seconds(2))
         let duringCut = await count(probes)
@@ -171,6 +182,18 @@ struct FleetEndToEndTests {
             stored.insert(id)
         }
         #expect(stored == Set(expected + lakesideIDs))
+
+        // The service's counts as metrics (published every second), ready again, and lint-clean.
+        let inserted = await count("SELECT count(*) FROM alarm_events")
+        #expect(PlantHarness.wait(timeout: 30) { readiness() == "200 ready\n" }, "\(readiness() ?? "no answer")")
+        #expect(
+            PlantHarness.wait(timeout: 30) {
+                HTTPProbe.get(port: metricsPort, "/metrics")?.body.contains(
+                    "prognos_fleet_alarms_inserted_total \(inserted)\n")
+                    == true
+            }, "\(inserted) alarm events in PostgreSQL; \(HTTPProbe.get(port: metricsPort, "/metrics")?.body ?? "")")
+        let lint = try Promtool.checkMetrics(HTTPProbe.get(port: metricsPort, "/metrics")?.body ?? "")
+        #expect(lint.status == 0, "\(lint.output)")
 
         // The fleet view of both plants, through the CLI.
         let printed = try PrognosBinary.run([

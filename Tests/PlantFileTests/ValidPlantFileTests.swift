@@ -86,4 +86,14 @@ import Testing
             #expect(error.description == "empty.yaml:1:1: the plant file is empty")
         }
     }
+
+    @Test func theMetricsAddressIsReadAndDefaultsToNone() throws {
+        let minimal = try String(contentsOf: Self.fixtures.appendingPathComponent("minimal.yaml"), encoding: .utf8)
+        #expect(try PlantFileLoader.load(yaml: minimal, file: "minimal.yaml").metrics == nil)
+        let loopback = try PlantFileLoader.load(yaml: minimal + "metrics: {listen: \"9464\"}\n", file: "a.yaml")
+        #expect(loopback.metrics == ListenAddress(host: "127.0.0.1", port: 9464))
+        let everywhere = try PlantFileLoader.load(
+            yaml: minimal + "metrics:\n  listen: 0.0.0.0:9100\n", file: "b.yaml")
+        #expect(everywhere.metrics == ListenAddress(host: "0.0.0.0", port: 9100))
+    }
 }

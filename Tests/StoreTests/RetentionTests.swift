@@ -176,6 +176,9 @@ struct RetentionTests {
         writer.append(ramp(start: 1_950_000_000, count: 3_500))
         #expect(writer.statistics.pending <= 5_000)
         #expect(writer.statistics.dropped == 500)
+        // The readings among them, by asset and quality, for the metrics.
+        #expect(writer.statistics.droppedReadings.rows.keys.sorted() == ["pump-1"])
+        #expect(writer.statistics.droppedReadings.total == 500)
         try await queue.write { db in try db.execute(sql: "DROP TRIGGER fail") }
         #expect(try await writer.flush() == 5_000)
         let kept = try await store.history(asset: "pump-1", sensor: "temp", from: 0, to: 3e9).raw

@@ -5,6 +5,7 @@ import Logging
 import PlantRuntime
 import PrognosCore
 import Store
+import Telemetry
 
 /// The daemon's hot path: sensor values from the reading stream through the `RuntimeHub` (grouping
 /// by asset, per-asset runtimes: limit alarms, world-model scoring, deviation and RUL alarms) into
@@ -70,48 +71,73 @@ let benchmarks: @Sendable () -> Void = {
         "values per CPU-second", polarity: .prefersLarger, useScalingFactor: false)
 
     let steps = 10
-    Benchmark(
-        "1,000 assets × 22 signals × 10 steps: stream → RuntimeHub → SQLite (values per iteration: 220,000)",
-        configuration: .init(
-            metrics: [.wallClock, .cpuTotal, valuesPerSecond, valuesPerCPUSecond, .mallocCountTotal],
-            maxDuration: .seconds(30), maxIterations: 10)
-    ) { benchmark in
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "daemon-bench-\(UUID().uuidString).sqlite"
-        ).path
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
-        let store = try! Store.open(path: path)
-        let writer = BatchWriter(store: store)
-        let alarmWriter = AlarmWriter(store: store, site: plant.site.id, logger: logger, publishDirectly: { _ in })
-        let runtimes = assets.map { asset -> AssetRuntime in
-            var runtime = AssetRuntime(asset: asset, site: "bench", configuration: RuntimeConfiguration(), now: 0)
-            runtime.adopt(refitted: model)
-            return runtime
-        }
-        let hub = RuntimeHub(
-            runtimes: runtimes, plant: plant, writer: writer, alarmWriter: alarmWriter, store: store, logger: logger,
-            publishPlan: { _ in })
-        // The first step of every runtime (its first values) is not what a running daemon does: done before measuring.
-        for first in stride(from: 0, to: assetCount, by: assetsPerBatch) {
-            await hub.ingest((first..<first + assetsPerBatch).flatMap { readings("asset-\($0)", at: 999) }, now: 999)
-        }
-        _ = try! await writer.flush()
-        let batches = (0..<steps).flatMap { step in
-            stride(from: 0, to: assetCount, by: assetsPerBatch).map { first in
-                (first..<first + assetsPerBatch).flatMap { readings("asset-\($0)", at: 1000 + Double(step)) }
+    // With metrics: the same, and after every step of all assets the heartbeat's metrics published
+    // and the exposition written as for a scrape (a heartbeat is every 5 s: this is more often).
+    for withMetrics in [false, true] {
+        Benchmark(
+            "1,000 assets × 22 signals × 10 steps: stream → RuntimeHub → SQLite (values per iteration: 220,000)"
+                + (withMetrics ? ", with metrics" : ""),
+            configuration: .init(
+                metrics: [.wallClock, .cpuTotal, valuesPerSecond, valuesPerCPUSecond, .mallocCountTotal],
+                maxDuration: .seconds(30), maxIterations: 10)
+        ) { benchmark in
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "daemon-bench-\(UUID().uuidString).sqlite"
+            ).path
+            defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+            let store = try! Store.open(path: path)
+            let writer = BatchWriter(store: store)
+            let alarmWriter = AlarmWriter(store: store, site: plant.site.id, logger: logger, publishDirectly: { _ in })
+            let runtimes = assets.map { asset -> AssetRuntime in
+                var runtime = AssetRuntime(asset: asset, site: "bench", configuration: RuntimeConfiguration(), now: 0)
+                runtime.adopt(refitted: model)
+                return runtime
             }
+            let hub = RuntimeHub(
+                runtimes: runtimes, plant: plant, writer: writer, alarmWriter: alarmWriter, store: store,
+                logger: logger,
+                publishPlan: { _ in })
+            // The first step of every runtime (its first values) is not what a running daemon does: done before measuring.
+            for first in stride(from: 0, to: assetCount, by: assetsPerBatch) {
+                await hub.ingest(
+                    (first..<first + assetsPerBatch).flatMap { readings("asset-\($0)", at: 999) }, now: 999)
+            }
+            _ = try! await writer.flush()
+            let batches = (0..<steps).flatMap { step in
+                stride(from: 0, to: assetCount, by: assetsPerBatch).map { first in
+                    (first..<first + assetsPerBatch).flatMap { readings("asset-\($0)", at: 1000 + Double(step)) }
+                }
+            }
+            let values = batches.reduce(0) { $0 + $1.count }
+            let metrics = withMetrics ? DaemonMetrics(version: "bench") : nil
+            if let metrics { await hub.observeSteps { metrics.observeModelStep(took: $0) } }
+            let batchesPerStep = assetCount / assetsPerBatch
+            let cpuStart = processCPUSeconds()
+            let start = ContinuousClock.now
+            benchmark.startMeasurement()
+            for (index, batch) in batches.enumerated() {
+                await hub.ingest(batch, now: batch[0].timestamp)
+                if let metrics, (index + 1) % batchesPerStep == 0 {
+                    let status = DaemonStatus(
+                        pid: 1, version: "bench", plant: "bench", startedAt: 0, heartbeatAt: batch[0].timestamp,
+                        readingsIngested: await hub.ingested)
+                    metrics.publish(
+                        DaemonSample(
+                            status: status, ingested: await hub.tally, droppedInStream: ReadingTally(),
+                            droppedByStore: ReadingTally(), otherRecordsDroppedByStore: 0,
+                            alarms: await hub.alarmCounts(), outbox: OutboxCount(alerts: 0, telemetry: 0),
+                            outboxOldestAge: nil, storeCommits: writer.statistics.batches,
+                            storeCommitSeconds: writer.statistics.commitSeconds))
+                    blackHole(metrics.exposition())
+                }
+            }
+            _ = try! await writer.flush()
+            benchmark.stopMeasurement()
+            let elapsed = ContinuousClock.now - start
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            benchmark.measurement(valuesPerSecond, Int(Double(values) / seconds))
+            benchmark.measurement(valuesPerCPUSecond, Int(Double(values) / max(processCPUSeconds() - cpuStart, 1e-6)))
         }
-        let values = batches.reduce(0) { $0 + $1.count }
-        let cpuStart = processCPUSeconds()
-        let start = ContinuousClock.now
-        benchmark.startMeasurement()
-        for batch in batches { await hub.ingest(batch, now: batch[0].timestamp) }
-        _ = try! await writer.flush()
-        benchmark.stopMeasurement()
-        let elapsed = ContinuousClock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        benchmark.measurement(valuesPerSecond, Int(Double(values) / seconds))
-        benchmark.measurement(valuesPerCPUSecond, Int(Double(values) / max(processCPUSeconds() - cpuStart, 1e-6)))
     }
 
     alarmLatencyBenchmarks()
