@@ -67,7 +67,12 @@ public final class MQTTCollector: Sendable {
                 let client = try MQTTClient(options: options, logger: logger)
                 started.append((brokerID, client))
                 let core = self.core
-                client.onMessageView { message in core.handle(message, broker: brokerID) }
+                client.onMessageView { [weak client] message in
+                    core.handle(message, broker: brokerID) { topic, payload in
+                        // Sparkplug commands go at QoS 0 and are never retained (spec 3.0).
+                        (try? client?.publish(topic: topic, payload: payload, qos: .atMostOnce)) != nil
+                    }
+                }
                 client.onConnectionEvent { event in core.connectionChanged(broker: brokerID, event) }
                 for filter in filters { try client.subscribe(filter, qos: .atLeastOnce) }
             }
