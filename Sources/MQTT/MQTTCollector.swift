@@ -13,6 +13,11 @@ import Synchronization
 /// or not numeric are counted (see `statistics`) and logged at most once a minute per topic; they
 /// never stop the collector. The clients reconnect on their own and subscribe again.
 ///
+/// Sparkplug B sensors (`SignalSource.sparkplug`) are read through one subscription per edge node
+/// and the host's state machine (`SparkplugHost`, see docs/sparkplug.md): metric timestamps as
+/// reading times, `.commFail` readings for every sensor of a node or device at its death, and an
+/// NCMD rebirth request, only for edge nodes whose sensors allow it.
+///
 /// Readings are delivered on the clients' network threads, one batch per message.
 ///
 /// For `prognos poll --once`:

@@ -107,10 +107,8 @@ extension PlantReader {
         var ids: [String: String] = [:]
         for key in ["group", "edge_node", "device"] {
             guard let id = map.string(key, required: key != "device") else { continue }
-            // Sparkplug B 3.0: group, edge node and device ids are topic levels without '/', '+' or '#'.
-            if let bad = id.first(where: { $0 == "/" || $0 == "+" || $0 == "#" }) {
-                diagnostics.report(
-                    "'\(key)' '\(id)' contains '\(bad)', which a Sparkplug id must not", at: map.keyLocation(key))
+            if let problem = SparkplugPoint.idProblem(id) {
+                diagnostics.report("'\(key)' '\(id)' \(problem)", at: map.keyLocation(key))
                 continue
             }
             ids[key] = id

@@ -133,4 +133,13 @@ public struct SparkplugPoint: Sendable, Equatable {
         self.metric = metric
         self.rebirth = rebirth
     }
+
+    /// Why `id` cannot be a Sparkplug group, edge node or device id, or nil: they are MQTT topic
+    /// levels, and Sparkplug B 3.0 forbids '/', '+' and '#' in them.
+    public static func idProblem(_ id: String) -> String? {
+        if let bad = id.first(where: { $0 == "/" || $0 == "+" || $0 == "#" }) {
+            return "contains '\(bad)', which a Sparkplug id must not"
+        }
+        return nil
+    }
 }

@@ -75,13 +75,4 @@ public struct SparkplugTopic: Sendable, Hashable, CustomStringConvertible {
     public static func subscription(group: String, edgeNode: String) -> String {
         "\(namespace)/\(group)/+/\(edgeNode)/#"
     }
-
-    /// Why `id` cannot be a group, edge node or device id (the spec forbids `/`, `+` and `#`), or nil.
-    public static func idProblem(_ id: String) -> String? {
-        if id.isEmpty { return "is empty" }
-        if let bad = id.first(where: { $0 == "/" || $0 == "+" || $0 == "#" }) {
-            return "contains '\(bad)', which a Sparkplug id must not"
-        }
-        return nil
-    }
 }

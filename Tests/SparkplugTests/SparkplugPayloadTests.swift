@@ -49,12 +49,11 @@ import Testing
     }
 
     @Test func nestingDeeperThanTheLimitIsRefused() {
-        // Metric (field 2) → Template (18) → Metric (2) → Template … as nested length-delimited fields.
+        // Payload.metrics → Metric.template_value (field 18) → Template.metrics (field 2) → Metric … 40 levels.
         var inner: [UInt8] = []
         for level in 0..<40 {
-            let tag: UInt8 = level % 2 == 0 ? 0x92 : 0x12  // Metric.template_value = 18, Template.metrics = 2
-            let prefix: [UInt8] = tag == 0x92 ? [0x92, 0x01] : [0x12]
-            inner = prefix + varint(inner.count) + inner
+            let tag: [UInt8] = level % 2 == 0 ? [0x12] : [0x92, 0x01]  // inner is a Metric, else a Template
+            inner = tag + varint(inner.count) + inner
         }
         let bytes: [UInt8] = [0x12] + varint(inner.count) + inner
         #expect(throws: SparkplugRefusal.self) { try SparkplugPayload(decoding: bytes) }

@@ -142,7 +142,8 @@ def run(command):
     elif word == "deep":
         inner = b""
         for level in range(2000):
-            inner = (b"\x92\x01" if level % 2 == 0 else b"\x12") + varint(len(inner)) + inner
+            # Metric.template_value (field 18) around a Template, Template.metrics (field 2) around a Metric.
+            inner = (b"\x12" if level % 2 == 0 else b"\x92\x01") + varint(len(inner)) + inner
         publish("DDATA", b"\x12" + varint(len(inner)) + inner, "Pump1")
     elif word == "unknown-fields":
         valid = DData(timestamp=TS_MS, seq=next_seq(), metrics=(Metric(timestamp=TS_MS, name=None, alias=10, datatype=DataType.FLOAT, value=float(args[0])),)).encode()
