@@ -144,7 +144,7 @@ let package = Package(
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "WorldModel", "LinearAlgebra"]),
         .testTarget(name: "WorldModelTests", dependencies: ["WorldModel", "PrognosCore", "LinearAlgebra", "Gzip"]),
         .testTarget(name: "ModbusTests", dependencies: ["Modbus", "PrognosCore", "TestSupport"], exclude: ["Peers"]),
-        .testTarget(name: "MQTTTests", dependencies: ["MQTT", "PrognosCore", "TestSupport"]),
+        .testTarget(name: "MQTTTests", dependencies: ["MQTT", "PrognosCore", "Sparkplug", "TestSupport"]),
         .testTarget(name: "SparkplugTests", dependencies: ["Sparkplug"]),
         .testTarget(
             name: "SimulatorTests",
