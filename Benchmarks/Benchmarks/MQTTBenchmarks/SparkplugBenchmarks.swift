@@ -137,6 +137,16 @@ func sparkplugBenchmarks() {
         }
     }
 
+    Benchmark(
+        "Sparkplug payload decode alone (3 metrics by alias, ~60 B)",
+        configuration: .init(
+            metrics: [.wallClock, .throughput, .mallocCountTotal], scalingFactor: .kilo, maxDuration: .seconds(3))
+    ) { benchmark in
+        for i in benchmark.scaledIterations {
+            blackHole(try! SparkplugPayload(decoding: session[2 + i % (session.count - 2)].1))
+        }
+    }
+
     let cpuRate = BenchmarkMetric.custom(
         "messages per CPU-second (subscriber)", polarity: .prefersLarger, useScalingFactor: false)
     for format in [FormatRig.Format.json, .sparkplug] {
