@@ -117,6 +117,12 @@ public struct SparkplugHost: Sendable {
             // The receive time: an NDEATH is usually the broker's will, stamped when the node connected.
             outcome.deaths.append(Death(node: node, device: nil, timestamp: receivedAt))
         case .deviceBirth, .deviceDeath, .nodeData, .deviceData:
+            // A parsed topic always has its device; one built by hand may not.
+            guard topic.kind.namesDevice == (topic.device != nil) else {
+                outcome.refusals.append(
+                    SparkplugRefusal(.badTopic, "\(topic.kind.rawValue) with a device id missing or extra"))
+                break
+            }
             guard sequenced(topic, payload, node: node, sent: sent, outcome: &outcome) else { break }
             let device = topic.device
             switch topic.kind {

@@ -217,6 +217,14 @@ import Testing
         #expect(host.receive(topic(.nodeData), payload, receivedAt: 42).updates.map(\.timestamp) == [42])
     }
 
+    @Test func aDeviceMessageWithoutADeviceIsRefused() {
+        var host = SparkplugHost()
+        _ = host.receive(topic(.nodeBirth), birth(), receivedAt: 5)
+        let outcome = host.receive(topic(.deviceBirth), deviceBirth(seq: 1), receivedAt: 5)
+        #expect(outcome.refusals.map(\.reason) == [.badTopic])
+        #expect(outcome.updates.isEmpty)
+    }
+
     @Test func commandsAndHostStatesChangeNothing() {
         var host = SparkplugHost()
         let command = host.receive(topic(.nodeCommand), SparkplugPayload.rebirthRequest(at: 1), receivedAt: 5)
