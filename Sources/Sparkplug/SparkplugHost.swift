@@ -102,7 +102,9 @@ public struct SparkplugHost: Sendable {
         case .nodeBirth:
             var definitions = Definitions()
             outcome.refusals += Self.define(payload.metrics, into: &definitions)
-            sessions[node] = Session(bdSeq: Self.bdSeq(of: payload), lastSeq: payload.seq ?? 0, node: definitions)
+            // `seq` is 0–255 on the wire's word, but the field is a uint64: keep it in range (found by FuzzSparkplug).
+            sessions[node] = Session(
+                bdSeq: Self.bdSeq(of: payload), lastSeq: (payload.seq ?? 0) % 256, node: definitions)
             rebirthAsked.remove(node)
             outcome.updates = updates(payload, node: node, device: nil, sent: sent, outcome: &outcome)
         case .nodeDeath:

@@ -95,6 +95,20 @@ import Testing
         }
     }
 
+    @Test func aBirthWithASeqBeyond255DoesNotTrap() {
+        // FuzzSparkplug's finding: an NBIRTH with seq UInt64.max overflowed the next expected seq.
+        var host = SparkplugHost()
+        var payload = birth()
+        payload.seq = UInt64.max
+        _ = host.receive(topic(.nodeBirth), payload, receivedAt: 5)
+        let next = host.receive(topic(.nodeData), data(seq: 0), receivedAt: 5)
+        #expect(next.refusals.isEmpty, "UInt64.max % 256 is 255, so 0 follows")
+        #expect(
+            host.receive(topic(.nodeData), data(seq: UInt64.max), receivedAt: 5).refusals.map(\.reason) == [
+                .sequenceGap
+            ])
+    }
+
     @Test func reorderedMessagesAreAGap() {
         var host = SparkplugHost()
         _ = host.receive(topic(.nodeBirth), birth(), receivedAt: 5)
