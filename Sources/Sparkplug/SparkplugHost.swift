@@ -7,10 +7,10 @@
 /// - NDEATH with the live birth's `bdSeq` (an older session's will is refused as stale) and DDEATH
 ///   end a node (with its devices) or a device at once: the outcome's `deaths`, at the receive time
 ///   for NDEATH (the broker's will carries the time its node connected) and the payload's for DDEATH.
-/// - Every message of a node but NBIRTH's successors carries `seq`, one more than the previous
-///   (0–255, wrapping). A gap, DATA or DBIRTH before a birth, or a metric the birth did not define
-///   asks for a rebirth (`rebirth`, once until the next NBIRTH). The values of a message with a gap
-///   are still used: the aliases they name are those of the live birth.
+/// - Every message of a node after its NBIRTH (seq 0), NDEATH aside, carries `seq`, one more than
+///   the previous (0–255, wrapping). A gap, DATA or DBIRTH before a birth, or a metric the birth did
+///   not define asks for a rebirth (`rebirth`, once until the next NBIRTH or NDEATH). The values of
+///   a message with a gap are still used: the aliases they name are those of the live birth.
 /// - Historical values are passed on marked as such; null values as `.null`.
 public struct SparkplugHost: Sendable {
     public struct NodeID: Hashable, Sendable, CustomStringConvertible {
@@ -116,6 +116,8 @@ public struct SparkplugHost: Sendable {
                 break
             }
             sessions[node] = nil
+            // A request of the dead session is answered by nobody: the next one may ask again.
+            rebirthAsked.remove(node)
             // The receive time: an NDEATH is usually the broker's will, stamped when the node connected.
             outcome.deaths.append(Death(node: node, device: nil, timestamp: receivedAt))
         case .deviceBirth, .deviceDeath, .nodeData, .deviceData:

@@ -141,6 +141,15 @@ import Testing
         #expect(!host.isAlive(node, device: "P1"))
     }
 
+    @Test func afterADeathDataAsksForARebirthAgain() {
+        var host = SparkplugHost()
+        _ = host.receive(topic(.nodeBirth), birth(bdSeq: 2), receivedAt: 5)
+        #expect(host.receive(topic(.nodeData), data(seq: 5), receivedAt: 5).rebirth == node)
+        let death = SparkplugPayload(metrics: [SparkplugMetric(name: "bdSeq", dataType: .uint64, value: .long(2))])
+        _ = host.receive(topic(.nodeDeath), death, receivedAt: 6)
+        #expect(host.receive(topic(.nodeData), data(seq: 1), receivedAt: 7).rebirth == node)
+    }
+
     @Test func anEarlierSessionsDeathIsRefusedAsStale() {
         var host = SparkplugHost()
         _ = host.receive(topic(.nodeBirth), birth(bdSeq: 5), receivedAt: 5)
