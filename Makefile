@@ -5,9 +5,14 @@ DEBIAN_PACKAGES := zlib1g-dev libmodbus-dev libmosquitto-dev libopenblas-dev lib
                    mosquitto mosquitto-clients python3-venv pkg-config tmux postgresql prometheus
 VENV := .venv
 PY_PEERS := pymodbus==3.16.1 paho-mqtt==2.2.0
+# The Sparkplug B edge node of the tests (Tests/CLITests/Peers): pysparkplug needs paho-mqtt 1, the
+# peers above paho-mqtt 2, so it has a venv of its own.
+SPARKPLUG_VENV := .venv-sparkplug
+SPARKPLUG_PEERS := pysparkplug==0.6.1 paho-mqtt==1.6.1 protobuf==7.36.2
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all build release test lint fuzz-ci scale deps fault-deps venv bench demo check-plant clean fuzz faults alarm-load
+.PHONY: all build release test lint fuzz-ci scale deps fault-deps venv bench demo check-plant clean fuzz faults alarm-load \
+        sparkplug-proto
 
 all: build
 
@@ -28,11 +33,15 @@ FAULT_PACKAGES := iproute2 iptables faketime fiu-utils
 fault-deps:
 	$(call install-missing,$(FAULT_PACKAGES))
 
-## venv: the Python test peers (pymodbus server and client, paho-mqtt), pinned.
-venv: $(VENV)/.installed
+## venv: the Python test peers (pymodbus server and client, paho-mqtt; pysparkplug in its own venv), pinned.
+venv: $(VENV)/.installed $(SPARKPLUG_VENV)/.installed
 $(VENV)/.installed:
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install -q --disable-pip-version-check $(PY_PEERS)
+	touch $@
+$(SPARKPLUG_VENV)/.installed:
+	python3 -m venv $(SPARKPLUG_VENV)
+	$(SPARKPLUG_VENV)/bin/pip install -q --disable-pip-version-check $(SPARKPLUG_PEERS)
 	touch $@
 
 build: deps
@@ -86,7 +95,7 @@ alarm-load: release
 ## every submission gets the same verdict.
 FUZZ_SECONDS ?= 60
 FUZZ_RUNS ?= 200000
-FUZZ_TARGETS := FuzzModbus FuzzPlantFile FuzzMQTT FuzzLayout
+FUZZ_TARGETS := FuzzModbus FuzzPlantFile FuzzMQTT FuzzSparkplug FuzzLayout
 fuzz: FUZZ_LIMIT = -max_total_time=$(FUZZ_SECONDS)
 fuzz: FUZZ_WORK = Fuzz/Work/$$t
 fuzz-ci: FUZZ_LIMIT = -seed=1 -runs=$$(case $$t in FuzzPlantFile|FuzzLayout) echo $$(( $(FUZZ_RUNS) / 20 ));; *) echo $(FUZZ_RUNS);; esac)
@@ -120,5 +129,19 @@ faults: deps fault-deps venv
 	  echo; echo "| scenario | injected | lost | time to recover |"; echo "|---|---|---|---|"; \
 	  cat $(FAULTS_REPORT) 2>/dev/null; exit $$rc
 
+## sparkplug-proto: regenerate Sources/Sparkplug/Generated from Sources/Sparkplug/Proto/sparkplug_b.proto with
+## Debian's protoc and the protoc-gen-swift of the swift-protobuf this package resolved (built once, in
+## release, into .build-protoc; about 2-10 minutes). The generated code is committed: builds never need this.
+SPARKPLUG_PROTO := Sources/Sparkplug/Proto
+SPARKPLUG_GENERATED := Sources/Sparkplug/Generated
+PROTOC_GEN_SWIFT := .build-protoc/release/protoc-gen-swift
+sparkplug-proto:
+	$(call install-missing,protobuf-compiler)
+	$(SWIFT) package resolve
+	$(SWIFT) build -c release --package-path .build/checkouts/swift-protobuf --scratch-path .build-protoc \
+	  --product protoc-gen-swift
+	protoc --plugin=protoc-gen-swift=$(PROTOC_GEN_SWIFT) --proto_path=$(SPARKPLUG_PROTO) \
+	  --swift_opt=Visibility=Internal --swift_out=$(SPARKPLUG_GENERATED) $(SPARKPLUG_PROTO)/sparkplug_b.proto
+
 clean:
-	rm -rf .build Benchmarks/.build $(VENV)
+	rm -rf .build Benchmarks/.build $(VENV) $(SPARKPLUG_VENV)

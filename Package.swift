@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "WorldModel", targets: ["WorldModel"]),
         .library(name: "Modbus", targets: ["Modbus"]),
         .library(name: "MQTT", targets: ["MQTT"]),
+        .library(name: "Sparkplug", targets: ["Sparkplug"]),
         .library(name: "Simulator", targets: ["Simulator"]),
         .library(name: "Store", targets: ["Store"]),
         .library(name: "PlantRuntime", targets: ["PlantRuntime"]),
@@ -36,6 +37,9 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // The Sparkplug B payload's generated code needs the runtime only; the protoc plugin is built
+        // once by `make sparkplug-proto`, never by this package.
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // System libraries: each is imported by exactly one Swift module.
@@ -61,8 +65,16 @@ let package = Package(
         // Adapters: each wraps one outside thing and imports no other adapter.
         .target(
             name: "Modbus", dependencies: ["CModbus", "PrognosCore", .product(name: "Logging", package: "swift-log")]),
+        // Sparkplug B: topics, payloads (generated from Proto/sparkplug_b.proto) and the host's state
+        // machine; pure, no I/O.
         .target(
-            name: "MQTT", dependencies: ["CMosquitto", "PrognosCore", .product(name: "Logging", package: "swift-log")]),
+            name: "Sparkplug", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            exclude: ["Proto"]),
+        .target(
+            name: "MQTT",
+            dependencies: [
+                "CMosquitto", "PrognosCore", "Sparkplug", .product(name: "Logging", package: "swift-log"),
+            ]),
         .target(name: "Store", dependencies: ["PrognosCore", .product(name: "GRDB", package: "GRDB.swift")]),
         // The daemon's Prometheus metrics and its health endpoint (`--metrics`, the plant file's `metrics:`).
         .target(
@@ -134,12 +146,13 @@ let package = Package(
         .testTarget(
             name: "PlantFileTests", dependencies: ["PlantFile", "PrognosCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CModbus", "CMosquitto", "CBLAS"]),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport", "Store", "PrognosCore"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport", "Store", "PrognosCore"], exclude: ["Peers"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "PrognosCore"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "WorldModel", "LinearAlgebra"]),
         .testTarget(name: "WorldModelTests", dependencies: ["WorldModel", "PrognosCore", "LinearAlgebra", "Gzip"]),
         .testTarget(name: "ModbusTests", dependencies: ["Modbus", "PrognosCore", "TestSupport"], exclude: ["Peers"]),
-        .testTarget(name: "MQTTTests", dependencies: ["MQTT", "PrognosCore", "TestSupport"]),
+        .testTarget(name: "MQTTTests", dependencies: ["MQTT", "PrognosCore", "Sparkplug", "TestSupport"]),
+        .testTarget(name: "SparkplugTests", dependencies: ["Sparkplug"]),
         .testTarget(
             name: "SimulatorTests",
             dependencies: ["Simulator", "PrognosCore", "PlantFile", "Modbus", "MQTT", "TestSupport"],

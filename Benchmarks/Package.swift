@@ -48,6 +48,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "MQTT", package: "Prognos"),
+                .product(name: "Sparkplug", package: "Prognos"),
                 .product(name: "PrognosCore", package: "Prognos"),
                 .product(name: "Orchestration", package: "Prognos"),
             ],

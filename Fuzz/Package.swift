@@ -31,6 +31,12 @@ let package = Package(
                 .product(name: "PrognosCore", package: "Prognos"),
             ]),
         .executableTarget(
+            name: "FuzzSparkplug",
+            dependencies: [
+                "CFuzzDriver", .product(name: "Sparkplug", package: "Prognos"),
+                .product(name: "PrognosCore", package: "Prognos"),
+            ]),
+        .executableTarget(
             name: "FuzzLayout",
             dependencies: [
                 "CFuzzDriver", .product(name: "Dashboard", package: "Prognos"),

@@ -1,5 +1,6 @@
 import Logging
 import PrognosCore
+import Sparkplug
 import Synchronization
 
 /// The collector's message path, run on each broker client's network thread: route, decode,
@@ -10,6 +11,8 @@ final class CollectorCore: Sendable {
         var logs: [String: RejectionLog] = [:]
         /// The latest reading of each sensor since `start()`.
         var latest: [SensorKey: Reading] = [:]
+        /// What each broker's Sparkplug edge nodes have said of themselves (births, sequence numbers).
+        var sparkplugHosts: [String: SparkplugHost] = [:]
     }
 
     let routes: CollectorRoutes
@@ -25,8 +28,14 @@ final class CollectorCore: Sendable {
         self.now = now
     }
 
-    func handle(_ message: MQTTMessageView, broker: String) {
+    /// - Parameter publish: sends a message on the same broker (the Sparkplug rebirth request);
+    ///   true when it was queued.
+    func handle(_ message: MQTTMessageView, broker: String, publish: (String, [UInt8]) -> Bool = { _, _ in false }) {
         let receivedAt = now()
+        if let sparkplug = routes.sparkplug[broker], message.topic.hasPrefix(SparkplugTopic.namespace + "/") {
+            handleSparkplug(message, broker: broker, routes: sparkplug, receivedAt: receivedAt, publish: publish)
+            return
+        }
         var readings: [Reading] = []
         var rejections: [PayloadRejection] = []
         var timestampProblem: PayloadRejection?
@@ -58,7 +67,7 @@ final class CollectorCore: Sendable {
         log(action, topic: message.topic, broker: broker, rejection: rejections.first ?? timestampProblem)
     }
 
-    private func record(
+    func record(
         topic: String, routed: Bool, readings: [Reading], rejections: [PayloadRejection], timestampProblem: Bool,
         at time: Double
     ) -> RejectionLog.Action {
@@ -82,7 +91,7 @@ final class CollectorCore: Sendable {
         }
     }
 
-    private func log(_ action: RejectionLog.Action, topic: String, broker: String, rejection: PayloadRejection?) {
+    func log(_ action: RejectionLog.Action, topic: String, broker: String, rejection: PayloadRejection?) {
         switch action {
         case .none:
             return

@@ -1,5 +1,6 @@
 internal import CMosquitto
 import PrognosCore
+import Sparkplug
 
 /// A sensor fed over MQTT, named the way readings name it.
 public struct SensorKey: Hashable, Sendable, CustomStringConvertible {
@@ -28,8 +29,10 @@ struct CollectorRoutes: Sendable {
     private var exact: [String: [String: TopicRoute]] = [:]
     /// Routes whose filter has `+` or `#`, matched with `mosquitto_topic_matches_sub`.
     private var wildcard: [String: [TopicRoute]] = [:]
-    /// Every MQTT sensor of the plant, in plant order.
+    /// Every MQTT sensor of the plant (JSON and Sparkplug), in plant order.
     private(set) var sensors: [SensorKey] = []
+    /// The Sparkplug sensors, by broker id.
+    private(set) var sparkplug: [String: SparkplugRoutes] = [:]
 
     init(plant: Plant) {
         var order: [String] = []
@@ -37,11 +40,17 @@ struct CollectorRoutes: Sendable {
         var grouped: [String: [String: [(SensorKey, PayloadDecoder.Field)]]] = [:]
         for asset in plant.assets {
             for signal in asset.signals {
-                guard case .mqtt(let point) = signal.source else { continue }
                 let key = SensorKey(asset: asset.id, sensor: signal.id)
+                if case .sparkplug(let point) = signal.source {
+                    sensors.append(key)
+                    if grouped[point.broker] == nil, sparkplug[point.broker] == nil { order.append(point.broker) }
+                    sparkplug[point.broker, default: SparkplugRoutes()].add(point, sensor: key)
+                    continue
+                }
+                guard case .mqtt(let point) = signal.source else { continue }
                 sensors.append(key)
                 if grouped[point.broker] == nil {
-                    order.append(point.broker)
+                    if sparkplug[point.broker] == nil { order.append(point.broker) }
                     grouped[point.broker] = [:]
                 }
                 if grouped[point.broker]![point.topic] == nil {
@@ -53,7 +62,7 @@ struct CollectorRoutes: Sendable {
         }
         for broker in order {
             let filters = filtersByBroker[broker] ?? []
-            brokers.append((broker, filters))
+            brokers.append((broker, filters + (sparkplug[broker]?.subscriptions ?? [])))
             for filter in filters {
                 let entries = grouped[broker]![filter]!
                 let route = TopicRoute(

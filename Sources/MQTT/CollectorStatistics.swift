@@ -37,4 +37,8 @@ public struct MQTTCollectorStatistics: Sendable, Equatable {
     public var connected: [String: Bool] = [:]
     /// Messages on a subscribed topic that no sensor is configured for (a wildcard's neighbours).
     public var unrouted = 0
+    /// Sparkplug values marked historical: counted, not delivered (readings are current values).
+    public var sparkplugHistorical = 0
+    /// Sparkplug rebirth requests (NCMD `Node Control/Rebirth`) published.
+    public var rebirthRequests = 0
 }

@@ -13,6 +13,11 @@ import Synchronization
 /// or not numeric are counted (see `statistics`) and logged at most once a minute per topic; they
 /// never stop the collector. The clients reconnect on their own and subscribe again.
 ///
+/// Sparkplug B sensors (`SignalSource.sparkplug`) are read through one subscription per edge node
+/// and the host's state machine (`SparkplugHost`, see docs/sparkplug.md): metric timestamps as
+/// reading times, `.commFail` readings for every sensor of a node or device at its death, and an
+/// NCMD rebirth request, only for edge nodes whose sensors allow it.
+///
 /// Readings are delivered on the clients' network threads, one batch per message.
 ///
 /// For `prognos poll --once`:
@@ -67,7 +72,12 @@ public final class MQTTCollector: Sendable {
                 let client = try MQTTClient(options: options, logger: logger)
                 started.append((brokerID, client))
                 let core = self.core
-                client.onMessageView { message in core.handle(message, broker: brokerID) }
+                client.onMessageView { [weak client] message in
+                    core.handle(message, broker: brokerID) { topic, payload in
+                        // Sparkplug commands go at QoS 0 and are never retained (spec 3.0).
+                        (try? client?.publish(topic: topic, payload: payload, qos: .atMostOnce)) != nil
+                    }
+                }
                 client.onConnectionEvent { event in core.connectionChanged(broker: brokerID, event) }
                 for filter in filters { try client.subscribe(filter, qos: .atLeastOnce) }
             }

@@ -71,7 +71,7 @@ extension PlantReader {
     private func readSignal(_ node: Node, assetID: String, context: Bool, ids: inout IDRegistry) -> Sensor? {
         let what = context ? "context signal" : "sensor"
         guard let map = YAMLMap(node, what: what, diagnostics: diagnostics) else { return nil }
-        var keys = ["id", "name", "unit", "normal", "alarm", "trip", "modbus", "mqtt", "counter"]
+        var keys = ["id", "name", "unit", "normal", "alarm", "trip", "modbus", "mqtt", "sparkplug", "counter"]
         if context { keys.append("role") }
         map.checkKeys(keys)
         let id = map.identifier()

@@ -2,21 +2,26 @@ import PrognosCore
 import Yams
 
 extension PlantReader {
-    /// A signal's source: exactly one of `modbus` or `mqtt`.
+    /// A signal's source: exactly one of `modbus`, `mqtt` or `sparkplug`.
     func readSource(_ map: YAMLMap, signal: SignalRef) -> SignalSource? {
-        switch (map.map("modbus", what: "Modbus source"), map.map("mqtt", what: "MQTT source")) {
-        case (let modbus?, nil): return readModbus(modbus, signal: signal).map(SignalSource.modbus)
-        case (nil, let mqtt?): return readMQTT(mqtt).map(SignalSource.mqtt)
-        case (nil, nil):
-            if !map.has("modbus"), !map.has("mqtt") {
-                diagnostics.report(
-                    "\(map.what) '\(signal.sensor)' has no source: give 'modbus' or 'mqtt'", at: map.location)
-            }
-            return nil
-        case (.some, .some):
+        let kinds = ["modbus", "mqtt", "sparkplug"]
+        let given = kinds.filter { map.has($0) }
+        guard given.count <= 1 else {
             diagnostics.report(
-                "\(map.what) '\(signal.sensor)' has two sources: give 'modbus' or 'mqtt', not both",
-                at: map.keyLocation("mqtt"))
+                "\(map.what) '\(signal.sensor)' has \(given.count) sources: give one of 'modbus', 'mqtt' or 'sparkplug'",
+                at: map.keyLocation(given[1]))
+            return nil
+        }
+        switch given.first {
+        case "modbus":
+            return map.map("modbus", what: "Modbus source").flatMap { readModbus($0, signal: signal) }
+                .map(SignalSource.modbus)
+        case "mqtt": return map.map("mqtt", what: "MQTT source").flatMap(readMQTT).map(SignalSource.mqtt)
+        case "sparkplug":
+            return map.map("sparkplug", what: "Sparkplug source").flatMap(readSparkplug).map(SignalSource.sparkplug)
+        default:
+            diagnostics.report(
+                "\(map.what) '\(signal.sensor)' has no source: give 'modbus', 'mqtt' or 'sparkplug'", at: map.location)
             return nil
         }
     }
@@ -85,12 +90,7 @@ extension PlantReader {
 
     private func readMQTT(_ map: YAMLMap) -> MQTTPoint? {
         map.checkKeys(["broker", "topic", "value", "timestamp"])
-        var broker = map.string("broker", required: brokerIDs.count != 1)
-        if broker == nil, brokerIDs.count == 1 { broker = brokerIDs[0] }
-        if let broker, !brokerIDs.contains(broker) {
-            let hint = suggestion(for: broker, in: brokerIDs)
-            diagnostics.report("unknown broker '\(broker)'\(hint)", at: map.keyLocation("broker"))
-        }
+        let broker = readBrokerID(map)
         let topic = map.string("topic", required: true)
         if let topic, let problem = topicProblem(topic) {
             diagnostics.report("topic '\(topic)' \(problem)", at: map.keyLocation("topic"))
@@ -99,6 +99,50 @@ extension PlantReader {
         let timestamp = readPath(map, "timestamp")
         guard let broker, let topic, let value else { return nil }
         return MQTTPoint(broker: broker, topic: topic, valuePath: value, timestampPath: timestamp)
+    }
+
+    private func readSparkplug(_ map: YAMLMap) -> SparkplugPoint? {
+        map.checkKeys(["broker", "group", "edge_node", "device", "metric", "rebirth"])
+        let broker = readBrokerID(map)
+        var ids: [String: String] = [:]
+        for key in ["group", "edge_node", "device"] {
+            guard let id = map.string(key, required: key != "device") else { continue }
+            if let problem = SparkplugPoint.idProblem(id) {
+                diagnostics.report("'\(key)' '\(id)' \(problem)", at: map.keyLocation(key))
+                continue
+            }
+            ids[key] = id
+        }
+        let metric = map.string("metric", required: true)
+        let rebirth = readFlag(map, "rebirth") ?? false
+        guard let broker, let group = ids["group"], let edgeNode = ids["edge_node"], let metric,
+            map.has("device") == (ids["device"] != nil)
+        else { return nil }
+        return SparkplugPoint(
+            broker: broker, group: group, edgeNode: edgeNode, device: ids["device"], metric: metric, rebirth: rebirth)
+    }
+
+    /// The source's broker: required when the plant has several, else the only one.
+    private func readBrokerID(_ map: YAMLMap) -> String? {
+        var broker = map.string("broker", required: brokerIDs.count != 1)
+        if broker == nil, brokerIDs.count == 1 { broker = brokerIDs[0] }
+        if let broker, !brokerIDs.contains(broker) {
+            let hint = suggestion(for: broker, in: brokerIDs)
+            diagnostics.report("unknown broker '\(broker)'\(hint)", at: map.keyLocation("broker"))
+        }
+        return broker
+    }
+
+    /// A yes/no key: YAML's `true` or `false`.
+    private func readFlag(_ map: YAMLMap, _ key: String) -> Bool? {
+        guard let node = map.node(key) else { return nil }
+        switch node.scalar?.string {
+        case "true": return true
+        case "false": return false
+        default:
+            diagnostics.report("'\(key)' in \(map.what) must be true or false", at: PlantFile.location(of: node))
+            return nil
+        }
     }
 
     private func readPath(_ map: YAMLMap, _ key: String) -> JSONPath? {

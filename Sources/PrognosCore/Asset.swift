@@ -95,6 +95,7 @@ public struct Limits: Sendable, Equatable {
 public enum SignalSource: Sendable, Equatable {
     case modbus(ModbusPoint)
     case mqtt(MQTTPoint)
+    case sparkplug(SparkplugPoint)
 }
 
 /// A failure mode of an asset: the sensors that show it, and the limit at which the asset has failed.

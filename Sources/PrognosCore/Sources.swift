@@ -108,3 +108,38 @@ public struct MQTTPoint: Sendable, Equatable {
         self.timestampPath = timestampPath
     }
 }
+
+/// Where a signal is read as a Sparkplug B metric: the edge node (and device) that publishes it,
+/// and the metric's name in their births.
+public struct SparkplugPoint: Sendable, Equatable {
+    public var broker: String
+    public var group: String
+    public var edgeNode: String
+    /// nil for a metric of the edge node itself.
+    public var device: String?
+    public var metric: String
+    /// Whether Prognos may ask the edge node to publish its births again (NCMD
+    /// `Node Control/Rebirth`) after a sequence gap or data it cannot place. Off unless the plant
+    /// file allows it: it is the only message Prognos sends toward an edge node.
+    public var rebirth: Bool
+
+    public init(
+        broker: String, group: String, edgeNode: String, device: String? = nil, metric: String, rebirth: Bool = false
+    ) {
+        self.broker = broker
+        self.group = group
+        self.edgeNode = edgeNode
+        self.device = device
+        self.metric = metric
+        self.rebirth = rebirth
+    }
+
+    /// Why `id` cannot be a Sparkplug group, edge node or device id, or nil: they are MQTT topic
+    /// levels, and Sparkplug B 3.0 forbids '/', '+' and '#' in them.
+    public static func idProblem(_ id: String) -> String? {
+        if let bad = id.first(where: { $0 == "/" || $0 == "+" || $0 == "#" }) {
+            return "contains '\(bad)', which a Sparkplug id must not"
+        }
+        return nil
+    }
+}

@@ -12,6 +12,13 @@ public enum Peers {
         if let override = ProcessInfo.processInfo.environment["PROGNOS_TEST_PYTHON"] { return override }
         return repositoryRoot.appendingPathComponent(".venv/bin/python").path
     }
+
+    /// The Python of the Sparkplug venv (`make test` creates it with pysparkplug pinned; apart from
+    /// the other venv because pysparkplug needs paho-mqtt 1, the other peers paho-mqtt 2).
+    public static var sparkplugPython: String {
+        if let override = ProcessInfo.processInfo.environment["PROGNOS_TEST_SPARKPLUG_PYTHON"] { return override }
+        return repositoryRoot.appendingPathComponent(".venv-sparkplug/bin/python").path
+    }
 }
 
 /// The `prognos` executable that `swift test` built beside the test bundle.

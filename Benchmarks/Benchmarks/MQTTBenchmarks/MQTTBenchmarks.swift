@@ -133,4 +133,6 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.measurement(wallRate, Int(Double(delivered) / seconds))
         benchmark.measurement(cpuRate, Int(Double(delivered) / max(cpu, 1e-6)))
     }
+
+    sparkplugBenchmarks()
 }

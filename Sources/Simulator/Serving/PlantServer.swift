@@ -106,6 +106,9 @@ public final class PlantServer {
                     if let stamp = point.timestampPath, !topics[t].timestamps.contains(stamp) {
                         topics[t].timestamps.append(stamp)
                     }
+                case .sparkplug:
+                    // The simulator speaks plain JSON over MQTT; Sparkplug edge nodes are peers of the tests.
+                    continue
                 }
             }
         }
