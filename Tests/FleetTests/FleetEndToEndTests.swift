@@ -184,14 +184,21 @@ struct FleetEndToEndTests {
         #expect(stored == Set(expected + lakesideIDs))
 
         // The service's counts as metrics (published every second), ready again, and lint-clean.
-        let inserted = await count("SELECT count(*) FROM alarm_events")
         #expect(PlantHarness.wait(timeout: 30) { readiness() == "200 ready\n" }, "\(readiness() ?? "no answer")")
+        // The plants' daemons go on raising alarms: the metric (published every second) must meet the
+        // table's count as it stands when the metric is read, within 30 s.
+        var inserted = 0
+        var agreed = false
+        let deadline = Date().addingTimeInterval(30)
+        while !agreed, Date() < deadline {
+            let body = HTTPProbe.get(port: metricsPort, "/metrics")?.body ?? ""
+            inserted = await count("SELECT count(*) FROM alarm_events")
+            agreed = body.contains("prognos_fleet_alarms_inserted_total \(inserted)\n")
+            if !agreed { try await Task.sleep(for: .milliseconds(200)) }
+        }
         #expect(
-            PlantHarness.wait(timeout: 30) {
-                HTTPProbe.get(port: metricsPort, "/metrics")?.body.contains(
-                    "prognos_fleet_alarms_inserted_total \(inserted)\n")
-                    == true
-            }, "\(inserted) alarm events in PostgreSQL; \(HTTPProbe.get(port: metricsPort, "/metrics")?.body ?? "")")
+            agreed,
+            "\(inserted) alarm events in PostgreSQL; \(HTTPProbe.get(port: metricsPort, "/metrics")?.body ?? "")")
         let lint = try Promtool.checkMetrics(HTTPProbe.get(port: metricsPort, "/metrics")?.body ?? "")
         #expect(lint.status == 0, "\(lint.output)")
 
