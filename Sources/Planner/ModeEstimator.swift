@@ -37,9 +37,13 @@ public struct ModeEstimator: Sendable {
 
     /// Takes one batch of readings: the good values of the limit sensor in it, stamped up to `time`,
     /// and the world model's filtered deviation of that sensor (healthy spreads, signed as the sensor)
-    /// with the sensor's healthy spread, once a model exists.
-    public mutating func observe(time: Double, values: [Double], deviation: Double?, spread: Double?) {
-        if failure == nil, let crossing = values.first(where: mode.limit.isCrossed(by:)) {
+    /// with the sensor's healthy spread, once a model exists. While the machine stands still
+    /// (`machineStopped`) a limit below is not a failure: a stopped fan has no airflow by design.
+    public mutating func observe(
+        time: Double, values: [Double], deviation: Double?, spread: Double?, machineStopped: Bool = false
+    ) {
+        let armed = !(machineStopped && mode.limit.direction == .below)
+        if failure == nil, armed, let crossing = values.first(where: mode.limit.isCrossed(by:)) {
             failure = ModeFailure(
                 time: time,
                 reason:

@@ -230,6 +230,7 @@ public struct AssetRuntime: Sendable {
     /// model's filtered deviation of it. A mode that has just failed is assessed at once.
     private mutating func observeModes(_ readings: [Reading], at time: Double, into output: inout RuntimeOutput) {
         var newlyFailed = false
+        let stopped = isStopped
         for k in estimators.indices {
             let sensor = estimators[k].mode.limit.sensor
             let values = readings.filter { $0.sensor == sensor && $0.quality == .good }.compactMap(\.value)
@@ -243,7 +244,8 @@ public struct AssetRuntime: Sendable {
                 spread = model.healthySpread[j]
             }
             let wasFailed = estimators[k].failure != nil
-            estimators[k].observe(time: time, values: values, deviation: deviation, spread: spread)
+            estimators[k].observe(
+                time: time, values: values, deviation: deviation, spread: spread, machineStopped: stopped)
             newlyFailed = newlyFailed || (!wasFailed && estimators[k].failure != nil)
         }
         for id in clearsDue { alarms.clearAtOnce(id, at: time, into: &output.alarmUpdates) }

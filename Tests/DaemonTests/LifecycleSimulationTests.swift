@@ -51,6 +51,8 @@ import Testing
         var run = Run()
         var seenEvents = 0
         var awaiting: [(asset: String, mode: String, at: Double)] = []
+        var unconfirmed: [(asset: String, message: String, stepsLeft: Int)] = []
+        var failedBefore: Set<String> = []
         var repairs: [(asset: String, action: MaintenanceAction, start: Double)] = []
         let end = sim.elapsed + days * 86_400
         while sim.elapsed < end {
@@ -78,6 +80,23 @@ import Testing
                     run.problems.append("a healthy mode with a life: \(row)")
                 }
             }
+            // A failure alarm only where the simulator's truth has a failure, from the step before to a
+            // day after: a noisy reading may cross the limit while the true value, which trips the
+            // simulated machine, is still just below it. A healthy machine never gets one.
+            let failedNow = Set(sim.events[seenEvents...].filter { $0.kind == .failure }.compactMap(\.asset))
+            unconfirmed += output.alarmUpdates.filter {
+                $0.alarm.kind == .failure && $0.transition?.cause == .conditionActivated
+                    && !failedBefore.contains($0.alarm.asset)
+            }.map { ($0.alarm.asset, $0.alarm.message, 144) }
+            unconfirmed = unconfirmed.compactMap { asset, message, stepsLeft in
+                if failedNow.contains(asset) { return nil }
+                if stepsLeft == 0 {
+                    run.problems.append("a failure alarm on a machine that did not fail: \(message)")
+                    return nil
+                }
+                return (asset, message, stepsLeft - 1)
+            }
+            failedBefore = failedNow
             for update in output.alarmUpdates where update.alarm.kind == .rul && update.alarm.active {
                 if runtimes[update.alarm.asset]?.latestOutlook.values.allSatisfy({ $0.state == .healthy }) == true {
                     run.rulAlarmsOnHealthyModes += 1
