@@ -50,7 +50,7 @@ import Testing
         var replanner = Replanner(plant: plant, configuration: configuration.planning)
         var run = Run()
         var seenEvents = 0
-        var awaiting: [(asset: String, mode: String, at: Double)] = []
+        var awaiting: [(asset: String, mode: String, checks: Int)] = []
         var unconfirmed: [(asset: String, message: String, stepsLeft: Int)] = []
         var failedBefore: Set<String> = []
         var repairs: [(asset: String, action: MaintenanceAction, start: Double)] = []
@@ -113,7 +113,7 @@ import Testing
                 if let action { repairs.append((asset, action, sim.elapsed + 4 * 3600)) }
             }
             seenEvents = sim.events.count
-            var stillAwaiting: [(asset: String, mode: String, at: Double)] = []
+            var stillAwaiting: [(asset: String, mode: String, checks: Int)] = []
             for (asset, mode, checks) in awaiting {
                 guard let runtime = runtimes[asset] else { continue }
                 if runtime.latestOutlook[mode]?.state == .failed, runtime.summary(at: sim.time).status == .failure {
