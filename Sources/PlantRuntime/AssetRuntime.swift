@@ -455,24 +455,32 @@ public struct AssetRuntime: Sendable {
     private mutating func evaluateDeviationAlarm(
         _ result: StepResult, at time: Double, into output: inout RuntimeOutput
     ) {
-        let drivers = drivers(result)
-        let named = drivers.map { "\($0.sensor) \(Int(($0.share * 100).rounded())) %" }.joined(separator: ", ")
-        var message =
-            "\(asset.id) deviates from its learned behaviour (score \(format(result.score)) × threshold)\(named.isEmpty ? "" : ": \(named)")"
-        switch diagnosis {
-        case .failureMode(let mode)?: message += "; consistent with \(mode)"
-        case .sensorFault(let sensor)?:
-            message +=
-                "; only \(sensor) deviates while its physical neighbours stay normal: suspected sensor fault, check the instrument"
-        default: break
-        }
+        let diagnosis = self.diagnosis
         alarms.diagnoses[AlarmBook.deviationID(asset.id)] = diagnosis?.code
+        // The message and the driving sensors are taken only when the alarm activates, which takes a
+        // flagged step: the unflagged steps (nearly all of them) build neither.
+        var message: String?
+        var sensors: [String]?
+        if result.flagged {
+            let drivers = drivers(result)
+            let named = drivers.map { "\($0.sensor) \(Int(($0.share * 100).rounded())) %" }.joined(separator: ", ")
+            var text =
+                "\(asset.id) deviates from its learned behaviour (score \(format(result.score)) × threshold)\(named.isEmpty ? "" : ": \(named)")"
+            switch diagnosis {
+            case .failureMode(let mode)?: text += "; consistent with \(mode)"
+            case .sensorFault(let sensor)?:
+                text +=
+                    "; only \(sensor) deviates while its physical neighbours stay normal: suspected sensor fault, check the instrument"
+            default: break
+            }
+            message = text
+            sensors = drivers.map(\.sensor)
+        }
         // Stopped, or just restarted (the start-up transient): the deviation is expected, not abnormal.
         let suppressed = settling
         alarms.evaluate(
             AlarmBook.deviationID(asset.id), active: result.flagged && !suppressed, at: time, value: result.score,
-            threshold: result.threshold,
-            message: message, sensors: drivers.map(\.sensor), into: &output.alarmUpdates)
+            threshold: result.threshold, message: message, sensors: sensors, into: &output.alarmUpdates)
     }
 
     /// Every failure mode's outlook now (see `ModeOutlook`): a health row each, the RUL alarm when a
