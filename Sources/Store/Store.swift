@@ -188,12 +188,7 @@ public final class Store: Sendable {
     )
         async throws -> T
     {
-        guard !isReadOnly else { throw StoreError(.readOnly, "\(context()): the store was opened read-only") }
-        do {
-            return try await writer.write(body)
-        } catch {
-            throw StoreError.from(error, context())
-        }
+        try await writing(context()) { [writer] in try await writer.write(body) }
     }
 
     /// As `write`, without the transaction: the body opens its own (to set a pragma outside it).
@@ -202,12 +197,14 @@ public final class Store: Sendable {
     )
         async throws -> T
     {
+        try await writing(context()) { [writer] in try await writer.writeWithoutTransaction(body) }
+    }
+
+    private func writing<T: Sendable>(
+        _ context: @autoclosure () -> String, _ body: () async throws -> T
+    ) async throws -> T {
         guard !isReadOnly else { throw StoreError(.readOnly, "\(context()): the store was opened read-only") }
-        do {
-            return try await writer.writeWithoutTransaction(body)
-        } catch {
-            throw StoreError.from(error, context())
-        }
+        return try await access(context(), body)
     }
 
     func access<T: Sendable>(_ context: @autoclosure () -> String, _ body: () async throws -> T) async throws -> T {
