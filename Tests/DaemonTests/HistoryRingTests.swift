@@ -1,3 +1,5 @@
+import Foundation
+import PrognosCore
 import Testing
 
 @testable import PlantRuntime
@@ -42,5 +44,34 @@ import Testing
         #expect(ring.segments == [2, 2, 2])
         for t in 18..<20 { ring.append(Self.row(t)) }
         #expect((0..<ring.count).map { ring.row($0)[0] } == [6, 7, 12, 13, 18, 19])
+    }
+
+    @Test func aRefitGetsTheNewestHealthyRowsOldestFirst() throws {
+        var runtime = RuntimeTests.trained(steps: 100) {
+            $0.refitEvery = 150
+            $0.historyCapacity = 120
+            $0.historyBlock = 1
+            $0.historyStride = 1
+        }
+        var noise = SplitMix64(seed: 3)
+        var request: RefitRequest?
+        var rows: [[Double]] = []
+        var t = 100
+        while request == nil, t < 1_000 {
+            let speed = 1200 + 300 * sin(Double(t) / 20)
+            let temp = 30 + speed / 100 + noise.nextGaussian() * 0.3
+            let vib = 2 + noise.nextGaussian() * 0.1
+            var output = RuntimeOutput()
+            runtime.ingest(
+                RuntimeTests.readings(at: Double(t), temp: temp, vib: vib, speed: speed, hours: Double(t)),
+                into: &output)
+            if output.batch.deviations.last?.flagged == false { rows.append([temp, vib, speed]) }
+            request = output.refits.first { $0.model != nil }
+            t += 1
+        }
+        let history = try #require(request?.history)
+        #expect(history.count == 120 && history.segments.reduce(0, +) == 120)
+        let newest = rows.suffix(120).map { $0.map { Double(Float($0)) } }
+        #expect((0..<history.count).map { history.row($0) } == Array(newest))
     }
 }
