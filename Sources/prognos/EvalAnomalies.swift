@@ -18,6 +18,8 @@ struct EvalAnomalies: AsyncParsableCommand {
     var falseAlarmRate = ModelConfiguration().falseAlarmRate
     @Option(help: "Smoothing of the MEWMA drift statistic (0 < λ ≤ 1).") var driftSmoothing = ModelConfiguration()
         .driftSmoothing
+    @Option(help: "Contiguous folds the thresholds are calibrated on out of sample (at most one per 20 rows).")
+    var calibrationFolds = ModelConfiguration().calibrationFolds
     @Option(help: "Shrinkage of the deviation covariances (0 ≤ s < 1).")
     var covarianceShrinkage = ModelConfiguration().covarianceShrinkage
     @Option(help: "Thresholds: gamma (matched to the out-of-fold statistics) or conformal (their empirical quantile).")
@@ -52,6 +54,7 @@ struct EvalAnomalies: AsyncParsableCommand {
         guard covarianceShrinkage >= 0 && covarianceShrinkage < 1 else {
             throw ValidationError("--covariance-shrinkage must be in [0, 1)")
         }
+        guard calibrationFolds >= 2 else { throw ValidationError("--calibration-folds must be at least 2") }
         if let rowsPerWeek, !(rowsPerWeek > 0) { throw ValidationError("--rows-per-week must be positive") }
     }
 
@@ -63,6 +66,7 @@ struct EvalAnomalies: AsyncParsableCommand {
         modelConfiguration.falseAlarmRate = falseAlarmRate
         modelConfiguration.driftSmoothing = driftSmoothing
         modelConfiguration.covarianceShrinkage = covarianceShrinkage
+        modelConfiguration.calibrationFolds = calibrationFolds
         modelConfiguration.parametricThresholds = thresholds == "gamma"
         modelConfiguration.baselineAdaptationRate = baselineAdaptationRate
         modelConfiguration.adaptationHoldSteps = adaptationHoldSteps
