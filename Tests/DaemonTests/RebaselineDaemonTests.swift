@@ -1,4 +1,5 @@
 import Foundation
+import PrognosCore
 import Store
 import TestSupport
 import Testing
