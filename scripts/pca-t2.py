@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""PCA T² baseline beside `prognos eval anomalies --dir` (docs/world-model.md): per file, fit on the first --train-rows rows
+"""PCA T² baseline beside `prognos eval anomalies --dir` (docs/world-model.md): per file, fit on
+the first --train-rows rows
 (standardised; components explaining 90 % of the variance), flag T² above the 99 % F-distribution
 limit; pooled point-wise FAR and MAR over the rows after training."""
 import argparse, glob, gzip, os, sys
