@@ -76,7 +76,9 @@ struct EvalPolicies: AsyncParsableCommand {
                     (
                         "action_costs",
                         JSONText.object(
-                            o.actionCosts.sorted { $0.key < $1.key }.map { ($0.key, JSONText.number($0.value.rounded())) })
+                            o.actionCosts.sorted { $0.key < $1.key }.map {
+                                ($0.key, JSONText.number($0.value.rounded()))
+                            })
                     ),
                     (
                         "action_counts",
