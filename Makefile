@@ -12,7 +12,7 @@ SPARKPLUG_PEERS := pysparkplug==0.6.1 paho-mqtt==1.6.1 protobuf==7.36.2
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all build release test lint fuzz-ci scale deps fault-deps venv bench demo check-plant clean fuzz faults alarm-load \
-        sparkplug-proto
+        sparkplug-proto lifecycle-year
 
 all: build
 
@@ -81,6 +81,12 @@ ASSETS ?= 1000
 MINUTES ?= 60
 scale: release
 	Plants/tools/scale.sh $(ASSETS) $(MINUTES)
+
+## lifecycle-year: the failure-lifecycle property test (Tests/DaemonTests/LifecycleSimulationTests) over a
+## simulated year of Plants/demo.yaml and Plants/second.yaml instead of the 20 days `make test` runs.
+lifecycle-year: deps
+	$(SWIFT) build --build-tests
+	PROGNOS_LIFECYCLE_DAYS=365 $(SWIFT) test --skip-build --filter LifecycleSimulationTests
 
 ## alarm-load: EEMUA 191 / ISA-18.2 alarm-load figures of the demo plant (release build): a simulated
 ## healthy month (DAYS, at SPEED×: 30 days at 1800× take 24 min) and the faulty demo scenario; into alarm-load/.

@@ -41,7 +41,8 @@ public struct ModeEstimator: Sendable {
     /// Takes one batch of readings: the good values of the limit sensor in it, stamped up to `time`,
     /// and the world model's filtered deviation of that sensor (healthy spreads, signed as the sensor)
     /// with the sensor's healthy spread, once a model exists. While the machine stands still
-    /// (`machineStopped`) a limit below is not a failure: a stopped fan has no airflow by design.
+    /// (`machineStopped`) a limit below is not a failure (a stopped fan has no airflow by design) and
+    /// nothing is tracked.
     public mutating func observe(
         time: Double, values: [Double], deviation: Double?, spread: Double?, machineStopped: Bool = false
     ) {
@@ -53,7 +54,9 @@ public struct ModeEstimator: Sendable {
                     "\(mode.limit.sensor) read \(number(crossing)), past its failure limit (\(mode.limit.direction.rawValue) \(number(mode.limit.value)))"
             )
         }
-        guard let deviation, deviation.isFinite else { return }
+        // A stopped machine's readings say nothing of the mode's health (a stopped fan moves no air):
+        // they set no peak, so a scheduled stop is not taken for a trip, and feed no tracker.
+        guard !machineStopped, let deviation, deviation.isFinite else { return }
         let oriented = sign * deviation
         var gap: Double?
         var fraction: Double?

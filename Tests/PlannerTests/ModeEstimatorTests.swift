@@ -1,0 +1,50 @@
+import PrognosCore
+import Testing
+
+@testable import Planner
+
+/// When a failure mode has failed: its limit crossed while the machine runs, or a trip with the mode
+/// past its alarm level; never a machine that stopped on schedule.
+@Suite("Failure-mode estimator")
+struct ModeEstimatorTests {
+    /// A fan's rotor fouling: airflow normal 15,000–42,000 m³/h, alarm below 12,000, failed below 10,000.
+    static let airflow = Sensor(
+        id: "airflow", unit: "m3/h", normal: 15_000...42_000, limits: Limits(alarmLow: 12_000),
+        source: .modbus(ModbusPoint(device: "plc", function: .inputRegister, address: 0, dataType: .float32)))
+    static let fouling = FailureMode(
+        id: "rotor-fouling", sensors: ["airflow"],
+        limit: FailureLimit(sensor: "airflow", direction: .below, value: 10_000))
+
+    /// An hour of healthy running at one reading a minute, then `last`, then the stop.
+    func run(endingWith last: Double, stoppedAtLast: Bool) -> ModeEstimator {
+        var estimator = ModeEstimator(mode: Self.fouling, sensor: Self.airflow)
+        for minute in 0..<60 {
+            estimator.observe(time: Double(minute) * 60, values: [30_000], deviation: 0, spread: 1_000)
+        }
+        estimator.observe(
+            time: 3_600, values: [last], deviation: 0, spread: 1_000, machineStopped: stoppedAtLast)
+        estimator.tripped(at: 3_600)
+        return estimator
+    }
+
+    @Test("A scheduled stop (airflow 0 with the machine stopped) is neither a crossing nor a trip")
+    func scheduledStopIsNoFailure() {
+        let estimator = run(endingWith: 0, stoppedAtLast: true)
+        #expect(estimator.failure == nil)
+        #expect(estimator.health()?.failure == nil)
+    }
+
+    @Test("A stop while the airflow stood past its alarm level is the mode's trip")
+    func stopPastTheAlarmIsATrip() throws {
+        let estimator = run(endingWith: 11_000, stoppedAtLast: false)
+        let failure = try #require(estimator.failure)
+        #expect(failure.reason.contains("stopped with airflow"))
+    }
+
+    @Test("Airflow below the failure limit while the machine runs is a failure")
+    func crossingWhileRunningFails() throws {
+        let estimator = run(endingWith: 9_000, stoppedAtLast: false)
+        let failure = try #require(estimator.failure)
+        #expect(failure.reason.contains("past its failure limit"))
+    }
+}
