@@ -268,13 +268,13 @@ public final class PlantDaemon: Service, Sendable {
     /// free run; an MQTT sensor without a message of this time after `mqttWait` goes without.
     private func takeTurns(_ lockstep: Lockstep, hub: RuntimeHub, mqttWait: Duration = .seconds(10)) async {
         var time = -Double.infinity
-        var maintenanceSeen = await adoptMaintenance(after: 0, hub: hub, renewModels: false)
+        var reportsSeen = await adoptReports(after: ReportsSeen(), hub: hub, renewModels: false)
         while !shutdownRequested.withLock({ $0 }) {
             guard let next = await lockstep.nextClock(after: time, stopped: { shutdownRequested.withLock { $0 } })
             else { return }
             time = next
             // What the simulator reported done before this turn, before this turn's readings.
-            maintenanceSeen = await adoptMaintenance(after: maintenanceSeen, hub: hub, renewModels: true)
+            reportsSeen = await adoptReports(after: reportsSeen, hub: hub, renewModels: true)
             let (modbus, mqtt) = state.withLock { ($0.modbus, $0.mqtt) }
             var readings = await modbus?.pollOnce() ?? []
             for index in readings.indices { readings[index].timestamp = time }
@@ -307,9 +307,10 @@ public final class PlantDaemon: Service, Sendable {
         var lastState = 0.0
         var lastCompaction = Date().timeIntervalSince1970
         var historySeen = (try? await store.alarmHistory(after: 0, limit: 1_000_000).last?.id) ?? 0
-        // In turns, maintenance is adopted at the start of each turn instead (see `takeTurns`).
-        var maintenanceSeen =
-            options.lockstep == nil ? await adoptMaintenance(after: 0, hub: hub, renewModels: false) : 0
+        // In turns, what operators report is adopted at the start of each turn instead (see `takeTurns`).
+        var reportsSeen =
+            options.lockstep == nil
+            ? await adoptReports(after: ReportsSeen(), hub: hub, renewModels: false) : ReportsSeen()
         var storeFaults = StoreFaultLog()
         var heartbeatFault = RepeatingFault("Cannot write the heartbeat")
         while !Task.isCancelled {
@@ -325,7 +326,7 @@ public final class PlantDaemon: Service, Sendable {
             await judgeReadiness(hub: hub, writer: writer, publisher: publisher, wall: wall)
             historySeen = await adoptOperatorCommands(after: historySeen, hub: hub)
             if options.lockstep == nil {
-                maintenanceSeen = await adoptMaintenance(after: maintenanceSeen, hub: hub, renewModels: true)
+                reportsSeen = await adoptReports(after: reportsSeen, hub: hub, renewModels: true)
             }
             if wall - lastState >= options.stateInterval {
                 lastState = wall
@@ -354,11 +355,20 @@ public final class PlantDaemon: Service, Sendable {
         return rows.last?.id ?? seen
     }
 
-    /// Maintenance reported through `prognos maintenance done` since `seen` (all of it at start-up).
-    private func adoptMaintenance(after seen: Int64, hub: RuntimeHub, renewModels: Bool) async -> Int64 {
-        guard let records = try? await store.maintenance(after: seen), !records.isEmpty else { return seen }
-        for record in records { await hub.adoptMaintenance(record, renewModel: renewModels) }
-        return records.last?.id ?? seen
+    /// What operators reported since `seen`: maintenance through `prognos maintenance done` (all of
+    /// it at start-up) and re-baselines through `prognos model rebaseline`. Without `renewModels` (at
+    /// start-up, when the models' snapshots may be newer) re-baselines are only counted as seen.
+    private func adoptReports(after seen: ReportsSeen, hub: RuntimeHub, renewModels: Bool) async -> ReportsSeen {
+        var now = seen
+        if let records = try? await store.maintenance(after: seen.maintenance), let last = records.last?.id {
+            for record in records { await hub.adoptMaintenance(record, renewModel: renewModels) }
+            now.maintenance = last
+        }
+        if let records = try? await store.rebaselines(after: seen.rebaselines), let last = records.last?.id {
+            if renewModels { for record in records { await hub.adoptRebaseline(record) } }
+            now.rebaselines = last
+        }
+        return now
     }
 
     /// The daemon's row in the store, and the same numbers as metrics; its times are on the wall
@@ -473,4 +483,11 @@ public final class PlantDaemon: Service, Sendable {
 /// Where the MQTT collector delivers in turns: nowhere (the turn reads its latest readings).
 private struct DiscardingSink: ReadingSink {
     func deliver(_ readings: [Reading]) {}
+}
+
+/// How far the daemon has adopted what operators report through the store (see `adoptReports`):
+/// the last maintenance and re-baseline ids.
+struct ReportsSeen {
+    var maintenance: Int64 = 0
+    var rebaselines: Int64 = 0
 }

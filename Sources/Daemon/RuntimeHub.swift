@@ -163,6 +163,18 @@ public actor RuntimeHub {
             metadata: ["asset.id": "\(record.asset)", "action": "\(record.action)", "by": "\(record.recordedBy)"])
     }
 
+    /// An operator's re-baseline (`prognos model rebaseline`): the asset's model takes its present
+    /// state as the new normal and learns it again (see `AssetRuntime.rebaseline`).
+    func adoptRebaseline(_ record: RebaselineRecord) {
+        guard runtimes[record.asset] != nil else {
+            logger.warning(
+                "Re-baseline of an asset the plant does not have; ignored", metadata: ["asset.id": "\(record.asset)"])
+            return
+        }
+        runtimes[record.asset]?.rebaseline()
+        logger.info("Re-baseline adopted", metadata: ["asset.id": "\(record.asset)", "by": "\(record.recordedBy)"])
+    }
+
     func summaries(now: Double) -> [AssetSummary] { runtimes.keys.sorted().map { runtimes[$0]!.summary(at: now) } }
 
     func snapshots() -> [(String, [UInt8])] {

@@ -12,25 +12,48 @@ public enum EvalData {
     /// C-MAPSS: space-separated rows of unit, cycle, 3 settings, 21 sensors. Returns one matrix
     /// per unit (in file order), each row the 21 sensors followed by the 3 settings.
     public static func cmapssUnits(path: String) throws -> [Matrix] {
+        try cmapssLabelledUnits(path: path).map(\.rows)
+    }
+
+    /// One C-MAPSS unit: its rows (21 sensors, then 3 settings) and, when the file has a 27th
+    /// column (`prognos simulate --export-cmapss` writes one), each row's 0/1 label.
+    public struct LabelledUnit {
+        public var rows: Matrix
+        public var labels: [Int]?
+    }
+
+    /// `cmapssUnits` with the labels of a file that has a label column after the sensors (every
+    /// row of a file has it or none does).
+    public static func cmapssLabelledUnits(path: String) throws -> [LabelledUnit] {
         let text = try DataFile.text(path: path)
-        var units: [Matrix] = []
+        var units: [LabelledUnit] = []
         var currentUnit: Int?
         var rows: [[Double]] = []
+        var labels: [Int] = []
+        var labelled: Bool?
+        func close() {
+            guard !rows.isEmpty else { return }
+            units.append(LabelledUnit(rows: Matrix(rows), labels: labelled == true ? labels : nil))
+            rows = []
+            labels = []
+        }
         for (lineNumber, line) in text.split(whereSeparator: \.isNewline).enumerated() {
             let fields = line.split(separator: " ").compactMap { Double($0) }
             if fields.isEmpty { continue }
-            guard fields.count == 26 else {
-                throw Failure(description: "\(path):\(lineNumber + 1): expected 26 numbers, found \(fields.count)")
+            guard fields.count == 26 || fields.count == 27, labelled.map({ $0 == (fields.count == 27) }) ?? true else {
+                throw Failure(
+                    description:
+                        "\(path):\(lineNumber + 1): expected \(labelled.map { $0 ? "27" : "26" } ?? "26 or 27") numbers, found \(fields.count)"
+                )
             }
+            labelled = fields.count == 27
             let unit = Int(fields[0])
-            if unit != currentUnit, !rows.isEmpty {
-                units.append(Matrix(rows))
-                rows = []
-            }
+            if unit != currentUnit { close() }
             currentUnit = unit
             rows.append(Array(fields[5..<26]) + Array(fields[2..<5]))
+            if fields.count == 27 { labels.append(fields[26] > 0.5 ? 1 : 0) }
         }
-        if !rows.isEmpty { units.append(Matrix(rows)) }
+        close()
         return units
     }
 

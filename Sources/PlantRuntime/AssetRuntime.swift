@@ -68,6 +68,9 @@ public struct AssetRuntime: Sendable {
     /// Sensors (model indices) to re-baseline once the machine has run `settleStepsAfterMaintenance`
     /// steps after reported maintenance, and the running steps counted so far.
     private var rebaselineDue: (sensors: [Int], steps: Int)?
+    /// An operator re-baselined the asset (`rebaseline()`): every running step is kept as healthy
+    /// history until `trainingSteps` of them refit the model on the new normal.
+    private var relearningNormal = false
     /// When this runtime started listening (readings' clock), for the communication alarm's grace.
     private let startedAt: Double
     /// Positions (in the signal table) of the context signals that say whether the machine runs —
@@ -173,6 +176,25 @@ public struct AssetRuntime: Sendable {
         }
     }
 
+    /// An operator confirmed the machine's present state as its new normal (`prognos model
+    /// rebaseline`): the model takes where the sensors have been lately as its baseline at once (an
+    /// active deviation alarm clears at the next batch), the healthy history of the old normal is
+    /// forgotten, and the model is refitted — reference and thresholds — on the next `trainingSteps`
+    /// running steps, flagged or not (the operator vouched for them). The failure modes' estimators
+    /// keep their health. Without a model yet, the rows collected for the first fit start again.
+    public mutating func rebaseline() {
+        guard model != nil else {
+            training.removeAll(keepingCapacity: false)
+            return
+        }
+        model?.rebaseline()
+        rebaselineDue = nil
+        healthy = RingBuffer(capacity: healthy.capacity)
+        relearningNormal = true
+        let deviation = AlarmBook.deviationID(asset.id)
+        if alarms.alarms[deviation]?.active == true { clearsDue.append(deviation) }
+    }
+
     /// The same asset as a changed plant file describes it (SIGHUP): new limits, names, failure
     /// modes or signals. Every alarm the new description still has keeps its state; the model, its
     /// history and the latest values are kept when the modelled and context signals are the same
@@ -186,6 +208,7 @@ public struct AssetRuntime: Sendable {
         fresh.model = model
         fresh.training = training
         fresh.healthy = healthy
+        fresh.relearningNormal = relearningNormal
         fresh.lastStep = lastStep
         fresh.lastSnapshot = lastSnapshot
         fresh.stepSpacing = stepSpacing
@@ -366,14 +389,17 @@ public struct AssetRuntime: Sendable {
                 rebaselineDue = (due.sensors, due.steps + 1)
             }
         }
-        if !result.flagged { healthy.append(row) }
+        if !result.flagged || relearningNormal { healthy.append(row) }
         output.batch.deviations.append(deviationRecord(result, at: time))
         evaluateDeviationAlarm(result, at: time, into: &output)
         self.model = model
         // Assessed once this batch has reached the modes' estimators (see `observeModes`).
         if lastAssessment.map({ time - $0 >= configuration.assessEvery }) ?? true { assessmentDue = true }
         if steps % max(1, configuration.forecastEvery) == 0 { forecast(model, at: time, into: &output) }
-        if configuration.refitEvery > 0, steps % configuration.refitEvery == 0,
+        if relearningNormal, healthy.count >= configuration.trainingSteps {
+            relearningNormal = false
+            output.refits.append(RefitRequest(asset: asset.id, model: model, names: names, history: healthy.elements))
+        } else if configuration.refitEvery > 0, steps % configuration.refitEvery == 0,
             healthy.count >= configuration.trainingSteps
         {
             output.refits.append(RefitRequest(asset: asset.id, model: model, names: names, history: healthy.elements))

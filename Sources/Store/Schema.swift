@@ -12,6 +12,7 @@ enum Schema {
         migrator.registerMigration("v1", migrate: v1)
         migrator.registerMigration("v2", migrate: v2)
         migrator.registerMigration("v3", migrate: v3)
+        migrator.registerMigration("v4", migrate: v4)
         return migrator
     }
 
@@ -291,6 +292,26 @@ enum Schema {
                            rul_p90 / 86400.0 AS rul_p90_days,
                            horizon / 86400.0 AS horizon_days
                     FROM health;
+                """)
+    }
+
+    /// v4: the re-baselines that operators ask for (`prognos model rebaseline`): an asset's present
+    /// state confirmed as its new normal, with who and when; the daemon adopts them as it adopts
+    /// reported maintenance.
+    private static func v4(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE rebaseline_log (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    asset TEXT NOT NULL,
+                    requested_at REAL NOT NULL,
+                    recorded_by TEXT NOT NULL,
+                    note TEXT
+                );
+                CREATE INDEX rebaseline_log_by_asset ON rebaseline_log (asset, requested_at);
+                CREATE VIEW rebaseline_log_view AS
+                    SELECT id, asset, requested_at, \(iso("requested_at")) AS requested_at_iso, recorded_by, note
+                    FROM rebaseline_log;
                 """)
     }
 }

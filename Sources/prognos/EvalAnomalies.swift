@@ -18,6 +18,8 @@ struct EvalAnomalies: AsyncParsableCommand {
     var falseAlarmRate = ModelConfiguration().falseAlarmRate
     @Option(help: "Smoothing of the MEWMA drift statistic (0 < λ ≤ 1).") var driftSmoothing = ModelConfiguration()
         .driftSmoothing
+    @Option(help: "Contiguous folds the thresholds are calibrated on out of sample (at most one per 20 rows).")
+    var calibrationFolds = ModelConfiguration().calibrationFolds
     @Option(help: "Shrinkage of the deviation covariances (0 ≤ s < 1).")
     var covarianceShrinkage = ModelConfiguration().covarianceShrinkage
     @Option(help: "Thresholds: gamma (matched to the out-of-fold statistics) or conformal (their empirical quantile).")
@@ -28,6 +30,11 @@ struct EvalAnomalies: AsyncParsableCommand {
         .adaptationHoldSteps
     @Option(help: "Most the baseline may move by adaptation, in healthy spreads.") var maxBaselineOffset =
         ModelConfiguration().maxBaselineOffset
+    @Option(
+        help:
+            "Rows in a week of running (e.g. 1008 at one row per 10 minutes): also print false alarms per asset-week, each run of flagged label-0 rows counting as one alarm."
+    )
+    var rowsPerWeek: Double?
 
     func validate() throws {
         guard falseAlarmRate > 0 && falseAlarmRate < 1 else {
@@ -47,6 +54,8 @@ struct EvalAnomalies: AsyncParsableCommand {
         guard covarianceShrinkage >= 0 && covarianceShrinkage < 1 else {
             throw ValidationError("--covariance-shrinkage must be in [0, 1)")
         }
+        guard calibrationFolds >= 2 else { throw ValidationError("--calibration-folds must be at least 2") }
+        if let rowsPerWeek, !(rowsPerWeek > 0) { throw ValidationError("--rows-per-week must be positive") }
     }
 
     func run() async throws {
@@ -57,6 +66,7 @@ struct EvalAnomalies: AsyncParsableCommand {
         modelConfiguration.falseAlarmRate = falseAlarmRate
         modelConfiguration.driftSmoothing = driftSmoothing
         modelConfiguration.covarianceShrinkage = covarianceShrinkage
+        modelConfiguration.calibrationFolds = calibrationFolds
         modelConfiguration.parametricThresholds = thresholds == "gamma"
         modelConfiguration.baselineAdaptationRate = baselineAdaptationRate
         modelConfiguration.adaptationHoldSteps = adaptationHoldSteps
@@ -68,10 +78,13 @@ struct EvalAnomalies: AsyncParsableCommand {
         }
         switch format {
         case .json:
-            try EvalData.printJSON(
-                pooled.json.merging(["files": perFile.map { $0.1.json.merging(["file": $0.0]) { a, _ in a } }]) {
-                    a, _ in a
-                })
+            var json = pooled.json.merging(["files": perFile.map { $0.1.json.merging(["file": $0.0]) { a, _ in a } }]) {
+                a, _ in a
+            }
+            if let rowsPerWeek {
+                json["false_alarms_per_asset_week"] = pooled.falseAlarmsPerWeek(rowsPerWeek: rowsPerWeek)
+            }
+            try EvalData.printJSON(json)
         case .text:
             print("file              F1     FAR     MAR   delay  events")
             for (name, c) in perFile { print(c.line(name)) }
@@ -79,6 +92,14 @@ struct EvalAnomalies: AsyncParsableCommand {
             print(
                 "FAR = FP/(FP+TN), MAR = FN/(FN+TP), point-wise; delay in rows from each anomaly's start to its first flag"
             )
+            if let rowsPerWeek {
+                let rate = pooled.falseAlarmsPerWeek(rowsPerWeek: rowsPerWeek)
+                let worst = perFile.map { $0.1.falseAlarmsPerWeek(rowsPerWeek: rowsPerWeek) }.max() ?? 0
+                print(
+                    String(
+                        format: "false alarms per asset-week %.2f (worst asset %.2f): %d runs of flagged normal rows",
+                        rate, worst, pooled.falseAlarms))
+            }
         }
     }
 }
@@ -88,6 +109,8 @@ struct DetectionCounts {
     var tp = 0, fp = 0, tn = 0, fn = 0
     var delays: [Int] = []
     var events = 0
+    /// Runs of flagged label-0 rows (each would be one alarm).
+    var falseAlarms = 0
 
     mutating func add(_ o: DetectionCounts) {
         tp += o.tp
@@ -96,6 +119,12 @@ struct DetectionCounts {
         fn += o.fn
         delays += o.delays
         events += o.events
+        falseAlarms += o.falseAlarms
+    }
+
+    /// False alarms per week of label-0 rows, `rowsPerWeek` rows making a week.
+    func falseAlarmsPerWeek(rowsPerWeek: Double) -> Double {
+        fp + tn == 0 ? 0 : Double(falseAlarms) / (Double(fp + tn) / rowsPerWeek)
     }
 
     var f1: Double { tp == 0 ? 0 : 2 * Double(tp) / Double(2 * tp + fp + fn) }
@@ -123,9 +152,12 @@ enum AnomalyEvaluation {
         var counts = DetectionCounts()
         var eventStart: Int?
         var eventFlagged = false
+        var falseAlarmOn = false
         for r in start..<series.rows.rows {
             let flagged = model.update(y: series.sensors(r), u: series.context(r)).flagged
             let label = series.labels[r]
+            if label == 0, flagged, !falseAlarmOn { counts.falseAlarms += 1 }
+            falseAlarmOn = label == 0 && flagged
             switch (label, flagged) {
             case (1, true): counts.tp += 1
             case (1, false): counts.fn += 1
@@ -175,13 +207,14 @@ enum EvalSeriesSource {
 
     /// Every unit of a C-MAPSS run-to-failure file (`train_FD00x.txt`), its 21 sensors with the
     /// 3 operating settings as context, labelled 1 once its remaining life is below `cap` cycles
-    /// (the capped-RUL convention: before that the engine counts as healthy).
+    /// (the capped-RUL convention: before that the engine counts as healthy) — or by the file's
+    /// own label column when it has one (`prognos simulate --export-cmapss`).
     static func cmapss(path: String, cap: Int) throws -> [EvalSeries] {
-        try EvalData.cmapssUnits(path: path).enumerated().map { k, unit in
+        try EvalData.cmapssLabelledUnits(path: path).enumerated().map { k, unit in
             EvalSeries(
                 name: "unit \(k + 1)", sensorNames: (1...21).map { "s\($0)" },
-                contextNames: ["setting1", "setting2", "setting3"], rows: unit,
-                labels: (0..<unit.rows).map { unit.rows - 1 - $0 < cap ? 1 : 0 })
+                contextNames: ["setting1", "setting2", "setting3"], rows: unit.rows,
+                labels: unit.labels ?? (0..<unit.rows.rows).map { unit.rows.rows - 1 - $0 < cap ? 1 : 0 })
         }
     }
 
@@ -230,6 +263,11 @@ struct EvalDataOptions: ParsableArguments {
     @Option(help: "Name of the 0/1 label column.") var labelColumn = "anomaly"
     @Option(help: "Rows at the start of each file (C-MAPSS: of each unit) taken as normal training data.")
     var trainRows = 400
+    @Flag(
+        help:
+            "C-MAPSS: fit a model per unit on its own first rows (the units are different machines, as in a --export-cmapss file), not one for the fleet."
+    )
+    var modelPerUnit = false
 
     func validate() throws {
         guard (dir == nil) != (cmapss == nil) else { throw ValidationError("give exactly one of --dir and --cmapss") }
@@ -246,7 +284,7 @@ struct EvalDataOptions: ParsableArguments {
                 dir: dir!, separator: separator, timeColumn: timeColumn, labelColumn: labelColumn)
         }
         let models = try EvalSeriesSource.models(
-            for: series, trainRows: trainRows, fleet: cmapss != nil, configuration: configuration)
+            for: series, trainRows: trainRows, fleet: cmapss != nil && !modelPerUnit, configuration: configuration)
         return Array(zip(series, models))
     }
 }

@@ -51,13 +51,8 @@ struct Maintenance: AsyncParsableCommand {
             if records.isEmpty { print("(no maintenance reported)") }
         case .done:
             let asset = asset!, action = action!
-            if let known = try await knownPlant(store) {
-                guard let entry = known.asset(asset) else {
-                    printError(
-                        "prognos maintenance: no asset '\(asset)' in \(known.site.id); assets: \(known.assets.map(\.id).joined(separator: ", "))"
-                    )
-                    throw ExitCode(2)
-                }
+            if let known = try await knownPlant(store, path: plant) {
+                let entry = try knownAssetOrExit(asset, in: known, command: "maintenance")
                 let applicable = known.actions.filter { a in
                     a.failureModes.isEmpty
                         || a.failureModes.contains { m in entry.failureModes.contains { $0.id == m } }
@@ -78,18 +73,30 @@ struct Maintenance: AsyncParsableCommand {
         }
     }
 
-    /// The plant to check against: --plant, else the daemon's, else none (not checked).
-    private func knownPlant(_ store: Store) async throws -> Plant? {
-        if let plant { return try loadPlantOrExit(plant) }
-        guard let path = try? await store.daemonStatus()?.plant, !path.isEmpty else { return nil }
-        return try? PlantFileLoader.load(path: path)
-    }
-
     private func time(_ text: String) -> Double? {
         if let epoch = Double(text) { return epoch }
         let formatter = ISO8601DateFormatter()
         return formatter.date(from: text)?.timeIntervalSince1970
     }
+}
+
+/// The plant to check an operator's report against: `path` (--plant), else the one the daemon runs,
+/// else none (not checked).
+func knownPlant(_ store: Store, path: String?) async throws -> Plant? {
+    if let path { return try loadPlantOrExit(path) }
+    guard let running = try? await store.daemonStatus()?.plant, !running.isEmpty else { return nil }
+    return try? PlantFileLoader.load(path: running)
+}
+
+/// The plant's asset `id`, or a message naming the assets it has and exit status 2.
+func knownAssetOrExit(_ id: String, in plant: Plant, command: String) throws -> Asset {
+    guard let asset = plant.asset(id) else {
+        printError(
+            "prognos \(command): no asset '\(id)' in \(plant.site.id); assets: \(plant.assets.map(\.id).joined(separator: ", "))"
+        )
+        throw ExitCode(2)
+    }
+    return asset
 }
 
 /// Now on the plant's clock: the daemon's (a simulation's runs faster), else the wall's.

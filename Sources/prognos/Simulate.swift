@@ -59,7 +59,13 @@ struct Simulate: AsyncParsableCommand {
     @Option(help: "Log level (trace … critical).") var logLevel: Logger.Level = .info
     @Option(help: "Export run-to-failure histories to this directory instead of serving.") var export: String?
     @Option(help: "With --export: units per asset type.") var units: Int = 20
-    @Option(help: "With --export: time between rows (default 1h).") var cycle: String = "1h"
+    @Option(help: "With --export or --export-cmapss: time between rows (default 1h).") var cycle: String = "1h"
+    @Option(
+        help: ArgumentHelp(
+            "Run --scenario for --duration and write it to this file in C-MAPSS's layout with a label column, instead of serving.",
+            discussion:
+                "One unit per asset, one row per --cycle while it runs; `prognos eval forecast|anomalies --cmapss FILE` read it (see docs/world-model.md)."
+        )) var exportCmapss: String?
 
     func validate() throws {
         guard speed > 0, speed.isFinite else { throw ValidationError("--speed must be a positive number") }
@@ -78,6 +84,9 @@ struct Simulate: AsyncParsableCommand {
         }
         if start != nil, clockStart != nil {
             throw ValidationError("--clock-start is the simulated start too: give one of --start and --clock-start")
+        }
+        if exportCmapss != nil, duration.flatMap(parseDuration) == nil {
+            throw ValidationError("--export-cmapss needs --duration (e.g. 28d)")
         }
         guard units > 0 else { throw ValidationError("--units must be positive") }
         if lockstep != nil, clockStart == nil {
@@ -118,6 +127,10 @@ struct Simulate: AsyncParsableCommand {
             }
         }
         let startTime = clockStart ?? start.flatMap(parseTimeArgument) ?? Date().timeIntervalSince1970.rounded(.down)
+        if let exportCmapss {
+            try runScenarioExport(loaded, scenario: loadedScenario, start: startTime, to: exportCmapss)
+            return
+        }
         let warmUpSeconds = parseDuration(warmUp) ?? 0
         let options = SimulationOptions(
             seed: seed, start: startTime - warmUpSeconds, step: parseDuration(step) ?? 1, naturalDegradation: natural,
@@ -199,6 +212,28 @@ struct Simulate: AsyncParsableCommand {
             for file in written {
                 StandardOutput.line(
                     "\(file.path): \(file.units) units (\(file.failed) run to failure), \(file.rows) rows")
+            }
+        } catch {
+            printError("prognos simulate: \(error)")
+            throw ExitCode(1)
+        }
+    }
+
+    private func runScenarioExport(_ plant: Plant, scenario: Scenario?, start: Double, to path: String) throws {
+        let options = ScenarioExport.Options(
+            seed: seed, start: start, duration: duration.flatMap(parseDuration) ?? 0,
+            cycle: parseDuration(cycle) ?? 3600, step: step == "1s" ? 60 : (parseDuration(step) ?? 60))
+        do {
+            let export = try ScenarioExport.run(
+                plant: plant, scenario: scenario ?? Scenario(name: "none", events: []), options: options)
+            guard FileManager.default.createFile(atPath: path, contents: Data(export.text.utf8)) else {
+                throw SimulationError("cannot write \(path)")
+            }
+            StandardOutput.line(
+                "\(path): \(export.units.count) units (\(export.units.joined(separator: ", "))), \(export.rows) rows")
+            if !export.leftOut.isEmpty {
+                StandardOutput.line(
+                    "left out (more than 3 context signals or 21 sensors): \(export.leftOut.joined(separator: ", "))")
             }
         } catch {
             printError("prognos simulate: \(error)")

@@ -1,0 +1,83 @@
+import Foundation
+import PrognosCore
+import Testing
+import WorldModel
+
+@testable import PlantRuntime
+
+/// An operator's re-baseline (`prognos model rebaseline`) in one asset's runtime.
+@Suite struct RebaselineRuntimeTests {
+    /// The trained pump of `RuntimeTests` after its temperature stepped up by 4 K (about 13 healthy
+    /// spreads) for good, at steps `from..<to`.
+    static func feedStepChange(_ runtime: inout AssetRuntime, from: Int, to: Int, seed: UInt64) -> RuntimeOutput {
+        var output = RuntimeOutput()
+        var noise = SplitMix64(seed: seed)
+        for t in from..<to {
+            let speed = 1200 + 300 * sin(Double(t) / 20)
+            runtime.ingest(
+                RuntimeTests.readings(
+                    at: Double(t), temp: 34 + speed / 100 + noise.nextGaussian() * 0.3,
+                    vib: 2 + noise.nextGaussian() * 0.1, speed: speed, hours: Double(t)), into: &output)
+        }
+        return output
+    }
+
+    static func deviationActive(_ runtime: AssetRuntime) -> Bool {
+        runtime.allAlarms.contains { $0.id == "pump-1/deviation" && $0.active }
+    }
+
+    @Test func aConfirmedNewNormalStopsTheDeviationAndIsLearntAgainWhileTheModesKeepTheirHealth() throws {
+        var runtime = RuntimeTests.trained()
+        let before = Self.feedStepChange(&runtime, from: 400, to: 500, seed: 11)
+        #expect(before.batch.deviations.suffix(50).allSatisfy { $0.flagged }, "the step change is a deviation")
+        #expect(Self.deviationActive(runtime))
+        var control = runtime
+        let health = runtime.latestHealth
+
+        runtime.rebaseline()
+        #expect(runtime.latestHealth == health, "the failure modes keep their health")
+        let after = Self.feedStepChange(&runtime, from: 500, to: 1000, seed: 12)
+        let controlAfter = Self.feedStepChange(&control, from: 500, to: 1000, seed: 12)
+
+        #expect(after.batch.deviations.count == 500)
+        // The false-alarm budget (1 % of steps) allows about 5 flags in 500; the control has them all.
+        let flagged = after.batch.deviations.indices.filter { after.batch.deviations[$0].flagged }
+        #expect(flagged.count <= 12, "the new normal is not a deviation: flagged at \(flagged)")
+        #expect(!Self.deviationActive(runtime), "the alarm the old baseline drove cleared")
+        #expect(
+            after.alarmUpdates.contains { $0.alarm.id == "pump-1/deviation" && !$0.alarm.active },
+            "and its clearing was written")
+        #expect(controlAfter.batch.deviations.suffix(100).allSatisfy { $0.flagged }, "without it, it stays flagged")
+        #expect(Self.deviationActive(control))
+
+        // The normal is learnt again (reference and thresholds) from the 400 steps that followed.
+        #expect(after.refits.count == 1)
+        #expect(controlAfter.refits.isEmpty)
+        let refit = try #require(after.refits.first)
+        #expect(refit.history.count == 400 && refit.model != nil)
+        runtime.adopt(refitted: try AssetRuntime.fit(refit))
+        let relearnt = Self.feedStepChange(&runtime, from: 1000, to: 1200, seed: 13)
+        #expect(relearnt.batch.deviations.filter { $0.flagged }.count <= 6)
+        #expect(relearnt.refits.isEmpty, "one refit, not one per step")
+    }
+
+    @Test func beforeAModelExistsTheCollectedRowsStartAgain() {
+        var configuration = RuntimeConfiguration()
+        configuration.trainingSteps = 400
+        var learning = AssetRuntime(asset: RuntimeTests.asset, site: "test", configuration: configuration, now: 0)
+        var output = RuntimeOutput()
+        func feed(_ steps: Range<Int>, temp: Double) {
+            for t in steps {
+                learning.ingest(
+                    RuntimeTests.readings(at: Double(t), temp: temp, vib: 2, speed: 1200, hours: 0), into: &output)
+            }
+        }
+        feed(0..<300, temp: 42)
+        learning.rebaseline()
+        feed(300..<600, temp: 46)
+        #expect(output.refits.isEmpty, "300 + 300 rows are not 400 of the new normal")
+        feed(600..<700, temp: 46)
+        #expect(output.refits.count == 1)
+        #expect(output.refits.first?.history.allSatisfy { $0[0] == 46 } == true, "only the new normal is learnt")
+    }
+}
