@@ -139,7 +139,8 @@ public actor RuntimeHub {
     func adoptOperatorCommand(_ alarm: AlarmRecord) { runtimes[alarm.asset]?.adoptOperatorCommand(alarm) }
 
     /// Maintenance an engineer reported as done: the planner learns of it (it is not proposed again
-    /// at once), the modes it restored start their trends again and are no longer failed; with
+    /// at once), the modes it restored start their trends again and are no longer failed, the modes
+    /// it slowed keep their trends and know the slowing; with
     /// `renewModel`, the asset's world model also forgets its wear (not at start-up, when its
     /// snapshot may be newer).
     func adoptMaintenance(_ record: MaintenanceRecord, renewModel: Bool) {
@@ -153,6 +154,9 @@ public actor RuntimeHub {
         if case .resets(let modes) = action.effect { restored = modes }
         replanner.renewed(asset: record.asset, action: record.action, at: record.doneAt)
         runtimes[record.asset]?.renew(modes: restored, at: record.doneAt, resetModel: renewModel)
+        if case .slows(let modes, let factor) = action.effect {
+            runtimes[record.asset]?.slowed(modes: modes, by: factor)
+        }
         if let runtime = runtimes[record.asset] { replanner.observe(runtime) }
         logger.info(
             "Maintenance adopted",

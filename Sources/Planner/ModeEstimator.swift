@@ -24,6 +24,9 @@ public struct ModeEstimator: Sendable {
     /// stood at just before the machine stopped).
     private var recentPeaks: (quarter: Double, current: Double, previous: Double)?
     public private(set) var failure: ModeFailure?
+    /// The mode's rate multiplier from the slowing actions done since it was last restored (see
+    /// `MaintenanceAction.slowed`): its trend already shows it, and a slowing no stronger does nothing.
+    public private(set) var slowFactor = 1.0
 
     public init(mode: FailureMode, sensor: Sensor?) {
         self.mode = mode
@@ -83,13 +86,17 @@ public struct ModeEstimator: Sendable {
         if self.failure == nil { self.failure = failure }
     }
 
-    /// Maintenance restored the mode: its history and its failure are forgotten.
+    /// Maintenance restored the mode: its history, its failure and its slowing are forgotten.
     public mutating func reset() {
         daily.reset()
         fast.reset()
         recentPeaks = nil
         failure = nil
+        slowFactor = 1
     }
+
+    /// A slowing action of `factor` was done on the mode (its history stays: the part is the same).
+    public mutating func slowed(by factor: Double) { slowFactor = MaintenanceAction.slowed(slowFactor, by: factor) }
 
     private mutating func notePeak(_ fraction: Double, at time: Double) {
         let quarter = (time / 900).rounded(.down)
@@ -110,11 +117,13 @@ public struct ModeEstimator: Sendable {
             return failed
         }
         guard let estimate = daily.estimate() ?? fast.estimate() else { return nil }
-        return ModeHealth(
+        var health = ModeHealth(
             failureMode: mode.id, level: estimate.level, levelSD: estimate.levelSD, trend: estimate.trend,
             trendSD: estimate.trendSD, limit: estimate.limit, deviation: estimate.deviation,
             deviationLimit: estimate.deviationLimit, peakFraction: estimate.peak, growthOffset: estimate.offset,
             evidence: evidence)
+        health.slowFactor = slowFactor
+        return health
     }
 
     /// Where the limit sensor's alarm stands on the scale of `ModeHealth.peakFraction` (0 at the edge

@@ -230,8 +230,10 @@ struct PlanningContext: Sendable {
         let recent = Set(
             input.recentActions.filter { $0.asset == asset.id && input.now - $0.time < configuration.repeatGap }.map(
                 \.action))
+        // A slowing no stronger than the one the mode already has does nothing (they do not compound).
         let acting = all.filter {
             !$0.failureModes.isEmpty && $0.failureModes.contains(mode.id) && !recent.contains($0.id)
+                && (Self.rateFactor($0, health).map { $0 < 1 } ?? true)
         }
         let derating =
             input.derated.contains(asset.id) ? nil : all.first { if case .derates = $0.effect { true } else { false } }
@@ -302,7 +304,7 @@ struct PlanningContext: Sendable {
                 if option.slot == .now { actionCost += seconds(action.duration) * p.downtimePerSecond }
                 switch action.effect {
                 case .resets: resets = true
-                case .slows(_, let factor): f = factor
+                case .slows: f = Self.rateFactor(action, health) ?? 1
                 case .derates: break
                 }
             }
@@ -362,6 +364,14 @@ struct PlanningContext: Sendable {
             }
         }
         return candidate
+    }
+
+    /// How much a slowing action changes the mode's rate now (nil for any other action): the trend
+    /// already runs at the mode's current slowing, and slowings do not compound.
+    static func rateFactor(_ action: MaintenanceAction, _ health: ModeHealth) -> Double? {
+        guard case .slows(_, let factor) = action.effect else { return nil }
+        guard health.slowFactor > 0 else { return 1 }
+        return MaintenanceAction.slowed(health.slowFactor, by: factor) / health.slowFactor
     }
 
     func fits(_ action: MaintenanceAction, _ timing: SlotChoice) -> Bool {

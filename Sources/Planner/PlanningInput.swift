@@ -54,6 +54,9 @@ public struct ModeHealth: Sendable, Equatable {
     public var ageSinceRenewal: Double?
     /// Set when the mode has failed (see `ModeEstimator`): the planner proposes its repair at once.
     public var failure: ModeFailure?
+    /// The rate multiplier of the slowing actions done since the mode was last restored (1: none).
+    /// A slowing whose factor is no lower does nothing more (`MaintenanceAction.slowed`).
+    public var slowFactor = 1.0
 
     public init(
         failureMode: String, level: Double, levelSD: Double = 0, trend: Double, trendSD: Double = 0, limit: Double,

@@ -147,6 +147,16 @@ public struct AssetRuntime: Sendable {
     /// An operator changed an alarm in another process (`prognos alarms`, the dashboard).
     public mutating func adoptOperatorCommand(_ alarm: AlarmRecord) { alarms.adoptOperatorCommand(alarm) }
 
+    /// A slowing action of `factor` was done on `modes` (regreasing, an oil change): their
+    /// estimators keep their history and know the slowing, so the planner does not propose one that
+    /// would do nothing more (`MaintenanceAction.slowed`).
+    public mutating func slowed(modes: [String], by factor: Double) {
+        for k in estimators.indices where modes.contains(estimators[k].mode.id) {
+            estimators[k].slowed(by: factor)
+            assessmentDue = true
+        }
+    }
+
     /// Maintenance done at `time` restored `modes`: their estimators forget the wear they followed and
     /// a failure before `time`; with `resetModel` (not at start-up, when the model's snapshot may be
     /// newer), the model forgets what it followed of the restored modes' sensors, keeps the rest, and

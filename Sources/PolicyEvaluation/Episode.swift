@@ -188,6 +188,7 @@ struct Episode {
         policy.performed(order, at: sim.time)
         outcome.actions += 1
         outcome.actionCounts[action.id, default: 0] += 1
+        outcome.actionCosts[action.id, default: 0] += action.cost
         outcome.actionCost += action.cost
         if case .resets(let modes) = action.effect {
             policy.renewed(asset: order.asset, modes: modes, at: sim.elapsed)

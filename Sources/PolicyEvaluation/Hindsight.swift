@@ -52,34 +52,15 @@ struct Hindsight: Sendable {
 
     /// The lower bound: every mode's cheapest lives with perfect knowledge, crews ignored, each
     /// mode on its own (an action for several modes split among them), under the relaxations of
-    /// `ModeLives.Rules.bound`. Its ledger counts the failures, actions and downtime of those plans.
+    /// `ModeLives.Rules.bound`. Its ledger counts the failures, actions and downtime of those plans
+    /// and splits their cost as the harness splits a run's (actions, failures, downtime, derating).
     func bound() -> PolicyOutcome {
         var outcome = PolicyOutcome(name: PolicyKind.hindsightBound.rawValue)
         var shortLives = 0
         for mode in modes {
             var lives = solver(mode, rules: .bound)
-            let modeCost = lives.solveFromStart()
-            outcome.cost += modeCost
-            for (_, choice) in lives.plan() {
-                outcome.actions += choice.slows
-                switch choice.end {
-                case .outlasts: break
-                case .window, .joint:
-                    outcome.actions += 1
-                case .callOut(let r, _):
-                    outcome.actions += 1
-                    outcome.plannedDowntimeHours += mode.prices.resets[r].duration / 3600 * mode.prices.resets[r].share
-                case .bridge(_, _, let window):
-                    outcome.deratings += 1
-                    if window != nil { outcome.actions += 1 }
-                case .failure(_, let repairAt):
-                    outcome.failures += 1
-                    outcome.failedModes.append(mode.asset.id + "/" + mode.profile.mode)
-                    if repairAt != nil {
-                        outcome.downtimeHours += options.responseHours + mode.prices.repairDuration / 3600
-                    }
-                }
-            }
+            outcome.cost += lives.solveFromStart()
+            for (_, choice) in lives.plan() { book(choice, of: mode, solver: lives, into: &outcome) }
             shortLives += lives.shortLives
         }
         if shortLives > 0 {
@@ -87,5 +68,39 @@ struct Hindsight: Sendable {
                 "\(shortLives) lives shorter than two gaps between windows were met: for those, resetting in the last window before the trip is not proven best"
         }
         return outcome
+    }
+
+    /// Books one life of the bound's plan in its ledger, priced as the dynamic program priced it.
+    func book(_ choice: ModeLives.Choice, of mode: Mode, solver: ModeLives, into outcome: inout PolicyOutcome) {
+        let prices = mode.prices
+        func action(_ id: String, _ cost: Double) {
+            outcome.actions += 1
+            outcome.actionCounts[id, default: 0] += 1
+            outcome.actionCosts[id, default: 0] += cost
+            outcome.actionCost += cost
+        }
+        if let s = choice.slow { action(prices.slows[s].action.id, prices.slows[s].price) }
+        switch choice.end {
+        case .outlasts: break
+        case .window(let r, _), .joint(let r, _):
+            action(prices.resets[r].action.id, prices.resets[r].inWindow)
+        case .callOut(let r, _):
+            let reset = prices.resets[r]
+            action(reset.action.id, reset.inWindow)
+            outcome.downtimeCost += reset.callOut - reset.inWindow
+            outcome.plannedDowntimeHours += reset.duration / 3600 * reset.share
+        case .bridge(let r, let at, let window):
+            outcome.deratings += 1
+            outcome.deratingCost += solver.bridge(from: at)?.cost ?? 0
+            if window != nil { action(prices.resets[r].action.id, prices.resets[r].inWindow) }
+        case .failure(_, let repairAt):
+            outcome.failures += 1
+            outcome.failedModes.append(mode.asset.id + "/" + mode.profile.mode)
+            if repairAt != nil {
+                outcome.downtimeHours += options.responseHours + prices.repairDuration / 3600
+                outcome.downtimeCost += prices.failureDowntime
+                outcome.failureCost += prices.failure - prices.failureDowntime
+            }
+        }
     }
 }

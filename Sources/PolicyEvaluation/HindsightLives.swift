@@ -7,11 +7,13 @@ import Simulator
 ///
 /// A life is one part: it starts when the mode is reset (step `start`), its mode starts at the
 /// part's onset and wears as the replay says, slowed by the slowing actions done to it, until it
-/// is reset again or trips. With the future known, slowing early never hurts (it lowers the wear
-/// at every later step for the same price), so a life's slowings are all taken at its start; and
-/// a later start never costs more (every later trip comes no sooner), so of the windows before a
-/// trip only the last one is worth resetting in. What is left to choose per life is how many
-/// slowings and how it ends: reset in that last window, a call-out just before the trip, the trip
+/// is reset again or trips. A slowing makes the part wear at its factor from then on, and a second
+/// one does not compound (`MaintenanceAction.slowed`): the part wears at the lowest factor applied.
+/// With the future known, slowing early never hurts (it lowers the wear at every later step for
+/// the same price), so a life is slowed at its start or not at all, by one action (the one with the
+/// lowest factor among those done would do alone); and a later start never costs more (every later
+/// trip comes no sooner), so of the windows before a trip only the last one is worth resetting in.
+/// What is left to choose per life is whether and with which action to slow it, and how it ends: reset in that last window, a call-out just before the trip, the trip
 /// itself (failure cost, repair after the response time), or — in the relaxation — a derating that
 /// carries it to the next window, or the mode's share of an action that another mode's repair
 /// does anyway. The value of a life depends only on its part number, start and onset, so the
@@ -32,7 +34,8 @@ struct ModeLives: Sendable {
 
     struct Choice: Sendable {
         var cost: Double
-        var slows: Int
+        /// The slowing done at the life's start (index into the prices' `slows`), if any.
+        var slow: Int?
         var end: End
         /// The next life: part number, start step, onset step.
         var next: Key?
@@ -137,39 +140,46 @@ struct ModeLives: Sendable {
     /// The best plan for the life `key`; `now`: the mode has consumed `consumed` by step `step`
     /// at slowing `slowed` (a life under way), nil for a life seen from its start.
     mutating func life(_ key: Key, now: (step: Int, consumed: Double, slowed: Double)?) -> Choice {
-        var best = Choice(cost: .infinity, slows: 0, end: .outlasts, next: nil)
-        if key.onset > lastStep, now == nil { return Choice(cost: 0, slows: 0, end: .outlasts, next: nil) }
-        let factor = prices.slow?.factor ?? 1
-        let slowPrice = prices.slow?.price ?? 0
-        let slowDuration = prices.slow?.duration ?? 0
-        let mostSlows = prices.slow == nil ? 0 : 24
+        var best = Choice(cost: .infinity, slow: nil, end: .outlasts, next: nil)
+        if key.onset > lastStep, now == nil { return Choice(cost: 0, slow: nil, end: .outlasts, next: nil) }
+        let slowed = now?.slowed ?? 1
+        // No slowing, or one of the actions that would lower the rate, weakest first (so each trip
+        // comes no sooner than the one before).
+        let options =
+            [(index: Int?.none, slow: slowed, price: 0.0, duration: 0.0)]
+            + prices.slows.enumerated().map { k, s in
+                (
+                    index: Int?.some(k), slow: MaintenanceAction.slowed(slowed, by: s.factor), price: s.price,
+                    duration: s.duration
+                )
+            }.filter { $0.slow < slowed }.sorted { $0.slow > $1.slow }
         var from = now.map { $0.step + 1 } ?? key.onset
-        for n in 0...mostSlows {
-            let slow = (now?.slowed ?? 1) * pow(factor, Double(n))
-            if n > 0, slow < 1e-6 { break }
-            let credit = (rules.stopCredit + Double(n) * slowDuration) / step * profile.maxStepWear
+        for option in options {
+            let credit = (rules.stopCredit + option.duration) / step * profile.maxStepWear
             let base: Double
             if let now {
-                base = profile.wear[min(now.step, lastStep)] - now.consumed / slow + credit
+                base = profile.wear[min(now.step, lastStep)] - now.consumed / option.slow + credit
             } else {
                 base = profile.wear[key.onset - 1] + credit
             }
-            let paid = Double(n) * slowPrice
-            guard let trip = profile.tripStep(from: from, base: base, slow: slow) else {
-                if paid < best.cost { best = Choice(cost: paid, slows: n, end: .outlasts, next: nil) }
-                break
+            guard let trip = profile.tripStep(from: from, base: base, slow: option.slow) else {
+                if option.price < best.cost {
+                    best = Choice(cost: option.price, slow: option.index, end: .outlasts, next: nil)
+                }
+                from = lastStep + 1
+                continue
             }
             from = trip
             if trip - key.start < 2 * maxGap { shortLives += 1 }
-            consider(&best, key: key, trip: trip, slows: n, paid: paid)
+            consider(&best, key: key, trip: trip, slow: option.index, paid: option.price)
         }
         return best
     }
 
-    /// Every way to end a life that trips at `trip`, after `slows` slowings that cost `paid`.
-    mutating func consider(_ best: inout Choice, key: Key, trip: Int, slows: Int, paid: Double) {
+    /// Every way to end a life that trips at `trip`, after the slowing `slow` that cost `paid`.
+    mutating func consider(_ best: inout Choice, key: Key, trip: Int, slow: Int?, paid: Double) {
         func take(_ cost: Double, _ end: End, _ next: Key?) {
-            if cost < best.cost { best = Choice(cost: cost, slows: slows, end: end, next: next, trip: trip) }
+            if cost < best.cost { best = Choice(cost: cost, slow: slow, end: end, next: next, trip: trip) }
         }
         let deadline = trip - rules.safetySteps
         // The last window before the deadline.
@@ -201,21 +211,24 @@ struct ModeLives: Sendable {
             take(paid, .failure(at: trip, repairAt: nil), nil)
         }
         // Derated from just before the trip to the next window.
-        if rules.relaxed, let perSecond = prices.deratingPerSecond, trip - 1 > key.start,
-            let w = windows.first(where: { $0 > trip - 1 })
-        {
-            let derating = perSecond * Double(w - trip + 1) * step + (prices.derating?.cost ?? 0)
-            if w > lastStep {
-                take(paid + derating, .bridge(reset: 0, at: trip - 1, windowAt: nil), nil)
+        if rules.relaxed, trip - 1 > key.start, let bridge = bridge(from: trip - 1) {
+            if bridge.window > lastStep {
+                take(paid + bridge.cost, .bridge(reset: 0, at: trip - 1, windowAt: nil), nil)
             } else {
                 for (r, reset) in prices.resets.enumerated() {
-                    let next = nextLife(after: key.renewal, at: w, duration: reset.duration)
+                    let next = nextLife(after: key.renewal, at: bridge.window, duration: reset.duration)
                     take(
-                        paid + derating + reset.inWindow + value(next).cost,
-                        .bridge(reset: r, at: trip - 1, windowAt: w), next)
+                        paid + bridge.cost + reset.inWindow + value(next).cost,
+                        .bridge(reset: r, at: trip - 1, windowAt: bridge.window), next)
                 }
             }
         }
+    }
+
+    /// Running derated from step `at` to the next window (its opening step), and what that costs.
+    func bridge(from at: Int) -> (window: Int, cost: Double)? {
+        guard let perSecond = prices.deratingPerSecond, let w = windows.first(where: { $0 > at }) else { return nil }
+        return (w, perSecond * Double(w - at) * step + (prices.derating?.cost ?? 0))
     }
 
     /// The last window opening strictly before step `deadline`.

@@ -9,7 +9,7 @@ import Simulator
 /// joint shares, no derating bridge, call-outs only at re-plan times, acting a margin before a
 /// predicted trip), and orders what the plan puts in this window: the resets that cannot wait
 /// (earliest trip first, so the window's crew goes to them; one that does not fit is done at once
-/// outside it, at call-out price) and a slowing where the plan has one. A look ahead in the true
+/// outside it, at call-out price) and the slowing the plan has for a life not yet slowed. A look ahead in the true
 /// simulation to the next window overrides the model where it would let a mode trip. Between
 /// windows it calls out a reset when no window comes before the margin.
 struct HindsightPolicy: MaintenancePolicy {
@@ -75,8 +75,8 @@ struct HindsightPolicy: MaintenancePolicy {
                         (at, Order(asset: asset.id, action: solvers[a][m].prices.resets[r].action, urgent: true)))
                 default: break
                 }
-                if window != nil, choice.slows > 0, let slow = solvers[a][m].prices.slow {
-                    slowings.append(Order(asset: asset.id, action: slow.action))
+                if window != nil, let slow = choice.slow {
+                    slowings.append(Order(asset: asset.id, action: solvers[a][m].prices.slows[slow].action))
                 }
             }
         }

@@ -17,12 +17,21 @@ struct ModePrices: Sendable {
         /// Outside a window: its share of the action and of the asset's stop.
         var callOut: Double
     }
+    /// An action that slows the mode: its share of the cost, its factor and duration.
+    struct Slow: Sendable {
+        var action: MaintenanceAction
+        var price: Double
+        var factor: Double
+        var duration: Double
+    }
     var resets: [Reset]
-    /// The cheapest action slowing the mode, if any: its share of the cost, factor and duration.
-    var slow: (action: MaintenanceAction, price: Double, factor: Double, duration: Double)?
+    /// The actions slowing the mode.
+    var slows: [Slow]
     /// An unplanned failure: the asset's failure cost, the repair's share, the downtime from the
     /// failure to the end of the repair; and the repair's duration.
     var failure: Double
+    /// The part of `failure` that is downtime (from the failure to the end of the repair).
+    var failureDowntime: Double
     var repair: MaintenanceAction
     var repairDuration: Double
     /// Running derated until the next window, per second, shared among the asset's modes; and the
@@ -31,14 +40,14 @@ struct ModePrices: Sendable {
     var derating: MaintenanceAction?
 
     init(
-        resets: [Reset], slow: (action: MaintenanceAction, price: Double, factor: Double, duration: Double)?,
-        failure: Double,
+        resets: [Reset], slows: [Slow], failure: Double,
         repair: MaintenanceAction, repairDuration: Double, deratingPerSecond: Double? = nil,
         derating: MaintenanceAction? = nil
     ) {
         self.resets = resets
-        self.slow = slow
+        self.slows = slows
         self.failure = failure
+        failureDowntime = 0
         self.repair = repair
         self.repairDuration = repairDuration
         self.deratingPerSecond = deratingPerSecond
@@ -58,20 +67,20 @@ struct ModePrices: Sendable {
                 action: action, share: s, duration: duration, inWindow: s * action.cost,
                 callOut: s * (action.cost + duration / 3600 * economics.downtimeCostPerHour))
         }
-        slow = actions.compactMap { action -> (MaintenanceAction, Double, Double, Double)? in
+        slows = actions.compactMap { action in
             guard case .slows(let ids, let factor) = action.effect, ids.contains(mode), factor < 1, factor > 0 else {
                 return nil
             }
-            return (action, share(ids) * action.cost, factor, seconds(action.duration))
-        }.min { $0.1 / -log($0.2) < $1.1 / -log($1.2) }
+            return Slow(
+                action: action, price: share(ids) * action.cost, factor: factor, duration: seconds(action.duration))
+        }
         guard let repair = PolicyEvaluation.repairAction(plant: plant, asset: asset, mode: mode),
             let repairShare = resets.first(where: { $0.action.id == repair.id })?.share
         else { throw PolicyEvaluationError("no repair for \(asset.id) \(mode)") }
         self.repair = repair
         repairDuration = seconds(repair.duration)
-        failure =
-            (asset.failureCost ?? economics.failureCost) + repairShare * repair.cost
-            + (responseHours + repairDuration / 3600) * economics.downtimeCostPerHour
+        failureDowntime = (responseHours + repairDuration / 3600) * economics.downtimeCostPerHour
+        failure = (asset.failureCost ?? economics.failureCost) + repairShare * repair.cost + failureDowntime
         derating = actions.filter { if case .derates = $0.effect { true } else { false } }.min { $0.cost < $1.cost }
         if let derating, case .derates(let fraction) = derating.effect {
             deratingPerSecond =

@@ -5,70 +5,59 @@ import PrognosCore
 import Simulator
 import WorldModel
 
-/// Prognos' view of one asset: its world model (fitted on the first days of readings) and a
-/// degradation tracker per failure mode fed from the model's filtered health.
+/// Prognos' view of one asset: its world model (fitted on the first days of readings) and the
+/// one estimator per failure mode that the daemon keeps in each asset's runtime (`ModeEstimator`),
+/// fed as the daemon feeds it: the limit sensor's readings and the model's filtered deviation.
 struct AssetView {
     let asset: Asset
     let sensors: [Sensor]
     var handles: [SignalHandle] = []
     var training: [[Double]] = []
     var model: AssetModel?
-    var trackers: [String: DegradationTracker] = [:]
+    /// Per failure mode (the plant file's order): its estimator, the index of its limit sensor
+    /// among `sensors` (nil: not modelled), and the limit sensor's readings since the estimator's
+    /// last batch (every step the machine ran: a machine trips at its worst moment).
+    var estimators: [ModeEstimator]
+    let limitIndex: [Int?]
+    var limitReadings: [[Double]]
     var latest: StepResult?
     var latestValues: [Double] = []
     /// Recent rows the model did not flag, for refits (oldest first), and when it was last fitted.
     var healthyRows: [[Double]] = []
     var fittedAt = 0.0
-    /// Per failure mode: the index of its limit sensor among `sensors`.
-    let limitIndex: [String: Int]
-    /// Per failure mode: the worst raw reading of the limit sensor (oriented toward the limit) since
-    /// the last observation, and its healthy reference (the edge of the normal range).
-    var worst: [String: Double] = [:]
-    var reference: [String: Double] = [:]
+    /// Whether the machine ran at the last step (a stop after running may be a mode's trip).
+    var wasRunning = false
 
     init(asset: Asset) {
         self.asset = asset
-        sensors = asset.modelledSensors
-        var index: [String: Int] = [:]
-        for mode in asset.failureModes {
-            if let j = sensors.firstIndex(where: { $0.id == mode.limit.sensor }) { index[mode.id] = j }
+        let sensors = asset.modelledSensors
+        self.sensors = sensors
+        limitIndex = asset.failureModes.map { mode in sensors.firstIndex { $0.id == mode.limit.sensor } }
+        estimators = asset.failureModes.map { mode in
+            ModeEstimator(mode: mode, sensor: asset.sensors.first { $0.id == mode.limit.sensor })
         }
-        limitIndex = index
-        for mode in asset.failureModes {
-            trackers[mode.id] = DegradationTracker()
-            let sensor = asset.sensors.first { $0.id == mode.limit.sensor }
-            if let normal = sensor?.normal {
-                reference[mode.id] = mode.limit.direction == .above ? normal.upperBound : -normal.lowerBound
-            }
-        }
+        limitReadings = asset.failureModes.map { _ in [] }
     }
 
     /// What the planner needs about this asset now.
     func health() -> AssetHealth? {
         guard model != nil, let latest else { return nil }
         var modes: [ModeHealth] = []
-        for mode in asset.failureModes {
-            guard limitIndex[mode.id] != nil, let estimate = trackers[mode.id]?.estimate() else { continue }
+        for (k, mode) in asset.failureModes.enumerated() where limitIndex[k] != nil {
             let evidence = mode.sensors.compactMap { id -> SensorEvidence? in
-                guard let k = sensors.firstIndex(where: { $0.id == id }) else { return nil }
+                guard let j = sensors.firstIndex(where: { $0.id == id }) else { return nil }
                 return SensorEvidence(
-                    sensor: id, unit: sensors[k].unit, value: latestValues[k], deviation: latest.health.sensorLevels[k],
+                    sensor: id, unit: sensors[j].unit, value: latestValues[j], deviation: latest.health.sensorLevels[j],
                     trendPerDay: 0)
             }
-            modes.append(
-                ModeHealth(
-                    failureMode: mode.id, level: estimate.level, levelSD: estimate.levelSD, trend: estimate.trend,
-                    trendSD: estimate.trendSD,
-                    limit: estimate.limit, deviation: estimate.deviation, deviationLimit: estimate.deviationLimit,
-                    peakFraction: estimate.peak,
-                    growthOffset: estimate.offset, evidence: evidence))
+            if let health = estimators[k].health(evidence: evidence) { modes.append(health) }
         }
         return AssetHealth(asset: asset.id, modes: modes)
     }
 }
 
-/// Prognos' planner, seeing the plant only through its sensors: readings → world models →
-/// degradation trackers → `Planner`.
+/// Prognos' planner, seeing the plant only through its sensors: readings → world models → the
+/// daemon's estimator per failure mode (`ModeEstimator`) → `Planner`.
 struct PlannerPolicy: MaintenancePolicy {
     let plant: Plant
     let options: PolicyEvaluationOptions
@@ -91,14 +80,20 @@ struct PlannerPolicy: MaintenancePolicy {
 
     mutating func observe(_ sim: PlantSimulation) {
         steps += 1
-        // The limit sensors' raw readings at every step: a machine trips at its worst moment.
-        for i in views.indices where sim.status(of: views[i].asset.id) == .running {
-            for mode in views[i].asset.failureModes {
+        for i in views.indices {
+            let running = sim.status(of: views[i].asset.id) == .running
+            // The machine stopped: as in the daemon, a mode past its alarm level may have tripped it.
+            if views[i].wasRunning, !running {
+                for k in views[i].estimators.indices { views[i].estimators[k].tripped(at: sim.time) }
+            }
+            views[i].wasRunning = running
+            guard running else { continue }
+            // The limit sensors' readings at every step: a machine trips at its worst moment.
+            for (k, mode) in views[i].asset.failureModes.enumerated() {
                 guard let h = sim.handle(asset: views[i].asset.id, signal: mode.limit.sensor),
-                    let v = sim.measuredValue(h)
+                    let v = sim.measuredValue(h), v.isFinite
                 else { continue }
-                let oriented = mode.limit.direction == .above ? v : -v
-                views[i].worst[mode.id] = max(views[i].worst[mode.id] ?? -.infinity, oriented)
+                views[i].limitReadings[k].append(v)
             }
         }
         guard steps % max(1, options.observeEvery) == 0 else { return }
@@ -155,21 +150,12 @@ struct PlannerPolicy: MaintenancePolicy {
                     views[i].healthyRows.removeFirst(views[i].healthyRows.count - capacity)
                 }
             }
-            for mode in asset.failureModes {
-                guard let j = views[i].limitIndex[mode.id] else { continue }
-                let spread = model.healthySpread[j]
-                guard spread > 0 else { continue }
-                let sign: Double = mode.limit.direction == .above ? 1 : -1
-                let level = sign * result.health.sensorLevels[j]
-                let gap = level + sign * (mode.limit.value - row[j]) / spread
-                var fraction: Double?
-                if let worst = views[i].worst[mode.id] {
-                    let limit = sign * mode.limit.value
-                    let reference = views[i].reference[mode.id] ?? (limit - 1)
-                    if limit > reference { fraction = (worst - reference) / (limit - reference) }
-                }
-                views[i].worst[mode.id] = nil
-                views[i].trackers[mode.id]?.observe(time: sim.time, deviation: level, gap: gap, fraction: fraction)
+            for k in views[i].estimators.indices {
+                guard let j = views[i].limitIndex[k] else { continue }
+                views[i].estimators[k].observe(
+                    time: sim.time, values: views[i].limitReadings[k], deviation: result.health.sensorLevels[j],
+                    spread: model.healthySpread[j])
+                views[i].limitReadings[k] = []
             }
         }
     }
@@ -208,13 +194,24 @@ struct PlannerPolicy: MaintenancePolicy {
         } else {
             recent.append(RecentAction(asset: order.asset, action: order.action.id, time: time))
         }
+        // As the daemon tells the runtime of a reported slowing: the estimators know it.
+        if case .slows(let modes, let factor) = order.action.effect,
+            let i = views.firstIndex(where: { $0.asset.id == order.asset })
+        {
+            for k in views[i].estimators.indices where modes.contains(views[i].estimators[k].mode.id) {
+                views[i].estimators[k].slowed(by: factor)
+            }
+        }
     }
 
     mutating func renewed(asset: String, modes: [String], at elapsed: Double) {
         guard let i = views.firstIndex(where: { $0.asset.id == asset }) else { return }
-        // Maintenance restored these modes: their trackers forget the old wear, and the world
-        // model's filter starts again from healthy (as after a new unit).
-        for mode in modes { views[i].trackers[mode]?.reset() }
+        // Maintenance restored these modes: their estimators forget the old wear and any failure,
+        // and the world model's filter starts again from healthy (as after a new unit).
+        for k in views[i].estimators.indices where modes.contains(views[i].estimators[k].mode.id) {
+            views[i].estimators[k].reset()
+            views[i].limitReadings[k] = []
+        }
         views[i].model?.resetState()
     }
 }

@@ -75,8 +75,9 @@ public struct PolicyOutcome: Sendable, Equatable, Codable {
     public var deratings: Int
     /// Failures by failure mode, "asset/mode".
     public var failedModes: [String]
-    /// Planned actions taken, by action id.
+    /// Planned actions taken, and what they cost, by action id (for the bound: each mode's share).
     public var actionCounts: [String: Int]
+    public var actionCosts: [String: Double]
     /// A caveat about the figures, if any.
     public var note: String?
 
@@ -94,6 +95,7 @@ public struct PolicyOutcome: Sendable, Equatable, Codable {
         deratings = 0
         failedModes = []
         actionCounts = [:]
+        actionCosts = [:]
     }
 }
 

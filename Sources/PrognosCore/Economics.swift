@@ -4,7 +4,9 @@ public struct MaintenanceAction: Sendable, Equatable, Identifiable {
     public enum Effect: Sendable, Equatable {
         /// Restores the named failure modes to as-new.
         case resets([String])
-        /// Multiplies the named failure modes' progression rate by `factor` (0 < factor < 1).
+        /// Makes the named failure modes progress at `factor` (0 < factor < 1) of their rate until
+        /// they are next reset. It restores a condition (fresh grease, dry insulation, clean oil);
+        /// doing it again restores the same condition, so slowings do not compound (`slowed(_:by:)`).
         case slows([String], factor: Double)
         /// Runs the asset at `fraction` of its rated load until the next window.
         case derates(fraction: Double)
@@ -25,6 +27,11 @@ public struct MaintenanceAction: Sendable, Equatable, Identifiable {
         self.crew = crew
         self.effect = effect
     }
+
+    /// A failure mode's rate multiplier after a slowing of `factor` when it was `current`: the
+    /// lowest factor applied since the mode was last reset, never their product (n regreasings of a
+    /// bearing are not 0.6ⁿ: a bearing does not wear ever slower for being greased again).
+    public static func slowed(_ current: Double, by factor: Double) -> Double { min(current, factor) }
 
     /// Failure modes the action acts on (empty for a derating).
     public var failureModes: [String] {

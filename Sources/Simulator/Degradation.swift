@@ -164,7 +164,8 @@ public struct FailureModeState: Sendable, Equatable {
     public var consumed: Double = 0
     /// Multiplier of the progression rate from this unit's make-up (unit-to-unit scatter).
     public var unitRate: Double = 1
-    /// Product of the "slows" actions applied since the last reset.
+    /// Multiplier of the progression rate from the "slows" actions applied since the last reset
+    /// (the lowest of their factors, see `MaintenanceAction.slowed`).
     public var slowFactor: Double = 1
     /// Extra speed-up set by a scenario (1 for natural degradation).
     public var acceleration: Double = 1

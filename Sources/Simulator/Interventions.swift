@@ -32,7 +32,8 @@ extension PlantSimulation {
 
     /// Applies a maintenance action to a running simulation, as the plant's catalogue declares it:
     /// `resets` restores the named failure modes to as-new (repairing a failed asset), `slows`
-    /// multiplies their progression rate by the factor, `derate` caps the duty at the fraction
+    /// makes them progress at the factor of their rate until the next reset (not compounding, see
+    /// `MaintenanceAction.slowed`), `derate` caps the duty at the fraction
     /// until the next maintenance window. An action that takes time stops the asset meanwhile.
     public mutating func apply(action: MaintenanceAction, to assetID: String) throws(SimulationError) {
         guard let i = assetIndex[assetID] else { throw SimulationError("no asset '\(assetID)' in the plant") }
@@ -81,7 +82,7 @@ extension PlantSimulation {
             }
         case .slows(let ids, let factor):
             for m in assets[i].modes.indices where ids.contains(assets[i].modes[m].modeID) {
-                assets[i].modes[m].slowFactor *= factor
+                assets[i].modes[m].slowFactor = MaintenanceAction.slowed(assets[i].modes[m].slowFactor, by: factor)
             }
         case .derates(let fraction):
             let next = Calendar.nextWindow(after: time, windows: plant.economics.windows).map { $0 - options.start }

@@ -67,6 +67,23 @@ struct EvalPolicies: AsyncParsableCommand {
                     ("name", JSONText.string(o.name)), ("cost", JSONText.number(o.cost.rounded())),
                     ("failures", String(o.failures)),
                     ("downtime_hours", JSONText.number(o.downtimeHours)), ("actions", String(o.actions)),
+                    // The bill by kind (added after the fields above, which keep their shape).
+                    ("action_cost", JSONText.number(o.actionCost.rounded())),
+                    ("failure_cost", JSONText.number(o.failureCost.rounded())),
+                    ("downtime_cost", JSONText.number(o.downtimeCost.rounded())),
+                    ("derating_cost", JSONText.number(o.deratingCost.rounded())),
+                    ("planned_downtime_hours", JSONText.number(o.plannedDowntimeHours)),
+                    (
+                        "action_costs",
+                        JSONText.object(
+                            o.actionCosts.sorted { $0.key < $1.key }.map {
+                                ($0.key, JSONText.number($0.value.rounded()))
+                            })
+                    ),
+                    (
+                        "action_counts",
+                        JSONText.object(o.actionCounts.sorted { $0.key < $1.key }.map { ($0.key, String($0.value)) })
+                    ),
                 ])
             }
             print(

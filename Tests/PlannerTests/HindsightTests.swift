@@ -23,7 +23,9 @@ struct HindsightTests {
             effect: .slows(["wear"], factor: slow?.factor ?? 1))
         let prices = ModePrices(
             resets: [ModePrices.Reset(action: reset, share: 1, duration: 0, inWindow: 100, callOut: 250)],
-            slow: slow.map { (slowing, $0.price, $0.factor, 0) }, failure: failure, repair: reset, repairDuration: 0)
+            slows: slow.map { [ModePrices.Slow(action: slowing, price: $0.price, factor: $0.factor, duration: 0)] }
+                ?? [],
+            failure: failure, repair: reset, repairDuration: 0)
         var lives = ModeLives(
             profile: profile, prices: prices, windows: Array(stride(from: 20, through: 700, by: 20)), step: 3600,
             responseSeconds: 0,
@@ -45,14 +47,23 @@ struct HindsightTests {
         #expect(ends.last == .outlasts)
     }
 
-    /// With a slowing that halves the wear for 30, the first part lasts 64 × 2ⁿ steps after n of
-    /// them: four (120) carry it past step 600, cheaper than three and a renewal (90 + 100 + 30).
-    @Test func slowsAtTheStartWhenThatOutlastsTheRun() {
+    /// With a slowing that halves the wear for 30, a part slowed once lasts 128 steps, and a second
+    /// slowing in the same life does nothing more (the factors do not compound). So every life is
+    /// slowed at its start and renewed in the window at 120 steps: renewals at 120, 240, 360, 480
+    /// (400), five slowings (150); the part fitted at 480 would trip at 608, after the end. Lives
+    /// left unslowed last only 60 steps for 100, dearer.
+    @Test func slowsEachLifeOnceAtItsStart() {
         var lives = Self.lives(slow: (30, 0.5))
-        #expect(lives.solveFromStart() == 120)
+        #expect(lives.solveFromStart() == 550)
         let plan = lives.plan()
-        #expect(plan.count == 1)
-        #expect(plan.first?.choice.slows == 4)
+        #expect(plan.map(\.choice.slow) == Array(repeating: 0, count: 5))
+        #expect(
+            plan.map(\.choice.end).prefix(4) == (1...4).map { ModeLives.End.window(reset: 0, at: 120 * $0) }.prefix(4))
+        #expect(plan.last?.choice.end == .outlasts)
+        // A life under way that is already slowed is not offered the same slowing again.
+        let under = lives.life(
+            ModeLives.Key(renewal: 0, start: 0, onset: 1), now: (step: 10, consumed: 0.05, slowed: 0.5))
+        #expect(under.slow == nil)
     }
 
     /// When a failure (repaired at once) costs less than a renewal, the parts run to failure: nine

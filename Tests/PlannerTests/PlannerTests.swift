@@ -57,6 +57,39 @@ struct PlannerTests {
         #expect(abs(proposal.expectedCost - costs[best]) / costs[best] < 0.03)
     }
 
+    /// Slowings do not compound: a mode greased since its last renewal is not offered the same
+    /// greasing again (it would do nothing), and a stronger one is priced by what it adds.
+    @Test func aSlowingThatWouldDoNothingMoreIsNotProposed() throws {
+        let plant = try fixturePlant(
+            actions: """
+                - {id: renew, name: Renew the part, cost: 1000, duration: 4h, crew: 1, resets: [wear]}
+                - {id: grease, name: Grease, cost: 10, duration: 1h, crew: 1, slows: [wear], factor: 0.5}
+                """, actionIDs: "[renew, grease]")
+        let asset = try #require(plant.asset("pump-1"))
+        let grease = try #require(plant.action("grease"))
+        var health = ModeHealth(
+            failureMode: "wear", level: 6, levelSD: 0.1, trend: 0.2 / 86400, trendSD: 0.01 / 86400, limit: 10,
+            growthOffset: 1e12)
+        func offered(_ health: ModeHealth) -> Set<String> {
+            let input = PlanningInput(
+                plant: plant, now: sunday, assets: [AssetHealth(asset: "pump-1", modes: [health])])
+            let context = PlanningContext(input: input, configuration: PlannerConfiguration())
+            var stream = context.configuration.drawStream(asset: "pump-1", mode: "wear")
+            let candidate = context.evaluate(
+                asset: asset, mode: asset.failureModes[0], health: health,
+                draws: context.configuration.drawFutures(health, using: &stream), constraints: [])
+            return Set(candidate.options.compactMap { $0.action?.id })
+        }
+        #expect(PlanningContext.rateFactor(grease, health) == 0.5)
+        #expect(offered(health) == ["renew", "grease"])
+        health.slowFactor = 0.5
+        #expect(PlanningContext.rateFactor(grease, health) == 1)
+        #expect(offered(health) == ["renew"], "greased since the last renewal: greasing again does nothing")
+        health.slowFactor = 0.8
+        #expect(PlanningContext.rateFactor(grease, health) == 0.625)
+        #expect(offered(health) == ["renew", "grease"])
+    }
+
     @Test(arguments: [(crew: 1, assets: 6), (crew: 2, assets: 12), (crew: 3, assets: 25)])
     func crewCapacityIsNeverExceeded(crew: Int, assets count: Int) throws {
         let plant = try fixturePlant(

@@ -122,17 +122,23 @@ struct DegradationTests {
         #expect(throws: SimulationError.self) { try sim.apply(actionID: "replace-impeller", to: "compressor-201") }
     }
 
-    @Test("Regreasing slows bearing wear; derating caps the duty until the next maintenance window")
+    @Test("Regreasing slows bearing wear, once per life; derating caps the duty until the next maintenance window")
     func slowsAndDerates() throws {
-        func failureTime(greased: Bool) throws -> Double {
+        func failureTime(greasings: Int) throws -> Double {
             var sim = nominalSimulation()
             try sim.startFault(asset: "pump-101", mode: "bearing-wear", timeToFailure: 10 * 86400)
-            if greased { try sim.apply(actionID: "lubricate-bearings", to: "pump-101") }
+            // Back to back, so that the asset stops for the same hour however many are done.
+            for _ in 0..<greasings { try sim.apply(actionID: "lubricate-bearings", to: "pump-101") }
+            let bearings = sim.failureModes(of: "pump-101").first { $0.modeID == "bearing-wear" }
+            #expect(bearings?.slowFactor == (greasings == 0 ? 1 : 0.6))
             return try #require(timeToFailure(&sim, asset: "pump-101", mode: "bearing-wear", limit: 80 * 86400))
         }
-        let plain = try failureTime(greased: false)
-        let greased = try failureTime(greased: true)
+        let plain = try failureTime(greasings: 0)
+        let greased = try failureTime(greasings: 1)
         #expect(greased > 1.3 * plain, "regreasing (×0.6) slows wear: \(greased / 86400) d vs \(plain / 86400) d")
+        // Regreasing restores lubrication; it does not make the bearing wear ever slower.
+        let twice = try failureTime(greasings: 2)
+        #expect(twice == greased, "a second regreasing in one life: \(twice / 86400) d vs \(greased / 86400) d")
 
         // 2025-01-01 is a Wednesday: the next window opens Saturday 06:00, 3 d 6 h later.
         var sim = nominalSimulation(step: 60)
