@@ -19,7 +19,8 @@ public struct RefitRequest: Sendable {
     public var asset: String
     public var model: AssetModel?
     public var names: (sensors: [String], context: [String])
-    public var history: [[Double]]
+    /// The rows to fit on, oldest first, with their contiguous runs.
+    public var history: HistoryRing
 }
 
 /// One asset's runtime: the latest value of each signal, its world model, its alarms.
@@ -42,8 +43,10 @@ public struct AssetRuntime: Sendable {
     private let sensorCount: Int
     private(set) var alarms: AlarmBook
     public private(set) var model: AssetModel?
-    private var training: [[Double]] = []
-    private var healthy: RingBuffer<[Double]>
+    /// Rows collected for the first fit (nil once it is asked for, until there is no model again).
+    private var training: HistoryRing?
+    /// Healthy rows kept for refits (decimated, see `HistoryRing`).
+    private var healthy: HistoryRing
     /// When the model last stepped, on the cadence clock (see `ingest`).
     private var lastStep: Double?
     private var lastSnapshot: Double?
@@ -58,6 +61,8 @@ public struct AssetRuntime: Sendable {
     private var estimators: [ModeEstimator]
     public private(set) var latestHealth: [String: ModeHealth] = [:]
     public private(set) var latestOutlook: [String: ModeOutlook] = [:]
+    /// Per failure mode (as `estimators`): the last health row stored (see `shouldStore`).
+    private var storedHealth: [HealthRecord?]
     private let planner: Planner
     /// Assess at the end of this batch: a step came `assessEvery` after the last assessment, or
     /// maintenance changed a mode (then running or not).
@@ -94,7 +99,9 @@ public struct AssetRuntime: Sendable {
         table = SignalTable(ids: asset.modelledSensors.map(\.id) + asset.context.map(\.id))
         sensorCount = asset.modelledSensors.count
         alarms = AlarmBook(site: site, asset: asset, configuration: configuration, now: now)
-        healthy = RingBuffer(capacity: max(1, configuration.historyCapacity))
+        healthy = HistoryRing(
+            width: table.ids.count, capacity: max(1, configuration.historyCapacity),
+            block: max(1, configuration.historyBlock), stride: max(1, configuration.historyStride))
         stepSpacing = configuration.stepInterval
         startedAt = now
         runIndicators = asset.context.enumerated()
@@ -109,6 +116,7 @@ public struct AssetRuntime: Sendable {
             ModeEstimator(mode: mode, sensor: asset.sensors.first { $0.id == mode.limit.sensor })
         }
         planner = Planner(configuration: configuration.planning)
+        storedHealth = Array(repeating: nil, count: asset.failureModes.count)
     }
 
     // MARK: Restoring
@@ -184,12 +192,13 @@ public struct AssetRuntime: Sendable {
     /// keep their health. Without a model yet, the rows collected for the first fit start again.
     public mutating func rebaseline() {
         guard model != nil else {
-            training.removeAll(keepingCapacity: false)
+            training = nil
             return
         }
         model?.rebaseline()
         rebaselineDue = nil
-        healthy = RingBuffer(capacity: healthy.capacity)
+        healthy = HistoryRing(
+            width: healthy.width, capacity: healthy.capacity, block: healthy.block, stride: healthy.stride)
         relearningNormal = true
         let deviation = AlarmBook.deviationID(asset.id)
         if alarms.alarms[deviation]?.active == true { clearsDue.append(deviation) }
@@ -336,6 +345,7 @@ public struct AssetRuntime: Sendable {
         lastStep = cadence
         guard table.stale(at: cadence, maxAge: configuration.staleAfter).isEmpty else {
             skippedSteps += 1
+            interruptHistories()
             return
         }
         let row = table.values
@@ -345,6 +355,7 @@ public struct AssetRuntime: Sendable {
             // then the stop was that mode's trip.
             let justStopped = stepsRunning > 0
             stoppedSteps += 1
+            interruptHistories()
             stepsRunning = 0
             settling = true
             settleLow = .infinity
@@ -389,20 +400,25 @@ public struct AssetRuntime: Sendable {
                 rebaselineDue = (due.sensors, due.steps + 1)
             }
         }
-        if !result.flagged || relearningNormal { healthy.append(row) }
+        // While relearning a normal the operator vouched for, every running step is kept, undecimated.
+        if result.flagged && !relearningNormal {
+            healthy.interrupt()
+        } else {
+            healthy.append(row, decimated: !relearningNormal)
+        }
         output.batch.deviations.append(deviationRecord(result, at: time))
         evaluateDeviationAlarm(result, at: time, into: &output)
         self.model = model
         // Assessed once this batch has reached the modes' estimators (see `observeModes`).
         if lastAssessment.map({ time - $0 >= configuration.assessEvery }) ?? true { assessmentDue = true }
         if steps % max(1, configuration.forecastEvery) == 0 { forecast(model, at: time, into: &output) }
-        if relearningNormal, healthy.count >= configuration.trainingSteps {
+        if relearningNormal, healthy.count >= min(configuration.trainingSteps, healthy.capacity) {
             relearningNormal = false
-            output.refits.append(RefitRequest(asset: asset.id, model: model, names: names, history: healthy.elements))
+            output.refits.append(RefitRequest(asset: asset.id, model: model, names: names, history: healthy))
         } else if configuration.refitEvery > 0, steps % configuration.refitEvery == 0,
             healthy.count >= configuration.trainingSteps
         {
-            output.refits.append(RefitRequest(asset: asset.id, model: model, names: names, history: healthy.elements))
+            output.refits.append(RefitRequest(asset: asset.id, model: model, names: names, history: healthy))
         }
         self.model = model
     }
@@ -411,34 +427,56 @@ public struct AssetRuntime: Sendable {
         (asset.modelledSensors.map(\.id), asset.context.map(\.id))
     }
 
+    /// A step not taken: the next row of each history starts a segment.
+    private mutating func interruptHistories() {
+        healthy.interrupt()
+        training?.interrupt()
+    }
+
     private mutating func learn(_ row: [Double], into output: inout RuntimeOutput) {
-        training.append(row)
-        guard training.count >= configuration.trainingSteps else { return }
-        output.refits.append(RefitRequest(asset: asset.id, model: nil, names: names, history: training))
-        training.removeAll(keepingCapacity: false)
+        // Taken out while appending, so that the buffer has one owner and is not copied.
+        var rows = training ?? HistoryRing(width: table.ids.count, capacity: max(1, configuration.trainingSteps))
+        training = nil
+        rows.append(row)
+        guard rows.count >= configuration.trainingSteps else {
+            training = rows
+            return
+        }
+        output.refits.append(RefitRequest(asset: asset.id, model: nil, names: names, history: rows))
+        training = nil
     }
 
     /// Commissioning ends with what was collected: the fit of the healthy rows gathered so far when
     /// there are at least `minimumRows` and no model yet (an asset that stood still part of the
     /// time gathers fewer rows than `trainingSteps`); nil otherwise.
     public mutating func finishLearning(minimumRows: Int) -> RefitRequest? {
-        guard model == nil, training.count >= max(1, minimumRows) else { return nil }
-        defer { training.removeAll(keepingCapacity: false) }
-        return RefitRequest(asset: asset.id, model: nil, names: names, history: training)
+        guard model == nil, let rows = training, rows.count >= max(1, minimumRows) else { return nil }
+        training = nil
+        return RefitRequest(asset: asset.id, model: nil, names: names, history: rows)
     }
 
     /// Fits (no model yet) or refits a model; runs wherever the daemon chooses (it is pure).
     public static func fit(_ request: RefitRequest) throws -> AssetModel {
-        let matrix = Matrix(request.history)
-        if let model = request.model { return try model.refitted(history: matrix) }
-        return try AssetModel(sensorNames: request.names.sensors, contextNames: request.names.context, history: matrix)
+        let rows = request.history
+        let matrix = Matrix(rows: rows.count, cols: rows.width, elements: rows.elements)
+        if let model = request.model { return try model.refitted(history: matrix, segments: rows.segments) }
+        return try AssetModel(
+            sensorNames: request.names.sensors, contextNames: request.names.context, history: matrix,
+            segments: rows.segments)
     }
 
+    /// The step's deviation, with every sensor's share when flagged and the largest
+    /// `sharesStoredWhenHealthy` otherwise (what the dashboard's drivers show).
     private func deviationRecord(_ result: StepResult, at time: Double) -> DeviationRecord {
-        DeviationRecord(
+        var shares = zip(asset.modelledSensors, result.sensorShares).map { SensorShare(sensor: $0.id, share: $1) }
+        if !result.flagged, shares.count > configuration.sharesStoredWhenHealthy {
+            shares = Array(
+                shares.sorted { ($0.share ?? 0) > ($1.share ?? 0) }.prefix(
+                    max(0, configuration.sharesStoredWhenHealthy)))
+        }
+        return DeviationRecord(
             asset: asset.id, time: time, score: result.score, threshold: result.threshold, flagged: result.flagged,
-            drift: result.drift, driftThreshold: 1, driftFlagged: result.drift > 1,
-            shares: zip(asset.modelledSensors, result.sensorShares).map { SensorShare(sensor: $0.id, share: $1) })
+            drift: result.drift, driftThreshold: 1, driftFlagged: result.drift > 1, shares: shares)
     }
 
     /// The sensors that drive a deviation, largest share first (those with at least 15 %, at most three).
@@ -459,24 +497,32 @@ public struct AssetRuntime: Sendable {
     private mutating func evaluateDeviationAlarm(
         _ result: StepResult, at time: Double, into output: inout RuntimeOutput
     ) {
-        let drivers = drivers(result)
-        let named = drivers.map { "\($0.sensor) \(Int(($0.share * 100).rounded())) %" }.joined(separator: ", ")
-        var message =
-            "\(asset.id) deviates from its learned behaviour (score \(format(result.score)) × threshold)\(named.isEmpty ? "" : ": \(named)")"
-        switch diagnosis {
-        case .failureMode(let mode)?: message += "; consistent with \(mode)"
-        case .sensorFault(let sensor)?:
-            message +=
-                "; only \(sensor) deviates while its physical neighbours stay normal: suspected sensor fault, check the instrument"
-        default: break
-        }
+        let diagnosis = self.diagnosis
         alarms.diagnoses[AlarmBook.deviationID(asset.id)] = diagnosis?.code
+        // The message and the driving sensors are taken only when the alarm activates, which takes a
+        // flagged step: the unflagged steps (nearly all of them) build neither.
+        var message: String?
+        var sensors: [String]?
+        if result.flagged {
+            let drivers = drivers(result)
+            let named = drivers.map { "\($0.sensor) \(Int(($0.share * 100).rounded())) %" }.joined(separator: ", ")
+            var text =
+                "\(asset.id) deviates from its learned behaviour (score \(format(result.score)) × threshold)\(named.isEmpty ? "" : ": \(named)")"
+            switch diagnosis {
+            case .failureMode(let mode)?: text += "; consistent with \(mode)"
+            case .sensorFault(let sensor)?:
+                text +=
+                    "; only \(sensor) deviates while its physical neighbours stay normal: suspected sensor fault, check the instrument"
+            default: break
+            }
+            message = text
+            sensors = drivers.map(\.sensor)
+        }
         // Stopped, or just restarted (the start-up transient): the deviation is expected, not abnormal.
         let suppressed = settling
         alarms.evaluate(
             AlarmBook.deviationID(asset.id), active: result.flagged && !suppressed, at: time, value: result.score,
-            threshold: result.threshold,
-            message: message, sensors: drivers.map(\.sensor), into: &output.alarmUpdates)
+            threshold: result.threshold, message: message, sensors: sensors, into: &output.alarmUpdates)
     }
 
     /// Every failure mode's outlook now (see `ModeOutlook`): a health row each, the RUL alarm when a
@@ -487,7 +533,7 @@ public struct AssetRuntime: Sendable {
         assessmentDue = false
         lastAssessment = time
         var anyDegrading = false
-        for estimator in estimators {
+        for (k, estimator) in estimators.enumerated() {
             let mode = estimator.mode
             // A deviation put down to the limit sensor's instrument is a job for the instrument
             // technician: the mode is not taken as degrading on its word.
@@ -497,12 +543,15 @@ public struct AssetRuntime: Sendable {
             latestHealth[mode.id] = health
             latestOutlook[mode.id] = outlook
             anyDegrading = anyDegrading || outlook.state != .healthy
-            output.batch.health.append(
-                HealthRecord(
-                    asset: asset.id, failureMode: mode.id, time: time, health: outlook.health,
-                    healthSD: outlook.healthSD, trend: outlook.trend, rulMedian: outlook.life?.median,
-                    rulP10: outlook.life?.p10, rulP90: outlook.life?.p90, state: outlook.state,
-                    horizon: outlook.horizon))
+            let record = HealthRecord(
+                asset: asset.id, failureMode: mode.id, time: time, health: outlook.health,
+                healthSD: outlook.healthSD, trend: outlook.trend, rulMedian: outlook.life?.median,
+                rulP10: outlook.life?.p10, rulP90: outlook.life?.p90, state: outlook.state,
+                horizon: outlook.horizon)
+            if shouldStore(record, after: storedHealth[k]) {
+                output.batch.health.append(record)
+                storedHealth[k] = record
+            }
             let short =
                 outlook.state == .degrading && (outlook.life?.median ?? .infinity) < configuration.rulAlarmHorizon
             alarms.evaluate(
@@ -516,6 +565,22 @@ public struct AssetRuntime: Sendable {
                 into: &output.alarmUpdates)
         }
         return anyDegrading
+    }
+
+    /// Whether a mode's health row differs enough from the last one stored, or is old enough, to be
+    /// stored (see `RuntimeConfiguration.healthStoredEvery`).
+    func shouldStore(_ record: HealthRecord, after last: HealthRecord?) -> Bool {
+        guard let last else { return true }
+        if record.time - last.time >= configuration.healthStoredEvery || record.state != last.state { return true }
+        func moved(_ a: Double?, _ b: Double?, by limit: (Double, Double) -> Double) -> Bool {
+            switch (a, b) {
+            case (nil, nil): false
+            case (let a?, let b?): a.isNaN != b.isNaN || abs(a - b) >= limit(a, b)
+            default: true
+            }
+        }
+        return moved(record.health, last.health) { _, _ in configuration.healthStoredChange }
+            || moved(record.rulMedian, last.rulMedian) { a, b in configuration.rulStoredChange * max(abs(a), abs(b)) }
     }
 
     /// The health of every mode for the planner (a failed mode included; a mode put down to its
@@ -541,7 +606,9 @@ public struct AssetRuntime: Sendable {
     }
 
     private func forecast(_ model: AssetModel, at time: Double, into output: inout RuntimeOutput) {
-        for step in model.forecast(horizon: configuration.forecastHorizon) {
+        let every = max(1, configuration.forecastStoredEvery)
+        for step in model.forecast(horizon: configuration.forecastHorizon)
+        where step.horizon % every == 0 || step.horizon == configuration.forecastHorizon {
             let target = time + Double(step.horizon) * stepSpacing
             for (j, sensor) in asset.modelledSensors.enumerated() {
                 output.batch.forecasts.append(
@@ -557,27 +624,4 @@ public struct AssetRuntime: Sendable {
     /// Alarms this asset annunciates now.
     public var annunciatedAlarms: [AlarmRecord] { alarms.annunciated }
     public var allAlarms: [AlarmRecord] { Array(alarms.alarms.values) }
-}
-
-/// A fixed-capacity buffer that keeps the newest elements.
-struct RingBuffer<Element: Sendable>: Sendable {
-    private var storage: [Element] = []
-    private var head = 0
-    let capacity: Int
-
-    init(capacity: Int) { self.capacity = capacity }
-
-    var count: Int { storage.count }
-
-    mutating func append(_ element: Element) {
-        if storage.count < capacity {
-            storage.append(element)
-        } else {
-            storage[head] = element
-            head = (head + 1) % capacity
-        }
-    }
-
-    /// Oldest first.
-    var elements: [Element] { Array(storage[head...] + storage[..<head]) }
 }

@@ -9,11 +9,28 @@ public struct RuntimeConfiguration: Sendable, Equatable {
     public var trainingSteps = 600
     /// Steps between refits on recent unflagged history (0: never refit).
     public var refitEvery = 20_000
-    /// Unflagged steps kept for refits.
-    public var historyCapacity = 20_000
-    /// Steps between forecasts written to the store, and how far they look ahead (in steps).
+    /// Unflagged rows kept for refits (as `Float`, `historyCapacity × signals × 4` bytes an asset):
+    /// blocks of `historyBlock` consecutive rows, one block in every `historyStride`, so that the
+    /// rows kept span `historyStride × historyCapacity` unflagged steps — a refit every `refitEvery`
+    /// steps sees the whole span since the last (see `HistoryRing`).
+    public var historyCapacity = 2_000
+    public var historyBlock = 200
+    public var historyStride = 10
+    /// Steps between forecasts made, and how far they look ahead (in steps). Of each forecast the
+    /// store keeps the horizons that are multiples of `forecastStoredEvery` (and the last): the
+    /// dashboard draws the newest forecast as steps, nearest horizon per column.
     public var forecastEvery = 10
     public var forecastHorizon = 12
+    public var forecastStoredEvery = 3
+    /// Per-sensor deviation shares stored for an unflagged step: the largest this many (every
+    /// sensor's share is stored for a flagged step, whose deviation someone will look into).
+    public var sharesStoredWhenHealthy = 3
+    /// A failure mode's health row is stored when its state changes, its health moves by at least
+    /// `healthStoredChange` (of the 0…1 scale), its median RUL by at least `rulStoredChange` (as a
+    /// fraction), or `healthStoredEvery` seconds of the readings' clock after the last row stored.
+    public var healthStoredEvery: Double = 60
+    public var healthStoredChange = 0.01
+    public var rulStoredChange = 0.05
     /// Seconds of the readings' clock between two assessments of the failure modes (health rows, RUL
     /// and failure alarms); a model step at least this long after the last one assesses. Not
     /// stretched with a simulation's clock: a daemon that steps every ten simulated minutes assesses

@@ -10,15 +10,31 @@ extension Store {
     /// Readings: NaN and ±infinity are stored as NULL; a `good` reading without a finite value is
     /// stored as `bad-value`. A second reading of the same signal at the same timestamp is ignored
     /// (the first one wins). Either the whole batch is committed or nothing of it (`StoreError`).
+    ///
+    /// Telemetry commits under `synchronous=NORMAL` (WAL): a power cut may lose the last batches
+    /// committed, never a torn one, and never an alarm or outbox row, which commit under FULL on the
+    /// same connection — their fsync of the WAL makes every earlier telemetry commit durable too.
     public func write(_ batch: StoreBatch) async throws {
         guard !batch.isEmpty else { return }
         let known = seriesIDs.withLock { $0 }
-        let created = try await write("cannot write a batch of \(batch.count) records") { db in
-            let created = try Self.insertReadings(batch.readings, known: known, db)
-            try Self.insertForecasts(batch.forecasts, db)
-            try Self.insertDeviations(batch.deviations, db)
-            try Self.insertHealth(batch.health, db)
-            try Self.insertEvents(batch.events, db)
+        let relaxed = options.synchronousFull
+        let created = try await writeWithoutTransaction("cannot write a batch of \(batch.count) records") { db in
+            if relaxed { try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+            var created: [SeriesKey: Int64] = [:]
+            do {
+                try db.inTransaction(.immediate) {
+                    created = try Self.insertReadings(batch.readings, known: known, db)
+                    try Self.insertForecasts(batch.forecasts, db)
+                    try Self.insertDeviations(batch.deviations, db)
+                    try Self.insertHealth(batch.health, db)
+                    try Self.insertEvents(batch.events, db)
+                    return .commit
+                }
+            } catch {
+                if relaxed { try? db.execute(sql: "PRAGMA synchronous = FULL") }
+                throw error
+            }
+            if relaxed { try db.execute(sql: "PRAGMA synchronous = FULL") }
             return created
         }
         // Only ids of committed series enter the cache.
@@ -52,16 +68,9 @@ extension Store {
         guard !readings.isEmpty else { return [:] }
         var found: [SeriesKey: Int64] = [:]
         var tallies: [Int64: Tally] = [:]
-        // The hot path binds through SQLite's C API: one GRDB `StatementArguments` per row costs
-        // an array of existentials, about half of the time of a row.
-        let insert = try db.makeStatement(
-            sql: "INSERT OR IGNORE INTO readings (series_id, time, value, quality) VALUES (?, ?, ?, ?)")
-        let statement = insert.sqliteStatement
-        let connection = db.sqliteConnection
-        defer {
-            sqlite3_reset(statement)
-            sqlite3_clear_bindings(statement)
-        }
+        let insert = try RawInsert(
+            db, sql: "INSERT OR IGNORE INTO readings (series_id, time, value, quality) VALUES (?, ?, ?, ?)")
+        defer { insert.reset() }
         var lastKey: SeriesKey?
         var lastID: Int64 = 0
         for reading in readings {
@@ -81,19 +90,13 @@ extension Store {
             }
             let value = reading.value.storable
             let quality = value == nil && reading.quality == .good ? Quality.badValue : reading.quality
-            sqlite3_reset(statement)
-            sqlite3_bind_int64(statement, 1, id)
-            sqlite3_bind_double(statement, 2, reading.timestamp)
-            if let value { sqlite3_bind_double(statement, 3, value) } else { sqlite3_bind_null(statement, 3) }
+            insert.reset()
+            insert.bind(1, id)
+            insert.bind(2, reading.timestamp)
+            insert.bind(3, value)
             let text = QualityText.pointer(quality)
-            sqlite3_bind_text(statement, 4, text.pointer, text.length, nil)  // nil: SQLITE_STATIC
-            let code = sqlite3_step(statement)
-            guard code == SQLITE_DONE else {
-                throw DatabaseError(
-                    resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(connection)),
-                    sql: insert.sql)
-            }
-            guard sqlite3_changes(connection) > 0 else { continue }
+            insert.bind(4, static: text.pointer, length: text.length)
+            guard try insert.step() > 0 else { continue }
             var tally = tallies[id, default: Tally()]
             tally.count += 1
             if reading.timestamp >= tally.lastTime {
@@ -134,59 +137,92 @@ extension Store {
 
     static func insertForecasts(_ forecasts: [ForecastRecord], _ db: Database) throws {
         guard !forecasts.isEmpty else { return }
-        let insert = try db.cachedStatement(
+        let insert = try RawInsert(
+            db,
             sql: """
                 INSERT INTO forecasts (asset, sensor, made_at, target_time, horizon, mean,
                     lower50, upper50, lower80, upper80, lower90, upper90)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
+        defer { insert.reset() }
         for f in forecasts {
-            insert.setUncheckedArguments([
-                f.asset, f.sensor, f.madeAt, f.targetTime, f.targetTime - f.madeAt, f.mean.storable,
-                f.lower50.storable, f.upper50.storable, f.lower80.storable, f.upper80.storable,
-                f.lower90.storable, f.upper90.storable,
-            ])
-            try insert.execute()
+            insert.reset()
+            insert.bind(1, f.asset)
+            insert.bind(2, f.sensor)
+            insert.bind(3, f.madeAt)
+            insert.bind(4, f.targetTime)
+            insert.bind(5, f.targetTime - f.madeAt)
+            insert.bind(6, f.mean)
+            insert.bind(7, f.lower50)
+            insert.bind(8, f.upper50)
+            insert.bind(9, f.lower80)
+            insert.bind(10, f.upper80)
+            insert.bind(11, f.lower90)
+            insert.bind(12, f.upper90)
+            try insert.step()
         }
     }
 
     static func insertDeviations(_ deviations: [DeviationRecord], _ db: Database) throws {
         guard !deviations.isEmpty else { return }
-        let insert = try db.cachedStatement(
+        let insert = try RawInsert(
+            db,
             sql: """
                 INSERT INTO deviations (asset, time, score, threshold, flagged, drift, drift_threshold, drift_flagged)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """)
-        let share = try db.cachedStatement(
-            sql: "INSERT OR REPLACE INTO deviation_shares (deviation_id, sensor, share) VALUES (?, ?, ?)")
+        let share = try RawInsert(
+            db, sql: "INSERT OR REPLACE INTO deviation_shares (deviation_id, sensor, share) VALUES (?, ?, ?)")
+        defer {
+            insert.reset()
+            share.reset()
+        }
         for d in deviations {
-            insert.setUncheckedArguments([
-                d.asset, d.time, d.score.storable, d.threshold.storable, d.flagged, d.drift.storable,
-                d.driftThreshold.storable, d.driftFlagged,
-            ])
-            try insert.execute()
+            insert.reset()
+            insert.bind(1, d.asset)
+            insert.bind(2, d.time)
+            insert.bind(3, d.score)
+            insert.bind(4, d.threshold)
+            insert.bind(5, d.flagged)
+            insert.bind(6, d.drift)
+            insert.bind(7, d.driftThreshold)
+            insert.bind(8, d.driftFlagged)
+            try insert.step()
             let id = db.lastInsertedRowID
             for s in d.shares {
-                share.setUncheckedArguments([id, s.sensor, s.share.storable])
-                try share.execute()
+                share.reset()
+                share.bind(1, id)
+                share.bind(2, s.sensor)
+                share.bind(3, s.share)
+                try share.step()
             }
         }
     }
 
     static func insertHealth(_ health: [HealthRecord], _ db: Database) throws {
         guard !health.isEmpty else { return }
-        let insert = try db.cachedStatement(
+        let insert = try RawInsert(
+            db,
             sql: """
                 INSERT INTO health (asset, failure_mode, time, health, health_sd, trend, rul_median, rul_p10, rul_p90,
                                     state, horizon)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
+        defer { insert.reset() }
         for h in health {
-            insert.setUncheckedArguments([
-                h.asset, h.failureMode, h.time, h.health.storable, h.healthSD.storable, h.trend.storable,
-                h.rulMedian.storable, h.rulP10.storable, h.rulP90.storable, h.state?.rawValue, h.horizon.storable,
-            ])
-            try insert.execute()
+            insert.reset()
+            insert.bind(1, h.asset)
+            insert.bind(2, h.failureMode)
+            insert.bind(3, h.time)
+            insert.bind(4, h.health)
+            insert.bind(5, h.healthSD)
+            insert.bind(6, h.trend)
+            insert.bind(7, h.rulMedian)
+            insert.bind(8, h.rulP10)
+            insert.bind(9, h.rulP90)
+            insert.bind(10, h.state?.rawValue)
+            insert.bind(11, h.horizon)
+            try insert.step()
         }
     }
 

@@ -14,9 +14,10 @@ import Synchronization
 ///   `Store.openReadOnly(path:)` for reads only, `Store.open(path:)` for operator commands.
 /// - Tests pass an in-memory `DatabaseQueue()` to `init(writer:)`.
 ///
-/// Durability: one database, WAL, `synchronous=FULL`. Every commit is fsynced, so an alarm transition
-/// and its outbox message survive power loss once the call returns; telemetry is batched (one
-/// transaction per batch, see `BatchWriter`) so the fsync per commit costs little.
+/// Durability: one database, WAL, `synchronous=FULL` for everything but telemetry: an alarm transition
+/// and its outbox message survive power loss once the call returns. Telemetry batches (`write(_:)`,
+/// one transaction per batch, see `BatchWriter`) commit under NORMAL on the same connection: a
+/// power cut may lose the batches committed since the last FULL commit or checkpoint.
 ///
 /// Every method throws only `StoreError`. The async methods run on GRDB's own dispatch queues,
 /// never blocking Swift's cooperative thread pool.
@@ -187,12 +188,23 @@ public final class Store: Sendable {
     )
         async throws -> T
     {
+        try await writing(context()) { [writer] in try await writer.write(body) }
+    }
+
+    /// As `write`, without the transaction: the body opens its own (to set a pragma outside it).
+    func writeWithoutTransaction<T: Sendable>(
+        _ context: @autoclosure () -> String, _ body: @escaping @Sendable (Database) throws -> T
+    )
+        async throws -> T
+    {
+        try await writing(context()) { [writer] in try await writer.writeWithoutTransaction(body) }
+    }
+
+    private func writing<T: Sendable>(
+        _ context: @autoclosure () -> String, _ body: () async throws -> T
+    ) async throws -> T {
         guard !isReadOnly else { throw StoreError(.readOnly, "\(context()): the store was opened read-only") }
-        do {
-            return try await writer.write(body)
-        } catch {
-            throw StoreError.from(error, context())
-        }
+        return try await access(context(), body)
     }
 
     func access<T: Sendable>(_ context: @autoclosure () -> String, _ body: () async throws -> T) async throws -> T {

@@ -100,7 +100,8 @@ import Testing
 
     @Test("The health row, the MQTT state, the planner's outlook and the dashboard's words are one estimate")
     func everyOutputShowsTheSameRemainingLife() throws {
-        var runtime = Pump.trained()
+        // A health row at every assessment, so that the last row is the runtime's present estimate.
+        var runtime = Pump.trained { $0.healthStoredEvery = 0 }
         var output = RuntimeOutput()
         Self.run(&runtime, from: 400, seconds: 3600, vib: { _ in 2 }, into: &output)
         // Wear, ten minutes at a time, until the mode is first given a remaining life.

@@ -61,7 +61,7 @@ import WorldModel
         #expect(relearnt.refits.isEmpty, "one refit, not one per step")
     }
 
-    @Test func beforeAModelExistsTheCollectedRowsStartAgain() {
+    @Test func beforeAModelExistsTheCollectedRowsStartAgain() throws {
         var configuration = RuntimeConfiguration()
         configuration.trainingSteps = 400
         var learning = AssetRuntime(asset: RuntimeTests.asset, site: "test", configuration: configuration, now: 0)
@@ -78,6 +78,7 @@ import WorldModel
         #expect(output.refits.isEmpty, "300 + 300 rows are not 400 of the new normal")
         feed(600..<700, temp: 46)
         #expect(output.refits.count == 1)
-        #expect(output.refits.first?.history.allSatisfy { $0[0] == 46 } == true, "only the new normal is learnt")
+        let history = try #require(output.refits.first?.history)
+        #expect((0..<history.count).allSatisfy { history.row($0)[0] == 46 }, "only the new normal is learnt")
     }
 }

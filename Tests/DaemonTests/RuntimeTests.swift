@@ -36,12 +36,15 @@ import WorldModel
     }
 
     /// A runtime that has learnt a healthy pump (temperature follows speed, small noise).
-    static func trained(steps: Int = 400, deviationOnDelay: Double = 5) -> AssetRuntime {
+    static func trained(
+        steps: Int = 400, deviationOnDelay: Double = 5, configure: (inout RuntimeConfiguration) -> Void = { _ in }
+    ) -> AssetRuntime {
         var configuration = RuntimeConfiguration()
         configuration.trainingSteps = steps
         configuration.limitOnDelay = 0
         configuration.limitOffDelay = 0
         configuration.deviationOnDelay = deviationOnDelay
+        configure(&configuration)
         var runtime = AssetRuntime(asset: asset, site: "test", configuration: configuration, now: 0)
         var noise = SplitMix64(seed: 7)
         for t in 0..<steps {

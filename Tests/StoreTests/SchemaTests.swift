@@ -61,6 +61,19 @@ struct SchemaTests {
         #expect(try await reopened.status().readings == 10)
     }
 
+    @Test("A telemetry batch leaves the connection at synchronous FULL for the alarms and outbox after it")
+    func telemetryRelaxesOnlyItsOwnCommit() async throws {
+        let folder = try TemporaryFolder()
+        for full in [true, false] {
+            let store = try Store.open(
+                path: folder.file("s\(full).sqlite"), options: Store.Options(synchronousFull: full))
+            try await store.write(readings: ramp(count: 10))
+            let synchronous = try await store.writer.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+            #expect(synchronous == (full ? 2 : 1))
+            #expect(try await store.status().readings == 10)
+        }
+    }
+
     @Test("Opening read-only: a missing file and an unmigrated file are clear errors")
     func readOnlyErrors() async throws {
         let folder = try TemporaryFolder()

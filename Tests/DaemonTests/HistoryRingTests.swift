@@ -1,0 +1,87 @@
+import Foundation
+import PrognosCore
+import Testing
+
+@testable import PlantRuntime
+
+/// The refit history: bounded whatever the uptime, oldest rows dropped first, rows kept in order and
+/// in contiguous runs the fit can tell apart.
+@Suite struct HistoryRingTests {
+    static func row(_ t: Int) -> [Double] { [Double(t), Double(t) + 0.5, -Double(t)] }
+
+    @Test func keepsTheNewestRowsInOrderAndDropsTheOldest() {
+        var ring = HistoryRing(width: 3, capacity: 5)
+        for t in 0..<12 { ring.append(Self.row(t)) }
+        #expect(ring.count == 5)
+        #expect((0..<5).map { ring.row($0) } == (7..<12).map(Self.row))
+        #expect(ring.elements == (7..<12).flatMap(Self.row))
+        #expect(ring.segments == [5])
+    }
+
+    @Test func storesFloatsAndIgnoresValuesBeyondItsWidth() {
+        var ring = HistoryRing(width: 2, capacity: 3)
+        ring.append([0.1, 1e6 + 0.01, 99])
+        #expect(ring.row(0) == [Double(Float(0.1)), Double(Float(1e6 + 0.01))])
+    }
+
+    @Test func anInterruptionStartsASegment() {
+        var ring = HistoryRing(width: 3, capacity: 10)
+        for t in 0..<3 { ring.append(Self.row(t)) }
+        ring.interrupt()
+        for t in 4..<8 { ring.append(Self.row(t)) }
+        #expect(ring.segments == [3, 4])
+        // Once the first run is overwritten in part, its rest is still a run of its own.
+        for t in 8..<12 { ring.append(Self.row(t)) }
+        #expect(ring.count == 10 && ring.segments == [2, 8])
+        #expect(ring.row(0) == Self.row(1))
+    }
+
+    @Test func decimationKeepsOneBlockInEveryStrideAsItsOwnSegment() {
+        var ring = HistoryRing(width: 3, capacity: 6, block: 2, stride: 3)
+        for t in 0..<18 { ring.append(Self.row(t)) }
+        // Blocks of two rows: 0-1 kept, 2-5 skipped, 6-7 kept, 8-11 skipped, 12-13 kept, 14-17 skipped.
+        #expect((0..<ring.count).map { ring.row($0)[0] } == [0, 1, 6, 7, 12, 13])
+        #expect(ring.segments == [2, 2, 2])
+        for t in 18..<20 { ring.append(Self.row(t)) }
+        #expect((0..<ring.count).map { ring.row($0)[0] } == [6, 7, 12, 13, 18, 19])
+    }
+
+    @Test func rowsSomeoneVouchedForAreKeptWhateverTheDecimationSays() {
+        var ring = HistoryRing(width: 3, capacity: 10, block: 2, stride: 3)
+        for t in 0..<6 { ring.append(Self.row(t), decimated: false) }
+        #expect((0..<ring.count).map { ring.row($0)[0] } == [0, 1, 2, 3, 4, 5])
+        #expect(ring.segments == [6])
+        // Decimation goes on from the rows offered so far: 6-7 fall in a kept block, 8-11 do not.
+        for t in 6..<12 { ring.append(Self.row(t)) }
+        #expect((0..<ring.count).map { ring.row($0)[0] } == [0, 1, 2, 3, 4, 5, 6, 7])
+    }
+
+    @Test func aRefitGetsTheNewestHealthyRowsOldestFirst() throws {
+        var runtime = RuntimeTests.trained(steps: 100) {
+            $0.refitEvery = 150
+            $0.historyCapacity = 120
+            $0.historyBlock = 1
+            $0.historyStride = 1
+        }
+        var noise = SplitMix64(seed: 3)
+        var request: RefitRequest?
+        var rows: [[Double]] = []
+        var t = 100
+        while request == nil, t < 1_000 {
+            let speed = 1200 + 300 * sin(Double(t) / 20)
+            let temp = 30 + speed / 100 + noise.nextGaussian() * 0.3
+            let vib = 2 + noise.nextGaussian() * 0.1
+            var output = RuntimeOutput()
+            runtime.ingest(
+                RuntimeTests.readings(at: Double(t), temp: temp, vib: vib, speed: speed, hours: Double(t)),
+                into: &output)
+            if output.batch.deviations.last?.flagged == false { rows.append([temp, vib, speed]) }
+            request = output.refits.first { $0.model != nil }
+            t += 1
+        }
+        let history = try #require(request?.history)
+        #expect(history.count == 120 && history.segments.reduce(0, +) == 120)
+        let newest = rows.suffix(120).map { $0.map { Double(Float($0)) } }
+        #expect((0..<history.count).map { history.row($0) } == Array(newest))
+    }
+}
