@@ -42,25 +42,16 @@ extension Store {
     /// Records maintenance as done; returns its id.
     @discardableResult
     public func recordMaintenance(_ record: MaintenanceRecord) async throws -> Int64 {
-        try await write("cannot record the maintenance") { db in
-            var record = record
-            record.id = nil
-            try record.insert(db)
-            return record.id!
-        }
+        try await appendLog(record, what: "the maintenance")
     }
 
     /// Maintenance recorded after `id`, oldest first (what the daemon has not adopted yet).
     public func maintenance(after id: Int64, limit: Int = 1000) async throws -> [MaintenanceRecord] {
-        try await read("cannot read the maintenance log") { db in
-            try MaintenanceRecord.filter(Column("id") > id).order(Column("id")).limit(limit).fetchAll(db)
-        }
+        try await log(MaintenanceRecord.self, after: id, limit: limit, what: "the maintenance log")
     }
 
     /// The newest maintenance records, newest first.
     public func recentMaintenance(limit: Int = 50) async throws -> [MaintenanceRecord] {
-        try await read("cannot read the maintenance log") { db in
-            try MaintenanceRecord.order(Column("id").desc).limit(limit).fetchAll(db)
-        }
+        try await recentLog(MaintenanceRecord.self, limit: limit, what: "the maintenance log")
     }
 }

@@ -34,25 +34,16 @@ extension Store {
     /// Records a re-baseline; returns its id.
     @discardableResult
     public func recordRebaseline(_ record: RebaselineRecord) async throws -> Int64 {
-        try await write("cannot record the re-baseline") { db in
-            var record = record
-            record.id = nil
-            try record.insert(db)
-            return record.id!
-        }
+        try await appendLog(record, what: "the re-baseline")
     }
 
     /// Re-baselines recorded after `id`, oldest first (what the daemon has not adopted yet).
     public func rebaselines(after id: Int64, limit: Int = 1000) async throws -> [RebaselineRecord] {
-        try await read("cannot read the re-baseline log") { db in
-            try RebaselineRecord.filter(Column("id") > id).order(Column("id")).limit(limit).fetchAll(db)
-        }
+        try await log(RebaselineRecord.self, after: id, limit: limit, what: "the re-baseline log")
     }
 
     /// The newest re-baselines, newest first.
     public func recentRebaselines(limit: Int = 50) async throws -> [RebaselineRecord] {
-        try await read("cannot read the re-baseline log") { db in
-            try RebaselineRecord.order(Column("id").desc).limit(limit).fetchAll(db)
-        }
+        try await recentLog(RebaselineRecord.self, limit: limit, what: "the re-baseline log")
     }
 }
