@@ -197,8 +197,7 @@ public struct AssetRuntime: Sendable {
         }
         model?.rebaseline()
         rebaselineDue = nil
-        healthy = HistoryRing(
-            width: healthy.width, capacity: healthy.capacity, block: healthy.block, stride: healthy.stride)
+        healthy.removeAll()
         relearningNormal = true
         let deviation = AlarmBook.deviationID(asset.id)
         if alarms.alarms[deviation]?.active == true { clearsDue.append(deviation) }
@@ -443,7 +442,6 @@ public struct AssetRuntime: Sendable {
             return
         }
         output.refits.append(RefitRequest(asset: asset.id, model: nil, names: names, history: rows))
-        training = nil
     }
 
     /// Commissioning ends with what was collected: the fit of the healthy rows gathered so far when

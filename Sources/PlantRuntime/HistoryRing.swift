@@ -60,6 +60,14 @@ public struct HistoryRing: Sendable {
     /// The step after the last row offered was not offered: the next row starts a segment.
     public mutating func interrupt() { gap = true }
 
+    /// Forgets every row (the buffer stays allocated); the decimation starts again from the next row.
+    public mutating func removeAll() {
+        oldest = 0
+        count = 0
+        offered = 0
+        gap = true
+    }
+
     /// The rows, oldest first, as doubles (row-major, `count × width`).
     public var elements: [Double] {
         var out = [Double]()

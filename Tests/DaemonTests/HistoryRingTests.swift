@@ -56,6 +56,21 @@ import Testing
         #expect((0..<ring.count).map { ring.row($0)[0] } == [0, 1, 2, 3, 4, 5, 6, 7])
     }
 
+    @Test func removingEverythingStartsAgainAsANewRing() {
+        var ring = HistoryRing(width: 3, capacity: 6, block: 2, stride: 3)
+        for t in 0..<9 { ring.append(Self.row(t)) }
+        ring.removeAll()
+        #expect(ring.count == 0 && ring.segments.isEmpty)
+        // The decimation counts from the next row again, as in a ring made now.
+        var fresh = HistoryRing(width: 3, capacity: 6, block: 2, stride: 3)
+        for t in 20..<30 {
+            ring.append(Self.row(t))
+            fresh.append(Self.row(t))
+        }
+        #expect(ring.elements == fresh.elements)
+        #expect(ring.segments == fresh.segments)
+    }
+
     @Test func aRefitGetsTheNewestHealthyRowsOldestFirst() throws {
         var runtime = RuntimeTests.trained(steps: 100) {
             $0.refitEvery = 150
