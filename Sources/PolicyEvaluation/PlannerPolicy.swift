@@ -27,6 +27,9 @@ struct AssetView {
     var fittedAt = 0.0
     /// Whether the machine ran at the last step (a stop after running may be a mode's trip).
     var wasRunning = false
+    /// Per failure mode, when it was last restored (simulated seconds; the run starts with new parts),
+    /// as the daemon knows it from the maintenance reported done.
+    var renewedAt: [Double]
 
     init(asset: Asset) {
         self.asset = asset
@@ -37,10 +40,11 @@ struct AssetView {
             ModeEstimator(mode: mode, sensor: asset.sensors.first { $0.id == mode.limit.sensor })
         }
         limitReadings = asset.failureModes.map { _ in [] }
+        renewedAt = asset.failureModes.map { _ in 0 }
     }
 
-    /// What the planner needs about this asset now.
-    func health() -> AssetHealth? {
+    /// What the planner needs about this asset at simulated second `elapsed`.
+    func health(at elapsed: Double) -> AssetHealth? {
         guard model != nil, let latest else { return nil }
         var modes: [ModeHealth] = []
         for (k, mode) in asset.failureModes.enumerated() where limitIndex[k] != nil {
@@ -50,7 +54,10 @@ struct AssetView {
                     sensor: id, unit: sensors[j].unit, value: latestValues[j], deviation: latest.health.sensorLevels[j],
                     trendPerDay: 0)
             }
-            if let health = estimators[k].health(evidence: evidence) { modes.append(health) }
+            if var health = estimators[k].health(evidence: evidence) {
+                health.ageSinceRenewal = elapsed - renewedAt[k]
+                modes.append(health)
+            }
         }
         return AssetHealth(asset: asset.id, modes: modes)
     }
@@ -162,7 +169,7 @@ struct PlannerPolicy: MaintenancePolicy {
 
     mutating func decide(_ sim: PlantSimulation, window: WindowSlot?) -> [Order] {
         guard sim.elapsed > options.trainingDays * 86400 + 86400 else { return [] }
-        let assets = views.compactMap { $0.health() }
+        let assets = views.compactMap { $0.health(at: sim.elapsed) }
         let derated = Set(deratedUntil.filter { $0.value > sim.time }.map(\.key))
         recent.removeAll { sim.time - $0.time > options.planner.repeatGap }
         let input = PlanningInput(plant: plant, now: sim.time, assets: assets, derated: derated, recentActions: recent)
@@ -211,6 +218,7 @@ struct PlannerPolicy: MaintenancePolicy {
         for k in views[i].estimators.indices where modes.contains(views[i].estimators[k].mode.id) {
             views[i].estimators[k].reset()
             views[i].limitReadings[k] = []
+            views[i].renewedAt[k] = elapsed
         }
         views[i].model?.resetState()
     }
