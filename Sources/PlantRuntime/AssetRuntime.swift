@@ -165,7 +165,7 @@ public struct AssetRuntime: Sendable {
     public mutating func renew(modes: [String], at time: Double, resetModel: Bool) {
         for k in estimators.indices where modes.contains(estimators[k].mode.id) {
             if let failure = estimators[k].failure, failure.time > time { continue }
-            estimators[k].reset()
+            estimators[k].reset(at: time)
             latestHealth[estimators[k].mode.id] = nil
             latestOutlook[estimators[k].mode.id] = nil
             assessmentDue = true
@@ -553,7 +553,8 @@ public struct AssetRuntime: Sendable {
             // A deviation put down to the limit sensor's instrument is a job for the instrument
             // technician: the mode is not taken as degrading on its word.
             let suspect = diagnosis == .sensorFault(mode.limit.sensor)
-            let health = suspect && estimator.failure == nil ? nil : estimator.health(evidence: evidence(mode))
+            let health =
+                suspect && estimator.failure == nil ? nil : estimator.health(at: time, evidence: evidence(mode))
             let outlook = planner.outlook(health, asset: asset, mode: mode)
             latestHealth[mode.id] = health
             latestOutlook[mode.id] = outlook

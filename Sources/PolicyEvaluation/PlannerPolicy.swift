@@ -27,9 +27,6 @@ struct AssetView {
     var fittedAt = 0.0
     /// Whether the machine ran at the last step (a stop after running may be a mode's trip).
     var wasRunning = false
-    /// Per failure mode, when it was last restored (simulated seconds; the run starts with new parts),
-    /// as the daemon knows it from the maintenance reported done.
-    var renewedAt: [Double]
 
     init(asset: Asset) {
         self.asset = asset
@@ -37,10 +34,10 @@ struct AssetView {
         self.sensors = sensors
         limitIndex = asset.failureModes.map { mode in sensors.firstIndex { $0.id == mode.limit.sensor } }
         estimators = asset.failureModes.map { mode in
-            ModeEstimator(mode: mode, sensor: asset.sensors.first { $0.id == mode.limit.sensor })
+            // The run starts with new parts.
+            ModeEstimator(mode: mode, sensor: asset.sensors.first { $0.id == mode.limit.sensor }, renewedAt: 0)
         }
         limitReadings = asset.failureModes.map { _ in [] }
-        renewedAt = asset.failureModes.map { _ in 0 }
     }
 
     /// What the planner needs about this asset at simulated second `elapsed`.
@@ -54,10 +51,7 @@ struct AssetView {
                     sensor: id, unit: sensors[j].unit, value: latestValues[j], deviation: latest.health.sensorLevels[j],
                     trendPerDay: 0)
             }
-            if var health = estimators[k].health(evidence: evidence) {
-                health.ageSinceRenewal = elapsed - renewedAt[k]
-                modes.append(health)
-            }
+            if let health = estimators[k].health(at: elapsed, evidence: evidence) { modes.append(health) }
         }
         return AssetHealth(asset: asset.id, modes: modes)
     }
@@ -216,9 +210,8 @@ struct PlannerPolicy: MaintenancePolicy {
         // Maintenance restored these modes: their estimators forget the old wear and any failure,
         // and the world model's filter starts again from healthy (as after a new unit).
         for k in views[i].estimators.indices where modes.contains(views[i].estimators[k].mode.id) {
-            views[i].estimators[k].reset()
+            views[i].estimators[k].reset(at: elapsed)
             views[i].limitReadings[k] = []
-            views[i].renewedAt[k] = elapsed
         }
         views[i].model?.resetState()
     }
