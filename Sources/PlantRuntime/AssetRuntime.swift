@@ -71,8 +71,9 @@ public struct AssetRuntime: Sendable {
     /// Alarms whose cause reported maintenance removed, to clear at the next batch.
     private var clearsDue: [String] = []
     /// Sensors (model indices) to re-baseline once the machine has run `settleStepsAfterMaintenance`
-    /// steps after reported maintenance, and the running steps counted so far.
-    private var rebaselineDue: (sensors: [Int], steps: Int)?
+    /// steps after reported maintenance, and the running steps counted so far; `nil` sensors: an
+    /// operator's re-baseline of the whole asset (`rebaselineOnceSettled`).
+    private var rebaselineDue: (sensors: [Int]?, steps: Int)?
     /// An operator re-baselined the asset (`rebaseline()`): every running step is kept as healthy
     /// history until `trainingSteps` of them refit the model on the new normal.
     private var relearningNormal = false
@@ -196,6 +197,22 @@ public struct AssetRuntime: Sendable {
             return
         }
         model?.rebaseline()
+        relearnNormal()
+    }
+
+    /// The same re-baseline, once the machine has settled after a start and run
+    /// `settleStepsAfterMaintenance` steps: for one recorded while the daemon was stopped, when
+    /// what the model remembers of "lately" is from before the stop, not the present state.
+    public mutating func rebaselineOnceSettled() {
+        guard model != nil else {
+            training = nil
+            return
+        }
+        rebaselineDue = (nil, 0)
+    }
+
+    /// The runtime's side of an operator's re-baseline, after the model's.
+    private mutating func relearnNormal() {
         rebaselineDue = nil
         healthy.removeAll()
         relearningNormal = true
@@ -394,7 +411,7 @@ public struct AssetRuntime: Sendable {
         if let due = rebaselineDue, !settling {
             if due.steps + 1 >= configuration.settleStepsAfterMaintenance {
                 model.rebaseline(sensors: due.sensors)
-                rebaselineDue = nil
+                if due.sensors == nil { relearnNormal() } else { rebaselineDue = nil }
             } else {
                 rebaselineDue = (due.sensors, due.steps + 1)
             }
