@@ -4,17 +4,29 @@ import Testing
 
 /// The drift scenario exported in C-MAPSS's layout and read back by the evaluations.
 @Suite struct DriftExportTests {
-    @Test(.timeLimit(.minutes(5)))
-    func theExportIsReadByEvalAnomaliesAndForecastWithItsLabels() throws {
+    /// Exports `days` of the drift scenario at one row per 30 minutes (with `extra` arguments) into
+    /// a fresh folder, which the caller removes.
+    static func export(
+        days: Int, _ extra: [String] = []
+    ) throws -> (
+        folder: URL, file: String, status: Int32, summary: String
+    ) {
         let root = Peers.repositoryRoot.path
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("drift-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
         let file = folder.appendingPathComponent("drift.txt").path
-        let (exported, summary) = try PrognosBinary.run([
-            "simulate", root + "/Plants/demo.yaml", "--scenario", root + "/Plants/scenarios/drift.yaml", "--start",
-            "2025-04-01T00:00:00Z", "--duration", "3d", "--cycle", "30m", "--export-cmapss", file,
-        ])
+        let (status, summary) = try PrognosBinary.run(
+            [
+                "simulate", root + "/Plants/demo.yaml", "--scenario", root + "/Plants/scenarios/drift.yaml", "--start",
+                "2025-04-01T00:00:00Z", "--duration", "\(days)d", "--cycle", "30m", "--export-cmapss", file,
+            ] + extra)
+        return (folder, file, status, summary)
+    }
+
+    @Test(.timeLimit(.minutes(5)))
+    func theExportIsReadByEvalAnomaliesAndForecastWithItsLabels() throws {
+        let (folder, file, exported, summary) = try Self.export(days: 3)
+        defer { try? FileManager.default.removeItem(at: folder) }
         #expect(exported == 0, "\(summary)")
         #expect(summary.contains("15 units (pump-101, "), "\(summary)")
         let (status, output) = try PrognosBinary.run([
@@ -37,15 +49,8 @@ import Testing
     /// `--explain` names each false alarm's sensor and the context outside its training range.
     @Test(.timeLimit(.minutes(5)))
     func tankLevelsAreExportedAndFalseAlarmsExplained() throws {
-        let root = Peers.repositoryRoot.path
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("drift-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let (folder, file, exported, summary) = try Self.export(days: 4, ["--tank-levels"])
         defer { try? FileManager.default.removeItem(at: folder) }
-        let file = folder.appendingPathComponent("drift.txt").path
-        let (exported, summary) = try PrognosBinary.run([
-            "simulate", root + "/Plants/demo.yaml", "--scenario", root + "/Plants/scenarios/drift.yaml", "--start",
-            "2025-04-01T00:00:00Z", "--duration", "4d", "--cycle", "30m", "--export-cmapss", file, "--tank-levels",
-        ])
         #expect(exported == 0, "\(summary)")
         // Unit 1 is pump-101: its third setting (column 5) is the tank level in metres, never 0.
         let rows = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n").map {
