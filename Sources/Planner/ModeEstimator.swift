@@ -49,28 +49,36 @@ public struct ModeEstimator: Sendable {
     /// (`machineStopped`) a limit below is not a failure (a stopped fan has no airflow by design) and
     /// nothing is tracked.
     ///
-    /// A limit below is judged one batch late: a machine spinning down reads low (pressure, flow,
-    /// airflow) before its run indicator, often polled from another device, says it stopped. A
-    /// batch counts once the next one finds the machine still running; the spin-down's is dropped.
+    /// A limit below waits for the machine's run indicator: a machine spinning down reads low
+    /// (pressure, flow, airflow) before its drive, often polled from another device and less often,
+    /// says it stopped. `runningKnownUntil` is the time of the oldest latest reading of the run
+    /// indicators that says the machine runs (nil: it has none, and every batch counts at once);
+    /// a batch counts once the machine is known to have run until its time, and is dropped when an
+    /// indicator says it stopped.
     public mutating func observe(
-        time: Double, values: [Double], deviation: Double?, spread: Double?, machineStopped: Bool = false
+        time: Double, values: [Double], deviation: Double?, spread: Double?, machineStopped: Bool = false,
+        runningKnownUntil: Double? = nil
     ) {
-        guard mode.limit.direction == .below else {
+        guard mode.limit.direction == .below, let known = runningKnownUntil else {
             take(time: time, values: values, deviation: deviation, spread: spread, machineStopped: machineStopped)
             return
         }
-        let held = heldBatch
-        heldBatch = nil
         if machineStopped {
+            heldBatches.removeAll()
             take(time: time, values: values, deviation: deviation, spread: spread, machineStopped: true)
             return
         }
-        if let held { take(time: held.time, values: held.values, deviation: held.deviation, spread: held.spread) }
-        heldBatch = (time, values, deviation, spread)
+        heldBatches.append((time, values, deviation, spread))
+        // An indicator silent for this long is not waited for (its silence is the communication alarm's).
+        while let first = heldBatches.first, first.time <= known || heldBatches.count > Self.maxHeldBatches {
+            heldBatches.removeFirst()
+            take(time: first.time, values: first.values, deviation: first.deviation, spread: first.spread)
+        }
     }
 
-    /// A batch of a limit below, waiting for the next to say the machine still ran (see `observe`).
-    private var heldBatch: (time: Double, values: [Double], deviation: Double?, spread: Double?)?
+    /// Batches of a limit below waiting for the run indicator (see `observe`), oldest first.
+    private var heldBatches: [(time: Double, values: [Double], deviation: Double?, spread: Double?)] = []
+    static let maxHeldBatches = 30
 
     private mutating func take(
         time: Double, values: [Double], deviation: Double?, spread: Double?, machineStopped: Bool = false
@@ -119,7 +127,7 @@ public struct ModeEstimator: Sendable {
     /// forgotten, and its part's age counts from then.
     public mutating func reset(at time: Double) {
         renewedAt = time
-        heldBatch = nil
+        heldBatches.removeAll()
         daily.reset()
         fast.reset()
         recentPeaks = nil
@@ -147,6 +155,7 @@ public struct ModeEstimator: Sendable {
         if let failure {
             var failed = ModeHealth(failureMode: mode.id, level: 1, trend: 0, limit: 1, evidence: evidence)
             failed.failure = failure
+            failed.ageSinceRenewal = age(at: time)
             return failed
         }
         guard let estimate = daily.estimate() ?? fast.estimate() else { return nil }
@@ -156,9 +165,11 @@ public struct ModeEstimator: Sendable {
             deviationLimit: estimate.deviationLimit, peakFraction: estimate.peak, growthOffset: estimate.offset,
             evidence: evidence)
         health.slowFactor = slowFactor
-        health.ageSinceRenewal = renewedAt.map { max(0, time - $0) }
+        health.ageSinceRenewal = age(at: time)
         return health
     }
+
+    private func age(at time: Double) -> Double? { renewedAt.map { max(0, time - $0) } }
 
     /// Where the limit sensor's alarm stands on the scale of `ModeHealth.peakFraction` (0 at the edge
     /// of the normal range, 1 at the limit): halfway when the sensor has no alarm before the limit;

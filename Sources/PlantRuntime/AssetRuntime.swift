@@ -303,7 +303,8 @@ public struct AssetRuntime: Sendable {
             }
             let wasFailed = estimators[k].failure != nil
             estimators[k].observe(
-                time: time, values: values, deviation: deviation, spread: spread, machineStopped: stopped)
+                time: time, values: values, deviation: deviation, spread: spread, machineStopped: stopped,
+                runningKnownUntil: runningKnownUntil)
             newlyFailed = newlyFailed || (!wasFailed && estimators[k].failure != nil)
         }
         for id in clearsDue { alarms.clearAtOnce(id, at: time, into: &output.alarmUpdates) }
@@ -324,6 +325,13 @@ public struct AssetRuntime: Sendable {
     }
 
     /// Whether a run indicator (speed, or a boolean running signal) says stopped now.
+    /// Until when the machine is known to have run: the oldest of its run indicators' latest good
+    /// readings (nil without a run indicator). A low reading newer than it may be a spin-down.
+    var runningKnownUntil: Double? {
+        guard !runIndicators.isEmpty else { return nil }
+        return runIndicators.map { table.lastGood[$0.index] ?? -.infinity }.min()
+    }
+
     public var isStopped: Bool {
         runIndicators.contains {
             table.values[$0.index].isFinite && abs(table.values[$0.index]) <= $0.stoppedAtOrBelow + 1e-9

@@ -36,11 +36,20 @@ struct ModeEstimatorTests {
         for minute in 0..<60 {
             estimator.observe(time: Double(minute) * 60, values: [30_000], deviation: 0, spread: 1_000)
         }
-        // The airflow transmitter's poll sees the fan slowing; the drive's, a second later, sees it stopped.
-        estimator.observe(time: 3_600, values: [9_000], deviation: 0, spread: 1_000)
-        estimator.observe(time: 3_601, values: [0], deviation: 0, spread: 1_000, machineStopped: true)
+        // The airflow transmitter's poll sees the fan slowing; the drive's, polled every 2 s and last
+        // read at 3,599 s, says it stopped at 3,601 s.
+        var confirmed = estimator
+        estimator.observe(time: 3_600, values: [9_000], deviation: 0, spread: 1_000, runningKnownUntil: 3_599)
+        #expect(estimator.failure == nil, "not before the drive has spoken")
+        estimator.observe(
+            time: 3_601, values: [0], deviation: 0, spread: 1_000, machineStopped: true, runningKnownUntil: 3_599)
         estimator.tripped(at: 3_601)
         #expect(estimator.failure == nil)
+
+        // The same reading with the drive still running at 3,601 s: the fan's airflow failed.
+        confirmed.observe(time: 3_600, values: [9_000], deviation: 0, spread: 1_000, runningKnownUntil: 3_599)
+        confirmed.observe(time: 3_601, values: [9_100], deviation: 0, spread: 1_000, runningKnownUntil: 3_601)
+        #expect(confirmed.failure?.time == 3_600)
     }
 
     @Test("A scheduled stop (airflow 0 with the machine stopped) is neither a crossing nor a trip")
