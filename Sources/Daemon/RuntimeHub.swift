@@ -73,7 +73,11 @@ public actor RuntimeHub {
             } else {
                 runtimes[asset]?.ingest(group, receivedAt: steady, into: &output)
             }
-            if let runtime = runtimes[asset] { replanner.observe(runtime) }
+        }
+        // Health changes only at an assessment: the planner is told then (copying a runtime out of
+        // the dictionary after every batch cost a retain and a release of each of its fields).
+        for asset in output.assessed {
+            if let health = runtimes[asset]?.planningHealth { replanner.observe(asset: asset, health: health) }
         }
         dispatch(output)
     }
@@ -133,6 +137,7 @@ public actor RuntimeHub {
         }
         runtimes = next
         replanner = Replanner(plant: plant, configuration: configuration.planning)
+        for runtime in runtimes.values { replanner.observe(runtime) }
         return (added, removed)
     }
 

@@ -12,6 +12,8 @@ public struct RuntimeOutput: Sendable {
     public var snapshots: [(asset: String, bytes: [UInt8])] = []
     /// Refits to run elsewhere: a copy of the model and the healthy history to refit it on.
     public var refits: [RefitRequest] = []
+    /// Assets whose failure modes were assessed (their `planningHealth` changed, or may have).
+    public var assessed: [String] = []
     public init() {}
 }
 
@@ -318,11 +320,14 @@ public struct AssetRuntime: Sendable {
     public mutating func tick(now: Double, steady: Double? = nil, into output: inout RuntimeOutput) {
         let stale = table.stale(at: steady ?? now, maxAge: configuration.staleAfter, since: startedAt)
         let names = stale.map { table.ids[$0] }
+        // The message is only taken when the alarm activates: built only when something is stale.
+        let message =
+            stale.isEmpty
+            ? nil
+            : "\(asset.id): no good data for \(format(configuration.staleAfter)) s from \(names.prefix(5).joined(separator: ", "))\(names.count > 5 ? " and \(names.count - 5) more" : "")"
         alarms.evaluate(
             AlarmBook.communicationID(asset.id), active: !stale.isEmpty, at: now, value: Double(stale.count),
-            message:
-                "\(asset.id): no good data for \(format(configuration.staleAfter)) s from \(names.prefix(5).joined(separator: ", "))\(names.count > 5 ? " and \(names.count - 5) more" : "")",
-            sensors: names, into: &output.alarmUpdates)
+            message: message, sensors: names, into: &output.alarmUpdates)
         let clock = steady ?? now
         if let model, lastSnapshot.map({ clock - $0 >= configuration.snapshotEvery }) ?? true {
             lastSnapshot = clock
@@ -530,6 +535,7 @@ public struct AssetRuntime: Sendable {
     private mutating func assess(at time: Double, into output: inout RuntimeOutput) -> Bool {
         assessmentDue = false
         lastAssessment = time
+        output.assessed.append(asset.id)
         var anyDegrading = false
         for (k, estimator) in estimators.enumerated() {
             let mode = estimator.mode
