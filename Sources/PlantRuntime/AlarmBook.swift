@@ -32,6 +32,10 @@ struct AlarmBook: Sendable {
 
     let site: String
     let asset: String
+    /// This asset's deviation and communication alarm ids, made once: they are looked up at every
+    /// model step and every tick.
+    let deviationID: String
+    let communicationID: String
     private(set) var alarms: [String: AlarmRecord] = [:]
     private(set) var limitPoints: [String: [LimitPoint]] = [:]
     /// The likely cause of an alarm, where the runtime has one (published as `diagnosis`).
@@ -40,6 +44,8 @@ struct AlarmBook: Sendable {
     init(site: String, asset: Asset, configuration: RuntimeConfiguration, now: Double) {
         self.site = site
         self.asset = asset.id
+        deviationID = Self.deviationID(asset.id)
+        communicationID = Self.communicationID(asset.id)
         func add(
             _ id: String, _ kind: AlarmKind, _ sensors: [String], _ priority: AlarmPriority, onDelay: Double,
             offDelay: Double, _ message: String

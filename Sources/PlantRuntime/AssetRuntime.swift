@@ -280,11 +280,13 @@ public struct AssetRuntime: Sendable {
                 .filter(\.isFinite)
             var deviation: Double?
             var spread: Double?
-            if let model, let latest, let j = model.sensorNames.firstIndex(of: sensor),
-                j < latest.health.sensorLevels.count
+            // Through optional chains: binding `model` and `latest` copied them (a retain of each of
+            // their buffers) for every mode of every batch.
+            if let j = model?.sensorNames.firstIndex(of: sensor), let levels = latest?.health.sensorLevels,
+                j < levels.count
             {
-                deviation = latest.health.sensorLevels[j]
-                spread = model.healthySpread[j]
+                deviation = levels[j]
+                spread = model?.healthySpread[j]
             }
             let wasFailed = estimators[k].failure != nil
             estimators[k].observe(
@@ -326,10 +328,11 @@ public struct AssetRuntime: Sendable {
             ? nil
             : "\(asset.id): no good data for \(format(configuration.staleAfter)) s from \(names.prefix(5).joined(separator: ", "))\(names.count > 5 ? " and \(names.count - 5) more" : "")"
         alarms.evaluate(
-            AlarmBook.communicationID(asset.id), active: !stale.isEmpty, at: now, value: Double(stale.count),
+            alarms.communicationID, active: !stale.isEmpty, at: now, value: Double(stale.count),
             message: message, sensors: names, into: &output.alarmUpdates)
         let clock = steady ?? now
-        if let model, lastSnapshot.map({ clock - $0 >= configuration.snapshotEvery }) ?? true {
+        // The model is bound (a retain of each of its buffers) only when a snapshot is due.
+        if lastSnapshot.map({ clock - $0 >= configuration.snapshotEvery }) ?? true, let model {
             lastSnapshot = clock
             output.snapshots.append((asset.id, model.serialized()))
         }
@@ -365,7 +368,7 @@ public struct AssetRuntime: Sendable {
             settleLow = .infinity
             lastScore = .infinity
             stepsWithoutFall = 0
-            alarms.evaluate(AlarmBook.deviationID(asset.id), active: false, at: time, into: &output.alarmUpdates)
+            alarms.evaluate(alarms.deviationID, active: false, at: time, into: &output.alarmUpdates)
             if justStopped {
                 let failedBefore = estimators.filter { $0.failure != nil }.count
                 for k in estimators.indices { estimators[k].tripped(at: time) }
@@ -377,6 +380,9 @@ public struct AssetRuntime: Sendable {
             learn(row, into: &output)
             return
         }
+        // The local copy is the model's only owner while it steps (put back below): with
+        // `self.model` still holding its buffers, every buffer the step writes was copied first.
+        self.model = nil
         let result = model.update(y: Array(row[..<sensorCount]), u: Array(row[sensorCount...]), time: time)
         steps += 1
         stepsRunning += 1
@@ -501,7 +507,7 @@ public struct AssetRuntime: Sendable {
         _ result: StepResult, at time: Double, into output: inout RuntimeOutput
     ) {
         let diagnosis = self.diagnosis
-        alarms.diagnoses[AlarmBook.deviationID(asset.id)] = diagnosis?.code
+        alarms.diagnoses[alarms.deviationID] = diagnosis?.code
         // The message and the driving sensors are taken only when the alarm activates, which takes a
         // flagged step: the unflagged steps (nearly all of them) build neither.
         var message: String?
@@ -524,7 +530,7 @@ public struct AssetRuntime: Sendable {
         // Stopped, or just restarted (the start-up transient): the deviation is expected, not abnormal.
         let suppressed = settling
         alarms.evaluate(
-            AlarmBook.deviationID(asset.id), active: result.flagged && !suppressed, at: time, value: result.score,
+            alarms.deviationID, active: result.flagged && !suppressed, at: time, value: result.score,
             threshold: result.threshold, message: message, sensors: sensors, into: &output.alarmUpdates)
     }
 

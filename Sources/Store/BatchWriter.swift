@@ -96,16 +96,20 @@ public final class BatchWriter: Sendable {
     /// is thrown (and kept in `statistics.lastError`).
     ///
     /// The readings are written grouped by signal (in arrival order within a signal), so that a
-    /// signal's readings land in one batch and its page is written once, not once per batch.
+    /// signal's readings land in one batch and its page is written once, not once per batch. Not
+    /// after a failed write: while the store refuses writes the queue grows, and it stays in
+    /// arrival order (a full queue drops the oldest readings first) without being sorted again at
+    /// every attempt.
     @discardableResult
     public func flush() async throws -> Int {
         await flushing.lock()
         defer { flushing.unlock() }
-        var all = state.withLock { state in
+        let (queued, failing) = state.withLock { state in
             defer { state.pending = StoreBatch() }
-            return state.pending
+            return (state.pending, state.statistics.lastError != nil)
         }
-        all.readings = Self.groupedBySignal(all.readings)
+        var all = queued
+        if !failing { all.readings = Self.groupedBySignal(all.readings) }
         var batches = all.split(maxBatch: configuration.maxBatch)[...]
         var written = 0
         while let batch = batches.first {
@@ -114,13 +118,13 @@ public final class BatchWriter: Sendable {
                 try await store.write(batch)
             } catch {
                 let error = StoreError.from(error, "cannot write a batch")
-                state.withLock { state in
-                    var restored = StoreBatch()
+                var restored = StoreBatch()
+                if written == 0 {
+                    restored = queued
+                } else {
                     for unwritten in batches { restored.append(contentsOf: unwritten) }
-                    // Back in time order, so that a full queue drops the oldest readings first.
-                    restored.readings = restored.readings.enumerated().sorted {
-                        ($0.element.timestamp, $0.offset) < ($1.element.timestamp, $1.offset)
-                    }.map(\.element)
+                }
+                state.withLock { state in
                     restored.append(contentsOf: state.pending)
                     state.pending = restored
                     state.statistics.failures += 1
