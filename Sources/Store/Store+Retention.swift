@@ -79,8 +79,8 @@ extension Store {
         }
 
         // Rowid tables: delete by chunks of the oldest rows.
-        let chunked:
-            [(table: String, time: String, cutoff: Double, keyPath: WritableKeyPath<CompactionReport, Int>)] = [
+        let chunked: [(table: String, time: String, cutoff: Double, keyPath: WritableKeyPath<CompactionReport, Int>)] =
+            [
                 ("forecasts", "made_at", now - options.forecastsKept, \.deletedPredictions),
                 ("deviations", "time", summaryCutoff, \.deletedPredictions),
                 ("health", "time", summaryCutoff, \.deletedPredictions),

@@ -198,7 +198,9 @@ struct RetentionTests {
             for asset in ["pump-2", "pump-1"] {
                 for sensor in ["temp", "flow"] {
                     readings.append(
-                        Reading(asset: asset, sensor: sensor, value: t + Double(readings.count), timestamp: t, quality: .good))
+                        Reading(
+                            asset: asset, sensor: sensor, value: t + Double(readings.count), timestamp: t,
+                            quality: .good))
                 }
             }
         }
