@@ -100,13 +100,15 @@ public actor RuntimeHub {
     /// and snapshot spacing on the steady clock.
     func tick(now: Double, steady: Double? = nil) {
         var output = RuntimeOutput()
-        for id in runtimes.keys { runtimes[id]!.tick(now: now, steady: steady, into: &output) }
+        // Over a copy of the keys: iterating `runtimes.keys` holds the dictionary's storage, so the
+        // first runtime changed copied all of them, and every runtime then copied its own alarms.
+        for id in Array(runtimes.keys) { runtimes[id]!.tick(now: now, steady: steady, into: &output) }
         dispatch(output)
     }
 
     func restore(snapshots: [String: [UInt8]], alarms: [AlarmRecord]) {
         let byAsset = Dictionary(grouping: alarms, by: \.asset)
-        for id in runtimes.keys {
+        for id in Array(runtimes.keys) {
             if let bytes = snapshots[id] {
                 do {
                     try runtimes[id]!.restore(model: bytes)
