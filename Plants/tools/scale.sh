@@ -12,6 +12,10 @@
 # COMMISSIONED=FILE starts from a copy of FILE, a database commissioned for the same ASSETS by an
 # earlier run (learning 1,000 pumps from a simulated day takes 4-13 min); a run that learns saves
 # its database there when FILE does not exist yet.
+# ALARMS=N also measures alarm -> subscriber latency under the load: N pumps, spread over the run,
+# get a drive-end vibration transmitter that drifts through its alarm and trip levels for 10 s; a
+# `mosquitto_sub` on the alarm topics stamps each message it receives (its %U), and the latency is
+# that stamp minus the alarm transition's time (the poll time of the reading that decided it).
 set -euo pipefail
 ASSETS=${1:-${ASSETS:-1000}}
 MINUTES=${2:-${MINUTES:-3}}
@@ -39,9 +43,24 @@ elif [ "${LEARN:-1}" != 0 ]; then
     "$PROGNOS" learn "$WORK/plant.yaml" --db "$WORK/prognos.sqlite" --from-simulation --days 1 --speed 60 >/dev/null
     [ -z "${COMMISSIONED:-}" ] || sqlite3 "$WORK/prognos.sqlite" "VACUUM INTO '$COMMISSIONED'"
 fi
-"$PROGNOS" simulate "$WORK/plant.yaml" --speed 60 --no-degradation >"$WORK/simulate.log" 2>&1 & pids+=($!)
+scenario=()
+if [ "${ALARMS:-0}" -gt 0 ]; then
+    # At 60x, a plant minute is a wall second: 600 mm/s per plant hour crosses 7.1 mm/s within a second.
+    python3 - "$ASSETS" "$MINUTES" "$ALARMS" > "$WORK/alarms.yaml" <<'PY'
+import sys
+assets, minutes, alarms = (int(v) for v in sys.argv[1:])
+print("name: alarm-latency\ndescription: drive-end vibration transmitters drifting through their limits\nevents:")
+for i in range(alarms):
+    wall = 60 + (minutes * 60 - 90) * i / max(1, alarms)
+    pump = 1 + (i * 7919) % assets
+    print(f"  - {{at: {round(wall * 60)}s, asset: pump-{pump:04d}, sensor: vibration_de, sensor_fault: drift, magnitude: 600, duration: 10m}}")
+PY
+    scenario=(--scenario "$WORK/alarms.yaml")
+    mosquitto_sub -p "$broker_port" -q 1 -t 'prognos/+/+/alarm' -F '%U %p' >"$WORK/alarms.received" 2>&1 & pids+=($!)
+fi
+"$PROGNOS" simulate "$WORK/plant.yaml" --speed 60 --no-degradation "${scenario[@]}" >"$WORK/simulate.log" 2>&1 & pids+=($!)
 sleep 2
-"$PROGNOS" run "$WORK/plant.yaml" --db "$WORK/prognos.sqlite" >"$WORK/run.log" 2>&1 & daemon=$!
+"$PROGNOS" run "$WORK/plant.yaml" --db "$WORK/prognos.sqlite" ${RUN_ARGS:-} >"$WORK/run.log" 2>&1 & daemon=$!
 pids+=($daemon)
 ticks=$(getconf CLK_TCK)
 cpu_seconds() { awk -v t="$ticks" '{print ($14 + $15) / t}' /proc/$daemon/stat; }
@@ -81,6 +100,27 @@ echo "whole run: offered $signals values/s, stored $(python3 -c "print(round(${i
      "ingest lag p50 $p50 s, p99 $p99 s, dropped ${dropped:-?}, RSS ${rss10:-—} MB at 10 min and $(rss_mb) MB at the end," \
      "CPU $(python3 -c "print(f'{$cpu_total / $elapsed:.2f}')") core ($(python3 -c "print(f'{$cpu_total * 1e6 / max(1, ${ingested:-0}):.1f}')") µs per value)," \
      "database growth $(python3 -c "print(round($database_bytes / $ASSETS / $elapsed * 86400))") bytes per asset-day at this rate"
+if [ "${ALARMS:-0}" -gt 0 ]; then
+    python3 - "$WORK/alarms.received" <<'PY'
+import json, sys
+latencies = []
+for line in open(sys.argv[1]):
+    stamp, _, payload = line.partition(" ")
+    try:
+        event = json.loads(payload)["event_id"]
+    except (ValueError, KeyError):
+        continue
+    decided_ms = int(event.split("@")[1].split("/")[0])
+    latencies.append(float(stamp) - decided_ms / 1000)
+latencies.sort()
+pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000
+if latencies:
+    print(f"alarms: {len(latencies)} transitions received, reading -> subscriber p50 {pick(0.5):.1f} ms,"
+          f" p99 {pick(0.99):.1f} ms, max {latencies[-1] * 1000:.1f} ms")
+else:
+    print("alarms: none received")
+PY
+fi
 "$PROGNOS" status --db "$WORK/prognos.sqlite"
 if [ "${CHECK:-0}" = 1 ]; then
     ok=$(python3 -c "print(int(${dropped:-1} == 0 and $p99 <= $MAX_LAG and ${ingested:-0} > 0))")

@@ -4,8 +4,11 @@ import PrognosCore
 import Store
 import Synchronization
 
-/// Writes alarm changes to the store in order, each with its alert in one transaction, and wakes
-/// the publisher after each commit so the alert leaves at once.
+/// Writes alarm changes to the store in order, each with its alert in the same transaction, and
+/// wakes the publisher after each commit so the alerts leave at once. The changes that arrived
+/// while the last commit ran go in the next one together (a group commit): under a full plant's
+/// telemetry each commit waits for the store's writer, and a burst of changes (a pump tripping
+/// raises its failure, limit and deviation alarms together) waits for it once, not once per change.
 ///
 /// While the store refuses writes (disk full, locked, I/O errors) the changes wait in memory, in
 /// order, and every one of them goes straight to MQTT as it comes, so operators still hear of them
@@ -16,9 +19,13 @@ import Synchronization
 /// changes that waited.
 public final class AlarmWriter: Sendable {
     private enum Work: Sendable {
-        case update(AlarmUpdate)
+        /// Changes were submitted (they are in `inbox`).
+        case arrived
         case retry
     }
+
+    /// The most changes one transaction takes (after a long store failure, thousands may wait).
+    static let maxGroup = 500
 
     private let store: Store
     private let site: String
@@ -28,6 +35,8 @@ public final class AlarmWriter: Sendable {
     private let stream: AsyncStream<Work>
     private let continuation: AsyncStream<Work>.Continuation
     private let waitingCount = Atomic<Int>(0)
+    /// Submitted changes not yet taken by `run()`, in order.
+    private let inbox = Mutex<[AlarmUpdate]>([])
 
     /// `publishDirectly` announces an alert without the outbox (while the store refuses writes);
     /// `committed` is called after each alarm change committed with its alert (wakes the publisher).
@@ -43,7 +52,10 @@ public final class AlarmWriter: Sendable {
         (stream, continuation) = AsyncStream.makeStream(of: Work.self)
     }
 
-    public func submit(_ update: AlarmUpdate) { continuation.yield(.update(update)) }
+    public func submit(_ update: AlarmUpdate) {
+        inbox.withLock { $0.append(update) }
+        continuation.yield(.arrived)
+    }
 
     /// Ends `run()` once every submitted change has been handled (written, or still refused after
     /// one last attempt: those are logged as lost, since nothing else holds them).
@@ -60,22 +72,21 @@ public final class AlarmWriter: Sendable {
         var retryScheduled = false
         var lastError = ""
         for await work in stream {
-            switch work {
-            case .update(let update): waiting.append((update, AlertMessages.alert(for: update, site: site), false))
-            case .retry: retryScheduled = false
+            if case .retry = work { retryScheduled = false }
+            for update in takeArrived() {
+                let alert = AlertMessages.alert(for: update, site: site)
+                // While failing, a new change is announced at once; it is written after those before it.
+                let announce = failingSince != nil && alert != nil
+                if announce, let alert { direct(alert) }
+                waiting.append((update, alert, announce))
             }
-            // While failing, a new change is announced at once; it is written after those before it.
-            if failingSince != nil, case .update = work, let alert = waiting[waiting.count - 1].alert {
-                direct(alert)
-                waiting[waiting.count - 1].announced = true
-            }
-            if failingSince != nil, case .update = work, retryScheduled { continue }
-            while let first = waiting.first {
+            if failingSince != nil, case .arrived = work, retryScheduled { continue }
+            while !waiting.isEmpty {
+                let group = waiting.prefix(Self.maxGroup)
                 do {
-                    try await store.recordAlarmTransition(
-                        first.update.transition, of: first.update.alarm, actor: first.update.actor, outbox: first.alert)
-                    waiting.removeFirst()
-                    if first.alert != nil { committed() }
+                    try await store.recordAlarmTransitions(group.map(Self.change))
+                    waiting.removeFirst(group.count)
+                    if group.contains(where: { $0.alert != nil }) { committed() }
                 } catch {
                     lastError = "\(error)"
                     break
@@ -114,15 +125,28 @@ public final class AlarmWriter: Sendable {
             }
         }
         // Finished: one last attempt for what still waits.
+        waiting += takeArrived().map { ($0, AlertMessages.alert(for: $0, site: site), false) }
         for entry in waiting {
             do {
-                try await store.recordAlarmTransition(
-                    entry.update.transition, of: entry.update.alarm, actor: entry.update.actor, outbox: entry.alert)
+                try await store.recordAlarmTransitions([Self.change(entry)])
             } catch {
                 logger.error(
                     "Alarm change not stored at shutdown (it was published directly)",
                     metadata: ["alarm.id": "\(entry.update.alarm.id)", "error": "\(error)"])
             }
         }
+    }
+
+    private func takeArrived() -> [AlarmUpdate] {
+        inbox.withLock { arrived in
+            defer { arrived.removeAll() }
+            return arrived
+        }
+    }
+
+    private static func change(_ entry: (update: AlarmUpdate, alert: OutboxMessage?, announced: Bool)) -> AlarmChange {
+        AlarmChange(
+            alarm: entry.update.alarm, transition: entry.update.transition, actor: entry.update.actor,
+            outbox: entry.alert)
     }
 }

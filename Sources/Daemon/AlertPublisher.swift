@@ -72,8 +72,10 @@ public final class AlertPublisher: Sendable {
         await withTaskCancellationHandler {
             for await _ in wakeups {
                 if Task.isCancelled { break }
-                await flushAcknowledged()
+                // New alerts leave first: deleting the delivered ones is a write, and waits for the
+                // store's writer (behind a telemetry transaction); what is in flight is not sent twice.
                 await drainOnce()
+                if await flushAcknowledged() > 0 { await drainOnce() }
             }
         } onCancel: { [wakeup] in
             wakeup.finish()

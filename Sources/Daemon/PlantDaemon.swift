@@ -192,7 +192,8 @@ public final class PlantDaemon: Service, Sendable {
 
     private func restore(into hub: RuntimeHub) async throws {
         var snapshots: [String: [UInt8]] = [:]
-        for snapshot in try await store.latestSnapshots() {
+        let latest = try await store.latestSnapshots()
+        for snapshot in latest {
             guard snapshot.format == AssetModel.snapshotFormat else {
                 logger.warning(
                     "The model snapshot is of another format; learning again",
@@ -205,7 +206,11 @@ public final class PlantDaemon: Service, Sendable {
             snapshots[snapshot.asset] = [UInt8](snapshot.bytes)
         }
         let alarms = try await store.alarms()
-        await hub.restore(snapshots: snapshots, alarms: alarms)
+        // This run's heartbeat has not been written yet: the status is the previous run's.
+        let rebaselined = pendingRebaselines(
+            snapshots: latest, records: try await store.rebaselines(after: 0, limit: .max),
+            previous: try await store.daemonStatus())
+        await hub.restore(snapshots: snapshots, alarms: alarms, rebaselined: rebaselined)
     }
 
     private func startCollectors() throws {
@@ -357,7 +362,8 @@ public final class PlantDaemon: Service, Sendable {
 
     /// What operators reported since `seen`: maintenance through `prognos maintenance done` (all of
     /// it at start-up) and re-baselines through `prognos model rebaseline`. Without `renewModels` (at
-    /// start-up, when the models' snapshots may be newer) re-baselines are only counted as seen.
+    /// start-up) re-baselines are only counted as seen: the restore took those its snapshots lack
+    /// (`pendingRebaselines`).
     private func adoptReports(after seen: ReportsSeen, hub: RuntimeHub, renewModels: Bool) async -> ReportsSeen {
         var now = seen
         if let records = try? await store.maintenance(after: seen.maintenance), let last = records.last?.id {

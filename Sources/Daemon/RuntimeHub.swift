@@ -106,13 +106,21 @@ public actor RuntimeHub {
         dispatch(output)
     }
 
-    func restore(snapshots: [String: [UInt8]], alarms: [AlarmRecord]) {
+    /// `rebaselined`: assets whose snapshot lacks an operator's re-baseline (`pendingRebaselines`);
+    /// it is taken once the machine has settled.
+    func restore(snapshots: [String: [UInt8]], alarms: [AlarmRecord], rebaselined: Set<String> = []) {
         let byAsset = Dictionary(grouping: alarms, by: \.asset)
         for id in Array(runtimes.keys) {
             if let bytes = snapshots[id] {
                 do {
                     try runtimes[id]!.restore(model: bytes)
                     logger.info("Restored the world model from its snapshot", metadata: ["asset.id": "\(id)"])
+                    if rebaselined.contains(id) {
+                        runtimes[id]!.rebaselineOnceSettled()
+                        logger.info(
+                            "Re-baseline recorded while stopped; adopted once the machine has settled",
+                            metadata: ["asset.id": "\(id)"])
+                    }
                 } catch {
                     logger.warning(
                         "Cannot use the model snapshot; learning again",

@@ -27,9 +27,14 @@ public struct ModeEstimator: Sendable {
     /// The mode's rate multiplier from the slowing actions done since it was last restored (see
     /// `MaintenanceAction.slowed`): its trend already shows it, and a slowing no stronger does nothing.
     public private(set) var slowFactor = 1.0
+    /// When the mode's part was last renewed (the clock of `observe`), so its age is known; nil when
+    /// it is not (a daemon started on a plant that was running before, with no renewal reported since).
+    public private(set) var renewedAt: Double?
 
-    public init(mode: FailureMode, sensor: Sensor?) {
+    /// `renewedAt`: when the part was new, if known (a simulated plant starts with new parts).
+    public init(mode: FailureMode, sensor: Sensor?, renewedAt: Double? = nil) {
         self.mode = mode
+        self.renewedAt = renewedAt
         sign = mode.limit.direction == .above ? 1 : -1
         let limit = sign * mode.limit.value
         let up = mode.limit.direction == .above
@@ -86,8 +91,10 @@ public struct ModeEstimator: Sendable {
         if self.failure == nil { self.failure = failure }
     }
 
-    /// Maintenance restored the mode: its history, its failure and its slowing are forgotten.
-    public mutating func reset() {
+    /// Maintenance restored the mode at `time`: its history, its failure and its slowing are
+    /// forgotten, and its part's age counts from then.
+    public mutating func reset(at time: Double) {
+        renewedAt = time
         daily.reset()
         fast.reset()
         recentPeaks = nil
@@ -109,8 +116,9 @@ public struct ModeEstimator: Sendable {
 
     private var recentPeak: Double? { recentPeaks.map { max($0.current, $0.previous) } }
 
-    /// The mode's health for the planner; nil while the trackers know too little (and it has not failed).
-    public func health(evidence: [SensorEvidence] = []) -> ModeHealth? {
+    /// The mode's health for the planner at `time` (which dates the part's age); nil while the
+    /// trackers know too little (and it has not failed).
+    public func health(at time: Double, evidence: [SensorEvidence] = []) -> ModeHealth? {
         if let failure {
             var failed = ModeHealth(failureMode: mode.id, level: 1, trend: 0, limit: 1, evidence: evidence)
             failed.failure = failure
@@ -123,6 +131,7 @@ public struct ModeEstimator: Sendable {
             deviationLimit: estimate.deviationLimit, peakFraction: estimate.peak, growthOffset: estimate.offset,
             evidence: evidence)
         health.slowFactor = slowFactor
+        health.ageSinceRenewal = renewedAt.map { max(0, time - $0) }
         return health
     }
 

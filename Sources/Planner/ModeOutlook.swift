@@ -114,7 +114,10 @@ extension PlannerConfiguration {
             } else {
                 c = max(limit, 1) * exp(log(0.01) + Double.random(in: 0..<1, using: &generator) * (log(2) - log(0.01)))
             }
-            let g = slope / (x0 + c) * exp(rateSpread * generator.nextGaussian())
+            // The relative growth is the fitted curve's at the estimated level: a level drawn lower
+            // (its scatter) is further from the limit and fails later. Dividing the slope by the drawn
+            // level instead made an accelerating mode's low draws grow fastest and fail first.
+            let g = slope / (max(h.level, 0) + c) * exp(rateSpread * generator.nextGaussian())
             let clock: Double =
                 if x0 >= limit { 0 } else if g <= 0 { .infinity } else { log1p((limit - x0) / (x0 + c)) / g }
             futures.append(PlanningContext.Future(x0: x0, c: c, g: g, limit: limit, clock: clock))

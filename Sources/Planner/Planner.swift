@@ -282,7 +282,6 @@ struct PlanningContext: Sendable {
         if options.isEmpty { options = [Option(action: nil, slot: nil, derate: nil)] }
 
         let n = Double(draws.count)
-        let life = configuration.renewedLife
         for i in options.indices {
             let option = options[i]
             var rho = 1.0
@@ -310,6 +309,7 @@ struct PlanningContext: Sendable {
             }
             var total = 0.0, before = 0.0, beforeNext = 0.0, within = 0.0
             for draw in draws {
+                let life = partLife(health, draw)
                 let t = realTime(draw.clock, rho: rho, until: derateUntil, f: f, from: resets ? .infinity : tau)
                 if t < tau { before += 1 }
                 if t < next { beforeNext += 1 }
@@ -364,6 +364,16 @@ struct PlanningContext: Sendable {
             }
         }
         return candidate
+    }
+
+    /// The life of the part a renewal fits, which prices the old part's life thrown away by renewing
+    /// early: the life this part reaches in the draw (its age and its time to failure) when its age is
+    /// known, for the next part of a mode lasts about as long as this one; else the configured
+    /// `renewedLife`. A filter element that clogs in two months and a gear set that lasts years
+    /// lose very different sums by being renewed a week early.
+    func partLife(_ health: ModeHealth, _ draw: Future) -> Double {
+        guard let age = health.ageSinceRenewal else { return configuration.renewedLife }
+        return max(age + draw.clock, 86400)
     }
 
     /// How much a slowing action changes the mode's rate now (nil for any other action): the trend

@@ -148,8 +148,9 @@ public struct PlannerConfiguration: Sendable, Equatable {
     public var detectionSignificance = 1.0
     /// Hours from an unplanned failure to the start of its repair (call-out, diagnosis, parts).
     public var responseHours = 4.0
-    /// Expected life of a renewed part (seconds): acting early forfeits the rest of the old
-    /// part's life, valued at the action's cost per this much time.
+    /// Expected life of a renewed part (seconds) when the mode's age since its last renewal is not
+    /// known: acting early forfeits the rest of the old part's life, valued at the action's cost per
+    /// this much time (with the age known, the part's own life is used, see `partLife`).
     public var renewedLife: Double = 365 * 86400
     /// Wear rate ∝ load^exponent when derating (bearings' L10 life goes with load cubed; 2 is
     /// the conservative choice across mechanisms).

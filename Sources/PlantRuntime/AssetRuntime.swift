@@ -73,8 +73,9 @@ public struct AssetRuntime: Sendable {
     /// Alarms whose cause reported maintenance removed, to clear at the next batch.
     private var clearsDue: [String] = []
     /// Sensors (model indices) to re-baseline once the machine has run `settleStepsAfterMaintenance`
-    /// steps after reported maintenance, and the running steps counted so far.
-    private var rebaselineDue: (sensors: [Int], steps: Int)?
+    /// steps after reported maintenance, and the running steps counted so far; `nil` sensors: an
+    /// operator's re-baseline of the whole asset (`rebaselineOnceSettled`).
+    private var rebaselineDue: (sensors: [Int]?, steps: Int)?
     /// An operator re-baselined the asset (`rebaseline()`): every running step is kept as healthy
     /// history until `trainingSteps` of them refit the model on the new normal.
     private var relearningNormal = false
@@ -166,7 +167,7 @@ public struct AssetRuntime: Sendable {
     public mutating func renew(modes: [String], at time: Double, resetModel: Bool) {
         for k in estimators.indices where modes.contains(estimators[k].mode.id) {
             if let failure = estimators[k].failure, failure.time > time { continue }
-            estimators[k].reset()
+            estimators[k].reset(at: time)
             latestHealth[estimators[k].mode.id] = nil
             latestOutlook[estimators[k].mode.id] = nil
             assessmentDue = true
@@ -198,6 +199,22 @@ public struct AssetRuntime: Sendable {
             return
         }
         model?.rebaseline()
+        relearnNormal()
+    }
+
+    /// The same re-baseline, once the machine has settled after a start and run
+    /// `settleStepsAfterMaintenance` steps: for one recorded while the daemon was stopped, when
+    /// what the model remembers of "lately" is from before the stop, not the present state.
+    public mutating func rebaselineOnceSettled() {
+        guard model != nil else {
+            training = nil
+            return
+        }
+        rebaselineDue = (nil, 0)
+    }
+
+    /// The runtime's side of an operator's re-baseline, after the model's.
+    private mutating func relearnNormal() {
         rebaselineDue = nil
         healthy.removeAll()
         relearningNormal = true
@@ -405,7 +422,7 @@ public struct AssetRuntime: Sendable {
         if let due = rebaselineDue, !settling {
             if due.steps + 1 >= configuration.settleStepsAfterMaintenance {
                 model.rebaseline(sensors: due.sensors)
-                rebaselineDue = nil
+                if due.sensors == nil { relearnNormal() } else { rebaselineDue = nil }
             } else {
                 rebaselineDue = (due.sensors, due.steps + 1)
             }
@@ -548,7 +565,8 @@ public struct AssetRuntime: Sendable {
             // A deviation put down to the limit sensor's instrument is a job for the instrument
             // technician: the mode is not taken as degrading on its word.
             let suspect = diagnosis == .sensorFault(mode.limit.sensor)
-            let health = suspect && estimator.failure == nil ? nil : estimator.health(evidence: evidence(mode))
+            let health =
+                suspect && estimator.failure == nil ? nil : estimator.health(at: time, evidence: evidence(mode))
             let outlook = planner.outlook(health, asset: asset, mode: mode)
             latestHealth[mode.id] = health
             latestOutlook[mode.id] = outlook

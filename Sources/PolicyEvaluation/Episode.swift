@@ -82,7 +82,7 @@ struct Episode {
         var stops = StopLedger(plant: plant, credit: ModeLives.Rules.bound.stopCredit)
         while sim.elapsed < end {
             sim.step()
-            stops.record(sim, plant: plant, seconds: options.step)
+            stops.record(sim, seconds: options.step)
             while seen < sim.events.count {
                 let event = sim.events[seen]
                 seen += 1

@@ -37,10 +37,16 @@ struct Hindsight: Sendable {
     static func windowSteps(_ economics: Economics, options: PolicyEvaluationOptions) -> [Int] {
         let start = Episode.simulation(options).start
         let end = options.years * 365.25 * 86400 + 8 * 86400
-        return WindowCalendar.slots(economics, from: start, horizon: end).compactMap { slot in
-            let n = max(1, Int(((slot.start - start) / options.step - 1e-9).rounded(.up)))
-            return Double(n) * options.step < slot.end - start ? n : nil
+        return WindowCalendar.slots(economics, from: start, horizon: end).compactMap {
+            openingStep($0, start: start, step: options.step)
         }
+    }
+
+    /// The step at which the harness first sees `slot` open (its first step inside it; nil if no
+    /// step falls in it), for a simulation that starts at `start` (epoch seconds).
+    static func openingStep(_ slot: WindowSlot, start: Double, step: Double) -> Int? {
+        let n = max(1, Int(((slot.start - start) / step - 1e-9).rounded(.up)))
+        return Double(n) * step < slot.end - start ? n : nil
     }
 
     func solver(_ mode: Mode, rules: ModeLives.Rules) -> ModeLives {

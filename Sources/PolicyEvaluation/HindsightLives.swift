@@ -225,6 +225,21 @@ struct ModeLives: Sendable {
         }
     }
 
+    /// The reset `r` that ends the life of part `renewal`, as a job for `WindowBooking`: what it
+    /// costs in each of `windows` (the life's own last window last), its price with the cheapest
+    /// lives after it; and as a call-out, its price outside a window with the lives that follow the
+    /// last window (a call-out comes later still, so its lives cost no more: the call-out is never
+    /// priced below what it costs).
+    mutating func job(reset r: Int, renewal: Int, windows: [Int]) -> WindowBooking.Job {
+        let reset = prices.resets[r]
+        let costs = windows.map { w in
+            reset.inWindow + value(nextLife(after: renewal, at: w, duration: reset.duration)).cost
+        }
+        return WindowBooking.Job(
+            crew: reset.action.crew, duration: reset.duration, costs: costs,
+            callOut: reset.callOut - reset.inWindow + (costs.last ?? reset.inWindow))
+    }
+
     /// Running derated from step `at` to the next window (its opening step), and what that costs.
     func bridge(from at: Int) -> (window: Int, cost: Double)? {
         guard let perSecond = prices.deratingPerSecond, let w = windows.first(where: { $0 > at }) else { return nil }

@@ -7,9 +7,11 @@ import Simulator
 /// future from the replayed wear profiles and the true state of every mode now; at each window it
 /// re-solves every mode from where it really stands, without the relaxations (no stop credit, no
 /// joint shares, no derating bridge, call-outs only at re-plan times, acting a margin before a
-/// predicted trip), and orders what the plan puts in this window: the resets that cannot wait
-/// (earliest trip first, so the window's crew goes to them; one that does not fit is done at once
-/// outside it, at call-out price) and the slowing the plan has for a life not yet slowed. A look ahead in the true
+/// predicted trip), and books the resets the plan puts in the coming windows as a scheduler would
+/// (`WindowBooking`): where a window's crew is full, the reset that loses least by going early
+/// moves to the latest earlier window with room, and only what no window can take is called out.
+/// It orders what is booked in this window, what is due in it and fits nowhere (at once, outside
+/// the window), and the slowing the plan has for a life not yet slowed. A look ahead in the true
 /// simulation to the next window overrides the model where it would let a mode trip. Between
 /// windows it calls out a reset when no window comes before the margin.
 struct HindsightPolicy: MaintenancePolicy {
@@ -37,9 +39,11 @@ struct HindsightPolicy: MaintenancePolicy {
 
     mutating func decide(_ sim: PlantSimulation, window: WindowSlot?) -> [Order] {
         let now = Int((sim.elapsed / step).rounded())
-        var resets: [(trip: Int, order: Order)] = []
+        var callOuts: [(trip: Int, order: Order)] = []
+        var jobs: [(trip: Int, order: Order, job: WindowBooking.Job)] = []
         var slowings: [Order] = []
         let tripping = window == nil ? [:] : tripsBeforeNextWindow(sim, now: now)
+        let coming = window == nil ? [] : comingWindows(sim)
         for (a, asset) in plant.assets.enumerated() {
             guard let status = sim.status(of: asset.id) else { continue }
             if case .failed = status { continue }
@@ -55,23 +59,29 @@ struct HindsightPolicy: MaintenancePolicy {
                     slowed: state.slowFactor
                 )
                 if let trip = tripping[asset.id + "/" + state.modeID],
-                    let reset = solvers[a][m].prices.resets.min(by: { $0.inWindow < $1.inWindow })
+                    let r = solvers[a][m].prices.resets.indices.min(by: {
+                        solvers[a][m].prices.resets[$0].inWindow < solvers[a][m].prices.resets[$1].inWindow
+                    })
                 {
                     // The truth says it trips before the next window could act: now, whatever the model says.
-                    resets.append((trip, Order(asset: asset.id, action: reset.action, urgent: true)))
+                    let reset = solvers[a][m].prices.resets[r]
+                    let job = WindowBooking.Job(
+                        crew: reset.action.crew, duration: reset.duration, costs: [reset.inWindow],
+                        callOut: reset.callOut)
+                    jobs.append((trip, Order(asset: asset.id, action: reset.action, urgent: true), job))
                     continue
                 }
                 if window == nil, !mustCallOut(solvers[a][m], current: current) { continue }
                 let choice = solvers[a][m].life(key, now: current)
                 switch choice.end {
-                case .window(let r, let at) where at == now && window != nil:
-                    resets.append(
-                        (
-                            choice.trip ?? at,
-                            Order(asset: asset.id, action: solvers[a][m].prices.resets[r].action, urgent: true)
-                        ))
+                case .window(let r, let at) where window != nil:
+                    guard let deadline = coming.firstIndex(where: { $0.step == at }) else { break }
+                    let job = solvers[a][m].job(
+                        reset: r, renewal: state.renewals, windows: coming[...deadline].map(\.step))
+                    let order = Order(asset: asset.id, action: solvers[a][m].prices.resets[r].action, urgent: true)
+                    jobs.append((choice.trip ?? at, order, job))
                 case .callOut(let r, let at) where at <= now:
-                    resets.append(
+                    callOuts.append(
                         (at, Order(asset: asset.id, action: solvers[a][m].prices.resets[r].action, urgent: true)))
                 default: break
                 }
@@ -80,7 +90,35 @@ struct HindsightPolicy: MaintenancePolicy {
                 }
             }
         }
-        return resets.sorted { $0.trip < $1.trip }.map(\.order) + slowings
+        // The same action on one asset for two modes (a motor swap renews the bearings too) is one job.
+        var seen: Set<String> = []
+        jobs = jobs.sorted { $0.trip < $1.trip }.filter {
+            seen.insert($0.order.asset + "|" + $0.order.action.id).inserted
+        }
+        let booked = WindowBooking.book(jobs.map(\.job), windows: coming.map(\.window))
+        // Booked in this window, then what is due in it and has no room anywhere (a call-out now).
+        let inWindow = jobs.indices.filter { booked[$0] == 0 }.map { jobs[$0].order }
+        let unplaced = jobs.indices.filter { booked[$0] == nil && jobs[$0].job.deadline == 0 }.map { jobs[$0].order }
+        return inWindow + unplaced + callOuts.sorted { $0.trip < $1.trip }.map(\.order) + slowings
+    }
+
+    /// How far ahead the plan books its resets into windows: far enough that a busy week's work
+    /// can move to the windows before it, where a week holds two or three windows.
+    static let bookingDays = 21.0
+
+    /// The windows open now or opening within `bookingDays`: the step at which the harness sees
+    /// each open, its crew, and how long it is from then.
+    func comingWindows(_ sim: PlantSimulation) -> [(step: Int, window: WindowBooking.Window)] {
+        let start = sim.options.start
+        return WindowCalendar.slots(plant.economics, from: sim.time, horizon: Self.bookingDays * 86400).compactMap {
+            slot in
+            guard let n = Hindsight.openingStep(slot, start: start, step: step) else { return nil }
+            let opens = max(sim.time, start + Double(n) * step)
+            return (
+                max(n, Int((sim.elapsed / step).rounded())),
+                WindowBooking.Window(crew: slot.crew, length: slot.end - opens)
+            )
+        }
     }
 
     /// The modes that, with nothing done, would trip before the next window opens (and the safety

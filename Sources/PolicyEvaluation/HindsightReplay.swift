@@ -92,13 +92,16 @@ enum HindsightReplay {
         let modes = fresh.failureModes(of: asset.id)
         var wear = modes.map { _ in [0.0] }
         var critical = modes.map { _ in [Double.infinity] }
+        // The critical damage of the last running step, per mode: it moves little from step to step.
+        var lastDamage = modes.map { _ in Double?.none }
         let end = options.years * 365.25 * 86400
         let step = options.step
         while sim.elapsed < end {
             sim.step()
             for (m, mode) in modes.enumerated() {
                 wear[m].append(wear[m][wear[m].count - 1] + sim.wearRate(asset: asset.id, mode: mode.modeID) * step)
-                let damage = sim.criticalDamage(asset: asset.id, mode: mode.modeID)
+                let damage = sim.criticalDamage(asset: asset.id, mode: mode.modeID, near: lastDamage[m])
+                if let damage { lastDamage[m] = damage }
                 critical[m].append(damage.map { $0.isFinite ? mode.kind.consumed(damage: $0) : .infinity } ?? .infinity)
             }
         }

@@ -34,13 +34,14 @@ struct AssetView {
         self.sensors = sensors
         limitIndex = asset.failureModes.map { mode in sensors.firstIndex { $0.id == mode.limit.sensor } }
         estimators = asset.failureModes.map { mode in
-            ModeEstimator(mode: mode, sensor: asset.sensors.first { $0.id == mode.limit.sensor })
+            // The run starts with new parts.
+            ModeEstimator(mode: mode, sensor: asset.sensors.first { $0.id == mode.limit.sensor }, renewedAt: 0)
         }
         limitReadings = asset.failureModes.map { _ in [] }
     }
 
-    /// What the planner needs about this asset now.
-    func health() -> AssetHealth? {
+    /// What the planner needs about this asset at simulated second `elapsed`.
+    func health(at elapsed: Double) -> AssetHealth? {
         guard model != nil, let latest else { return nil }
         var modes: [ModeHealth] = []
         for (k, mode) in asset.failureModes.enumerated() where limitIndex[k] != nil {
@@ -50,7 +51,7 @@ struct AssetView {
                     sensor: id, unit: sensors[j].unit, value: latestValues[j], deviation: latest.health.sensorLevels[j],
                     trendPerDay: 0)
             }
-            if let health = estimators[k].health(evidence: evidence) { modes.append(health) }
+            if let health = estimators[k].health(at: elapsed, evidence: evidence) { modes.append(health) }
         }
         return AssetHealth(asset: asset.id, modes: modes)
     }
@@ -162,7 +163,7 @@ struct PlannerPolicy: MaintenancePolicy {
 
     mutating func decide(_ sim: PlantSimulation, window: WindowSlot?) -> [Order] {
         guard sim.elapsed > options.trainingDays * 86400 + 86400 else { return [] }
-        let assets = views.compactMap { $0.health() }
+        let assets = views.compactMap { $0.health(at: sim.elapsed) }
         let derated = Set(deratedUntil.filter { $0.value > sim.time }.map(\.key))
         recent.removeAll { sim.time - $0.time > options.planner.repeatGap }
         let input = PlanningInput(plant: plant, now: sim.time, assets: assets, derated: derated, recentActions: recent)
@@ -209,7 +210,7 @@ struct PlannerPolicy: MaintenancePolicy {
         // Maintenance restored these modes: their estimators forget the old wear and any failure,
         // and the world model's filter starts again from healthy (as after a new unit).
         for k in views[i].estimators.indices where modes.contains(views[i].estimators[k].mode.id) {
-            views[i].estimators[k].reset()
+            views[i].estimators[k].reset(at: elapsed)
             views[i].limitReadings[k] = []
         }
         views[i].model?.resetState()

@@ -16,8 +16,11 @@ struct StopLedger {
     /// Lives that saw more stop than the credit.
     var longLives = 0
     let credit: Double
+    /// The plant's asset ids in plant order (`Plant.assets` gathers them anew at every call).
+    let assets: [String]
 
     init(plant: Plant, credit: Double) {
+        assets = plant.assets.map(\.id)
         stopped = plant.assets.map { _ in 0 }
         renewal = plant.assets.map { $0.failureModes.map { _ in 0 } }
         lifeStart = plant.assets.map { $0.failureModes.map { _ in nil } }
@@ -25,13 +28,13 @@ struct StopLedger {
     }
 
     /// After every step of `seconds`.
-    mutating func record(_ sim: PlantSimulation, plant: Plant, seconds: Double) {
-        for (a, asset) in plant.assets.enumerated() {
-            switch sim.status(of: asset.id) {
+    mutating func record(_ sim: PlantSimulation, seconds: Double) {
+        for (a, asset) in assets.enumerated() {
+            switch sim.status(of: asset) {
             case .maintenance?, .failed?: stopped[a] += seconds
             default: break
             }
-            for (m, mode) in sim.failureModes(of: asset.id).enumerated() where m < renewal[a].count {
+            for (m, mode) in sim.failureModes(of: asset).enumerated() where m < renewal[a].count {
                 if mode.renewals != renewal[a][m] {
                     close(a, m)
                     renewal[a][m] = mode.renewals

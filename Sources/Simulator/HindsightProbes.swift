@@ -25,25 +25,72 @@ extension PlantSimulation {
     /// The least damage of a mode's mechanism at which its limit sensor would be beyond its limit
     /// at this moment (the machine's thermal state and the other mechanisms as they are now), to
     /// `resolution`, rounded up; infinity if it would not be beyond it below `ceiling`; nil while
-    /// the asset is stopped (a stopped machine does not trip).
-    public func criticalDamage(asset: String, mode: String, ceiling: Double = 4, resolution: Double = 1e-3) -> Double? {
+    /// the asset is stopped (a stopped machine does not trip). The answer is the least multiple of
+    /// the grid step (`ceiling` halved until it is no more than `resolution`) at which the sensor is
+    /// beyond its limit. `near`, the answer a moment ago, starts the search there (a few probes
+    /// instead of a bisection of the whole range); with the limit reading growing with the damage,
+    /// as every limit sensor of the plant's physics does, the answer is the same.
+    public func criticalDamage(
+        asset: String, mode: String, ceiling: Double = 4, resolution: Double = 1e-3, near: Double? = nil
+    ) -> Double? {
         guard let i = assetIndex[asset], let m = assets[i].modes.firstIndex(where: { $0.modeID == mode }),
             let signal = assets[i].limitSignal[m], assets[i].isRunning(elapsed)
         else { return nil }
         var probe = assets[i]
         let conditions = conditionsFor(i)
         let limit = assets[i].modes[m].limit
-        func crossed(_ d: Double) -> Bool {
-            limit.isCrossed(by: probe.limitValue(mode: m, signal: signal, damage: d, conditions: conditions))
+        var grid = ceiling
+        var steps = 1
+        while grid > resolution {
+            grid /= 2
+            steps *= 2
         }
-        if crossed(0) { return 0 }
-        if !crossed(ceiling) { return .infinity }
-        var low = 0.0, high = ceiling
-        while high - low > resolution {
+        func crossed(_ k: Int) -> Bool {
+            limit.isCrossed(
+                by: probe.limitValue(mode: m, signal: signal, damage: Double(k) * grid, conditions: conditions))
+        }
+        // Bracket the answer: not crossed at `low`, crossed at `high`.
+        var low: Int, high: Int
+        if let near, near.isFinite {
+            let start = min(max(Int((near / grid).rounded()), 0), steps)
+            var reach = 1
+            if crossed(start) {
+                high = start
+                while true {
+                    low = high - reach
+                    if low <= 0 {
+                        if crossed(0) { return 0 }
+                        low = 0
+                        break
+                    }
+                    if !crossed(low) { break }
+                    high = low
+                    reach *= 2
+                }
+            } else {
+                low = start
+                while true {
+                    high = low + reach
+                    if high >= steps {
+                        if !crossed(steps) { return .infinity }
+                        high = steps
+                        break
+                    }
+                    if crossed(high) { break }
+                    low = high
+                    reach *= 2
+                }
+            }
+        } else {
+            if crossed(0) { return 0 }
+            if !crossed(steps) { return .infinity }
+            (low, high) = (0, steps)
+        }
+        while high - low > 1 {
             let mid = (low + high) / 2
             if crossed(mid) { high = mid } else { low = mid }
         }
-        return high
+        return Double(high) * grid
     }
 }
 

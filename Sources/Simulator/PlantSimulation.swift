@@ -293,8 +293,8 @@ public struct PlantSimulation: Sendable {
     }
 
     public func measuredValue(_ handle: SignalHandle) -> Double? {
-        let asset = assets[handle.asset]
-        var value = asset.values[handle.signal]
+        // Read in place: a copy of the asset would retain every array it holds, on every reading.
+        var value = assets[handle.asset].values[handle.signal]
         var noiseScale = 1.0
         var fault: SensorFault?
         if !sensorFaults.isEmpty {
@@ -314,7 +314,7 @@ public struct PlantSimulation: Sendable {
         }
         if options.measurementNoise {
             let sigma: Double =
-                switch asset.noise[handle.signal] {
+                switch assets[handle.asset].noise[handle.signal] {
                 case .none: 0
                 case .absolute(let s): s
                 case .relative(let r): r * abs(value)
@@ -322,14 +322,14 @@ public struct PlantSimulation: Sendable {
             if sigma > 0 {
                 // The weather station is one instrument, however many assets list it.
                 let source: UInt64 =
-                    if case .ambient = asset.slots[handle.signal] { 0xFFFF_FFFF } else {
+                    if case .ambient = assets[handle.asset].slots[handle.signal] { 0xFFFF_FFFF } else {
                         UInt64(handle.asset) << 40 | UInt64(handle.signal) << 20
                     }
                 let key = noiseKey ^ (UInt64(truncatingIfNeeded: stepCount) &* 0x9E37_79B9_7F4A_7C15) ^ source
                 value += sigma * noiseScale * SplitMix.normal(key)
             }
         }
-        return asset.lowerBound[handle.signal].map { max($0, value) } ?? value
+        return assets[handle.asset].lowerBound[handle.signal].map { max($0, value) } ?? value
     }
 
     /// Every signal of the plant as readings stamped with simulated time: measured values, `.commFail`
@@ -357,10 +357,9 @@ public struct PlantSimulation: Sendable {
     /// What an asset is doing now.
     public func status(of asset: String) -> AssetStatus? {
         guard let i = assetIndex[asset] else { return nil }
-        let a = assets[i]
-        if let failed = a.failedMode { return .failed(mode: a.modes[failed].modeID) }
-        if let until = a.maintenanceUntil { return .maintenance(until: until) }
-        return a.operation.scheduledOff(elapsed) ? .scheduledStop : .running
+        if let failed = assets[i].failedMode { return .failed(mode: assets[i].modes[failed].modeID) }
+        if let until = assets[i].maintenanceUntil { return .maintenance(until: until) }
+        return assets[i].operation.scheduledOff(elapsed) ? .scheduledStop : .running
     }
 
     /// The state of every failure mode of an asset.

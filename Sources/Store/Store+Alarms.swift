@@ -13,15 +13,34 @@ extension Store {
         _ transition: AlarmTransition?, of alarm: AlarmRecord, actor: String = "prognos", note: String? = nil,
         outbox message: OutboxMessage?
     ) async throws -> AlarmHistoryRecord? {
+        try Self.check(transition, of: alarm)
+        let capacity = options.outboxCapacity
+        return try await write("cannot record the transition of alarm \(alarm.id)") { db in
+            try Self.record(alarm, transition, actor: actor, note: note, capacity: capacity, db) { _, _ in message }
+        }
+    }
+
+    /// Several alarm changes, in order, each recorded as `recordAlarmTransition` records it, all in
+    /// one transaction: the alarm writer's group commit, so that changes that came together wait for
+    /// one commit (and one fsync) instead of one each behind the telemetry writer.
+    public func recordAlarmTransitions(_ changes: [AlarmChange]) async throws {
+        for change in changes { try Self.check(change.transition, of: change.alarm) }
+        let capacity = options.outboxCapacity
+        try await write("cannot record \(changes.count) alarm transitions") { db in
+            for change in changes {
+                try Self.record(
+                    change.alarm, change.transition, actor: change.actor, note: nil, capacity: capacity, db
+                ) { _, _ in change.outbox }
+            }
+        }
+    }
+
+    private static func check(_ transition: AlarmTransition?, of alarm: AlarmRecord) throws {
         if let transition, transition.to != alarm.state {
             throw StoreError(
                 .invalidValue,
                 "transition of alarm \(alarm.id) ends in \(transition.to.rawValue) but the alarm is \(alarm.state.rawValue)"
             )
-        }
-        let capacity = options.outboxCapacity
-        return try await write("cannot record the transition of alarm \(alarm.id)") { db in
-            try Self.record(alarm, transition, actor: actor, note: note, capacity: capacity, db) { _, _ in message }
         }
     }
 
@@ -157,5 +176,21 @@ extension Store {
             try AlarmRecord.filter(AlarmRecord.Columns.state == AlarmState.shelved.rawValue)
                 .filter(AlarmRecord.Columns.shelvedUntil <= now).order(AlarmRecord.Columns.id).fetchAll(db)
         }
+    }
+}
+
+/// One alarm change as the daemon records it: the alarm's new state, the transition that led
+/// there (nil: a new message or value only), who made it, and the alert to publish.
+public struct AlarmChange: Sendable {
+    public var alarm: AlarmRecord
+    public var transition: AlarmTransition?
+    public var actor: String
+    public var outbox: OutboxMessage?
+
+    public init(alarm: AlarmRecord, transition: AlarmTransition?, actor: String, outbox: OutboxMessage?) {
+        self.alarm = alarm
+        self.transition = transition
+        self.actor = actor
+        self.outbox = outbox
     }
 }

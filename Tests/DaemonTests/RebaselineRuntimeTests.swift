@@ -61,6 +61,37 @@ import WorldModel
         #expect(relearnt.refits.isEmpty, "one refit, not one per step")
     }
 
+    /// A re-baseline recorded while the daemon was stopped: the restarted runtime has the model of
+    /// before the stop, whose "lately" is the old state, so it waits for the machine to settle.
+    @Test func aRebaselineRecordedWhileStoppedIsTakenOnceTheRestartedMachineHasSettled() throws {
+        var running = RuntimeTests.trained()
+        _ = Self.feedStepChange(&running, from: 400, to: 500, seed: 11)
+        #expect(Self.deviationActive(running))
+        func restarted() throws -> AssetRuntime {
+            var runtime = AssetRuntime(
+                asset: RuntimeTests.asset, site: "test", configuration: running.configuration, now: 500)
+            try runtime.restore(model: try #require(running.snapshot()))
+            runtime.restore(alarms: running.allAlarms)
+            return runtime
+        }
+        var runtime = try restarted()
+        var control = try restarted()
+        runtime.rebaselineOnceSettled()
+
+        let after = Self.feedStepChange(&runtime, from: 500, to: 1000, seed: 12)
+        let controlAfter = Self.feedStepChange(&control, from: 500, to: 1000, seed: 12)
+        let flagged = after.batch.deviations.indices.filter { after.batch.deviations[$0].flagged }
+        let wait = running.configuration.restartSettleSteps + running.configuration.settleStepsAfterMaintenance
+        #expect(flagged.contains { $0 < wait }, "until it has settled, the old normal still scores it")
+        #expect(flagged.filter { $0 >= wait + 5 }.count <= 12, "then the new normal is not a deviation: \(flagged)")
+        #expect(!Self.deviationActive(runtime))
+        #expect(Self.deviationActive(control), "without it, it stays flagged")
+        #expect(controlAfter.batch.deviations.suffix(100).allSatisfy { $0.flagged })
+        let refit = try #require(after.refits.first, "the normal is learnt again")
+        #expect(after.refits.count == 1 && refit.history.count == 400)
+        #expect(controlAfter.refits.isEmpty)
+    }
+
     @Test func beforeAModelExistsTheCollectedRowsStartAgain() throws {
         var configuration = RuntimeConfiguration()
         configuration.trainingSteps = 400

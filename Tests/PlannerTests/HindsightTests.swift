@@ -74,6 +74,18 @@ struct HindsightTests {
         #expect(lives.plan().filter { if case .failure = $0.choice.end { true } else { false } }.count == 9)
     }
 
+    /// The window booking's prices of the first reset, by hand: in its own window (60) it costs 100
+    /// and the nine renewals after it (900 in all, as above); moved to the window at 40 or 20, every
+    /// later part comes earlier and the run needs ten renewals (1,000); a call-out adds the stop
+    /// (250 for 100) to the cost in the last window.
+    @Test func pricesAResetMovedToAnEarlierWindow() {
+        var lives = Self.lives(slow: nil)
+        let job = lives.job(reset: 0, renewal: 0, windows: [20, 40, 60])
+        #expect(job.costs == [1000, 1000, 900])
+        #expect(job.callOut == 1050)
+        #expect(job.deadline == 2)
+    }
+
     static func demo(keeping ids: [String], crew: Int? = nil) throws -> Plant {
         let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Plants/demo.yaml").path

@@ -31,7 +31,7 @@ struct ModeEstimatorTests {
     func scheduledStopIsNoFailure() {
         let estimator = run(endingWith: 0, stoppedAtLast: true)
         #expect(estimator.failure == nil)
-        #expect(estimator.health()?.failure == nil)
+        #expect(estimator.health(at: 3_600)?.failure == nil)
     }
 
     @Test("A stop while the airflow stood past its alarm level is the mode's trip")
@@ -39,6 +39,22 @@ struct ModeEstimatorTests {
         let estimator = run(endingWith: 11_000, stoppedAtLast: false)
         let failure = try #require(estimator.failure)
         #expect(failure.reason.contains("stopped with airflow"))
+    }
+
+    @Test("A part's age is known from its renewal on, and unknown before one is reported")
+    func ageCountsFromTheRenewal() throws {
+        var estimator = run(endingWith: 9_000, stoppedAtLast: false)
+        #expect(try #require(estimator.health(at: 7_200)).ageSinceRenewal == nil, "a plant that ran before")
+        estimator.reset(at: 7_200)
+        for minute in 0..<(3 * 1_440) {
+            let time = 7_200 + Double(minute) * 60
+            estimator.observe(
+                time: time, values: [30_000 - Double(minute)], deviation: Double(minute) / 1_440, spread: 1_000)
+        }
+        let health = try #require(estimator.health(at: 7_200 + 3 * 86_400))
+        #expect(health.failure == nil && health.ageSinceRenewal == 3 * 86_400)
+        let new = ModeEstimator(mode: Self.fouling, sensor: Self.airflow, renewedAt: 0)
+        #expect(new.renewedAt == 0)
     }
 
     @Test("Airflow below the failure limit while the machine runs is a failure")

@@ -121,4 +121,24 @@ struct OutlookTests {
     func oneRuleForWords(state: ModeState, life: RemainingLife?, text: String) {
         #expect(RemainingLifeText.long(state, life, horizon: 30 * 86_400) == text)
     }
+
+    /// An accelerating mode (growth offset near zero) drawn with only its level's scatter: a draw
+    /// below the estimated level must fail later than the estimate, one above it sooner. Dividing
+    /// the slope by the drawn level made the lowest draws fail first.
+    @Test("A level drawn lower than the estimate fails later, not sooner")
+    func lowerLevelDrawsFailLater() {
+        var configuration = PlannerConfiguration()
+        configuration.rateSpread = 0
+        configuration.levelFloor = 0.03
+        let health = ModeHealth(
+            failureMode: "seal-leak", level: 0.04, levelSD: 0, trend: 0.0035 / 86400, trendSD: 0, limit: 1,
+            growthOffset: 1e-9)
+        var stream = configuration.drawStream(asset: "pump", mode: "seal-leak")
+        let draws = configuration.drawFutures(health, using: &stream)
+        let estimate = log(1 / 0.04) * 0.04 / health.trend
+        #expect(draws.contains { $0.x0 < 0.03 } && draws.contains { $0.x0 > 0.05 })
+        for draw in draws where abs(draw.x0 - 0.04) > 1e-3 {
+            #expect((draw.x0 < 0.04) == (draw.clock > estimate), "x0 \(draw.x0): \(draw.clock / 86400) d")
+        }
+    }
 }
