@@ -69,9 +69,12 @@ field() { python3 -c "import json,sys; d=json.load(sys.stdin)['daemon'] or {}; v
 status_json() { "$PROGNOS" status --db "$WORK/prognos.sqlite" --format json; }
 lags="$WORK/lags"; : > "$lags"
 started=$(date +%s.%N); cpu0=$(cpu_seconds); ingested0=0; rss10=""; mark=$started
+# Sleeps until $2 seconds after $1 on the wall clock: the samples keep pace with the clock however
+# long the status calls take (under load, fixed 5 s sleeps made a "minute" last 1.5).
+sleep_until() { sleep "$(awk -v t="$1" -v d="$2" -v now="$(date +%s.%N)" 'BEGIN { l = t + d - now; print (l > 0 ? l : 0) }')"; }
 for minute in $(seq 1 "$MINUTES"); do
-    for _ in $(seq 1 12); do
-        sleep 5
+    for sample in $(seq 1 12); do
+        sleep_until "$started" $(( (minute - 1) * 60 + sample * 5 ))
         status_json | field ingest_lag_s >> "$lags" || true
     done
     json=$(status_json)
