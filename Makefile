@@ -86,7 +86,8 @@ scale: release
 ## of the healthy demo plant through warm-ups, ambient swings, load steps and ageing instruments),
 ## exported in C-MAPSS's layout with labels to .build/drift/drift.txt (one row per 10 minutes of
 ## running), then `eval forecast` and `eval anomalies` on it with a model per asset fitted on its
-## first two days; see docs/world-model.md.
+## first two days; then again with a level transmitter on every pump's suction tank (--tank-levels);
+## see docs/world-model.md.
 DRIFT_DAYS ?= 28
 drift-eval: release
 	@mkdir -p .build/drift
@@ -96,6 +97,12 @@ drift-eval: release
 	  --horizons 1,5,10
 	nice .build/release/prognos eval anomalies --cmapss .build/drift/drift.txt --train-rows 288 --model-per-unit \
 	  --rows-per-week 1008
+	# The same plant with a level transmitter on each pump's suction tank (what moves the pumps).
+	.build/release/prognos simulate Plants/demo.yaml --scenario Plants/scenarios/drift.yaml \
+	  --start 2025-04-01T00:00:00Z --duration $(DRIFT_DAYS)d --cycle 10m --export-cmapss .build/drift/drift-levels.txt \
+	  --tank-levels
+	nice .build/release/prognos eval anomalies --cmapss .build/drift/drift-levels.txt --train-rows 288 \
+	  --model-per-unit --rows-per-week 1008
 
 ## lifecycle-year: the failure-lifecycle property test (Tests/DaemonTests/LifecycleSimulationTests) over a
 ## simulated year of Plants/demo.yaml and Plants/second.yaml instead of the 20 days `make test` runs.

@@ -7,6 +7,8 @@
 #   swift build -c release && Plants/tools/healthy-alarm-rate.sh [DAYS] [SPEED]
 #
 # DAYS defaults to 7 and SPEED (simulated seconds per second) to 3600: a week in under 3 minutes.
+# SCENARIO=FILE serves a scenario as well, e.g. the healthy plant whose normal keeps moving:
+#   SCENARIO=Plants/scenarios/drift.yaml Plants/tools/healthy-alarm-rate.sh 28
 # The daemon steps its models once per wall-clock second, i.e. once per SPEED simulated seconds,
 # and learns with the same step.
 set -euo pipefail
@@ -43,7 +45,9 @@ assets=$("$PROGNOS" check "$WORK/plant.yaml" | awk '/assets/ {print $2; exit}' |
 echo "demo plant: $assets assets; learning from $LEARN_DAYS simulated days at speed $SPEED"
 "$PROGNOS" learn "$WORK/plant.yaml" --db "$WORK/prognos.sqlite" --from-simulation --days "$LEARN_DAYS" --speed "$SPEED"
 
-"$PROGNOS" simulate "$WORK/plant.yaml" --speed "$SPEED" --step 60s --no-degradation >"$WORK/simulate.log" 2>&1 & pids+=($!)
+scenario=()
+[ -z "${SCENARIO:-}" ] || scenario=(--scenario "$SCENARIO")
+"$PROGNOS" simulate "$WORK/plant.yaml" --speed "$SPEED" --step 60s --no-degradation "${scenario[@]}" >"$WORK/simulate.log" 2>&1 & pids+=($!)
 sleep 1
 "$PROGNOS" run "$WORK/plant.yaml" --db "$WORK/prognos.sqlite" >"$WORK/run.log" 2>&1 & daemon=$!
 pids+=($daemon)

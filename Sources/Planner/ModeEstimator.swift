@@ -48,7 +48,31 @@ public struct ModeEstimator: Sendable {
     /// with the sensor's healthy spread, once a model exists. While the machine stands still
     /// (`machineStopped`) a limit below is not a failure (a stopped fan has no airflow by design) and
     /// nothing is tracked.
+    ///
+    /// A limit below is judged one batch late: a machine spinning down reads low (pressure, flow,
+    /// airflow) before its run indicator, often polled from another device, says it stopped. A
+    /// batch counts once the next one finds the machine still running; the spin-down's is dropped.
     public mutating func observe(
+        time: Double, values: [Double], deviation: Double?, spread: Double?, machineStopped: Bool = false
+    ) {
+        guard mode.limit.direction == .below else {
+            take(time: time, values: values, deviation: deviation, spread: spread, machineStopped: machineStopped)
+            return
+        }
+        let held = heldBatch
+        heldBatch = nil
+        if machineStopped {
+            take(time: time, values: values, deviation: deviation, spread: spread, machineStopped: true)
+            return
+        }
+        if let held { take(time: held.time, values: held.values, deviation: held.deviation, spread: held.spread) }
+        heldBatch = (time, values, deviation, spread)
+    }
+
+    /// A batch of a limit below, waiting for the next to say the machine still ran (see `observe`).
+    private var heldBatch: (time: Double, values: [Double], deviation: Double?, spread: Double?)?
+
+    private mutating func take(
         time: Double, values: [Double], deviation: Double?, spread: Double?, machineStopped: Bool = false
     ) {
         let armed = !(machineStopped && mode.limit.direction == .below)
@@ -95,6 +119,7 @@ public struct ModeEstimator: Sendable {
     /// forgotten, and its part's age counts from then.
     public mutating func reset(at time: Double) {
         renewedAt = time
+        heldBatch = nil
         daily.reset()
         fast.reset()
         recentPeaks = nil

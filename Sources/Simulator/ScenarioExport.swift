@@ -25,13 +25,19 @@ public enum ScenarioExport {
         public var cycle: Double
         /// Simulation step, seconds.
         public var step: Double
+        /// Declare a level transmitter on every pump's suction tank (`Plant.declaringTankLevels`).
+        public var tankLevels: Bool
 
-        public init(seed: UInt64, start: Double, duration: Double, cycle: Double = 600, step: Double = 60) {
+        public init(
+            seed: UInt64, start: Double, duration: Double, cycle: Double = 600, step: Double = 60,
+            tankLevels: Bool = false
+        ) {
             self.seed = seed
             self.start = start
             self.duration = duration
             self.cycle = cycle
             self.step = step
+            self.tankLevels = tankLevels
         }
     }
 
@@ -44,7 +50,12 @@ public enum ScenarioExport {
     }
 
     /// Runs `scenario` (natural degradation as it says, else none) on `plant` and lays it out.
-    public static func run(plant: Plant, scenario: Scenario, options: Options) throws(SimulationError) -> Export {
+    public static func run(
+        plant declared: Plant, scenario: Scenario, options: Options
+    ) throws(SimulationError)
+        -> Export
+    {
+        let plant = options.tankLevels ? declared.declaringTankLevels() : declared
         var sim = PlantSimulation(
             plant: plant,
             options: SimulationOptions(

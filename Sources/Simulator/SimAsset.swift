@@ -55,6 +55,13 @@ struct SimAsset: Sendable {
             lower.append((sensor.normal?.lowerBound ?? -1) >= 0 ? 0 : nil)
         }
         for signal in asset.context {
+            // A context signal the physics produces (a pump's suction tank level) is measured like a sensor.
+            if let q = ids.firstIndex(of: signal.id) {
+                slots.append(.quantity(q))
+                noise.append(quantities[q].noise)
+                lower.append(nil)
+                continue
+            }
             switch signal.role {
             case .speed: slots.append(.speed)
             case .load: slots.append(.load(scale: signal.unit == "%" ? 100 : 1))

@@ -26,9 +26,12 @@ extension AssetModel {
         w.write(c.adaptationHoldSteps)
         w.write(c.maxBaselineOffset)
         w.write(c.parametricThresholds)
+        w.write(c.extrapolationUncertainty)
         let b = behaviour
         w.write(b.context.mean)
         w.write(b.context.scale)
+        w.write(b.context.low)
+        w.write(b.context.high)
         for matrix in [
             b.baseline, b.levelWhitener, b.levelPrecision, b.dynamics, b.innovationWhitener, b.innovationPrecision,
         ] { w.write(matrix) }
@@ -53,10 +56,11 @@ extension AssetModel {
         var r = ByteReader(bytes)
         guard try r.readUInt32() == Self.magic else { throw WorldModelError("not a Prognos world model") }
         let version = try r.readUInt32()
-        // Format 1 (before the forecast head) is read and given a fresh head; newer ones are refused.
-        guard version == Self.formatVersion || version == 1 else {
+        // Format 1 (before the forecast head) is read and given a fresh head, format 2 (before the
+        // fitted context range) never extrapolates; newer ones are refused.
+        guard (1...Self.formatVersion).contains(version) else {
             throw WorldModelError(
-                "world model format \(version) is not supported (this build reads 1 and \(Self.formatVersion))")
+                "world model format \(version) is not supported (this build reads 1 to \(Self.formatVersion))")
         }
         let sensors = try r.readStrings()
         let contexts = try r.readStrings()
@@ -84,7 +88,13 @@ extension AssetModel {
             c.maxBaselineOffset = try r.readDouble()
             c.parametricThresholds = try r.readBool()
         }
-        let context = ContextFeatures(mean: try r.readDoubles(), scale: try r.readDoubles())
+        if version >= 3 { c.extrapolationUncertainty = try r.readDouble() }
+        let mean = try r.readDoubles()
+        let scale = try r.readDoubles()
+        let context =
+            version >= 3
+            ? ContextFeatures(mean: mean, scale: scale, low: try r.readDoubles(), high: try r.readDoubles())
+            : ContextFeatures(mean: mean, scale: scale)
         let matrices = try (0..<6).map { _ in try r.readMatrix() }
         let behaviour = NormalBehaviour(
             sensorCount: sensors.count, context: context, baseline: matrices[0], scale: try r.readDoubles(),
@@ -138,7 +148,8 @@ extension AssetModel {
         let square = [b.levelWhitener, b.levelPrecision, b.dynamics, b.innovationWhitener, b.innovationPrecision]
         guard b.baseline.rows == p, b.baseline.cols == m, b.scale.count == m,
             square.allSatisfy({ $0.rows == m && $0.cols == m }), b.context.scale.count == contextCount,
-            b.context.mean.count == contextCount, !intervalQuantiles.isEmpty,
+            b.context.mean.count == contextCount, b.context.low.count == contextCount,
+            b.context.high.count == contextCount, !intervalQuantiles.isEmpty,
             intervalQuantiles.allSatisfy({ $0.allSatisfy { $0.count == m } }),
             state.previous.count == m, state.driftMean.count == m, state.levels.count == m, state.slopes.count == m,
             state.filterCovariance.count == 3, state.smoothed.count == m * configuration.healthFeatureSmoothing.count,

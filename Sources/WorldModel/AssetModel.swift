@@ -9,7 +9,7 @@ import LinearAlgebra
 /// Deterministic: nothing here draws random numbers except where a generator is passed in.
 public struct AssetModel: Sendable, Equatable {
     /// Format version of `serialized()`; bumped whenever the layout changes.
-    public static let formatVersion: UInt32 = 2
+    public static let formatVersion: UInt32 = 3
 
     public let sensorNames: [String]
     public let contextNames: [String]

@@ -9,6 +9,17 @@ import LinearAlgebra
 struct ContextFeatures: Sendable, Equatable {
     var mean: [Double]
     var scale: [Double]
+    /// The range of each context column in the fitted rows: beyond it the baseline extrapolates.
+    /// (−∞, ∞) for a model restored from a format that did not record it.
+    var low: [Double]
+    var high: [Double]
+
+    init(mean: [Double], scale: [Double], low: [Double]? = nil, high: [Double]? = nil) {
+        self.mean = mean
+        self.scale = scale
+        self.low = low ?? [Double](repeating: -.infinity, count: mean.count)
+        self.high = high ?? [Double](repeating: .infinity, count: mean.count)
+    }
 
     var inputCount: Int { mean.count }
     var featureCount: Int { 1 + inputCount + inputCount * (inputCount + 1) / 2 }
@@ -16,15 +27,30 @@ struct ContextFeatures: Sendable, Equatable {
     static func fit(_ u: Matrix) -> ContextFeatures {
         var mean = [Double](repeating: 0, count: u.cols)
         var scale = [Double](repeating: 1, count: u.cols)
+        var low = [Double](repeating: -.infinity, count: u.cols)
+        var high = [Double](repeating: .infinity, count: u.cols)
         for j in 0..<u.cols {
             let col = u.column(j)
+            if let least = col.min(), let most = col.max() { (low[j], high[j]) = (least, most) }
             let mu = col.reduce(0, +) / Double(max(col.count, 1))
             let variance = col.reduce(0) { $0 + ($1 - mu) * ($1 - mu) } / Double(max(col.count, 1))
             mean[j] = mu
             // A constant context column carries no information: leave it unscaled (it becomes ~0).
             scale[j] = variance > 1e-24 ? variance.squareRoot() : 1
         }
-        return ContextFeatures(mean: mean, scale: scale)
+        return ContextFeatures(mean: mean, scale: scale, low: low, high: high)
+    }
+
+    /// Writes `u` clamped to the fitted range into `out`; returns whether any value was outside it.
+    @inline(__always)
+    func clamp(_ u: UnsafeBufferPointer<Double>, into out: UnsafeMutablePointer<Double>) -> Bool {
+        var outside = false
+        for i in 0..<inputCount {
+            let v = min(max(u[i], low[i]), high[i])
+            outside = outside || v != u[i]
+            out[i] = v
+        }
+        return outside
     }
 
     /// Writes the features of one context vector into `out` (length `featureCount`).

@@ -55,6 +55,14 @@ public struct ModelConfiguration: Sendable, Equatable, Codable {
     /// The most the baseline may move by adaptation, in healthy spreads per sensor; beyond it only
     /// a refit or an operator's re-baseline moves it.
     public var maxBaselineOffset = 3.0
+    /// How uncertain the healthy baseline is where the context is outside the range it was fitted
+    /// on, as a multiple of the change the extrapolation makes: each sensor's deviation is scored
+    /// against `√(spread² + (k·|f(u) − f(ū)|)²)`, ū the context clamped to the fitted range (0: scored
+    /// against the spread alone, as inside the range). 1, the plainest choice, says the extrapolated
+    /// part of the reference is as likely wrong as right: a load step beyond anything seen in
+    /// training is not by itself a fault, and sensors the context does not move keep their full
+    /// sensitivity.
+    public var extrapolationUncertainty = 1.0
     /// Smoothing factors of the exponentially weighted health features used for fleet RUL.
     public var healthFeatureSmoothing: [Double] = [0.3, 0.1, 0.03]
 

@@ -32,9 +32,19 @@ struct EvalAnomalies: AsyncParsableCommand {
         ModelConfiguration().maxBaselineOffset
     @Option(
         help:
+            "Uncertainty of the baseline where the context is outside its fitted range, as a multiple of the extrapolated change (0: none)."
+    )
+    var extrapolationUncertainty = ModelConfiguration().extrapolationUncertainty
+    @Option(
+        help:
             "Rows in a week of running (e.g. 1008 at one row per 10 minutes): also print false alarms per asset-week, each run of flagged label-0 rows counting as one alarm."
     )
     var rowsPerWeek: Double?
+    @Flag(
+        help:
+            "With --format json: list every false alarm (run of flagged label-0 rows) with the sensor that drove it and the context columns outside their training range."
+    )
+    var explain = false
 
     func validate() throws {
         guard falseAlarmRate > 0 && falseAlarmRate < 1 else {
@@ -54,8 +64,12 @@ struct EvalAnomalies: AsyncParsableCommand {
         guard covarianceShrinkage >= 0 && covarianceShrinkage < 1 else {
             throw ValidationError("--covariance-shrinkage must be in [0, 1)")
         }
+        guard extrapolationUncertainty >= 0 else {
+            throw ValidationError("--extrapolation-uncertainty must be non-negative")
+        }
         guard calibrationFolds >= 2 else { throw ValidationError("--calibration-folds must be at least 2") }
         if let rowsPerWeek, !(rowsPerWeek > 0) { throw ValidationError("--rows-per-week must be positive") }
+        if explain && format != .json { throw ValidationError("--explain needs --format json") }
     }
 
     func run() async throws {
@@ -71,16 +85,26 @@ struct EvalAnomalies: AsyncParsableCommand {
         modelConfiguration.baselineAdaptationRate = baselineAdaptationRate
         modelConfiguration.adaptationHoldSteps = adaptationHoldSteps
         modelConfiguration.maxBaselineOffset = maxBaselineOffset
+        modelConfiguration.extrapolationUncertainty = extrapolationUncertainty
+        var explained: [[String: Any]] = []
         for (series, model) in try data.load(configuration: modelConfiguration) {
-            let counts = AnomalyEvaluation.run(series: series, model: model, start: data.trainRows)
+            var runs: [FalseAlarmRun]? = explain ? [] : nil
+            let counts = AnomalyEvaluation.run(
+                series: series, model: model, start: data.trainRows, falseAlarmRuns: &runs)
             perFile.append((series.name, counts))
             pooled.add(counts)
+            explained.append(
+                contentsOf: (runs ?? []).map {
+                    $0.json(sensorNames: series.sensorNames, contextNames: series.contextNames)
+                        .merging(["file": series.name]) { a, _ in a }
+                })
         }
         switch format {
         case .json:
             var json = pooled.json.merging(["files": perFile.map { $0.1.json.merging(["file": $0.0]) { a, _ in a } }]) {
                 a, _ in a
             }
+            if explain { json["false_alarm_runs"] = explained }
             if let rowsPerWeek {
                 json["false_alarms_per_asset_week"] = pooled.falseAlarmsPerWeek(rowsPerWeek: rowsPerWeek)
             }
@@ -148,16 +172,41 @@ struct DetectionCounts {
 enum AnomalyEvaluation {
     /// Scores every row of `series` from `start` on, online, with `model` as it stands.
     static func run(series: EvalSeries, model: AssetModel, start: Int) -> DetectionCounts {
+        var unexplained: [FalseAlarmRun]? = nil
+        return run(series: series, model: model, start: start, falseAlarmRuns: &unexplained)
+    }
+
+    /// `run`, and when `falseAlarmRuns` is not nil, each false alarm's run appended to it.
+    static func run(
+        series: EvalSeries, model: AssetModel, start: Int, falseAlarmRuns: inout [FalseAlarmRun]?
+    ) -> DetectionCounts {
         var model = model
         var counts = DetectionCounts()
         var eventStart: Int?
         var eventFlagged = false
         var falseAlarmOn = false
+        let range = falseAlarmRuns == nil ? nil : ContextRange(series: series, trainRows: start)
         for r in start..<series.rows.rows {
-            let flagged = model.update(y: series.sensors(r), u: series.context(r)).flagged
+            let u = series.context(r)
+            let result = model.update(y: series.sensors(r), u: u)
+            let flagged = result.flagged
             let label = series.labels[r]
-            if label == 0, flagged, !falseAlarmOn { counts.falseAlarms += 1 }
+            if label == 0, flagged, !falseAlarmOn {
+                counts.falseAlarms += 1
+                falseAlarmRuns?.append(
+                    FalseAlarmRun(
+                        firstRow: r, shares: [Double](repeating: 0, count: series.sensorCount),
+                        contextExcess: [Double](repeating: 0, count: u.count)))
+            }
             falseAlarmOn = label == 0 && flagged
+            if falseAlarmOn, let range, var run = falseAlarmRuns?.popLast() {
+                run.rows += 1
+                for j in run.shares.indices { run.shares[j] += result.sensorShares[j] }
+                for k in run.contextExcess.indices {
+                    run.contextExcess[k] = max(run.contextExcess[k], range.excess(u, k))
+                }
+                falseAlarmRuns?.append(run)
+            }
             switch (label, flagged) {
             case (1, true): counts.tp += 1
             case (1, false): counts.fn += 1

@@ -66,6 +66,11 @@ struct Simulate: AsyncParsableCommand {
             discussion:
                 "One unit per asset, one row per --cycle while it runs; `prognos eval forecast|anomalies --cmapss FILE` read it (see docs/world-model.md)."
         )) var exportCmapss: String?
+    @Flag(
+        help:
+            "With --export-cmapss: declare a level transmitter on every pump's suction tank (context signal suction_level) where the plant file has none."
+    )
+    var tankLevels = false
 
     func validate() throws {
         guard speed > 0, speed.isFinite else { throw ValidationError("--speed must be a positive number") }
@@ -222,7 +227,8 @@ struct Simulate: AsyncParsableCommand {
     private func runScenarioExport(_ plant: Plant, scenario: Scenario?, start: Double, to path: String) throws {
         let options = ScenarioExport.Options(
             seed: seed, start: start, duration: duration.flatMap(parseDuration) ?? 0,
-            cycle: parseDuration(cycle) ?? 3600, step: step == "1s" ? 60 : (parseDuration(step) ?? 60))
+            cycle: parseDuration(cycle) ?? 3600, step: step == "1s" ? 60 : (parseDuration(step) ?? 60),
+            tankLevels: tankLevels)
         do {
             let export = try ScenarioExport.run(
                 plant: plant, scenario: scenario ?? Scenario(name: "none", events: []), options: options)

@@ -15,16 +15,32 @@ struct ModeEstimatorTests {
         id: "rotor-fouling", sensors: ["airflow"],
         limit: FailureLimit(sensor: "airflow", direction: .below, value: 10_000))
 
-    /// An hour of healthy running at one reading a minute, then `last`, then the stop.
+    /// An hour of healthy running at one reading a minute, then `last` (for two readings while
+    /// running, or one with the machine stopped), then the stop.
     func run(endingWith last: Double, stoppedAtLast: Bool) -> ModeEstimator {
         var estimator = ModeEstimator(mode: Self.fouling, sensor: Self.airflow)
-        for minute in 0..<60 {
+        for minute in 0..<59 {
             estimator.observe(time: Double(minute) * 60, values: [30_000], deviation: 0, spread: 1_000)
         }
+        estimator.observe(
+            time: 3_540, values: [stoppedAtLast ? 30_000 : last], deviation: 0, spread: 1_000)
         estimator.observe(
             time: 3_600, values: [last], deviation: 0, spread: 1_000, machineStopped: stoppedAtLast)
         estimator.tripped(at: 3_600)
         return estimator
+    }
+
+    @Test("A machine spinning down reads below the limit before its run indicator says it stopped: no failure")
+    func spinDownIsNoFailure() {
+        var estimator = ModeEstimator(mode: Self.fouling, sensor: Self.airflow)
+        for minute in 0..<60 {
+            estimator.observe(time: Double(minute) * 60, values: [30_000], deviation: 0, spread: 1_000)
+        }
+        // The airflow transmitter's poll sees the fan slowing; the drive's, a second later, sees it stopped.
+        estimator.observe(time: 3_600, values: [9_000], deviation: 0, spread: 1_000)
+        estimator.observe(time: 3_601, values: [0], deviation: 0, spread: 1_000, machineStopped: true)
+        estimator.tripped(at: 3_601)
+        #expect(estimator.failure == nil)
     }
 
     @Test("A scheduled stop (airflow 0 with the machine stopped) is neither a crossing nor a trip")
@@ -62,5 +78,6 @@ struct ModeEstimatorTests {
         let estimator = run(endingWith: 9_000, stoppedAtLast: false)
         let failure = try #require(estimator.failure)
         #expect(failure.reason.contains("past its failure limit"))
+        #expect(failure.time == 3_540, "dated by the reading that crossed, once the next found it running")
     }
 }

@@ -13,6 +13,10 @@ import PrognosCore
 ///   a margin below 1.3 adds cavitation vibration.
 /// - Bearing temperatures: friction heat ∝ s^1.5 above the hall temperature, first-order with a
 ///   20-minute time constant. Vibration RMS: unbalance ∝ s² plus an off-BEP hydraulic part.
+/// - The level of the tank the pump draws from wanders over days (an Ornstein–Uhlenbeck process,
+///   σ 0.04 bar, τ 3 days) and moves suction and discharge pressure with it; `suction_level` is
+///   that level in metres of water above the pump, as a level transmitter on the tank reads it
+///   (a plant that declares it as a context signal tells the world model what moves its pumps).
 struct CentrifugalPump: Sendable, Equatable {
     static let ratedSpeed = 1480.0
     static let quantities: [Quantity] = [
@@ -21,8 +25,10 @@ struct CentrifugalPump: Sendable, Equatable {
         Quantity("bearing_temp_nde", .absolute(0.15)), Quantity("vibration_de", .relative(0.03)),
         Quantity("vibration_nde", .relative(0.03)), Quantity("seal_leak", .relative(0.04)),
         Quantity("motor_current", .relative(0.004)), Quantity("power", .relative(0.004)),
-        Quantity("npsh_margin", .none),
+        Quantity("npsh_margin", .none), Quantity("suction_level", .absolute(0.01)),
     ]
+    /// Metres of water per bar.
+    static let metresPerBar = 10.197
     static let bearingTau = 1200.0
 
     // Design
@@ -109,6 +115,7 @@ struct CentrifugalPump: Sendable, Equatable {
         let delta = d[.impellerWear] * gains[.impellerWear]
         let seal = d[.sealLeak] * gains[.sealLeak]
         let head = levelMean + level.value
+        out[11] = head * Self.metresPerBar
         let s = c.running ? c.duty : 0
         if s > 0.05 {
             let point = operatingPoint(speed: s, wear: delta)
