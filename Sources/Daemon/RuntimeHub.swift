@@ -73,7 +73,11 @@ public actor RuntimeHub {
             } else {
                 runtimes[asset]?.ingest(group, receivedAt: steady, into: &output)
             }
-            if let runtime = runtimes[asset] { replanner.observe(runtime) }
+        }
+        // Health changes only at an assessment: the planner is told then (copying a runtime out of
+        // the dictionary after every batch cost a retain and a release of each of its fields).
+        for asset in output.assessed {
+            if let health = runtimes[asset]?.planningHealth { replanner.observe(asset: asset, health: health) }
         }
         dispatch(output)
     }
@@ -96,7 +100,9 @@ public actor RuntimeHub {
     /// and snapshot spacing on the steady clock.
     func tick(now: Double, steady: Double? = nil) {
         var output = RuntimeOutput()
-        for id in runtimes.keys { runtimes[id]!.tick(now: now, steady: steady, into: &output) }
+        // Over a copy of the keys: iterating `runtimes.keys` holds the dictionary's storage, so the
+        // first runtime changed copied all of them, and every runtime then copied its own alarms.
+        for id in Array(runtimes.keys) { runtimes[id]!.tick(now: now, steady: steady, into: &output) }
         dispatch(output)
     }
 
@@ -104,7 +110,7 @@ public actor RuntimeHub {
     /// it is taken once the machine has settled.
     func restore(snapshots: [String: [UInt8]], alarms: [AlarmRecord], rebaselined: Set<String> = []) {
         let byAsset = Dictionary(grouping: alarms, by: \.asset)
-        for id in runtimes.keys {
+        for id in Array(runtimes.keys) {
             if let bytes = snapshots[id] {
                 do {
                     try runtimes[id]!.restore(model: bytes)
@@ -141,6 +147,7 @@ public actor RuntimeHub {
         }
         runtimes = next
         replanner = Replanner(plant: plant, configuration: configuration.planning)
+        for runtime in runtimes.values { replanner.observe(runtime) }
         return (added, removed)
     }
 

@@ -32,6 +32,10 @@ struct AlarmBook: Sendable {
 
     let site: String
     let asset: String
+    /// This asset's deviation and communication alarm ids, made once: they are looked up at every
+    /// model step and every tick.
+    let deviationID: String
+    let communicationID: String
     private(set) var alarms: [String: AlarmRecord] = [:]
     private(set) var limitPoints: [String: [LimitPoint]] = [:]
     /// The likely cause of an alarm, where the runtime has one (published as `diagnosis`).
@@ -40,6 +44,8 @@ struct AlarmBook: Sendable {
     init(site: String, asset: Asset, configuration: RuntimeConfiguration, now: Double) {
         self.site = site
         self.asset = asset.id
+        deviationID = Self.deviationID(asset.id)
+        communicationID = Self.communicationID(asset.id)
         func add(
             _ id: String, _ kind: AlarmKind, _ sensors: [String], _ priority: AlarmPriority, onDelay: Double,
             offDelay: Double, _ message: String
@@ -109,16 +115,15 @@ struct AlarmBook: Sendable {
     mutating func evaluateLimits(
         sensor: String, value: Double, at time: Double, machineStopped: Bool = false, into updates: inout [AlarmUpdate]
     ) {
-        guard var points = limitPoints[sensor] else { return }
-        for k in points.indices {
-            let suppressed = machineStopped && points[k].condition.side == .low
-            let active = !suppressed && points[k].condition.isActive(value, wasActive: points[k].rawActive)
-            points[k].rawActive = active
-            evaluate(
-                points[k].id, active: active, at: time, value: value, threshold: points[k].condition.limit,
-                into: &updates)
+        // Read without copying the points back at every value (a hash of the sensor and a copy of
+        // its points per reading): a point is written only when its raw condition changes.
+        guard let points = limitPoints[sensor] else { return }
+        for (k, point) in points.enumerated() {
+            let suppressed = machineStopped && point.condition.side == .low
+            let active = !suppressed && point.condition.isActive(value, wasActive: point.rawActive)
+            if active != point.rawActive { limitPoints[sensor]?[k].rawActive = active }
+            evaluate(point.id, active: active, at: time, value: value, threshold: point.condition.limit, into: &updates)
         }
-        limitPoints[sensor] = points
     }
 
     /// Feeds the raw condition of alarm `id`; writes an update when its state changes.
@@ -127,12 +132,9 @@ struct AlarmBook: Sendable {
         _ id: String, active: Bool, at time: Double, value: Double? = nil, threshold: Double? = nil,
         message: String? = nil, sensors: [String]? = nil, into updates: inout [AlarmUpdate]
     ) {
-        guard var alarm = alarms[id] else { return }
-        let transition = alarm.machine.update(conditionActive: active, at: time)
-        guard let transition else {
-            alarms[id] = alarm
-            return
-        }
+        // The state machine steps in place; the record is copied only for a transition (rare).
+        guard let transition = alarms[id]?.machine.update(conditionActive: active, at: time) else { return }
+        var alarm = alarms[id]!
         alarm.updatedAt = time
         if transition.cause == .conditionActivated || (transition.cause == .shelveExpired && alarm.active) {
             alarm.raisedAt = time

@@ -12,6 +12,8 @@ public struct RuntimeOutput: Sendable {
     public var snapshots: [(asset: String, bytes: [UInt8])] = []
     /// Refits to run elsewhere: a copy of the model and the healthy history to refit it on.
     public var refits: [RefitRequest] = []
+    /// Assets whose failure modes were assessed (their `planningHealth` changed, or may have).
+    public var assessed: [String] = []
     public init() {}
 }
 
@@ -295,11 +297,13 @@ public struct AssetRuntime: Sendable {
                 .filter(\.isFinite)
             var deviation: Double?
             var spread: Double?
-            if let model, let latest, let j = model.sensorNames.firstIndex(of: sensor),
-                j < latest.health.sensorLevels.count
+            // Through optional chains: binding `model` and `latest` copied them (a retain of each of
+            // their buffers) for every mode of every batch.
+            if let j = model?.sensorNames.firstIndex(of: sensor), let levels = latest?.health.sensorLevels,
+                j < levels.count
             {
-                deviation = latest.health.sensorLevels[j]
-                spread = model.healthySpread[j]
+                deviation = levels[j]
+                spread = model?.healthySpread[j]
             }
             let wasFailed = estimators[k].failure != nil
             estimators[k].observe(
@@ -343,13 +347,17 @@ public struct AssetRuntime: Sendable {
     public mutating func tick(now: Double, steady: Double? = nil, into output: inout RuntimeOutput) {
         let stale = table.stale(at: steady ?? now, maxAge: configuration.staleAfter, since: startedAt)
         let names = stale.map { table.ids[$0] }
+        // The message is only taken when the alarm activates: built only when something is stale.
+        let message =
+            stale.isEmpty
+            ? nil
+            : "\(asset.id): no good data for \(format(configuration.staleAfter)) s from \(names.prefix(5).joined(separator: ", "))\(names.count > 5 ? " and \(names.count - 5) more" : "")"
         alarms.evaluate(
-            AlarmBook.communicationID(asset.id), active: !stale.isEmpty, at: now, value: Double(stale.count),
-            message:
-                "\(asset.id): no good data for \(format(configuration.staleAfter)) s from \(names.prefix(5).joined(separator: ", "))\(names.count > 5 ? " and \(names.count - 5) more" : "")",
-            sensors: names, into: &output.alarmUpdates)
+            alarms.communicationID, active: !stale.isEmpty, at: now, value: Double(stale.count),
+            message: message, sensors: names, into: &output.alarmUpdates)
         let clock = steady ?? now
-        if let model, lastSnapshot.map({ clock - $0 >= configuration.snapshotEvery }) ?? true {
+        // The model is bound (a retain of each of its buffers) only when a snapshot is due.
+        if lastSnapshot.map({ clock - $0 >= configuration.snapshotEvery }) ?? true, let model {
             lastSnapshot = clock
             output.snapshots.append((asset.id, model.serialized()))
         }
@@ -385,7 +393,7 @@ public struct AssetRuntime: Sendable {
             settleLow = .infinity
             lastScore = .infinity
             stepsWithoutFall = 0
-            alarms.evaluate(AlarmBook.deviationID(asset.id), active: false, at: time, into: &output.alarmUpdates)
+            alarms.evaluate(alarms.deviationID, active: false, at: time, into: &output.alarmUpdates)
             if justStopped {
                 let failedBefore = estimators.filter { $0.failure != nil }.count
                 for k in estimators.indices { estimators[k].tripped(at: time) }
@@ -397,6 +405,9 @@ public struct AssetRuntime: Sendable {
             learn(row, into: &output)
             return
         }
+        // The local copy is the model's only owner while it steps (put back below): with
+        // `self.model` still holding its buffers, every buffer the step writes was copied first.
+        self.model = nil
         let result = model.update(y: Array(row[..<sensorCount]), u: Array(row[sensorCount...]), time: time)
         steps += 1
         stepsRunning += 1
@@ -521,7 +532,7 @@ public struct AssetRuntime: Sendable {
         _ result: StepResult, at time: Double, into output: inout RuntimeOutput
     ) {
         let diagnosis = self.diagnosis
-        alarms.diagnoses[AlarmBook.deviationID(asset.id)] = diagnosis?.code
+        alarms.diagnoses[alarms.deviationID] = diagnosis?.code
         // The message and the driving sensors are taken only when the alarm activates, which takes a
         // flagged step: the unflagged steps (nearly all of them) build neither.
         var message: String?
@@ -544,7 +555,7 @@ public struct AssetRuntime: Sendable {
         // Stopped, or just restarted (the start-up transient): the deviation is expected, not abnormal.
         let suppressed = settling
         alarms.evaluate(
-            AlarmBook.deviationID(asset.id), active: result.flagged && !suppressed, at: time, value: result.score,
+            alarms.deviationID, active: result.flagged && !suppressed, at: time, value: result.score,
             threshold: result.threshold, message: message, sensors: sensors, into: &output.alarmUpdates)
     }
 
@@ -555,6 +566,7 @@ public struct AssetRuntime: Sendable {
     private mutating func assess(at time: Double, into output: inout RuntimeOutput) -> Bool {
         assessmentDue = false
         lastAssessment = time
+        output.assessed.append(asset.id)
         var anyDegrading = false
         for (k, estimator) in estimators.enumerated() {
             let mode = estimator.mode

@@ -8,9 +8,9 @@ import WorldModel
 /// has failed, or the last plan is old. Pure: the daemon stores and publishes what it returns.
 ///
 /// ```swift
-/// // RuntimeHub.ingest, after the runtimes took a batch:
-/// for (asset, group) in Dictionary(grouping: readings, by: \.asset) {
-///     if let runtime = runtimes[asset] { replanner.observe(runtime) }
+/// // RuntimeHub.ingest, after the runtimes took a batch: the assets assessed in it.
+/// for asset in output.assessed {
+///     if let health = runtimes[asset]?.planningHealth { replanner.observe(asset: asset, health: health) }
 /// }
 /// // RuntimeHub.tick(now:):
 /// if let schedule = replanner.replanIfNeeded(now: now) {
@@ -59,7 +59,12 @@ public struct Replanner: Sendable {
 
     /// Takes an asset's latest failure-mode health from its runtime.
     public mutating func observe(_ runtime: AssetRuntime) {
-        health[runtime.asset.id] = runtime.planningHealth
+        observe(asset: runtime.asset.id, health: runtime.planningHealth)
+    }
+
+    /// Takes an asset's latest failure-mode health (`AssetRuntime.planningHealth`).
+    public mutating func observe(asset: String, health modes: [ModeHealth]) {
+        health[asset] = modes
     }
 
     /// An engineer reported maintenance done: the planner does not propose it again at once (the

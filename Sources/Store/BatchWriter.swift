@@ -6,16 +6,19 @@ import Synchronization
 ///
 /// `append` never blocks on the database: it adds to an in-memory queue under a lock. `run()`
 /// (one long-running task of the daemon) flushes the queue every `flushInterval`, in batches of at
-/// most `maxBatch` records. When a write fails (`.busy`, `.diskFull`, `.io`) the records stay queued,
+/// most `maxBatch` records, each signal's readings together (see `flush()`). When a write fails (`.busy`, `.diskFull`, `.io`) the records stay queued,
 /// in order, and are retried at the next flush; the queue is bounded by `maxPending`, past which the
 /// oldest readings are dropped (counted in `statistics.dropped`) and then the oldest other records.
 /// Alarms and the outbox do not go through here: they are written at once by `Store`.
 public final class BatchWriter: Sendable {
     public struct Configuration: Sendable, Equatable {
         public var maxBatch: Int
+        /// A flush dirties the newest page of every signal it writes, however few readings each
+        /// has: 1,000 pumps write 12,000 pages a flush. Every 2 s writes a quarter of what every
+        /// 0.5 s did (docs/performance.md), and leaves the readings a reader sees at most 2 s old.
         public var flushInterval: Duration
         public var maxPending: Int
-        public init(maxBatch: Int = 10_000, flushInterval: Duration = .milliseconds(500), maxPending: Int = 1_000_000) {
+        public init(maxBatch: Int = 10_000, flushInterval: Duration = .seconds(2), maxPending: Int = 1_000_000) {
             precondition(maxBatch > 0 && maxPending >= maxBatch)
             self.maxBatch = maxBatch
             self.flushInterval = flushInterval
@@ -91,14 +94,22 @@ public final class BatchWriter: Sendable {
     /// Writes everything queued now, in batches of at most `maxBatch` records; returns the records
     /// written. On a failure the unwritten records go back to the front of the queue and the error
     /// is thrown (and kept in `statistics.lastError`).
+    ///
+    /// The readings are written grouped by signal (in arrival order within a signal), so that a
+    /// signal's readings land in one batch and its page is written once, not once per batch. Not
+    /// after a failed write: while the store refuses writes the queue grows, and it stays in
+    /// arrival order (a full queue drops the oldest readings first) without being sorted again at
+    /// every attempt.
     @discardableResult
     public func flush() async throws -> Int {
         await flushing.lock()
         defer { flushing.unlock() }
-        let all = state.withLock { state in
+        let (queued, failing) = state.withLock { state in
             defer { state.pending = StoreBatch() }
-            return state.pending
+            return (state.pending, state.statistics.lastError != nil)
         }
+        var all = queued
+        if !failing { all.readings = Self.groupedBySignal(all.readings) }
         var batches = all.split(maxBatch: configuration.maxBatch)[...]
         var written = 0
         while let batch = batches.first {
@@ -107,9 +118,13 @@ public final class BatchWriter: Sendable {
                 try await store.write(batch)
             } catch {
                 let error = StoreError.from(error, "cannot write a batch")
-                state.withLock { state in
-                    var restored = StoreBatch()
+                var restored = StoreBatch()
+                if written == 0 {
+                    restored = queued
+                } else {
                     for unwritten in batches { restored.append(contentsOf: unwritten) }
+                }
+                state.withLock { state in
                     restored.append(contentsOf: state.pending)
                     state.pending = restored
                     state.statistics.failures += 1
@@ -130,6 +145,17 @@ public final class BatchWriter: Sendable {
             }
         }
         return written
+    }
+
+    /// `readings` ordered by asset and sensor; a signal's readings keep their order (the first of
+    /// two at the same time is the one stored).
+    static func groupedBySignal(_ readings: [Reading]) -> [Reading] {
+        let order = readings.indices.sorted { a, b in
+            if readings[a].asset != readings[b].asset { return readings[a].asset < readings[b].asset }
+            if readings[a].sensor != readings[b].sensor { return readings[a].sensor < readings[b].sensor }
+            return a < b
+        }
+        return order.map { readings[$0] }
     }
 
     /// Drops the oldest readings, then the oldest other records, past `max` queued records

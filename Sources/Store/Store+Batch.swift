@@ -55,7 +55,7 @@ extension Store {
         var count = 0
         var lastTime = -Double.infinity
         var lastValue: Double?
-        var lastQuality = ""
+        var lastQuality = Quality.good
         var firstTime = Double.infinity
     }
 
@@ -102,27 +102,34 @@ extension Store {
             if reading.timestamp >= tally.lastTime {
                 tally.lastTime = reading.timestamp
                 tally.lastValue = value
-                tally.lastQuality = quality.rawValue
+                tally.lastQuality = quality
             }
             tally.firstTime = Swift.min(tally.firstTime, reading.timestamp)
             tallies[id] = tally
         }
-        let update = try db.cachedStatement(
+        // Raw binds: GRDB's named arguments cost a dictionary of existentials per signal and batch.
+        let update = try RawInsert(
+            db,
             sql: """
                 UPDATE series SET
-                    raw_count = raw_count + :count,
-                    first_time = CASE WHEN first_time IS NULL OR :first < first_time THEN :first ELSE first_time END,
-                    last_value = CASE WHEN last_time IS NULL OR :last >= last_time THEN :value ELSE last_value END,
-                    last_quality = CASE WHEN last_time IS NULL OR :last >= last_time THEN :quality ELSE last_quality END,
-                    last_time = CASE WHEN last_time IS NULL OR :last >= last_time THEN :last ELSE last_time END
-                WHERE id = :id
+                    raw_count = raw_count + ?1,
+                    first_time = CASE WHEN first_time IS NULL OR ?2 < first_time THEN ?2 ELSE first_time END,
+                    last_value = CASE WHEN last_time IS NULL OR ?3 >= last_time THEN ?4 ELSE last_value END,
+                    last_quality = CASE WHEN last_time IS NULL OR ?3 >= last_time THEN ?5 ELSE last_quality END,
+                    last_time = CASE WHEN last_time IS NULL OR ?3 >= last_time THEN ?3 ELSE last_time END
+                WHERE id = ?6
                 """)
+        defer { update.reset() }
         for (id, tally) in tallies {
-            update.setUncheckedArguments([
-                "count": tally.count, "first": tally.firstTime, "last": tally.lastTime, "value": tally.lastValue,
-                "quality": tally.lastQuality, "id": id,
-            ])
-            try update.execute()
+            update.reset()
+            update.bind(1, Int64(tally.count))
+            update.bind(2, tally.firstTime)
+            update.bind(3, tally.lastTime)
+            update.bind(4, tally.lastValue)
+            let text = QualityText.pointer(tally.lastQuality)
+            update.bind(5, static: text.pointer, length: text.length)
+            update.bind(6, id)
+            try update.step()
         }
         return found
     }

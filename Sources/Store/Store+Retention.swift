@@ -25,7 +25,8 @@ extension Store {
     /// transaction, so ingestion (which queues behind each chunk) never waits long:
     /// - raw readings older than `retention.rawDays` become one-minute min/mean/max/count rows in
     ///   `readings_1m` and are deleted (a minute split across chunks merges correctly);
-    /// - one-minute summaries, forecasts, deviations, health estimates, alarm history, events and
+    /// - forecasts made more than `Options.forecastsKept` seconds before `now` are deleted;
+    /// - one-minute summaries, deviations, health estimates, alarm history, events and
     ///   plans older than `retention.summaryDays` are deleted (the newest plan is always kept, and
     ///   alarm points in `normal` state untouched that long are deleted with their history);
     /// - model snapshots beyond the newest `Options.snapshotsKept` per asset are deleted;
@@ -78,21 +79,22 @@ extension Store {
         }
 
         // Rowid tables: delete by chunks of the oldest rows.
-        let chunked: [(table: String, time: String, keyPath: WritableKeyPath<CompactionReport, Int>)] = [
-            ("forecasts", "made_at", \.deletedPredictions),
-            ("deviations", "time", \.deletedPredictions),
-            ("health", "time", \.deletedPredictions),
-            ("alarm_history", "time", \.deletedAlarmHistory),
-            ("events", "time", \.deletedEvents),
-        ]
-        for (table, time, keyPath) in chunked {
+        let chunked: [(table: String, time: String, cutoff: Double, keyPath: WritableKeyPath<CompactionReport, Int>)] =
+            [
+                ("forecasts", "made_at", now - options.forecastsKept, \.deletedPredictions),
+                ("deviations", "time", summaryCutoff, \.deletedPredictions),
+                ("health", "time", summaryCutoff, \.deletedPredictions),
+                ("alarm_history", "time", summaryCutoff, \.deletedAlarmHistory),
+                ("events", "time", summaryCutoff, \.deletedEvents),
+            ]
+        for (table, time, cutoff, keyPath) in chunked {
             while budgetLeft() {
                 let deleted = try await write("cannot delete old \(table)") { db in
                     try db.execute(
                         sql: """
                             DELETE FROM \(table) WHERE id IN (
                                 SELECT id FROM \(table) WHERE \(time) < ? ORDER BY \(time) LIMIT ?)
-                            """, arguments: [summaryCutoff, chunkRows])
+                            """, arguments: [cutoff, chunkRows])
                     return db.changesCount
                 }
                 report.transactions += 1

@@ -30,16 +30,21 @@ public final class Store: Sendable {
         public var outboxCapacity: Int
         /// Model snapshots kept per asset by `compact`.
         public var snapshotsKept: Int
+        /// Seconds of forecasts kept by `compact`. Their one reader (`latestForecast`, the dashboard)
+        /// takes a sensor's newest run; kept for the summaries' two years they were the largest
+        /// table (51 MB an asset-day for a pump, docs/performance.md).
+        public var forecastsKept: Double
         /// SQLite `synchronous`: FULL (default) or NORMAL (faster, may lose the last commits on power loss).
         public var synchronousFull: Bool
 
         public init(
             busyTimeout: Double = 5, outboxCapacity: Int = 10_000, snapshotsKept: Int = 5,
-            synchronousFull: Bool = true
+            forecastsKept: Double = 86_400, synchronousFull: Bool = true
         ) {
             self.busyTimeout = busyTimeout
             self.outboxCapacity = outboxCapacity
             self.snapshotsKept = snapshotsKept
+            self.forecastsKept = forecastsKept
             self.synchronousFull = synchronousFull
         }
     }

@@ -128,8 +128,8 @@ struct ModbusFaultTests {
             try await Task.sleep(for: .seconds(3))
             windows.append(Window(fault: fault, injected: injected, cleared: cleared, end: FaultSuite.now))
         }
-        // The batch writer flushes about every second.
-        try await Task.sleep(for: .seconds(2))
+        // The batch writer flushes every 2 s (`BatchWriter.Configuration.flushInterval`): two flushes.
+        try await Task.sleep(for: .seconds(4))
 
         for window in windows {
             let rows = try plant.readings(

@@ -138,7 +138,8 @@ struct RetentionTests {
         // Raw: at most rawDays plus the week between compactions.
         #expect(late["readings"]! <= (retention.rawDays + 7) * perDay)
         #expect(late["readings_1m"]! <= (retention.summaryDays + 1) * perDay)
-        #expect(late["forecasts"]! <= (retention.summaryDays + 7) * 24 * sensors.count)
+        // Forecasts: the day `Options.forecastsKept` keeps, plus the week between compactions.
+        #expect(late["forecasts"]! <= (1 + 7) * 24 * sensors.count)
         #expect(late["health"]! <= (retention.summaryDays + 7) * 24)
         #expect(late["deviation_shares"]! == late["deviations"]! * sensors.count)
         #expect(late["events"]! <= retention.summaryDays + 7)
@@ -185,6 +186,38 @@ struct RetentionTests {
         #expect(kept.count == 2_500 + 5_000)
         #expect(kept.map(\.timestamp) == kept.map(\.timestamp).sorted())
         #expect(kept[2_500].timestamp == 1_800_000_000 + 500)
+    }
+
+    @Test("A flush writes each signal's readings together, in arrival order within the signal")
+    func groupedBySignal() async throws {
+        let queue = try DatabaseQueue()
+        let store = try Store(writer: queue)
+        // Two polls of two assets, interleaved as collectors deliver them; a repeated time keeps its first value.
+        var readings: [Reading] = []
+        for t in [10.0, 11.0, 11.0] {
+            for asset in ["pump-2", "pump-1"] {
+                for sensor in ["temp", "flow"] {
+                    readings.append(
+                        Reading(
+                            asset: asset, sensor: sensor, value: t + Double(readings.count), timestamp: t,
+                            quality: .good))
+                }
+            }
+        }
+        let grouped = BatchWriter.groupedBySignal(readings)
+        let signals: [String] = ["pump-1/flow", "pump-1/temp", "pump-2/flow", "pump-2/temp"]
+        let expected: [String] = signals.flatMap { [String](repeating: $0, count: 3) }
+        #expect(grouped.map { "\($0.asset)/\($0.sensor)" } == expected)
+        #expect(grouped.filter { $0.asset == "pump-1" && $0.sensor == "temp" }.map(\.value) == [12, 17, 21])
+
+        let writer = BatchWriter(store: store, configuration: .init(maxBatch: 5))
+        writer.append(readings)
+        #expect(try await writer.flush() == readings.count)
+        let temp = try await store.history(asset: "pump-1", sensor: "temp", from: 0, to: 100).raw
+        #expect(temp.map(\.timestamp) == [10, 11])
+        #expect(temp.map(\.value) == [12, 17])
+        let latest = try await store.latestValues(asset: "pump-2")
+        #expect(latest.first { $0.sensor == "flow" }?.value == 16)
     }
 
     @Test("run() flushes periodically and once more when cancelled")
