@@ -26,7 +26,8 @@ extension Store {
     /// - raw readings older than `retention.rawDays` become one-minute min/mean/max/count rows in
     ///   `readings_1m` and are deleted (a minute split across chunks merges correctly);
     /// - forecasts made more than `Options.forecastsKept` seconds before `now` are deleted;
-    /// - one-minute summaries, deviations, health estimates, alarm history, events and
+    /// - unflagged deviations (with their shares) older than `retention.rawDays` are deleted;
+    /// - one-minute summaries, flagged deviations, health estimates, alarm history, events and
     ///   plans older than `retention.summaryDays` are deleted (the newest plan is always kept, and
     ///   alarm points in `normal` state untouched that long are deleted with their history);
     /// - model snapshots beyond the newest `Options.snapshotsKept` per asset are deleted;
@@ -79,21 +80,29 @@ extension Store {
         }
 
         // Rowid tables: delete by chunks of the oldest rows.
-        let chunked: [(table: String, time: String, cutoff: Double, keyPath: WritableKeyPath<CompactionReport, Int>)] =
-            [
-                ("forecasts", "made_at", now - options.forecastsKept, \.deletedPredictions),
-                ("deviations", "time", summaryCutoff, \.deletedPredictions),
-                ("health", "time", summaryCutoff, \.deletedPredictions),
-                ("alarm_history", "time", summaryCutoff, \.deletedAlarmHistory),
-                ("events", "time", summaryCutoff, \.deletedEvents),
-            ]
-        for (table, time, cutoff, keyPath) in chunked {
+        // A deviation row is a second's telemetry like a reading (one per asset and model step): an
+        // unflagged one goes with the raw readings; a flagged one, the record of an anomaly, is kept
+        // as long as the summaries.
+        let chunked:
+            [(
+                table: String, time: String, cutoff: Double, only: String,
+                keyPath: WritableKeyPath<CompactionReport, Int>
+            )] =
+                [
+                    ("forecasts", "made_at", now - options.forecastsKept, "", \.deletedPredictions),
+                    ("deviations", "time", rawCutoff, "AND NOT flagged", \.deletedPredictions),
+                    ("deviations", "time", summaryCutoff, "", \.deletedPredictions),
+                    ("health", "time", summaryCutoff, "", \.deletedPredictions),
+                    ("alarm_history", "time", summaryCutoff, "", \.deletedAlarmHistory),
+                    ("events", "time", summaryCutoff, "", \.deletedEvents),
+                ]
+        for (table, time, cutoff, only, keyPath) in chunked {
             while budgetLeft() {
                 let deleted = try await write("cannot delete old \(table)") { db in
                     try db.execute(
                         sql: """
                             DELETE FROM \(table) WHERE id IN (
-                                SELECT id FROM \(table) WHERE \(time) < ? ORDER BY \(time) LIMIT ?)
+                                SELECT id FROM \(table) WHERE \(time) < ? \(only) ORDER BY \(time) LIMIT ?)
                             """, arguments: [cutoff, chunkRows])
                     return db.changesCount
                 }

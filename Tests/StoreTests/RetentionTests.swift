@@ -107,6 +107,14 @@ struct RetentionTests {
             batch.events.append(EventRecord(time: dayStart, level: "info", kind: "heartbeat", message: "day \(day)"))
             try await store.write(batch)
             if day % 7 == 6 {
+                // The anomaly behind the weekly alarm: a flagged step, kept as long as the summaries.
+                var anomaly = StoreBatch()
+                anomaly.deviations = [
+                    DeviationRecord(
+                        asset: "pump-1", time: dayStart + 1_800, score: 5, threshold: 3, flagged: true,
+                        shares: sensors.map { SensorShare(sensor: $0, share: 1.0 / 3) })
+                ]
+                try await store.write(anomaly)
                 let (alarm, transition) = raisedAlarm(id: "pump-1/deviation", at: dayStart)
                 try await store.recordAlarmTransition(transition, of: alarm, outbox: nil)
                 try await store.saveSnapshot(asset: "pump-1", format: "test", bytes: Data(count: 20_000), at: dayStart)
@@ -142,6 +150,12 @@ struct RetentionTests {
         #expect(late["forecasts"]! <= (1 + 7) * 24 * sensors.count)
         #expect(late["health"]! <= (retention.summaryDays + 7) * 24)
         #expect(late["deviation_shares"]! == late["deviations"]! * sensors.count)
+        // Unflagged deviations go with the raw readings; the flagged ones stay the summaries' 60 days.
+        let flagged = try await store.writer.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM deviations WHERE flagged")!
+        }
+        #expect(flagged >= retention.summaryDays / 7 - 1 && flagged <= retention.summaryDays / 7 + 2)
+        #expect(late["deviations"]! - flagged <= (retention.rawDays + 7) * 24)
         #expect(late["events"]! <= retention.summaryDays + 7)
         #expect(late["model_snapshots"]! == 3)
         #expect(late["plans"]! <= retention.summaryDays / 7 + 2)
