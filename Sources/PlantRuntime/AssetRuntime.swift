@@ -206,10 +206,8 @@ public struct AssetRuntime: Sendable {
     /// `settleStepsAfterMaintenance` steps: for one recorded while the daemon was stopped, when
     /// what the model remembers of "lately" is from before the stop, not the present state.
     public mutating func rebaselineOnceSettled() {
-        guard model != nil else {
-            training = nil
-            return
-        }
+        // Without a model there is no "lately" to wait out: the rows collected start again now.
+        guard model != nil else { return rebaseline() }
         rebaselineDue = (nil, 0)
     }
 
@@ -218,8 +216,7 @@ public struct AssetRuntime: Sendable {
         rebaselineDue = nil
         healthy.removeAll()
         relearningNormal = true
-        let deviation = AlarmBook.deviationID(asset.id)
-        if alarms.alarms[deviation]?.active == true { clearsDue.append(deviation) }
+        if alarms.alarms[alarms.deviationID]?.active == true { clearsDue.append(alarms.deviationID) }
     }
 
     /// The same asset as a changed plant file describes it (SIGHUP): new limits, names, failure
@@ -291,6 +288,7 @@ public struct AssetRuntime: Sendable {
     private mutating func observeModes(_ readings: [Reading], at time: Double, into output: inout RuntimeOutput) {
         var newlyFailed = false
         let stopped = isStopped
+        let runningKnownUntil = self.runningKnownUntil
         for k in estimators.indices {
             let sensor = estimators[k].mode.limit.sensor
             let values = readings.filter { $0.sensor == sensor && $0.quality == .good }.compactMap(\.value)
@@ -328,7 +326,6 @@ public struct AssetRuntime: Sendable {
         }
     }
 
-    /// Whether a run indicator (speed, or a boolean running signal) says stopped now.
     /// Until when the machine is known to have run: the oldest of its run indicators' latest good
     /// readings (nil without a run indicator). A low reading newer than it may be a spin-down.
     var runningKnownUntil: Double? {
@@ -336,6 +333,7 @@ public struct AssetRuntime: Sendable {
         return runIndicators.map { table.lastGood[$0.index] ?? -.infinity }.min()
     }
 
+    /// Whether a run indicator (speed, or a boolean running signal) says stopped now.
     public var isStopped: Bool {
         runIndicators.contains {
             table.values[$0.index].isFinite && abs(table.values[$0.index]) <= $0.stoppedAtOrBelow + 1e-9
