@@ -26,7 +26,7 @@ week = d.get("false_alarms_per_asset_week")
 raised = d.get("raised_false_alarms_per_asset_week")
 far, mar, f1 = 100 * d["far"], 100 * d["mar"], d["f1"]
 extra = f"  {week:.2f} false alarms per asset-week" if week is not None else ""
-extra += f" ({raised:.2f} under the daemon rule)" if raised is not None else ""
+extra += f" ({raised:.2f} raised under the daemon rule)" if week is not None and raised is not None else ""
 print(f"{sys.argv[1]:<12} FAR {far:5.2f} %  MAR {mar:5.1f} %  F1 {f1:.3f}{extra}")
 ' "$1"
 }

@@ -40,7 +40,9 @@ public struct ContextLags: Sendable, Equatable {
             let elapsed = max(0, time - last)
             for (l, tau) in timeConstants.enumerated() {
                 let alpha = 1 - exp(-elapsed / tau)
-                for i in 0..<contextCount { levels[l * contextCount + i] += alpha * (u[i] - levels[l * contextCount + i]) }
+                for i in 0..<contextCount {
+                    levels[l * contextCount + i] += alpha * (u[i] - levels[l * contextCount + i])
+                }
             }
         } else {
             for l in timeConstants.indices {
