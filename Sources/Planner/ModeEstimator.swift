@@ -7,9 +7,10 @@ import PrognosCore
 /// failed. Its `health` is what the planner plans from and what `Planner.outlook` turns into the
 /// remaining life that the RUL alarm, the dashboard, the plan and the MQTT state all show.
 ///
-/// A mode fails when a good reading of its limit sensor crosses the failure limit, or when the machine
-/// trips (stops while it should run) with the mode's peak past its alarm level (`tripped`). Failed
-/// stays until maintenance restores the mode (`reset`). Pure and deterministic.
+/// A mode fails when the good readings of its limit sensor stay past the failure limit for
+/// `failureOnDelay` seconds (a limit alarm's on-delay: one glitching reading is no failure), or when
+/// the machine trips (stops while it should run) with the mode's peak past its alarm level
+/// (`tripped`). Failed stays until maintenance restores the mode (`reset`). Pure and deterministic.
 public struct ModeEstimator: Sendable {
     public let mode: FailureMode
     /// +1 when the mode fails upward, −1 downward: every figure below is oriented toward the limit.
@@ -30,11 +31,18 @@ public struct ModeEstimator: Sendable {
     /// When the mode's part was last renewed (the clock of `observe`), so its age is known; nil when
     /// it is not (a daemon started on a plant that was running before, with no renewal reported since).
     public private(set) var renewedAt: Double?
+    /// How long the limit sensor must read past the failure limit, without a reading back inside,
+    /// before the mode is failed (0: the first reading past it).
+    public let failureOnDelay: Double
+    /// Since when, and at what value, the limit sensor has read past the failure limit without a
+    /// reading back inside (nil: its latest reading is inside).
+    private var pastLimitSince: (time: Double, value: Double)?
 
     /// `renewedAt`: when the part was new, if known (a simulated plant starts with new parts).
-    public init(mode: FailureMode, sensor: Sensor?, renewedAt: Double? = nil) {
+    public init(mode: FailureMode, sensor: Sensor?, renewedAt: Double? = nil, failureOnDelay: Double = 0) {
         self.mode = mode
         self.renewedAt = renewedAt
+        self.failureOnDelay = failureOnDelay
         sign = mode.limit.direction == .above ? 1 : -1
         scale = LimitScale(sensor: sensor, mode: mode)
         alarmFraction = Self.alarmFraction(sensor: sensor, mode: mode)
@@ -81,12 +89,24 @@ public struct ModeEstimator: Sendable {
         time: Double, values: [Double], deviation: Double?, spread: Double?, machineStopped: Bool = false
     ) {
         let armed = !(machineStopped && mode.limit.direction == .below)
-        if failure == nil, armed, let crossing = values.first(where: mode.limit.isCrossed(by:)) {
-            failure = ModeFailure(
-                time: time,
-                reason:
-                    "\(mode.limit.sensor) read \(number(crossing)), past its failure limit (\(mode.limit.direction.rawValue) \(number(mode.limit.value)))"
-            )
+        if failure == nil, armed {
+            for value in values {
+                guard mode.limit.isCrossed(by: value) else {
+                    pastLimitSince = nil
+                    continue
+                }
+                let since = pastLimitSince ?? (time, value)
+                pastLimitSince = since
+                guard time - since.time >= failureOnDelay else { continue }
+                failure = ModeFailure(
+                    time: since.time,
+                    reason:
+                        "\(mode.limit.sensor) read \(number(since.value)), past its failure limit (\(mode.limit.direction.rawValue) \(number(mode.limit.value)))"
+                )
+                break
+            }
+        } else if !armed {
+            pastLimitSince = nil
         }
         // A stopped machine's readings say nothing of the mode's health (a stopped fan moves no air):
         // they set no peak, so a scheduled stop is not taken for a trip, and feed no tracker.
@@ -125,6 +145,7 @@ public struct ModeEstimator: Sendable {
     public mutating func reset(at time: Double) {
         renewedAt = time
         heldBatches.removeAll()
+        pastLimitSince = nil
         daily.reset()
         fast.reset()
         recentPeaks = nil
