@@ -74,12 +74,12 @@ struct LimitScaleTests {
                 """, file: "test.yaml")
     }
 
-    /// The estimator of a winding followed hourly from new to `lifeUsed` of a 400-day life (damage
+    /// The health of a winding followed hourly from new to `lifeUsed` of a 400-day life (damage
     /// grows as the simulator's winding: `(e^{1.5x} − 1)/(e^{1.5} − 1)` of the life used `x`, and
     /// takes the resistance from 250 MΩ to the 5 MΩ limit), running 4 K hotter each afternoon and,
     /// over its last `warmingDays`, up to `warming` K hotter (a summer). The world model's deviation
     /// is clear throughout (signed as the sensor: downward): the winding does age.
-    static func winding(lifeUsed: Double, warming: Double, warmingDays: Double) -> ModeEstimator {
+    static func winding(lifeUsed: Double, warming: Double, warmingDays: Double) -> ModeHealth? {
         var estimator = ModeEstimator(mode: ageing, sensor: insulation, renewedAt: 0)
         let life = 400.0
         let end = lifeUsed * life * 24
@@ -92,14 +92,13 @@ struct LimitScaleTests {
             let resistance = 250 * pow(2, -(summer + afternoon) / 10) * exp(-log(50) * damage)
             estimator.observe(time: Double(hour) * 3600, values: [resistance], deviation: -(6 + 20 * damage), spread: 5)
         }
-        return estimator
+        return estimator.health(at: end * 3600)
     }
 
-    static func renewals(_ estimator: ModeEstimator, plant: Plant) throws -> [Proposal] {
-        let time = 1_736_035_200.0  // Sunday 2025-01-05 00:00 UTC (the clock of the plan, not of the history)
-        let health = try #require(estimator.health(at: time))
+    static func renewals(_ health: ModeHealth?, plant: Plant) throws -> [Proposal] {
+        let health = try #require(health)
         let schedule = Planner().plan(
-            PlanningInput(plant: plant, now: time, assets: [AssetHealth(asset: "motor-1", modes: [health])]))
+            PlanningInput(plant: plant, now: sunday, assets: [AssetHealth(asset: "motor-1", modes: [health])]))
         #expect(schedule.modesDegrading == 1, "the world model's deviation opens the gate in both cases")
         return schedule.proposals.filter { $0.action == "replace-motor" }
     }
