@@ -15,9 +15,9 @@ public struct ModeEstimator: Sendable {
     public let mode: FailureMode
     /// +1 when the mode fails upward, −1 downward: every figure below is oriented toward the limit.
     private let sign: Double
-    /// The healthy reference of the limit sensor (the edge of its normal range), oriented.
-    private let reference: Double?
-    /// Where the sensor's alarm stands on the way from `reference` to the limit (see `alarmFraction`).
+    /// The way from the edge of the limit sensor's normal range to the limit (nil without a range).
+    private let scale: LimitScale?
+    /// Where the sensor's alarm stands on that way (see `alarmFraction`).
     public let alarmFraction: Double?
     private var daily = DegradationTracker()
     private var fast = DegradationTracker(binSeconds: 900, memory: 2 * 86_400, fitWindow: 12 * 3600)
@@ -44,10 +44,7 @@ public struct ModeEstimator: Sendable {
         self.renewedAt = renewedAt
         self.failureOnDelay = failureOnDelay
         sign = mode.limit.direction == .above ? 1 : -1
-        let limit = sign * mode.limit.value
-        let up = mode.limit.direction == .above
-        let edge = sensor?.normal.map { up ? $0.upperBound : -$0.lowerBound }
-        reference = edge.flatMap { limit > $0 ? $0 : nil }
+        scale = LimitScale(sensor: sensor, mode: mode)
         alarmFraction = Self.alarmFraction(sensor: sensor, mode: mode)
     }
 
@@ -119,7 +116,7 @@ public struct ModeEstimator: Sendable {
         var fraction: Double?
         if let worst = values.map({ sign * $0 }).max() {
             if let spread, spread > 0 { gap = oriented + (sign * mode.limit.value - worst) / spread }
-            if let reference { fraction = (worst - reference) / (sign * mode.limit.value - reference) }
+            if let scale { fraction = scale.fraction(sign * worst) }
         }
         if let fraction { notePeak(fraction, at: time) }
         daily.observe(time: time, deviation: oriented, gap: gap, fraction: fraction)
@@ -193,18 +190,12 @@ public struct ModeEstimator: Sendable {
     private func age(at time: Double) -> Double? { renewedAt.map { max(0, time - $0) } }
 
     /// Where the limit sensor's alarm stands on the scale of `ModeHealth.peakFraction` (0 at the edge
-    /// of the normal range, 1 at the limit): halfway when the sensor has no alarm before the limit;
-    /// nil without a normal range.
+    /// of the normal range, 1 at the limit, see `LimitScale`): halfway when the sensor has no alarm
+    /// before the limit; nil without a normal range.
     public static func alarmFraction(sensor: Sensor?, mode: FailureMode) -> Double? {
-        guard let sensor, let normal = sensor.normal else { return nil }
-        let above = mode.limit.direction == .above
-        let sign: Double = above ? 1 : -1
-        let limit = sign * mode.limit.value
-        let reference = sign * (above ? normal.upperBound : normal.lowerBound)
-        guard limit > reference else { return nil }
-        if let alarm = (above ? sensor.limits.alarmHigh : sensor.limits.alarmLow).map({ sign * $0 }), alarm < limit {
-            return max(0, (alarm - reference) / (limit - reference))
-        }
+        guard let sensor, let scale = LimitScale(sensor: sensor, mode: mode) else { return nil }
+        let alarm = scale.sign > 0 ? sensor.limits.alarmHigh : sensor.limits.alarmLow
+        if let alarm, scale.sign * alarm < scale.sign * scale.limit { return max(0, scale.fraction(alarm)) }
         return 0.5
     }
 }
