@@ -10,7 +10,9 @@
 # SCENARIO=FILE serves a scenario as well, e.g. the healthy plant whose normal keeps moving:
 #   SCENARIO=Plants/scenarios/drift.yaml Plants/tools/healthy-alarm-rate.sh 28
 # The daemon steps its models once per wall-clock second, i.e. once per SPEED simulated seconds,
-# and learns with the same step.
+# and learns with the same step. It lives by the simulator's clock (`--clock-speed`, as `prognos
+# demo` does), so that what it stores is in simulated time and its model knows how far apart its
+# steps are (the baseline adapts at the same pace in time whatever the cadence).
 set -euo pipefail
 DAYS=${1:-7}
 SPEED=${2:-3600}
@@ -47,9 +49,12 @@ echo "demo plant: $assets assets; learning from $LEARN_DAYS simulated days at sp
 
 scenario=()
 [ -z "${SCENARIO:-}" ] || scenario=(--scenario "$SCENARIO")
-"$PROGNOS" simulate "$WORK/plant.yaml" --speed "$SPEED" --step 60s --no-degradation "${scenario[@]}" >"$WORK/simulate.log" 2>&1 & pids+=($!)
+clock_start=$(( $(date +%s) + 2 ))
+"$PROGNOS" simulate "$WORK/plant.yaml" --speed "$SPEED" --clock-start "$clock_start" --step 60s --no-degradation \
+    "${scenario[@]}" >"$WORK/simulate.log" 2>&1 & pids+=($!)
 sleep 1
-"$PROGNOS" run "$WORK/plant.yaml" --db "$WORK/prognos.sqlite" >"$WORK/run.log" 2>&1 & daemon=$!
+"$PROGNOS" run "$WORK/plant.yaml" --db "$WORK/prognos.sqlite" --clock-speed "$SPEED" --clock-start "$clock_start" \
+    >"$WORK/run.log" 2>&1 & daemon=$!
 pids+=($daemon)
 seconds=$(python3 -c "print(int($DAYS * 86400 / $SPEED))")
 echo "running the daemon for $DAYS simulated days ($seconds s of wall clock)"

@@ -20,6 +20,11 @@ public enum Commissioning {
         /// The simulator's speed the live daemon will see (sampling follows each device's poll interval × speed).
         public var speed: Double = 600
         public var seed: UInt64 = 1
+        /// Longest physics step, simulated seconds: the history is sampled every `step`, but the
+        /// machines are integrated at most this far at a time, as the scenario export does. A
+        /// step of an hour would collapse every thermal lag shorter than that (an inlet 10 minutes
+        /// behind the weather, windings 30), and the models would learn physics without them.
+        public var physicsStep: Double = 60
         /// Simulated time at which the history ends (default: now), so that its season and
         /// weather match what the live simulator will serve.
         public var end: Double = Date().timeIntervalSince1970
@@ -36,7 +41,8 @@ public enum Commissioning {
         var simulation = PlantSimulation(
             plant: plant,
             options: SimulationOptions(
-                seed: options.seed, start: options.end - options.span, step: options.step, naturalDegradation: false))
+                seed: options.seed, start: options.end - options.span, step: min(options.step, options.physicsStep),
+                naturalDegradation: false))
         var configuration = RuntimeConfiguration()
         configuration.stepInterval = options.step
         configuration.staleAfter = .infinity

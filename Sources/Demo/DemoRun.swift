@@ -83,6 +83,10 @@ public struct DemoRun: Sendable {
         var learning = Commissioning.Options()
         learning.speed = speed
         learning.step = speed
+        // The machines integrated at the sampling step, as when the README's report was recorded:
+        // the finer physics of `Commissioning.Options.physicsStep` moves five lines of it (the
+        // owner's call, see docs/daemon.md "The drift scenario through the daemon").
+        learning.physicsStep = speed
         learning.seed = seed
         learning.end = clockStart - 1
         let plantCopy = try PlantFileLoader.load(path: copy.plantPath)

@@ -408,6 +408,10 @@ public struct AssetRuntime: Sendable {
         // The local copy is the model's only owner while it steps (put back below): with
         // `self.model` still holding its buffers, every buffer the step writes was copied first.
         self.model = nil
+        // The baseline adapts at the same pace in time whatever the cadence (a restored or refitted
+        // model does not know it): an hourly daemon follows a slowly moving machine as one stepping
+        // every ten minutes does.
+        model.stepSeconds = configuration.stepInterval
         let result = model.update(y: Array(row[..<sensorCount]), u: Array(row[sensorCount...]), time: time)
         steps += 1
         stepsRunning += 1

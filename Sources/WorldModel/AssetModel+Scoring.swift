@@ -188,8 +188,8 @@ extension AssetModel {
                     // Only data well clear of any flag is learned as normal, never while a failure mode
                     // degrades, and never beyond a bounded move.
                     state.stepsSinceFlag = flagged ? 0 : min(state.stepsSinceFlag, Int.max / 2) + 1
-                    if learn && state.stepsSinceFlag > configuration.adaptationHoldSteps && !state.adaptationHeld {
-                        let rate = configuration.baselineAdaptationRate
+                    if learn && state.stepsSinceFlag > state.adaptationPace.holdSteps && !state.adaptationHeld {
+                        let rate = state.adaptationPace.rate
                         let bound = configuration.maxBaselineOffset
                         behaviour.scale.withUnsafeBufferPointer { scale in
                             state.baselineOffset.withUnsafeMutableBufferPointer { offset in

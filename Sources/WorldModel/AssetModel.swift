@@ -38,6 +38,19 @@ public struct AssetModel: Sendable, Equatable {
         set { state.adaptationHeld = newValue }
     }
 
+    /// Seconds between the caller's steps, when it knows them (the daemon: its step interval on the
+    /// plant's clock): the baseline then adapts at the same pace in time whatever the cadence (see
+    /// `ModelConfiguration.adaptationReferenceStep`). Nil: per step, as configured. Not serialised.
+    public var stepSeconds: Double? {
+        get { state.stepSeconds }
+        set {
+            guard newValue != state.stepSeconds else { return }
+            state.stepSeconds = newValue
+            state.adaptationPace =
+                newValue.map { configuration.adaptationPace(stepSeconds: $0) } ?? AdaptationPace(configuration)
+        }
+    }
+
     /// Fits a model on healthy history: `history` has one row per time step, sensors first, then
     /// context. `segments` gives the lengths of contiguous runs when the history joins several
     /// (e.g. several units of a fleet); default: one run. Thresholds and interval widths are
@@ -164,7 +177,7 @@ public struct AssetModel: Sendable, Equatable {
                 }
             }
         }
-        state.stepsSinceFlag = configuration.adaptationHoldSteps + 1
+        state.stepsSinceFlag = state.adaptationPace.holdSteps + 1
     }
 
     /// A model refitted on new healthy history that keeps this one's filter state (its memory of

@@ -52,6 +52,24 @@ public struct ModelConfiguration: Sendable, Equatable, Codable {
     /// Steps after the last flag during which nothing is learned: a flagged stretch, with its
     /// short gaps, is a hard stop on adaptation.
     public var adaptationHoldSteps = 10
+    /// The seconds between steps that `baselineAdaptationRate` and `adaptationHoldSteps` are meant
+    /// for once a caller says how far apart its steps are (`AssetModel.stepSeconds`): ten minutes,
+    /// the drift scenario's rows on which `eval anomalies` measures them and the demo's steps. Then
+    /// the baseline follows a slowly moving machine at the same pace in time (a time constant of
+    /// 2.3 days) whatever the cadence; per step, an hourly daemon would follow six times slower and
+    /// one stepping every second 600 times faster. Without it (the evals' rows, which have no clock),
+    /// the constants are per step.
+    public static let adaptationReferenceStep: Double = 600
+
+    /// The adaptation rate per step and the hold in steps for steps `seconds` apart: the same
+    /// in time as `baselineAdaptationRate` and `adaptationHoldSteps` at `adaptationReferenceStep`.
+    public func adaptationPace(stepSeconds seconds: Double) -> AdaptationPace {
+        guard seconds > 0, seconds.isFinite else { return AdaptationPace(self) }
+        let steps = seconds / Self.adaptationReferenceStep
+        let rate = 1 - _exp(steps * _log(1 - min(max(baselineAdaptationRate, 0), 1)))
+        let hold = (Double(adaptationHoldSteps) / steps).rounded(.up)
+        return AdaptationPace(rate: rate, holdSteps: Int(min(hold, Double(Int.max / 4))))
+    }
     /// The most the baseline may move by adaptation, in healthy spreads per sensor; beyond it only
     /// a refit or an operator's re-baseline moves it.
     public var maxBaselineOffset = 3.0
@@ -67,4 +85,21 @@ public struct ModelConfiguration: Sendable, Equatable, Codable {
     public var healthFeatureSmoothing: [Double] = [0.3, 0.1, 0.03]
 
     public init() {}
+}
+
+/// How fast the healthy baseline adapts, per step: the configured constants, or the same in time
+/// for the caller's cadence (`ModelConfiguration.adaptationPace(stepSeconds:)`).
+public struct AdaptationPace: Sendable, Equatable {
+    public var rate: Double
+    public var holdSteps: Int
+
+    public init(rate: Double, holdSteps: Int) {
+        self.rate = rate
+        self.holdSteps = holdSteps
+    }
+
+    /// The configured constants, per step.
+    init(_ configuration: ModelConfiguration) {
+        self.init(rate: configuration.baselineAdaptationRate, holdSteps: configuration.adaptationHoldSteps)
+    }
 }

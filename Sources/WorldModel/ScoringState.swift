@@ -23,6 +23,10 @@ struct ScoringState: Sendable, Equatable {
     var stepsSinceFlag: Int
     /// Set by the caller while a failure mode of the asset degrades: nothing is learned as normal.
     var adaptationHeld: Bool
+    /// The adaptation rate and hold per step for the caller's cadence (see `AssetModel.stepSeconds`).
+    /// Not serialised: the caller sets the cadence again after a restore.
+    var adaptationPace: AdaptationPace
+    var stepSeconds: Double?
 
     /// A fresh state; the forecast head starts from the fit's interval widths `fittedIntervals`
     /// (`[horizon − 1][level][sensor]`).
@@ -40,5 +44,7 @@ struct ScoringState: Sendable, Equatable {
         lastContext = [Double](repeating: 0, count: c)
         stepsSinceFlag = Int.max / 2
         adaptationHeld = false
+        adaptationPace = AdaptationPace(configuration)
+        stepSeconds = nil
     }
 }

@@ -71,6 +71,33 @@ import WorldModel
         #expect(Double(after.early + after.late) <= 0.03 * 1000, "after: \(after.early) early, \(after.late) late")
     }
 
+    /// How far the reference of sensor 0 moves while the machine reads 0.7 spreads above its fit
+    /// (unflagged) for two days of steps `stepSeconds` apart (nil: the model is not told).
+    static func referenceMove(stepSeconds: Double?, steps: Int) throws -> Double {
+        var model = try AssetModel(sensorNames: ["a", "b", "c"], history: Self.healthy(2000, seed: 49))
+        model.stepSeconds = stepSeconds
+        let start = model.reference(horizon: 1)[0].median[0]
+        let shifted = [start + 0.7 * model.healthySpread[0], 20, 30]
+        for _ in 0..<steps { #expect(!model.update(y: shifted).flagged) }
+        return (model.reference(horizon: 1)[0].median[0] - start) / model.healthySpread[0]
+    }
+
+    /// Adaptation is a pace in time once the caller says how far apart its steps are: two days
+    /// of hourly steps move the reference as far as two days of ten-minute steps (the cadence the
+    /// constants are given for: 1 − 0.997^288 of the way), where per step they moved it a quarter
+    /// as far (1 − 0.997^48).
+    @Test func adaptationKeepsItsPaceInTimeWhateverTheCadence() throws {
+        let tenMinutes = try Self.referenceMove(stepSeconds: 600, steps: 288)
+        let hourly = try Self.referenceMove(stepSeconds: 3600, steps: 48)
+        let hourlyPerStep = try Self.referenceMove(stepSeconds: nil, steps: 48)
+        #expect(abs(tenMinutes - 0.7 * (1 - pow(0.997, 288))) < 1e-9, "ten minutes: \(tenMinutes)")
+        #expect(abs(hourly - tenMinutes) < 1e-9, "hourly \(hourly), ten minutes \(tenMinutes)")
+        #expect(abs(hourlyPerStep - 0.7 * (1 - pow(0.997, 48))) < 1e-9, "per step: \(hourlyPerStep)")
+        // The hold after a flag is the same time too: ten 10-minute steps, two hourly ones.
+        #expect(ModelConfiguration().adaptationPace(stepSeconds: 3600).holdSteps == 2)
+        #expect(ModelConfiguration().adaptationPace(stepSeconds: 1).holdSteps == 6000)
+    }
+
     /// The hold is part of the model's state: it survives a snapshot.
     @Test func holdSurvivesSerialization() throws {
         var model = try AssetModel(sensorNames: ["a", "b", "c"], history: Self.healthy(500, seed: 44))
