@@ -641,10 +641,13 @@ public struct AssetRuntime: Sendable {
 
     private func forecast(_ model: AssetModel, at time: Double, into output: inout RuntimeOutput) {
         let every = max(1, configuration.forecastStoredEvery)
-        for step in model.forecast(horizon: configuration.forecastHorizon)
-        where step.horizon % every == 0 || step.horizon == configuration.forecastHorizon {
-            let target = time + Double(step.horizon) * stepSpacing
-            for (j, sensor) in asset.modelledSensors.enumerated() {
+        let stored = model.forecast(horizon: configuration.forecastHorizon).filter {
+            $0.horizon % every == 0 || $0.horizon == configuration.forecastHorizon
+        }
+        // Sensor by sensor: the store replaces a sensor's previous run at the first record of its new one.
+        for (j, sensor) in asset.modelledSensors.enumerated() {
+            for step in stored {
+                let target = time + Double(step.horizon) * stepSpacing
                 output.batch.forecasts.append(
                     ForecastRecord(
                         asset: asset.id, sensor: sensor.id, madeAt: time, targetTime: target, mean: step.median[j],
