@@ -65,6 +65,8 @@ public struct AssetRuntime: Sendable {
     public private(set) var latestOutlook: [String: ModeOutlook] = [:]
     /// Per failure mode (as `estimators`): the last health row stored (see `shouldStore`).
     private var storedHealth: [HealthRecord?]
+    /// The unflagged deviation rows' window (the write rule, see `DeviationRows`).
+    private var deviationRows: DeviationRows
     private let planner: Planner
     /// Assess at the end of this batch: a step came `assessEvery` after the last assessment, or
     /// maintenance changed a mode (then running or not).
@@ -120,6 +122,7 @@ public struct AssetRuntime: Sendable {
         }
         planner = Planner(configuration: configuration.planning)
         storedHealth = Array(repeating: nil, count: asset.failureModes.count)
+        deviationRows = DeviationRows(every: configuration.unflaggedDeviationEvery)
     }
 
     // MARK: Restoring
@@ -439,7 +442,7 @@ public struct AssetRuntime: Sendable {
         } else {
             healthy.append(row, decimated: !relearningNormal)
         }
-        output.batch.deviations.append(deviationRecord(result, at: time))
+        deviationRows.add(deviationRecord(result, at: time), into: &output.batch.deviations)
         evaluateDeviationAlarm(result, at: time, into: &output)
         self.model = model
         // Assessed once this batch has reached the modes' estimators (see `observeModes`).

@@ -321,6 +321,9 @@ enum Schema {
     /// indexes, the largest table on disk) while its one reader, the dashboard, takes the newest run
     /// of a sensor. `forecasts_latest` holds that run; a new run replaces it (`Store.write`). Only
     /// the newest run of each sensor is carried over.
+    ///
+    /// Unflagged deviation rows become one per minute (the window's largest score, `DeviationRows`):
+    /// `deviations.steps` counts the model steps a row stands for (1 for the rows before).
     private static func v5(_ db: Database) throws {
         try db.execute(
             sql: """
@@ -343,6 +346,7 @@ enum Schema {
                     WHERE f.made_at = (
                         SELECT max(made_at) FROM forecasts g WHERE g.asset = f.asset AND g.sensor = f.sensor);
                 DROP TABLE forecasts;
+                ALTER TABLE deviations ADD COLUMN steps INTEGER NOT NULL DEFAULT 1;
                 """)
     }
 }

@@ -195,8 +195,9 @@ extension Store {
         let insert = try RawInsert(
             db,
             sql: """
-                INSERT INTO deviations (asset, time, score, threshold, flagged, drift, drift_threshold, drift_flagged)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO deviations (asset, time, score, threshold, flagged, drift, drift_threshold, drift_flagged,
+                    steps)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
         let share = try RawInsert(
             db, sql: "INSERT OR REPLACE INTO deviation_shares (deviation_id, sensor, share) VALUES (?, ?, ?)")
@@ -214,6 +215,7 @@ extension Store {
             insert.bind(6, d.drift)
             insert.bind(7, d.driftThreshold)
             insert.bind(8, d.driftFlagged)
+            insert.bind(9, Int64(d.steps))
             try insert.step()
             let id = db.lastInsertedRowID
             for s in d.shares {

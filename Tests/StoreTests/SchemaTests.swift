@@ -97,7 +97,7 @@ struct SchemaTests {
         } throws: { ($0 as? StoreError)?.kind == .readOnly }
     }
 
-    @Test("v5 keeps the newest forecast run of each sensor and drops the table of every run")
+    @Test("v5 keeps the newest forecast run of each sensor, drops the table of every run, counts a deviation as a step")
     func forecastsMigration() async throws {
         let queue = try DatabaseQueue()
         try Schema.migrator.migrate(queue, upTo: "v4")
@@ -112,8 +112,13 @@ struct SchemaTests {
                 }
             }
         }
+        try await queue.write { db in
+            try db.execute(
+                sql: "INSERT INTO deviations (asset, time, score, threshold, flagged) VALUES ('pump-1', 1, 0.5, 1, 0)")
+        }
         let store = try Store(writer: queue)
         #expect(try await store.appliedMigrations() == Store.migrations)
+        #expect(try await store.deviations(asset: "pump-1", from: 0, to: 10).map(\.steps) == [1])
         let temp = try await store.latestForecast(asset: "pump-1", sensor: "temp")
         #expect(temp.map(\.targetTime) == [203, 206] && temp.allSatisfy { $0.mean == 200 })
         #expect(try await store.latestForecast(asset: "pump-1", sensor: "flow").map(\.targetTime) == [103, 106])

@@ -79,7 +79,7 @@ struct TelemetryTests {
             }
         }
         batch.deviations = [
-            DeviationRecord(asset: "pump-1", time: 100, score: 1, threshold: 3, flagged: false),
+            DeviationRecord(asset: "pump-1", time: 100, score: 1, threshold: 3, flagged: false, steps: 60),
             DeviationRecord(
                 asset: "pump-1", time: 200, score: 5, threshold: 3, flagged: true, drift: 2, driftThreshold: 4,
                 shares: [SensorShare(sensor: "flow", share: 0.2), SensorShare(sensor: "temp", share: 0.8)]),
@@ -106,7 +106,7 @@ struct TelemetryTests {
         let deviation = try #require(try await store.latestDeviation(asset: "pump-1"))
         #expect(deviation.time == 200 && deviation.flagged && deviation.drift == 2)
         #expect(deviation.shares == [SensorShare(sensor: "temp", share: 0.8), SensorShare(sensor: "flow", share: 0.2)])
-        #expect(try await store.deviations(asset: "pump-1", from: 0, to: 1_000).count == 2)
+        #expect(try await store.deviations(asset: "pump-1", from: 0, to: 1_000).map(\.steps) == [60, 1])
 
         let health = try await store.latestHealth(asset: "pump-1")
         #expect(health.map(\.failureMode) == ["bearing", "seal"])
