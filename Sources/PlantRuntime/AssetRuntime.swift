@@ -442,7 +442,12 @@ public struct AssetRuntime: Sendable {
         } else {
             healthy.append(row, decimated: !relearningNormal)
         }
-        deviationRows.add(deviationRecord(result, at: time), into: &output.batch.deviations)
+        // Taken out while it calls back into `self` for the record (exclusive access).
+        var rows = deviationRows
+        rows.add(
+            time: time, score: result.score, flagged: result.flagged, record: { deviationRecord(result, at: time) },
+            into: &output.batch.deviations)
+        deviationRows = rows
         evaluateDeviationAlarm(result, at: time, into: &output)
         self.model = model
         // Assessed once this batch has reached the modes' estimators (see `observeModes`).
@@ -503,7 +508,8 @@ public struct AssetRuntime: Sendable {
     /// The step's deviation, with every sensor's share when flagged and the largest
     /// `sharesStoredWhenHealthy` otherwise (what the dashboard's drivers show).
     private func deviationRecord(_ result: StepResult, at time: Double) -> DeviationRecord {
-        var shares = zip(asset.modelledSensors, result.sensorShares).map { SensorShare(sensor: $0.id, share: $1) }
+        // The modelled sensors' ids lead the signal table (`asset.modelledSensors` filters the sensors).
+        var shares = zip(table.ids[..<sensorCount], result.sensorShares).map { SensorShare(sensor: $0, share: $1) }
         if !result.flagged, shares.count > configuration.sharesStoredWhenHealthy {
             shares = Array(
                 shares.sorted { ($0.share ?? 0) > ($1.share ?? 0) }.prefix(

@@ -20,28 +20,33 @@ struct DeviationRows: Sendable {
 
     init(every: Double) { self.every = every }
 
-    /// Takes a step's record; appends the rows due to `rows`.
-    mutating func add(_ record: DeviationRecord, into rows: inout [DeviationRecord]) {
-        if record.flagged {
+    /// Takes a step (its time, score and flag); appends the rows due to `rows`. `record` builds the
+    /// step's row only when it is stored or may be (an unflagged step below its minute's largest
+    /// score is only counted).
+    mutating func add(
+        time: Double, score: Double, flagged: Bool, record: () -> DeviationRecord,
+        into rows: inout [DeviationRecord]
+    ) {
+        if flagged {
             handOver(into: &rows)
-            rows.append(record)
+            rows.append(record())
             afterFlagged = true
             return
         }
         guard every > 0, !afterFlagged else {
-            rows.append(record)
+            rows.append(record())
             afterFlagged = false
             return
         }
-        let recordWindow = (record.time / every).rounded(.down)
-        if recordWindow != window { handOver(into: &rows) }
-        window = recordWindow
+        let stepWindow = (time / every).rounded(.down)
+        if stepWindow != window { handOver(into: &rows) }
+        window = stepWindow
         guard let kept = pending else {
-            pending = record
+            pending = record()
             return
         }
-        pending = (record.score ?? -.infinity) > (kept.score ?? -.infinity) ? record : kept
-        pending?.steps = kept.steps + record.steps
+        if score > (kept.score ?? -.infinity) { pending = record() }
+        pending?.steps = kept.steps + 1
     }
 
     private mutating func handOver(into rows: inout [DeviationRecord]) {
