@@ -6,11 +6,15 @@
 #
 #   scripts/detection-figures.sh --extrapolation-uncertainty 0
 #
-# DRIFT names the drift scenario's export (default .build/drift/drift.txt, `make drift-eval`
-# writes it); PROGNOS the binary (default .build/release/prognos). Run from the repository root.
+# DRIFT and DRIFT_LEVELS name the drift scenario's exports without and with the pumps' tank levels
+# (default .build/drift/drift.txt and drift-levels.txt, `make drift-eval` writes them; the second is
+# skipped when missing); PROGNOS the binary (default .build/release/prognos). Run from the
+# repository root. The drift lines also give the alarms the daemon's rule would raise (on-delay and
+# off-delay, `eval anomalies --alarm-on-delay`), beside every run of flagged rows counted as one.
 set -euo pipefail
 PROGNOS=${PROGNOS:-.build/release/prognos}
 DRIFT=${DRIFT:-.build/drift/drift.txt}
+DRIFT_LEVELS=${DRIFT_LEVELS:-.build/drift/drift-levels.txt}
 T=Data/tep
 C=Data/cmapss
 
@@ -19,8 +23,10 @@ figures() {
 import json, sys
 d = json.load(sys.stdin)
 week = d.get("false_alarms_per_asset_week")
+raised = d.get("raised_false_alarms_per_asset_week")
 far, mar, f1 = 100 * d["far"], 100 * d["mar"], d["f1"]
 extra = f"  {week:.2f} false alarms per asset-week" if week is not None else ""
+extra += f" ({raised:.2f} raised under the daemon rule)" if week is not None and raised is not None else ""
 print(f"{sys.argv[1]:<12} FAR {far:5.2f} %  MAR {mar:5.1f} %  F1 {f1:.3f}{extra}")
 ' "$1"
 }
@@ -34,3 +40,7 @@ for fd in FD001 FD002; do
 done
 nice "$PROGNOS" eval anomalies --cmapss "$DRIFT" --train-rows 288 --model-per-unit --rows-per-week 1008 \
     --format json "$@" | figures "drift"
+if [ -f "$DRIFT_LEVELS" ]; then
+    nice "$PROGNOS" eval anomalies --cmapss "$DRIFT_LEVELS" --train-rows 288 --model-per-unit --rows-per-week 1008 \
+        --format json "$@" | figures "drift+levels"
+fi

@@ -7,16 +7,17 @@ import PrognosCore
 /// failed. Its `health` is what the planner plans from and what `Planner.outlook` turns into the
 /// remaining life that the RUL alarm, the dashboard, the plan and the MQTT state all show.
 ///
-/// A mode fails when a good reading of its limit sensor crosses the failure limit, or when the machine
-/// trips (stops while it should run) with the mode's peak past its alarm level (`tripped`). Failed
-/// stays until maintenance restores the mode (`reset`). Pure and deterministic.
+/// A mode fails when the good readings of its limit sensor stay past the failure limit for
+/// `failureOnDelay` seconds (a limit alarm's on-delay: one glitching reading is no failure), or when
+/// the machine trips (stops while it should run) with the mode's peak past its alarm level
+/// (`tripped`). Failed stays until maintenance restores the mode (`reset`). Pure and deterministic.
 public struct ModeEstimator: Sendable {
     public let mode: FailureMode
     /// +1 when the mode fails upward, −1 downward: every figure below is oriented toward the limit.
     private let sign: Double
-    /// The healthy reference of the limit sensor (the edge of its normal range), oriented.
-    private let reference: Double?
-    /// Where the sensor's alarm stands on the way from `reference` to the limit (see `alarmFraction`).
+    /// The way from the edge of the limit sensor's normal range to the limit (nil without a range).
+    private let scale: LimitScale?
+    /// Where the sensor's alarm stands on that way (see `alarmFraction`).
     public let alarmFraction: Double?
     private var daily = DegradationTracker()
     private var fast = DegradationTracker(binSeconds: 900, memory: 2 * 86_400, fitWindow: 12 * 3600)
@@ -30,16 +31,20 @@ public struct ModeEstimator: Sendable {
     /// When the mode's part was last renewed (the clock of `observe`), so its age is known; nil when
     /// it is not (a daemon started on a plant that was running before, with no renewal reported since).
     public private(set) var renewedAt: Double?
+    /// How long the limit sensor must read past the failure limit, without a reading back inside,
+    /// before the mode is failed (0: the first reading past it).
+    public let failureOnDelay: Double
+    /// Since when, and at what value, the limit sensor has read past the failure limit without a
+    /// reading back inside (nil: its latest reading is inside).
+    private var pastLimitSince: (time: Double, value: Double)?
 
     /// `renewedAt`: when the part was new, if known (a simulated plant starts with new parts).
-    public init(mode: FailureMode, sensor: Sensor?, renewedAt: Double? = nil) {
+    public init(mode: FailureMode, sensor: Sensor?, renewedAt: Double? = nil, failureOnDelay: Double = 0) {
         self.mode = mode
         self.renewedAt = renewedAt
+        self.failureOnDelay = failureOnDelay
         sign = mode.limit.direction == .above ? 1 : -1
-        let limit = sign * mode.limit.value
-        let up = mode.limit.direction == .above
-        let edge = sensor?.normal.map { up ? $0.upperBound : -$0.lowerBound }
-        reference = edge.flatMap { limit > $0 ? $0 : nil }
+        scale = LimitScale(sensor: sensor, mode: mode)
         alarmFraction = Self.alarmFraction(sensor: sensor, mode: mode)
     }
 
@@ -84,12 +89,24 @@ public struct ModeEstimator: Sendable {
         time: Double, values: [Double], deviation: Double?, spread: Double?, machineStopped: Bool = false
     ) {
         let armed = !(machineStopped && mode.limit.direction == .below)
-        if failure == nil, armed, let crossing = values.first(where: mode.limit.isCrossed(by:)) {
-            failure = ModeFailure(
-                time: time,
-                reason:
-                    "\(mode.limit.sensor) read \(number(crossing)), past its failure limit (\(mode.limit.direction.rawValue) \(number(mode.limit.value)))"
-            )
+        if failure == nil, armed {
+            for value in values {
+                guard mode.limit.isCrossed(by: value) else {
+                    pastLimitSince = nil
+                    continue
+                }
+                let since = pastLimitSince ?? (time, value)
+                pastLimitSince = since
+                guard time - since.time >= failureOnDelay else { continue }
+                failure = ModeFailure(
+                    time: since.time,
+                    reason:
+                        "\(mode.limit.sensor) read \(number(since.value)), past its failure limit (\(mode.limit.direction.rawValue) \(number(mode.limit.value)))"
+                )
+                break
+            }
+        } else if !armed {
+            pastLimitSince = nil
         }
         // A stopped machine's readings say nothing of the mode's health (a stopped fan moves no air):
         // they set no peak, so a scheduled stop is not taken for a trip, and feed no tracker.
@@ -99,7 +116,7 @@ public struct ModeEstimator: Sendable {
         var fraction: Double?
         if let worst = values.map({ sign * $0 }).max() {
             if let spread, spread > 0 { gap = oriented + (sign * mode.limit.value - worst) / spread }
-            if let reference { fraction = (worst - reference) / (sign * mode.limit.value - reference) }
+            if let scale { fraction = scale.fraction(sign * worst) }
         }
         if let fraction { notePeak(fraction, at: time) }
         daily.observe(time: time, deviation: oriented, gap: gap, fraction: fraction)
@@ -128,6 +145,7 @@ public struct ModeEstimator: Sendable {
     public mutating func reset(at time: Double) {
         renewedAt = time
         heldBatches.removeAll()
+        pastLimitSince = nil
         daily.reset()
         fast.reset()
         recentPeaks = nil
@@ -172,18 +190,12 @@ public struct ModeEstimator: Sendable {
     private func age(at time: Double) -> Double? { renewedAt.map { max(0, time - $0) } }
 
     /// Where the limit sensor's alarm stands on the scale of `ModeHealth.peakFraction` (0 at the edge
-    /// of the normal range, 1 at the limit): halfway when the sensor has no alarm before the limit;
-    /// nil without a normal range.
+    /// of the normal range, 1 at the limit, see `LimitScale`): halfway when the sensor has no alarm
+    /// before the limit; nil without a normal range.
     public static func alarmFraction(sensor: Sensor?, mode: FailureMode) -> Double? {
-        guard let sensor, let normal = sensor.normal else { return nil }
-        let above = mode.limit.direction == .above
-        let sign: Double = above ? 1 : -1
-        let limit = sign * mode.limit.value
-        let reference = sign * (above ? normal.upperBound : normal.lowerBound)
-        guard limit > reference else { return nil }
-        if let alarm = (above ? sensor.limits.alarmHigh : sensor.limits.alarmLow).map({ sign * $0 }), alarm < limit {
-            return max(0, (alarm - reference) / (limit - reference))
-        }
+        guard let sensor, let scale = LimitScale(sensor: sensor, mode: mode) else { return nil }
+        let alarm = scale.sign > 0 ? sensor.limits.alarmHigh : sensor.limits.alarmLow
+        if let alarm, scale.sign * alarm < scale.sign * scale.limit { return max(0, scale.fraction(alarm)) }
         return 0.5
     }
 }

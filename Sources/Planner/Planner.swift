@@ -176,23 +176,6 @@ struct PlanningContext: Sendable {
         return .infinity
     }
 
-    /// Degradation accumulated by real time `t` under the same rates.
-    @inline(__always)
-    func clockAt(_ t: Double, rho: Double, until: Double, f: Double, from: Double) -> Double {
-        var clock = 0.0
-        var s = 0.0
-        let first = min(until, from), second = max(until, from)
-        for k in 0..<3 {
-            let cut = k == 0 ? first : (k == 1 ? second : t)
-            guard cut > s else { continue }
-            let end = min(cut, t)
-            clock += (end - s) * (s < until ? rho : 1) * (s >= from ? f : 1)
-            s = end
-            if s >= t { break }
-        }
-        return clock
-    }
-
     // MARK: Prices
 
     struct Prices {
@@ -328,10 +311,11 @@ struct PlanningContext: Sendable {
                             + (option.action != nil && t >= tau ? actionCost : 0)
                         within += 1
                     } else {
-                        let clock = clockAt(horizon, rho: rho, until: derateUntil, f: f, from: tau)
-                        let level = draw.g > 0 ? (draw.x0 + draw.c) * exp(min(draw.g * clock, 50)) - draw.c : draw.x0
-                        cost =
-                            p.resetCost * min(max(level / draw.limit, 0), 1) + (option.action != nil ? actionCost : 0)
+                        // The old part's life used by the horizon, counted in time as the new part's
+                        // is above: what is left of it (t − horizon) is worth its share of a part's
+                        // life, so a slowing earns the life it adds and no more.
+                        let used = t.isFinite ? 1 - (t - horizon) / life : 0
+                        cost = p.resetCost * min(max(used, 0), 1) + (option.action != nil ? actionCost : 0)
                     }
                 }
                 total += cost

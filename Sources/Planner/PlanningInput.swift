@@ -41,7 +41,8 @@ public struct ModeHealth: Sendable, Equatable {
     public var deviation: Double
     public var deviationLimit: Double?
     /// Where the limit sensor's latest daily peak stands: 0 at the edge of its normal range, 1 at
-    /// the limit (negative inside the normal range); nil if unknown.
+    /// the limit (negative inside the normal range; by ratios for a positive limit below, see
+    /// `LimitScale`); nil if unknown.
     public var peakFraction: Double?
     /// Offset `c` of the growth law `level(t) = (level + c)·e^{g·t} − c` fitted to the trajectory
     /// (small: accelerating wear; large: linear). Nil: unknown, drawn over the whole range.

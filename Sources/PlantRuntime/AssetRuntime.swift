@@ -118,7 +118,9 @@ public struct AssetRuntime: Sendable {
                 )
             }
         estimators = asset.failureModes.map { mode in
-            ModeEstimator(mode: mode, sensor: asset.sensors.first { $0.id == mode.limit.sensor })
+            ModeEstimator(
+                mode: mode, sensor: asset.sensors.first { $0.id == mode.limit.sensor },
+                failureOnDelay: configuration.limitOnDelay)
         }
         planner = Planner(configuration: configuration.planning)
         storedHealth = Array(repeating: nil, count: asset.failureModes.count)

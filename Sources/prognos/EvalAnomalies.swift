@@ -2,6 +2,8 @@ import ArgumentParser
 import Evaluation
 import Foundation
 import LinearAlgebra
+import PlantRuntime
+import PrognosCore
 import WorldModel
 
 /// `prognos eval anomalies`: point-wise detection quality on labelled CSV files.
@@ -40,6 +42,13 @@ struct EvalAnomalies: AsyncParsableCommand {
             "Rows in a week of running (e.g. 1008 at one row per 10 minutes): also print false alarms per asset-week, each run of flagged label-0 rows counting as one alarm."
     )
     var rowsPerWeek: Double?
+    @Option(
+        help:
+            "The daemon's deviation alarm rule: seconds a flag must hold before an alarm is raised (default: the daemon's)."
+    )
+    var alarmOnDelay = RuntimeConfiguration().deviationOnDelay
+    @Option(help: "The daemon's deviation alarm rule: seconds clear before the alarm returns (default: the daemon's).")
+    var alarmOffDelay = RuntimeConfiguration().deviationOffDelay
     @Flag(
         help:
             "With --format json: list every false alarm (run of flagged label-0 rows) with the sensor that drove it and the context columns outside their training range."
@@ -69,6 +78,7 @@ struct EvalAnomalies: AsyncParsableCommand {
         }
         guard calibrationFolds >= 2 else { throw ValidationError("--calibration-folds must be at least 2") }
         if let rowsPerWeek, !(rowsPerWeek > 0) { throw ValidationError("--rows-per-week must be positive") }
+        guard alarmOnDelay >= 0, alarmOffDelay >= 0 else { throw ValidationError("alarm delays must be non-negative") }
         if explain && format != .json { throw ValidationError("--explain needs --format json") }
     }
 
@@ -87,10 +97,15 @@ struct EvalAnomalies: AsyncParsableCommand {
         modelConfiguration.maxBaselineOffset = maxBaselineOffset
         modelConfiguration.extrapolationUncertainty = extrapolationUncertainty
         var explained: [[String: Any]] = []
+        // The rows' time base: given, or a week's worth of rows over a week.
+        let rowSeconds = data.rowSeconds ?? rowsPerWeek.map { 7 * 86_400 / $0 }
+        let alarmRule = rowSeconds.map {
+            AlarmRule(machine: AlarmStateMachine(onDelay: alarmOnDelay, offDelay: alarmOffDelay), rowSeconds: $0)
+        }
         for (series, model) in try data.load(configuration: modelConfiguration) {
             var runs: [FalseAlarmRun]? = explain ? [] : nil
             let counts = AnomalyEvaluation.run(
-                series: series, model: model, start: data.trainRows, falseAlarmRuns: &runs)
+                series: series, model: model, start: data.trainRows, alarmRule: alarmRule, falseAlarmRuns: &runs)
             perFile.append((series.name, counts))
             pooled.add(counts)
             explained.append(
@@ -108,6 +123,11 @@ struct EvalAnomalies: AsyncParsableCommand {
             if let rowsPerWeek {
                 json["false_alarms_per_asset_week"] = pooled.falseAlarmsPerWeek(rowsPerWeek: rowsPerWeek)
             }
+            if let rowSeconds {
+                json["raised_false_alarms"] = pooled.raisedFalseAlarms
+                json["raised_false_alarms_per_asset_week"] = pooled.falseAlarmsPerWeek(
+                    rowsPerWeek: 7 * 86_400 / rowSeconds, raised: true)
+            }
             try EvalData.printJSON(json)
         case .text:
             print("file              F1     FAR     MAR   delay  events")
@@ -124,6 +144,15 @@ struct EvalAnomalies: AsyncParsableCommand {
                         format: "false alarms per asset-week %.2f (worst asset %.2f): %d runs of flagged normal rows",
                         rate, worst, pooled.falseAlarms))
             }
+            if let rowSeconds {
+                let rowsPerWeek = 7 * 86_400 / rowSeconds
+                print(
+                    String(
+                        format:
+                            "under the daemon's alarm rule (flag held %g s to raise, clear %g s to return; rows %g s apart): %.2f false alarms per asset-week, %d raised",
+                        alarmOnDelay, alarmOffDelay, rowSeconds,
+                        pooled.falseAlarmsPerWeek(rowsPerWeek: rowsPerWeek, raised: true), pooled.raisedFalseAlarms))
+            }
         }
     }
 }
@@ -135,6 +164,8 @@ struct DetectionCounts {
     var events = 0
     /// Runs of flagged label-0 rows (each would be one alarm).
     var falseAlarms = 0
+    /// Alarms raised on label-0 rows under the daemon's rule (`AlarmRule`), when one was given.
+    var raisedFalseAlarms = 0
 
     mutating func add(_ o: DetectionCounts) {
         tp += o.tp
@@ -144,11 +175,13 @@ struct DetectionCounts {
         delays += o.delays
         events += o.events
         falseAlarms += o.falseAlarms
+        raisedFalseAlarms += o.raisedFalseAlarms
     }
 
-    /// False alarms per week of label-0 rows, `rowsPerWeek` rows making a week.
-    func falseAlarmsPerWeek(rowsPerWeek: Double) -> Double {
-        fp + tn == 0 ? 0 : Double(falseAlarms) / (Double(fp + tn) / rowsPerWeek)
+    /// False alarms per week of label-0 rows, `rowsPerWeek` rows making a week: each run of
+    /// flagged rows, or (`raised`) each alarm the daemon's rule raised.
+    func falseAlarmsPerWeek(rowsPerWeek: Double, raised: Bool = false) -> Double {
+        fp + tn == 0 ? 0 : Double(raised ? raisedFalseAlarms : falseAlarms) / (Double(fp + tn) / rowsPerWeek)
     }
 
     var f1: Double { tp == 0 ? 0 : 2 * Double(tp) / Double(2 * tp + fp + fn) }
@@ -173,14 +206,16 @@ enum AnomalyEvaluation {
     /// Scores every row of `series` from `start` on, online, with `model` as it stands.
     static func run(series: EvalSeries, model: AssetModel, start: Int) -> DetectionCounts {
         var unexplained: [FalseAlarmRun]? = nil
-        return run(series: series, model: model, start: start, falseAlarmRuns: &unexplained)
+        return run(series: series, model: model, start: start, alarmRule: nil, falseAlarmRuns: &unexplained)
     }
 
-    /// `run`, and when `falseAlarmRuns` is not nil, each false alarm's run appended to it.
+    /// `run`, with the alarms `alarmRule` raises on label-0 rows counted, and when `falseAlarmRuns`
+    /// is not nil, each false alarm's run appended to it.
     static func run(
-        series: EvalSeries, model: AssetModel, start: Int, falseAlarmRuns: inout [FalseAlarmRun]?
+        series: EvalSeries, model: AssetModel, start: Int, alarmRule: AlarmRule?, falseAlarmRuns: inout [FalseAlarmRun]?
     ) -> DetectionCounts {
         var model = model
+        var rule = alarmRule
         var counts = DetectionCounts()
         var eventStart: Int?
         var eventFlagged = false
@@ -191,6 +226,7 @@ enum AnomalyEvaluation {
             let result = model.update(y: series.sensors(r), u: u)
             let flagged = result.flagged
             let label = series.labels[r]
+            if rule?.raises(flagged, row: r) == true, label == 0 { counts.raisedFalseAlarms += 1 }
             if label == 0, flagged, !falseAlarmOn {
                 counts.falseAlarms += 1
                 falseAlarmRuns?.append(
@@ -227,6 +263,22 @@ enum AnomalyEvaluation {
     }
 }
 
+/// The daemon's deviation alarm rule applied to scored rows: the model's flags drive the same
+/// `AlarmStateMachine` (on-delay, off-delay, in seconds) the daemon's alarm book drives, each row
+/// observed at its time (`rowSeconds` apart). With any positive on-delay, a flag seen at one row
+/// only has not been seen to hold, so it raises nothing.
+struct AlarmRule {
+    var machine: AlarmStateMachine
+    let rowSeconds: Double
+
+    /// Feeds row `row`'s flag; whether the alarm was raised by it.
+    mutating func raises(_ flagged: Bool, row: Int) -> Bool {
+        let wasActive = machine.isConditionActive
+        _ = machine.update(conditionActive: flagged, at: Double(row) * rowSeconds)
+        return !wasActive && machine.isConditionActive
+    }
+}
+
 /// One asset's labelled series for `eval anomalies` and `eval forecast`: each row holds the
 /// sensors, then the context.
 struct EvalSeries {
@@ -239,6 +291,20 @@ struct EvalSeries {
     var sensorCount: Int { sensorNames.count }
     func sensors(_ r: Int) -> [Double] { Array(rows.row(r)[0..<sensorCount]) }
     func context(_ r: Int) -> [Double] { Array(rows.row(r)[sensorCount...]) }
+
+    /// The series with each context column followed by its lagged copies (`ContextLags`), computed
+    /// online row by row, rows `rowSeconds` apart: what the model would see from a runtime that
+    /// keeps the same filters.
+    func withContextLags(_ timeConstants: [Double], rowSeconds: Double) -> EvalSeries {
+        guard !contextNames.isEmpty else { return self }
+        var lags = ContextLags(timeConstants: timeConstants, contextCount: contextNames.count)
+        let augmented = (0..<rows.rows).map { r in sensors(r) + lags.augment(context(r), at: Double(r) * rowSeconds) }
+        return EvalSeries(
+            name: name, sensorNames: sensorNames,
+            contextNames: ContextLags.names(contextNames, timeConstants: timeConstants),
+            rows: Matrix(rows: rows.rows, cols: augmented.first?.count ?? 0, elements: augmented.flatMap { $0 }),
+            labels: labels)
+    }
 }
 
 /// The data sets the evaluations read, and the models they start from.
@@ -317,20 +383,48 @@ struct EvalDataOptions: ParsableArguments {
             "C-MAPSS: fit a model per unit on its own first rows (the units are different machines, as in a --export-cmapss file), not one for the fleet."
     )
     var modelPerUnit = false
+    @Option(
+        help:
+            "Seconds between rows (e.g. 600 for a --export-cmapss file at --cycle 10m): the time base of --context-lags and of the alarm rule."
+    )
+    var rowSeconds: Double?
+    @Option(
+        help:
+            "Time constants in seconds, comma-separated (e.g. 1800,10800): give the model each context column also smoothed with each (needs --row-seconds)."
+    )
+    var contextLags: String?
 
     func validate() throws {
         guard (dir == nil) != (cmapss == nil) else { throw ValidationError("give exactly one of --dir and --cmapss") }
         guard trainRows >= 20 else { throw ValidationError("--train-rows must be at least 20") }
+        if let rowSeconds, !(rowSeconds > 0) { throw ValidationError("--row-seconds must be positive") }
+        guard (try? lagTimeConstants()) != nil else {
+            throw ValidationError("--context-lags is a comma-separated list of positive seconds")
+        }
+        if contextLags != nil && rowSeconds == nil { throw ValidationError("--context-lags needs --row-seconds") }
+    }
+
+    func lagTimeConstants() throws -> [Double] {
+        guard let contextLags else { return [] }
+        let values = contextLags.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard !values.isEmpty, values.allSatisfy({ ($0 ?? 0) > 0 }) else {
+            throw ValidationError("--context-lags is a comma-separated list of positive seconds")
+        }
+        return values.map { $0! }
     }
 
     /// The series and the model each starts from.
     func load(configuration: ModelConfiguration = ModelConfiguration()) throws -> [(EvalSeries, AssetModel)] {
-        let series: [EvalSeries]
+        var series: [EvalSeries]
         if let cmapss {
             series = try EvalSeriesSource.cmapss(path: cmapss, cap: rulCap)
         } else {
             series = try EvalSeriesSource.csv(
                 dir: dir!, separator: separator, timeColumn: timeColumn, labelColumn: labelColumn)
+        }
+        let lags = try lagTimeConstants()
+        if !lags.isEmpty, let rowSeconds {
+            series = series.map { $0.withContextLags(lags, rowSeconds: rowSeconds) }
         }
         let models = try EvalSeriesSource.models(
             for: series, trainRows: trainRows, fleet: cmapss != nil && !modelPerUnit, configuration: configuration)

@@ -38,11 +38,31 @@ import Testing
             try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any], "\(output)")
         #expect(json["events"] as? Int == 0, "a healthy scenario has no labelled anomaly")
         #expect((json["false_alarms_per_asset_week"] as? Double).map { $0 >= 0 } == true, "\(output)")
+        // The daemon's rule raises at most one alarm per run of flags (a flag must hold its on-delay);
+        // with no delays it raises exactly one per run, as the runs are counted.
+        let runs = try #require(json["false_alarms_per_asset_week"] as? Double)
+        let raised = try #require(json["raised_false_alarms_per_asset_week"] as? Double, "\(output)")
+        #expect(raised <= runs, "\(raised) raised, \(runs) runs a week")
+        let (undelayed, plain) = try PrognosBinary.run([
+            "eval", "anomalies", "--cmapss", file, "--train-rows", "48", "--model-per-unit", "--rows-per-week", "336",
+            "--alarm-on-delay", "0", "--alarm-off-delay", "0", "--format", "json",
+        ])
+        #expect(undelayed == 0, "\(plain)")
+        let every = try #require(try JSONSerialization.jsonObject(with: Data(plain.utf8)) as? [String: Any])
+        #expect(every["raised_false_alarms_per_asset_week"] as? Double == runs, "\(plain)")
+        #expect(every["false_alarms_per_asset_week"] as? Double == runs, "\(plain)")
         let (forecast, ratios) = try PrognosBinary.run([
             "eval", "forecast", "--cmapss", file, "--train-rows", "48", "--model-per-unit", "--horizons", "1,5",
         ])
         #expect(forecast == 0, "\(ratios)")
         #expect(ratios.contains("mean MAE ratio model/persistence"), "\(ratios)")
+        // Lagged context copies need the rows' time base.
+        let lagged = ["eval", "anomalies", "--cmapss", file, "--train-rows", "48", "--model-per-unit"]
+        let (withTime, laggedOutput) = try PrognosBinary.run(
+            lagged + ["--row-seconds", "1800", "--context-lags", "1800,10800"])
+        #expect(withTime == 0 && laggedOutput.contains("pooled"), "\(laggedOutput)")
+        let (withoutTime, refusal) = try PrognosBinary.run(lagged + ["--context-lags", "1800"])
+        #expect(withoutTime != 0 && refusal.contains("--row-seconds"), "\(refusal)")
     }
 
     /// With --tank-levels every pump's unit gets its tank level as a third setting, and

@@ -89,4 +89,36 @@ struct ModeEstimatorTests {
         #expect(failure.reason.contains("past its failure limit"))
         #expect(failure.time == 3_540, "dated by the reading that crossed, once the next found it running")
     }
+
+    @Test("One glitching reading past the failure limit is no failure; readings held past it for the on-delay are")
+    func failureWaitsOutItsOnDelay() throws {
+        func healthy(_ estimator: inout ModeEstimator, until end: Double) {
+            for second in stride(from: 0.0, to: end, by: 1) {
+                estimator.observe(time: second, values: [30_000], deviation: 0, spread: 1_000)
+            }
+        }
+        var glitch = ModeEstimator(mode: Self.fouling, sensor: Self.airflow, failureOnDelay: 2)
+        healthy(&glitch, until: 100)
+        glitch.observe(time: 100, values: [0], deviation: 0, spread: 1_000)
+        glitch.observe(time: 101, values: [29_900], deviation: 0, spread: 1_000)
+        glitch.observe(time: 102, values: [9_000], deviation: 0, spread: 1_000)
+        glitch.observe(time: 103, values: [30_000], deviation: 0, spread: 1_000)
+        #expect(glitch.failure == nil, "two readings past the limit, each followed by one back inside")
+
+        var held = ModeEstimator(mode: Self.fouling, sensor: Self.airflow, failureOnDelay: 2)
+        healthy(&held, until: 100)
+        held.observe(time: 100, values: [9_500], deviation: 0, spread: 1_000)
+        held.observe(time: 101, values: [9_000], deviation: 0, spread: 1_000)
+        #expect(held.failure == nil, "not before the on-delay has passed")
+        held.observe(time: 102, values: [8_800], deviation: 0, spread: 1_000)
+        let failure = try #require(held.failure)
+        #expect(failure.time == 100, "dated by the first reading past the limit")
+        #expect(failure.reason.contains("read 9500"), "\(failure.reason)")
+
+        // Without an on-delay (the policy evaluation's daily readings), the first reading fails it.
+        var immediate = ModeEstimator(mode: Self.fouling, sensor: Self.airflow)
+        healthy(&immediate, until: 100)
+        immediate.observe(time: 100, values: [0, 30_000], deviation: 0, spread: 1_000)
+        #expect(immediate.failure?.time == 100)
+    }
 }
