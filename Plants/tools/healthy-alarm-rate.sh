@@ -80,7 +80,7 @@ SELECT datetime(h.time, 'unixepoch') AS time, h.alarm_id, substr(a.message, 1, 1
 EOF
 echo
 echo "readings stored: $(sqlite3 "$WORK/prognos.sqlite" 'SELECT sum(raw_count) FROM series')," \
-     "deviation steps scored: $(sqlite3 "$WORK/prognos.sqlite" 'SELECT count(*) FROM deviations')," \
+     "deviation steps scored: $(sqlite3 "$WORK/prognos.sqlite" 'SELECT sum(steps) FROM deviations')," \
      "flagged: $(sqlite3 "$WORK/prognos.sqlite" 'SELECT count(*) FROM deviations WHERE flagged')"
 [ -n "${KEEP:-}" ] && echo "kept $WORK"
 exit 0

@@ -65,6 +65,8 @@ public struct AssetRuntime: Sendable {
     public private(set) var latestOutlook: [String: ModeOutlook] = [:]
     /// Per failure mode (as `estimators`): the last health row stored (see `shouldStore`).
     private var storedHealth: [HealthRecord?]
+    /// The unflagged deviation rows' window (the write rule, see `DeviationRows`).
+    private var deviationRows: DeviationRows
     private let planner: Planner
     /// Assess at the end of this batch: a step came `assessEvery` after the last assessment, or
     /// maintenance changed a mode (then running or not).
@@ -122,6 +124,7 @@ public struct AssetRuntime: Sendable {
         }
         planner = Planner(configuration: configuration.planning)
         storedHealth = Array(repeating: nil, count: asset.failureModes.count)
+        deviationRows = DeviationRows(every: configuration.unflaggedDeviationEvery)
     }
 
     // MARK: Restoring
@@ -445,7 +448,12 @@ public struct AssetRuntime: Sendable {
         } else {
             healthy.append(row, decimated: !relearningNormal)
         }
-        output.batch.deviations.append(deviationRecord(result, at: time))
+        // Taken out while it calls back into `self` for the record (exclusive access).
+        var rows = deviationRows
+        rows.add(
+            time: time, score: result.score, flagged: result.flagged, record: { deviationRecord(result, at: time) },
+            into: &output.batch.deviations)
+        deviationRows = rows
         evaluateDeviationAlarm(result, at: time, into: &output)
         self.model = model
         // Assessed once this batch has reached the modes' estimators (see `observeModes`).
@@ -506,7 +514,8 @@ public struct AssetRuntime: Sendable {
     /// The step's deviation, with every sensor's share when flagged and the largest
     /// `sharesStoredWhenHealthy` otherwise (what the dashboard's drivers show).
     private func deviationRecord(_ result: StepResult, at time: Double) -> DeviationRecord {
-        var shares = zip(asset.modelledSensors, result.sensorShares).map { SensorShare(sensor: $0.id, share: $1) }
+        // The modelled sensors' ids lead the signal table (`asset.modelledSensors` filters the sensors).
+        var shares = zip(table.ids[..<sensorCount], result.sensorShares).map { SensorShare(sensor: $0, share: $1) }
         if !result.flagged, shares.count > configuration.sharesStoredWhenHealthy {
             shares = Array(
                 shares.sorted { ($0.share ?? 0) > ($1.share ?? 0) }.prefix(
@@ -647,10 +656,13 @@ public struct AssetRuntime: Sendable {
 
     private func forecast(_ model: AssetModel, at time: Double, into output: inout RuntimeOutput) {
         let every = max(1, configuration.forecastStoredEvery)
-        for step in model.forecast(horizon: configuration.forecastHorizon)
-        where step.horizon % every == 0 || step.horizon == configuration.forecastHorizon {
-            let target = time + Double(step.horizon) * stepSpacing
-            for (j, sensor) in asset.modelledSensors.enumerated() {
+        let stored = model.forecast(horizon: configuration.forecastHorizon).filter {
+            $0.horizon % every == 0 || $0.horizon == configuration.forecastHorizon
+        }
+        // Sensor by sensor: the store replaces a sensor's previous run at the first record of its new one.
+        for (j, sensor) in asset.modelledSensors.enumerated() {
+            for step in stored {
+                let target = time + Double(step.horizon) * stepSpacing
                 output.batch.forecasts.append(
                     ForecastRecord(
                         asset: asset.id, sensor: sensor.id, madeAt: time, targetTime: target, mean: step.median[j],

@@ -25,6 +25,9 @@ public struct RuntimeConfiguration: Sendable, Equatable {
     /// Per-sensor deviation shares stored for an unflagged step: the largest this many (every
     /// sensor's share is stored for a flagged step, whose deviation someone will look into).
     public var sharesStoredWhenHealthy = 3
+    /// Seconds of the readings' clock per stored row of unflagged steps: the window's largest score
+    /// with its shares (`DeviationRows`; a flagged step is stored as it comes). 0 stores every step.
+    public var unflaggedDeviationEvery: Double = 60
     /// A failure mode's health row is stored when its state changes, its health moves by at least
     /// `healthStoredChange` (of the 0…1 scale), its median RUL by at least `rulStoredChange` (as a
     /// fraction), or `healthStoredEvery` seconds of the readings' clock after the last row stored.

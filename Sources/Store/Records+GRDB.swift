@@ -8,7 +8,7 @@ import PrognosCore
 extension MinuteSummary: FetchableRecord {}
 
 extension ForecastRecord: FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "forecasts"
+    public static let databaseTableName = "forecasts_latest"
 
     public enum Columns {
         public static let asset = Column(CodingKeys.asset)

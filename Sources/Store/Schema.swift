@@ -13,6 +13,7 @@ enum Schema {
         migrator.registerMigration("v2", migrate: v2)
         migrator.registerMigration("v3", migrate: v3)
         migrator.registerMigration("v4", migrate: v4)
+        migrator.registerMigration("v5", migrate: v5)
         return migrator
     }
 
@@ -312,6 +313,40 @@ enum Schema {
                 CREATE VIEW rebaseline_log_view AS
                     SELECT id, asset, requested_at, \(iso("requested_at")) AS requested_at_iso, recorded_by, note
                     FROM rebaseline_log;
+                """)
+    }
+
+    /// v5: forecasts keep what is read, the newest run of each sensor. `forecasts` took every run
+    /// (4 horizons of every modelled sensor every 10 steps: a third of the daemon's rows, two
+    /// indexes, the largest table on disk) while its one reader, the dashboard, takes the newest run
+    /// of a sensor. `forecasts_latest` holds that run; a new run replaces it (`Store.write`). Only
+    /// the newest run of each sensor is carried over.
+    ///
+    /// Unflagged deviation rows become one per minute (the window's largest score, `DeviationRows`):
+    /// `deviations.steps` counts the model steps a row stands for (1 for the rows before).
+    private static func v5(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE forecasts_latest (
+                    asset TEXT NOT NULL,
+                    sensor TEXT NOT NULL,
+                    made_at REAL NOT NULL,
+                    target_time REAL NOT NULL,
+                    horizon REAL NOT NULL,
+                    mean REAL,
+                    lower50 REAL, upper50 REAL,
+                    lower80 REAL, upper80 REAL,
+                    lower90 REAL, upper90 REAL,
+                    PRIMARY KEY (asset, sensor, made_at, target_time)
+                ) WITHOUT ROWID;
+                INSERT OR IGNORE INTO forecasts_latest
+                    SELECT f.asset, f.sensor, f.made_at, f.target_time, f.horizon, f.mean,
+                           f.lower50, f.upper50, f.lower80, f.upper80, f.lower90, f.upper90
+                    FROM forecasts f
+                    WHERE f.made_at = (
+                        SELECT max(made_at) FROM forecasts g WHERE g.asset = f.asset AND g.sensor = f.sensor);
+                DROP TABLE forecasts;
+                ALTER TABLE deviations ADD COLUMN steps INTEGER NOT NULL DEFAULT 1;
                 """)
     }
 }

@@ -142,17 +142,37 @@ extension Store {
         return db.lastInsertedRowID
     }
 
+    /// Replaces each sensor's stored forecast run with the newer run in `forecasts`: older runs of
+    /// the sensor are deleted when a run's first record is written (a run's records are adjacent, so
+    /// the delete runs once a run; records in any order stay correct, only slower), and the reader
+    /// takes the newest `made_at` left.
     static func insertForecasts(_ forecasts: [ForecastRecord], _ db: Database) throws {
         guard !forecasts.isEmpty else { return }
+        let replaced = try RawInsert(
+            db, sql: "DELETE FROM forecasts_latest WHERE asset = ? AND sensor = ? AND made_at < ?")
         let insert = try RawInsert(
             db,
             sql: """
-                INSERT INTO forecasts (asset, sensor, made_at, target_time, horizon, mean,
+                INSERT OR REPLACE INTO forecasts_latest (asset, sensor, made_at, target_time, horizon, mean,
                     lower50, upper50, lower80, upper80, lower90, upper90)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
-        defer { insert.reset() }
+        defer {
+            replaced.reset()
+            insert.reset()
+        }
+        var previous: ForecastRecord?
         for f in forecasts {
+            let sameRun =
+                previous.map { $0.madeAt == f.madeAt && $0.sensor == f.sensor && $0.asset == f.asset } ?? false
+            if !sameRun {
+                replaced.reset()
+                replaced.bind(1, f.asset)
+                replaced.bind(2, f.sensor)
+                replaced.bind(3, f.madeAt)
+                try replaced.step()
+            }
+            previous = f
             insert.reset()
             insert.bind(1, f.asset)
             insert.bind(2, f.sensor)
@@ -175,8 +195,9 @@ extension Store {
         let insert = try RawInsert(
             db,
             sql: """
-                INSERT INTO deviations (asset, time, score, threshold, flagged, drift, drift_threshold, drift_flagged)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO deviations (asset, time, score, threshold, flagged, drift, drift_threshold, drift_flagged,
+                    steps)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
         let share = try RawInsert(
             db, sql: "INSERT OR REPLACE INTO deviation_shares (deviation_id, sensor, share) VALUES (?, ?, ?)")
@@ -194,6 +215,7 @@ extension Store {
             insert.bind(6, d.drift)
             insert.bind(7, d.driftThreshold)
             insert.bind(8, d.driftFlagged)
+            insert.bind(9, Int64(d.steps))
             try insert.step()
             let id = db.lastInsertedRowID
             for s in d.shares {

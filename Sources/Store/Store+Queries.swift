@@ -267,8 +267,8 @@ extension Store {
             try ForecastRecord.fetchAll(
                 db,
                 sql: """
-                    SELECT * FROM forecasts WHERE asset = :asset AND sensor = :sensor AND made_at = (
-                        SELECT max(made_at) FROM forecasts WHERE asset = :asset AND sensor = :sensor)
+                    SELECT * FROM forecasts_latest WHERE asset = :asset AND sensor = :sensor AND made_at = (
+                        SELECT max(made_at) FROM forecasts_latest WHERE asset = :asset AND sensor = :sensor)
                     ORDER BY target_time
                     """, arguments: ["asset": asset, "sensor": sensor])
         }

@@ -25,7 +25,8 @@ extension Store {
     /// transaction, so ingestion (which queues behind each chunk) never waits long:
     /// - raw readings older than `retention.rawDays` become one-minute min/mean/max/count rows in
     ///   `readings_1m` and are deleted (a minute split across chunks merges correctly);
-    /// - forecasts made more than `Options.forecastsKept` seconds before `now` are deleted;
+    /// - a sensor's forecast run made more than `Options.forecastsKept` seconds before `now` (no
+    ///   newer run replaced it: the sensor is no longer forecast) is deleted;
     /// - unflagged deviations (with their shares) older than `retention.rawDays` are deleted;
     /// - one-minute summaries, flagged deviations, health estimates, alarm history, events and
     ///   plans older than `retention.summaryDays` are deleted (the newest plan is always kept, and
@@ -89,7 +90,6 @@ extension Store {
                 keyPath: WritableKeyPath<CompactionReport, Int>
             )] =
                 [
-                    ("forecasts", "made_at", now - options.forecastsKept, "", \.deletedPredictions),
                     ("deviations", "time", rawCutoff, "AND NOT flagged", \.deletedPredictions),
                     ("deviations", "time", summaryCutoff, "", \.deletedPredictions),
                     ("health", "time", summaryCutoff, "", \.deletedPredictions),
@@ -115,7 +115,11 @@ extension Store {
         // Small tables: one transaction.
         if budgetLeft() {
             let snapshotsKept = options.snapshotsKept
-            let (plans, snapshots) = try await write("cannot delete old plans and snapshots") { db in
+            let forecastCutoff = now - options.forecastsKept
+            let (forecasts, plans, snapshots) = try await write("cannot delete old plans and snapshots") { db in
+                // One run per sensor (`forecasts_latest`): a few rows per modelled sensor.
+                try db.execute(sql: "DELETE FROM forecasts_latest WHERE made_at < ?", arguments: [forecastCutoff])
+                let forecasts = db.changesCount
                 try db.execute(
                     sql: """
                         DELETE FROM alarms WHERE state = 'normal' AND updated_at < ?
@@ -134,9 +138,10 @@ extension Store {
                                 FROM model_snapshots)
                             WHERE rank > ?)
                         """, arguments: [snapshotsKept])
-                return (plans, db.changesCount)
+                return (forecasts, plans, db.changesCount)
             }
             report.transactions += 1
+            report.deletedPredictions += forecasts
             report.deletedPlans += plans
             report.deletedSnapshots += snapshots
         }

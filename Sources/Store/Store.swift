@@ -30,9 +30,9 @@ public final class Store: Sendable {
         public var outboxCapacity: Int
         /// Model snapshots kept per asset by `compact`.
         public var snapshotsKept: Int
-        /// Seconds of forecasts kept by `compact`. Their one reader (`latestForecast`, the dashboard)
-        /// takes a sensor's newest run; kept for the summaries' two years they were the largest
-        /// table (51 MB an asset-day for a pump, docs/performance.md).
+        /// Seconds a sensor's newest forecast run is kept by `compact` when no newer run replaces it
+        /// (a sensor no longer forecast). Only the newest run of each sensor is stored
+        /// (`forecasts_latest`): its one reader (`latestForecast`, the dashboard) takes no other.
         public var forecastsKept: Double
         /// SQLite `synchronous`: FULL (default) or NORMAL (faster, may lose the last commits on power loss).
         public var synchronousFull: Bool

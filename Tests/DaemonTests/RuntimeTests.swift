@@ -44,6 +44,9 @@ import WorldModel
         configuration.limitOnDelay = 0
         configuration.limitOffDelay = 0
         configuration.deviationOnDelay = deviationOnDelay
+        // These tests read the batch's deviations as the log of every step; the write rule that keeps
+        // one unflagged row a minute has its own test (WriteRuleTests).
+        configuration.unflaggedDeviationEvery = 0
         configure(&configuration)
         var runtime = AssetRuntime(asset: asset, site: "test", configuration: configuration, now: 0)
         var noise = SplitMix64(seed: 7)

@@ -24,7 +24,7 @@ import WorldModel
 
     @Test func aHealthyStepStoresOnlyItsLargestSharesAFlaggedOneEverySensors() throws {
         for kept in [0, 1] {
-            var runtime = Pump.trained { $0.sharesStoredWhenHealthy = kept }
+            var runtime = Pump.trained { $0.sharesStoredWhenHealthy = kept }  // every step stored
             var output = RuntimeOutput()
             Self.healthy(&runtime, from: 400, steps: 50, into: &output)
             let healthy = output.batch.deviations.filter { !$0.flagged }
@@ -39,6 +39,52 @@ import WorldModel
             #expect(flagged.flagged)
             #expect(flagged.shares.map(\.sensor).sorted() == ["temp", "vib"])
         }
+    }
+
+    @Test func unflaggedStepsAreStoredAsTheLargestScoreOfEachMinuteFlaggedOnesAsTheyCome() throws {
+        let every = RuntimeConfiguration().unflaggedDeviationEvery
+        #expect(every == 60)
+        var runtime = Pump.trained { $0.unflaggedDeviationEvery = every }
+        var output = RuntimeOutput()
+        var scores: [Double: Double] = [:]
+        // 400…599 s of the readings' clock: minutes 6 to 9, the first and the last in part.
+        for t in 400..<600 {
+            Self.healthy(&runtime, from: t, steps: 1, into: &output)
+            let latest = try #require(runtime.latest)
+            try #require(!latest.flagged, "a healthy step at \(t)")
+            scores[Double(t)] = latest.score
+        }
+        // One row per minute that has ended (minute 9 is still open): its largest score, at its time,
+        // with the largest shares (both modelled sensors: fewer than `sharesStoredWhenHealthy`).
+        let rows = output.batch.deviations
+        let minutes = Dictionary(grouping: scores.filter { $0.key < 540 }) { ($0.key / every).rounded(.down) }
+        #expect(rows.map { ($0.time / every).rounded(.down) } == minutes.keys.sorted())
+        for row in rows {
+            let largest = try #require(minutes[(row.time / every).rounded(.down)]?.max { $0.value < $1.value })
+            #expect(!row.flagged && row.time == largest.key && row.score == largest.value)
+            #expect(row.steps == minutes[(row.time / every).rounded(.down)]?.count)
+            #expect(row.shares.count == 2)
+        }
+
+        // A flagged step hands over the open minute first (rows stay in time order) and is stored at
+        // once; so is the first unflagged step after it: the newest row shows the return to normal.
+        output = RuntimeOutput()
+        runtime.ingest(Pump.readings(at: 600, temp: 45, vib: 9, speed: 1200, hours: 600), into: &output)
+        #expect(output.batch.deviations.map(\.flagged) == [false, true])
+        #expect(
+            output.batch.deviations.map(\.time) == [
+                scores.filter { $0.key >= 540 }.max { $0.value < $1.value }!.key, 600,
+            ])
+        var firstUnflagged: Double?
+        output = RuntimeOutput()
+        for t in 601..<660 {
+            Self.healthy(&runtime, from: t, steps: 1, into: &output)
+            if firstUnflagged == nil, runtime.latest?.flagged == false { firstUnflagged = Double(t) }
+        }
+        let first = try #require(firstUnflagged)
+        #expect(output.batch.deviations.first { !$0.flagged }?.time == first)
+        let times = output.batch.deviations.map(\.time)
+        #expect(zip(times, times.dropFirst()).allSatisfy { $0 < $1 })
     }
 
     @Test func forecastsAreStoredAtEveryThirdHorizonAndTheLast() {

@@ -132,7 +132,7 @@ struct RetentionTests {
                 counts[day] = try await store.writer.read { db in
                     var counts: [String: Int] = [:]
                     for table in [
-                        "readings", "readings_1m", "forecasts", "deviations", "deviation_shares", "health",
+                        "readings", "readings_1m", "forecasts_latest", "deviations", "deviation_shares", "health",
                         "events", "alarm_history", "plans", "proposals", "model_snapshots",
                     ] {
                         counts[table] = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)")!
@@ -146,8 +146,8 @@ struct RetentionTests {
         // Raw: at most rawDays plus the week between compactions.
         #expect(late["readings"]! <= (retention.rawDays + 7) * perDay)
         #expect(late["readings_1m"]! <= (retention.summaryDays + 1) * perDay)
-        // Forecasts: the day `Options.forecastsKept` keeps, plus the week between compactions.
-        #expect(late["forecasts"]! <= (1 + 7) * 24 * sensors.count)
+        // Forecasts: the newest run of each sensor (one horizon here), whatever the time.
+        #expect(late["forecasts_latest"]! == sensors.count)
         #expect(late["health"]! <= (retention.summaryDays + 7) * 24)
         #expect(late["deviation_shares"]! == late["deviations"]! * sensors.count)
         // Unflagged deviations go with the raw readings; the flagged ones stay the summaries' 60 days.

@@ -26,7 +26,8 @@ struct SchemaTests {
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
         }
         for table in [
-            "readings", "readings_1m", "series", "forecasts", "deviations", "deviation_shares", "health", "alarms",
+            "readings", "readings_1m", "series", "forecasts_latest", "deviations", "deviation_shares", "health",
+            "alarms",
             "alarm_history", "plans", "proposals", "model_snapshots", "outbox", "events", "daemon_status",
             "maintenance_log",
         ] {
@@ -94,5 +95,39 @@ struct SchemaTests {
         await #expect {
             try await reader.write(readings: ramp(count: 1))
         } throws: { ($0 as? StoreError)?.kind == .readOnly }
+    }
+
+    @Test("v5 keeps the newest forecast run of each sensor, drops the table of every run, counts a deviation as a step")
+    func forecastsMigration() async throws {
+        let queue = try DatabaseQueue()
+        try Schema.migrator.migrate(queue, upTo: "v4")
+        try await queue.write { db in
+            for (sensor, made) in [("temp", 100.0), ("temp", 200.0), ("flow", 100.0)] {
+                for horizon in [3.0, 6.0] {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO forecasts (asset, sensor, made_at, target_time, horizon, mean)
+                            VALUES ('pump-1', ?, ?, ?, ?, ?)
+                            """, arguments: [sensor, made, made + horizon, horizon, made])
+                }
+            }
+        }
+        try await queue.write { db in
+            try db.execute(
+                sql: "INSERT INTO deviations (asset, time, score, threshold, flagged) VALUES ('pump-1', 1, 0.5, 1, 0)")
+        }
+        let store = try Store(writer: queue)
+        #expect(try await store.appliedMigrations() == Store.migrations)
+        #expect(try await store.deviations(asset: "pump-1", from: 0, to: 10).map(\.steps) == [1])
+        let temp = try await store.latestForecast(asset: "pump-1", sensor: "temp")
+        #expect(temp.map(\.targetTime) == [203, 206] && temp.allSatisfy { $0.mean == 200 })
+        #expect(try await store.latestForecast(asset: "pump-1", sensor: "flow").map(\.targetTime) == [103, 106])
+        let (rows, oldTable) = try await queue.read { db in
+            (
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM forecasts_latest")!,
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE name = 'forecasts'")!
+            )
+        }
+        #expect(rows == 4 && oldTable == 0)
     }
 }

@@ -79,7 +79,7 @@ struct TelemetryTests {
             }
         }
         batch.deviations = [
-            DeviationRecord(asset: "pump-1", time: 100, score: 1, threshold: 3, flagged: false),
+            DeviationRecord(asset: "pump-1", time: 100, score: 1, threshold: 3, flagged: false, steps: 60),
             DeviationRecord(
                 asset: "pump-1", time: 200, score: 5, threshold: 3, flagged: true, drift: 2, driftThreshold: 4,
                 shares: [SensorShare(sensor: "flow", share: 0.2), SensorShare(sensor: "temp", share: 0.8)]),
@@ -98,11 +98,15 @@ struct TelemetryTests {
         let forecast = try await store.latestForecast(asset: "pump-1", sensor: "temp")
         #expect(forecast.map(\.targetTime) == [260, 320])
         #expect(forecast.allSatisfy { $0.mean == 51 && $0.upper90 == nil && $0.horizon > 0 })
+        // Only the newest run of a sensor is stored: the run of 100 s was replaced in the same batch.
+        #expect(
+            try await store.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM forecasts_latest") }
+                == 2)
 
         let deviation = try #require(try await store.latestDeviation(asset: "pump-1"))
         #expect(deviation.time == 200 && deviation.flagged && deviation.drift == 2)
         #expect(deviation.shares == [SensorShare(sensor: "temp", share: 0.8), SensorShare(sensor: "flow", share: 0.2)])
-        #expect(try await store.deviations(asset: "pump-1", from: 0, to: 1_000).count == 2)
+        #expect(try await store.deviations(asset: "pump-1", from: 0, to: 1_000).map(\.steps) == [60, 1])
 
         let health = try await store.latestHealth(asset: "pump-1")
         #expect(health.map(\.failureMode) == ["bearing", "seal"])
@@ -111,6 +115,41 @@ struct TelemetryTests {
         #expect(try await store.latestHealth(asset: "none").isEmpty)
 
         #expect(try await store.recentEvents().map(\.kind) == ["daemon.start"])
+    }
+
+    @Test("A sensor's new forecast run replaces its stored run; an older run written late does not")
+    func forecastRunsReplaceEachOther() async throws {
+        let store = try Store.inMemory()
+        func run(_ sensor: String, made: Double, horizons: [Double]) -> [ForecastRecord] {
+            horizons.map {
+                ForecastRecord(asset: "pump-1", sensor: sensor, madeAt: made, targetTime: made + $0, mean: made)
+            }
+        }
+        // Runs of two sensors, their records interleaved as a runtime might hand them over.
+        var first = StoreBatch()
+        for (t, f) in zip(run("temp", made: 10, horizons: [3, 6, 9]), run("flow", made: 10, horizons: [3, 6, 9])) {
+            first.forecasts += [t, f]
+        }
+        try await store.write(first)
+        // A shorter run replaces the whole longer one; the other sensor keeps its run.
+        try await store.write(StoreBatch(forecasts: run("temp", made: 20, horizons: [3, 6])))
+        #expect(try await store.latestForecast(asset: "pump-1", sensor: "temp").map(\.targetTime) == [23, 26])
+        #expect(try await store.latestForecast(asset: "pump-1", sensor: "flow").map(\.targetTime) == [13, 16, 19])
+        // A run older than the stored one, written late, is not what the reader takes.
+        try await store.write(StoreBatch(forecasts: run("temp", made: 15, horizons: [3])))
+        #expect(try await store.latestForecast(asset: "pump-1", sensor: "temp").map(\.targetTime) == [23, 26])
+        // The same run written twice (a retried batch) is stored once.
+        try await store.write(StoreBatch(forecasts: run("temp", made: 30, horizons: [3, 6])))
+        try await store.write(StoreBatch(forecasts: run("temp", made: 30, horizons: [3, 6])))
+        #expect(try await store.latestForecast(asset: "pump-1", sensor: "temp").map(\.targetTime) == [33, 36])
+        let rows = try await store.writer.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM forecasts_latest WHERE sensor = 'temp'")
+        }
+        #expect(rows == 2)
+        // A run no newer run replaced goes after `Options.forecastsKept` (a day).
+        let report = try await store.compact(now: 30 + 86_400 + 1, retention: Retention(rawDays: 1, summaryDays: 30))
+        #expect(report.deletedPredictions == 5)
+        #expect(try await store.latestForecast(asset: "pump-1", sensor: "flow").isEmpty)
     }
 
     @Test("Plans, model snapshots and the daemon's heartbeat")

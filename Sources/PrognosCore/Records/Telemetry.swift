@@ -117,10 +117,14 @@ public struct DeviationRecord: Codable, Sendable, Equatable {
     public var driftFlagged: Bool
     /// Per-sensor shares, largest first when read back; stored in `deviation_shares`.
     public var shares: [SensorShare]
+    /// The model steps the row stands for: 1 for a flagged step; an unflagged row is the largest
+    /// score of a window of unflagged steps (the write rule, docs/schema.md), counted here.
+    public var steps: Int
 
     public init(
         id: Int64? = nil, asset: String, time: Double, score: Double?, threshold: Double?, flagged: Bool,
-        drift: Double? = nil, driftThreshold: Double? = nil, driftFlagged: Bool = false, shares: [SensorShare] = []
+        drift: Double? = nil, driftThreshold: Double? = nil, driftFlagged: Bool = false, shares: [SensorShare] = [],
+        steps: Int = 1
     ) {
         self.id = id
         self.asset = asset
@@ -132,10 +136,11 @@ public struct DeviationRecord: Codable, Sendable, Equatable {
         self.driftThreshold = driftThreshold
         self.driftFlagged = driftFlagged
         self.shares = shares
+        self.steps = steps
     }
 
     public enum CodingKeys: String, CodingKey {
-        case id, asset, time, score, threshold, flagged, drift
+        case id, asset, time, score, threshold, flagged, drift, steps
         case driftThreshold = "drift_threshold"
         case driftFlagged = "drift_flagged"
     }
@@ -152,6 +157,7 @@ public struct DeviationRecord: Codable, Sendable, Equatable {
         driftThreshold = try c.decodeIfPresent(Double.self, forKey: .driftThreshold)
         driftFlagged = try c.decode(Bool.self, forKey: .driftFlagged)
         shares = []
+        steps = try c.decodeIfPresent(Int.self, forKey: .steps) ?? 1
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -165,6 +171,7 @@ public struct DeviationRecord: Codable, Sendable, Equatable {
         try c.encode(drift, forKey: .drift)
         try c.encode(driftThreshold, forKey: .driftThreshold)
         try c.encode(driftFlagged, forKey: .driftFlagged)
+        try c.encode(steps, forKey: .steps)
     }
 }
 
