@@ -2,15 +2,16 @@ import PlantFile
 import PrognosCore
 
 /// A small plant for planner tests: `count` assets with one failure mode ("wear", limit on sensor
-/// "s" above 10, normal range [0, 4], alarm as `alarm` gives it) and the actions and windows given.
+/// "s" above 10, normal range [0, 4], alarm as `alarm` gives it) and the actions and windows given;
+/// `assets` (indented as these pumps are) replaces the pumps.
 func fixturePlant(
     count: Int = 1, windows: String = "- {id: monday, weekday: monday, start: \"08:00\", duration: 8h, crew: 2}",
     actions: String = "- {id: renew, name: Renew the part, cost: 1000, duration: 4h, crew: 1, resets: [wear]}",
     actionIDs: String = "[renew]", crew: Int = 2, downtimePerHour: Double = 50, failureCost: Double = 24000,
-    alarm: String = ""
+    alarm: String = "", assets custom: String? = nil
 ) throws -> Plant {
-    var assets = ""
-    for i in 1...count {
+    var assets = custom ?? ""
+    for i in 1...count where custom == nil {
         assets += """
                       - id: pump-\(i)
                         name: Pump \(i)

@@ -42,27 +42,11 @@ struct LimitScaleTests {
 
     /// A plant of one motor whose winding ageing shows on its insulation resistance.
     static func motorPlant() throws -> Plant {
-        try PlantFileLoader.load(
-            yaml: """
-                site: {id: test, name: Test plant}
-                economics:
-                  currency: EUR
-                  downtime_cost_per_hour: 300
-                  failure_cost: 24000
-                  crew_capacity: 2
-                  windows:
-                    - {id: monday, weekday: monday, start: "08:00", duration: 8h, crew: 2}
-                actions:
-                  - {id: replace-motor, name: Swap the motor, cost: 7800, duration: 6h, crew: 2, resets: [winding-ageing]}
-                brokers:
-                  - {id: b, host: 127.0.0.1, port: 1883}
-                areas:
-                  - id: a
-                    name: Area
-                    lines:
-                      - id: l
-                        name: Line
-                        assets:
+        try fixturePlant(
+            actions:
+                "- {id: replace-motor, name: Swap the motor, cost: 7800, duration: 6h, crew: 2, resets: [winding-ageing]}",
+            downtimePerHour: 300,
+            assets: """
                           - id: motor-1
                             name: Motor
                             type: induction_motor
@@ -71,7 +55,8 @@ struct LimitScaleTests {
                               - {id: ir, name: Insulation resistance, unit: MOhm, normal: [100, 5000], alarm: {low: 20}, mqtt: {topic: t/m, value: "$.v"}}
                             failure_modes:
                               - {id: winding-ageing, sensors: [ir], limit: {sensor: ir, below: 5}}
-                """, file: "test.yaml")
+
+                """)
     }
 
     /// The health of a winding followed hourly from new to `lifeUsed` of a 400-day life (damage
