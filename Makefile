@@ -12,7 +12,7 @@ SPARKPLUG_PEERS := pysparkplug==0.6.1 paho-mqtt==1.6.1 protobuf==7.36.2
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all build release test lint fuzz-ci scale deps fault-deps venv bench demo check-plant clean fuzz faults alarm-load \
-        sparkplug-proto lifecycle-year drift-eval
+        sparkplug-proto lifecycle-year drift-eval retention-month
 
 all: build
 
@@ -103,6 +103,21 @@ drift-eval: release
 	  --tank-levels
 	nice .build/release/prognos eval anomalies --cmapss .build/drift/drift-levels.txt --train-rows 288 \
 	  --model-per-unit --rows-per-week 1008
+
+## retention-month: a simulated month of ASSETS pumps (12 signals each) on disk (issue 20): the
+## daemon's records (readings, deviations, health, forecasts, now and then an alarm) written through
+## its batch writer at a reading per signal every CADENCE seconds (at least 60) on a simulated clock,
+## retention run as the daemon runs it (every 600 s, 20 transactions, raw_days 14, summary_days 730);
+## after each simulated day the file, its WAL, its free pages, its tables (dbstat) and the file scaled
+## to 1 Hz by the measured bytes per row (Sources/RetentionMonth; docs/performance.md). DAYS 31 at
+## CADENCE 1800 take about 15 minutes on the two cores; the database is left in .build/retention-month/.
+retention-month: DAYS ?= 31
+retention-month: CADENCE ?= 1800
+retention-month: deps
+	$(SWIFT) build -c release --product RetentionMonth
+	@mkdir -p .build/retention-month; rm -f .build/retention-month/month.sqlite*
+	nice .build/release/RetentionMonth --assets $(ASSETS) --days $(DAYS) --cadence $(CADENCE) \
+	  --db .build/retention-month/month.sqlite
 
 ## lifecycle-year: the failure-lifecycle property test (Tests/DaemonTests/LifecycleSimulationTests) over a
 ## simulated year of Plants/demo.yaml and Plants/second.yaml instead of the 20 days `make test` runs.

@@ -139,6 +139,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // A simulated month of a pump plant on disk, bounded by retention (`make retention-month`): a
+        // measurement tool and the records of its test, never linked into the product.
+        .target(
+            name: "PlantMonth", dependencies: ["PrognosCore", "Store", .product(name: "GRDB", package: "GRDB.swift")]),
+        .executableTarget(name: "RetentionMonth", dependencies: ["PlantMonth", "PrognosCore"]),
         // Real peers and the repository's files for tests: a test-only target, never linked into the product.
         .target(name: "TestSupport", dependencies: ["Orchestration"]),
 
@@ -171,7 +176,7 @@ let package = Package(
         .testTarget(
             name: "DashboardTests", dependencies: ["Dashboard", "Store", "PrognosCore", "TestSupport"],
             resources: [.copy("Golden")]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "PrognosCore", "TestSupport"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "PrognosCore", "TestSupport", "PlantMonth"]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "PrognosCore", "TestSupport"]),
         // The fault-injection suite (issue 10): real daemon, simulator and broker in a network namespace.
         // `make faults` runs the long scenarios (PROGNOS_FAULTS=1); `make test` the short ones.

@@ -44,39 +44,50 @@ extension Store {
         var report = CompactionReport()
         let rawCutoff = ((now - Double(retention.rawDays) * 86_400) / 60).rounded(.down) * 60
         let summaryCutoff = now - Double(retention.summaryDays) * 86_400
-        let series = try await read("cannot list series") { db in
-            try Int64.fetchAll(db, sql: "SELECT id FROM series ORDER BY id")
-        }
-
         func budgetLeft() -> Bool {
             if report.transactions < maxTransactions { return true }
             report.finished = false
             return false
         }
 
-        // Raw readings → one-minute summaries, per series, chunk by chunk.
-        for id in series {
-            while budgetLeft() {
-                let (moved, done) = try await write("cannot downsample readings") { db in
-                    try Self.downsample(series: id, before: rawCutoff, chunkRows: chunkRows, db)
+        // Per-series tables, chunk by chunk: raw readings → one-minute summaries, then old summaries.
+        let perSeries: [(table: String, time: String, cutoff: Double, keyPath: WritableKeyPath<CompactionReport, Int>)] =
+            [
+                ("readings", "time", rawCutoff, \.downsampledReadings),
+                ("readings_1m", "minute", summaryCutoff, \.deletedSummaries),
+            ]
+        for (table, time, cutoff, keyPath) in perSeries where budgetLeft() {
+            // Only the series with rows due (a probe of each series' oldest row), several series to a
+            // transaction: a plant has thousands of signals, and a transaction per signal would spend
+            // the daemon's budget of a run on its first few signals, every run (issue 20).
+            var due = try await read("cannot list the series due") { db in
+                try Int64.fetchAll(
+                    db,
+                    sql: """
+                        SELECT id FROM series WHERE EXISTS (
+                            SELECT 1 FROM \(table) WHERE series_id = series.id AND \(time) < ?)
+                        ORDER BY id
+                        """, arguments: [cutoff])
+            }[...]
+            while !due.isEmpty, budgetLeft() {
+                let chunk = Array(due)
+                let (rows, finishedSeries) = try await write("cannot apply retention to \(table)") { db in
+                    var rows = 0
+                    var finishedSeries = 0
+                    for id in chunk where rows < chunkRows {
+                        let (count, finished) =
+                            table == "readings"
+                            ? try Self.downsample(series: id, before: cutoff, chunkRows: chunkRows - rows, db)
+                            : try Self.deleteSummaries(series: id, before: cutoff, chunkRows: chunkRows - rows, db)
+                        rows += count
+                        if !finished { break }
+                        finishedSeries += 1
+                    }
+                    return (rows, finishedSeries)
                 }
                 report.transactions += 1
-                report.downsampledReadings += moved
-                if done { break }
-            }
-        }
-        for id in series {
-            while budgetLeft() {
-                let (deleted, done) = try await write("cannot delete old summaries") { db in
-                    let bound = try Self.chunkBound(
-                        "readings_1m", "minute", series: id, before: summaryCutoff, chunkRows: chunkRows, db)
-                    try db.execute(
-                        sql: "DELETE FROM readings_1m WHERE series_id = ? AND minute < ?", arguments: [id, bound])
-                    return (db.changesCount, bound == summaryCutoff)
-                }
-                report.transactions += 1
-                report.deletedSummaries += deleted
-                if done { break }
+                report[keyPath: keyPath] += rows
+                due = due.dropFirst(finishedSeries)
             }
         }
 
@@ -175,6 +186,16 @@ extension Store {
                 SELECT \(time) FROM \(table) WHERE series_id = ? AND \(time) < ? ORDER BY \(time) LIMIT 1 OFFSET ?
                 """, arguments: [id, cutoff, chunkRows])
         return bound ?? cutoff
+    }
+
+    /// Deletes one chunk of `series`' minute summaries before `cutoff`. Returns the rows deleted and
+    /// whether none is left before `cutoff`.
+    static func deleteSummaries(
+        series id: Int64, before cutoff: Double, chunkRows: Int, _ db: Database
+    ) throws -> (Int, Bool) {
+        let bound = try chunkBound("readings_1m", "minute", series: id, before: cutoff, chunkRows: chunkRows, db)
+        try db.execute(sql: "DELETE FROM readings_1m WHERE series_id = ? AND minute < ?", arguments: [id, bound])
+        return (db.changesCount, bound == cutoff)
     }
 
     /// Folds one chunk of `series`' raw readings before `cutoff` into `readings_1m` and deletes them.
