@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Store
 
 /// What the database file held after a simulated day.
 public struct DayOnDisk: Sendable, Equatable {
@@ -15,8 +16,9 @@ public struct DayOnDisk: Sendable, Equatable {
     public var tableBytes: [String: Int]
     public var rows: [String: Int]
     public var flaggedDeviations: Int
-    /// Whether the day's last retention run did all that was due (`CompactionReport.finished`).
-    public var retentionCaughtUp: Bool
+    /// What the day's retention runs did: whether the last one did all that was due
+    /// (`CompactionReport.finished`), the rows they downsampled or deleted, and the seconds they took.
+    public var retention: RetentionDay
 
     /// Tables measured (the others hold a few rows: alarms, plans, events…).
     public static let tables = [
@@ -25,7 +27,7 @@ public struct DayOnDisk: Sendable, Equatable {
     ]
 
     /// Measures the file at `path` through a read-only connection of its own.
-    static func measure(path: String, day: Int, retentionCaughtUp: Bool) throws -> DayOnDisk {
+    static func measure(path: String, day: Int, retention: RetentionDay) throws -> DayOnDisk {
         var configuration = Configuration()
         configuration.readonly = true
         let queue = try DatabaseQueue(path: path, configuration: configuration)
@@ -49,11 +51,29 @@ public struct DayOnDisk: Sendable, Equatable {
             let wal = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
             return DayOnDisk(
                 day: day,
-                fileBytes: try Int.fetchOne(db, sql: "PRAGMA page_count")! * (try Int.fetchOne(db, sql: "PRAGMA page_size")!),
+                fileBytes: try Int.fetchOne(db, sql: "PRAGMA page_count")!
+                    * (try Int.fetchOne(db, sql: "PRAGMA page_size")!),
                 walBytes: wal, pageSize: try Int.fetchOne(db, sql: "PRAGMA page_size")!,
                 freePages: try Int.fetchOne(db, sql: "PRAGMA freelist_count")!, tableBytes: tableBytes, rows: counts,
                 flaggedDeviations: try Int.fetchOne(db, sql: "SELECT count(*) FROM deviations WHERE flagged")!,
-                retentionCaughtUp: retentionCaughtUp)
+                retention: retention)
         }
+    }
+}
+
+/// What a simulated day's retention runs did.
+public struct RetentionDay: Sendable, Equatable {
+    public var caughtUp = true
+    /// Readings downsampled plus rows deleted, all tables together.
+    public var rows = 0
+    /// Wall-clock seconds the runs took (a figure to print, never to assert).
+    public var seconds = 0.0
+
+    mutating func add(_ report: CompactionReport, took: Duration) {
+        caughtUp = report.finished
+        rows +=
+            report.downsampledReadings + report.deletedSummaries + report.deletedPredictions
+            + report.deletedAlarmHistory + report.deletedEvents + report.deletedPlans + report.deletedSnapshots
+        seconds += Double(took.components.seconds) + Double(took.components.attoseconds) * 1e-18
     }
 }

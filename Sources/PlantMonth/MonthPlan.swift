@@ -13,10 +13,13 @@ public struct MonthPlan: Sendable, Equatable {
     /// health) write one row a step.
     public var cadence: Double
     public var retention: Retention
-    /// Seconds between retention runs and the write transactions each may use: the daemon's
-    /// (`PlantDaemon.Options.compactionInterval`, `compact(…, maxTransactions: 20)`).
+    /// Seconds between retention runs, the write transactions each may use and the rows each
+    /// transaction: the daemon's (`PlantDaemon.Options.compactionInterval`, `compact(…,
+    /// maxTransactions: 20)` with its default chunks). Rows a transaction ÷ the cadence is the
+    /// daemon's budget measured against a plant read at 1 Hz.
     public var compactionInterval: Double
     public var compactionTransactions: Int
+    public var compactionChunkRows: Int
     /// The share of model steps flagged (the healthy alarm budget is 1 %).
     public var flaggedFraction: Double
     /// The chance that an asset raises an alarm on a given day (it clears two hours later).
@@ -29,7 +32,8 @@ public struct MonthPlan: Sendable, Equatable {
 
     public init(
         assets: Int, days: Int, cadence: Double, retention: Retention = Retention(),
-        compactionInterval: Double = 600, compactionTransactions: Int = 20, flaggedFraction: Double = 0.01,
+        compactionInterval: Double = 600, compactionTransactions: Int = 20, compactionChunkRows: Int = 20_000,
+        flaggedFraction: Double = 0.01,
         alarmChancePerDay: Double = 0.05, seed: UInt64 = 1, start: Double = 1_767_225_600,
         storeOptions: Store.Options = Store.Options()
     ) {
@@ -40,6 +44,7 @@ public struct MonthPlan: Sendable, Equatable {
         self.retention = retention
         self.compactionInterval = compactionInterval
         self.compactionTransactions = compactionTransactions
+        self.compactionChunkRows = compactionChunkRows
         self.flaggedFraction = flaggedFraction
         self.alarmChancePerDay = alarmChancePerDay
         self.seed = seed

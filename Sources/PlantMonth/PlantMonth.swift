@@ -15,10 +15,10 @@ public enum PlantMonth {
         var random = SplitMix64(seed: plan.seed)
         var alarms = AlarmSchedule(plan: plan)
         var lastCompaction = plan.start
-        var caughtUp = true
         for day in 0..<plan.days {
             let dayStart = plan.start + Double(day) * 86_400
             alarms.plan(day: day, random: &random)
+            var retention = RetentionDay()
             for step in 0..<plan.stepsPerDay {
                 let time = dayStart + Double(step) * plan.cadence
                 writer.append(records.batch(step: day * plan.stepsPerDay + step, at: time, random: &random))
@@ -30,18 +30,21 @@ public enum PlantMonth {
                 // in the simulated time since the last, each with the daemon's budget.
                 while time - lastCompaction >= plan.compactionInterval {
                     lastCompaction += plan.compactionInterval
+                    let started = ContinuousClock.now
                     let report = try await store.compact(
-                        now: time, retention: plan.retention, maxTransactions: plan.compactionTransactions)
-                    caughtUp = report.finished
+                        now: time, retention: plan.retention, chunkRows: plan.compactionChunkRows,
+                        maxTransactions: plan.compactionTransactions)
+                    retention.add(report, took: ContinuousClock.now - started)
                     if report.finished {
                         // The runs due later in this gap would find nothing to do.
-                        lastCompaction += ((time - lastCompaction) / plan.compactionInterval).rounded(.down)
+                        lastCompaction +=
+                            ((time - lastCompaction) / plan.compactionInterval).rounded(.down)
                             * plan.compactionInterval
                         break
                     }
                 }
             }
-            try await afterEachDay(try DayOnDisk.measure(path: path, day: day + 1, retentionCaughtUp: caughtUp))
+            try await afterEachDay(try DayOnDisk.measure(path: path, day: day + 1, retention: retention))
         }
     }
 }

@@ -22,7 +22,8 @@ struct PlantRecords {
             }
             let flagged = Double.random(in: 0..<1, using: &random) < plan.flaggedFraction
             let threshold = 3.2
-            let score = flagged ? threshold * (1.05 + abs(random.nextGaussian())) : threshold * 0.3 * abs(random.nextGaussian())
+            let score =
+                flagged ? threshold * (1.05 + abs(random.nextGaussian())) : threshold * 0.3 * abs(random.nextGaussian())
             let shares = Pump.sensors.prefix(flagged ? Pump.sensors.count : Pump.sharesWhenHealthy).map {
                 SensorShare(sensor: $0.id, share: Double.random(in: 0.02..<0.4, using: &random))
             }
@@ -34,7 +35,8 @@ struct PlantRecords {
                 batch.health.append(
                     HealthRecord(
                         asset: asset, failureMode: mode, time: polled,
-                        health: 0.93 + 0.02 * random.nextGaussian(), healthSD: 0.02 + 0.005 * abs(random.nextGaussian()),
+                        health: 0.93 + 0.02 * random.nextGaussian(),
+                        healthSD: 0.02 + 0.005 * abs(random.nextGaussian()),
                         trend: 1e-9 * random.nextGaussian(), state: .healthy, horizon: 30 * 86_400))
             }
             if step % Pump.forecastEvery == 0 {

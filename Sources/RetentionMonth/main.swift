@@ -7,7 +7,7 @@ import PrognosCore
 
 let usage = """
     usage: RetentionMonth [--assets 1000] [--days 31] [--cadence 600] [--raw-days 14] [--summary-days 730]
-                          [--flagged 0.01] [--seed 1] --db FILE (a new file)
+                          [--flagged 0.01] [--chunk-rows 20000] [--seed 1] --db FILE (a new file)
     """
 
 /// `--name value` pairs.
@@ -24,6 +24,9 @@ func parsed(_ arguments: [String]) -> [String: String] {
     return options
 }
 let options = parsed(Array(CommandLine.arguments.dropFirst()))
+
+/// Prints a line at once, also into a file or a pipe: a line a simulated day, as it comes.
+func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
 @MainActor func number(_ name: String, _ fallback: Double) -> Double {
     guard let text = options[name] else { return fallback }
     guard let value = Double(text) else {
@@ -39,41 +42,46 @@ guard let path = options["db"], !FileManager.default.fileExists(atPath: path) el
 let plan = MonthPlan(
     assets: Int(number("assets", 1_000)), days: Int(number("days", 31)), cadence: number("cadence", 600),
     retention: Retention(rawDays: Int(number("raw-days", 14)), summaryDays: Int(number("summary-days", 730))),
-    flaggedFraction: number("flagged", 0.01), seed: UInt64(number("seed", 1)))
+    compactionChunkRows: Int(number("chunk-rows", 20_000)), flaggedFraction: number("flagged", 0.01),
+    seed: UInt64(number("seed", 1)))
 
 func mb(_ bytes: Int) -> String { String(format: "%.1f", Double(bytes) / 1e6) }
 func pad(_ text: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - text.count)) + text }
 
-print(
+say(
     "\(plan.assets) pumps × 12 signals, \(plan.days) days, a reading every \(Int(plan.cadence)) s, raw_days "
         + "\(plan.retention.rawDays), summary_days \(plan.retention.summaryDays); retention every "
-        + "\(Int(plan.compactionInterval)) s of the simulated clock, \(plan.compactionTransactions) transactions a run")
+        + "\(Int(plan.compactionInterval)) s of the simulated clock, \(plan.compactionTransactions) transactions of at most \(plan.compactionChunkRows) rows a run"
+)
 let columns: [(String, String)] = [
     ("readings", "readings"), ("readings_1m", "1m"), ("deviations", "deviations"), ("deviation_shares", "shares"),
     ("health", "health"),
 ]
-print(
-    ["day", "file MB", "WAL MB", "free pages"].map { pad($0, 10) }.joined()
-        + columns.map { pad($0.1, 11) }.joined() + pad("caught up", 10) + pad("1 Hz GB", 10) + pad("wall s", 8))
+say(
+    ["day", "file MB", "WAL MB", "free pages"].map { pad($0, 11) }.joined()
+        + columns.map { pad($0.1, 11) }.joined() + pad("retention", 10) + pad("rows", 10) + pad("s", 6)
+        + pad("1 Hz GB", 9) + pad("wall s", 8))
 let started = Date()
 var last: DayOnDisk?
 try await PlantMonth.run(plan, path: path) { day in
     last = day
     let oneHertz = OneHertz(day, plan: plan)
-    print(
-        [String(day.day), mb(day.fileBytes), mb(day.walBytes), String(day.freePages)].map { pad($0, 10) }.joined()
+    say(
+        [String(day.day), mb(day.fileBytes), mb(day.walBytes), String(day.freePages)].map { pad($0, 11) }.joined()
             + columns.map { pad(mb(day.tableBytes[$0.0, default: 0]), 11) }.joined()
-            + pad(day.retentionCaughtUp ? "yes" : "NO", 10) + pad(String(format: "%.0f", oneHertz.fileBytes / 1e9), 10)
+            + pad(day.retention.caughtUp ? "done" : "BEHIND", 10) + pad(String(day.retention.rows), 10)
+            + pad(String(format: "%.0f", day.retention.seconds), 6)
+            + pad(String(format: "%.0f", oneHertz.fileBytes / 1e9), 9)
             + pad(String(format: "%.0f", Date().timeIntervalSince(started)), 8))
 }
 if let last {
-    print("\nAfter day \(last.day), per table (with its indexes): rows, bytes a row, bytes an asset-day at 1 Hz:")
+    say("\nAfter day \(last.day), per table (with its indexes): rows, bytes a row, bytes an asset-day at 1 Hz:")
     let perAssetDay = OneHertz.bytesPerAssetDay(last, plan: plan)
     for table in DayOnDisk.tables {
         let rows = last.rows[table, default: 0]
         let bytes = last.tableBytes[table, default: 0]
         let perRow = rows > 0 ? String(format: "%.1f", Double(bytes) / Double(rows)) : "-"
         let daily = perAssetDay[table].map { String(format: "%.2f MB", $0 / 1e6) } ?? "bounded"
-        print(pad(table, 18) + pad(String(rows), 12) + pad(perRow, 8) + pad(daily, 12))
+        say(pad(table, 18) + pad(String(rows), 12) + pad(perRow, 8) + pad(daily, 12))
     }
 }

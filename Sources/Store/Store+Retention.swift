@@ -24,7 +24,8 @@ extension Store {
     /// Applies the retention policy at `now`, in chunks of at most `chunkRows` rows per write
     /// transaction, so ingestion (which queues behind each chunk) never waits long:
     /// - raw readings older than `retention.rawDays` become one-minute min/mean/max/count rows in
-    ///   `readings_1m` and are deleted (a minute split across chunks merges correctly);
+    ///   `readings_1m` and are deleted (a minute split across chunks merges correctly); a chunk
+    ///   takes as many signals as fit, and only the signals with readings due;
     /// - a sensor's forecast run made more than `Options.forecastsKept` seconds before `now` (no
     ///   newer run replaced it: the sensor is no longer forecast) is deleted;
     /// - unflagged deviations (with their shares) older than `retention.rawDays` are deleted;
@@ -51,11 +52,12 @@ extension Store {
         }
 
         // Per-series tables, chunk by chunk: raw readings → one-minute summaries, then old summaries.
-        let perSeries: [(table: String, time: String, cutoff: Double, keyPath: WritableKeyPath<CompactionReport, Int>)] =
-            [
-                ("readings", "time", rawCutoff, \.downsampledReadings),
-                ("readings_1m", "minute", summaryCutoff, \.deletedSummaries),
-            ]
+        let perSeries:
+            [(table: String, time: String, cutoff: Double, keyPath: WritableKeyPath<CompactionReport, Int>)] =
+                [
+                    ("readings", "time", rawCutoff, \.downsampledReadings),
+                    ("readings_1m", "minute", summaryCutoff, \.deletedSummaries),
+                ]
         for (table, time, cutoff, keyPath) in perSeries where budgetLeft() {
             // Only the series with rows due (a probe of each series' oldest row), several series to a
             // transaction: a plant has thousands of signals, and a transaction per signal would spend
