@@ -109,10 +109,11 @@ drift-eval: release
 ## its batch writer at a reading per signal every CADENCE seconds (at least 60) on a simulated clock,
 ## retention run as the daemon runs it (every 600 s, 20 transactions, raw_days 14, summary_days 730);
 ## after each simulated day the file, its WAL, its free pages, its tables (dbstat) and the file scaled
-## to 1 Hz by the measured bytes per row (Sources/RetentionMonth; docs/performance.md). DAYS 31 at
-## CADENCE 1800 take about 15 minutes on the two cores; the database is left in .build/retention-month/.
+## to 1 Hz by the measured bytes per row (Sources/RetentionMonth; docs/performance.md). The defaults
+## (a reading every 2 h) take 15-20 minutes on the shared two cores; the database is left in
+## .build/retention-month/.
 retention-month: DAYS ?= 31
-retention-month: CADENCE ?= 1800
+retention-month: CADENCE ?= 7200
 retention-month: deps
 	$(SWIFT) build -c release --product RetentionMonth
 	@mkdir -p .build/retention-month; rm -f .build/retention-month/month.sqlite*
