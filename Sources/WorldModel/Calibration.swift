@@ -1,4 +1,3 @@
-import Foundation
 import LinearAlgebra
 
 /// Fitting with out-of-sample calibration: the history is cut into contiguous folds; for each
@@ -28,41 +27,61 @@ enum Calibration {
         let behaviour = try NormalBehaviour.fit(y: y, u: u, segments: segments, configuration: cfg)
         let horizons = max(cfg.maxHorizon, 1)
         let levels = ForecastStep.levels
+
+        var levelStats: [Double] = []
+        var innovationStats: [Double] = []
+        var driftStats: [Double] = []
         var errors = [[[Double]]](repeating: [[Double]](repeating: [], count: m), count: horizons)
         let stride = max(1, n / samplesPerHorizon)
+
         let folds = max(2, min(cfg.calibrationFolds, n / 20))
-        let placements = max(1, min(cfg.calibrationPlacements, n / folds))
+        let segmentOf = segmentIndex(segments)
+        // Thresholds describe healthy deviations where the reference interpolates: held-out rows
+        // beyond a fold's narrower range are scored against the spread alone, as before the
+        // extrapolation's uncertainty existed (with it they came out small, and the thresholds
+        // low enough to flag more inside the range: drift scenario 8.2 false alarms per
+        // asset-week against 7.8). The fitted model applies it beyond the whole history's range.
+        var foldConfiguration = cfg
+        foldConfiguration.extrapolationUncertainty = 0
+        for fold in 0..<folds {
+            let lo = fold * n / folds
+            let hi = (fold + 1) * n / folds
+            let trainRows = Array(0..<lo) + Array(hi..<n)
+            let foldBehaviour = try NormalBehaviour.fit(
+                y: y.selectingRows(trainRows), u: u.selectingRows(trainRows),
+                segments: runs(trainRows, segmentOf), configuration: cfg)
+            let placeholder = [[[Double]]](
+                repeating: [[Double]](repeating: [Double](repeating: 1, count: m), count: levels.count), count: 1)
+            var model = AssetModel(
+                sensorNames: (0..<m).map { "s\($0)" }, contextNames: (0..<u.cols).map { "c\($0)" },
+                configuration: foldConfiguration, behaviour: foldBehaviour,
+                thresholds: DeviationStatistics(level: 1, innovation: 1, drift: 1), intervalQuantiles: placeholder,
+                state: ScoringState(
+                    sensorCount: m, contextCount: u.cols, configuration: cfg, fittedIntervals: placeholder))
+            let held = Array(lo..<hi)
+            let e = deviations(foldBehaviour, y.selectingRows(held), u.selectingRows(held))
+            var start = 0
+            for length in runs(held, segmentOf) {
+                model.resetState(toIntervals: true)
+                for t in start..<(start + length) {
+                    let r = held[t]
+                    let result = model.score(y: y.row(r), u: u.row(r), learn: false)
+                    levelStats.append(result.statistics.level)
+                    driftStats.append(result.statistics.drift)
+                    if t > start { innovationStats.append(result.statistics.innovation) }
+                    collectForecastErrors(
+                        model: model, e: e, t: t, end: start + length, horizons: horizons, stride: stride,
+                        into: &errors)
+                }
+                start += length
+            }
+        }
+
         // Bonferroni: the combined test flags when any of three statistics exceeds its limit.
         let q = 1 - cfg.falseAlarmRate / 3
-        var perPlacement: [DeviationStatistics] = []
-        var pooledL: [Double] = []
-        var pooledI: [Double] = []
-        var pooledD: [Double] = []
-        for placement in 0..<placements {
-            let offset = placement * n / (folds * placements)
-            // Forecast errors from the first placement only: the intervals are tracked online from
-            // there, and more placements would multiply their calibration cost for nothing.
-            let statistics = try outOfFoldStatistics(
-                y: y, u: u, segments: segments, folds: folds, offset: offset, configuration: cfg,
-                forecastErrors: placement == 0 ? (horizons: horizons, stride: stride) : nil, into: &errors)
-            pooledL += statistics.level
-            pooledI += statistics.innovation
-            pooledD += statistics.drift
-            perPlacement.append(
-                DeviationStatistics(
-                    level: threshold(statistics.level, q, cfg), innovation: threshold(statistics.innovation, q, cfg),
-                    drift: threshold(statistics.drift, q, cfg)))
-        }
-        var thresholds = DeviationStatistics(
-            level: median(perPlacement.map(\.level)), innovation: median(perPlacement.map(\.innovation)),
-            drift: median(perPlacement.map(\.drift)))
-        if ProcessInfo.processInfo.environment["PROGNOS_POOLED"] != nil {
-            thresholds = DeviationStatistics(
-                level: threshold(pooledL, q, cfg), innovation: threshold(pooledI, q, cfg), drift: threshold(pooledD, q, cfg))
-        }
-        if ProcessInfo.processInfo.environment["PROGNOS_DEBUG_PLACEMENTS"] != nil {
-            FileHandle.standardError.write(("n \(n) " + perPlacement.map { "\($0.level) \($0.innovation) \($0.drift)" }.joined(separator: " | ") + "\n").data(using: .utf8)!)
-        }
+        let thresholds = DeviationStatistics(
+            level: threshold(levelStats, q, cfg), innovation: threshold(innovationStats, q, cfg),
+            drift: threshold(driftStats, q, cfg))
         var quantiles: [[[Double]]] = []
         for h in 0..<horizons {
             var perLevel: [[Double]] = []
@@ -77,86 +96,6 @@ enum Calibration {
             quantiles.append(perLevel)
         }
         return Fitted(behaviour: behaviour, thresholds: thresholds, intervalQuantiles: quantiles)
-    }
-
-    /// The three deviation statistics of every history row, each scored by a model fitted on the
-    /// other folds. Folds are `folds` contiguous blocks whose boundaries are moved `offset` rows
-    /// on, the last wrapping round to the start (so every row is held out exactly once). With
-    /// `forecastErrors`, the k-step forecast errors are collected into `errors` as well.
-    static func outOfFoldStatistics(
-        y: Matrix, u: Matrix, segments: [Int], folds: Int, offset: Int, configuration cfg: ModelConfiguration,
-        forecastErrors: (horizons: Int, stride: Int)?, into errors: inout [[[Double]]]
-    ) throws -> (level: [Double], innovation: [Double], drift: [Double]) {
-        let n = y.rows
-        let m = y.cols
-        var levelStats: [Double] = []
-        var innovationStats: [Double] = []
-        var driftStats: [Double] = []
-        let segmentOf = segmentIndex(segments)
-        // Thresholds describe healthy deviations where the reference interpolates: held-out rows
-        // beyond a fold's narrower range are scored against the spread alone, as before the
-        // extrapolation's uncertainty existed (with it they came out small, and the thresholds
-        // low enough to flag more inside the range: drift scenario 8.2 false alarms per
-        // asset-week against 7.8). The fitted model applies it beyond the whole history's range.
-        var foldConfiguration = cfg
-        foldConfiguration.extrapolationUncertainty = 0
-        let placeholder = [[[Double]]](
-            repeating: [[Double]](repeating: [Double](repeating: 1, count: m), count: ForecastStep.levels.count),
-            count: 1)
-        for fold in 0..<folds {
-            let lo = fold * n / folds + offset
-            let hi = (fold + 1) * n / folds + offset
-            let held = (lo..<hi).map { $0 % n }.sorted()
-            var isHeld = [Bool](repeating: false, count: n)
-            for r in held { isHeld[r] = true }
-            let trainRows = (0..<n).filter { !isHeld[$0] }
-            let foldBehaviour = try NormalBehaviour.fit(
-                y: y.selectingRows(trainRows), u: u.selectingRows(trainRows),
-                segments: runs(trainRows, segmentOf), configuration: cfg)
-            var model = AssetModel(
-                sensorNames: (0..<m).map { "s\($0)" }, contextNames: (0..<u.cols).map { "c\($0)" },
-                configuration: foldConfiguration, behaviour: foldBehaviour,
-                thresholds: DeviationStatistics(level: 1, innovation: 1, drift: 1), intervalQuantiles: placeholder,
-                state: ScoringState(
-                    sensorCount: m, contextCount: u.cols, configuration: cfg, fittedIntervals: placeholder))
-            let e = deviations(foldBehaviour, y.selectingRows(held), u.selectingRows(held))
-            var start = 0
-            for length in runs(held, segmentOf) {
-                model.resetState(toIntervals: true)
-                if ProcessInfo.processInfo.environment["PROGNOS_WARM"] != nil {
-                    var first = held[start]
-                    while first > 0 && !isHeld[first - 1] && segmentOf[first - 1] == segmentOf[held[start]] { first -= 1 }
-                    for r in first..<held[start] { _ = model.score(y: y.row(r), u: u.row(r), learn: false) }
-                }
-                for t in start..<(start + length) {
-                    let r = held[t]
-                    let result = model.score(y: y.row(r), u: u.row(r), learn: false)
-                    levelStats.append(result.statistics.level)
-                    driftStats.append(result.statistics.drift)
-                    if t > start { innovationStats.append(result.statistics.innovation) }
-                    if let forecastErrors {
-                        collectForecastErrors(
-                            model: model, e: e, t: t, end: start + length, horizons: forecastErrors.horizons,
-                            stride: forecastErrors.stride, into: &errors)
-                    }
-                }
-                start += length
-            }
-            if ProcessInfo.processInfo.environment["PROGNOS_DEBUG_FOLDS"] != nil {
-                let d = driftStats.suffix(held.count)
-                let l = levelStats.suffix(held.count)
-                let i = innovationStats.suffix(held.count - 1)
-                FileHandle.standardError.write("fold \(fold) off \(offset) rows \(held.first!)-\(held.last!) L mean \(Int(l.reduce(0, +) / Double(l.count))) max \(Int(l.max()!)) I mean \(Int(i.reduce(0, +) / Double(i.count))) max \(Int(i.max()!)) D mean \(Int(d.reduce(0, +) / Double(d.count))) max \(Int(d.max()!))\n".data(using: .utf8)!)
-            }
-        }
-        return (levelStats, innovationStats, driftStats)
-    }
-
-    /// The middle value (the mean of the two middle ones for an even count).
-    static func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        let k = sorted.count / 2
-        return sorted.count % 2 == 1 ? sorted[k] : 0.5 * (sorted[k - 1] + sorted[k])
     }
 
     /// The `q` quantile of a statistic's out-of-fold values: from the gamma matched to them when

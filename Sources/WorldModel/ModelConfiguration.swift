@@ -18,9 +18,6 @@ public struct ModelConfiguration: Sendable, Equatable, Codable {
     public var parametricThresholds = true
     /// Contiguous folds used to calibrate thresholds and intervals out of sample.
     public var calibrationFolds = 5
-    /// Placements of the folds (boundaries shifted by a fraction of a fold each); thresholds are
-    /// the median of the placements' thresholds.
-    public var calibrationPlacements = 1
     /// Horizons whose interval widths are calibrated at fit; longer ones reuse the last.
     public var maxHorizon = 24
     /// Health filter (local linear trend per sensor): process noise of level and slope, and

@@ -22,8 +22,6 @@ struct EvalAnomalies: AsyncParsableCommand {
         .driftSmoothing
     @Option(help: "Contiguous folds the thresholds are calibrated on out of sample (at most one per 20 rows).")
     var calibrationFolds = ModelConfiguration().calibrationFolds
-    @Option(help: "Placements of the calibration folds (boundaries shifted); thresholds are their median.")
-    var calibrationPlacements = ModelConfiguration().calibrationPlacements
     @Option(help: "Shrinkage of the deviation covariances (0 ≤ s < 1).")
     var covarianceShrinkage = ModelConfiguration().covarianceShrinkage
     @Option(help: "Thresholds: gamma (matched to the out-of-fold statistics) or conformal (their empirical quantile).")
@@ -93,7 +91,6 @@ struct EvalAnomalies: AsyncParsableCommand {
         modelConfiguration.driftSmoothing = driftSmoothing
         modelConfiguration.covarianceShrinkage = covarianceShrinkage
         modelConfiguration.calibrationFolds = calibrationFolds
-        modelConfiguration.calibrationPlacements = calibrationPlacements
         modelConfiguration.parametricThresholds = thresholds == "gamma"
         modelConfiguration.baselineAdaptationRate = baselineAdaptationRate
         modelConfiguration.adaptationHoldSteps = adaptationHoldSteps
@@ -224,26 +221,11 @@ enum AnomalyEvaluation {
         var eventFlagged = false
         var falseAlarmOn = false
         let range = falseAlarmRuns == nil ? nil : ContextRange(series: series, trainRows: start)
-        var debugStats: [DeviationStatistics] = []
-        var debugThr = DeviationStatistics(level: 0, innovation: 0, drift: 0)
-        defer {
-            if ProcessInfo.processInfo.environment["PROGNOS_DEBUG_STATS"] != nil, !debugStats.isEmpty {
-                func q(_ v: [Double]) -> String {
-                    let s = v.sorted()
-                    return "\(s[Int(0.9967 * Double(s.count - 1))]) mean \(v.reduce(0, +) / Double(v.count))"
-                }
-                let t = debugThr
-                FileHandle.standardError.write(
-                    ("\(series.name) n0 \(debugStats.count) thr \(t.level) \(t.innovation) \(t.drift) | q L \(q(debugStats.map(\.level))) I \(q(debugStats.map(\.innovation))) D \(q(debugStats.map(\.drift))) | exceed \(debugStats.filter { $0.level > t.level }.count) \(debugStats.filter { $0.innovation > t.innovation }.count) \(debugStats.filter { $0.drift > t.drift }.count)\n").data(using: .utf8)!)
-            }
-        }
         for r in start..<series.rows.rows {
             let u = series.context(r)
             let result = model.update(y: series.sensors(r), u: u)
             let flagged = result.flagged
             let label = series.labels[r]
-            if label == 0 { debugStats.append(result.statistics) }
-            debugThr = result.thresholds
             if rule?.raises(flagged, row: r) == true, label == 0 { counts.raisedFalseAlarms += 1 }
             if label == 0, flagged, !falseAlarmOn {
                 counts.falseAlarms += 1
