@@ -1,4 +1,3 @@
-import Foundation
 import LinearAlgebra
 
 /// The fitted parameters of healthy behaviour (no state): a context baseline, the scale of
@@ -92,9 +91,7 @@ struct NormalBehaviour: Sendable, Equatable {
         }
 
         let shrink = configuration.covarianceShrinkage
-        let lw = ProcessInfo.processInfo.environment["PROGNOS_LW"]
-        let levelShrink = lw == nil ? shrink : max(lw == "floor" ? shrink : 0, shrinkageIntensity(e, towardsIdentity: true))
-        let levelCov = shrunk(covariance(e, centred: false), towardsIdentity: true, levelShrink)
+        let levelCov = shrunk(covariance(e, centred: false), towardsIdentity: true, shrink)
         let levelChol = try Cholesky(levelCov)
 
         // Pairs (e[t], e[t+1]) inside each contiguous run.
@@ -112,11 +109,7 @@ struct NormalBehaviour: Sendable, Equatable {
         let aT = try Matrix.ridge(ePrev, eNext, penalties: dynPen)  // m × m, so that eNext ≈ ePrev·Aᵀ
         var innovation = eNext
         Matrix.gemm(ePrev, aT, alpha: -1, beta: 1, into: &innovation)
-        let innovationShrink = lw == nil ? shrink : max(lw == "floor" ? shrink : 0, shrinkageIntensity(innovation, towardsIdentity: false))
-        if ProcessInfo.processInfo.environment["PROGNOS_DEBUG_LW"] != nil {
-            FileHandle.standardError.write("lw n \(n) m \(m) level \(levelShrink) innovation \(innovationShrink)\n".data(using: .utf8)!)
-        }
-        var innovCov = shrunk(covariance(innovation, centred: false), towardsIdentity: false, innovationShrink)
+        var innovCov = shrunk(covariance(innovation, centred: false), towardsIdentity: false, shrink)
         for j in 0..<m where innovCov[j, j] <= 1e-12 { innovCov[j, j] = 1 }
         let innovChol = try Cholesky(innovCov)
 
@@ -133,29 +126,6 @@ struct NormalBehaviour: Sendable, Equatable {
         let n = Double(max(x.rows, 1))
         for i in g.elements.indices { g.elements[i] /= n }
         return g
-    }
-
-    /// The shrinkage intensity that minimises the expected squared error of the shrunk estimate
-    /// (Schäfer & Strimmer 2005, targets A and D): the sampling variance of the entries shrunk
-    /// towards the target over their squared distance from it. `x`'s rows are samples; the
-    /// covariance is `XᵀX / n`, as `covariance(_:centred: false)`.
-    static func shrinkageIntensity(_ x: Matrix, towardsIdentity: Bool) -> Double {
-        let n = Double(x.rows)
-        guard x.rows > 1 else { return 1 }
-        let s = covariance(x, centred: false)
-        let fourth = Matrix(rows: x.rows, cols: x.cols, elements: x.elements.map { $0 * $0 }).gram
-        var variance = 0.0
-        var distance = 0.0
-        for i in 0..<x.cols {
-            for j in 0..<x.cols {
-                if i == j && !towardsIdentity { continue }
-                // Var̂(s_ij) = n/(n − 1)³ Σ_k (x_ki x_kj − s_ij)².
-                variance += n / ((n - 1) * (n - 1) * (n - 1)) * max(0, fourth[i, j] - n * s[i, j] * s[i, j])
-                let target = i == j ? 1.0 : 0.0
-                distance += (s[i, j] - target) * (s[i, j] - target)
-            }
-        }
-        return distance > 0 ? min(1, variance / distance) : 1
     }
 
     /// `(1 − s)·S + s·T` with `T` the identity (level: unit spread by construction) or the
