@@ -26,6 +26,8 @@ public final class AlertPublisher: Sendable {
     private let maxInFlight = 200
     /// Acknowledged by the broker (PUBACK), not yet deleted from the outbox.
     private let acknowledgedIDs = Mutex<[Int64]>([])
+    /// Logged once when deleting delivered alerts starts failing (it is retried every 100 ms) and once when it recovers.
+    private let deleteFault = Mutex(RepeatingFault("Cannot delete delivered alerts from the outbox; will retry"))
     private let wakeups: AsyncStream<Void>
     private let wakeup: AsyncStream<Void>.Continuation
 
@@ -96,11 +98,11 @@ public final class AlertPublisher: Sendable {
             try await store.markDelivered(ids: ids)
         } catch {
             // They stay in flight (never sent twice) and are deleted with a later flush.
-            logger.warning(
-                "Cannot delete delivered alerts from the outbox; will retry", metadata: ["error": "\(error)"])
+            deleteFault.withLock { $0.failed(error, logger: logger) }
             acknowledgedIDs.withLock { $0.insert(contentsOf: ids, at: 0) }
             return 0
         }
+        deleteFault.withLock { $0.succeeded(logger: logger) }
         inFlight.withLock { $0.subtract(ids) }
         return ids.count
     }

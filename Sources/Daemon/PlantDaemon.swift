@@ -105,7 +105,9 @@ public final class PlantDaemon: Service, Sendable {
         let plantStart = options.lockstep == nil ? clock.plantTime(atWall: started) : clock.start
         lastTurn.withLock { $0 = plantStart }
         let runtimes = plant.assets.map {
-            AssetRuntime(asset: $0, site: plant.site.id, configuration: options.runtime, now: plantStart)
+            AssetRuntime(
+                asset: $0, site: plant.site.id, configuration: options.runtime.polling(plant.devices, on: clock),
+                now: plantStart)
         }
         let hub = RuntimeHub(
             runtimes: runtimes, plant: plant, writer: writer, alarmWriter: alarmWriter, store: store, logger: logger,
@@ -466,7 +468,8 @@ public final class PlantDaemon: Service, Sendable {
                     running.plant = fresh
                 }
                 let (added, removed) = await hub.adopt(
-                    plant: fresh, configuration: options.runtime, now: plantNow(wall: Date().timeIntervalSince1970))
+                    plant: fresh, configuration: options.runtime.polling(fresh.devices, on: options.clock),
+                    now: plantNow(wall: Date().timeIntervalSince1970))
                 try startCollectors()
                 let summary =
                     "\(fresh.assets.count) assets\(added.isEmpty ? "" : ", added \(added.joined(separator: " "))")"

@@ -139,7 +139,7 @@ public actor RuntimeHub {
         var next: [String: AssetRuntime] = [:]
         for asset in plant.assets {
             if let runtime = runtimes[asset.id] {
-                next[asset.id] = runtime.reconfigured(as: asset)
+                next[asset.id] = runtime.reconfigured(as: asset, configuration: configuration)
             } else {
                 next[asset.id] = AssetRuntime(asset: asset, site: site, configuration: configuration, now: now)
                 added.append(asset.id)

@@ -101,7 +101,9 @@ public struct AssetRuntime: Sendable {
         self.asset = asset
         self.site = site
         self.configuration = configuration
-        table = SignalTable(ids: asset.modelledSensors.map(\.id) + asset.context.map(\.id))
+        let signals = asset.modelledSensors + asset.context
+        table = SignalTable(
+            ids: signals.map(\.id), silenceAllowed: signals.map { configuration.silenceAllowed(for: $0.source) })
         sensorCount = asset.modelledSensors.count
         alarms = AlarmBook(site: site, asset: asset, configuration: configuration, now: now)
         healthy = HistoryRing(
@@ -228,12 +230,16 @@ public struct AssetRuntime: Sendable {
     /// modes or signals. Every alarm the new description still has keeps its state; the model, its
     /// history and the latest values are kept when the modelled and context signals are the same
     /// (otherwise the model cannot read the new rows: it is learnt again).
-    public func reconfigured(as changed: Asset) -> AssetRuntime {
-        var fresh = AssetRuntime(asset: changed, site: site, configuration: configuration, now: startedAt)
+    /// `configuration` (default: this one's) brings the new file's poll intervals.
+    public func reconfigured(as changed: Asset, configuration: RuntimeConfiguration? = nil) -> AssetRuntime {
+        var fresh = AssetRuntime(
+            asset: changed, site: site, configuration: configuration ?? self.configuration, now: startedAt)
         fresh.alarms.restore(Array(alarms.alarms.values))
         fresh.alarms.diagnoses = alarms.diagnoses
         guard fresh.table.ids == table.ids, fresh.sensorCount == sensorCount else { return fresh }
+        let silenceAllowed = fresh.table.silenceAllowed
         fresh.table = table
+        fresh.table.silenceAllowed = silenceAllowed
         fresh.model = model
         fresh.training = training
         fresh.healthy = healthy
@@ -348,13 +354,13 @@ public struct AssetRuntime: Sendable {
     /// Periodic checks: the communication alarm and shelve expiries at wall time `now`, silence and
     /// snapshots on the steady clock (`steady`, as for `ingest`; nil: `now`).
     public mutating func tick(now: Double, steady: Double? = nil, into output: inout RuntimeOutput) {
-        let stale = table.stale(at: steady ?? now, maxAge: configuration.staleAfter, since: startedAt)
+        let stale = table.stale(at: steady ?? now, since: startedAt)
         let names = stale.map { table.ids[$0] }
         // The message is only taken when the alarm activates: built only when something is stale.
         let message =
             stale.isEmpty
             ? nil
-            : "\(asset.id): no good data for \(format(configuration.staleAfter)) s from \(names.prefix(5).joined(separator: ", "))\(names.count > 5 ? " and \(names.count - 5) more" : "")"
+            : "\(asset.id): no good data for \(format(stale.map { table.silenceAllowed[$0] }.min() ?? 0)) s from \(names.prefix(5).joined(separator: ", "))\(names.count > 5 ? " and \(names.count - 5) more" : "")"
         alarms.evaluate(
             alarms.communicationID, active: !stale.isEmpty, at: now, value: Double(stale.count),
             message: message, sensors: names, into: &output.alarmUpdates)
@@ -378,7 +384,7 @@ public struct AssetRuntime: Sendable {
             stepSpacing += 0.05 * (min(cadence - last, 10 * configuration.stepInterval) - stepSpacing)
         }
         lastStep = cadence
-        guard table.stale(at: cadence, maxAge: configuration.staleAfter).isEmpty else {
+        guard table.stale(at: cadence).isEmpty else {
             skippedSteps += 1
             interruptHistories()
             return

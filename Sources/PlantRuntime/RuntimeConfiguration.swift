@@ -58,6 +58,11 @@ public struct RuntimeConfiguration: Sendable, Equatable {
     public var limitDeadbandFraction = 0.02
     /// A signal with no good reading for this many seconds raises the communication alarm.
     public var staleAfter: Double = 10
+    /// Seconds between polls of each Modbus device, by device id (`polling(_:on:)`). A signal of a
+    /// device polled less often than every `staleAfter / 2` s is silent only once two of its polls
+    /// brought no good reading: an energy meter read every 5 s with `staleAfter` 3 s would
+    /// otherwise raise and clear the communication alarm between every two polls.
+    public var pollIntervals: [String: Double] = [:]
     /// Seconds between model snapshots written to the store.
     public var snapshotEvery: Double = 300
     /// Seed of the runtime's own random choices (deterministic for a seed).
@@ -67,6 +72,23 @@ public struct RuntimeConfiguration: Sendable, Equatable {
     public var planning = PlannerConfiguration()
 
     public init() {}
+
+    /// How long `source` may go without a good reading before it counts as silent.
+    func silenceAllowed(for source: SignalSource) -> Double {
+        guard case .modbus(let point) = source, let poll = pollIntervals[point.device] else { return staleAfter }
+        return max(staleAfter, 2 * poll)
+    }
+
+    /// The same tunables with the poll intervals of `devices`, in the plant's seconds on `clock`.
+    public func polling(_ devices: [ModbusDevice], on clock: PlantClock) -> RuntimeConfiguration {
+        var configured = self
+        configured.pollIntervals = Dictionary(
+            devices.map { device in
+                let poll = device.pollInterval.components
+                return (device.id, clock.plantSeconds(Double(poll.seconds) + Double(poll.attoseconds) * 1e-18))
+            }, uniquingKeysWith: max)
+        return configured
+    }
 
     /// The same tunables for a daemon on a simulation's clock: the cadences and delays are the
     /// machinery's (one model step per wall-clock poll), so they stretch with the clock's speed —

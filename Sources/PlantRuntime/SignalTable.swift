@@ -10,9 +10,15 @@ struct SignalTable: Sendable {
     /// arrival time is given): silence is measured on this, so a step of the wall clock is not one.
     private(set) var lastReceived: [Double?]
     private(set) var lastQuality: [Quality?]
+    /// How long each signal may go without a good reading before it is silent (its device's polls).
+    var silenceAllowed: [Double] {
+        didSet { precondition(silenceAllowed.count == ids.count) }
+    }
 
-    init(ids: [String]) {
+    init(ids: [String], silenceAllowed: [Double]) {
+        precondition(ids.count == silenceAllowed.count)
         self.ids = ids
+        self.silenceAllowed = silenceAllowed
         index = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
         values = [Double](repeating: .nan, count: ids.count)
         lastGood = [Double?](repeating: nil, count: ids.count)
@@ -36,10 +42,10 @@ struct SignalTable: Sendable {
         return i
     }
 
-    /// Signals whose last good value arrived more than `maxAge` before `now` (same clock as the
-    /// arrival times); a signal that never had one counts from `since` (when the table started
-    /// listening), so a start-up is not a silence.
-    func stale(at now: Double, maxAge: Double, since: Double = -.infinity) -> [Int] {
-        ids.indices.filter { i in now - (lastReceived[i] ?? since) > maxAge }
+    /// Signals whose last good value arrived longer than their `silenceAllowed` before `now` (same
+    /// clock as the arrival times); a signal that never had one counts from `since` (when the table
+    /// started listening), so a start-up is not a silence.
+    func stale(at now: Double, since: Double = -.infinity) -> [Int] {
+        ids.indices.filter { i in now - (lastReceived[i] ?? since) > silenceAllowed[i] }
     }
 }

@@ -79,7 +79,14 @@ struct DaemonStoreFaultTests {
                 $0.alarmID == "pump-101/communication" && $0.state == "unacknowledged"
             }
         }
-        #expect(published, "the communication alarm raised on a full disk never reached the subscriber")
+        #expect(
+            published,
+            """
+            the communication alarm raised on a full disk never reached the subscriber; received: \
+            \(plant.alarms.dropFirst(subscriberMark).map { "\($0.alarmID) \($0.state)" }); log:
+            \(plant.log(after: mark).split(separator: "\n").filter { !$0.contains("delivered alerts") }.suffix(60)
+                .joined(separator: "\n"))
+            """)
         #expect(PlantHarness.wait(timeout: 30) { plant.log(after: mark).contains("Cannot write alarms to the store") })
         #expect(plant.daemon?.isRunning == true, "the daemon stopped on a full disk:\n\(plant.log.suffix(3000))")
         try plant.startSimulator()

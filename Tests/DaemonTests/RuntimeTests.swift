@@ -246,6 +246,34 @@ import WorldModel
             })
     }
 
+    @Test("A device polled less often than staleAfter is silent only after two of its polls went without")
+    func silenceIsJudgedByTheDevicesPolls() {
+        var configuration = RuntimeConfiguration()
+        configuration.staleAfter = 3
+        let slow = configuration.polling(
+            [ModbusDevice(id: "plc", transport: .tcp(host: "127.0.0.1", port: 502), pollInterval: .seconds(5))],
+            on: .wall)
+        func communication(_ configuration: RuntimeConfiguration) -> [String] {
+            var runtime = AssetRuntime(asset: Self.asset, site: "test", configuration: configuration, now: 0)
+            var states: [String] = []
+            // Polled every 5 s until t = 20, then silent.
+            for t in 0...35 {
+                var output = RuntimeOutput()
+                if t % 5 == 0, t <= 20 {
+                    runtime.ingest(Self.readings(at: Double(t), temp: 40, vib: 2, speed: 1200, hours: 1), into: &output)
+                }
+                runtime.tick(now: Double(t), into: &output)
+                states += output.alarmUpdates.filter { $0.alarm.id == "pump-1/communication" }
+                    .compactMap { $0.transition.map { "\(t) \($0.to)" } }
+            }
+            return states
+        }
+        // Judged by staleAfter alone, every gap between two polls is a silence.
+        #expect(communication(configuration).count > 4)
+        // By the device's polls: raised once, 10 s after its last answer.
+        #expect(communication(slow) == ["31 unacknowledged"])
+    }
+
     @Test func snapshotRestoresAnIdenticalModel() throws {
         let runtime = Self.trained()
         let bytes = try #require(runtime.snapshot())
