@@ -65,6 +65,29 @@ struct RetentionTests {
         #expect(history.raw.first!.timestamp >= now - 86_400 - 60)
     }
 
+    @Test("A retention transaction takes as many signals as fit in chunkRows, and only signals with rows due")
+    func signalsShareTransactions() async throws {
+        let store = try Store.inMemory()
+        let now = 1_700_000_000.0
+        // 30 signals with 10 readings due each, and one with nothing due.
+        for k in 0..<30 {
+            try await store.write(readings: ramp(sensor: "s\(k)", start: now - 2 * 86_400, step: 60, count: 10))
+        }
+        try await store.write(readings: ramp(sensor: "fresh", start: now - 60, step: 1, count: 10))
+        let retention = Retention(rawDays: 1, summaryDays: 30)
+        let first = try await store.compact(now: now, retention: retention, chunkRows: 25, maxTransactions: 2)
+        #expect(!first.finished)
+        #expect(first.downsampledReadings == 50)
+        let rest = try await store.compact(now: now, retention: retention, chunkRows: 25)
+        #expect(rest.finished)
+        #expect(rest.downsampledReadings == 250)
+        #expect(try await store.status().readings == 10)
+        // Another run finds nothing due and spends no transaction on the signals: its 7 are the five
+        // deletes by time, the small tables and the vacuum.
+        let idle = try await store.compact(now: now, retention: retention, chunkRows: 25, maxTransactions: 7)
+        #expect(idle.finished && idle.downsampledReadings == 0)
+    }
+
     @Test("A simulated year with a fake clock keeps row counts and file size bounded")
     func simulatedYear() async throws {
         let folder = try TemporaryFolder()
