@@ -312,7 +312,7 @@ public final class PlantDaemon: Service, Sendable {
         hub: RuntimeHub, writer: BatchWriter, alarmWriter: AlarmWriter, publisher: AlertPublisher?, started: Double
     ) async {
         var lastState = 0.0
-        var lastCompaction = Date().timeIntervalSince1970
+        var nextCompaction = Date().timeIntervalSince1970 + options.compactionInterval
         var historySeen = (try? await store.alarmHistory(after: 0, limit: 1_000_000).last?.id) ?? 0
         // In turns, what operators report is adopted at the start of each turn instead (see `takeTurns`).
         var reportsSeen =
@@ -342,11 +342,13 @@ public final class PlantDaemon: Service, Sendable {
                     hub: hub, writer: writer, alarmWriter: alarmWriter, started: started, now: wall,
                     fault: &heartbeatFault)
             }
-            if wall - lastCompaction >= options.compactionInterval {
-                lastCompaction = wall
+            if wall >= nextCompaction {
                 do {
-                    _ = try await store.compact(now: now, retention: plant.retention, maxTransactions: 20)
+                    // Each run is capped so that ingestion waits for at most one of its transactions.
+                    let report = try await store.compact(now: now, retention: plant.retention, maxTransactions: 20)
+                    nextCompaction = report.nextRun(after: wall, interval: options.compactionInterval)
                 } catch {
+                    nextCompaction = wall + options.compactionInterval
                     logger.warning("Retention run failed; will retry", metadata: ["error": "\(error)"])
                 }
             }

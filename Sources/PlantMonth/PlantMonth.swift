@@ -14,7 +14,7 @@ public enum PlantMonth {
         let records = PlantRecords(plan: plan)
         var random = SplitMix64(seed: plan.seed)
         var alarms = AlarmSchedule(plan: plan)
-        var lastCompaction = plan.start
+        var nextCompaction = plan.start + plan.compactionInterval
         for day in 0..<plan.days {
             let dayStart = plan.start + Double(day) * 86_400
             alarms.plan(day: day, random: &random)
@@ -26,22 +26,18 @@ public enum PlantMonth {
                 for change in alarms.changes(upTo: time) {
                     try await store.recordAlarmTransition(change.transition, of: change.alarm, outbox: nil)
                 }
-                // The daemon runs retention every `compactionInterval` seconds: as many runs as fit
-                // in the simulated time since the last, each with the daemon's budget.
-                while time - lastCompaction >= plan.compactionInterval {
-                    lastCompaction += plan.compactionInterval
+                // The daemon's retention runs (`PlantDaemon.housekeep`): every `compactionInterval`
+                // seconds, the next second after a run that left rows due, each with the daemon's
+                // budget; as many as fall due in the simulated time since the last.
+                while time >= nextCompaction {
                     let started = ContinuousClock.now
                     let report = try await store.compact(
                         now: time, retention: plan.retention, chunkRows: plan.compactionChunkRows,
                         maxTransactions: plan.compactionTransactions)
                     retention.add(report, took: ContinuousClock.now - started)
-                    if report.finished {
-                        // The runs due later in this gap would find nothing to do.
-                        lastCompaction +=
-                            ((time - lastCompaction) / plan.compactionInterval).rounded(.down)
-                            * plan.compactionInterval
-                        break
-                    }
+                    nextCompaction = report.nextRun(after: nextCompaction, interval: plan.compactionInterval)
+                    // After a run that finished, those due later in this gap would find nothing to do.
+                    while report.finished, nextCompaction <= time { nextCompaction += plan.compactionInterval }
                 }
             }
             try await afterEachDay(try DayOnDisk.measure(path: path, day: day + 1, retention: retention))
