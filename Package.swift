@@ -47,6 +47,8 @@ let package = Package(
         .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto"),
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas"),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib"),
+        // glibc's allocator controls (<malloc.h>, not in the Glibc module): the daemon hands freed pages back.
+        .systemLibrary(name: "CMalloc"),
 
         // The core: domain types, records and rules; no I/O.
         .target(name: "PrognosCore"),
@@ -86,7 +88,7 @@ let package = Package(
             name: "Daemon",
             dependencies: [
                 "PrognosCore", "PlantFile", "WorldModel", "PlantRuntime", "Modbus", "MQTT", "Store", "Planner",
-                "Lockstep", "Telemetry",
+                "Lockstep", "Telemetry", "CMalloc",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

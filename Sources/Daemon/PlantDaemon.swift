@@ -35,6 +35,8 @@ public final class PlantDaemon: Service, Sendable {
         public var stateInterval: Double = 5
         /// Seconds between retention runs.
         public var compactionInterval: Double = 600
+        /// Seconds between handing freed heap pages back to the kernel (`ResidentMemory.returnFreedPages`).
+        public var memoryTrimInterval: Double = 60
         public var version = Build.version
         /// Where to serve Prometheus metrics, `/healthz` and `/readyz` (`--metrics`); nil: the plant
         /// file's `metrics:` address, if any.
@@ -313,6 +315,7 @@ public final class PlantDaemon: Service, Sendable {
     ) async {
         var lastState = 0.0
         var nextCompaction = Date().timeIntervalSince1970 + options.compactionInterval
+        var lastTrim = 0.0
         var historySeen = (try? await store.alarmHistory(after: 0, limit: 1_000_000).last?.id) ?? 0
         // In turns, what operators report is adopted at the start of each turn instead (see `takeTurns`).
         var reportsSeen =
@@ -334,6 +337,10 @@ public final class PlantDaemon: Service, Sendable {
             historySeen = await adoptOperatorCommands(after: historySeen, hub: hub)
             if options.lockstep == nil {
                 reportsSeen = await adoptReports(after: reportsSeen, hub: hub, renewModels: true)
+            }
+            if wall - lastTrim >= options.memoryTrimInterval {
+                lastTrim = wall
+                ResidentMemory.returnFreedPages()
             }
             if wall - lastState >= options.stateInterval {
                 lastState = wall

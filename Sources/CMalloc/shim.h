@@ -1,0 +1,4 @@
+#ifndef PROGNOS_CMALLOC_SHIM_H
+#define PROGNOS_CMALLOC_SHIM_H
+#include <malloc.h>
+#endif
