@@ -384,7 +384,7 @@ public struct AssetRuntime: Sendable {
             stepSpacing += 0.05 * (min(cadence - last, 10 * configuration.stepInterval) - stepSpacing)
         }
         lastStep = cadence
-        guard table.stale(at: cadence).isEmpty else {
+        guard table.allFresh(at: cadence, maxAge: configuration.staleAfter) else {
             skippedSteps += 1
             interruptHistories()
             return

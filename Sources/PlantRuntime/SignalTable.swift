@@ -48,4 +48,10 @@ struct SignalTable: Sendable {
     func stale(at now: Double, since: Double = -.infinity) -> [Int] {
         ids.indices.filter { i in now - (lastReceived[i] ?? since) > silenceAllowed[i] }
     }
+
+    /// Whether every signal's last good value arrived at most `maxAge` before `now`: the model steps
+    /// only on values that fresh, whatever a slow device's polls allow the communication alarm.
+    func allFresh(at now: Double, maxAge: Double) -> Bool {
+        ids.indices.allSatisfy { i in now - (lastReceived[i] ?? -.infinity) <= maxAge }
+    }
 }
