@@ -18,12 +18,16 @@ extension NetworkTests {
 
         static func seeded(_ id: String) -> any RandomNumberGenerator { SplitMix64(seed: 7, name: id) }
 
-        @Test func unreachableDeviceIsCommFailQuicklyAndOthersAreUnaffected() async throws {
+        @Test(.timeLimit(.minutes(1)))
+        func unreachableDeviceIsCommFailQuicklyAndOthersAreUnaffected() async throws {
             let server = try ModbusServer(logger: Logger(label: "test"))
             defer { server.stop() }
             server.bank.setRegisters(.holdingRegister, at: 0, [42])
             let good = Fixtures.tcp("good", port: server.port, interval: .milliseconds(100))
-            let dead = Fixtures.tcp("dead", port: Loopback.freePort(), interval: .milliseconds(100))
+            // A refused connection must fail at once, not after the device's timeout: 30 s here, so
+            // waiting for it would hold the test past its time limit.
+            let dead = Fixtures.tcp(
+                "dead", port: Loopback.freePort(), interval: .milliseconds(100), timeout: .seconds(30))
             let plant = Fixtures.plant([
                 (good, [.init(id: "level", point: Self.holding("good", 0))]),
                 (
@@ -35,18 +39,19 @@ extension NetworkTests {
             let (logger, logs) = Fixtures.capturingLogger()
             let collector = ModbusCollector(plant: plant, sink: sink, logger: logger, random: Self.seeded)
 
-            let started = ContinuousClock.now
             let once = await collector.pollOnce()
-            #expect(ContinuousClock.now - started < .milliseconds(400), "a refused connection fails fast")
             #expect(once.filter { $0.asset == "asset-dead" }.allSatisfy { $0.quality == .commFail && $0.value == nil })
             #expect(once.first { $0.asset == "asset-good" }?.value == 42)
 
+            // Both devices are polled every 100 ms: by the time the dead one has failed 6 polls (12
+            // comm-fail readings of its two signals), the healthy one has answered about as many,
+            // however loaded the machine (the dead one never holds it up).
             collector.start()
-            try await Task.sleep(for: .milliseconds(800))
+            while sink.readings(asset: "asset-dead").count < 12 { try await Task.sleep(for: .milliseconds(20)) }
             collector.stop()
             let goodReadings = sink.readings(asset: "asset-good")
             let deadReadings = sink.readings(asset: "asset-dead")
-            #expect(goodReadings.count >= 6, "the healthy device keeps its pace: \(goodReadings.count)")
+            #expect(goodReadings.count >= 5, "the healthy device keeps its pace: \(goodReadings.count)")
             #expect(goodReadings.allSatisfy { $0.quality == .good && $0.value == 42 })
             #expect(deadReadings.count >= 12, "comm-fail readings are delivered, not dropped: \(deadReadings.count)")
             #expect(deadReadings.allSatisfy { $0.quality == .commFail && $0.value == nil })
