@@ -125,10 +125,7 @@ public enum Commissioning {
         for asset in plant.assets {
             for signal in asset.signals {
                 guard case .modbus(let point) = signal.source, let device = plant.device(point.device) else { continue }
-                let interval =
-                    Double(device.pollInterval.components.seconds) + Double(device.pollInterval.components.attoseconds)
-                    / 1e18
-                periods[SignalRef(asset: asset.id, sensor: signal.id)] = interval * speed
+                periods[SignalRef(asset: asset.id, sensor: signal.id)] = device.pollInterval.inSeconds * speed
             }
         }
         return periods

@@ -1,4 +1,5 @@
 import Foundation
+import PrognosCore
 
 /// Seconds since 1970 that advance with the monotonic clock: the wall time when the daemon started
 /// plus the monotonic time since. Equal to the wall clock until the wall clock is stepped (NTP, an
@@ -15,7 +16,6 @@ struct SteadyClock: Sendable {
     }
 
     func now() -> Double {
-        let elapsed = start.duration(to: ContinuousClock.now).components
-        return wallAtStart + Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18
+        wallAtStart + start.duration(to: ContinuousClock.now).inSeconds
     }
 }

@@ -77,7 +77,7 @@ extension ClientCore {
             defer { s.backoff = options.reconnect.next(after: s.backoff) }
             return s.backoff
         }
-        let seconds = Double(delay.components.seconds) + Double(delay.components.attoseconds) * 1e-18
+        let seconds = delay.inSeconds
         let deadline = Date().addingTimeInterval(seconds)
         wake.lock()
         defer { wake.unlock() }

@@ -25,16 +25,11 @@ public struct Backoff: Sendable, Equatable {
 
     /// The delay before retry `attempt` (1 for the first retry).
     public func delay(attempt: Int, using generator: inout some RandomNumberGenerator) -> Duration {
-        let cap = Self.seconds(maximum)
+        let cap = maximum.inSeconds
         let exponent = Double(max(attempt, 1) - 1)
-        let base = min(cap, Self.seconds(initial) * Double.pow(multiplier, exponent))
+        let base = min(cap, initial.inSeconds * Double.pow(multiplier, exponent))
         let factor = jitter > 0 ? Double.random(in: (1 - jitter)...(1 + jitter), using: &generator) : 1
         return .seconds(min(cap, max(0, base * factor)))
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        let (seconds, attoseconds) = duration.components
-        return Double(seconds) + Double(attoseconds) * 1e-18
     }
 }
 

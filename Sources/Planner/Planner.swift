@@ -188,7 +188,7 @@ struct PlanningContext: Sendable {
         let economics = input.plant.economics
         let resets = resetActions(asset: asset, mode: mode)
         let repair = resets.min { ($0.cost, $0.id) < ($1.cost, $1.id) }
-        let repairHours = configuration.responseHours + (repair.map { seconds($0.duration) } ?? 0) / 3600
+        let repairHours = configuration.responseHours + (repair.map { $0.duration.inSeconds } ?? 0) / 3600
         let failure =
             (asset.failureCost ?? economics.failureCost) + (repair?.cost ?? 0) + repairHours
             * economics.downtimeCostPerHour
@@ -283,7 +283,7 @@ struct PlanningContext: Sendable {
             var actionCost = 0.0
             if let action = option.action {
                 actionCost = action.cost
-                if option.slot == .now { actionCost += seconds(action.duration) * p.downtimePerSecond }
+                if option.slot == .now { actionCost += action.duration.inSeconds * p.downtimePerSecond }
                 switch action.effect {
                 case .resets: resets = true
                 case .slows: f = Self.rateFactor(action, health) ?? 1
@@ -324,7 +324,7 @@ struct PlanningContext: Sendable {
             // failing before the window after it is the risk of a call-out (the plant stops for it).
             var callOut = 0.0
             if let action = option.action, case .window = option.slot {
-                callOut = beforeNext / n * seconds(action.duration) * p.downtimePerSecond
+                callOut = beforeNext / n * action.duration.inSeconds * p.downtimePerSecond
             }
             options[i].cost = total / n + derateCost + callOut
             options[i].failBefore = before / n
@@ -375,7 +375,7 @@ struct PlanningContext: Sendable {
         case .window(let k):
             let slot = slots[k]
             let available = slot.end - max(slot.start, now)
-            return action.crew <= slot.crew && seconds(action.duration) <= available + 1e-6
+            return action.crew <= slot.crew && action.duration.inSeconds <= available + 1e-6
         }
     }
 }

@@ -10,7 +10,7 @@ extension PlanningContext {
             let option = m.options[assignment[i]]
             if let action = option.action, let slot = option.slot {
                 jobs[slot, default: []].append(
-                    Scheduler.Job(mode: i, crew: action.crew, duration: seconds(action.duration)))
+                    Scheduler.Job(mode: i, crew: action.crew, duration: action.duration.inSeconds))
             }
         }
         var starts: [Int: Double] = [:]
@@ -84,7 +84,7 @@ extension PlanningContext {
         let action = option.action ?? option.derate!
         let begin = start ?? now
         let timing: ProposalTiming = option.slot.map { $0 == .now ? .now : .window(slots[slotIndex($0)]) } ?? .now
-        let duration = option.action.map { seconds($0.duration) } ?? 0
+        let duration = option.action.map { $0.duration.inSeconds } ?? 0
         var derated: Double?
         if case .window(let k)? = option.slot { derated = m.derateFailBefore[k] }
         var text = evidenceText(m)
@@ -98,13 +98,13 @@ extension PlanningContext {
         }
         if m.health.failure != nil, let a = option.action {
             text +=
-                " Proposed: \(a.name) now, to repair it (\(days(seconds(a.duration))) of work): expected cost \(money(option.cost, currency)), against \(money(ignored.cost, currency)) if it stands to the horizon."
+                " Proposed: \(a.name) now, to repair it (\(days(a.duration.inSeconds)) of work): expected cost \(money(option.cost, currency)), against \(money(ignored.cost, currency)) if it stands to the horizon."
         } else if let a = option.action, let slot = option.slot {
             let when: String
             let nextName: String
             switch slot {
             case .now:
-                when = "now (outside a window: \(days(seconds(a.duration))) of downtime)"
+                when = "now (outside a window: \(days(a.duration.inSeconds)) of downtime)"
                 nextName = slots.first.map { "the \($0.window) window (\(clock($0.start)))" } ?? "the horizon"
             case .window(let k):
                 when = "in the \(slots[k].window) window (\(clock(slots[k].start)))"

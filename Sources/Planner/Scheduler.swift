@@ -64,7 +64,7 @@ struct Scheduler {
                 if action.crew <= capacity(.now).crew { return k }
                 continue
             }
-            let trial = (jobs[slot] ?? []) + [Job(mode: index, crew: action.crew, duration: seconds(action.duration))]
+            let trial = (jobs[slot] ?? []) + [Job(mode: index, crew: action.crew, duration: action.duration.inSeconds)]
             if layout(trial, in: slot) != nil { return k }
         }
         return m.nothing
@@ -72,7 +72,7 @@ struct Scheduler {
 
     func add(_ option: Option, mode: Int, to jobs: inout [SlotChoice: [Job]], used: inout [String: Int]) {
         guard let action = option.action, let slot = option.slot else { return }
-        jobs[slot, default: []].append(Job(mode: mode, crew: action.crew, duration: seconds(action.duration)))
+        jobs[slot, default: []].append(Job(mode: mode, crew: action.crew, duration: action.duration.inSeconds))
         used[action.id, default: 0] += 1
     }
 

@@ -35,7 +35,7 @@ public enum WindowCalendar {
         var result: [WindowSlot] = []
         for window in economics.windows {
             let day = Double(MaintenanceWindow.Weekday.allCases.firstIndex(of: window.weekday) ?? 0)
-            let length = seconds(window.duration)
+            let length = window.duration.inSeconds
             let crew = window.crew ?? economics.crewCapacity
             var start = weekStart + day * 86400 + Double(window.startMinute) * 60 - 7 * 86400
             while start < now + horizon {
@@ -57,9 +57,4 @@ public enum WindowCalendar {
     public static func openWindow(at epoch: Double, economics: Economics) -> WindowSlot? {
         slots(economics, from: epoch, horizon: 1).first { $0.start <= epoch && epoch < $0.end }
     }
-}
-
-/// Seconds of a `Duration`.
-func seconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
 }

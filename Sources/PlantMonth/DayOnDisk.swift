@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PrognosCore
 import Store
 
 /// What the database file held after a simulated day.
@@ -74,6 +75,6 @@ public struct RetentionDay: Sendable, Equatable {
         rows +=
             report.downsampledReadings + report.deletedSummaries + report.deletedPredictions
             + report.deletedAlarmHistory + report.deletedEvents + report.deletedPlans + report.deletedSnapshots
-        seconds += Double(took.components.seconds) + Double(took.components.attoseconds) * 1e-18
+        seconds += took.inSeconds
     }
 }

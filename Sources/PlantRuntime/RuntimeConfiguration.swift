@@ -83,10 +83,7 @@ public struct RuntimeConfiguration: Sendable, Equatable {
     public func polling(_ devices: [ModbusDevice], on clock: PlantClock) -> RuntimeConfiguration {
         var configured = self
         configured.pollIntervals = Dictionary(
-            devices.map { device in
-                let poll = device.pollInterval.components
-                return (device.id, clock.plantSeconds(Double(poll.seconds) + Double(poll.attoseconds) * 1e-18))
-            }, uniquingKeysWith: max)
+            devices.map { ($0.id, clock.plantSeconds($0.pollInterval.inSeconds)) }, uniquingKeysWith: max)
         return configured
     }
 

@@ -60,7 +60,7 @@ struct FixedIntervalPolicy: MaintenancePolicy {
                 }
                 let failure =
                     (asset.failureCost ?? plant.economics.failureCost) + repair.cost
-                    + (options.responseHours + seconds(repair.duration) / 3600) * plant.economics.downtimeCostPerHour
+                    + (options.responseHours + repair.duration.inSeconds / 3600) * plant.economics.downtimeCostPerHour
                 let key = asset.id + "/" + mode.id
                 var start = 0.0
                 for t in policy.failures[key] ?? [] {
@@ -211,7 +211,7 @@ struct JustInTimePolicy: MaintenancePolicy {
         var booked: [Int: [(crew: Int, duration: Double)]] = [:]
         var orders: [Order] = []
         for failure in failures.sorted(by: { $0.time < $1.time }) {
-            let job = (crew: failure.action.crew, duration: seconds(failure.action.duration))
+            let job = (crew: failure.action.crew, duration: failure.action.duration.inSeconds)
             let candidates = slots.indices.filter { k in
                 let slot = slots[k]
                 return slot.start < failure.time - sim.options.step && slot.start >= window.start

@@ -145,7 +145,7 @@ struct Episode {
                 let action = PolicyEvaluation.repairAction(plant: plant, asset: asset, mode: repair.mode)
             else { throw PolicyEvaluationError("no repair for \(repair.asset) \(repair.mode)") }
             try apply(action, to: asset.id)
-            let hours = options.responseHours + seconds(action.duration) / 3600
+            let hours = options.responseHours + action.duration.inSeconds / 3600
             outcome.failureCost += (asset.failureCost ?? plant.economics.failureCost) + action.cost
             outcome.downtimeCost += hours * plant.economics.downtimeCostPerHour
             outcome.downtimeHours += hours
@@ -170,7 +170,7 @@ struct Episode {
                 fraction: fraction, from: sim.time, until: until, economics: plant.economics)
             return
         }
-        let duration = seconds(action.duration)
+        let duration = action.duration.inSeconds
         // Work in a window must fit its crew and what is left of it; urgent work that does not is
         // done at once outside it.
         let trial = jobs + [(action.crew, duration)]
@@ -202,8 +202,4 @@ struct Episode {
             throw PolicyEvaluationError("cannot apply \(action.id) to \(asset): \(error.message)")
         }
     }
-}
-
-func seconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
 }

@@ -62,7 +62,7 @@ struct ModePrices: Sendable {
         resets = actions.compactMap { action in
             guard case .resets(let ids) = action.effect, ids.contains(mode) else { return nil }
             let s = share(ids)
-            let duration = seconds(action.duration)
+            let duration = action.duration.inSeconds
             return Reset(
                 action: action, share: s, duration: duration, inWindow: s * action.cost,
                 callOut: s * (action.cost + duration / 3600 * economics.downtimeCostPerHour))
@@ -72,13 +72,13 @@ struct ModePrices: Sendable {
                 return nil
             }
             return Slow(
-                action: action, price: share(ids) * action.cost, factor: factor, duration: seconds(action.duration))
+                action: action, price: share(ids) * action.cost, factor: factor, duration: action.duration.inSeconds)
         }
         guard let repair = PolicyEvaluation.repairAction(plant: plant, asset: asset, mode: mode),
             let repairShare = resets.first(where: { $0.action.id == repair.id })?.share
         else { throw PolicyEvaluationError("no repair for \(asset.id) \(mode)") }
         self.repair = repair
-        repairDuration = seconds(repair.duration)
+        repairDuration = repair.duration.inSeconds
         failureDowntime = (responseHours + repairDuration / 3600) * economics.downtimeCostPerHour
         failure = (asset.failureCost ?? economics.failureCost) + repairShare * repair.cost + failureDowntime
         derating = actions.filter { if case .derates = $0.effect { true } else { false } }.min { $0.cost < $1.cost }

@@ -44,7 +44,7 @@ extension PlantSimulation {
             )
         }
         let seconds =
-            Double(action.duration.components.seconds) + Double(action.duration.components.attoseconds) * 1e-18
+            action.duration.inSeconds
         record(.action, asset: assetID, target: action.id, detail: action.name)
         switch action.effect {
         case .resets(let ids):

@@ -34,7 +34,7 @@ struct EvalCMAPSS: AsyncParsableCommand {
         let result = try CMAPSSEvaluation.run(
             trainUnits: trainUnits, testUnits: testUnits, seed: seed, healthyCycles: healthyCycles)
         let elapsed = clock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.inSeconds
         let metrics = CMAPSSEvaluation.Metrics(predictions: result.predictions, truth: truth, cap: result.cap)
         if let predictions {
             let rows = zip(result.predictions, truth).enumerated().map { unit, pair in

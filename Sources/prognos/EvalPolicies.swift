@@ -59,7 +59,7 @@ struct EvalPolicies: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let elapsed = clock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.inSeconds
         switch format {
         case .json:
             let items = outcomes.map { o in

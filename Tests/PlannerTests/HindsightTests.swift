@@ -137,11 +137,11 @@ struct HindsightTests {
         for (start, jobs) in byWindow {
             let slot = try #require(WindowCalendar.openWindow(at: start, economics: plant.economics))
             #expect(jobs.allSatisfy { $0.time >= slot.start && $0.time < slot.end })
-            let layout = jobs.map { (crew: $0.action.crew, duration: seconds($0.action.duration)) }
+            let layout = jobs.map { (crew: $0.action.crew, duration: $0.action.duration.inSeconds) }
             #expect(CrewLayout.starts(layout, crew: slot.crew, length: slot.end - jobs[0].time) != nil)
         }
         let outside = episode.performed.filter { $0.window == nil }
         #expect(
-            abs(outside.reduce(0) { $0 + seconds($1.action.duration) / 3600 } - outcome.plannedDowntimeHours) < 1e-9)
+            abs(outside.reduce(0) { $0 + $1.action.duration.inSeconds / 3600 } - outcome.plannedDowntimeHours) < 1e-9)
     }
 }

@@ -20,9 +20,7 @@ public struct MaintenanceReports: Sendable {
             guard let asset = event.asset, let id = event.target, let action = simulation.plant.action(id) else {
                 continue
             }
-            let duration = action.duration.components
-            let seconds = Double(duration.seconds) + Double(duration.attoseconds) * 1e-18
-            pending.append(Job(asset: asset, action: id, doneAt: event.time + seconds))
+            pending.append(Job(asset: asset, action: id, doneAt: event.time + action.duration.inSeconds))
         }
         seen = simulation.events.count
         let done = pending.filter { $0.doneAt <= simulation.time }.sorted { $0.doneAt < $1.doneAt }

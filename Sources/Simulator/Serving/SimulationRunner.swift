@@ -92,9 +92,7 @@ public struct SimulationRunner {
         report(&simulation, from: &reported, truth: truth, server: server)
         server?.update(from: simulation)
         while !Task.isCancelled {
-            let wall = clock.now - wallStart
-            let seconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) * 1e-18
-            var target = simStart + (anchor.map { wallClock() - $0 } ?? seconds) * speed
+            var target = simStart + (anchor.map { wallClock() - $0 } ?? (clock.now - wallStart).inSeconds) * speed
             if let end { target = min(target, end) }
             while simulation.elapsed + simulation.options.step <= target + 1e-9 {
                 simulation.step()
