@@ -113,11 +113,12 @@ public final class AlertPublisher: Sendable {
     /// acknowledged yet (an operator reads in the outbox how often an undelivered alert has been
     /// tried; a delivered one is deleted, its count with it).
     private func recordAttempts() async {
-        let acknowledged = Set(acknowledgedIDs.withLock { $0 })
+        // Delivered: acknowledged, or deleted and still in flight until the next drain.
+        let delivered = Set(acknowledgedIDs.withLock { $0 }).union(retiredIDs.withLock { $0 })
         let ids = attemptedIDs.withLock { ids in
             defer { ids.removeAll() }
             return ids
-        }.filter { id in !acknowledged.contains(id) && inFlight.withLock { $0.contains(id) } }
+        }.filter { id in !delivered.contains(id) && inFlight.withLock { $0.contains(id) } }
         guard !ids.isEmpty else { return }
         do {
             try await store.recordAttempt(ids: ids, at: Date().timeIntervalSince1970)
