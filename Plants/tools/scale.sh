@@ -15,7 +15,9 @@
 # ALARMS=N also measures alarm -> subscriber latency under the load: N pumps, spread over the run,
 # get a drive-end vibration transmitter that drifts through its alarm and trip levels for 10 s; a
 # `mosquitto_sub` on the alarm topics stamps each message it receives (its %U), and the latency is
-# that stamp minus the alarm transition's time (the poll time of the reading that decided it).
+# that stamp minus the alarm transition's time (the poll time of the reading that decided it). The
+# daemon then logs at trace level, and Plants/tools/alarm-stages.py splits that latency into stages
+# (reading -> hub -> alarm writer -> writer queue -> commit -> publish -> subscriber).
 set -euo pipefail
 ASSETS=${1:-${ASSETS:-1000}}
 MINUTES=${2:-${MINUTES:-3}}
@@ -56,6 +58,7 @@ for i in range(alarms):
     print(f"  - {{at: {round(wall * 60)}s, asset: pump-{pump:04d}, sensor: vibration_de, sensor_fault: drift, magnitude: 600, duration: 10m}}")
 PY
     scenario=(--scenario "$WORK/alarms.yaml")
+    RUN_ARGS="--log-level trace ${RUN_ARGS:-}"
     mosquitto_sub -p "$broker_port" -q 1 -t 'prognos/+/+/alarm' -F '%U %p' >"$WORK/alarms.received" 2>&1 & pids+=($!)
 fi
 "$PROGNOS" simulate "$WORK/plant.yaml" --speed 60 --no-degradation "${scenario[@]}" >"$WORK/simulate.log" 2>&1 & pids+=($!)
@@ -123,6 +126,7 @@ if latencies:
 else:
     print("alarms: none received")
 PY
+    python3 "$ROOT/Plants/tools/alarm-stages.py" "$WORK/run.log" "$WORK/alarms.received" || true
 fi
 "$PROGNOS" status --db "$WORK/prognos.sqlite"
 if [ "${CHECK:-0}" = 1 ]; then

@@ -35,8 +35,8 @@ public final class AlarmWriter: Sendable {
     private let stream: AsyncStream<Work>
     private let continuation: AsyncStream<Work>.Continuation
     private let waitingCount = Atomic<Int>(0)
-    /// Submitted changes not yet taken by `run()`, in order.
-    private let inbox = Mutex<[AlarmUpdate]>([])
+    /// Submitted changes not yet taken by `run()`, in order, with when they were submitted.
+    private let inbox = Mutex<[(AlarmUpdate, AlarmStages)]>([])
 
     /// `publishDirectly` announces an alert without the outbox (while the store refuses writes);
     /// `committed` is called after each alarm change committed with its alert (wakes the publisher).
@@ -52,8 +52,10 @@ public final class AlarmWriter: Sendable {
         (stream, continuation) = AsyncStream.makeStream(of: Work.self)
     }
 
-    public func submit(_ update: AlarmUpdate) {
-        inbox.withLock { $0.append(update) }
+    /// `hubStarted`: when the hub began the batch of readings that decided it (traced, see `AlarmStages`).
+    public func submit(_ update: AlarmUpdate, hubStarted: Double? = nil) {
+        let stages = AlarmStages(hub: hubStarted, submitted: AlarmStages.now)
+        inbox.withLock { $0.append((update, stages)) }
         continuation.yield(.arrived)
     }
 
@@ -66,27 +68,35 @@ public final class AlarmWriter: Sendable {
 
     /// Writes every submitted change until `finish()`.
     public func run() async {
-        var waiting: [(update: AlarmUpdate, alert: OutboxMessage?, announced: Bool)] = []
+        var waiting: [Waiting] = []
         var failingSince: ContinuousClock.Instant?
         var delay: Duration = .milliseconds(100)
         var retryScheduled = false
         var lastError = ""
         for await work in stream {
             if case .retry = work { retryScheduled = false }
-            for update in takeArrived() {
+            let taken = AlarmStages.now
+            for (update, var stages) in takeArrived() {
+                stages.taken = taken
                 let alert = AlertMessages.alert(for: update, site: site)
                 // While failing, a new change is announced at once; it is written after those before it.
                 let announce = failingSince != nil && alert != nil
                 if announce, let alert { direct(alert) }
-                waiting.append((update, alert, announce))
+                waiting.append(Waiting(update: update, alert: alert, announced: announce, stages: stages))
             }
             if failingSince != nil, case .arrived = work, retryScheduled { continue }
             while !waiting.isEmpty {
                 let group = waiting.prefix(Self.maxGroup)
                 do {
-                    try await store.recordAlarmTransitions(group.map(Self.change))
+                    let began = try await store.recordAlarmTransitions(group.map(Self.change))
+                    let now = AlarmStages.now
                     waiting.removeFirst(group.count)
                     if group.contains(where: { $0.alert != nil }) { committed() }
+                    for entry in group {
+                        var stages = entry.stages
+                        (stages.began, stages.committed) = (began, now)
+                        stages.log(entry.update, logger: logger)
+                    }
                 } catch {
                     lastError = "\(error)"
                     break
@@ -125,7 +135,9 @@ public final class AlarmWriter: Sendable {
             }
         }
         // Finished: one last attempt for what still waits.
-        waiting += takeArrived().map { ($0, AlertMessages.alert(for: $0, site: site), false) }
+        waiting += takeArrived().map {
+            Waiting(update: $0.0, alert: AlertMessages.alert(for: $0.0, site: site), announced: false, stages: $0.1)
+        }
         for entry in waiting {
             do {
                 try await store.recordAlarmTransitions([Self.change(entry)])
@@ -137,14 +149,21 @@ public final class AlarmWriter: Sendable {
         }
     }
 
-    private func takeArrived() -> [AlarmUpdate] {
+    private struct Waiting {
+        var update: AlarmUpdate
+        var alert: OutboxMessage?
+        var announced: Bool
+        var stages: AlarmStages
+    }
+
+    private func takeArrived() -> [(AlarmUpdate, AlarmStages)] {
         inbox.withLock { arrived in
             defer { arrived.removeAll() }
             return arrived
         }
     }
 
-    private static func change(_ entry: (update: AlarmUpdate, alert: OutboxMessage?, announced: Bool)) -> AlarmChange {
+    private static func change(_ entry: Waiting) -> AlarmChange {
         AlarmChange(
             alarm: entry.update.alarm, transition: entry.update.transition, actor: entry.update.actor,
             outbox: entry.alert)

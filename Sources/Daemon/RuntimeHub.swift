@@ -57,12 +57,14 @@ public actor RuntimeHub {
     /// Readings from the collectors: stored raw, then fed to their assets' runtimes.
     /// `now`: the plant's time (the ingest lag); `steady`: the same moment on the daemon's steady clock.
     public func ingest(_ readings: [Reading], now: Double, steady: Double? = nil) {
+        let hubStarted = AlarmStages.now
         writer.append(readings)
         if let newest = readings.map(\.timestamp).max() {
             let lag = max(0, now - newest)
             lagEstimate = lagEstimate.map { $0 + 0.1 * (lag - $0) } ?? lag
         }
         var output = RuntimeOutput()
+        var submitted = 0
         // In asset order, so that what the runtimes emit comes out in the same order in every run.
         for (asset, group) in Dictionary(grouping: readings, by: \.asset).sorted(by: { $0.key < $1.key }) {
             if tally.count(group, asset: asset) > 0 { lastGoodReading = steady ?? now }
@@ -73,7 +75,14 @@ public actor RuntimeHub {
             } else {
                 runtimes[asset]?.ingest(group, receivedAt: steady, into: &output)
             }
+            // An alarm change leaves at once, not after the rest of the batch (a PLC's batch holds a
+            // hundred pumps): the alarm writer commits it while the hub goes on.
+            while submitted < output.alarmUpdates.count {
+                alarmWriter.submit(output.alarmUpdates[submitted], hubStarted: hubStarted)
+                submitted += 1
+            }
         }
+        output.alarmUpdates.removeAll()
         // Health changes only at an assessment: the planner is told then (copying a runtime out of
         // the dictionary after every batch cost a retain and a release of each of its fields).
         for asset in output.assessed {

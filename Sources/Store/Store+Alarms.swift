@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import PrognosCore
 
@@ -22,16 +23,33 @@ extension Store {
 
     /// Several alarm changes, in order, each recorded as `recordAlarmTransition` records it, all in
     /// one transaction: the alarm writer's group commit, so that changes that came together wait for
-    /// one commit (and one fsync) instead of one each behind the telemetry writer.
-    public func recordAlarmTransitions(_ changes: [AlarmChange]) async throws {
+    /// one commit (and one fsync) instead of one each behind the telemetry writer. Returns when the
+    /// transaction began (seconds since 1970): what waited before it is the writer queue's share of
+    /// an alarm's latency (traced by the daemon).
+    ///
+    /// The commit does not checkpoint the WAL: SQLite's automatic checkpoint runs in whichever
+    /// commit finds the WAL past its threshold, and the caller waits for it (pages written to the
+    /// database file and two more syncs); the next telemetry batch's commit takes it instead. The
+    /// alarm's commit itself stays FULL.
+    @discardableResult
+    public func recordAlarmTransitions(_ changes: [AlarmChange]) async throws -> Double {
         for change in changes { try Self.check(change.transition, of: change.alarm) }
         let capacity = options.outboxCapacity
-        try await write("cannot record \(changes.count) alarm transitions") { db in
-            for change in changes {
-                try Self.record(
-                    change.alarm, change.transition, actor: change.actor, note: nil, capacity: capacity, db
-                ) { _, _ in change.outbox }
+        return try await writeWithoutTransaction("cannot record \(changes.count) alarm transitions") { db in
+            let threshold = try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") ?? 1000
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
+            defer { try? db.execute(sql: "PRAGMA wal_autocheckpoint = \(threshold)") }
+            var began = 0.0
+            try db.inTransaction(.immediate) {
+                began = Date().timeIntervalSince1970
+                for change in changes {
+                    try Self.record(
+                        change.alarm, change.transition, actor: change.actor, note: nil, capacity: capacity, db
+                    ) { _, _ in change.outbox }
+                }
+                return .commit
             }
+            return began
         }
     }
 

@@ -281,4 +281,27 @@ import WorldModel
         try fresh.restore(model: bytes)
         #expect(fresh.model == runtime.model)
     }
+
+    /// A restored model is not written back at once: its next snapshot comes within one interval,
+    /// at a phase of the asset's own (restored together, assets do not all snapshot in one tick).
+    @Test func restoredModelSnapshotsWithinAnInterval() throws {
+        let bytes = try #require(Self.trained().snapshot())
+        var configuration = RuntimeConfiguration()
+        configuration.snapshotEvery = 300
+        var snapshotTimes: [String: Double] = [:]
+        for id in ["pump-1", "pump-2", "pump-3", "pump-4"] {
+            var asset = Self.asset
+            asset.id = id
+            var runtime = AssetRuntime(asset: asset, site: "test", configuration: configuration, now: 1_000)
+            try runtime.restore(model: bytes)
+            for t in stride(from: 1_000.0, through: 1_300, by: 1) {
+                var output = RuntimeOutput()
+                runtime.tick(now: t, into: &output)
+                if !output.snapshots.isEmpty, snapshotTimes[id] == nil { snapshotTimes[id] = t }
+            }
+        }
+        #expect(snapshotTimes.count == 4)
+        #expect(snapshotTimes.values.allSatisfy { $0 > 1_000 && $0 <= 1_300 })
+        #expect(Set(snapshotTimes.values).count > 1)
+    }
 }
