@@ -43,6 +43,10 @@ public struct DayOnDisk: Sendable, Equatable {
                     FROM dbstat AS d LEFT JOIN sqlite_master AS m ON m.name = d.name GROUP BY owner
                     """)
             for row in rows { tableBytes[row["owner"]] = row["bytes"] }
+            // Raw readings are staged, then packed a signal-minute a row (schema v6): both are "readings".
+            tableBytes["readings"] =
+                (tableBytes.removeValue(forKey: "readings_packed") ?? 0)
+                + (tableBytes.removeValue(forKey: "readings_staged") ?? 0)
             var counts: [String: Int] = [:]
             for table in tables where table != "readings" {
                 counts[table] = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0

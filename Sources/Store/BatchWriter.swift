@@ -16,16 +16,24 @@ public final class BatchWriter: Sendable {
         /// of 500 it waits for at most one of them, not for a whole flush (1,000 pumps: alarm ->
         /// subscriber p99 65 ms in chunks of 500, 91 ms of 2,000, 293 ms of 10,000; the same CPU).
         public var maxBatch: Int
-        /// A flush dirties the newest page of every signal it writes, however few readings each
-        /// has: 1,000 pumps write 12,000 pages a flush. Every 2 s writes a quarter of what every
-        /// 0.5 s did (docs/performance.md), and leaves the readings a reader sees at most 2 s old.
+        /// Every 2 s: readings append to the staging table's last pages, and the `series` row of
+        /// every signal is updated once a flush (docs/performance.md); a reader sees readings at
+        /// most 2 s old.
         public var flushInterval: Duration
         public var maxPending: Int
-        public init(maxBatch: Int = 500, flushInterval: Duration = .seconds(2), maxPending: Int = 1_000_000) {
-            precondition(maxBatch > 0 && maxPending >= maxBatch)
+        /// Seconds of the readings' clock after a minute ends before its staged readings are packed
+        /// (`Store.pack`, after a flush): a reading later than that is merged into its packed
+        /// minute, which costs a read and a rewrite of the row.
+        public var packDelay: Double
+        public init(
+            maxBatch: Int = 500, flushInterval: Duration = .seconds(2), maxPending: Int = 1_000_000,
+            packDelay: Double = 10
+        ) {
+            precondition(maxBatch > 0 && maxPending >= maxBatch && packDelay >= 0)
             self.maxBatch = maxBatch
             self.flushInterval = flushInterval
             self.maxPending = maxPending
+            self.packDelay = packDelay
         }
     }
 
@@ -42,18 +50,24 @@ public final class BatchWriter: Sendable {
         public var failures = 0
         /// The error of the last failed write, nil once a write succeeds again.
         public var lastError: StoreError?
+        /// Packs run (`Store.pack`) and the ones that failed (retried after the next flush).
+        public var packs = 0
+        public var packFailures = 0
     }
 
     private struct State {
         var pending = StoreBatch()
         var statistics = Statistics()
+        /// The newest reading time written, and the minute before which everything is packed.
+        var newestTime = -Double.infinity
+        var packedBefore = -Double.infinity
     }
 
     public let store: Store
     public let configuration: Configuration
     private let state = Mutex(State())
     /// One flush at a time, so batches commit in the order they were appended.
-    private let flushing = FlushLock()
+    private let flushing = AsyncLock()
 
     public init(store: Store, configuration: Configuration = Configuration()) {
         self.store = store
@@ -99,7 +113,9 @@ public final class BatchWriter: Sendable {
     /// is thrown (and kept in `statistics.lastError`).
     ///
     /// The readings are written grouped by signal (in arrival order within a signal), so that a
-    /// signal's readings land in one batch and its page is written once, not once per batch. Not
+    /// signal's readings land in one batch and its `series` row is updated once, not once per
+    /// batch (the staged readings themselves append by time whatever the order). Then the minutes
+    /// that ended `packDelay` before the newest reading are packed (`Store.pack`). Not
     /// after a failed write: while the store refuses writes the queue grows, and it stays in
     /// arrival order (a full queue drops the oldest readings first) without being sorted again at
     /// every attempt.
@@ -139,7 +155,9 @@ public final class BatchWriter: Sendable {
             batches = batches.dropFirst()
             written += batch.count
             let took = ContinuousClock.now - started
+            let newest = batch.readings.lazy.map(\.timestamp).max() ?? -.infinity
             state.withLock { state in
+                state.newestTime = Swift.max(state.newestTime, newest)
                 state.statistics.written += batch.count
                 state.statistics.batches += 1
                 state.statistics.commitSeconds +=
@@ -147,7 +165,27 @@ public final class BatchWriter: Sendable {
                 state.statistics.lastError = nil
             }
         }
+        await packIfDue()
         return written
+    }
+
+    /// Packs the minutes that ended `packDelay` or more before the newest reading written. A
+    /// failure is counted and the pack tried again after the next flush.
+    private func packIfDue() async {
+        let cutoff = state.withLock { state -> Double? in
+            let cutoff = PackedMinute.minute(of: state.newestTime - configuration.packDelay)
+            return cutoff.isFinite && cutoff > state.packedBefore ? cutoff : nil
+        }
+        guard let cutoff else { return }
+        do {
+            try await store.pack(before: cutoff)
+            state.withLock { state in
+                state.packedBefore = cutoff
+                state.statistics.packs += 1
+            }
+        } catch {
+            state.withLock { state in state.statistics.packFailures += 1 }
+        }
     }
 
     /// `readings` ordered by asset and sensor; a signal's readings keep their order (the first of
@@ -209,35 +247,5 @@ extension StoreBatch {
         add(readings, \.readings)
         if !current.isEmpty { batches.append(current) }
         return batches
-    }
-}
-
-/// An async lock: one flush at a time without blocking a thread while waiting.
-private final class FlushLock: Sendable {
-    private let state = Mutex<(locked: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
-
-    func lock() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let acquired = state.withLock { state -> Bool in
-                if state.locked {
-                    state.waiters.append(continuation)
-                    return false
-                }
-                state.locked = true
-                return true
-            }
-            if acquired { continuation.resume() }
-        }
-    }
-
-    func unlock() {
-        let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            if state.waiters.isEmpty {
-                state.locked = false
-                return nil
-            }
-            return state.waiters.removeFirst()
-        }
-        next?.resume()
     }
 }

@@ -14,11 +14,12 @@ enum Schema {
         migrator.registerMigration("v3", migrate: v3)
         migrator.registerMigration("v4", migrate: v4)
         migrator.registerMigration("v5", migrate: v5)
+        migrator.registerMigration("v6", migrate: v6)
         return migrator
     }
 
     /// The ISO-8601 text of a REAL unix-seconds column, millisecond precision, UTC.
-    private static func iso(_ column: String) -> String {
+    static func iso(_ column: String) -> String {
         "strftime('%Y-%m-%dT%H:%M:%fZ', \(column), 'unixepoch')"
     }
 

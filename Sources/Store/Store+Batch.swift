@@ -9,13 +9,18 @@ extension Store {
     ///
     /// Readings: NaN and ±infinity are stored as NULL; a `good` reading without a finite value is
     /// stored as `bad-value`. A second reading of the same signal at the same timestamp is ignored
-    /// (the first one wins). Either the whole batch is committed or nothing of it (`StoreError`).
+    /// (the first one wins; one arriving after its minute was packed, by `pack`). Readings go to
+    /// `readings_staged` (keyed by time: a batch appends to its last pages) until `pack` moves them
+    /// into one row per signal-minute. Either the whole batch is committed or nothing of it
+    /// (`StoreError`).
     ///
     /// Telemetry commits under `synchronous=NORMAL` (WAL): a power cut may lose the last batches
     /// committed, never a torn one, and never an alarm or outbox row, which commit under FULL on the
     /// same connection — their fsync of the WAL makes every earlier telemetry commit durable too.
     public func write(_ batch: StoreBatch) async throws {
         guard !batch.isEmpty else { return }
+        if !batch.readings.isEmpty { await packing.lock() }
+        defer { if !batch.readings.isEmpty { packing.unlock() } }
         let known = seriesIDs.withLock { $0 }
         let relaxed = options.synchronousFull
         let created = try await writeWithoutTransaction("cannot write a batch of \(batch.count) records") { db in
@@ -69,7 +74,7 @@ extension Store {
         var found: [SeriesKey: Int64] = [:]
         var tallies: [Int64: Tally] = [:]
         let insert = try RawInsert(
-            db, sql: "INSERT OR IGNORE INTO readings (series_id, time, value, quality) VALUES (?, ?, ?, ?)")
+            db, sql: "INSERT OR IGNORE INTO readings_staged (series_id, time, value, quality) VALUES (?, ?, ?, ?)")
         defer { insert.reset() }
         var lastKey: SeriesKey?
         var lastID: Int64 = 0

@@ -163,8 +163,8 @@ extension Store {
         }
     }
 
-    /// History of one signal in `from...to`: raw readings (still kept for the last `rawDays`) and
-    /// one-minute summaries (older), both ascending; at most `limit` of each.
+    /// History of one signal in `from...to`: raw readings (still kept for the last `rawDays`: packed
+    /// and staged) and one-minute summaries (older), both ascending; at most `limit` of each.
     public func history(
         asset: String, sensor: String, from: Double, to: Double, limit: Int = 100_000
     )
@@ -175,16 +175,10 @@ extension Store {
                 let id = try Int64.fetchOne(
                     db, sql: "SELECT id FROM series WHERE asset = ? AND sensor = ?", arguments: [asset, sensor])
             else { return SensorHistory(raw: [], minutes: []) }
-            let raw = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT time, value, quality FROM readings
-                    WHERE series_id = ? AND time BETWEEN ? AND ? ORDER BY time LIMIT ?
-                    """, arguments: [id, from, to, limit]
-            ).map { row in
+            let raw = try Self.rawReadings(series: id, from: from, to: to, limit: limit, db).map { reading in
                 Reading(
-                    asset: asset, sensor: sensor, value: row["value"], timestamp: row["time"],
-                    quality: Quality(rawValue: row["quality"]) ?? .badValue)
+                    asset: asset, sensor: sensor, value: reading.value, timestamp: reading.time,
+                    quality: reading.quality)
             }
             let minutes = try MinuteSummary.fetchAll(
                 db,

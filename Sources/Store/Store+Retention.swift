@@ -28,9 +28,10 @@ public struct CompactionReport: Sendable, Equatable {
 extension Store {
     /// Applies the retention policy at `now`, in chunks of at most `chunkRows` rows per write
     /// transaction, so ingestion (which queues behind each chunk) never waits long:
-    /// - raw readings older than `retention.rawDays` become one-minute min/mean/max/count rows in
-    ///   `readings_1m` and are deleted (a minute split across chunks merges correctly); a chunk
-    ///   takes as many signals as fit, and only the signals with readings due;
+    /// - raw readings older than `retention.rawDays` (staged ones packed first) become one-minute
+    ///   min/mean/max/count rows in `readings_1m` (each packed row holds its minute's summary) and
+    ///   are deleted; a chunk takes whole minutes of as many signals as fit in `chunkRows`
+    ///   readings, and only the signals with readings due;
     /// - a sensor's forecast run made more than `Options.forecastsKept` seconds before `now` (no
     ///   newer run replaced it: the sensor is no longer forecast) is deleted;
     /// - unflagged deviations (with their shares) older than `retention.rawDays` are deleted;
@@ -56,11 +57,16 @@ extension Store {
             return false
         }
 
+        // Staged readings due (the daemon packs each minute as it ends: only after a long stop, or
+        // for readings written straight to the store) are packed first: raw readings are
+        // summarized from their packed rows.
+        try await pack(before: rawCutoff)
+
         // Per-series tables, chunk by chunk: raw readings → one-minute summaries, then old summaries.
         let perSeries:
             [(table: String, time: String, cutoff: Double, keyPath: WritableKeyPath<CompactionReport, Int>)] =
                 [
-                    ("readings", "time", rawCutoff, \.downsampledReadings),
+                    ("readings_packed", "minute", rawCutoff, \.downsampledReadings),
                     ("readings_1m", "minute", summaryCutoff, \.deletedSummaries),
                 ]
         for (table, time, cutoff, keyPath) in perSeries where budgetLeft() {
@@ -83,7 +89,7 @@ extension Store {
                     var finishedSeries = 0
                     for id in chunk where rows < chunkRows {
                         let (count, finished) =
-                            table == "readings"
+                            table == "readings_packed"
                             ? try Self.downsample(series: id, before: cutoff, chunkRows: chunkRows - rows, db)
                             : try Self.deleteSummaries(series: id, before: cutoff, chunkRows: chunkRows - rows, db)
                         rows += count
@@ -205,25 +211,33 @@ extension Store {
         return (db.changesCount, bound == cutoff)
     }
 
-    /// Folds one chunk of `series`' raw readings before `cutoff` into `readings_1m` and deletes them.
-    /// Returns the readings moved and whether none is left before `cutoff`.
+    /// Folds one chunk of `series`' packed minutes before `cutoff` into `readings_1m` (from the
+    /// summary each packed row holds) and deletes them: whole minutes, up to `chunkRows` readings
+    /// (one minute at least). Returns the readings moved and whether none is left before `cutoff`.
     static func downsample(
         series id: Int64, before cutoff: Double, chunkRows: Int, _ db: Database
     ) throws
         -> (Int, Bool)
     {
-        let bound = try chunkBound("readings", "time", series: id, before: cutoff, chunkRows: chunkRows, db)
+        let rows = try Row.fetchAll(
+            db,
+            sql: "SELECT minute, count FROM readings_packed WHERE series_id = ? AND minute < ? ORDER BY minute LIMIT ?",
+            arguments: [id, cutoff, chunkRows + 1])
+        var bound = cutoff
+        var moved = 0
+        for (index, row) in rows.enumerated() {
+            let count: Int = row[1]
+            if index > 0, moved + count > chunkRows {
+                bound = row[0]
+                break
+            }
+            moved += count
+        }
         try db.execute(
             sql: """
                 INSERT INTO readings_1m (series_id, minute, min, mean, max, count, bad_count)
-                SELECT series_id, CAST(time / 60 AS INTEGER) * 60.0 AS bucket,
-                    min(CASE WHEN quality = 'good' THEN value END),
-                    avg(CASE WHEN quality = 'good' THEN value END),
-                    max(CASE WHEN quality = 'good' THEN value END),
-                    count(CASE WHEN quality = 'good' THEN value END),
-                    sum(quality <> 'good' OR value IS NULL)
-                FROM readings WHERE series_id = ? AND time < ?
-                GROUP BY bucket
+                SELECT series_id, minute, min, mean, max, good_count, count - good_count
+                FROM readings_packed WHERE series_id = ? AND minute < ?
                 ON CONFLICT (series_id, minute) DO UPDATE SET
                     min = CASE WHEN min IS NULL THEN excluded.min WHEN excluded.min IS NULL THEN min
                                ELSE min(min, excluded.min) END,
@@ -234,8 +248,7 @@ extension Store {
                     count = count + excluded.count,
                     bad_count = bad_count + excluded.bad_count
                 """, arguments: [id, bound])
-        try db.execute(sql: "DELETE FROM readings WHERE series_id = ? AND time < ?", arguments: [id, bound])
-        let moved = db.changesCount
+        try db.execute(sql: "DELETE FROM readings_packed WHERE series_id = ? AND minute < ?", arguments: [id, bound])
         if moved > 0 {
             try db.execute(sql: "UPDATE series SET raw_count = raw_count - ? WHERE id = ?", arguments: [moved, id])
         }

@@ -54,6 +54,8 @@ public final class Store: Sendable {
     public let isReadOnly: Bool
     /// Series ids by (asset, sensor), filled after each committed batch.
     let seriesIDs = Mutex<[SeriesKey: Int64]>([:])
+    /// Held by `pack` and by writes of readings: a pack deletes the staged readings it read.
+    let packing = AsyncLock()
 
     struct SeriesKey: Hashable, Sendable {
         var asset: String

@@ -125,8 +125,8 @@ final class FaultPlant: @unchecked Sendable {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT r.time, r.quality FROM readings r JOIN series s ON s.id = r.series_id
-                    WHERE s.asset = ? AND s.sensor = ? AND r.time BETWEEN ? AND ? ORDER BY r.time
+                    SELECT time, quality FROM readings_view
+                    WHERE asset = ? AND sensor = ? AND time BETWEEN ? AND ? ORDER BY time
                     """, arguments: [asset, sensor, from, to]
             ).map { ($0["time"], $0["quality"]) }
         }

@@ -21,10 +21,10 @@ struct DurabilityTests {
         let writerDone = DispatchSemaphore(value: 0)
         let readTask = Task {
             try await reader.writer.read { db -> (Int, Int, Bool) in
-                let before = try Int.fetchOne(db, sql: "SELECT count(*) FROM readings")!
+                let before = try Int.fetchOne(db, sql: "SELECT count(*) FROM readings_staged")!
                 readerHoldsSnapshot.signal()
                 let finished = writerDone.wait(timeout: .now() + 20) == .success
-                let after = try Int.fetchOne(db, sql: "SELECT count(*) FROM readings")!
+                let after = try Int.fetchOne(db, sql: "SELECT count(*) FROM readings_staged")!
                 return (before, after, finished)
             }
         }
@@ -87,7 +87,8 @@ struct DurabilityTests {
     @Test("A full disk is a clear .diskFull error; committed data stays and the retry succeeds")
     func diskFull() async throws {
         let store = try Store.inMemory()
-        let writer = BatchWriter(store: store, configuration: .init(maxBatch: 2_000))
+        // No packing: the pages a pack frees would take the next batch, and the cap must stop the first.
+        let writer = BatchWriter(store: store, configuration: .init(maxBatch: 2_000, packDelay: .infinity))
         writer.append(ramp(count: 2_000))
         try await writer.flush()
         // Cap the database at its current size plus a few pages: SQLite then reports SQLITE_FULL.
@@ -133,7 +134,7 @@ struct DurabilityTests {
                 db.execute("BEGIN IMMEDIATE")
                 db.execute("INSERT INTO outbox (kind, topic, payload, qos, retain, created_at) "
                            "VALUES ('alert', 'prognos/kill', ?, 1, 0, ?)", (str(i), time.time()))
-                db.executemany("INSERT OR IGNORE INTO readings (series_id, time, value, quality) "
+                db.executemany("INSERT OR IGNORE INTO readings_staged (series_id, time, value, quality) "
                                "VALUES (1, ?, ?, 'good')", [(2e9 + i * 1000 + k, float(k)) for k in range(200)])
                 db.execute("COMMIT")
                 print(i, flush=True)

@@ -155,10 +155,11 @@ struct RetentionTests {
                 counts[day] = try await store.writer.read { db in
                     var counts: [String: Int] = [:]
                     for table in [
-                        "readings", "readings_1m", "forecasts_latest", "deviations", "deviation_shares", "health",
+                        "readings_view", "readings_1m", "forecasts_latest", "deviations", "deviation_shares", "health",
                         "events", "alarm_history", "plans", "proposals", "model_snapshots",
                     ] {
-                        counts[table] = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)")!
+                        counts[table == "readings_view" ? "readings" : table] = try Int.fetchOne(
+                            db, sql: "SELECT count(*) FROM \(table)")!
                     }
                     return counts
                 }
@@ -203,7 +204,8 @@ struct RetentionTests {
         #expect(writer.statistics.written == 2_501)
 
         try await queue.write { db in
-            try db.execute(sql: "CREATE TRIGGER fail BEFORE INSERT ON readings BEGIN SELECT RAISE(ABORT, 'no'); END")
+            try db.execute(
+                sql: "CREATE TRIGGER fail BEFORE INSERT ON readings_staged BEGIN SELECT RAISE(ABORT, 'no'); END")
         }
         writer.append(ramp(start: 1_800_000_000, count: 1_500))
         await #expect(throws: StoreError.self) { try await writer.flush() }

@@ -26,7 +26,8 @@ struct SchemaTests {
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
         }
         for table in [
-            "readings", "readings_1m", "series", "forecasts_latest", "deviations", "deviation_shares", "health",
+            "readings_staged", "readings_packed", "readings_1m", "series", "forecasts_latest", "deviations",
+            "deviation_shares", "health",
             "alarms",
             "alarm_history", "plans", "proposals", "model_snapshots", "outbox", "events", "daemon_status",
             "maintenance_log",

@@ -34,7 +34,7 @@ struct TelemetryTests {
         #expect(flow.map(\.quality) == [.badValue, .commFail, .outOfRange, .badValue, .good])
         let nonNumbers = try await store.writer.read { db in
             try Int.fetchOne(
-                db, sql: "SELECT count(*) FROM readings WHERE value IS NOT NULL AND typeof(value) <> 'real'")
+                db, sql: "SELECT count(*) FROM readings_view WHERE value IS NOT NULL AND typeof(value) <> 'real'")
         }
         #expect(nonNumbers == 0)
 

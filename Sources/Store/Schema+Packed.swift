@@ -1,0 +1,76 @@
+import GRDB
+import GRDBSQLite
+import PrognosCore
+
+extension Schema {
+    /// v6: readings are staged by time and packed by signal-minute (issue 20). `readings` was keyed
+    /// (series_id, time): each of a plant's signals appended at a leaf page of its own, so a flush
+    /// wrote one page per signal (12,000 for 1,000 pumps) and, once the table outgrew the page
+    /// cache, read them back first. Now a batch appends to `readings_staged` (keyed (time,
+    /// series_id): its last few pages), and `Store.pack` moves each complete minute into
+    /// `readings_packed`, one row per signal-minute: the minute's offsets, values and qualities as
+    /// JSON arrays (`json_each` reads them: `readings_view`) with its summary for `readings_1m`.
+    /// The packed table appends (rowid); its index by (series_id, minute) takes one small entry per
+    /// signal-minute. The rows of `readings` are packed here.
+    static func v6(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE readings_staged (
+                    time REAL NOT NULL,
+                    series_id INTEGER NOT NULL,
+                    value REAL,
+                    quality TEXT NOT NULL,
+                    PRIMARY KEY (time, series_id)
+                ) WITHOUT ROWID;
+                CREATE TABLE readings_packed (
+                    id INTEGER PRIMARY KEY,
+                    series_id INTEGER NOT NULL,
+                    minute REAL NOT NULL,
+                    count INTEGER NOT NULL,
+                    good_count INTEGER NOT NULL,
+                    min REAL,
+                    mean REAL,
+                    max REAL,
+                    offsets TEXT NOT NULL,
+                    vals TEXT NOT NULL,
+                    qualities TEXT
+                );
+                CREATE UNIQUE INDEX readings_packed_by_series ON readings_packed (series_id, minute);
+                """)
+        try packLegacyReadings(db)
+        try db.execute(
+            sql: """
+                DROP VIEW readings_view;
+                DROP TABLE readings;
+                CREATE VIEW readings_view AS
+                    SELECT s.asset, s.sensor, p.minute + o.value AS time, \(iso("p.minute + o.value")) AS time_iso,
+                           json_extract(p.vals, '$[' || o.key || ']') AS value,
+                           coalesce(json_extract(p.qualities, '$[' || o.key || ']'), 'good') AS quality
+                    FROM readings_packed p JOIN series s ON s.id = p.series_id JOIN json_each(p.offsets) o
+                    UNION ALL
+                    SELECT s.asset, s.sensor, r.time, \(iso("r.time")) AS time_iso, r.value, r.quality
+                    FROM readings_staged r JOIN series s ON s.id = r.series_id;
+                """)
+    }
+
+    /// Packs the rows of v1's `readings` (in key order: by signal, then time) a signal-minute at a time.
+    private static func packLegacyReadings(_ db: Database) throws {
+        let writer = try PackedWriter(db)
+        let rows = try Row.fetchCursor(
+            db, sql: "SELECT series_id, time, value, quality FROM readings ORDER BY series_id, time")
+        var series: Int64 = -1
+        var current = PackedMinute(minute: -.infinity)
+        while let row = try rows.next() {
+            let id: Int64 = row[0]
+            let time: Double = row[1]
+            let minute = PackedMinute.minute(of: time)
+            if id != series || minute != current.minute {
+                if current.count > 0 { _ = try writer.insert(PackedRow(series: series, current)) }
+                series = id
+                current = PackedMinute(minute: minute)
+            }
+            current.append(time: time, value: row[2], quality: Quality(rawValue: row[3]) ?? .badValue)
+        }
+        if current.count > 0 { _ = try writer.insert(PackedRow(series: series, current)) }
+    }
+}

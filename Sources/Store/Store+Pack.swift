@@ -1,0 +1,222 @@
+import GRDB
+import GRDBSQLite
+import PrognosCore
+
+/// What one `pack` call did.
+public struct PackReport: Sendable, Equatable {
+    /// Staged readings moved into packed rows (a late reading merged into its minute's row included).
+    public var readings = 0
+    /// Packed rows written (inserted or merged into).
+    public var rows = 0
+    /// Readings dropped because their signal's minute already held one at the same time.
+    public var duplicates = 0
+    public var transactions = 0
+    public init() {}
+}
+
+extension Store {
+    /// Moves the staged readings older than `cutoff` (rounded down to a minute) into
+    /// `readings_packed`, one row per signal-minute, in transactions of whole minutes and about
+    /// `readingsPerTransaction` readings (one minute at least).
+    ///
+    /// Why: `readings_staged` is keyed by time, so a flush appends to its last few pages whatever
+    /// the number of signals; a signal's history is read from its packed rows, one row a minute.
+    /// A reading whose minute is already packed (a late one) is merged into that row, the stored
+    /// reading winning over one at the same time. Writes of readings wait while a pack runs, so the
+    /// staged rows it read are the ones it deletes.
+    @discardableResult
+    public func pack(before cutoff: Double, readingsPerTransaction: Int = 200_000) async throws -> PackReport {
+        precondition(readingsPerTransaction > 0)
+        let end = PackedMinute.minute(of: cutoff)
+        await packing.lock()
+        defer { packing.unlock() }
+        var report = PackReport()
+        while true {
+            let window = try await read("cannot read the staged readings") { db in
+                try Self.stagedWindow(before: end, readings: readingsPerTransaction, db)
+            }
+            guard let window else { break }
+            let (rows, duplicates) = try await write("cannot pack readings") { db in
+                try Self.packWindow(window, db)
+            }
+            report.readings += window.readings
+            report.rows += rows
+            report.duplicates += duplicates
+            report.transactions += 1
+        }
+        return report
+    }
+
+    /// Staged readings of whole minutes from the oldest, by signal and minute.
+    struct StagedWindow: Sendable {
+        /// Exclusive: every staged reading before it is in `rows`.
+        var end: Double
+        /// Encoded here, before the write transaction, which other writes (alarms) wait for.
+        var rows: [PackedRow]
+        var readings: Int
+    }
+
+    /// One signal's staged minutes, oldest first.
+    struct StagedSignal: Sendable {
+        var series: Int64
+        var minutes: [PackedMinute] = []
+    }
+
+    /// The oldest staged minutes before `cutoff`, about `readings` of them (a minute is not split);
+    /// nil when nothing is staged before `cutoff`.
+    static func stagedWindow(before cutoff: Double, readings budget: Int, _ db: Database) throws -> StagedWindow? {
+        guard let first = try Double.fetchOne(db, sql: "SELECT min(time) FROM readings_staged"),
+            first < cutoff
+        else { return nil }
+        // The minute that the budget ends in is left for the next window, unless it is the first.
+        var end = cutoff
+        if let last = try Double.fetchOne(
+            db, sql: "SELECT time FROM readings_staged WHERE time < ? ORDER BY time LIMIT 1 OFFSET ?",
+            arguments: [cutoff, budget])
+        {
+            end = Swift.max(PackedMinute.minute(of: last), PackedMinute.minute(of: first) + 60)
+        }
+        let statement = try db.makeStatement(
+            sql: "SELECT series_id, time, value, quality FROM readings_staged WHERE time < ? ORDER BY time, series_id")
+        try statement.setArguments([end])
+        let handle = statement.sqliteStatement
+        var slots: [Int64: Int] = [:]
+        var signals: [StagedSignal] = []
+        var count = 0
+        while true {
+            let code = sqlite3_step(handle)
+            if code == SQLITE_DONE { break }
+            guard code == SQLITE_ROW else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: code), sql: statement.sql)
+            }
+            let series = sqlite3_column_int64(handle, 0)
+            let time = sqlite3_column_double(handle, 1)
+            let value: Double? =
+                sqlite3_column_type(handle, 2) == SQLITE_NULL ? nil : sqlite3_column_double(handle, 2)
+            let quality = qualityOfColumn(handle, 3)
+            let minute = PackedMinute.minute(of: time)
+            let slot: Int
+            if let known = slots[series] {
+                slot = known
+            } else {
+                slot = signals.count
+                slots[series] = slot
+                signals.append(StagedSignal(series: series))
+            }
+            // Rows come by time: a signal's minutes come in order, each after the one before.
+            if signals[slot].minutes.last?.minute != minute {
+                signals[slot].minutes.append(PackedMinute(minute: minute))
+            }
+            signals[slot].minutes[signals[slot].minutes.count - 1].append(time: time, value: value, quality: quality)
+            count += 1
+        }
+        let rows = signals.flatMap { signal in signal.minutes.map { PackedRow(series: signal.series, $0) } }
+        return StagedWindow(end: end, rows: rows, readings: count)
+    }
+
+    /// A staged row's quality from the first letter of its name (each name has its own).
+    private static func qualityOfColumn(_ handle: OpaquePointer?, _ column: Int32) -> Quality {
+        guard let text = sqlite3_column_text(handle, column) else { return .badValue }
+        switch text[0] {
+        case UInt8(ascii: "g"): return .good
+        case UInt8(ascii: "c"): return .commFail
+        case UInt8(ascii: "s"): return .stale
+        case UInt8(ascii: "o"): return .outOfRange
+        default: return .badValue
+        }
+    }
+
+    /// Writes a window's packed rows and deletes its staged readings, in one transaction; returns
+    /// the rows written and the duplicates dropped.
+    static func packWindow(_ window: StagedWindow, _ db: Database) throws -> (Int, Int) {
+        var rows = 0
+        var duplicates = 0
+        let writer = try PackedWriter(db)
+        for row in window.rows {
+            let dropped = try writer.insert(row)
+            rows += 1
+            if dropped > 0 {
+                try db.execute(
+                    sql: "UPDATE series SET raw_count = raw_count - ? WHERE id = ?", arguments: [dropped, row.series])
+                duplicates += dropped
+            }
+        }
+        try db.execute(sql: "DELETE FROM readings_staged WHERE time < ?", arguments: [window.end])
+        return (rows, duplicates)
+    }
+}
+
+/// A signal-minute ready to be written: its readings, their text and summary.
+struct PackedRow: Sendable {
+    var series: Int64
+    var packed: PackedMinute
+    var encoded: PackedMinute.Encoded
+    var summary: PackedMinute.Summary
+
+    init(series: Int64, _ packed: PackedMinute) {
+        self.series = series
+        self.packed = packed
+        encoded = packed.encoded()
+        summary = packed.summary
+    }
+}
+
+/// Inserts packed rows through prepared statements; a row for a signal-minute that exists is
+/// merged into it (a late reading).
+struct PackedWriter {
+    private let insert: RawInsert
+    private let db: Database
+
+    init(_ db: Database) throws {
+        self.db = db
+        insert = try RawInsert(
+            db,
+            sql: """
+                INSERT INTO readings_packed (series_id, minute, count, good_count, min, mean, max, offsets, vals,
+                    qualities)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (series_id, minute) DO NOTHING
+                """)
+    }
+
+    /// Returns the readings of `row` dropped as duplicates of stored ones.
+    func insert(_ row: PackedRow) throws -> Int {
+        if try write(row) > 0 { return 0 }
+        let series = row.series
+        let packed = row.packed
+        // The minute is packed already: merge, the stored readings first.
+        guard
+            let existing = try Row.fetchOne(
+                db,
+                sql: "SELECT id, offsets, vals, qualities FROM readings_packed WHERE series_id = ? AND minute = ?",
+                arguments: [series, packed.minute]),
+            var stored = PackedMinute.decode(
+                minute: packed.minute, times: existing["offsets"], values: existing["vals"],
+                qualities: existing["qualities"])
+        else {
+            throw DatabaseError(message: "a packed row of series \(series) at \(packed.minute) cannot be read")
+        }
+        let dropped = stored.merge(packed)
+        try db.execute(sql: "DELETE FROM readings_packed WHERE id = ?", arguments: [existing["id"] as Int64])
+        try write(PackedRow(series: series, stored))
+        return dropped
+    }
+
+    @discardableResult
+    private func write(_ row: PackedRow) throws -> Int32 {
+        let encoded = row.encoded
+        let summary = row.summary
+        insert.reset()
+        insert.bind(1, row.series)
+        insert.bind(2, row.packed.minute)
+        insert.bind(3, Int64(row.packed.count))
+        insert.bind(4, Int64(summary.goodCount))
+        insert.bind(5, summary.min)
+        insert.bind(6, summary.mean)
+        insert.bind(7, summary.max)
+        insert.bind(8, encoded.times)
+        insert.bind(9, encoded.values)
+        insert.bind(10, encoded.qualities)
+        return try insert.step()
+    }
+}
