@@ -19,14 +19,9 @@ struct AlarmStages: Sendable {
 
     static var now: Double { Date().timeIntervalSince1970 }
 
-    /// The alert's `event_id` as a subscriber sees it (see `AlertMessages.alarm`).
-    static func eventID(_ update: AlarmUpdate) -> String? {
-        guard let transition = update.transition else { return nil }
-        return "\(update.alarm.id)@\(Int64((transition.time * 1000).rounded()))/\(transition.cause.rawValue)"
-    }
-
     func log(_ update: AlarmUpdate, logger: Logger) {
-        guard let event = Self.eventID(update) else { return }
+        guard let transition = update.transition else { return }
+        let event = AlertMessages.eventID(alarm: update.alarm, transition: transition)
         logger.trace(
             "Alarm change committed",
             metadata: [

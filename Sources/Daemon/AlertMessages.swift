@@ -14,15 +14,20 @@ public enum AlertMessages {
     /// Retained topic saying whether the daemon is online (its Last Will says it is not).
     public static func statusTopic(site: String) -> String { "prognos/\(site)/status" }
 
-    /// An alarm transition. `event_id` is unique per transition: subscribers drop duplicates by it
-    /// (QoS 1 may deliver twice).
+    /// The `event_id` of an alarm transition's alert: unique per transition, subscribers drop
+    /// duplicates by it (QoS 1 may deliver twice).
+    static func eventID(alarm: AlarmRecord, transition: AlarmTransition) -> String {
+        "\(alarm.id)@\(Int64((transition.time * 1000).rounded()))/\(transition.cause.rawValue)"
+    }
+
+    /// An alarm transition, identified by `eventID`.
     public static func alarm(
         site: String, alarm: AlarmRecord, transition: AlarmTransition, actor: String, diagnosis: String? = nil
     ) -> String {
         var fields: [(String, String)] = [
             (
                 "event_id",
-                JSONText.string("\(alarm.id)@\(Int64((transition.time * 1000).rounded()))/\(transition.cause.rawValue)")
+                JSONText.string(eventID(alarm: alarm, transition: transition))
             ),
             ("alarm_id", JSONText.string(alarm.id)),
             ("site", JSONText.string(site)),

@@ -161,7 +161,7 @@ public final class BatchWriter: Sendable {
                 state.statistics.written += batch.count
                 state.statistics.batches += 1
                 state.statistics.commitSeconds +=
-                    Double(took.components.seconds) + Double(took.components.attoseconds) * 1e-18
+                    took.inSeconds
                 state.statistics.lastError = nil
             }
         }
