@@ -43,13 +43,53 @@ extension Schema {
                 DROP VIEW readings_view;
                 DROP TABLE readings;
                 CREATE VIEW readings_view AS
-                    SELECT s.asset, s.sensor, p.minute + o.value AS time, \(iso("p.minute + o.value")) AS time_iso,
-                           json_extract(p.vals, '$[' || o.key || ']') AS value,
-                           coalesce(json_extract(p.qualities, '$[' || o.key || ']'), 'good') AS quality
-                    FROM readings_packed p JOIN series s ON s.id = p.series_id JOIN json_each(p.offsets) o
+                    \(packedReadings)
                     UNION ALL
-                    SELECT s.asset, s.sensor, r.time, \(iso("r.time")) AS time_iso, r.value, r.quality
-                    FROM readings_staged r JOIN series s ON s.id = r.series_id;
+                    \(stagedReadings);
+                """)
+    }
+
+    /// `readings_view`'s packed half: each packed row unfolded with `json_each`.
+    private static var packedReadings: String {
+        """
+        SELECT s.asset, s.sensor, p.minute + o.value AS time, \(iso("p.minute + o.value")) AS time_iso,
+               json_extract(p.vals, '$[' || o.key || ']') AS value,
+               coalesce(json_extract(p.qualities, '$[' || o.key || ']'), 'good') AS quality
+        FROM readings_packed p JOIN series s ON s.id = p.series_id JOIN json_each(p.offsets) o
+        """
+    }
+
+    /// `readings_view`'s staged half.
+    private static var stagedReadings: String {
+        """
+        SELECT s.asset, s.sensor, r.time, \(iso("r.time")) AS time_iso, r.value, r.quality
+        FROM readings_staged r JOIN series s ON s.id = r.series_id
+        """
+    }
+
+    /// v7: a pack writes in short transactions (issue 20: one transaction per minute held the
+    /// store's one writer for a fifth of a second, and an alarm's commit waited behind it). Its
+    /// signals are written a group a transaction, then its staged readings deleted a few seconds
+    /// a transaction; `pack_progress` records how far the packed rows go (the staged readings before
+    /// `window_end` of the series up to `series_through` are packed), in the transaction that
+    /// writes them. `readings_view` hides those staged readings, so a reading shows once while the
+    /// pack runs, and an interrupted pack is finished when the store is next opened for writing
+    /// (`Store.finishInterruptedPack`).
+    static func v7(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE pack_progress (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    window_end REAL NOT NULL,
+                    series_through INTEGER NOT NULL
+                );
+                DROP VIEW readings_view;
+                CREATE VIEW readings_view AS
+                    \(packedReadings)
+                    UNION ALL
+                    \(stagedReadings)
+                    WHERE NOT EXISTS (
+                        SELECT 1 FROM pack_progress g WHERE r.time < g.window_end AND r.series_id <= g.series_through);
                 """)
     }
 

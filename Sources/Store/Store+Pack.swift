@@ -16,44 +16,103 @@ public struct PackReport: Sendable, Equatable {
 
 extension Store {
     /// Moves the staged readings older than `cutoff` (rounded down to a minute) into
-    /// `readings_packed`, one row per signal-minute, in transactions of whole minutes and about
-    /// `readingsPerTransaction` readings (one minute at least).
+    /// `readings_packed`, one row per signal-minute, a window of whole minutes at a time (about
+    /// `readingsPerWindow` readings, one minute at least: what is held in memory).
     ///
     /// Why: `readings_staged` is keyed by time, so a flush appends to its last few pages whatever
     /// the number of signals; a signal's history is read from its packed rows, one row a minute.
     /// A reading whose minute is already packed (a late one) is merged into that row, the stored
     /// reading winning over one at the same time. Writes of readings wait while a pack runs, so the
     /// staged rows it read are the ones it deletes.
+    ///
+    /// A window is written in short transactions, about `readingsPerTransaction` readings each, so
+    /// that an alarm's commit waits for one of them and not for the minute (issue 20): its
+    /// signals a group at a time (with `pack_progress`, which `readings_view` and
+    /// `finishInterruptedPack` read), then its staged readings deleted a few seconds at a time.
     @discardableResult
-    public func pack(before cutoff: Double, readingsPerTransaction: Int = 200_000) async throws -> PackReport {
-        precondition(readingsPerTransaction > 0)
+    public func pack(
+        before cutoff: Double, readingsPerWindow: Int = 1_000_000, readingsPerTransaction: Int = 60_000
+    ) async throws -> PackReport {
+        precondition(readingsPerWindow > 0 && readingsPerTransaction > 0)
         let end = PackedMinute.minute(of: cutoff)
         await packing.lock()
         defer { packing.unlock() }
         var report = PackReport()
         while true {
             let window = try await read("cannot read the staged readings") { db in
-                try Self.stagedWindow(before: end, readings: readingsPerTransaction, db)
+                try Self.stagedWindow(before: end, readings: readingsPerWindow, db)
             }
             guard let window else { break }
-            let (rows, duplicates) = try await write("cannot pack readings") { db in
-                try Self.packWindow(window, db)
+            for group in window.groups(readings: readingsPerTransaction) {
+                let (rows, duplicates) = try await write("cannot pack readings") { db in
+                    try Self.packGroup(window.rows[group], before: window.end, db)
+                }
+                report.rows += rows
+                report.duplicates += duplicates
+                report.transactions += 1
+            }
+            for bound in window.deletionBounds(readings: readingsPerTransaction) {
+                try await write("cannot delete packed readings") { db in
+                    try db.execute(sql: "DELETE FROM readings_staged WHERE time < ?", arguments: [bound])
+                    if bound == window.end { try db.execute(sql: "DELETE FROM pack_progress") }
+                }
+                report.transactions += 1
             }
             report.readings += window.readings
-            report.rows += rows
-            report.duplicates += duplicates
-            report.transactions += 1
         }
         return report
     }
 
+    /// Finishes a pack that was interrupted (a crash, a kill) between its transactions: the staged
+    /// readings that `pack_progress` says are packed are deleted. Run when the store is opened for
+    /// writing, before a reading is written: a reading staged later is never taken for a packed one.
+    static func finishInterruptedPack(_ db: Database) throws {
+        guard
+            let progress = try Row.fetchOne(db, sql: "SELECT window_end, series_through FROM pack_progress")
+        else { return }
+        try db.execute(
+            sql: "DELETE FROM readings_staged WHERE time < ? AND series_id <= ?",
+            arguments: [progress["window_end"] as Double, progress["series_through"] as Int64])
+        try db.execute(sql: "DELETE FROM pack_progress")
+    }
+
     /// Staged readings of whole minutes from the oldest, by signal and minute.
     struct StagedWindow: Sendable {
+        /// The oldest staged reading's time.
+        var start: Double
         /// Exclusive: every staged reading before it is in `rows`.
         var end: Double
-        /// Encoded here, before the write transaction, which other writes (alarms) wait for.
+        /// By series, then minute; encoded here, before the write transactions, which other
+        /// writes (alarms) wait for.
         var rows: [PackedRow]
         var readings: Int
+
+        /// `rows` in groups of whole signals (a signal's minutes are packed together: `pack_progress`
+        /// counts signals) of about `budget` readings, one signal at least.
+        func groups(readings budget: Int) -> [Range<Int>] {
+            var groups: [Range<Int>] = []
+            var first = 0
+            var count = 0
+            for index in rows.indices {
+                count += rows[index].packed.count
+                let signalEnds = index + 1 == rows.count || rows[index + 1].series != rows[index].series
+                if signalEnds && count >= budget {
+                    groups.append(first..<(index + 1))
+                    first = index + 1
+                    count = 0
+                }
+            }
+            if first < rows.count { groups.append(first..<rows.count) }
+            return groups
+        }
+
+        /// The upper time bounds of the deletes of the staged readings, about `budget` readings
+        /// each (taken as spread evenly over the window's span), the last one `end`.
+        func deletionBounds(readings budget: Int) -> [Double] {
+            let parts = Swift.max(1, Swift.min(1_000, (readings + budget - 1) / budget))
+            let step = (end - start) / Double(parts)
+            return (1..<parts).map { start + Double($0) * step } + [end]
+        }
     }
 
     /// One signal's staged minutes, oldest first.
@@ -110,8 +169,9 @@ extension Store {
             signals[slot].minutes[signals[slot].minutes.count - 1].append(time: time, value: value, quality: quality)
             count += 1
         }
+        signals.sort { $0.series < $1.series }
         let rows = signals.flatMap { signal in signal.minutes.map { PackedRow(series: signal.series, $0) } }
-        return StagedWindow(end: end, rows: rows, readings: count)
+        return StagedWindow(start: first, end: end, rows: rows, readings: count)
     }
 
     /// Each quality's name as stored, in bytes.
@@ -125,23 +185,25 @@ extension Store {
         return qualityNames.first { $0.name.elementsEqual(bytes) }?.quality ?? .badValue
     }
 
-    /// Writes a window's packed rows and deletes its staged readings, in one transaction; returns
-    /// the rows written and the duplicates dropped.
-    static func packWindow(_ window: StagedWindow, _ db: Database) throws -> (Int, Int) {
-        var rows = 0
+    /// Writes one group of a window's packed rows and records them in `pack_progress`, in one
+    /// transaction; returns the rows written and the duplicates dropped.
+    static func packGroup(_ rows: ArraySlice<PackedRow>, before end: Double, _ db: Database) throws -> (Int, Int) {
         var duplicates = 0
         let writer = try PackedWriter(db)
-        for row in window.rows {
+        for row in rows {
             let dropped = try writer.insert(row)
-            rows += 1
             if dropped > 0 {
                 try db.execute(
                     sql: "UPDATE series SET raw_count = raw_count - ? WHERE id = ?", arguments: [dropped, row.series])
                 duplicates += dropped
             }
         }
-        try db.execute(sql: "DELETE FROM readings_staged WHERE time < ?", arguments: [window.end])
-        return (rows, duplicates)
+        if let last = rows.last {
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO pack_progress (id, window_end, series_through) VALUES (1, ?, ?)",
+                arguments: [end, last.series])
+        }
+        return (rows.count, duplicates)
     }
 }
 

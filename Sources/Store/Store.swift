@@ -75,6 +75,11 @@ public final class Store: Sendable {
         } catch {
             throw StoreError.from(error, "cannot migrate the database")
         }
+        do {
+            try writer.write { db in try Self.finishInterruptedPack(db) }
+        } catch {
+            throw StoreError.from(error, "cannot finish an interrupted pack of readings")
+        }
     }
 
     /// A fresh in-memory database (tests, dry runs): nothing is written to disk.

@@ -70,8 +70,9 @@ struct PackTests {
                     if stored.value == nil && stored.quality == .good { stored.quality = .badValue }
                     return stored
                 })
-        let report = try await store.pack(before: 1_733_400_120, readingsPerTransaction: 10)
-        #expect(report.readings == 200 && report.rows == 4 && report.duplicates == 0 && report.transactions == 2)
+        // Windows of a minute; in each, a transaction per signal (50 readings) and ten deletes.
+        let report = try await store.pack(before: 1_733_400_120, readingsPerWindow: 10, readingsPerTransaction: 10)
+        #expect(report.readings == 200 && report.rows == 4 && report.duplicates == 0 && report.transactions == 24)
         let after = (try await history("temp"), try await history("flow"), try await view())
         #expect(after.0 == before.0 && after.1 == before.1 && after.2 == before.2)
         #expect(try await store.status().readings == 300)
@@ -108,6 +109,58 @@ struct PackTests {
         let merged = try await store.history(asset: "pump-1", sensor: "temp", from: t0, to: t0 + 60).raw
         #expect(merged.count == 31 && merged[2].value == 100 && merged[3].value == 2)
         #expect(try await store.status().readings == 31)
+    }
+
+    @Test(
+        "A pack in short transactions: readings_view shows each reading once between them; one interrupted after any of them is finished when the store is next opened"
+    )
+    func interruptedPack() async throws {
+        let t0 = 1_733_400_000.0
+        let readings = (0..<3).flatMap { signal in ramp(sensor: "s\(signal)", start: t0, step: 2, count: 45) }
+        let viewCount = { (store: Store) in
+            try await store.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM readings_view")! }
+        }
+        // Interrupted after each of a one-minute window's transactions: 3 signal groups, 3 deletes.
+        for stop in 1...6 {
+            let folder = try TemporaryFolder()
+            let path = folder.file("p.sqlite")
+            do {
+                let store = try Store.open(path: path)
+                try await store.write(readings: readings)
+                let window = try #require(
+                    try await store.writer.read { db in try Store.stagedWindow(before: t0 + 60, readings: 1_000, db) })
+                let groups = window.groups(readings: 30)
+                let bounds = window.deletionBounds(readings: 30)
+                #expect(groups.count == 3 && bounds.count == 3 && bounds.last == t0 + 60)
+                for group in groups.prefix(stop) {
+                    _ = try await store.writer.write { db in
+                        try Store.packGroup(window.rows[group], before: window.end, db)
+                    }
+                    #expect(try await viewCount(store) == 135)
+                }
+                for bound in bounds.prefix(max(0, stop - 3)) {
+                    try await store.writer.write { db in
+                        try db.execute(sql: "DELETE FROM readings_staged WHERE time < ?", arguments: [bound])
+                    }
+                    #expect(try await viewCount(store) == 135)
+                }
+            }
+            let reopened = try Store.open(path: path)
+            #expect(try await viewCount(reopened) == 135, "stopped after transaction \(stop)")
+            let report = try await reopened.pack(before: t0 + 120)
+            #expect(report.duplicates == 0, "stopped after transaction \(stop)")
+            #expect(try await viewCount(reopened) == 135)
+            #expect(try await reopened.status().readings == 135)
+            for signal in 0..<3 {
+                let raw = try await reopened.history(asset: "pump-1", sensor: "s\(signal)", from: 0, to: 2e9).raw
+                #expect(raw == ramp(sensor: "s\(signal)", start: t0, step: 2, count: 45))
+            }
+            let left = try await reopened.writer.read { db in
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM readings_staged")!
+                    + Int.fetchOne(db, sql: "SELECT count(*) FROM pack_progress")!
+            }
+            #expect(left == 0)
+        }
     }
 
     @Test("The batch writer packs the minutes that ended packDelay before its newest reading")
