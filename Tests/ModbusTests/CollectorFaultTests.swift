@@ -18,6 +18,14 @@ extension NetworkTests {
 
         static func seeded(_ id: String) -> any RandomNumberGenerator { SplitMix64(seed: 7, name: id) }
 
+        @Test("The devices' polls are staggered: the k-th polls k × 10 ms after the start, or k/n of its interval")
+        func pollPhases() {
+            let phases = (0..<10).map { ModbusCollector.phase(index: $0, of: 10, interval: .seconds(1)) }
+            #expect(phases == (0..<10).map { UInt64($0) * 10_000_000 })
+            #expect(ModbusCollector.phase(index: 0, of: 1, interval: .seconds(5)) == 0)
+            #expect(ModbusCollector.phase(index: 2, of: 4, interval: .milliseconds(20)) == 10_000_000)
+        }
+
         @Test(.timeLimit(.minutes(1)))
         func unreachableDeviceIsCommFailQuicklyAndOthersAreUnaffected() async throws {
             let server = try ModbusServer(logger: Logger(label: "test"))
