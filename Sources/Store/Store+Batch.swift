@@ -22,17 +22,34 @@ extension Store {
         if !batch.readings.isEmpty { await packing.lock() }
         defer { if !batch.readings.isEmpty { packing.unlock() } }
         let known = seriesIDs.withLock { $0 }
+        let created = try await writeTelemetry("cannot write a batch of \(batch.count) records") { db in
+            let created = try Self.insertReadings(batch.readings, known: known, db)
+            try Self.insertForecasts(batch.forecasts, db)
+            try Self.insertDeviations(batch.deviations, db)
+            try Self.insertHealth(batch.health, db)
+            try Self.insertEvents(batch.events, db)
+            return created
+        }
+        // Only ids of committed series enter the cache.
+        if !created.isEmpty {
+            seriesIDs.withLock { $0.merge(created) { old, _ in old } }
+        }
+    }
+
+    /// Runs `body` in one immediate transaction committed under `synchronous=NORMAL` (telemetry,
+    /// see `write(_:)`), the connection back at FULL afterwards.
+    func writeTelemetry<T: Sendable>(
+        _ context: @autoclosure () -> String, _ body: @escaping @Sendable (Database) throws -> T
+    )
+        async throws -> T
+    {
         let relaxed = options.synchronousFull
-        let created = try await writeWithoutTransaction("cannot write a batch of \(batch.count) records") { db in
+        return try await writeWithoutTransaction(context()) { db in
             if relaxed { try db.execute(sql: "PRAGMA synchronous = NORMAL") }
-            var created: [SeriesKey: Int64] = [:]
+            var result: T?
             do {
                 try db.inTransaction(.immediate) {
-                    created = try Self.insertReadings(batch.readings, known: known, db)
-                    try Self.insertForecasts(batch.forecasts, db)
-                    try Self.insertDeviations(batch.deviations, db)
-                    try Self.insertHealth(batch.health, db)
-                    try Self.insertEvents(batch.events, db)
+                    result = try body(db)
                     return .commit
                 }
             } catch {
@@ -40,11 +57,7 @@ extension Store {
                 throw error
             }
             if relaxed { try db.execute(sql: "PRAGMA synchronous = FULL") }
-            return created
-        }
-        // Only ids of committed series enter the cache.
-        if !created.isEmpty {
-            seriesIDs.withLock { $0.merge(created) { old, _ in old } }
+            return result!
         }
     }
 

@@ -29,6 +29,8 @@ extension Store {
     /// that an alarm's commit waits for one of them and not for the minute (issue 20): its
     /// signals a group at a time (with `pack_progress`, which `readings_view` and
     /// `finishInterruptedPack` read), then its staged readings deleted a few seconds at a time.
+    /// They commit as telemetry does (`synchronous=NORMAL`): a power cut can undo only the last of
+    /// them, and any prefix of them leaves every reading stored once.
     @discardableResult
     public func pack(
         before cutoff: Double, readingsPerWindow: Int = 1_000_000, readingsPerTransaction: Int = 60_000
@@ -44,7 +46,7 @@ extension Store {
             }
             guard let window else { break }
             for group in window.groups(readings: readingsPerTransaction) {
-                let (rows, duplicates) = try await write("cannot pack readings") { db in
+                let (rows, duplicates) = try await writeTelemetry("cannot pack readings") { db in
                     try Self.packGroup(window.rows[group], before: window.end, db)
                 }
                 report.rows += rows
@@ -52,7 +54,7 @@ extension Store {
                 report.transactions += 1
             }
             for bound in window.deletionBounds(readings: readingsPerTransaction) {
-                try await write("cannot delete packed readings") { db in
+                try await writeTelemetry("cannot delete packed readings") { db in
                     try db.execute(sql: "DELETE FROM readings_staged WHERE time < ?", arguments: [bound])
                     if bound == window.end { try db.execute(sql: "DELETE FROM pack_progress") }
                 }
