@@ -43,19 +43,20 @@ extension Schema {
                 DROP VIEW readings_view;
                 DROP TABLE readings;
                 CREATE VIEW readings_view AS
-                    \(packedReadings)
+                    \(packedReadings())
                     UNION ALL
                     \(stagedReadings);
                 """)
     }
 
-    /// `readings_view`'s packed half: each packed row unfolded with `json_each`.
-    private static var packedReadings: String {
+    /// `readings_view`'s packed half: each packed row unfolded with `json_each`; `join` finds a
+    /// series' packed rows.
+    private static func packedReadings(join: String = "s.id = p.series_id") -> String {
         """
         SELECT s.asset, s.sensor, p.minute + o.value AS time, \(iso("p.minute + o.value")) AS time_iso,
                json_extract(p.vals, '$[' || o.key || ']') AS value,
                coalesce(json_extract(p.qualities, '$[' || o.key || ']'), 'good') AS quality
-        FROM readings_packed p JOIN series s ON s.id = p.series_id JOIN json_each(p.offsets) o
+        FROM readings_packed p JOIN series s ON \(join) JOIN json_each(p.offsets) o
         """
     }
 
@@ -85,7 +86,42 @@ extension Schema {
                 );
                 DROP VIEW readings_view;
                 CREATE VIEW readings_view AS
-                    \(packedReadings)
+                    \(packedReadings())
+                    UNION ALL
+                    \(stagedReadings)
+                    WHERE NOT EXISTS (
+                        SELECT 1 FROM pack_progress g WHERE r.time < g.window_end AND r.series_id <= g.series_through);
+                """)
+    }
+
+    /// Signals to a bucket of `readings_packed`'s index (see v8).
+    static let packedBucket = 64
+
+    /// The condition that selects the packed rows of the series `id` (a column or a parameter)
+    /// through the index by bucket. `series_id + 0` and not `series_id`: SQLite would put `id` in
+    /// place of `series_id` everywhere (constant propagation), and the bucket's expression would
+    /// no longer match the index's.
+    static func packedRows(of id: String, table: String = "readings_packed") -> String {
+        "\(table).series_id / \(packedBucket) = \(id) / \(packedBucket) AND \(table).series_id + 0 = \(id)"
+    }
+
+    /// v8: `readings_packed`'s index by signal buckets (issue 20). Keyed (series_id, minute), a pack
+    /// added an entry at the end of every signal's range, one leaf page each: as the index grew,
+    /// a pack wrote more of its pages into the WAL (2,793 after an hour of 12,000 signals, 10,879
+    /// after four; `Plants/tools/pack-pages.py`), and the daemon's CPU rose with uptime. Keyed
+    /// (series_id / 64, minute, series_id), a minute's entries of 64 signals sit together at the
+    /// end of their bucket's range: a pack writes a leaf page per bucket (755 pages after four
+    /// hours, table pages included), and a signal's rows are found by a seek to its bucket and
+    /// minute, scanning the bucket's other 63 signals (`packedRows(of:)`).
+    static func v8(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                DROP INDEX readings_packed_by_series;
+                CREATE UNIQUE INDEX readings_packed_by_bucket
+                    ON readings_packed (series_id / \(packedBucket), minute, series_id);
+                DROP VIEW readings_view;
+                CREATE VIEW readings_view AS
+                    \(packedReadings(join: packedRows(of: "s.id", table: "p")))
                     UNION ALL
                     \(stagedReadings)
                     WHERE NOT EXISTS (

@@ -238,7 +238,7 @@ struct PackedWriter {
                 INSERT INTO readings_packed (series_id, minute, count, good_count, min, mean, max, offsets, vals,
                     qualities)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (series_id, minute) DO NOTHING
+                ON CONFLICT DO NOTHING
                 """)
     }
 
@@ -251,7 +251,10 @@ struct PackedWriter {
         guard
             let existing = try Row.fetchOne(
                 db,
-                sql: "SELECT id, offsets, vals, qualities FROM readings_packed WHERE series_id = ? AND minute = ?",
+                sql: """
+                    SELECT id, offsets, vals, qualities FROM readings_packed
+                    WHERE \(Schema.packedRows(of: "?1")) AND minute = ?2
+                    """,
                 arguments: [series, packed.minute]),
             var stored = PackedMinute.decode(
                 minute: packed.minute, times: existing["offsets"], values: existing["vals"],

@@ -24,7 +24,7 @@ extension Store {
             db,
             sql: """
                 SELECT minute, offsets, vals, qualities FROM readings_packed
-                WHERE series_id = ? AND minute BETWEEN ? AND ? ORDER BY minute
+                WHERE \(Schema.packedRows(of: "?1")) AND minute BETWEEN ?2 AND ?3 ORDER BY minute
                 """, arguments: [id, PackedMinute.minute(of: from), to])
         while let row = try rows.next(), packed.count < limit {
             guard

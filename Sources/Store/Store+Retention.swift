@@ -73,12 +73,15 @@ extension Store {
             // Only the series with rows due (a probe of each series' oldest row), several series to a
             // transaction: a plant has thousands of signals, and a transaction per signal would spend
             // the daemon's budget of a run on its first few signals, every run (issue 20).
+            let rowsOfSeries =
+                table == "readings_packed"
+                ? Schema.packedRows(of: "series.id") : "\(table).series_id = series.id"
             var due = try await read("cannot list the series due") { db in
                 try Int64.fetchAll(
                     db,
                     sql: """
                         SELECT id FROM series WHERE EXISTS (
-                            SELECT 1 FROM \(table) WHERE series_id = series.id AND \(time) < ?)
+                            SELECT 1 FROM \(table) WHERE \(rowsOfSeries) AND \(time) < ?)
                         ORDER BY id
                         """, arguments: [cutoff])
             }[...]
@@ -221,7 +224,10 @@ extension Store {
     {
         let rows = try Row.fetchAll(
             db,
-            sql: "SELECT minute, count FROM readings_packed WHERE series_id = ? AND minute < ? ORDER BY minute LIMIT ?",
+            sql: """
+                SELECT minute, count FROM readings_packed WHERE \(Schema.packedRows(of: "?1")) AND minute < ?2
+                ORDER BY minute LIMIT ?3
+                """,
             arguments: [id, cutoff, chunkRows + 1])
         var bound = cutoff
         var moved = 0
@@ -237,7 +243,7 @@ extension Store {
             sql: """
                 INSERT INTO readings_1m (series_id, minute, min, mean, max, count, bad_count)
                 SELECT series_id, minute, min, mean, max, good_count, count - good_count
-                FROM readings_packed WHERE series_id = ? AND minute < ?
+                FROM readings_packed WHERE \(Schema.packedRows(of: "?1")) AND minute < ?2
                 ON CONFLICT (series_id, minute) DO UPDATE SET
                     min = CASE WHEN min IS NULL THEN excluded.min WHEN excluded.min IS NULL THEN min
                                ELSE min(min, excluded.min) END,
@@ -248,7 +254,9 @@ extension Store {
                     count = count + excluded.count,
                     bad_count = bad_count + excluded.bad_count
                 """, arguments: [id, bound])
-        try db.execute(sql: "DELETE FROM readings_packed WHERE series_id = ? AND minute < ?", arguments: [id, bound])
+        try db.execute(
+            sql: "DELETE FROM readings_packed WHERE \(Schema.packedRows(of: "?1")) AND minute < ?2",
+            arguments: [id, bound])
         if moved > 0 {
             try db.execute(sql: "UPDATE series SET raw_count = raw_count - ? WHERE id = ?", arguments: [moved, id])
         }

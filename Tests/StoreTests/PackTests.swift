@@ -163,6 +163,32 @@ struct PackTests {
         }
     }
 
+    @Test("A signal's packed rows are found by a seek in the index by bucket: history, readings_view by sensor")
+    func packedRowsBySeek() async throws {
+        let store = try Store.inMemory()
+        try await store.write(readings: Self.awkward() + Self.awkward(sensor: "flow"))
+        try await store.pack(before: 1_733_400_120)
+        let plans = try await store.writer.read { db in
+            [
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        EXPLAIN QUERY PLAN SELECT minute FROM readings_packed
+                        WHERE \(Schema.packedRows(of: "?1")) AND minute BETWEEN ?2 AND ?3
+                        """, arguments: [2, 0, 2e9]),
+                try Row.fetchAll(
+                    db, sql: "EXPLAIN QUERY PLAN SELECT * FROM readings_view WHERE asset = 'pump-1' AND sensor = 'flow'"
+                ),
+            ].map { rows in rows.map { $0["detail"] as String }.joined(separator: "; ") }
+        }
+        for plan in plans {
+            #expect(plan.contains("readings_packed_by_bucket (<expr>=?"), "\(plan)")
+            #expect(!plan.contains("SCAN p") && !plan.contains("SCAN readings_packed"), "\(plan)")
+        }
+        let flow = try await store.history(asset: "pump-1", sensor: "flow", from: 0, to: 2e9).raw
+        #expect(flow.count == 150)
+    }
+
     @Test("The batch writer packs the minutes that ended packDelay before its newest reading")
     func batchWriterPacks() async throws {
         let store = try Store.inMemory()
