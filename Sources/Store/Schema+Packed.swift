@@ -68,6 +68,16 @@ extension Schema {
         """
     }
 
+    /// `readings_view`'s staged half from v7 on: without the staged readings that a pack in
+    /// progress has packed already (`pack_progress`).
+    private static var stagedReadingsNotPacked: String {
+        """
+        \(stagedReadings)
+        WHERE NOT EXISTS (
+            SELECT 1 FROM pack_progress g WHERE r.time < g.window_end AND r.series_id <= g.series_through)
+        """
+    }
+
     /// v7: a pack writes in short transactions (issue 20: one transaction per minute held the
     /// store's one writer for a fifth of a second, and an alarm's commit waited behind it). Its
     /// signals are written a group a transaction, then its staged readings deleted a few seconds
@@ -88,9 +98,7 @@ extension Schema {
                 CREATE VIEW readings_view AS
                     \(packedReadings())
                     UNION ALL
-                    \(stagedReadings)
-                    WHERE NOT EXISTS (
-                        SELECT 1 FROM pack_progress g WHERE r.time < g.window_end AND r.series_id <= g.series_through);
+                    \(stagedReadingsNotPacked);
                 """)
     }
 
@@ -123,9 +131,7 @@ extension Schema {
                 CREATE VIEW readings_view AS
                     \(packedReadings(join: packedRows(of: "s.id", table: "p")))
                     UNION ALL
-                    \(stagedReadings)
-                    WHERE NOT EXISTS (
-                        SELECT 1 FROM pack_progress g WHERE r.time < g.window_end AND r.series_id <= g.series_through);
+                    \(stagedReadingsNotPacked);
                 """)
     }
 

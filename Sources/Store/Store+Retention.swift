@@ -63,19 +63,19 @@ extension Store {
         try await pack(before: rawCutoff)
 
         // Per-series tables, chunk by chunk: raw readings → one-minute summaries, then old summaries.
+        // `rowsOfSeries`: the condition on a row of the table that finds series.id's rows by its index.
         let perSeries:
-            [(table: String, time: String, cutoff: Double, keyPath: WritableKeyPath<CompactionReport, Int>)] =
-                [
-                    ("readings_packed", "minute", rawCutoff, \.downsampledReadings),
-                    ("readings_1m", "minute", summaryCutoff, \.deletedSummaries),
-                ]
-        for (table, time, cutoff, keyPath) in perSeries where budgetLeft() {
+            [(
+                table: String, rowsOfSeries: String, time: String, cutoff: Double,
+                keyPath: WritableKeyPath<CompactionReport, Int>
+            )] = [
+                ("readings_packed", Schema.packedRows(of: "series.id"), "minute", rawCutoff, \.downsampledReadings),
+                ("readings_1m", "readings_1m.series_id = series.id", "minute", summaryCutoff, \.deletedSummaries),
+            ]
+        for (table, rowsOfSeries, time, cutoff, keyPath) in perSeries where budgetLeft() {
             // Only the series with rows due (a probe of each series' oldest row), several series to a
             // transaction: a plant has thousands of signals, and a transaction per signal would spend
             // the daemon's budget of a run on its first few signals, every run (issue 20).
-            let rowsOfSeries =
-                table == "readings_packed"
-                ? Schema.packedRows(of: "series.id") : "\(table).series_id = series.id"
             var due = try await read("cannot list the series due") { db in
                 try Int64.fetchAll(
                     db,
