@@ -65,22 +65,34 @@ public actor RuntimeHub {
         }
         var output = RuntimeOutput()
         var submitted = 0
-        // In asset order, so that what the runtimes emit comes out in the same order in every run.
-        for (asset, group) in Dictionary(grouping: readings, by: \.asset).sorted(by: { $0.key < $1.key }) {
-            if tally.count(group, asset: asset) > 0 { lastGoodReading = steady ?? now }
-            if let stepObserver, let steps = runtimes[asset]?.steps {
-                let started = ContinuousClock.now
-                runtimes[asset]?.ingest(group, receivedAt: steady, into: &output)
-                if runtimes[asset]?.steps != steps { stepObserver(ContinuousClock.now - started) }
-            } else {
-                runtimes[asset]?.ingest(group, receivedAt: steady, into: &output)
-            }
-            // An alarm change leaves at once, not after the rest of the batch (a PLC's batch holds a
-            // hundred pumps): the alarm writer commits it while the hub goes on.
+        // An alarm change leaves at once, not after the rest of the batch (a PLC's batch holds a
+        // hundred pumps): the alarm writer commits it while the hub goes on.
+        func submitAlarmChanges() {
             while submitted < output.alarmUpdates.count {
                 alarmWriter.submit(output.alarmUpdates[submitted], hubStarted: hubStarted)
                 submitted += 1
             }
+        }
+        // In asset order, so that what the runtimes emit comes out in the same order in every run.
+        let groups = Dictionary(grouping: readings, by: \.asset).sorted(by: { $0.key < $1.key })
+        // Every asset's readings and limit alarms first, the models' steps after: a limit alarm
+        // waits for recording a batch, not for stepping the models of the pumps before it.
+        var newest: [Double?] = []
+        newest.reserveCapacity(groups.count)
+        for (asset, group) in groups {
+            if tally.count(group, asset: asset) > 0 { lastGoodReading = steady ?? now }
+            newest.append(runtimes[asset]?.record(group, receivedAt: steady, into: &output) ?? nil)
+        }
+        submitAlarmChanges()
+        for ((asset, group), newest) in zip(groups, newest) {
+            if let stepObserver, let steps = runtimes[asset]?.steps {
+                let started = ContinuousClock.now
+                runtimes[asset]?.advance(after: group, newest: newest, receivedAt: steady, into: &output)
+                if runtimes[asset]?.steps != steps { stepObserver(ContinuousClock.now - started) }
+            } else {
+                runtimes[asset]?.advance(after: group, newest: newest, receivedAt: steady, into: &output)
+            }
+            submitAlarmChanges()
         }
         output.alarmUpdates.removeAll()
         // Health changes only at an assessment: the planner is told then (copying a runtime out of

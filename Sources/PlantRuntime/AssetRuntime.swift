@@ -272,13 +272,24 @@ public struct AssetRuntime: Sendable {
     // MARK: Ingesting
 
     /// Takes readings of this asset; limit alarms are evaluated on every good value, the model
-    /// steps when `stepInterval` has passed.
+    /// steps when `stepInterval` has passed. The same as `record` and then `advance`.
     ///
     /// - Parameter receivedAt: when the readings arrived on the daemon's steady clock (wall time at
     ///   start plus monotonic time since; see `SteadyClock`). Step cadence and silence are measured
     ///   on it, so a step of the wall clock neither stops the model for an hour (backwards) nor
     ///   reads as an hour of silence (forwards). Nil: the readings' own clock (tests, replays).
     public mutating func ingest(_ readings: [Reading], receivedAt: Double? = nil, into output: inout RuntimeOutput) {
+        let newest = record(readings, receivedAt: receivedAt, into: &output)
+        advance(after: readings, newest: newest, receivedAt: receivedAt, into: &output)
+    }
+
+    /// The first half of `ingest`: records the readings and evaluates limit alarms on every good
+    /// value. Returns the time of the newest reading recorded (nil: none was). The daemon's hub
+    /// records a PLC's whole batch before any model steps, so that a limit alarm does not wait for
+    /// the models of the hundred pumps beside it.
+    public mutating func record(
+        _ readings: [Reading], receivedAt: Double? = nil, into output: inout RuntimeOutput
+    ) -> Double? {
         var newest = -Double.infinity
         for reading in readings where table.record(reading, receivedAt: receivedAt) != nil {
             newest = max(newest, reading.timestamp)
@@ -292,7 +303,15 @@ public struct AssetRuntime: Sendable {
                 sensor: reading.sensor, value: value, at: reading.timestamp, machineStopped: stopped,
                 into: &output.alarmUpdates)
         }
-        guard newest.isFinite else { return }
+        return newest.isFinite ? newest : nil
+    }
+
+    /// The second half of `ingest`, for the readings `record` took: the model steps when
+    /// `stepInterval` has passed, and the failure modes observe the readings.
+    public mutating func advance(
+        after readings: [Reading], newest: Double?, receivedAt: Double? = nil, into output: inout RuntimeOutput
+    ) {
+        guard let newest else { return }
         let cadence = receivedAt ?? newest
         if lastStep.map({ cadence - $0 >= configuration.stepInterval }) ?? true {
             step(at: newest, cadence: cadence, into: &output)

@@ -167,6 +167,27 @@ import WorldModel
         #expect(alert.payload.contains("\"state\":\"unacknowledged\""))
     }
 
+    /// The hub records a PLC's whole batch before stepping any model (`record`, then `advance`),
+    /// so a limit alarm must be out of `record` alone, with no model stepped yet.
+    @Test func aLimitAlarmIsRaisedWhenTheReadingsAreRecordedBeforeTheModelSteps() {
+        var runtime = Self.trained()
+        let steps = runtime.steps
+        var output = RuntimeOutput()
+        let readings = Self.readings(at: 400, temp: 90, vib: 2, speed: 1200, hours: 400)
+        let newest = runtime.record(readings, into: &output)
+        #expect(newest == 400)
+        #expect(
+            output.alarmUpdates.map(\.alarm.id) == ["pump-1/limit/temp/high"]
+                && output.alarmUpdates.first?.transition?.to == .unacknowledged)
+        #expect(runtime.steps == steps, "recording does not step the model")
+        runtime.advance(after: readings, newest: newest, into: &output)
+        #expect(runtime.steps == steps + 1, "advancing does")
+        #expect(output.batch.deviations.count == 1)
+        // Readings of no signal of the asset record nothing.
+        let unknown = [Reading(asset: "pump-1", sensor: "flow", value: 3, timestamp: 401, quality: .good)]
+        #expect(runtime.record(unknown, into: &output) == nil)
+    }
+
     @Test func theRestartTransientIsNotADeviationAlarmButWhatFollowsIs() {
         // No on-delay: every flagged step would alarm at once, but for the settle.
         var runtime = Self.trained(deviationOnDelay: 0)
