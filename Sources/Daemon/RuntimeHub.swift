@@ -11,7 +11,8 @@ import WorldModel
 /// their output to the batch writer, the alarm writer and the refit worker.
 /// Public for the benchmarks (the daemon's hot path); the daemon is its only other user.
 public actor RuntimeHub {
-    private var runtimes: [String: AssetRuntime]
+    /// In asset-id order (what the runtimes emit comes out in the same order in every run).
+    private var runtimes: IndexedValues<AssetRuntime>
     private let writer: BatchWriter
     private let alarmWriter: AlarmWriter
     private let store: Store
@@ -40,7 +41,7 @@ public actor RuntimeHub {
         logger: Logger,
         publishPlan: @escaping @Sendable (String) -> Void
     ) {
-        self.runtimes = Dictionary(uniqueKeysWithValues: runtimes.map { ($0.asset.id, $0) })
+        self.runtimes = Self.byID(runtimes)
         replanner = Replanner(plant: plant, configuration: runtimes.first?.configuration.planning ?? .init())
         site = plant.site.id
         self.publishPlan = publishPlan
@@ -50,7 +51,11 @@ public actor RuntimeHub {
         self.logger = logger
     }
 
-    var assetIDs: [String] { runtimes.keys.sorted() }
+    var assetIDs: [String] { runtimes.all.map(\.asset.id) }
+
+    private static func byID(_ runtimes: [AssetRuntime]) -> IndexedValues<AssetRuntime> {
+        IndexedValues(runtimes.sorted { $0.asset.id < $1.asset.id }, id: \.asset.id)
+    }
 
     func fitInline() { fitsInline = true }
 
@@ -81,16 +86,18 @@ public actor RuntimeHub {
         newest.reserveCapacity(groups.count)
         for (asset, group) in groups {
             if tally.count(group, asset: asset) > 0 { lastGoodReading = steady ?? now }
-            newest.append(runtimes[asset]?.record(group, receivedAt: steady, into: &output) ?? nil)
+            newest.append(runtimes.update(asset) { $0.record(group, receivedAt: steady, into: &output) } ?? nil)
         }
         submitAlarmChanges()
         for ((asset, group), newest) in zip(groups, newest) {
-            if let stepObserver, let steps = runtimes[asset]?.steps {
+            guard let i = runtimes.position(of: asset) else { continue }
+            if let stepObserver {
+                let steps = runtimes[i].steps
                 let started = ContinuousClock.now
-                runtimes[asset]?.advance(after: group, newest: newest, receivedAt: steady, into: &output)
-                if runtimes[asset]?.steps != steps { stepObserver(ContinuousClock.now - started) }
+                runtimes[i].advance(after: group, newest: newest, receivedAt: steady, into: &output)
+                if runtimes[i].steps != steps { stepObserver(ContinuousClock.now - started) }
             } else {
-                runtimes[asset]?.advance(after: group, newest: newest, receivedAt: steady, into: &output)
+                runtimes[i].advance(after: group, newest: newest, receivedAt: steady, into: &output)
             }
             submitAlarmChanges()
         }
@@ -98,7 +105,9 @@ public actor RuntimeHub {
         // Health changes only at an assessment: the planner is told then (copying a runtime out of
         // the dictionary after every batch cost a retain and a release of each of its fields).
         for asset in output.assessed {
-            if let health = runtimes[asset]?.planningHealth { replanner.observe(asset: asset, health: health) }
+            if let i = runtimes.position(of: asset) {
+                replanner.observe(asset: asset, health: runtimes[i].planningHealth)
+            }
         }
         dispatch(output)
     }
@@ -121,9 +130,7 @@ public actor RuntimeHub {
     /// and snapshot spacing on the steady clock.
     func tick(now: Double, steady: Double? = nil) {
         var output = RuntimeOutput()
-        // Over a copy of the keys: iterating `runtimes.keys` holds the dictionary's storage, so the
-        // first runtime changed copied all of them, and every runtime then copied its own alarms.
-        for id in Array(runtimes.keys) { runtimes[id]!.tick(now: now, steady: steady, into: &output) }
+        for i in 0..<runtimes.count { runtimes[i].tick(now: now, steady: steady, into: &output) }
         dispatch(output)
     }
 
@@ -131,13 +138,14 @@ public actor RuntimeHub {
     /// it is taken once the machine has settled.
     func restore(snapshots: [String: [UInt8]], alarms: [AlarmRecord], rebaselined: Set<String> = []) {
         let byAsset = Dictionary(grouping: alarms, by: \.asset)
-        for id in Array(runtimes.keys) {
+        for i in 0..<runtimes.count {
+            let id = runtimes[i].asset.id
             if let bytes = snapshots[id] {
                 do {
-                    try runtimes[id]!.restore(model: bytes)
+                    try runtimes[i].restore(model: bytes)
                     logger.info("Restored the world model from its snapshot", metadata: ["asset.id": "\(id)"])
                     if rebaselined.contains(id) {
-                        runtimes[id]!.rebaselineOnceSettled()
+                        runtimes[i].rebaselineOnceSettled()
                         logger.info(
                             "Re-baseline recorded while stopped; adopted once the machine has settled",
                             metadata: ["asset.id": "\(id)"])
@@ -148,31 +156,31 @@ public actor RuntimeHub {
                         metadata: ["asset.id": "\(id)", "error": "\(error)"])
                 }
             }
-            runtimes[id]!.restore(alarms: byAsset[id] ?? [])
+            runtimes[i].restore(alarms: byAsset[id] ?? [])
         }
     }
 
     /// A changed plant file (SIGHUP): assets it keeps are reconfigured (alarm states and models kept),
     /// new ones start, removed ones stop; returns the asset ids added and removed.
     func adopt(plant: Plant, configuration: RuntimeConfiguration, now: Double) -> (added: [String], removed: [String]) {
-        let removed = Set(runtimes.keys).subtracting(plant.assets.map(\.id)).sorted()
+        let removed = Set(assetIDs).subtracting(plant.assets.map(\.id)).sorted()
         var added: [String] = []
-        var next: [String: AssetRuntime] = [:]
+        var next: [AssetRuntime] = []
         for asset in plant.assets {
             if let runtime = runtimes[asset.id] {
-                next[asset.id] = runtime.reconfigured(as: asset, configuration: configuration)
+                next.append(runtime.reconfigured(as: asset, configuration: configuration))
             } else {
-                next[asset.id] = AssetRuntime(asset: asset, site: site, configuration: configuration, now: now)
+                next.append(AssetRuntime(asset: asset, site: site, configuration: configuration, now: now))
                 added.append(asset.id)
             }
         }
-        runtimes = next
+        runtimes = Self.byID(next)
         replanner = Replanner(plant: plant, configuration: configuration.planning)
-        for runtime in runtimes.values { replanner.observe(runtime) }
+        for runtime in runtimes.all { replanner.observe(runtime) }
         return (added, removed)
     }
 
-    func adoptOperatorCommand(_ alarm: AlarmRecord) { runtimes[alarm.asset]?.adoptOperatorCommand(alarm) }
+    func adoptOperatorCommand(_ alarm: AlarmRecord) { runtimes.update(alarm.asset) { $0.adoptOperatorCommand(alarm) } }
 
     /// Maintenance an engineer reported as done: the planner learns of it (it is not proposed again
     /// at once), the modes it restored start their trends again and are no longer failed, the modes
@@ -189,9 +197,9 @@ public actor RuntimeHub {
         var restored: [String] = []
         if case .resets(let modes) = action.effect { restored = modes }
         replanner.renewed(asset: record.asset, action: record.action, at: record.doneAt)
-        runtimes[record.asset]?.renew(modes: restored, at: record.doneAt, resetModel: renewModel)
+        runtimes.update(record.asset) { $0.renew(modes: restored, at: record.doneAt, resetModel: renewModel) }
         if case .slows(let modes, let factor) = action.effect {
-            runtimes[record.asset]?.slowed(modes: modes, by: factor)
+            runtimes.update(record.asset) { $0.slowed(modes: modes, by: factor) }
         }
         if let runtime = runtimes[record.asset] { replanner.observe(runtime) }
         logger.info(
@@ -202,27 +210,27 @@ public actor RuntimeHub {
     /// An operator's re-baseline (`prognos model rebaseline`): the asset's model takes its present
     /// state as the new normal and learns it again (see `AssetRuntime.rebaseline`).
     func adoptRebaseline(_ record: RebaselineRecord) {
-        guard runtimes[record.asset] != nil else {
+        guard runtimes.position(of: record.asset) != nil else {
             logger.warning(
                 "Re-baseline of an asset the plant does not have; ignored", metadata: ["asset.id": "\(record.asset)"])
             return
         }
-        runtimes[record.asset]?.rebaseline()
+        runtimes.update(record.asset) { $0.rebaseline() }
         logger.info("Re-baseline adopted", metadata: ["asset.id": "\(record.asset)", "by": "\(record.recordedBy)"])
     }
 
-    func summaries(now: Double) -> [AssetSummary] { runtimes.keys.sorted().map { runtimes[$0]!.summary(at: now) } }
+    func summaries(now: Double) -> [AssetSummary] { runtimes.all.map { $0.summary(at: now) } }
 
     func snapshots() -> [(String, [UInt8])] {
-        runtimes.keys.sorted().compactMap { id in runtimes[id]!.snapshot().map { (id, $0) } }
+        runtimes.all.compactMap { runtime in runtime.snapshot().map { (runtime.asset.id, $0) } }
     }
 
-    func activeAlarmCount() -> Int { runtimes.values.reduce(0) { $0 + $1.annunciatedAlarms.count } }
+    func activeAlarmCount() -> Int { runtimes.all.reduce(0) { $0 + $1.annunciatedAlarms.count } }
 
     /// The annunciated alarms (those `activeAlarmCount` counts) by state and priority.
     public func alarmCounts() -> [DaemonSample.AlarmCount] {
         var counts: [AlarmState: [AlarmPriority: Int]] = [:]
-        for runtime in runtimes.values {
+        for runtime in runtimes.all {
             for alarm in runtime.annunciatedAlarms {
                 counts[alarm.state, default: [:]][alarm.priority, default: 0] += 1
             }
@@ -234,7 +242,7 @@ public actor RuntimeHub {
 
     private func adopt(_ model: AssetModel, for asset: String) {
         refitting.remove(asset)
-        runtimes[asset]?.adopt(refitted: model)
+        runtimes.update(asset) { $0.adopt(refitted: model) }
         logger.info("World model fitted", metadata: ["asset.id": "\(asset)"])
     }
 

@@ -24,7 +24,8 @@ public struct AlarmUpdate: Sendable {
 /// (`pump-101/limit/bearing_temp_de/high`), so a restarted daemon finds its alarms again.
 struct AlarmBook: Sendable {
     struct LimitPoint: Sendable {
-        var id: String
+        /// Where its record is in `alarms`.
+        var slot: Int
         var sensor: String
         var condition: LimitCondition
         var rawActive = false
@@ -36,7 +37,7 @@ struct AlarmBook: Sendable {
     /// model step and every tick.
     let deviationID: String
     let communicationID: String
-    private(set) var alarms: [String: AlarmRecord] = [:]
+    private(set) var alarms = IndexedValues<AlarmRecord>([], id: \.id)
     private(set) var limitPoints: [String: [LimitPoint]] = [:]
     /// The likely cause of an alarm, where the runtime has one (published as `diagnosis`).
     var diagnoses: [String: String] = [:]
@@ -50,9 +51,11 @@ struct AlarmBook: Sendable {
             _ id: String, _ kind: AlarmKind, _ sensors: [String], _ priority: AlarmPriority, onDelay: Double,
             offDelay: Double, _ message: String
         ) {
-            alarms[id] = AlarmRecord(
-                id: id, asset: asset.id, kind: kind, sensors: sensors, priority: priority,
-                machine: AlarmStateMachine(onDelay: onDelay, offDelay: offDelay), message: message, updatedAt: now)
+            alarms.insert(
+                AlarmRecord(
+                    id: id, asset: asset.id, kind: kind, sensors: sensors, priority: priority,
+                    machine: AlarmStateMachine(onDelay: onDelay, offDelay: offDelay), message: message, updatedAt: now),
+                id: id)
         }
         add(
             Self.deviationID(asset.id), .deviation, [], .high, onDelay: configuration.deviationOnDelay,
@@ -72,15 +75,15 @@ struct AlarmBook: Sendable {
                 guard let limit else { continue }
                 let id = "\(asset.id)/limit/\(sensor.id)/\(suffix)"
                 let deadband = max(span, abs(limit) * 0.05) * configuration.limitDeadbandFraction
-                limitPoints[sensor.id, default: []].append(
-                    LimitPoint(
-                        id: id, sensor: sensor.id,
-                        condition: LimitCondition(side: side, limit: limit, deadband: deadband)))
                 add(
                     id, .limit, [sensor.id], priority, onDelay: configuration.limitOnDelay,
                     offDelay: configuration.limitOffDelay,
                     "\(sensor.name) \(side == .high ? "above" : "below") \(suffix.hasPrefix("trip") ? "trip" : "alarm") limit \(format(limit)) \(sensor.unit)"
                 )
+                limitPoints[sensor.id, default: []].append(
+                    LimitPoint(
+                        slot: alarms.position(of: id)!, sensor: sensor.id,
+                        condition: LimitCondition(side: side, limit: limit, deadband: deadband)))
             }
         }
         for mode in asset.failureModes {
@@ -100,11 +103,13 @@ struct AlarmBook: Sendable {
 
     /// Takes the states stored by an earlier run, so alarms survive a restart.
     mutating func restore(_ stored: [AlarmRecord]) {
-        for record in stored where alarms[record.id] != nil {
-            var merged = record
+        for record in stored {
             // Keep the configured delays and texts of this run; keep the stored state.
-            merged.priority = alarms[record.id]!.priority
-            alarms[record.id] = merged
+            alarms.update(record.id) { mine in
+                let priority = mine.priority
+                mine = record
+                mine.priority = priority
+            }
         }
     }
 
@@ -122,7 +127,9 @@ struct AlarmBook: Sendable {
             let suppressed = machineStopped && point.condition.side == .low
             let active = !suppressed && point.condition.isActive(value, wasActive: point.rawActive)
             if active != point.rawActive { limitPoints[sensor]?[k].rawActive = active }
-            evaluate(point.id, active: active, at: time, value: value, threshold: point.condition.limit, into: &updates)
+            evaluate(
+                slot: point.slot, active: active, at: time, value: value, threshold: point.condition.limit,
+                into: &updates)
         }
     }
 
@@ -132,9 +139,19 @@ struct AlarmBook: Sendable {
         _ id: String, active: Bool, at time: Double, value: Double? = nil, threshold: Double? = nil,
         message: String? = nil, sensors: [String]? = nil, into updates: inout [AlarmUpdate]
     ) {
+        guard let slot = alarms.position(of: id) else { return }
+        evaluate(
+            slot: slot, active: active, at: time, value: value, threshold: threshold, message: message,
+            sensors: sensors, into: &updates)
+    }
+
+    private mutating func evaluate(
+        slot: Int, active: Bool, at time: Double, value: Double? = nil, threshold: Double? = nil,
+        message: String? = nil, sensors: [String]? = nil, into updates: inout [AlarmUpdate]
+    ) {
         // The state machine steps in place; the record is copied only for a transition (rare).
-        guard let transition = alarms[id]?.machine.update(conditionActive: active, at: time) else { return }
-        var alarm = alarms[id]!
+        guard let transition = alarms[slot].machine.update(conditionActive: active, at: time) else { return }
+        var alarm = alarms[slot]
         alarm.updatedAt = time
         if transition.cause == .conditionActivated || (transition.cause == .shelveExpired && alarm.active) {
             alarm.raisedAt = time
@@ -144,30 +161,31 @@ struct AlarmBook: Sendable {
             if let sensors { alarm.sensors = sensors }
         }
         if transition.cause == .conditionCleared { alarm.clearedAt = time }
-        alarms[id] = alarm
+        alarms[slot] = alarm
         updates.append(update(alarm, transition, actor: "prognos"))
     }
 
     /// Clears alarm `id` at once (maintenance removed its cause; see `AlarmStateMachine.clearAtOnce`).
     mutating func clearAtOnce(_ id: String, at time: Double, into updates: inout [AlarmUpdate]) {
-        guard var alarm = alarms[id], let transition = alarm.machine.clearAtOnce(at: time) else { return }
+        guard let slot = alarms.position(of: id) else { return }
+        var alarm = alarms[slot]
+        guard let transition = alarm.machine.clearAtOnce(at: time) else { return }
         alarm.updatedAt = time
         alarm.clearedAt = time
-        alarms[id] = alarm
+        alarms[slot] = alarm
         updates.append(update(alarm, transition, actor: "prognos"))
     }
 
     /// Applies a command an operator made in another process (seen in the alarm history) to this
     /// book's machine, so the daemon's next condition change starts from the operator's state.
     mutating func adoptOperatorCommand(_ record: AlarmRecord) {
-        guard alarms[record.id] != nil else { return }
-        var mine = alarms[record.id]!
-        mine.machine = record.machine
-        mine.acknowledgedBy = record.acknowledgedBy
-        mine.acknowledgedAt = record.acknowledgedAt
-        mine.shelvedBy = record.shelvedBy
-        mine.updatedAt = record.updatedAt
-        alarms[record.id] = mine
+        alarms.update(record.id) { mine in
+            mine.machine = record.machine
+            mine.acknowledgedBy = record.acknowledgedBy
+            mine.acknowledgedAt = record.acknowledgedAt
+            mine.shelvedBy = record.shelvedBy
+            mine.updatedAt = record.updatedAt
+        }
     }
 
     func update(_ alarm: AlarmRecord, _ transition: AlarmTransition, actor: String) -> AlarmUpdate {
@@ -175,7 +193,7 @@ struct AlarmBook: Sendable {
     }
 
     /// Alarms currently annunciated (unacknowledged, acknowledged or returned-unacknowledged).
-    var annunciated: [AlarmRecord] { alarms.values.filter { $0.state.isAnnunciated }.sorted { $0.id < $1.id } }
+    var annunciated: [AlarmRecord] { alarms.all.filter { $0.state.isAnnunciated }.sorted { $0.id < $1.id } }
 }
 
 func format(_ value: Double) -> String {

@@ -240,7 +240,7 @@ public struct AssetRuntime: Sendable {
     public func reconfigured(as changed: Asset, configuration: RuntimeConfiguration? = nil) -> AssetRuntime {
         var fresh = AssetRuntime(
             asset: changed, site: site, configuration: configuration ?? self.configuration, now: startedAt)
-        fresh.alarms.restore(Array(alarms.alarms.values))
+        fresh.alarms.restore(Array(alarms.alarms.all))
         fresh.alarms.diagnoses = alarms.diagnoses
         guard fresh.table.ids == table.ids, fresh.sensorCount == sensorCount else { return fresh }
         let silenceAllowed = fresh.table.silenceAllowed
@@ -706,5 +706,5 @@ public struct AssetRuntime: Sendable {
 
     /// Alarms this asset annunciates now.
     public var annunciatedAlarms: [AlarmRecord] { alarms.annunciated }
-    public var allAlarms: [AlarmRecord] { Array(alarms.alarms.values) }
+    public var allAlarms: [AlarmRecord] { Array(alarms.alarms.all) }
 }
