@@ -82,22 +82,22 @@ public actor RuntimeHub {
         let groups = Dictionary(grouping: readings, by: \.asset).sorted(by: { $0.key < $1.key })
         // Every asset's readings and limit alarms first, the models' steps after: a limit alarm
         // waits for recording a batch, not for stepping the models of the pumps before it.
-        var newest: [Double?] = []
-        newest.reserveCapacity(groups.count)
+        var recorded: [AssetRuntime.Recorded?] = []
+        recorded.reserveCapacity(groups.count)
         for (asset, group) in groups {
             if tally.count(group, asset: asset) > 0 { lastGoodReading = steady ?? now }
-            newest.append(runtimes.update(asset) { $0.record(group, receivedAt: steady, into: &output) } ?? nil)
+            recorded.append(runtimes.update(asset) { $0.record(group, receivedAt: steady, into: &output) } ?? nil)
         }
         submitAlarmChanges()
-        for ((asset, group), newest) in zip(groups, newest) {
+        for ((asset, group), recorded) in zip(groups, recorded) {
             guard let i = runtimes.position(of: asset) else { continue }
             if let stepObserver {
                 let steps = runtimes[i].steps
                 let started = ContinuousClock.now
-                runtimes[i].advance(after: group, newest: newest, receivedAt: steady, into: &output)
+                runtimes[i].advance(after: group, recorded: recorded, receivedAt: steady, into: &output)
                 if runtimes[i].steps != steps { stepObserver(ContinuousClock.now - started) }
             } else {
-                runtimes[i].advance(after: group, newest: newest, receivedAt: steady, into: &output)
+                runtimes[i].advance(after: group, recorded: recorded, receivedAt: steady, into: &output)
             }
             submitAlarmChanges()
         }

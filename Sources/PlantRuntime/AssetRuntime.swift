@@ -272,27 +272,43 @@ public struct AssetRuntime: Sendable {
     // MARK: Ingesting
 
     /// Takes readings of this asset; limit alarms are evaluated on every good value, the model
-    /// steps when `stepInterval` has passed. The same as `record` and then `advance`.
+    /// steps when `stepInterval` has passed and a modelled sensor's reading came. The same as
+    /// `record` and then `advance`.
     ///
     /// - Parameter receivedAt: when the readings arrived on the daemon's steady clock (wall time at
     ///   start plus monotonic time since; see `SteadyClock`). Step cadence and silence are measured
     ///   on it, so a step of the wall clock neither stops the model for an hour (backwards) nor
     ///   reads as an hour of silence (forwards). Nil: the readings' own clock (tests, replays).
     public mutating func ingest(_ readings: [Reading], receivedAt: Double? = nil, into output: inout RuntimeOutput) {
-        let newest = record(readings, receivedAt: receivedAt, into: &output)
-        advance(after: readings, newest: newest, receivedAt: receivedAt, into: &output)
+        let recorded = record(readings, receivedAt: receivedAt, into: &output)
+        advance(after: readings, recorded: recorded, receivedAt: receivedAt, into: &output)
+    }
+
+    /// What `record` took from a batch of readings.
+    public struct Recorded: Sendable, Equatable {
+        /// The time of the newest reading recorded.
+        public var newest: Double
+        /// Whether a modelled sensor's reading was among them. A batch of context alone (an ambient
+        /// temperature that one MQTT message brings to every pump of a site) gives the model
+        /// nothing new to step on: stepping on it scored the sensors' last values a second time,
+        /// and made the hub step every asset of the site in one call.
+        public var sensors: Bool
     }
 
     /// The first half of `ingest`: records the readings and evaluates limit alarms on every good
-    /// value. Returns the time of the newest reading recorded (nil: none was). The daemon's hub
-    /// records a PLC's whole batch before any model steps, so that a limit alarm does not wait for
-    /// the models of the hundred pumps beside it.
+    /// value. Nil: no reading of this asset's signals was recorded. The daemon's hub records a
+    /// PLC's whole batch before any model steps, so that a limit alarm does not wait for the models
+    /// of the hundred pumps beside it.
     public mutating func record(
         _ readings: [Reading], receivedAt: Double? = nil, into output: inout RuntimeOutput
-    ) -> Double? {
+    ) -> Recorded? {
         var newest = -Double.infinity
-        for reading in readings where table.record(reading, receivedAt: receivedAt) != nil {
+        // An asset without modelled sensors steps on whatever comes, as before.
+        var sensors = sensorCount == 0
+        for reading in readings {
+            guard let i = table.record(reading, receivedAt: receivedAt) else { continue }
             newest = max(newest, reading.timestamp)
+            if i < sensorCount { sensors = true }
         }
         // State-based suppression (ISA-18.2 designed suppression): a stopped machine's low flow or
         // pressure is its normal state, not an abnormal one.
@@ -303,20 +319,21 @@ public struct AssetRuntime: Sendable {
                 sensor: reading.sensor, value: value, at: reading.timestamp, machineStopped: stopped,
                 into: &output.alarmUpdates)
         }
-        return newest.isFinite ? newest : nil
+        return newest.isFinite ? Recorded(newest: newest, sensors: sensors) : nil
     }
 
     /// The second half of `ingest`, for the readings `record` took: the model steps when
-    /// `stepInterval` has passed, and the failure modes observe the readings.
+    /// `stepInterval` has passed and a modelled sensor's reading came, and the failure modes
+    /// observe the readings.
     public mutating func advance(
-        after readings: [Reading], newest: Double?, receivedAt: Double? = nil, into output: inout RuntimeOutput
+        after readings: [Reading], recorded: Recorded?, receivedAt: Double? = nil, into output: inout RuntimeOutput
     ) {
-        guard let newest else { return }
-        let cadence = receivedAt ?? newest
-        if lastStep.map({ cadence - $0 >= configuration.stepInterval }) ?? true {
-            step(at: newest, cadence: cadence, into: &output)
+        guard let recorded else { return }
+        let cadence = receivedAt ?? recorded.newest
+        if recorded.sensors, lastStep.map({ cadence - $0 >= configuration.stepInterval }) ?? true {
+            step(at: recorded.newest, cadence: cadence, into: &output)
         }
-        observeModes(readings, at: readings.map(\.timestamp).max() ?? newest, into: &output)
+        observeModes(readings, at: readings.map(\.timestamp).max() ?? recorded.newest, into: &output)
     }
 
     /// Feeds every failure mode's estimator with this batch: the limit sensor's good values and the

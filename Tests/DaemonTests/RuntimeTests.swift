@@ -174,18 +174,34 @@ import WorldModel
         let steps = runtime.steps
         var output = RuntimeOutput()
         let readings = Self.readings(at: 400, temp: 90, vib: 2, speed: 1200, hours: 400)
-        let newest = runtime.record(readings, into: &output)
-        #expect(newest == 400)
+        let recorded = runtime.record(readings, into: &output)
+        #expect(recorded == AssetRuntime.Recorded(newest: 400, sensors: true))
         #expect(
             output.alarmUpdates.map(\.alarm.id) == ["pump-1/limit/temp/high"]
                 && output.alarmUpdates.first?.transition?.to == .unacknowledged)
         #expect(runtime.steps == steps, "recording does not step the model")
-        runtime.advance(after: readings, newest: newest, into: &output)
+        runtime.advance(after: readings, recorded: recorded, into: &output)
         #expect(runtime.steps == steps + 1, "advancing does")
         #expect(output.batch.deviations.count == 1)
         // Readings of no signal of the asset record nothing.
         let unknown = [Reading(asset: "pump-1", sensor: "flow", value: 3, timestamp: 401, quality: .good)]
         #expect(runtime.record(unknown, into: &output) == nil)
+    }
+
+    /// A batch of context alone (one MQTT message with the site's ambient temperature for every
+    /// pump) records the context but does not step the model: the sensors' values are those it
+    /// last stepped on. The next batch with a sensor's reading steps.
+    @Test func contextAloneDoesNotStepTheModel() {
+        var runtime = Self.trained()
+        let steps = runtime.steps
+        var output = RuntimeOutput()
+        let speed = [Reading(asset: "pump-1", sensor: "speed", value: 1250, timestamp: 400, quality: .good)]
+        #expect(runtime.record(speed, into: &output) == AssetRuntime.Recorded(newest: 400, sensors: false))
+        runtime.ingest(speed, into: &output)
+        #expect(runtime.steps == steps, "context alone does not step")
+        runtime.ingest(
+            [Reading(asset: "pump-1", sensor: "vib", value: 2, timestamp: 401, quality: .good)], into: &output)
+        #expect(runtime.steps == steps + 1, "a sensor's reading does, with the context recorded before it")
     }
 
     @Test func theRestartTransientIsNotADeviationAlarmButWhatFollowsIs() {
