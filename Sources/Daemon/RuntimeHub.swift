@@ -82,15 +82,15 @@ public actor RuntimeHub {
         let groups = Dictionary(grouping: readings, by: \.asset).sorted(by: { $0.key < $1.key })
         // Every asset's readings and limit alarms first, the models' steps after: a limit alarm
         // waits for recording a batch, not for stepping the models of the pumps before it.
-        var recorded: [AssetRuntime.Recorded?] = []
-        recorded.reserveCapacity(groups.count)
+        var toAdvance: [(position: Int, readings: [Reading], recorded: AssetRuntime.Recorded?)] = []
+        toAdvance.reserveCapacity(groups.count)
         for (asset, group) in groups {
             if tally.count(group, asset: asset) > 0 { lastGoodReading = steady ?? now }
-            recorded.append(runtimes.update(asset) { $0.record(group, receivedAt: steady, into: &output) } ?? nil)
+            guard let i = runtimes.position(of: asset) else { continue }
+            toAdvance.append((i, group, runtimes[i].record(group, receivedAt: steady, into: &output)))
         }
         submitAlarmChanges()
-        for ((asset, group), recorded) in zip(groups, recorded) {
-            guard let i = runtimes.position(of: asset) else { continue }
+        for (i, group, recorded) in toAdvance {
             if let stepObserver {
                 let steps = runtimes[i].steps
                 let started = ContinuousClock.now
