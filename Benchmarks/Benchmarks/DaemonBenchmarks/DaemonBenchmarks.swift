@@ -70,6 +70,33 @@ let benchmarks: @Sendable () -> Void = {
     let valuesPerCPUSecond = BenchmarkMetric.custom(
         "values per CPU-second", polarity: .prefersLarger, useScalingFactor: false)
 
+    /// A hub over every asset, each with the fitted model, storing into a new SQLite file at `path`,
+    /// every runtime past its first step (its first values are not what a running daemon does).
+    func startedHub(path: String) async -> (RuntimeHub, BatchWriter) {
+        let store = try! Store.open(path: path)
+        let writer = BatchWriter(store: store)
+        let alarmWriter = AlarmWriter(store: store, site: plant.site.id, logger: logger, publishDirectly: { _ in })
+        let runtimes = assets.map { asset -> AssetRuntime in
+            var runtime = AssetRuntime(asset: asset, site: "bench", configuration: RuntimeConfiguration(), now: 0)
+            runtime.adopt(refitted: model)
+            return runtime
+        }
+        let hub = RuntimeHub(
+            runtimes: runtimes, plant: plant, writer: writer, alarmWriter: alarmWriter, store: store,
+            logger: logger, publishPlan: { _ in })
+        for first in stride(from: 0, to: assetCount, by: assetsPerBatch) {
+            await hub.ingest((first..<first + assetsPerBatch).flatMap { readings("asset-\($0)", at: 999) }, now: 999)
+        }
+        _ = try! await writer.flush()
+        return (hub, writer)
+    }
+    func temporaryPath() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("daemon-bench-\(UUID().uuidString).sqlite").path
+    }
+    func remove(_ path: String) {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
+
     let steps = 10
     // With metrics: the same, and after every step of all assets the heartbeat's metrics published
     // and the exposition written as for a scrape (a heartbeat is every 5 s: this is more often).
@@ -81,28 +108,9 @@ let benchmarks: @Sendable () -> Void = {
                 metrics: [.wallClock, .cpuTotal, valuesPerSecond, valuesPerCPUSecond, .mallocCountTotal],
                 maxDuration: .seconds(30), maxIterations: 10)
         ) { benchmark in
-            let path = FileManager.default.temporaryDirectory.appendingPathComponent(
-                "daemon-bench-\(UUID().uuidString).sqlite"
-            ).path
-            defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
-            let store = try! Store.open(path: path)
-            let writer = BatchWriter(store: store)
-            let alarmWriter = AlarmWriter(store: store, site: plant.site.id, logger: logger, publishDirectly: { _ in })
-            let runtimes = assets.map { asset -> AssetRuntime in
-                var runtime = AssetRuntime(asset: asset, site: "bench", configuration: RuntimeConfiguration(), now: 0)
-                runtime.adopt(refitted: model)
-                return runtime
-            }
-            let hub = RuntimeHub(
-                runtimes: runtimes, plant: plant, writer: writer, alarmWriter: alarmWriter, store: store,
-                logger: logger,
-                publishPlan: { _ in })
-            // The first step of every runtime (its first values) is not what a running daemon does: done before measuring.
-            for first in stride(from: 0, to: assetCount, by: assetsPerBatch) {
-                await hub.ingest(
-                    (first..<first + assetsPerBatch).flatMap { readings("asset-\($0)", at: 999) }, now: 999)
-            }
-            _ = try! await writer.flush()
+            let path = temporaryPath()
+            defer { remove(path) }
+            let (hub, writer) = await startedHub(path: path)
             let batches = (0..<steps).flatMap { step in
                 stride(from: 0, to: assetCount, by: assetsPerBatch).map { first in
                     (first..<first + assetsPerBatch).flatMap { readings("asset-\($0)", at: 1000 + Double(step)) }
@@ -138,6 +146,33 @@ let benchmarks: @Sendable () -> Void = {
             benchmark.measurement(valuesPerSecond, Int(Double(values) / seconds))
             benchmark.measurement(valuesPerCPUSecond, Int(Double(values) / max(processCPUSeconds() - cpuStart, 1e-6)))
         }
+    }
+
+    // A site-wide context value: one MQTT message (an ambient temperature, here `load`) is context
+    // to every asset, so it reaches the hub as one batch of 1,000 readings, and a PLC's batch that
+    // arrives meanwhile waits behind it (the slowest alarms of the 1,000-pump scale run).
+    let siteWideBatch = BenchmarkMetric.custom(
+        "site-wide batch of 1,000 context readings (µs)", polarity: .prefersSmaller, useScalingFactor: false)
+    Benchmark(
+        "1,000 assets: one context value for all of them, between their steps",
+        configuration: .init(metrics: [siteWideBatch], maxDuration: .seconds(30), maxIterations: 10)
+    ) { benchmark in
+        let path = temporaryPath()
+        defer { remove(path) }
+        let (hub, writer) = await startedHub(path: path)
+        for step in 0..<steps {
+            let t = 1000 + Double(step)
+            for first in stride(from: 0, to: assetCount, by: assetsPerBatch) {
+                await hub.ingest((first..<first + assetsPerBatch).flatMap { readings("asset-\($0)", at: t) }, now: t)
+            }
+            let ambient = (0..<assetCount).map {
+                Reading(asset: "asset-\($0)", sensor: "load", value: 70, timestamp: t + 0.5, quality: .good)
+            }
+            let started = ContinuousClock.now
+            await hub.ingest(ambient, now: t + 0.5)
+            benchmark.measurement(siteWideBatch, microseconds(ContinuousClock.now - started))
+        }
+        _ = try! await writer.flush()
     }
 
     alarmLatencyBenchmarks()
