@@ -333,7 +333,15 @@ public struct AssetRuntime: Sendable {
         if recorded.sensors, lastStep.map({ cadence - $0 >= configuration.stepInterval }) ?? true {
             step(at: recorded.newest, cadence: cadence, into: &output)
         }
+        // Context alone brings the failure modes nothing new either (their limit sensors' values and
+        // the model's deviations are unchanged): observing it fed the trackers the last deviation
+        // again, and the hub took every pump of a site through its modes in one call.
+        guard recorded.sensors || readings.contains(where: { isLimitSensor($0.sensor) }) else { return }
         observeModes(readings, at: readings.map(\.timestamp).max() ?? recorded.newest, into: &output)
+    }
+
+    private func isLimitSensor(_ sensor: String) -> Bool {
+        estimators.contains { $0.mode.limit.sensor == sensor }
     }
 
     /// Feeds every failure mode's estimator with this batch: the limit sensor's good values and the
