@@ -8,7 +8,7 @@
 import json, re, sys
 
 FIELD = re.compile(r"(\w+)=(\S+)")
-STAGES = [("polled -> hub", "decided", "hub"), ("hub -> submitted", "hub", "submitted"),
+STAGES = [("rest of the poll", "decided", "polled"), ("poll's end -> hub", "polled", "hub"), ("hub -> submitted", "hub", "submitted"),
           ("submitted -> writer took it", "submitted", "taken"), ("writer queue", "taken", "began"),
           ("transaction + commit", "began", "committed"), ("committed -> published", "committed", "published"),
           ("published -> received", "published", "received")]
@@ -22,7 +22,7 @@ for line in open(sys.argv[1], errors="replace"):
     if not event:
         continue
     entry = events.setdefault(event, {})
-    for key in ("hub", "submitted", "taken", "began", "committed", "published"):
+    for key in ("polled", "hub", "submitted", "taken", "began", "committed", "published"):
         if key in fields and fields[key] != "-" and key not in entry:
             entry[key] = float(fields[key])
 rows = []

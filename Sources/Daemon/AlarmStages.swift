@@ -8,6 +8,10 @@ import PrognosCore
 /// from the reading to a subscriber can be split into its stages under a real load
 /// (`Plants/tools/alarm-stages.py` pairs these lines with a subscriber's receipt stamps).
 struct AlarmStages: Sendable {
+    /// The newest reading of the batch that decided the change: the end of its device's poll (a
+    /// poller stamps each request's readings as they are answered and delivers the poll's batch at
+    /// its end), so a change decided early in a poll waits for the rest of it.
+    var polled: Double?
     /// The hub began the batch of readings that decided the change.
     var hub: Double?
     /// The hub handed the change to the alarm writer.
@@ -25,7 +29,8 @@ struct AlarmStages: Sendable {
         logger.trace(
             "Alarm change committed",
             metadata: [
-                "event": "\(event)", "hub": "\(Self.text(hub))", "submitted": "\(Self.text(submitted))",
+                "event": "\(event)", "polled": "\(Self.text(polled))", "hub": "\(Self.text(hub))",
+                "submitted": "\(Self.text(submitted))",
                 "taken": "\(Self.text(taken))", "began": "\(Self.text(began))", "committed": "\(Self.text(committed))",
             ])
     }

@@ -52,9 +52,10 @@ public final class AlarmWriter: Sendable {
         (stream, continuation) = AsyncStream.makeStream(of: Work.self)
     }
 
-    /// `hubStarted`: when the hub began the batch of readings that decided it (traced, see `AlarmStages`).
-    public func submit(_ update: AlarmUpdate, hubStarted: Double? = nil) {
-        let stages = AlarmStages(hub: hubStarted, submitted: AlarmStages.now)
+    /// `polled`: the newest reading of the batch that decided it; `hubStarted`: when the hub began
+    /// that batch (traced, see `AlarmStages`).
+    public func submit(_ update: AlarmUpdate, polled: Double? = nil, hubStarted: Double? = nil) {
+        let stages = AlarmStages(polled: polled, hub: hubStarted, submitted: AlarmStages.now)
         inbox.withLock { $0.append((update, stages)) }
         continuation.yield(.arrived)
     }

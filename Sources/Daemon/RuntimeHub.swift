@@ -64,7 +64,8 @@ public actor RuntimeHub {
     public func ingest(_ readings: [Reading], now: Double, steady: Double? = nil) {
         let hubStarted = AlarmStages.now
         writer.append(readings)
-        if let newest = readings.map(\.timestamp).max() {
+        let newest = readings.map(\.timestamp).max()
+        if let newest {
             let lag = max(0, now - newest)
             lagEstimate = lagEstimate.map { $0 + 0.1 * (lag - $0) } ?? lag
         }
@@ -74,7 +75,7 @@ public actor RuntimeHub {
         // hundred pumps): the alarm writer commits it while the hub goes on.
         func submitAlarmChanges() {
             while submitted < output.alarmUpdates.count {
-                alarmWriter.submit(output.alarmUpdates[submitted], hubStarted: hubStarted)
+                alarmWriter.submit(output.alarmUpdates[submitted], polled: newest, hubStarted: hubStarted)
                 submitted += 1
             }
         }
