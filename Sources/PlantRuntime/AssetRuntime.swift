@@ -59,6 +59,9 @@ public struct AssetRuntime: Sendable {
     /// Steps not taken because the machine stood still.
     public private(set) var stoppedSteps = 0
     public private(set) var latest: StepResult?
+    /// The values a step scores (sensors, context), kept to be refilled: one allocation per asset.
+    private var sensorValues: [Double] = []
+    private var contextValues: [Double] = []
     /// Per failure mode (in the plant file's order): its estimator, and its latest health and outlook.
     private var estimators: [ModeEstimator]
     public private(set) var latestHealth: [String: ModeHealth] = [:]
@@ -471,7 +474,15 @@ public struct AssetRuntime: Sendable {
         // model does not know it): an hourly daemon follows a slowly moving machine as one stepping
         // every ten minutes does.
         model.stepSeconds = configuration.stepInterval
-        let result = model.update(y: Array(row[..<sensorCount]), u: Array(row[sensorCount...]), time: time)
+        // Scored into the last step's result, whose arrays (shares, levels, trends) have one owner
+        // while the model writes them: no allocation per step.
+        var result = latest ?? StepResult()
+        latest = nil
+        sensorValues.removeAll(keepingCapacity: true)
+        sensorValues.append(contentsOf: row[..<sensorCount])
+        contextValues.removeAll(keepingCapacity: true)
+        contextValues.append(contentsOf: row[sensorCount...])
+        model.update(y: sensorValues, u: contextValues, time: time, into: &result)
         steps += 1
         stepsRunning += 1
         latest = result
