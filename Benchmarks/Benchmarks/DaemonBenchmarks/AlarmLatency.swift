@@ -76,7 +76,7 @@ final class AlarmPath: Sendable {
         await publisher.close()
         subscriber.close()
         broker.stop()
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        removeDatabase(at: path)
     }
 }
 

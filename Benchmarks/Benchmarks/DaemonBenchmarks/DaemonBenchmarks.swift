@@ -93,9 +93,6 @@ let benchmarks: @Sendable () -> Void = {
     func temporaryPath() -> String {
         FileManager.default.temporaryDirectory.appendingPathComponent("daemon-bench-\(UUID().uuidString).sqlite").path
     }
-    func remove(_ path: String) {
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-    }
 
     let steps = 10
     // With metrics: the same, and after every step of all assets the heartbeat's metrics published
@@ -109,7 +106,7 @@ let benchmarks: @Sendable () -> Void = {
                 maxDuration: .seconds(30), maxIterations: 10)
         ) { benchmark in
             let path = temporaryPath()
-            defer { remove(path) }
+            defer { removeDatabase(at: path) }
             let (hub, writer) = await startedHub(path: path)
             let batches = (0..<steps).flatMap { step in
                 stride(from: 0, to: assetCount, by: assetsPerBatch).map { first in
@@ -158,7 +155,7 @@ let benchmarks: @Sendable () -> Void = {
         configuration: .init(metrics: [siteWideBatch], maxDuration: .seconds(30), maxIterations: 10)
     ) { benchmark in
         let path = temporaryPath()
-        defer { remove(path) }
+        defer { removeDatabase(at: path) }
         let (hub, writer) = await startedHub(path: path)
         for step in 0..<steps {
             let t = 1000 + Double(step)
@@ -176,6 +173,11 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     alarmLatencyBenchmarks()
+}
+
+/// Removes a SQLite database with its WAL and shared-memory files.
+func removeDatabase(at path: String) {
+    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
 }
 
 /// User + system CPU seconds of this process.
