@@ -64,7 +64,7 @@ public actor RuntimeHub {
     public func ingest(_ readings: [Reading], now: Double, steady: Double? = nil) {
         let hubStarted = AlarmStages.now
         writer.append(readings)
-        let newest = readings.map(\.timestamp).max()
+        let newest = readings.lazy.map(\.timestamp).max()
         if let newest {
             let lag = max(0, now - newest)
             lagEstimate = lagEstimate.map { $0 + 0.1 * (lag - $0) } ?? lag
@@ -80,7 +80,7 @@ public actor RuntimeHub {
             }
         }
         // In asset order, so that what the runtimes emit comes out in the same order in every run.
-        let groups = Dictionary(grouping: readings, by: \.asset).sorted(by: { $0.key < $1.key })
+        let groups = readings.groupedByAsset()
         // Every asset's readings and limit alarms first, the models' steps after: a limit alarm
         // waits for recording a batch, not for stepping the models of the pumps before it.
         var toAdvance: [(position: Int, readings: [Reading], recorded: AssetRuntime.Recorded?)] = []

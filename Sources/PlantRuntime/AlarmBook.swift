@@ -26,7 +26,6 @@ struct AlarmBook: Sendable {
     struct LimitPoint: Sendable {
         /// Where its record is in `alarms`.
         var slot: Int
-        var sensor: String
         var condition: LimitCondition
         var rawActive = false
     }
@@ -38,7 +37,10 @@ struct AlarmBook: Sendable {
     let deviationID: String
     let communicationID: String
     private(set) var alarms = IndexedValues<AlarmRecord>([], id: \.id)
-    private(set) var limitPoints: [String: [LimitPoint]] = [:]
+    /// The limit points of each sensor that has any, found by `limitGroup(of:)`: the runtime looks a
+    /// sensor's group up once, not by its name at every reading.
+    private var limitPoints: [[LimitPoint]] = []
+    private var limitGroups: [String: Int] = [:]
     /// The likely cause of an alarm, where the runtime has one (published as `diagnosis`).
     var diagnoses: [String: String] = [:]
 
@@ -80,9 +82,13 @@ struct AlarmBook: Sendable {
                     offDelay: configuration.limitOffDelay,
                     "\(sensor.name) \(side == .high ? "above" : "below") \(suffix.hasPrefix("trip") ? "trip" : "alarm") limit \(format(limit)) \(sensor.unit)"
                 )
-                limitPoints[sensor.id, default: []].append(
+                if limitGroups[sensor.id] == nil {
+                    limitGroups[sensor.id] = limitPoints.count
+                    limitPoints.append([])
+                }
+                limitPoints[limitGroups[sensor.id]!].append(
                     LimitPoint(
-                        slot: alarms.position(of: id)!, sensor: sensor.id,
+                        slot: alarms.position(of: id)!,
                         condition: LimitCondition(side: side, limit: limit, deadband: deadband)))
             }
         }
@@ -113,20 +119,23 @@ struct AlarmBook: Sendable {
         }
     }
 
-    /// Evaluates a limit alarm of `sensor` with a new good value. While the machine is stopped
-    /// (`machineStopped`), low-side limits are not alarmed: a stopped fan has no airflow and a stopped
-    /// pump no flow by design, and such an alarm asks nothing of the operator (ISA-18.2 state-based
-    /// alarming). High-side limits stay armed: a hot bearing matters whether the machine turns or not.
+    /// The group of `sensor`'s limit points for `evaluateLimits`, nil if it has no limit.
+    func limitGroup(of sensor: String) -> Int? { limitGroups[sensor] }
+
+    /// Evaluates the limit alarms of a sensor (its `limitGroup`) with a new good value. While the
+    /// machine is stopped (`machineStopped`), low-side limits are not alarmed: a stopped fan has no
+    /// airflow and a stopped pump no flow by design, and such an alarm asks nothing of the operator
+    /// (ISA-18.2 state-based alarming). High-side limits stay armed: a hot bearing matters whether
+    /// the machine turns or not.
     mutating func evaluateLimits(
-        sensor: String, value: Double, at time: Double, machineStopped: Bool = false, into updates: inout [AlarmUpdate]
+        group: Int, value: Double, at time: Double, machineStopped: Bool = false, into updates: inout [AlarmUpdate]
     ) {
-        // Read without copying the points back at every value (a hash of the sensor and a copy of
-        // its points per reading): a point is written only when its raw condition changes.
-        guard let points = limitPoints[sensor] else { return }
-        for (k, point) in points.enumerated() {
+        // A point is written only when its raw condition changes, not copied back at every value.
+        for k in limitPoints[group].indices {
+            let point = limitPoints[group][k]
             let suppressed = machineStopped && point.condition.side == .low
             let active = !suppressed && point.condition.isActive(value, wasActive: point.rawActive)
-            if active != point.rawActive { limitPoints[sensor]?[k].rawActive = active }
+            if active != point.rawActive { limitPoints[group][k].rawActive = active }
             evaluate(
                 slot: point.slot, active: active, at: time, value: value, threshold: point.condition.limit,
                 into: &updates)

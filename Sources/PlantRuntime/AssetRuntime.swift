@@ -44,6 +44,8 @@ public struct AssetRuntime: Sendable {
     private var table: SignalTable
     private let sensorCount: Int
     private(set) var alarms: AlarmBook
+    /// Each signal's group of limit points in `alarms` (by its place in `table`), nil without a limit.
+    private let limitGroupOfSignal: [Int?]
     public private(set) var model: AssetModel?
     /// Rows collected for the first fit (nil once it is asked for, until there is no model again).
     private var training: HistoryRing?
@@ -109,6 +111,7 @@ public struct AssetRuntime: Sendable {
             ids: signals.map(\.id), silenceAllowed: signals.map { configuration.silenceAllowed(for: $0.source) })
         sensorCount = asset.modelledSensors.count
         alarms = AlarmBook(site: site, asset: asset, configuration: configuration, now: now)
+        limitGroupOfSignal = table.ids.map(alarms.limitGroup(of:))
         healthy = HistoryRing(
             width: table.ids.count, capacity: max(1, configuration.historyCapacity),
             block: max(1, configuration.historyBlock), stride: max(1, configuration.historyStride))
@@ -308,21 +311,29 @@ public struct AssetRuntime: Sendable {
         var newest = -Double.infinity
         // An asset without modelled sensors steps on whatever comes, as before.
         var sensors = sensorCount == 0
-        for reading in readings {
-            guard let i = table.record(reading, receivedAt: receivedAt) else { continue }
-            newest = max(newest, reading.timestamp)
-            if i < sensorCount { sensors = true }
+        // Each reading's limit group, found with its place in the table (one lookup by name per
+        // reading), kept on the stack until the machine's state after the whole batch is known.
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: readings.count) { groups in
+            for (n, reading) in readings.enumerated() {
+                guard let i = table.record(reading, receivedAt: receivedAt) else {
+                    groups[n] = alarms.limitGroup(of: reading.sensor) ?? -1
+                    continue
+                }
+                groups[n] = limitGroupOfSignal[i] ?? -1
+                newest = max(newest, reading.timestamp)
+                if i < sensorCount { sensors = true }
+            }
+            // State-based suppression (ISA-18.2 designed suppression): a stopped machine's low flow or
+            // pressure is its normal state, not an abnormal one.
+            let stopped = isStopped
+            for (n, reading) in readings.enumerated() where groups[n] >= 0 && reading.quality == .good {
+                guard let value = reading.value, value.isFinite else { continue }
+                alarms.evaluateLimits(
+                    group: groups[n], value: value, at: reading.timestamp, machineStopped: stopped,
+                    into: &output.alarmUpdates)
+            }
+            return newest.isFinite ? Recorded(newest: newest, sensors: sensors) : nil
         }
-        // State-based suppression (ISA-18.2 designed suppression): a stopped machine's low flow or
-        // pressure is its normal state, not an abnormal one.
-        let stopped = isStopped
-        for reading in readings where reading.quality == .good {
-            guard let value = reading.value, value.isFinite else { continue }
-            alarms.evaluateLimits(
-                sensor: reading.sensor, value: value, at: reading.timestamp, machineStopped: stopped,
-                into: &output.alarmUpdates)
-        }
-        return newest.isFinite ? Recorded(newest: newest, sensors: sensors) : nil
     }
 
     /// The second half of `ingest`, for the readings `record` took: the model steps when
@@ -340,7 +351,7 @@ public struct AssetRuntime: Sendable {
         // the model's deviations are unchanged): observing it fed the trackers the last deviation
         // again, and the hub took every pump of a site through its modes in one call.
         guard recorded.sensors || readings.contains(where: { isLimitSensor($0.sensor) }) else { return }
-        observeModes(readings, at: readings.map(\.timestamp).max() ?? recorded.newest, into: &output)
+        observeModes(readings, at: readings.lazy.map(\.timestamp).max() ?? recorded.newest, into: &output)
     }
 
     private func isLimitSensor(_ sensor: String) -> Bool {
@@ -355,8 +366,10 @@ public struct AssetRuntime: Sendable {
         let runningKnownUntil = self.runningKnownUntil
         for k in estimators.indices {
             let sensor = estimators[k].mode.limit.sensor
-            let values = readings.filter { $0.sensor == sensor && $0.quality == .good }.compactMap(\.value)
-                .filter(\.isFinite)
+            var values: [Double] = []
+            for reading in readings where reading.quality == .good && reading.sensor == sensor {
+                if let value = reading.value, value.isFinite { values.append(value) }
+            }
             var deviation: Double?
             var spread: Double?
             // Through optional chains: binding `model` and `latest` copied them (a retain of each of

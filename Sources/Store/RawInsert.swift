@@ -18,10 +18,11 @@ struct RawInsert {
         connection = db.sqliteConnection
     }
 
-    /// Clears the previous row's bindings; call before binding a row.
+    /// Readies the statement for the next row; call before binding it. Every caller binds each
+    /// parameter of every row, so the bindings are not cleared: clearing freed the buffers SQLite
+    /// copies text into, and every text bound after it was allocated again.
     func reset() {
         sqlite3_reset(handle)
-        sqlite3_clear_bindings(handle)
     }
 
     /// NaN and ±infinity as NULL, as every REAL column of the store.
@@ -38,11 +39,20 @@ struct RawInsert {
     func bind(_ index: Int32, _ value: Bool) { sqlite3_bind_int(handle, index, value ? 1 : 0) }
 
     func bind(_ index: Int32, _ text: String?) {
-        guard let text else {
+        guard var text else {
             sqlite3_bind_null(handle, index)
             return
         }
-        sqlite3_bind_text(handle, index, text, -1, Self.transient)
+        // Through its UTF-8 bytes: passed as a C string, a short (inline) Swift string was first
+        // copied into an array of its own. An empty one has no bytes to point at, and a null
+        // pointer would bind NULL.
+        guard !text.isEmpty else {
+            sqlite3_bind_text(handle, index, "", 0, Self.transient)
+            return
+        }
+        text.withUTF8 { bytes in
+            _ = sqlite3_bind_text(handle, index, bytes.baseAddress, Int32(bytes.count), Self.transient)
+        }
     }
 
     /// Text that outlives the step (SQLITE_STATIC: no copy).

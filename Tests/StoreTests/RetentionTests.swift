@@ -259,6 +259,23 @@ struct RetentionTests {
         #expect(latest.first { $0.sensor == "flow" }?.value == 16)
     }
 
+    @Test("The grouping by signal is a stable sort by asset and sensor, on shuffled batches")
+    func groupedBySignalIsAStableSort() {
+        var random = SplitMix64(seed: 11)
+        for _ in 0..<100 {
+            let readings = (0..<Int.random(in: 0...60, using: &random)).map { n in
+                Reading(
+                    asset: "pump-\(Int.random(in: 1...12, using: &random))",
+                    sensor: ["temp", "flow", "speed"].randomElement(using: &random)!, value: Double(n),
+                    timestamp: Double(n / 7), quality: .good)
+            }
+            let sorted = readings.enumerated().sorted {
+                ($0.element.asset, $0.element.sensor, $0.offset) < ($1.element.asset, $1.element.sensor, $1.offset)
+            }
+            #expect(BatchWriter.groupedBySignal(readings) == sorted.map(\.element))
+        }
+    }
+
     @Test("run() flushes periodically and once more when cancelled")
     func runLoop() async throws {
         let store = try Store.inMemory()
