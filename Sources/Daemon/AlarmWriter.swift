@@ -89,7 +89,7 @@ public final class AlarmWriter: Sendable {
             while !waiting.isEmpty {
                 let group = waiting.prefix(Self.maxGroup)
                 do {
-                    let began = try await store.recordAlarmTransitions(group.map(Self.change))
+                    let began = try await store.recordAlarmTransitions(group.map(change))
                     let now = AlarmStages.now
                     waiting.removeFirst(group.count)
                     if group.contains(where: { $0.alert != nil }) { committed() }
@@ -141,7 +141,7 @@ public final class AlarmWriter: Sendable {
         }
         for entry in waiting {
             do {
-                try await store.recordAlarmTransitions([Self.change(entry)])
+                try await store.recordAlarmTransitions([change(entry)])
             } catch {
                 logger.error(
                     "Alarm change not stored at shutdown (it was published directly)",
@@ -164,9 +164,15 @@ public final class AlarmWriter: Sendable {
         }
     }
 
-    private static func change(_ entry: Waiting) -> AlarmChange {
-        AlarmChange(
-            alarm: entry.update.alarm, transition: entry.update.transition, actor: entry.update.actor,
-            outbox: entry.alert)
+    /// The store merges the change with the alarm's row, and the alert is built from what it merged.
+    private func change(_ entry: Waiting) -> AlarmChange {
+        let (update, site) = (entry.update, site)
+        return AlarmChange(alarm: update.alarm, transition: update.transition, actor: update.actor) {
+            alarm, transition in
+            AlertMessages.alert(
+                for: AlarmUpdate(
+                    alarm: alarm, transition: transition, actor: update.actor, diagnosis: update.diagnosis),
+                site: site)
+        }
     }
 }

@@ -336,7 +336,7 @@ public final class PlantDaemon: Service, Sendable {
                 await hub.replanIfNeeded(now: now)
             }
             await judgeReadiness(hub: hub, writer: writer, publisher: publisher, wall: wall)
-            historySeen = await adoptOperatorCommands(after: historySeen, hub: hub)
+            historySeen = await adoptOperatorCommands(after: historySeen, hub: hub, now: now)
             if options.lockstep == nil {
                 reportsSeen = await adoptReports(after: reportsSeen, hub: hub, renewModels: true)
             }
@@ -365,10 +365,10 @@ public final class PlantDaemon: Service, Sendable {
     }
 
     /// Commands that operators made through `prognos alarms` or the dashboard.
-    private func adoptOperatorCommands(after seen: Int64, hub: RuntimeHub) async -> Int64 {
+    private func adoptOperatorCommands(after seen: Int64, hub: RuntimeHub, now: Double) async -> Int64 {
         guard let rows = try? await store.alarmHistory(after: seen, limit: 1000), !rows.isEmpty else { return seen }
         for row in rows where row.actor != "prognos" {
-            if let alarm = try? await store.alarm(id: row.alarmID) { await hub.adoptOperatorCommand(alarm) }
+            if let alarm = try? await store.alarm(id: row.alarmID) { await hub.adoptOperatorCommand(alarm, now: now) }
         }
         return rows.last?.id ?? seen
     }

@@ -181,7 +181,9 @@ public actor RuntimeHub {
         return (added, removed)
     }
 
-    func adoptOperatorCommand(_ alarm: AlarmRecord) { runtimes.update(alarm.asset) { $0.adoptOperatorCommand(alarm) } }
+    func adoptOperatorCommand(_ alarm: AlarmRecord, now: Double) {
+        runtimes.update(alarm.asset) { $0.adoptOperatorCommand(alarm, at: now) }
+    }
 
     /// Maintenance an engineer reported as done: the planner learns of it (it is not proposed again
     /// at once), the modes it restored start their trends again and are no longer failed, the modes

@@ -185,15 +185,13 @@ struct AlarmBook: Sendable {
         updates.append(update(alarm, transition, actor: "prognos"))
     }
 
-    /// Applies a command an operator made in another process (seen in the alarm history) to this
-    /// book's machine, so the daemon's next condition change starts from the operator's state.
-    mutating func adoptOperatorCommand(_ record: AlarmRecord) {
+    /// Applies a command an operator made in another process (seen in the alarm history, `record` as
+    /// stored) to this book's machine, so the daemon's next condition change starts from the
+    /// operator's state; the condition stays this book's, which may be newer than the store's.
+    mutating func adoptOperatorCommand(_ record: AlarmRecord, at time: Double) {
         alarms.update(record.id) { mine in
-            mine.machine = record.machine
-            mine.acknowledgedBy = record.acknowledgedBy
-            mine.acknowledgedAt = record.acknowledgedAt
-            mine.shelvedBy = record.shelvedBy
-            mine.updatedAt = record.updatedAt
+            mine = mine.adopting(commandsOf: record, at: time)
+            mine.updatedAt = max(mine.updatedAt, record.updatedAt)
         }
     }
 

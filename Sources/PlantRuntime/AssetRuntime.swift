@@ -167,7 +167,9 @@ public struct AssetRuntime: Sendable {
     }
 
     /// An operator changed an alarm in another process (`prognos alarms`, the dashboard).
-    public mutating func adoptOperatorCommand(_ alarm: AlarmRecord) { alarms.adoptOperatorCommand(alarm) }
+    public mutating func adoptOperatorCommand(_ alarm: AlarmRecord, at time: Double) {
+        alarms.adoptOperatorCommand(alarm, at: time)
+    }
 
     /// A slowing action of `factor` was done on `modes` (regreasing, an oil change): their
     /// estimators keep their history and know the slowing, so the planner does not propose one that

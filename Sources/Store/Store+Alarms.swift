@@ -21,11 +21,16 @@ extension Store {
         }
     }
 
-    /// Several alarm changes, in order, each recorded as `recordAlarmTransition` records it, all in
-    /// one transaction: the alarm writer's group commit, so that changes that came together wait for
+    /// Several alarm changes of the daemon, in order, each recorded as `recordAlarmTransition` records
+    /// it, all in one transaction: the alarm writer's group commit, so that changes that came together wait for
     /// one commit (and one fsync) instead of one each behind the telemetry writer. Returns when the
     /// transaction began (seconds since 1970): what waited before it is the writer queue's share of
     /// an alarm's latency (traced by the daemon).
+    ///
+    /// Each change is first merged with its alarm's stored row (`AlarmRecord.adopting`): an operator's
+    /// command made while the change was on its way is kept, the transition is the one from the stored
+    /// state, and the alert is built from the merged alarm (none when the merge leaves the state as
+    /// stored: an alarm shelved meanwhile stays quiet).
     ///
     /// The commit does not checkpoint the WAL: SQLite's automatic checkpoint runs in whichever
     /// commit finds the WAL past its threshold, and the caller waits for it (pages written to the
@@ -43,14 +48,28 @@ extension Store {
             try db.inTransaction(.immediate) {
                 began = Date().timeIntervalSince1970
                 for change in changes {
-                    try Self.record(
-                        change.alarm, change.transition, actor: change.actor, note: nil, capacity: capacity, db
-                    ) { _, _ in change.outbox }
+                    let (alarm, transition) = try Self.merged(change, db)
+                    try Self.record(alarm, transition, actor: change.actor, note: nil, capacity: capacity, db) {
+                        alarm, _ in transition.flatMap { change.alert(alarm, $0) }
+                    }
                 }
                 return .commit
             }
             return began
         }
+    }
+
+    /// `change` as it applies to the alarm's stored row: with the operators' commands that row holds,
+    /// and its transition from the stored state (nil when the merge leaves that state as it was).
+    private static func merged(_ change: AlarmChange, _ db: Database) throws -> (AlarmRecord, AlarmTransition?) {
+        guard let stored = try AlarmRecord.fetchOne(db, key: change.alarm.id) else {
+            return (change.alarm, change.transition)
+        }
+        let alarm = change.alarm.adopting(commandsOf: stored, at: change.alarm.updatedAt)
+        guard let transition = change.transition, alarm.state != stored.state else { return (alarm, nil) }
+        return (
+            alarm, AlarmTransition(from: stored.state, to: alarm.state, cause: transition.cause, time: transition.time)
+        )
     }
 
     private static func check(_ transition: AlarmTransition?, of alarm: AlarmRecord) throws {
@@ -198,17 +217,21 @@ extension Store {
 }
 
 /// One alarm change as the daemon records it: the alarm's new state, the transition that led
-/// there (nil: a new message or value only), who made it, and the alert to publish.
+/// there (nil: a new message or value only), who made it, and how to build the alert of a
+/// transition (from the alarm as merged with the stored row, see `recordAlarmTransitions`).
 public struct AlarmChange: Sendable {
     public var alarm: AlarmRecord
     public var transition: AlarmTransition?
     public var actor: String
-    public var outbox: OutboxMessage?
+    public var alert: @Sendable (AlarmRecord, AlarmTransition) -> OutboxMessage?
 
-    public init(alarm: AlarmRecord, transition: AlarmTransition?, actor: String, outbox: OutboxMessage?) {
+    public init(
+        alarm: AlarmRecord, transition: AlarmTransition?, actor: String,
+        alert: @escaping @Sendable (AlarmRecord, AlarmTransition) -> OutboxMessage?
+    ) {
         self.alarm = alarm
         self.transition = transition
         self.actor = actor
-        self.outbox = outbox
+        self.alert = alert
     }
 }

@@ -15,6 +15,8 @@ public enum AlarmState: String, Sendable, Equatable, CaseIterable, Codable {
 
     /// Whether the alarm still asks for an operator's attention.
     public var needsAttention: Bool { self == .unacknowledged || self == .returnedUnacknowledged }
+    /// Whether an operator suppressed the alarm (shelved, or out of service).
+    public var isSuppressed: Bool { self == .shelved || self == .outOfService }
     /// Whether the alarm is shown as active (not normal and not suppressed).
     public var isAnnunciated: Bool {
         self == .unacknowledged || self == .acknowledged || self == .returnedUnacknowledged

@@ -38,7 +38,7 @@ public struct AlarmStateMachine: Sendable, Equatable, Codable {
         disagreeingSince = nil
         isConditionActive = raw
         if raw { isAcknowledged = false }
-        guard state != .shelved, state != .outOfService else { return nil }
+        guard !state.isSuppressed else { return nil }
         return transition(to: annunciatedState, cause: raw ? .conditionActivated : .conditionCleared, at: time)
     }
 
@@ -48,7 +48,7 @@ public struct AlarmStateMachine: Sendable, Equatable, Codable {
         guard isConditionActive else { return nil }
         disagreeingSince = nil
         isConditionActive = false
-        guard state != .shelved, state != .outOfService else { return nil }
+        guard !state.isSuppressed else { return nil }
         return transition(to: annunciatedState, cause: .conditionCleared, at: time)
     }
 
@@ -82,6 +82,28 @@ public struct AlarmStateMachine: Sendable, Equatable, Codable {
     public mutating func returnToService(at time: Double) -> AlarmTransition? {
         guard state == .outOfService else { return nil }
         return transition(to: annunciatedState, cause: .returnedToService, at: time)
+    }
+
+    /// This machine, whose condition is current, with the operators' commands that `stored` holds and
+    /// this machine may not have seen yet. Operators command through the store, so its acknowledgement,
+    /// shelve and service state are the newest there are, while the condition is this machine's (the
+    /// daemon's). An acknowledgement counts only for the activation it was given to
+    /// (`sameActivation`), and a stored shelve that has run out by `time` is this machine's to end.
+    public func adopting(
+        commandsOf stored: AlarmStateMachine, sameActivation: Bool, at time: Double
+    )
+        -> AlarmStateMachine
+    {
+        var merged = self
+        if sameActivation, stored.isAcknowledged { merged.isAcknowledged = true }
+        var suppressed = stored.state.isSuppressed ? stored.state : nil
+        if stored.state == .shelved, (stored.shelvedUntil ?? -.infinity) <= time {
+            suppressed = state.isSuppressed ? state : nil
+        } else {
+            merged.shelvedUntil = stored.shelvedUntil
+        }
+        merged.state = suppressed ?? merged.annunciatedState
+        return merged
     }
 
     /// The state the condition and acknowledgement call for when nothing suppresses the alarm.

@@ -54,6 +54,20 @@ public struct AlarmRecord: Codable, Sendable, Equatable {
         self.updatedAt = updatedAt
     }
 
+    /// This record (the daemon's, its condition current) with the operators' commands that `stored`
+    /// (the store's row of the same alarm) holds, as `AlarmStateMachine.adopting` merges them, and
+    /// who made them: the daemon learns of operators' commands through the store, so an
+    /// acknowledgement made while its own change was on the way is kept, not overwritten.
+    public func adopting(commandsOf stored: AlarmRecord, at time: Double) -> AlarmRecord {
+        var merged = self
+        merged.machine = machine.adopting(
+            commandsOf: stored.machine, sameActivation: raisedAt == stored.raisedAt, at: time)
+        merged.acknowledgedBy = stored.acknowledgedBy
+        merged.acknowledgedAt = stored.acknowledgedAt
+        merged.shelvedBy = stored.shelvedBy
+        return merged
+    }
+
     public enum CodingKeys: String, CodingKey {
         case id, asset, kind, sensors, priority, machine, message, value, threshold
         case state, active
