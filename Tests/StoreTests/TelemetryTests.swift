@@ -66,6 +66,31 @@ struct TelemetryTests {
         #expect(try await store.status().readings == 6)
     }
 
+    @Test("Duplicates among readings inserted several to a statement: the first value wins, each counted once")
+    func duplicatesInStatementsOfSeveral() async throws {
+        let store = try Store.inMemory()
+        let perStatement = Store.readingsPerStatement
+        try await store.write(readings: ramp(start: 1_000, count: perStatement))
+        // Three statements' worth: one reading stored already, one repeated within the batch.
+        var batch = ramp(start: 1_000 + Double(perStatement), count: 3 * perStatement - 2).map {
+            var reading = $0
+            reading.value = reading.value.map { $0 + 1_000 }
+            return reading
+        }
+        batch.insert(Reading(asset: "pump-1", sensor: "temp", value: -1, timestamp: 1_000, quality: .good), at: 5)
+        batch.append(
+            Reading(asset: "pump-1", sensor: "temp", value: -2, timestamp: batch.last!.timestamp, quality: .good))
+        try await store.write(readings: batch)
+
+        let total = 4 * perStatement - 2
+        let raw = try await store.history(asset: "pump-1", sensor: "temp", from: 0, to: 10_000).raw
+        #expect(raw.count == total)
+        #expect(raw.first?.value == 0, "the stored reading stays")
+        #expect(raw.last?.value == Double(3 * perStatement - 3) + 1_000, "the first of the two in the batch wins")
+        #expect(try await store.status().readings == total)
+        #expect(try await store.latestValues(asset: "pump-1").first?.value == Double(3 * perStatement - 3) + 1_000)
+    }
+
     @Test("Forecasts, deviations with shares, health and events are written and queried")
     func predictions() async throws {
         let store = try Store.inMemory()
