@@ -82,9 +82,9 @@ struct AlarmOutboxTests {
         let shelved = try await store.apply(
             .shelve(until: 5_000), toAlarm: alarm.id, by: "bob", at: 1_200, outbox: payload)
         #expect(shelved.state == .shelved && shelved.shelvedUntil == 5_000 && shelved.shelvedBy == "bob")
-        // Re-shelving moves the end without a state change.
-        let reshelved = try await store.apply(.shelve(until: 6_000), toAlarm: alarm.id, by: "bob", at: 1_300)
-        #expect(reshelved.shelvedUntil == 6_000)
+        // Re-shelving moves the end without a state change; the history records who moved it.
+        let reshelved = try await store.apply(.shelve(until: 6_000), toAlarm: alarm.id, by: "dora", at: 1_300)
+        #expect(reshelved.shelvedUntil == 6_000 && reshelved.state == .shelved && reshelved.shelvedBy == "dora")
         #expect(try await store.expiredShelves(now: 5_999).isEmpty)
         #expect(try await store.expiredShelves(now: 6_000).map(\.id) == [alarm.id])
         let unshelved = try await store.apply(.unshelve, toAlarm: alarm.id, by: "bob", at: 1_400, outbox: payload)
@@ -100,9 +100,11 @@ struct AlarmOutboxTests {
         let history = try await store.alarmHistory(alarmID: alarm.id)
         #expect(
             history.map(\.cause) == [
-                .conditionActivated, .acknowledged, .shelved, .unshelved, .removedFromService, .returnedToService,
+                .conditionActivated, .acknowledged, .shelved, .shelved, .unshelved, .removedFromService,
+                .returnedToService,
             ])
-        #expect(history.map(\.actor) == ["prognos", "ann", "bob", "bob", "carl", "carl"])
+        #expect(history[3].fromState == .shelved && history[3].toState == .shelved)
+        #expect(history.map(\.actor) == ["prognos", "ann", "bob", "dora", "bob", "carl", "carl"])
         #expect(
             try await store.pendingOutbox().map(\.payload) == [
                 "\(alarm.id) acknowledged by ann", "\(alarm.id) shelved by bob", "\(alarm.id) acknowledged by bob",
@@ -110,7 +112,7 @@ struct AlarmOutboxTests {
             ])
         // The daemon picks up what operators did after the history row it last saw.
         let afterFirst = try await store.alarmHistory(after: history[0].id!)
-        #expect(afterFirst.count == 5 && afterFirst.allSatisfy { $0.actor != "prognos" })
+        #expect(afterFirst.count == 6 && afterFirst.allSatisfy { $0.actor != "prognos" })
         #expect(afterFirst.last?.transition.to == .acknowledged)
     }
 

@@ -188,7 +188,8 @@ public enum AlarmCommand: Sendable, Equatable {
     }
 
     /// The alarm after this command by `actor` at `time`, run through the alarm's own state machine,
-    /// and the transition it made (nil when it only moved a shelve's end). Throws
+    /// and the transition it made: from shelved to shelved when it only moved a shelve's end, so that
+    /// the history says who moved it and when, and the running daemon learns of it. Throws
     /// `AlarmCommandRefused` when the alarm's state does not allow the command.
     public func applied(
         to alarm: AlarmRecord, by actor: String, at time: Double
@@ -209,7 +210,7 @@ public enum AlarmCommand: Sendable, Equatable {
             transition = next.machine.shelve(until: until, at: time)
             if next.state == .shelved && next.shelvedUntil == until {
                 next.shelvedBy = actor
-                return (next, transition)
+                return (next, transition ?? AlarmTransition(from: .shelved, to: .shelved, cause: .shelved, time: time))
             }
         case .unshelve: transition = next.machine.unshelve(at: time)
         case .removeFromService: transition = next.machine.removeFromService(at: time)
