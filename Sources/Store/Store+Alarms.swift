@@ -21,11 +21,11 @@ extension Store {
         }
     }
 
-    /// Several alarm changes of the daemon, in order, each recorded as `recordAlarmTransition` records
-    /// it, all in one transaction: the alarm writer's group commit, so that changes that came together wait for
-    /// one commit (and one fsync) instead of one each behind the telemetry writer. Returns when the
-    /// transaction began (seconds since 1970): what waited before it is the writer queue's share of
-    /// an alarm's latency (traced by the daemon).
+    /// Several alarm changes of the daemon, in order, each recorded as `recordAlarmTransition`
+    /// records it, all in one transaction: the alarm writer's group commit, so that changes that came
+    /// together wait for one commit (and one fsync) instead of one each behind the telemetry writer.
+    /// Returns when the transaction began (seconds since 1970): what waited before it is the writer
+    /// queue's share of an alarm's latency (traced by the daemon).
     ///
     /// Each change is first merged with its alarm's stored row (`AlarmRecord.adopting`): an operator's
     /// command made while the change was on its way is kept, the transition is the one from the stored
