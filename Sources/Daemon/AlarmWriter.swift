@@ -79,11 +79,11 @@ public final class AlarmWriter: Sendable {
             let taken = AlarmStages.now
             for (update, var stages) in takeArrived() {
                 stages.taken = taken
-                let alert = AlertMessages.alert(for: update, site: site)
                 // While failing, a new change is announced at once; it is written after those before it.
-                let announce = failingSince != nil && alert != nil
-                if announce, let alert { direct(alert) }
-                waiting.append(Waiting(update: update, alert: alert, announced: announce, stages: stages))
+                // (The alert written with it is built in the store's transaction, from the merged alarm.)
+                let announce = failingSince != nil && update.transition != nil
+                if announce, let alert = AlertMessages.alert(for: update, site: site) { direct(alert) }
+                waiting.append(Waiting(update: update, announced: announce, stages: stages))
             }
             if failingSince != nil, case .arrived = work, retryScheduled { continue }
             while !waiting.isEmpty {
@@ -92,7 +92,7 @@ public final class AlarmWriter: Sendable {
                     let began = try await store.recordAlarmTransitions(group.map(change))
                     let now = AlarmStages.now
                     waiting.removeFirst(group.count)
-                    if group.contains(where: { $0.alert != nil }) { committed() }
+                    if group.contains(where: { $0.update.transition != nil }) { committed() }
                     for entry in group {
                         var stages = entry.stages
                         (stages.began, stages.committed) = (began, now)
@@ -121,7 +121,7 @@ public final class AlarmWriter: Sendable {
                     metadata: ["error": "\(lastError)"])
             }
             for index in waiting.indices where !waiting[index].announced {
-                if let alert = waiting[index].alert { direct(alert) }
+                if let alert = AlertMessages.alert(for: waiting[index].update, site: site) { direct(alert) }
                 waiting[index].announced = true
             }
             if !retryScheduled {
@@ -136,9 +136,7 @@ public final class AlarmWriter: Sendable {
             }
         }
         // Finished: one last attempt for what still waits.
-        waiting += takeArrived().map {
-            Waiting(update: $0.0, alert: AlertMessages.alert(for: $0.0, site: site), announced: false, stages: $0.1)
-        }
+        waiting += takeArrived().map { Waiting(update: $0.0, announced: false, stages: $0.1) }
         for entry in waiting {
             do {
                 try await store.recordAlarmTransitions([change(entry)])
@@ -152,7 +150,6 @@ public final class AlarmWriter: Sendable {
 
     private struct Waiting {
         var update: AlarmUpdate
-        var alert: OutboxMessage?
         var announced: Bool
         var stages: AlarmStages
     }

@@ -142,21 +142,22 @@ extension Store {
             let value = reading.value.storable
             let quality = value == nil && reading.quality == .good ? Quality.badValue : reading.quality
             let text = QualityText.pointer(quality)
+            // The reading's four parameters, after those of the readings before it in the statement.
+            func bind(_ statement: RawInsert, place: Int32) {
+                statement.bind(place * 4 + 1, id)
+                statement.bind(place * 4 + 2, reading.timestamp)
+                statement.bind(place * 4 + 3, value)
+                statement.bind(place * 4 + 4, static: text.pointer, length: text.length)
+            }
             if index < inSeveral {
                 let place = Int32(index % perStatement)
                 if place == 0 { several.reset() }
-                several.bind(place * 4 + 1, id)
-                several.bind(place * 4 + 2, reading.timestamp)
-                several.bind(place * 4 + 3, value)
-                several.bind(place * 4 + 4, static: text.pointer, length: text.length)
-                // Counted before the statement runs: a shortfall throws and the transaction rolls back.
+                bind(several, place: place)
+                // Counted before the statement runs: a shortfall throws, and the readings roll back to their savepoint.
                 if place == perStatement - 1, try Int(several.step()) < perStatement { throw DuplicateReading() }
             } else {
                 insert.reset()
-                insert.bind(1, id)
-                insert.bind(2, reading.timestamp)
-                insert.bind(3, value)
-                insert.bind(4, static: text.pointer, length: text.length)
+                bind(insert, place: 0)
                 guard try insert.step() > 0 else { continue }
             }
             var tally = tallies[id, default: Tally()]
