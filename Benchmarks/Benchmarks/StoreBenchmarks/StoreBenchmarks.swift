@@ -100,4 +100,39 @@ let benchmarks: @Sendable () -> Void = {
             precondition(report.readings == 720_000)
         }
     }
+
+    // The forecasts a 1,000-pump plant stores every 10 steps: 4 horizons of 20 sensors of each
+    // asset, over the run before, in transactions of 500 records as the `BatchWriter` writes them.
+    Benchmark(
+        "Write a forecast run of 1,000 assets × 20 sensors × 4 horizons over the one before (80,000 records; file, WAL)",
+        configuration: .init(metrics: [.wallClock, .cpuTotal], maxDuration: .seconds(20), maxIterations: 20)
+    ) { benchmark async in
+        let store = try! Store.open(path: temporaryDatabase("forecasts.sqlite"))
+        func run(madeAt made: Double) -> [StoreBatch] {
+            var forecasts: [ForecastRecord] = []
+            for asset in 0..<1_000 {
+                for sensor in 0..<20 {
+                    for steps in [3, 6, 9, 12] {
+                        forecasts.append(
+                            ForecastRecord(
+                                asset: "asset-\(asset)", sensor: "s\(sensor)", madeAt: made,
+                                targetTime: made + Double(steps), mean: 50, lower50: 49,
+                                upper50: 51, lower80: 48, upper80: 52, lower90: 47, upper90: 53))
+                    }
+                }
+            }
+            return stride(from: 0, to: forecasts.count, by: 500).map {
+                StoreBatch(forecasts: Array(forecasts[$0..<min($0 + 500, forecasts.count)]))
+            }
+        }
+        var made = 1_700_000_000.0
+        for batch in run(madeAt: made) { try! await store.write(batch) }
+        for _ in benchmark.scaledIterations {
+            made += 10
+            let batches = run(madeAt: made)
+            benchmark.startMeasurement()
+            for batch in batches { try! await store.write(batch) }
+            benchmark.stopMeasurement()
+        }
+    }
 }
