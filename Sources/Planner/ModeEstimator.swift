@@ -8,9 +8,9 @@ import PrognosCore
 /// remaining life that the RUL alarm, the dashboard, the plan and the MQTT state all show.
 ///
 /// A mode fails when the good readings of its limit sensor stay past the failure limit for
-/// `failureOnDelay` seconds (a limit alarm's on-delay: one glitching reading is no failure), or when
-/// the machine trips (stops while it should run) with the mode's peak past its alarm level
-/// (`tripped`). Failed stays until maintenance restores the mode (`reset`). Pure and deterministic.
+/// `failureOnDelay` seconds (a limit alarm's on-delay: one glitching reading is no failure, and sets
+/// no peak), or when the machine trips (stops while it should run) with the mode's peak past its
+/// alarm level (`tripped`). Failed stays until maintenance restores the mode (`reset`). Pure and deterministic.
 public struct ModeEstimator: Sendable {
     public let mode: FailureMode
     /// +1 when the mode fails upward, −1 downward: every figure below is oriented toward the limit.
@@ -114,7 +114,11 @@ public struct ModeEstimator: Sendable {
         let oriented = sign * deviation
         var gap: Double?
         var fraction: Double?
-        if let worst = values.map({ sign * $0 }).max() {
+        // A reading past the failure limit that has not yet held for the on-delay may be a glitch, or
+        // a stop that fell between two polls of the run indicator: it sets no peak, or that one
+        // reading would put the mode at its limit, with no remaining life, for a whole bin (a day).
+        let counted = failure == nil ? values.filter { !mode.limit.isCrossed(by: $0) } : values
+        if let worst = counted.map({ sign * $0 }).max() {
             if let spread, spread > 0 { gap = oriented + (sign * mode.limit.value - worst) / spread }
             if let scale { fraction = scale.fraction(sign * worst) }
         }

@@ -1,3 +1,4 @@
+import Foundation
 import PrognosCore
 import Testing
 
@@ -120,5 +121,32 @@ struct ModeEstimatorTests {
         healthy(&immediate, until: 100)
         immediate.observe(time: 100, values: [0, 30_000], deviation: 0, spread: 1_000)
         #expect(immediate.failure?.time == 100)
+    }
+
+    @Test("A reading past the failure limit that did not hold sets no peak: the mode keeps its remaining life")
+    func glitchSetsNoPeak() throws {
+        // A reading an hour (a daemon stepping a simulation at 3,600×), healthy for ten days.
+        func healthy(_ estimator: inout ModeEstimator, hours: Range<Int>) {
+            for hour in hours {
+                let airflow = 30_000 + 2_000 * sin(Double(hour) * 2 * .pi / 24)
+                estimator.observe(time: Double(hour) * 3_600, values: [airflow], deviation: 0, spread: 1_000)
+            }
+        }
+        var estimator = ModeEstimator(mode: Self.fouling, sensor: Self.airflow, failureOnDelay: 2)
+        healthy(&estimator, hours: 0..<240)
+        let before = try #require(estimator.health(at: 240 * 3_600))
+        // A stop between two polls of the run indicator: the fan reads no airflow for one reading.
+        estimator.observe(time: 240 * 3_600, values: [0], deviation: 0, spread: 1_000)
+        healthy(&estimator, hours: 241..<270)
+        let after = try #require(estimator.health(at: 270 * 3_600))
+        #expect(after.failure == nil)
+        #expect(abs(after.level - before.level) < 0.1 * before.limit, "level \(before.level) -> \(after.level)")
+        #expect(after.level < 0.5 * after.limit)
+
+        // Held past the on-delay, the same reading is the mode's failure.
+        let crossed = 270.0 * 3_600
+        estimator.observe(time: crossed, values: [0], deviation: 0, spread: 1_000)
+        estimator.observe(time: crossed + 3, values: [0], deviation: 0, spread: 1_000)
+        #expect(estimator.failure?.time == crossed)
     }
 }
