@@ -47,6 +47,8 @@ public struct DayOnDisk: Sendable, Equatable {
             tableBytes["readings"] =
                 (tableBytes.removeValue(forKey: "readings_packed") ?? 0)
                 + (tableBytes.removeValue(forKey: "readings_staged") ?? 0)
+            // Forecast runs are a row per sensor (schema v9), read through the view `forecasts_latest`.
+            tableBytes["forecasts_latest"] = tableBytes.removeValue(forKey: "forecast_runs")
             var counts: [String: Int] = [:]
             for table in tables where table != "readings" {
                 counts[table] = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0

@@ -17,8 +17,9 @@ public struct RuntimeConfiguration: Sendable, Equatable {
     public var historyBlock = 200
     public var historyStride = 10
     /// Steps between forecasts made, and how far they look ahead (in steps). Of each forecast the
-    /// store keeps the horizons that are multiples of `forecastStoredEvery` (and the last): the
-    /// dashboard draws the newest forecast as steps, nearest horizon per column.
+    /// store keeps the horizons that are multiples of `forecastStoredEvery` (and the last), at most
+    /// four, the nearest (a slot each in `forecast_runs`): the dashboard draws the newest forecast as
+    /// steps, nearest horizon per column.
     public var forecastEvery = 10
     public var forecastHorizon = 12
     public var forecastStoredEvery = 3

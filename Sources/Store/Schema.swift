@@ -17,6 +17,7 @@ enum Schema {
         migrator.registerMigration("v6", migrate: v6)
         migrator.registerMigration("v7", migrate: v7)
         migrator.registerMigration("v8", migrate: v8)
+        migrator.registerMigration("v9", migrate: v9)
         return migrator
     }
 

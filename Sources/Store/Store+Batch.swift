@@ -23,8 +23,8 @@ extension Store {
         defer { if !batch.readings.isEmpty { packing.unlock() } }
         let known = seriesIDs.withLock { $0 }
         let created = try await writeTelemetry("cannot write a batch of \(batch.count) records") { db in
-            let created = try Self.insertReadingsSeveralAtATime(batch.readings, known: known, db)
-            try Self.insertForecasts(batch.forecasts, db)
+            var created = try Self.insertReadingsSeveralAtATime(batch.readings, known: known, db)
+            try Self.insertForecasts(batch.forecasts, known: known, created: &created, db)
             try Self.insertDeviations(batch.deviations, db)
             try Self.insertHealth(batch.health, db)
             try Self.insertEvents(batch.events, db)
@@ -203,54 +203,6 @@ extension Store {
         if let id = try Int64.fetchOne(select, arguments: [key.asset, key.sensor]) { return id }
         try db.execute(sql: "INSERT INTO series (asset, sensor) VALUES (?, ?)", arguments: [key.asset, key.sensor])
         return db.lastInsertedRowID
-    }
-
-    /// Replaces each sensor's stored forecast run with the newer run in `forecasts`: older runs of
-    /// the sensor are deleted when a run's first record is written (a run's records are adjacent, so
-    /// the delete runs once a run; records in any order stay correct, only slower), and the reader
-    /// takes the newest `made_at` left.
-    static func insertForecasts(_ forecasts: [ForecastRecord], _ db: Database) throws {
-        guard !forecasts.isEmpty else { return }
-        let replaced = try RawInsert(
-            db, sql: "DELETE FROM forecasts_latest WHERE asset = ? AND sensor = ? AND made_at < ?")
-        let insert = try RawInsert(
-            db,
-            sql: """
-                INSERT OR REPLACE INTO forecasts_latest (asset, sensor, made_at, target_time, horizon, mean,
-                    lower50, upper50, lower80, upper80, lower90, upper90)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-        defer {
-            replaced.reset()
-            insert.reset()
-        }
-        var previous: ForecastRecord?
-        for f in forecasts {
-            let sameRun =
-                previous.map { $0.madeAt == f.madeAt && $0.sensor == f.sensor && $0.asset == f.asset } ?? false
-            if !sameRun {
-                replaced.reset()
-                replaced.bind(1, f.asset)
-                replaced.bind(2, f.sensor)
-                replaced.bind(3, f.madeAt)
-                try replaced.step()
-            }
-            previous = f
-            insert.reset()
-            insert.bind(1, f.asset)
-            insert.bind(2, f.sensor)
-            insert.bind(3, f.madeAt)
-            insert.bind(4, f.targetTime)
-            insert.bind(5, f.targetTime - f.madeAt)
-            insert.bind(6, f.mean)
-            insert.bind(7, f.lower50)
-            insert.bind(8, f.upper50)
-            insert.bind(9, f.lower80)
-            insert.bind(10, f.upper80)
-            insert.bind(11, f.lower90)
-            insert.bind(12, f.upper90)
-            try insert.step()
-        }
     }
 
     static func insertDeviations(_ deviations: [DeviationRecord], _ db: Database) throws {

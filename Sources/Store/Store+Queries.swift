@@ -255,16 +255,13 @@ extension Store {
         }
     }
 
-    /// The newest forecast run of `asset`'s `sensor`: every horizon made at the latest `madeAt`.
+    /// The newest forecast run of `asset`'s `sensor` (the only one stored), a record per horizon.
     public func latestForecast(asset: String, sensor: String) async throws -> [ForecastRecord] {
         try await read("cannot read forecasts of \(asset)/\(sensor)") { db in
             try ForecastRecord.fetchAll(
                 db,
-                sql: """
-                    SELECT * FROM forecasts_latest WHERE asset = :asset AND sensor = :sensor AND made_at = (
-                        SELECT max(made_at) FROM forecasts_latest WHERE asset = :asset AND sensor = :sensor)
-                    ORDER BY target_time
-                    """, arguments: ["asset": asset, "sensor": sensor])
+                sql: "SELECT * FROM forecasts_latest WHERE asset = ? AND sensor = ? ORDER BY target_time",
+                arguments: [asset, sensor])
         }
     }
 

@@ -144,9 +144,10 @@ extension Store {
             let snapshotsKept = options.snapshotsKept
             let forecastCutoff = now - options.forecastsKept
             let (forecasts, plans, snapshots) = try await write("cannot delete old plans and snapshots") { db in
-                // One run per sensor (`forecasts_latest`): a few rows per modelled sensor.
-                try db.execute(sql: "DELETE FROM forecasts_latest WHERE made_at < ?", arguments: [forecastCutoff])
-                let forecasts = db.changesCount
+                // One run per sensor (`forecast_runs`), counted by its horizons (`forecasts_latest`).
+                let forecasts = try Int.fetchOne(
+                    db, sql: "SELECT count(*) FROM forecasts_latest WHERE made_at < ?", arguments: [forecastCutoff])!
+                try db.execute(sql: "DELETE FROM forecast_runs WHERE made_at < ?", arguments: [forecastCutoff])
                 try db.execute(
                     sql: """
                         DELETE FROM alarms WHERE state = 'normal' AND updated_at < ?

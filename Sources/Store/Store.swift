@@ -32,7 +32,7 @@ public final class Store: Sendable {
         public var snapshotsKept: Int
         /// Seconds a sensor's newest forecast run is kept by `compact` when no newer run replaces it
         /// (a sensor no longer forecast). Only the newest run of each sensor is stored
-        /// (`forecasts_latest`): its one reader (`latestForecast`, the dashboard) takes no other.
+        /// (`forecast_runs`): its one reader (`latestForecast`, the dashboard) takes no other.
         public var forecastsKept: Double
         /// SQLite `synchronous`: FULL (default) or NORMAL (faster, may lose the last commits on power loss).
         public var synchronousFull: Bool

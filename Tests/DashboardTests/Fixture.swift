@@ -150,13 +150,13 @@ enum Fixture {
                         asset: asset, sensor: "flow", value: 800 + Double(minute % 3), timestamp: time, quality: .good))
             }
         }
-        // Forecasts of pump-101 for the next 10 minutes.
+        // Forecasts of pump-101 for the next 12 minutes, at the four horizons a run stores.
         for (sensor, base, growth, spread) in [
             ("vibration_de", 7.5, 0.12, 0.25), ("bearing_temp_de", 77.0, 0.3, 0.6),
             ("discharge_pressure", 4.9, -0.01, 0.1),
             ("flow", 805.0, -0.5, 6.0), ("motor_current", 125.0, 0.1, 1.5),
         ] {
-            for k in 1...10 {
+            for k in stride(from: 3, through: 12, by: 3) {
                 let mean = base + growth * Double(k)
                 let w = spread * (1 + Double(k) / 5)
                 batch.forecasts.append(

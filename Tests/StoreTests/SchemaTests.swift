@@ -26,7 +26,7 @@ struct SchemaTests {
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
         }
         for table in [
-            "readings_staged", "readings_packed", "readings_1m", "series", "forecasts_latest", "deviations",
+            "readings_staged", "readings_packed", "readings_1m", "series", "forecast_runs", "deviations",
             "deviation_shares", "health",
             "alarms",
             "alarm_history", "plans", "proposals", "model_snapshots", "outbox", "events", "daemon_status",
@@ -130,5 +130,37 @@ struct SchemaTests {
             )
         }
         #expect(rows == 4 && oldTable == 0)
+    }
+
+    @Test("v9 keeps each sensor's newest forecast run as a row, its nearest four horizons")
+    func forecastRunsMigration() async throws {
+        let queue = try DatabaseQueue()
+        try Schema.migrator.migrate(queue, upTo: "v8")
+        try await queue.write { db in
+            for (sensor, made, horizons) in [
+                ("temp", 100.0, [3.0, 6.0]), ("temp", 200.0, [3, 6, 9, 12, 15]), ("flow", 100.0, [12, 3]),
+            ] {
+                for horizon in horizons {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO forecasts_latest (asset, sensor, made_at, target_time, horizon, mean, upper90)
+                            VALUES ('pump-1', ?, ?, ?, ?, ?, ?)
+                            """, arguments: [sensor, made, made + horizon, horizon, made, made + 1])
+                }
+            }
+        }
+        let store = try Store(writer: queue)
+        #expect(try await store.appliedMigrations() == Store.migrations)
+        let temp = try await store.latestForecast(asset: "pump-1", sensor: "temp")
+        #expect(temp.map(\.targetTime) == [203, 206, 209, 212])
+        #expect(temp.allSatisfy { $0.mean == 200 && $0.upper90 == 201 && $0.horizon == $0.targetTime - 200 })
+        #expect(try await store.latestForecast(asset: "pump-1", sensor: "flow").map(\.targetTime) == [103, 112])
+        let (runs, view) = try await queue.read { db in
+            (
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM forecast_runs")!,
+                try String.fetchOne(db, sql: "SELECT type FROM sqlite_master WHERE name = 'forecasts_latest'")
+            )
+        }
+        #expect(runs == 2 && view == "view")
     }
 }

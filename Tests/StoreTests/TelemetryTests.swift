@@ -171,9 +171,17 @@ struct TelemetryTests {
             try Int.fetchOne(db, sql: "SELECT count(*) FROM forecasts_latest WHERE sensor = 'temp'")
         }
         #expect(rows == 2)
-        // A run no newer run replaced goes after `Options.forecastsKept` (a day).
-        let report = try await store.compact(now: 30 + 86_400 + 1, retention: Retention(rawDays: 1, summaryDays: 30))
-        #expect(report.deletedPredictions == 5)
+        // A run split between two batches (the writer's transactions) is stored whole; a run of
+        // more horizons than a row holds keeps its nearest four.
+        let split = run("temp", made: 40, horizons: [3, 6, 9])
+        try await store.write(StoreBatch(forecasts: Array(split.prefix(2))))
+        try await store.write(StoreBatch(forecasts: Array(split.dropFirst(2))))
+        #expect(try await store.latestForecast(asset: "pump-1", sensor: "temp").map(\.targetTime) == [43, 46, 49])
+        try await store.write(StoreBatch(forecasts: run("temp", made: 50, horizons: [3, 6, 9, 12, 15])))
+        #expect(try await store.latestForecast(asset: "pump-1", sensor: "temp").map(\.targetTime) == [53, 56, 59, 62])
+        // A run no newer run replaced goes after `Options.forecastsKept` (a day), counted by its horizons.
+        let report = try await store.compact(now: 50 + 86_400 + 1, retention: Retention(rawDays: 1, summaryDays: 30))
+        #expect(report.deletedPredictions == 7)
         #expect(try await store.latestForecast(asset: "pump-1", sensor: "flow").isEmpty)
     }
 
