@@ -2,7 +2,8 @@ import GRDB
 
 extension Schema {
     /// Horizons a stored forecast run holds: the columns of `forecast_runs` (the runtime stores 4: 3,
-    /// 6, 9 and 12 steps ahead). A run of more keeps its nearest ones.
+    /// 6, 9 and 12 steps ahead). A run of more keeps its nearest ones. v9 made the columns: more
+    /// slots take a migration of their own.
     static let forecastSlots = 4
 
     /// A slot's columns, in the order `Store.insertForecasts` binds them.
