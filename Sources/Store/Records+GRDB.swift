@@ -7,7 +7,8 @@ import PrognosCore
 
 extension MinuteSummary: FetchableRecord {}
 
-extension ForecastRecord: FetchableRecord, PersistableRecord {
+// Read only: `forecasts_latest` is a view of `forecast_runs` (schema v9), written by `Store.write`.
+extension ForecastRecord: FetchableRecord, TableRecord {
     public static let databaseTableName = "forecasts_latest"
 
     public enum Columns {
