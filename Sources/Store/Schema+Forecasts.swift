@@ -11,6 +11,9 @@ extension Schema {
         "target_time", "mean", "lower50", "upper50", "lower80", "upper80", "lower90", "upper90",
     ]
 
+    /// Every slot's columns, slot by slot: `target_time_1` … `upper90_4`.
+    static let forecastSlotNames = (1...forecastSlots).flatMap { k in forecastSlotColumns.map { "\($0)_\(k)" } }
+
     /// v9: a sensor's forecast run is one row (issue 20). Keyed (asset, sensor, made_at,
     /// target_time), a run was 4 rows with two text keys each and the run before deleted: storing
     /// them took about a fifth of the daemon's hot path (80,000 rows and 20,000 deletes every 10
@@ -18,9 +21,6 @@ extension Schema {
     /// columns per horizon, keyed by the sensor's series; `forecasts_latest` is now a view that
     /// gives the rows as before. Each sensor's newest run is carried over, its nearest horizons.
     static func v9(_ db: Database) throws {
-        let slots = (1...forecastSlots).map { k in
-            forecastSlotColumns.map { "\($0)_\(k) REAL" }.joined(separator: ", ")
-        }
         let rows = (1...forecastSlots).map { k in
             """
             SELECT s.asset, s.sensor, f.made_at, f.target_time_\(k) AS target_time,
@@ -29,7 +29,6 @@ extension Schema {
             WHERE f.target_time_\(k) IS NOT NULL
             """
         }
-        let columns = (1...forecastSlots).flatMap { k in forecastSlotColumns.map { "\($0)_\(k)" } }
         let carried = (1...forecastSlots).flatMap { k in
             forecastSlotColumns.map { "max(CASE WHEN f.rank = \(k) THEN f.\($0) END)" }
         }
@@ -38,10 +37,10 @@ extension Schema {
                 CREATE TABLE forecast_runs (
                     series_id INTEGER PRIMARY KEY,
                     made_at REAL NOT NULL,
-                    \(slots.joined(separator: ",\n"))
+                    \(forecastSlotNames.map { "\($0) REAL" }.joined(separator: ", "))
                 );
                 INSERT OR IGNORE INTO series (asset, sensor) SELECT DISTINCT asset, sensor FROM forecasts_latest;
-                INSERT INTO forecast_runs (series_id, made_at, \(columns.joined(separator: ", ")))
+                INSERT INTO forecast_runs (series_id, made_at, \(forecastSlotNames.joined(separator: ", ")))
                     SELECT s.id, f.made_at, \(carried.joined(separator: ", "))
                     FROM (
                         SELECT *, row_number() OVER (PARTITION BY asset, sensor ORDER BY target_time) AS rank

@@ -43,9 +43,7 @@ extension Store {
     }
 
     /// `forecast_runs`' columns, in the order `bind(run:series:_:)` binds them.
-    private static let forecastColumns =
-        ["series_id", "made_at"]
-        + (1...Schema.forecastSlots).flatMap { k in Schema.forecastSlotColumns.map { "\($0)_\(k)" } }
+    private static let forecastColumns = ["series_id", "made_at"] + Schema.forecastSlotNames
 
     private static let forecastInsert = """
         INTO forecast_runs (\(forecastColumns.joined(separator: ", ")))
