@@ -93,8 +93,10 @@ public struct AssetRuntime: Sendable {
     /// each says stopped: 2 % of the top of a speed's or load's normal range (standstill noise still
     /// reads as stopped), zero otherwise.
     private let runIndicators: [(index: Int, stoppedAtOrBelow: Double)]
-    /// Steps since the machine last started (or since this runtime started), for the restart settle.
+    /// Steps since the machine last started (or since this runtime started): a stop after them is a trip.
     private var stepsRunning = 0
+    /// Steps since the machine last started or its data came back after a gap, for the restart settle.
+    private var stepsSinceRestart = 0
     /// Whether the machine is still in its start-up transient (see `step`): the lowest score since
     /// the start, and the steps since the score last fell below 95 % of it.
     private var settling = true
@@ -455,6 +457,9 @@ public struct AssetRuntime: Sendable {
         guard table.allFresh(at: cadence, maxAge: configuration.staleAfter) else {
             skippedSteps += 1
             interruptHistories()
+            // The model's state is as old as the gap: its first steps after it are a transient, as
+            // after a start (a meter back after hours, its first reading far from its last).
+            restartTransient()
             return
         }
         let row = table.values
@@ -466,10 +471,7 @@ public struct AssetRuntime: Sendable {
             stoppedSteps += 1
             interruptHistories()
             stepsRunning = 0
-            settling = true
-            settleLow = .infinity
-            lastScore = .infinity
-            stepsWithoutFall = 0
+            restartTransient()
             alarms.evaluate(alarms.deviationID, active: false, at: time, into: &output.alarmUpdates)
             if justStopped {
                 let failedBefore = estimators.filter { $0.failure != nil }.count
@@ -500,6 +502,7 @@ public struct AssetRuntime: Sendable {
         model.update(y: sensorValues, u: contextValues, time: time, into: &result)
         steps += 1
         stepsRunning += 1
+        stepsSinceRestart += 1
         latest = result
         // The start-up transient: the first `restartSettleSteps` steps after a start, and as long
         // after them as the deviation keeps falling (a machine warming up to its normal; one step
@@ -514,7 +517,7 @@ public struct AssetRuntime: Sendable {
         }
         lastScore = result.score
         settling =
-            stepsRunning <= configuration.restartSettleSteps
+            stepsSinceRestart <= configuration.restartSettleSteps
             || (settling && result.flagged && !rose && stepsWithoutFall < 2)
         if let due = rebaselineDue, !settling {
             if due.steps + 1 >= configuration.settleStepsAfterMaintenance {
@@ -554,6 +557,16 @@ public struct AssetRuntime: Sendable {
 
     private var names: (sensors: [String], context: [String]) {
         (asset.modelledSensors.map(\.id), asset.context.map(\.id))
+    }
+
+    /// The next running steps are a start-up transient: their deviation alarm is held (see
+    /// `restartSettleSteps`).
+    private mutating func restartTransient() {
+        stepsSinceRestart = 0
+        settling = true
+        settleLow = .infinity
+        lastScore = .infinity
+        stepsWithoutFall = 0
     }
 
     /// A step not taken: the next row of each history starts a segment.

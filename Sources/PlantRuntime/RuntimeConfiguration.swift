@@ -49,9 +49,10 @@ public struct RuntimeConfiguration: Sendable, Equatable {
     /// Deviation alarms: consecutive seconds flagged before annunciating, and clear before returning.
     public var deviationOnDelay: Double = 5
     public var deviationOffDelay: Double = 60
-    /// Model steps after a machine starts (its speed, load or running signal leaves zero) during which
-    /// the deviation alarm is held: the start-up transient is expected; it stays held after them for
-    /// as long as the deviation keeps falling (warming up). While stopped it is held too.
+    /// Model steps after a machine starts (its speed, load or running signal leaves zero), or after
+    /// its data comes back from a gap (steps skipped for stale signals), during which the deviation
+    /// alarm is held: the transient is expected; it stays held after them for as long as the
+    /// deviation keeps falling (warming up). While stopped it is held too.
     public var restartSettleSteps = 2
     /// Limit alarms: delays, and deadband as a fraction of the sensor's normal span.
     public var limitOnDelay: Double = 2

@@ -226,6 +226,30 @@ import WorldModel
             output.alarmUpdates.contains { $0.alarm.id == "pump-1/deviation" && $0.transition?.to == .unacknowledged })
     }
 
+    @Test func aSignalBackFromAGapIsATransientButADeviationThatLastsIsAlarmed() {
+        var runtime = Self.trained(deviationOnDelay: 0)
+        var output = RuntimeOutput()
+        // The vibration meter is dark for a minute while the pump runs on: those steps are skipped.
+        let gapEnd = 400 + 6 * Int(runtime.configuration.staleAfter)
+        for t in 400..<gapEnd {
+            let running = Self.readings(at: Double(t), temp: 42, vib: 2, speed: 1200, hours: Double(t))
+            runtime.ingest(running.filter { $0.sensor != "vib" }, into: &output)
+        }
+        // Back, far from its last reading: held for `restartSettleSteps`, as after a start.
+        for t in gapEnd..<(gapEnd + runtime.configuration.restartSettleSteps) {
+            runtime.ingest(Self.readings(at: Double(t), temp: 80, vib: 9, speed: 1200, hours: Double(t)), into: &output)
+        }
+        #expect(
+            !output.alarmUpdates.contains { $0.alarm.id == "pump-1/deviation" && $0.transition?.to == .unacknowledged })
+        // A deviation that lasts beyond the settle is alarmed.
+        let settled = gapEnd + runtime.configuration.restartSettleSteps
+        for t in settled..<(settled + 10) {
+            runtime.ingest(Self.readings(at: Double(t), temp: 80, vib: 9, speed: 1200, hours: Double(t)), into: &output)
+        }
+        #expect(
+            output.alarmUpdates.contains { $0.alarm.id == "pump-1/deviation" && $0.transition?.to == .unacknowledged })
+    }
+
     @Test func lowLimitsAreNotAlarmedWhileTheMachineIsStopped() {
         let stoppable = Asset(
             id: "fan-1", name: "Fan 1", type: "fan", areaID: "a", lineID: "l",
