@@ -15,10 +15,12 @@ public enum EvalData {
         try cmapssLabelledUnits(path: path).map(\.rows)
     }
 
-    /// One C-MAPSS unit: its rows (21 sensors, then 3 settings) and, when the file has a 27th
-    /// column (`prognos simulate --export-cmapss` writes one), each row's 0/1 label.
+    /// One C-MAPSS unit: its rows (21 sensors, then 3 settings), each row's cycle and, when the
+    /// file has a 27th column (`prognos simulate --export-cmapss` writes one), each row's 0/1 label.
+    /// C-MAPSS counts cycles one by one; an export skips those in which the machine stood still.
     public struct LabelledUnit {
         public var rows: Matrix
+        public var cycles: [Int]
         public var labels: [Int]?
     }
 
@@ -29,12 +31,14 @@ public enum EvalData {
         var units: [LabelledUnit] = []
         var currentUnit: Int?
         var rows: [[Double]] = []
+        var cycles: [Int] = []
         var labels: [Int] = []
         var labelled: Bool?
         func close() {
             guard !rows.isEmpty else { return }
-            units.append(LabelledUnit(rows: Matrix(rows), labels: labelled == true ? labels : nil))
+            units.append(LabelledUnit(rows: Matrix(rows), cycles: cycles, labels: labelled == true ? labels : nil))
             rows = []
+            cycles = []
             labels = []
         }
         for (lineNumber, line) in text.split(whereSeparator: \.isNewline).enumerated() {
@@ -47,10 +51,13 @@ public enum EvalData {
                 )
             }
             labelled = fields.count == 27
-            let unit = Int(fields[0])
+            guard let unit = Int(exactly: fields[0]), let cycle = Int(exactly: fields[1]) else {
+                throw Failure(description: "\(path):\(lineNumber + 1): the unit and the cycle are not whole numbers")
+            }
             if unit != currentUnit { close() }
             currentUnit = unit
             rows.append(Array(fields[5..<26]) + Array(fields[2..<5]))
+            cycles.append(cycle)
             if fields.count == 27 { labels.append(fields[26] > 0.5 ? 1 : 0) }
         }
         close()

@@ -95,19 +95,14 @@ public struct AssetRuntime: Sendable {
     private let runIndicators: [(index: Int, stoppedAtOrBelow: Double)]
     /// Steps since the machine last started (or since this runtime started): a stop after them is a trip.
     private var stepsRunning = 0
-    /// Steps since the machine last started or its data came back after a gap, for the restart settle.
-    private var stepsSinceRestart = 0
-    /// Whether the machine is still in its start-up transient (see `step`): the lowest score since
-    /// the start, and the steps since the score last fell below 95 % of it.
-    private var settling = true
-    private var settleLow = Double.infinity
-    private var lastScore = Double.infinity
-    private var stepsWithoutFall = 0
+    /// The start-up transient since the machine last started or its data came back after a gap.
+    private var transient: StartTransient
 
     public init(asset: Asset, site: String, configuration: RuntimeConfiguration, now: Double) {
         self.asset = asset
         self.site = site
         self.configuration = configuration
+        transient = StartTransient(settleSteps: configuration.restartSettleSteps)
         let signals = asset.modelledSensors + asset.context
         table = SignalTable(
             ids: signals.map(\.id), silenceAllowed: signals.map { configuration.silenceAllowed(for: $0.source) })
@@ -459,7 +454,7 @@ public struct AssetRuntime: Sendable {
             interruptHistories()
             // The model's state is as old as the gap: its first steps after it are a transient, as
             // after a start (a meter back after hours, its first reading far from its last).
-            restartTransient()
+            transient.restart()
             return
         }
         let row = table.values
@@ -471,7 +466,7 @@ public struct AssetRuntime: Sendable {
             stoppedSteps += 1
             interruptHistories()
             stepsRunning = 0
-            restartTransient()
+            transient.restart()
             alarms.evaluate(alarms.deviationID, active: false, at: time, into: &output.alarmUpdates)
             if justStopped {
                 let failedBefore = estimators.filter { $0.failure != nil }.count
@@ -502,23 +497,8 @@ public struct AssetRuntime: Sendable {
         model.update(y: sensorValues, u: contextValues, time: time, into: &result)
         steps += 1
         stepsRunning += 1
-        stepsSinceRestart += 1
         latest = result
-        // The start-up transient: the first `restartSettleSteps` steps after a start, and as long
-        // after them as the deviation keeps falling (a machine warming up to its normal; one step
-        // that neither falls nor rises by a tenth is noise, two end it). A fault present at the start
-        // rises or stops falling, and is alarmed.
-        let rose = result.score > 1.1 * lastScore
-        if result.score < 0.95 * settleLow {
-            settleLow = result.score
-            stepsWithoutFall = 0
-        } else {
-            stepsWithoutFall += 1
-        }
-        lastScore = result.score
-        settling =
-            stepsSinceRestart <= configuration.restartSettleSteps
-            || (settling && result.flagged && !rose && stepsWithoutFall < 2)
+        let settling = transient.observe(score: result.score, flagged: result.flagged)
         if let due = rebaselineDue, !settling {
             if due.steps + 1 >= configuration.settleStepsAfterMaintenance {
                 model.rebaseline(sensors: due.sensors)
@@ -557,16 +537,6 @@ public struct AssetRuntime: Sendable {
 
     private var names: (sensors: [String], context: [String]) {
         (asset.modelledSensors.map(\.id), asset.context.map(\.id))
-    }
-
-    /// The next running steps are a start-up transient: their deviation alarm is held (see
-    /// `restartSettleSteps`).
-    private mutating func restartTransient() {
-        stepsSinceRestart = 0
-        settling = true
-        settleLow = .infinity
-        lastScore = .infinity
-        stepsWithoutFall = 0
     }
 
     /// A step not taken: the next row of each history starts a segment.
@@ -661,7 +631,7 @@ public struct AssetRuntime: Sendable {
             sensors = drivers.map(\.sensor)
         }
         // Stopped, or just restarted (the start-up transient): the deviation is expected, not abnormal.
-        let suppressed = settling
+        let suppressed = transient.settling
         alarms.evaluate(
             alarms.deviationID, active: result.flagged && !suppressed, at: time, value: result.score,
             threshold: result.threshold, message: message, sensors: sensors, into: &output.alarmUpdates)

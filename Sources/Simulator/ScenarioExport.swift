@@ -7,7 +7,9 @@ import PrognosCore
 /// One unit per asset (in plant order), one row per `cycle` of simulated time while the asset
 /// runs (a stopped machine is not scored by the daemon either, so the row after a stop is the
 /// first of a warm-up): unit, cycle, 3 settings, 21 sensors, label — space-separated, as C-MAPSS,
-/// plus the label column the C-MAPSS reader takes when present. Settings are the asset's context
+/// plus the label column the C-MAPSS reader takes when present. The cycle counts `cycle`s since
+/// the start, so the cycles in which a machine stood still are missing (C-MAPSS's engines never
+/// stop, and their cycles follow one another). Settings are the asset's context
 /// signals and sensors its modelled sensors, each padded with zeros (a column that never moves is
 /// ignored by the model); label 1 while one of the asset's failure modes has started or failed,
 /// 0 otherwise. Assets with more than 3 context signals or 21 modelled sensors are left out.
@@ -76,6 +78,7 @@ public enum ScenarioExport {
         while sim.elapsed + 1e-9 < options.duration {
             sim.step()
             guard sim.elapsed + 1e-9 >= nextSample else { continue }
+            let cycleNumber = Int((nextSample / options.cycle).rounded())
             nextSample += options.cycle
             for (k, asset) in fits.enumerated() where sim.status(of: asset.id) == .running {
                 let settings = handles[k].context.map { sim.measuredValue($0) }
@@ -85,7 +88,7 @@ public enum ScenarioExport {
                 let padded =
                     settings.map { $0! } + zeros(settingColumns - settings.count) + sensors.map { $0! }
                     + zeros(sensorColumns - sensors.count)
-                let fields = ["\(k + 1)", "\(lines[k].count + 1)"] + padded.map(FleetExport.format)
+                let fields = ["\(k + 1)", "\(cycleNumber)"] + padded.map(FleetExport.format)
                 lines[k].append((fields + [degrading ? "1" : "0"]).joined(separator: " "))
             }
         }

@@ -220,13 +220,27 @@ enum AnomalyEvaluation {
         var eventStart: Int?
         var eventFlagged = false
         var falseAlarmOn = false
+        // The daemon holds the alarm through a start-up transient; the rows before the first stop
+        // are a machine running on after its training rows, not starting.
+        var transient: StartTransient?
         let range = falseAlarmRuns == nil ? nil : ContextRange(series: series, trainRows: start)
         for r in start..<series.rows.rows {
+            if series.restarts(at: r), let seconds = rule?.rowSeconds {
+                // Stopped since the cycle after the last row: the daemon returns the alarm to normal.
+                _ = rule?.raises(false, at: series.time(r - 1, rowSeconds: seconds) + seconds)
+                transient = StartTransient(settleSteps: RuntimeConfiguration().restartSettleSteps)
+            }
             let u = series.context(r)
             let result = model.update(y: series.sensors(r), u: u)
             let flagged = result.flagged
             let label = series.labels[r]
-            if rule?.raises(flagged, row: r) == true, label == 0 { counts.raisedFalseAlarms += 1 }
+            let settling = transient?.observe(score: result.score, flagged: flagged) ?? false
+            if let seconds = rule?.rowSeconds,
+                rule?.raises(flagged && !settling, at: series.time(r, rowSeconds: seconds)) == true,
+                label == 0
+            {
+                counts.raisedFalseAlarms += 1
+            }
             if label == 0, flagged, !falseAlarmOn {
                 counts.falseAlarms += 1
                 falseAlarmRuns?.append(
@@ -265,16 +279,17 @@ enum AnomalyEvaluation {
 
 /// The daemon's deviation alarm rule applied to scored rows: the model's flags drive the same
 /// `AlarmStateMachine` (on-delay, off-delay, in seconds) the daemon's alarm book drives, each row
-/// observed at its time (`rowSeconds` apart). With any positive on-delay, a flag seen at one row
-/// only has not been seen to hold, so it raises nothing.
+/// observed at its time (`rowSeconds` a row or cycle), held through a start-up transient as the
+/// daemon holds it (`StartTransient`). With any positive on-delay, a flag seen at one row only has
+/// not been seen to hold, so it raises nothing.
 struct AlarmRule {
     var machine: AlarmStateMachine
     let rowSeconds: Double
 
-    /// Feeds row `row`'s flag; whether the alarm was raised by it.
-    mutating func raises(_ flagged: Bool, row: Int) -> Bool {
+    /// Feeds the condition at `time`; whether the alarm was raised by it.
+    mutating func raises(_ active: Bool, at time: Double) -> Bool {
         let wasActive = machine.isConditionActive
-        _ = machine.update(conditionActive: flagged, at: Double(row) * rowSeconds)
+        _ = machine.update(conditionActive: active, at: time)
         return !wasActive && machine.isConditionActive
     }
 }
@@ -287,8 +302,18 @@ struct EvalSeries {
     var contextNames: [String]
     var rows: Matrix
     var labels: [Int]
+    /// Each row's cycle where the data counts them (the C-MAPSS layout; an export skips the cycles
+    /// in which the machine stood still); nil: the rows are consecutive.
+    var cycles: [Int]? = nil
 
     var sensorCount: Int { sensorNames.count }
+    /// Row `r`'s time in seconds from the series' cycle (or row) zero, `rowSeconds` a cycle.
+    func time(_ r: Int, rowSeconds: Double) -> Double { Double(cycles?[r] ?? r) * rowSeconds }
+    /// Whether row `r` is the first after a stop: its cycle follows the row before's by more than one.
+    func restarts(at r: Int) -> Bool {
+        guard let cycles, r > 0 else { return false }
+        return cycles[r] > cycles[r - 1] + 1
+    }
     func sensors(_ r: Int) -> [Double] { Array(rows.row(r)[0..<sensorCount]) }
     func context(_ r: Int) -> [Double] { Array(rows.row(r)[sensorCount...]) }
 
@@ -298,12 +323,14 @@ struct EvalSeries {
     func withContextLags(_ timeConstants: [Double], rowSeconds: Double) -> EvalSeries {
         guard !contextNames.isEmpty else { return self }
         var lags = ContextLags(timeConstants: timeConstants, contextCount: contextNames.count)
-        let augmented = (0..<rows.rows).map { r in sensors(r) + lags.augment(context(r), at: Double(r) * rowSeconds) }
+        let augmented = (0..<rows.rows).map { r in
+            sensors(r) + lags.augment(context(r), at: time(r, rowSeconds: rowSeconds))
+        }
         return EvalSeries(
             name: name, sensorNames: sensorNames,
             contextNames: ContextLags.names(contextNames, timeConstants: timeConstants),
             rows: Matrix(rows: rows.rows, cols: augmented.first?.count ?? 0, elements: augmented.flatMap { $0 }),
-            labels: labels)
+            labels: labels, cycles: cycles)
     }
 }
 
@@ -329,7 +356,8 @@ enum EvalSeriesSource {
             EvalSeries(
                 name: "unit \(k + 1)", sensorNames: (1...21).map { "s\($0)" },
                 contextNames: ["setting1", "setting2", "setting3"], rows: unit.rows,
-                labels: unit.labels ?? (0..<unit.rows.rows).map { unit.rows.rows - 1 - $0 < cap ? 1 : 0 })
+                labels: unit.labels ?? (0..<unit.rows.rows).map { unit.rows.rows - 1 - $0 < cap ? 1 : 0 },
+                cycles: unit.cycles)
         }
     }
 

@@ -39,7 +39,7 @@ import Testing
         #expect(json["events"] as? Int == 0, "a healthy scenario has no labelled anomaly")
         #expect((json["false_alarms_per_asset_week"] as? Double).map { $0 >= 0 } == true, "\(output)")
         // The daemon's rule raises at most one alarm per run of flags (a flag must hold its on-delay);
-        // with no delays it raises exactly one per run, as the runs are counted.
+        // with no delays it raises one per run but for the runs a start-up transient holds.
         let runs = try #require(json["false_alarms_per_asset_week"] as? Double)
         let raised = try #require(json["raised_false_alarms_per_asset_week"] as? Double, "\(output)")
         #expect(raised <= runs, "\(raised) raised, \(runs) runs a week")
@@ -49,7 +49,8 @@ import Testing
         ])
         #expect(undelayed == 0, "\(plain)")
         let every = try #require(try JSONSerialization.jsonObject(with: Data(plain.utf8)) as? [String: Any])
-        #expect(every["raised_false_alarms_per_asset_week"] as? Double == runs, "\(plain)")
+        let undelayedRaised = try #require(every["raised_false_alarms_per_asset_week"] as? Double, "\(plain)")
+        #expect(undelayedRaised >= raised && undelayedRaised <= runs, "\(plain)")
         #expect(every["false_alarms_per_asset_week"] as? Double == runs, "\(plain)")
         let (forecast, ratios) = try PrognosBinary.run([
             "eval", "forecast", "--cmapss", file, "--train-rows", "48", "--model-per-unit", "--horizons", "1,5",
