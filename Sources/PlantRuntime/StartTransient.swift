@@ -21,7 +21,6 @@ public struct StartTransient: Sendable {
     public mutating func restart() { self = StartTransient(settleSteps: settleSteps) }
 
     /// Takes a running step's score and flag; whether the step is part of the transient.
-    @discardableResult
     public mutating func observe(score: Double, flagged: Bool) -> Bool {
         stepsSinceRestart += 1
         let rose = score > 1.1 * last
