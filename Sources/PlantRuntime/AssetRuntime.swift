@@ -102,7 +102,8 @@ public struct AssetRuntime: Sendable {
         self.asset = asset
         self.site = site
         self.configuration = configuration
-        transient = StartTransient(settleSteps: configuration.restartSettleSteps)
+        transient = StartTransient(
+            settleSteps: configuration.restartSettleSteps, window: configuration.startTransientWindow)
         let signals = asset.modelledSensors + asset.context
         table = SignalTable(
             ids: signals.map(\.id), silenceAllowed: signals.map { configuration.silenceAllowed(for: $0.source) })
@@ -452,9 +453,9 @@ public struct AssetRuntime: Sendable {
         guard table.allFresh(at: cadence, maxAge: configuration.staleAfter) else {
             skippedSteps += 1
             interruptHistories()
-            // The model's state is as old as the gap: its first steps after it are a transient, as
-            // after a start (a meter back after hours, its first reading far from its last).
-            transient.restart()
+            // The model's state is as old as the gap: its first steps after it are a transient
+            // (a meter back after hours, its first reading far from its last).
+            transient.dataResumed()
             return
         }
         let row = table.values
@@ -466,7 +467,7 @@ public struct AssetRuntime: Sendable {
             stoppedSteps += 1
             interruptHistories()
             stepsRunning = 0
-            transient.restart()
+            transient.machineStarted()
             alarms.evaluate(alarms.deviationID, active: false, at: time, into: &output.alarmUpdates)
             if justStopped {
                 let failedBefore = estimators.filter { $0.failure != nil }.count
@@ -498,7 +499,7 @@ public struct AssetRuntime: Sendable {
         steps += 1
         stepsRunning += 1
         latest = result
-        let settling = transient.observe(score: result.score, flagged: result.flagged)
+        let settling = transient.observe(score: result.score, at: time)
         if let due = rebaselineDue, !settling {
             if due.steps + 1 >= configuration.settleStepsAfterMaintenance {
                 model.rebaseline(sensors: due.sensors)

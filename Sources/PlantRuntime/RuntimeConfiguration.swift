@@ -54,6 +54,12 @@ public struct RuntimeConfiguration: Sendable, Equatable {
     /// alarm is held: the transient is expected; it stays held after them for as long as the
     /// deviation keeps falling (warming up). While stopped it is held too.
     public var restartSettleSteps = 2
+    /// The start-up transient in time (`StartTransient`): held for at least these seconds after a
+    /// start, then for as long as the deviation score falls by 5 % from one such window to the
+    /// next. A fault present at the start is alarmed after two windows. Five minutes hold a
+    /// warm-up whose deviation decays with a time constant of up to three hours (the score is
+    /// squared: it falls 5 % in 5 minutes at τ = 195 min); the demo plant's slowest is 45 minutes.
+    public var startTransientWindow: Double = 300
     /// Limit alarms: delays, and deadband as a fraction of the sensor's normal span.
     public var limitOnDelay: Double = 2
     public var limitOffDelay: Double = 10

@@ -49,6 +49,11 @@ struct EvalAnomalies: AsyncParsableCommand {
     var alarmOnDelay = RuntimeConfiguration().deviationOnDelay
     @Option(help: "The daemon's deviation alarm rule: seconds clear before the alarm returns (default: the daemon's).")
     var alarmOffDelay = RuntimeConfiguration().deviationOffDelay
+    @Option(
+        help:
+            "The daemon's deviation alarm rule: seconds a start-up transient is held at least, and between its checks that the deviation still falls (default: the daemon's)."
+    )
+    var startTransientWindow = RuntimeConfiguration().startTransientWindow
     @Flag(
         help:
             "With --format json: list every false alarm (run of flagged label-0 rows) with the sensor that drove it and the context columns outside their training range."
@@ -79,6 +84,7 @@ struct EvalAnomalies: AsyncParsableCommand {
         guard calibrationFolds >= 2 else { throw ValidationError("--calibration-folds must be at least 2") }
         if let rowsPerWeek, !(rowsPerWeek > 0) { throw ValidationError("--rows-per-week must be positive") }
         guard alarmOnDelay >= 0, alarmOffDelay >= 0 else { throw ValidationError("alarm delays must be non-negative") }
+        guard startTransientWindow > 0 else { throw ValidationError("--start-transient-window must be positive") }
         if explain && format != .json { throw ValidationError("--explain needs --format json") }
     }
 
@@ -100,7 +106,9 @@ struct EvalAnomalies: AsyncParsableCommand {
         // The rows' time base: given, or a week's worth of rows over a week.
         let rowSeconds = data.rowSeconds ?? rowsPerWeek.map { 7 * 86_400 / $0 }
         let alarmRule = rowSeconds.map {
-            AlarmRule(machine: AlarmStateMachine(onDelay: alarmOnDelay, offDelay: alarmOffDelay), rowSeconds: $0)
+            AlarmRule(
+                machine: AlarmStateMachine(onDelay: alarmOnDelay, offDelay: alarmOffDelay), rowSeconds: $0,
+                startTransientWindow: startTransientWindow)
         }
         for (series, model) in try data.load(configuration: modelConfiguration) {
             var runs: [FalseAlarmRun]? = explain ? [] : nil
@@ -228,17 +236,15 @@ enum AnomalyEvaluation {
             if series.restarts(at: r), let seconds = rule?.rowSeconds {
                 // Stopped since the cycle after the last row: the daemon returns the alarm to normal.
                 _ = rule?.raises(false, at: series.time(r - 1, rowSeconds: seconds) + seconds)
-                transient = StartTransient(settleSteps: RuntimeConfiguration().restartSettleSteps)
+                transient = rule?.startTransient()
             }
             let u = series.context(r)
             let result = model.update(y: series.sensors(r), u: u)
             let flagged = result.flagged
             let label = series.labels[r]
-            let settling = transient?.observe(score: result.score, flagged: flagged) ?? false
-            if let seconds = rule?.rowSeconds,
-                rule?.raises(flagged && !settling, at: series.time(r, rowSeconds: seconds)) == true,
-                label == 0
-            {
+            let time = rule.map { series.time(r, rowSeconds: $0.rowSeconds) }
+            let settling = time.flatMap { transient?.observe(score: result.score, at: $0) } ?? false
+            if let time, rule?.raises(flagged && !settling, at: time) == true, label == 0 {
                 counts.raisedFalseAlarms += 1
             }
             if label == 0, flagged, !falseAlarmOn {
@@ -285,6 +291,15 @@ enum AnomalyEvaluation {
 struct AlarmRule {
     var machine: AlarmStateMachine
     let rowSeconds: Double
+    let startTransientWindow: Double
+
+    /// The transient after a machine's start, held by the daemon's rule with this window.
+    func startTransient() -> StartTransient {
+        var transient = StartTransient(
+            settleSteps: RuntimeConfiguration().restartSettleSteps, window: startTransientWindow)
+        transient.machineStarted()
+        return transient
+    }
 
     /// Feeds the condition at `time`; whether the alarm was raised by it.
     mutating func raises(_ active: Bool, at time: Double) -> Bool {
