@@ -61,7 +61,7 @@ struct AlarmBook: Sendable {
         }
         add(
             Self.deviationID(asset.id), .deviation, [], .high, onDelay: configuration.deviationOnDelay,
-            offDelay: configuration.deviationOffDelay,
+            offDelay: configuration.deviationOffDelayInEffect,
             "\(asset.id) behaves as its model expects")
         add(
             Self.communicationID(asset.id), .communication, [], .medium, onDelay: 0, offDelay: 0,
@@ -110,11 +110,12 @@ struct AlarmBook: Sendable {
     /// Takes the states stored by an earlier run, so alarms survive a restart.
     mutating func restore(_ stored: [AlarmRecord]) {
         for record in stored {
-            // Keep the configured delays and texts of this run; keep the stored state.
+            // Keep this run's priority and delays (its configuration); keep the stored state.
             alarms.update(record.id) { mine in
-                let priority = mine.priority
+                let (priority, configured) = (mine.priority, mine.machine)
                 mine = record
                 mine.priority = priority
+                mine.machine = record.machine.withDelays(onDelay: configured.onDelay, offDelay: configured.offDelay)
             }
         }
     }

@@ -49,6 +49,15 @@ public struct RuntimeConfiguration: Sendable, Equatable {
     /// Deviation alarms: consecutive seconds flagged before annunciating, and clear before returning.
     public var deviationOnDelay: Double = 5
     public var deviationOffDelay: Double = 60
+    /// And clear at least this long in the plant's time (not stretched with a simulation's clock)
+    /// before a deviation alarm returns: a deviation back within the plant's thermal time constants
+    /// (20–45 minutes) is the same excursion, not a new alarm. Without it a score wandering about
+    /// its threshold is raised again and again: the drift scenario at one row a minute raised 594
+    /// alarms with 60 s, 134 with 30 minutes, where at 10-minute rows (one clear row is already
+    /// 10 minutes) it raised 132 and 120 (docs/world-model.md).
+    public var deviationOffDelayInPlantTime: Double = 1800
+    /// The deviation alarm's off-delay: the longer of the two.
+    public var deviationOffDelayInEffect: Double { max(deviationOffDelay, deviationOffDelayInPlantTime) }
     /// Model steps after a machine starts (its speed, load or running signal leaves zero), or after
     /// its data comes back from a gap (steps skipped for stale signals), during which the deviation
     /// alarm is held: the transient is expected; it stays held after them for as long as the

@@ -48,7 +48,7 @@ struct EvalAnomalies: AsyncParsableCommand {
     )
     var alarmOnDelay = RuntimeConfiguration().deviationOnDelay
     @Option(help: "The daemon's deviation alarm rule: seconds clear before the alarm returns (default: the daemon's).")
-    var alarmOffDelay = RuntimeConfiguration().deviationOffDelay
+    var alarmOffDelay = RuntimeConfiguration().deviationOffDelayInEffect
     @Option(
         help:
             "The daemon's deviation alarm rule: seconds a start-up transient is held at least, and between its checks that the deviation still falls (default: the daemon's)."

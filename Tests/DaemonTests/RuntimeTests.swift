@@ -277,6 +277,55 @@ import WorldModel
         #expect(fault.allSatisfy { $0 >= 2 * window - 1 && $0 <= 2 * window + 10 }, "\(fault)")
     }
 
+    /// A deviation back within half an hour of clearing is the same excursion: the alarm stays
+    /// active through the clear stretch and is not raised again; it returns once clear for 30
+    /// minutes of the plant's time. A daemon on a simulation's clock keeps its off-delay in steps.
+    @Test func aDeviationBackWithinHalfAnHourIsTheSameAlarm() {
+        // The on-delay (5 s) also keeps the healthy steps' isolated flags (1 % of them) from
+        // holding the alarm while it clears.
+        var runtime = Self.trained()
+        var noise = SplitMix64(seed: 5)
+        var raised = 0
+        var returned = 0
+        func feed(_ times: Range<Int>, hot: Bool) {
+            for t in times {
+                var output = RuntimeOutput()
+                let speed = 1200 + 300 * sin(Double(t) / 20)
+                runtime.ingest(
+                    Self.readings(
+                        at: Double(t), temp: 30 + speed / 100 + (hot ? 10 : 0) + noise.nextGaussian() * 0.3,
+                        vib: 2 + noise.nextGaussian() * 0.1, speed: speed, hours: Double(t)), into: &output)
+                for update in output.alarmUpdates where update.alarm.id == "pump-1/deviation" {
+                    if update.transition?.to == .unacknowledged { raised += 1 }
+                    if update.transition?.cause == .conditionCleared { returned += 1 }
+                }
+            }
+        }
+        feed(400..<420, hot: true)
+        #expect(raised == 1)
+        feed(420..<1020, hot: false)
+        feed(1020..<1040, hot: true)
+        #expect(raised == 1 && returned == 0, "ten minutes clear, then the same deviation: one alarm")
+        feed(1040..<(1040 + 1790), hot: false)
+        #expect(returned == 0)
+        feed((1040 + 1790)..<(1040 + 1830), hot: false)
+        #expect(returned == 1, "clear for 30 minutes: returned")
+
+        let configuration = RuntimeConfiguration()
+        #expect(configuration.deviationOffDelayInEffect == 1800)
+        let demo = configuration.onClock(PlantClock(speed: 600, start: 0))
+        #expect(demo.deviationOffDelayInEffect == 600 * configuration.deviationOffDelay)
+    }
+
+    /// Alarms restored from the store keep their state but take this run's delays.
+    @Test func restoredAlarmsTakeThisRunsDelays() {
+        let before = Self.trained { $0.deviationOffDelayInPlantTime = 0 }
+        var after = Self.trained()
+        after.restore(alarms: before.allAlarms)
+        let deviation = after.allAlarms.first { $0.id == "pump-1/deviation" }
+        #expect(deviation?.machine.offDelay == 1800)
+    }
+
     @Test func aSignalBackFromAGapIsATransientButADeviationThatLastsIsAlarmed() {
         var runtime = Self.trained(deviationOnDelay: 0)
         var output = RuntimeOutput()

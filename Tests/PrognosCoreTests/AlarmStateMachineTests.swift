@@ -47,6 +47,25 @@ import Testing
         #expect(alarm.update(conditionActive: false, at: 151)?.to == .returnedUnacknowledged)
     }
 
+    @Test func aBlipShorterThanTheOnDelayDoesNotHoldAClearingAlarm() {
+        var alarm = AlarmStateMachine(onDelay: 5, offDelay: 30)
+        _ = alarm.update(conditionActive: true, at: 0)
+        #expect(alarm.update(conditionActive: true, at: 5)?.to == .unacknowledged)
+        // Clearing from 10 on; active again for 4 s at 20–23: noise, the off-delay runs on.
+        _ = alarm.update(conditionActive: false, at: 10)
+        for second in 20...23 { #expect(alarm.update(conditionActive: true, at: Double(second)) == nil) }
+        #expect(alarm.update(conditionActive: false, at: 24) == nil)
+        #expect(alarm.update(conditionActive: false, at: 40)?.to == .returnedUnacknowledged)
+        // Raised again; a return that holds for the on-delay restarts the off-delay.
+        _ = alarm.update(conditionActive: true, at: 50)
+        #expect(alarm.update(conditionActive: true, at: 55)?.to == .unacknowledged)
+        _ = alarm.update(conditionActive: false, at: 60)
+        for second in 70...75 { _ = alarm.update(conditionActive: true, at: Double(second)) }
+        #expect(alarm.update(conditionActive: false, at: 76) == nil)
+        #expect(alarm.update(conditionActive: false, at: 95) == nil, "clear since 76 only")
+        #expect(alarm.update(conditionActive: false, at: 106)?.to == .returnedUnacknowledged)
+    }
+
     @Test func shelvingSuppressesUntilExpiryAndComesBackInTheRightState() {
         var alarm = AlarmStateMachine()
         _ = alarm.update(conditionActive: true, at: 0)

@@ -13,13 +13,24 @@ public struct AlarmStateMachine: Sendable, Equatable, Codable {
     private var isAcknowledged = true
     /// Since when the raw condition has disagreed with the debounced one.
     private var disagreeingSince: Double?
+    /// Since when the raw condition of a clearing alarm has been active again: shorter than the
+    /// on-delay it is a blip, which neither raises an alarm nor holds one.
+    private var blipSince: Double?
     public private(set) var shelvedUntil: Double?
-    public let onDelay: Double
-    public let offDelay: Double
+    public private(set) var onDelay: Double
+    public private(set) var offDelay: Double
 
     public init(onDelay: Double = 0, offDelay: Double = 0) {
         self.onDelay = onDelay
         self.offDelay = offDelay
+    }
+
+    /// This machine's state with other delays: a restarted daemon's configuration, not the stored
+    /// run's.
+    public func withDelays(onDelay: Double, offDelay: Double) -> AlarmStateMachine {
+        var machine = self
+        (machine.onDelay, machine.offDelay) = (onDelay, offDelay)
+        return machine
     }
 
     /// Feeds the raw condition at `time`; returns the transition it caused, if any.
@@ -29,9 +40,19 @@ public struct AlarmStateMachine: Sendable, Equatable, Codable {
             return transition(to: annunciatedState, cause: .shelveExpired, at: time)
         }
         guard raw != isConditionActive else {
-            disagreeingSince = nil
+            // Back to the debounced condition. While an active alarm clears, a return that has not
+            // held for the on-delay does not restart the off-delay: at one step a second, a healthy
+            // machine flagged on 1 % of its steps is never clear for half an hour on end.
+            let back = blipSince ?? time
+            if isConditionActive, disagreeingSince != nil, time - back < onDelay {
+                blipSince = back
+            } else {
+                disagreeingSince = nil
+                blipSince = nil
+            }
             return nil
         }
+        blipSince = nil
         let since = disagreeingSince ?? time
         disagreeingSince = since
         guard time - since >= (raw ? onDelay : offDelay) else { return nil }
@@ -46,7 +67,7 @@ public struct AlarmStateMachine: Sendable, Equatable, Codable {
     /// off-delay (which guards against a noisy signal, not against a repaired machine).
     public mutating func clearAtOnce(at time: Double) -> AlarmTransition? {
         guard isConditionActive else { return nil }
-        disagreeingSince = nil
+        (disagreeingSince, blipSince) = (nil, nil)
         isConditionActive = false
         guard !state.isSuppressed else { return nil }
         return transition(to: annunciatedState, cause: .conditionCleared, at: time)
