@@ -124,9 +124,16 @@ struct EvalAnomalies: AsyncParsableCommand {
         }
         switch format {
         case .json:
-            var json = pooled.json.merging(["files": perFile.map { $0.1.json.merging(["file": $0.0]) { a, _ in a } }]) {
-                a, _ in a
+            // Each file's alarms raised under the daemon's rule too, where rows have a time.
+            let files = perFile.map { name, counts in
+                counts.json.merging(
+                    ["file": name].merging(rowSeconds == nil ? [:] : ["raised_false_alarms": counts.raisedFalseAlarms])
+                    {
+                        a, _ in a
+                    }
+                ) { a, _ in a }
             }
+            var json = pooled.json.merging(["files": files]) { a, _ in a }
             if explain { json["false_alarm_runs"] = explained }
             if let rowsPerWeek {
                 json["false_alarms_per_asset_week"] = pooled.falseAlarmsPerWeek(rowsPerWeek: rowsPerWeek)

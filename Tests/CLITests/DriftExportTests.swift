@@ -43,6 +43,10 @@ import Testing
         let runs = try #require(json["false_alarms_per_asset_week"] as? Double)
         let raised = try #require(json["raised_false_alarms_per_asset_week"] as? Double, "\(output)")
         #expect(raised <= runs, "\(raised) raised, \(runs) runs a week")
+        // Each asset's alarms are listed, and they are the pooled ones.
+        let files = try #require(json["files"] as? [[String: Any]], "\(output)")
+        let perAsset = files.compactMap { $0["raised_false_alarms"] as? Int }
+        #expect(perAsset.count == 15 && perAsset.reduce(0, +) == json["raised_false_alarms"] as? Int, "\(output)")
         let (undelayed, plain) = try PrognosBinary.run([
             "eval", "anomalies", "--cmapss", file, "--train-rows", "48", "--model-per-unit", "--rows-per-week", "336",
             "--alarm-on-delay", "0", "--alarm-off-delay", "0", "--format", "json",
