@@ -468,8 +468,8 @@ public struct AssetRuntime: Sendable {
             interruptHistories()
             stepsRunning = 0
             transient.machineStarted()
-            // At once, not after the off-delay: there is no deviation to judge until it runs again.
-            alarms.clearAtOnce(alarms.deviationID, at: time, into: &output.alarmUpdates)
+            // Through the off-delay: a machine stopped for less than it and still deviating when it
+            // runs again is in the same excursion, not a new alarm.
             alarms.evaluate(alarms.deviationID, active: false, at: time, into: &output.alarmUpdates)
             if justStopped {
                 let failedBefore = estimators.filter { $0.failure != nil }.count

@@ -116,11 +116,13 @@ import WorldModel
         #expect(runtime.annunciatedAlarms.contains { $0.id == "pump-1/deviation" && $0.active })
         let scored = runtime.steps
         output = RuntimeOutput()
-        for t in 460..<600 {
+        // Stopped for the off-delay (30 minutes): the alarm returns.
+        let stopped = 460 + Int(runtime.configuration.deviationOffDelayInEffect) + 20
+        for t in 460..<stopped {
             runtime.ingest(Self.readings(at: Double(t), temp: 20, vib: 0.1, speed: 0, hours: 460), into: &output)
         }
         #expect(runtime.steps == scored, "a stopped machine is not scored")
-        #expect(runtime.stoppedSteps == 140)
+        #expect(runtime.stoppedSteps == stopped - 460)
         #expect(output.batch.deviations.isEmpty && output.batch.health.isEmpty)
         let deviation = runtime.allAlarms.first { $0.id == "pump-1/deviation" }
         #expect(deviation?.active == false, "the deviation alarm's condition cleared: \(String(describing: deviation))")
