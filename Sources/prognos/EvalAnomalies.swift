@@ -126,12 +126,10 @@ struct EvalAnomalies: AsyncParsableCommand {
         case .json:
             // Each file's alarms raised under the daemon's rule too, where rows have a time.
             let files = perFile.map { name, counts in
-                counts.json.merging(
-                    ["file": name].merging(rowSeconds == nil ? [:] : ["raised_false_alarms": counts.raisedFalseAlarms])
-                    {
-                        a, _ in a
-                    }
-                ) { a, _ in a }
+                var file = counts.json
+                file["file"] = name
+                if rowSeconds != nil { file["raised_false_alarms"] = counts.raisedFalseAlarms }
+                return file
             }
             var json = pooled.json.merging(["files": files]) { a, _ in a }
             if explain { json["false_alarm_runs"] = explained }
@@ -241,7 +239,8 @@ enum AnomalyEvaluation {
         let range = falseAlarmRuns == nil ? nil : ContextRange(series: series, trainRows: start)
         for r in start..<series.rows.rows {
             if series.restarts(at: r), let seconds = rule?.rowSeconds {
-                // Stopped since the cycle after the last row: the daemon returns the alarm to normal.
+                // Stopped since the cycle after the last row: the condition clears, as in the daemon
+                // (the alarm returns once the off-delay has passed).
                 _ = rule?.raises(false, at: series.time(r - 1, rowSeconds: seconds) + seconds)
                 transient = rule?.startTransient()
             }
