@@ -38,6 +38,18 @@ public enum Commissioning {
 
     /// Fits and stores a model per asset; returns the assets fitted.
     public static func learnFromSimulation(plant: Plant, store: Store, options: Options) async throws -> Result {
+        let models = try fitFromSimulation(plant: plant, options: options)
+        for (asset, model) in models {
+            _ = try await store.saveSnapshot(
+                asset: asset, format: AssetModel.snapshotFormat, bytes: Data(model.serialized()),
+                at: Date().timeIntervalSince1970)
+        }
+        return Result(assets: models.map(\.asset).sorted(), steps: steps(options))
+    }
+
+    /// A model per asset fitted on simulated healthy history, as `learnFromSimulation` stores them.
+    public static func fitFromSimulation(plant: Plant, options: Options) throws -> [(asset: String, model: AssetModel)]
+    {
         var simulation = PlantSimulation(
             plant: plant,
             options: SimulationOptions(
@@ -46,9 +58,10 @@ public enum Commissioning {
         var configuration = RuntimeConfiguration()
         configuration.stepInterval = options.step
         configuration.staleAfter = .infinity
-        configuration.refitEvery = 0
-        let steps = max(10, Int(options.span / options.step))
+        configuration.refitInterval = 0
+        let steps = steps(options)
         configuration.trainingSteps = steps
+        configuration.trainingSpan = 0
         var runtimes = Dictionary(
             uniqueKeysWithValues: plant.assets.map {
                 (
@@ -56,22 +69,12 @@ public enum Commissioning {
                     AssetRuntime(asset: $0, site: plant.site.id, configuration: configuration, now: simulation.time)
                 )
             })
-        // A signal is seen as fresh only every poll interval × speed of simulated time, as live.
-        let samplePeriod = samplingPeriods(plant, speed: options.speed)
-        var lastSample: [SignalRef: Double] = [:]
-        let points = modbusPoints(plant)
+        var feed = SimulatedFeed(plant: plant, speed: options.speed)
         var requests: [RefitRequest] = []
         for _ in 0...steps {
             simulation.advance(by: options.step)
-            let now = simulation.time
-            let due = simulation.readings().compactMap { reading -> Reading? in
-                let ref = SignalRef(asset: reading.asset, sensor: reading.sensor)
-                if let last = lastSample[ref], now - last < samplePeriod[ref, default: 0] - 1e-9 { return nil }
-                lastSample[ref] = now
-                return points[ref].map { onTheWire(reading, $0) } ?? reading
-            }
             var output = RuntimeOutput()
-            for (asset, group) in Dictionary(grouping: due, by: \.asset) {
+            for (asset, group) in feed.readings(of: simulation).groupedByAsset() {
                 runtimes[asset]?.ingest(group, into: &output)
             }
             requests += output.refits
@@ -81,53 +84,8 @@ public enum Commissioning {
         for id in runtimes.keys.sorted() where !requests.contains(where: { $0.asset == id }) {
             if let request = runtimes[id]?.finishLearning(minimumRows: max(50, steps / 10)) { requests.append(request) }
         }
-        var fitted: [String] = []
-        for request in requests {
-            let model = try AssetRuntime.fit(request)
-            _ = try await store.saveSnapshot(
-                asset: request.asset, format: AssetModel.snapshotFormat, bytes: Data(model.serialized()),
-                at: Date().timeIntervalSince1970)
-            fitted.append(request.asset)
-        }
-        return Result(assets: fitted.sorted(), steps: steps)
+        return try requests.map { ($0.asset, try AssetRuntime.fit($0)) }
     }
 
-    /// The reading as a Modbus client decodes it: the register type's resolution (an int16 with
-    /// scale 0.1 holds tenths) is part of what the model must learn as normal.
-    static func onTheWire(_ reading: Reading, _ point: ModbusPoint) -> Reading {
-        guard let value = reading.value else { return reading }
-        let decoded =
-            point.function.isBitAddressed
-            ? ModbusCodec.decode(bit: ModbusCodec.encodeBit(value, for: point), point: point)
-            : ModbusCodec.decode(registers: ModbusCodec.encode(value, for: point), point: point)
-        var wire = reading
-        wire.value = decoded.value
-        wire.quality = decoded.quality
-        return wire
-    }
-
-    static func modbusPoints(_ plant: Plant) -> [SignalRef: ModbusPoint] {
-        var points: [SignalRef: ModbusPoint] = [:]
-        for asset in plant.assets {
-            for signal in asset.signals {
-                if case .modbus(let point) = signal.source {
-                    points[SignalRef(asset: asset.id, sensor: signal.id)] = point
-                }
-            }
-        }
-        return points
-    }
-
-    /// Simulated seconds between fresh values of each signal: its device's poll interval × speed
-    /// (MQTT signals: every step).
-    static func samplingPeriods(_ plant: Plant, speed: Double) -> [SignalRef: Double] {
-        var periods: [SignalRef: Double] = [:]
-        for asset in plant.assets {
-            for signal in asset.signals {
-                guard case .modbus(let point) = signal.source, let device = plant.device(point.device) else { continue }
-                periods[SignalRef(asset: asset.id, sensor: signal.id)] = device.pollInterval.inSeconds * speed
-            }
-        }
-        return periods
-    }
+    private static func steps(_ options: Options) -> Int { max(10, Int(options.span / options.step)) }
 }

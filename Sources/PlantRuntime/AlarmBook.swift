@@ -60,7 +60,7 @@ struct AlarmBook: Sendable {
                 id: id)
         }
         add(
-            Self.deviationID(asset.id), .deviation, [], .high, onDelay: configuration.deviationOnDelay,
+            Self.deviationID(asset.id), .deviation, [], .high, onDelay: configuration.deviationOnDelayInEffect,
             offDelay: configuration.deviationOffDelayInEffect,
             "\(asset.id) behaves as its model expects")
         add(

@@ -110,9 +110,8 @@ public struct AssetRuntime: Sendable {
         sensorCount = asset.modelledSensors.count
         alarms = AlarmBook(site: site, asset: asset, configuration: configuration, now: now)
         limitGroupOfSignal = table.ids.map(alarms.limitGroup(of:))
-        healthy = HistoryRing(
-            width: table.ids.count, capacity: max(1, configuration.historyCapacity),
-            block: max(1, configuration.historyBlock), stride: max(1, configuration.historyStride))
+        healthy = configuration.history(
+            width: table.ids.count, spanning: max(configuration.steps(in: configuration.historySpan), 1))
         stepSpacing = configuration.stepInterval
         startedAt = now
         runIndicators = asset.context.enumerated()
@@ -511,7 +510,9 @@ public struct AssetRuntime: Sendable {
             }
         }
         // While relearning a normal the operator vouched for, every running step is kept, undecimated.
-        if result.flagged && !relearningNormal {
+        // Otherwise a refit learns neither flagged steps nor those taken while a failure mode
+        // degrades (the baseline's adaptation stops then too): a weekly refit would learn wear.
+        if (result.flagged || model.adaptationHeld) && !relearningNormal {
             healthy.interrupt()
         } else {
             healthy.append(row, decimated: !relearningNormal)
@@ -530,7 +531,7 @@ public struct AssetRuntime: Sendable {
         if relearningNormal, healthy.count >= min(configuration.trainingSteps, healthy.capacity) {
             relearningNormal = false
             output.refits.append(RefitRequest(asset: asset.id, model: model, names: names, history: healthy))
-        } else if configuration.refitEvery > 0, steps % configuration.refitEvery == 0,
+        } else if configuration.refitEverySteps > 0, steps % configuration.refitEverySteps == 0,
             healthy.count >= configuration.trainingSteps
         {
             output.refits.append(RefitRequest(asset: asset.id, model: model, names: names, history: healthy))
@@ -550,10 +551,11 @@ public struct AssetRuntime: Sendable {
 
     private mutating func learn(_ row: [Double], into output: inout RuntimeOutput) {
         // Taken out while appending, so that the buffer has one owner and is not copied.
-        var rows = training ?? HistoryRing(width: table.ids.count, capacity: max(1, configuration.trainingSteps))
+        let needed = configuration.trainingStepsInEffect
+        var rows = training ?? configuration.history(width: table.ids.count, spanning: needed)
         training = nil
         rows.append(row)
-        guard rows.count >= configuration.trainingSteps else {
+        guard rows.offered >= needed else {
             training = rows
             return
         }

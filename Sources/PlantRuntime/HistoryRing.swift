@@ -17,8 +17,8 @@ public struct HistoryRing: Sendable {
     private var starts: [Bool]
     private var oldest = 0
     public private(set) var count = 0
-    /// Rows offered since the ring was made (decides which block a row falls in).
-    private var offered = 0
+    /// Rows offered since the ring was made or emptied (decides which block a row falls in).
+    public private(set) var offered = 0
     /// The next stored row starts a segment (nothing stored yet, or a gap since the last one).
     private var gap = true
 

@@ -5,17 +5,25 @@ import PrognosCore
 public struct RuntimeConfiguration: Sendable, Equatable {
     /// Seconds between two model steps; readings in between update the latest values only.
     public var stepInterval: Double = 1
-    /// Steps collected (and taken as healthy) before the first fit, when no snapshot exists.
+    /// Steps collected (and taken as healthy) before the first fit, when no snapshot exists; and at
+    /// least `trainingSpan` of the plant's running time: a normal learnt from less than a day has
+    /// not seen the day's own cycle (ambient, demand) and flags it. At one step a second, 600 steps
+    /// are ten minutes: a daemon learning live from them raised 19 deviation alarms per asset-week on
+    /// the healthy drift scenario (`prognos eval alarms … --learn-days 0`, docs/world-model.md).
+    /// The rows are decimated to `historyCapacity` (see `trainingStepsInEffect`, `history`).
     public var trainingSteps = 600
-    /// Steps between refits on recent unflagged history (0: never refit).
-    public var refitEvery = 20_000
-    /// Unflagged rows kept for refits (as `Float`, `historyCapacity × signals × 4` bytes an asset):
-    /// blocks of `historyBlock` consecutive rows, one block in every `historyStride`, so that the
-    /// rows kept span `historyStride × historyCapacity` unflagged steps — a refit every `refitEvery`
-    /// steps sees the whole span since the last (see `HistoryRing`).
+    public var trainingSpan: Double = 86_400
+    /// Plant seconds between refits on recent unflagged history (0: never refit), and the running
+    /// time that history spans, decimated to `historyCapacity` rows (as `Float`, `historyCapacity ×
+    /// signals × 4` bytes an asset) in blocks of `historyBlock` consecutive rows (the dynamics are
+    /// fitted on pairs of consecutive rows; see `HistoryRing`). In time, not steps: a model
+    /// commissioned on a simulated week and refitted every 20,000 steps on the last 20,000 was, at
+    /// one step a second, replaced every 5.6 hours by one that knew 5.6 hours of the plant, and
+    /// flagged 10 % of a healthy week (1 % without the refits).
+    public var refitInterval: Double = 7 * 86_400
+    public var historySpan: Double = 7 * 86_400
     public var historyCapacity = 2_000
-    public var historyBlock = 200
-    public var historyStride = 10
+    public var historyBlock = 20
     /// Steps between forecasts made, and how far they look ahead (in steps). Of each forecast the
     /// store keeps the horizons that are multiples of `forecastStoredEvery` (and the last), at most
     /// four, the nearest (a slot each in `forecast_runs`): the dashboard draws the newest forecast as
@@ -49,6 +57,11 @@ public struct RuntimeConfiguration: Sendable, Equatable {
     /// Deviation alarms: consecutive seconds flagged before annunciating, and clear before returning.
     public var deviationOnDelay: Double = 5
     public var deviationOffDelay: Double = 60
+    /// And flagged at least this long in the plant's time (not stretched with a simulation's clock)
+    /// before a deviation alarm is raised: 0 until measured (see `prognos eval alarms`).
+    public var deviationOnDelayInPlantTime: Double = 0
+    /// The deviation alarm's on-delay: the longer of the two.
+    public var deviationOnDelayInEffect: Double { max(deviationOnDelay, deviationOnDelayInPlantTime) }
     /// And clear at least this long in the plant's time (not stretched with a simulation's clock)
     /// before a deviation alarm returns: a deviation back within the plant's thermal time constants
     /// (20–45 minutes) is the same excursion, not a new alarm. Without it a score wandering about
@@ -94,6 +107,29 @@ public struct RuntimeConfiguration: Sendable, Equatable {
     func silenceAllowed(for source: SignalSource) -> Double {
         guard case .modbus(let point) = source, let poll = pollIntervals[point.device] else { return staleAfter }
         return max(staleAfter, 2 * poll)
+    }
+
+    /// Steps the first fit waits for at this cadence: `trainingSteps`, or `trainingSpan` if longer.
+    public var trainingStepsInEffect: Int { max(trainingSteps, steps(in: trainingSpan)) }
+
+    /// Steps between refits at this cadence (0: never).
+    public var refitEverySteps: Int { refitInterval > 0 ? max(1, steps(in: refitInterval)) : 0 }
+
+    /// Model steps in `seconds` of the plant's time at `stepInterval`.
+    func steps(in seconds: Double) -> Int {
+        guard stepInterval > 0, seconds > 0 else { return 0 }
+        return Int(min((seconds / stepInterval).rounded(.up), Double(Int.max / 4)))
+    }
+
+    /// A history that keeps the newest of the last `steps` rows offered: all of them when they fit
+    /// in `historyCapacity` (or `trainingSteps`, if more), else blocks of `historyBlock` rows
+    /// spread evenly over them.
+    func history(width: Int, spanning steps: Int) -> HistoryRing {
+        let capacity = max(1, min(steps, max(historyCapacity, trainingSteps)))
+        let blocks = (Double(steps) / Double(capacity)).rounded(.up)
+        let stride = max(1, Int(min(blocks, Double(Int.max / 4))))
+        return HistoryRing(
+            width: width, capacity: capacity, block: stride == 1 ? 1 : max(1, historyBlock), stride: stride)
     }
 
     /// The same tunables with the poll intervals of `devices`, in the plant's seconds on `clock`.

@@ -5,7 +5,7 @@ struct Eval: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract:
             "Measure the world model on benchmark data (C-MAPSS RUL, labelled anomalies, forecasts) and the planner on the simulated plant.",
-        subcommands: [EvalCMAPSS.self, EvalAnomalies.self, EvalForecast.self, EvalPolicies.self]
+        subcommands: [EvalCMAPSS.self, EvalAnomalies.self, EvalForecast.self, EvalPolicies.self, EvalAlarms.self]
     )
 }
 

@@ -46,7 +46,7 @@ struct EvalAnomalies: AsyncParsableCommand {
         help:
             "The daemon's deviation alarm rule: seconds a flag must hold before an alarm is raised (default: the daemon's)."
     )
-    var alarmOnDelay = RuntimeConfiguration().deviationOnDelay
+    var alarmOnDelay = RuntimeConfiguration().deviationOnDelayInEffect
     @Option(help: "The daemon's deviation alarm rule: seconds clear before the alarm returns (default: the daemon's).")
     var alarmOffDelay = RuntimeConfiguration().deviationOffDelayInEffect
     @Option(

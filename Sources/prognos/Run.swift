@@ -23,6 +23,11 @@ struct Run: AsyncParsableCommand {
     @Option(help: "Seconds between model steps (wall clock).") var stepInterval: Double = 1
     @Option(help: "Steps taken as healthy history before the first fit (when no snapshot exists).") var trainingSteps =
         600
+    @Option(
+        help:
+            "And at least this many hours of the plant's running time (a normal learnt from less than a day flags the day's own cycle)."
+    )
+    var trainingHours: Double = 24
     @Option(help: "Seconds a signal may go without a good value before the communication alarm (wall clock).")
     var staleAfter: Double = 10
     @Option(help: "Median RUL below this many hours raises an RUL alarm.") var rulAlarmHours: Double = 168
@@ -47,6 +52,9 @@ struct Run: AsyncParsableCommand {
     var metrics: String?
 
     func validate() throws {
+        guard trainingHours >= 0, trainingHours.isFinite else {
+            throw ValidationError("--training-hours cannot be negative")
+        }
         guard clockSpeed > 0, clockSpeed.isFinite else {
             throw ValidationError("--clock-speed must be a positive number")
         }
@@ -73,6 +81,7 @@ struct Run: AsyncParsableCommand {
         options.metrics = metrics.flatMap { try? ListenAddress.parse($0).get() }
         options.runtime.stepInterval = stepInterval
         options.runtime.trainingSteps = trainingSteps
+        options.runtime.trainingSpan = trainingHours * 3600
         options.runtime.staleAfter = staleAfter
         // The runtimes count in the plant's seconds; their cadences and delays are the machinery's.
         options.runtime = options.runtime.onClock(clock)

@@ -73,10 +73,9 @@ import Testing
 
     @Test func aRefitGetsTheNewestHealthyRowsOldestFirst() throws {
         var runtime = RuntimeTests.trained(steps: 100) {
-            $0.refitEvery = 150
+            $0.refitInterval = 150
+            $0.historySpan = 120
             $0.historyCapacity = 120
-            $0.historyBlock = 1
-            $0.historyStride = 1
         }
         var noise = SplitMix64(seed: 3)
         var request: RefitRequest?
@@ -98,5 +97,38 @@ import Testing
         #expect(history.count == 120 && history.segments.reduce(0, +) == 120)
         let newest = rows.suffix(120).map { $0.map { Double(Float($0)) } }
         #expect((0..<history.count).map { history.row($0) } == Array(newest))
+    }
+
+    /// At one step a second, 600 training steps are ten minutes: the first fit waits for a span of
+    /// the plant's running time, and keeps blocks of consecutive rows spread over all of it.
+    @Test func aModelLearntLiveWaitsForItsTrainingSpanAndSeesAllOfIt() throws {
+        var configuration = RuntimeConfiguration()
+        configuration.trainingSpan = 3_600
+        configuration.historyCapacity = 720
+        configuration.historyBlock = 20
+        var runtime = AssetRuntime(asset: RuntimeTests.asset, site: "test", configuration: configuration, now: 0)
+        var fitAt: Int?
+        var request: RefitRequest?
+        for t in 0..<4_000 where fitAt == nil {
+            var output = RuntimeOutput()
+            let speed = 1200 + 300 * sin(Double(t) / 200)
+            runtime.ingest(
+                RuntimeTests.readings(
+                    at: Double(t), temp: 30 + speed / 100, vib: 2 + Double(t) / 10_000, speed: speed, hours: Double(t)),
+                into: &output)
+            if let first = output.refits.first {
+                (fitAt, request) = (t, first)
+            }
+        }
+        #expect(configuration.trainingStepsInEffect == 3_600)
+        #expect(fitAt == 3_599)
+        let history = try #require(request?.history)
+        // 3,600 rows in 720: a block of 20 consecutive rows out of every 100, from the first to the last.
+        #expect(history.count == 720)
+        #expect(history.segments == [Int](repeating: 20, count: 36))
+        // The step a row was taken at, from its vibration (2 + t / 10,000).
+        func step(_ k: Int) -> Int { Int(((history.row(k)[1] - 2) * 10_000).rounded()) }
+        #expect(step(0) == 0)
+        #expect(step(history.count - 1) == 3_519)
     }
 }

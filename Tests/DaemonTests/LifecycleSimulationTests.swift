@@ -41,7 +41,7 @@ import Testing
         var configuration = RuntimeConfiguration()
         configuration.stepInterval = step
         configuration.staleAfter = .infinity
-        configuration.refitEvery = 0
+        configuration.refitInterval = 0
         configuration.trainingSteps = Int(7 * 86_400 / step)
         var runtimes = Dictionary(
             uniqueKeysWithValues: plant.assets.map {

@@ -100,6 +100,7 @@ import WorldModel
     @Test func beforeAModelExistsTheCollectedRowsStartAgain() throws {
         var configuration = RuntimeConfiguration()
         configuration.trainingSteps = 400
+        configuration.trainingSpan = 0
         var learning = AssetRuntime(asset: RuntimeTests.asset, site: "test", configuration: configuration, now: 0)
         var output = RuntimeOutput()
         func feed(_ steps: Range<Int>, temp: Double) {

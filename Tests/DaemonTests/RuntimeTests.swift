@@ -41,6 +41,7 @@ import WorldModel
     ) -> AssetRuntime {
         var configuration = RuntimeConfiguration()
         configuration.trainingSteps = steps
+        configuration.trainingSpan = 0
         configuration.limitOnDelay = 0
         configuration.limitOffDelay = 0
         configuration.deviationOnDelay = deviationOnDelay

@@ -24,7 +24,8 @@ struct LiveDaemonTests {
         let daemon = try ChildProcess(
             PrognosBinary.path,
             [
-                "run", plant, "--db", db, "--training-steps", "30", "--step-interval", "0.25", "--stale-after", "2",
+                "run", plant, "--db", db, "--training-steps", "30", "--training-hours", "0", "--step-interval", "0.25",
+                "--stale-after", "2",
                 "--log-level", "warning",
             ],
             outputPath: directory + "/daemon.log")

@@ -51,6 +51,7 @@ let benchmarks: @Sendable () -> Void = {
     // One model fitted on healthy history, given to every asset (the cost of scoring does not depend on which).
     var configuration = RuntimeConfiguration()
     configuration.trainingSteps = 500
+    configuration.trainingSpan = 0
     var template = AssetRuntime(asset: asset(0), site: "bench", configuration: configuration, now: 0)
     for t in 0..<520 {
         var output = RuntimeOutput()
