@@ -32,7 +32,8 @@ struct DaemonEndToEndTests {
         for line in csv.split(separator: "\n").dropFirst() {
             let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
             guard fields.count >= 5, fields[3] == kind, fields[4] == asset else { continue }
-            return ISO8601DateFormatter.withFractions.date(from: fields[2])
+            // sim_time: the daemon lives by the simulator's clock, so its alarms are stamped in it.
+            return ISO8601DateFormatter.withFractions.date(from: fields[1])
         }
         return nil
     }
@@ -59,6 +60,10 @@ struct DaemonEndToEndTests {
             ["learn", harness.plantPath, "--db", db, "--from-simulation", "--days", "2", "--speed", "600"], timeout: 180
         )
         #expect(learn.status == 0, "\(learn.output)")
+        // The daemon lives by the simulator's clock (600×), as `prognos demo` runs it: its delays
+        // and cadences are the machinery's and stretch with it (a 5 s on-delay spans five steps).
+        let clockStart = Int(Date().timeIntervalSince1970) + 2
+        let clock = ["--clock-speed", "600", "--clock-start", "\(clockStart)"]
 
         let subscriber = try ChildProcess(
             Executable.path(named: "mosquitto_sub"),
@@ -66,14 +71,14 @@ struct DaemonEndToEndTests {
             outputPath: harness.path("alarms.log"))
         defer { subscriber.stop() }
         let daemon = try ChildProcess(
-            PrognosBinary.path, ["run", harness.plantPath, "--db", db, "--stale-after", "6"],
+            PrognosBinary.path, ["run", harness.plantPath, "--db", db, "--stale-after", "6"] + clock,
             outputPath: harness.path("run.log"))
         defer { daemon.stop() }
         let simulator = try ChildProcess(
             PrognosBinary.path,
             [
-                "simulate", harness.plantPath, "--speed", "600", "--scenario", scenario, "--truth",
-                harness.path("truth.csv"),
+                "simulate", harness.plantPath, "--speed", "600", "--clock-start", "\(clockStart)", "--scenario",
+                scenario, "--truth", harness.path("truth.csv"),
             ],
             outputPath: harness.path("simulate.log"))
         defer { simulator.stop() }

@@ -43,6 +43,10 @@ struct DaemonRecoveryTests {
             ["learn", harness.plantPath, "--db", db, "--from-simulation", "--days", "2", "--speed", "600"], timeout: 180
         )
         #expect(learn.status == 0, "\(learn.output)")
+        // The daemon lives by the simulator's clock (600×), as `prognos demo` runs it: its delays
+        // and cadences are the machinery's and stretch with it (a 5 s on-delay spans five steps).
+        let clockStart = Int(Date().timeIntervalSince1970) + 2
+        let clock = ["--clock-speed", "600", "--clock-start", "\(clockStart)"]
 
         // A persistent-session QoS 1 subscriber, as an alarm management system would run.
         let subscriber = try ChildProcess(
@@ -54,12 +58,12 @@ struct DaemonRecoveryTests {
             outputPath: harness.path("alarms.log"))
         defer { subscriber.stop() }
         var daemon = try ChildProcess(
-            PrognosBinary.path, ["run", harness.plantPath, "--db", db], outputPath: harness.path("run.log"))
+            PrognosBinary.path, ["run", harness.plantPath, "--db", db] + clock, outputPath: harness.path("run.log"))
         defer { daemon.stop() }
         let simulator = try ChildProcess(
             PrognosBinary.path,
             [
-                "simulate", harness.plantPath, "--speed", "600", "--scenario",
+                "simulate", harness.plantPath, "--speed", "600", "--clock-start", "\(clockStart)", "--scenario",
                 try harness.write("scenario.yaml", Self.scenario),
             ],
             outputPath: harness.path("simulate.log"))
@@ -92,7 +96,7 @@ struct DaemonRecoveryTests {
         let afterKill = try Store.openReadOnly(path: db)
         #expect(try await afterKill.integrityCheck() == ["ok"])
         daemon = try ChildProcess(
-            PrognosBinary.path, ["run", harness.plantPath, "--db", db], outputPath: harness.path("run2.log"))
+            PrognosBinary.path, ["run", harness.plantPath, "--db", db] + clock, outputPath: harness.path("run2.log"))
         #expect(PlantHarness.wait(timeout: 30) { harness.read("run2.log").contains("Restored the world model") })
         #expect(!harness.read("run2.log").contains("learning again"))
         try await Task.sleep(for: .seconds(10))

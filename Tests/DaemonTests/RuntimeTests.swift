@@ -45,6 +45,8 @@ import WorldModel
         configuration.limitOnDelay = 0
         configuration.limitOffDelay = 0
         configuration.deviationOnDelay = deviationOnDelay
+        // The on-delay these tests give is the one in effect (the plant-time one has its own test).
+        configuration.deviationOnDelayInPlantTime = 0
         // These tests read the batch's deviations as the log of every step; the write rule that keeps
         // one unflagged row a minute has its own test (WriteRuleTests).
         configuration.unflaggedDeviationEvery = 0
@@ -318,6 +320,39 @@ import WorldModel
         #expect(configuration.deviationOffDelayInEffect == 1800)
         let demo = configuration.onClock(PlantClock(speed: 600, start: 0))
         #expect(demo.deviationOffDelayInEffect == 600 * configuration.deviationOffDelay)
+    }
+
+    /// At one step a second the deviation alarm waits for a deviation that has held 10 minutes of
+    /// the plant's time (`deviationOnDelayInPlantTime`): five minutes hot is an excursion, not an alarm.
+    @Test func aDeviationIsRaisedOnceItHasHeldTenMinutesOfThePlantsTime() {
+        var runtime = Self.trained { $0.deviationOnDelayInPlantTime = 600 }
+        var noise = SplitMix64(seed: 6)
+        var raisedAt: [Int] = []
+        func feed(_ times: Range<Int>, hot: Bool) {
+            for t in times {
+                var output = RuntimeOutput()
+                let speed = 1200 + 300 * sin(Double(t) / 20)
+                runtime.ingest(
+                    Self.readings(
+                        at: Double(t), temp: 30 + speed / 100 + (hot ? 10 : 0) + noise.nextGaussian() * 0.3,
+                        vib: 2 + noise.nextGaussian() * 0.1, speed: speed, hours: Double(t)), into: &output)
+                for update in output.alarmUpdates
+                where update.alarm.id == "pump-1/deviation" && update.transition?.to == .unacknowledged {
+                    raisedAt.append(t)
+                }
+            }
+        }
+        feed(400..<700, hot: true)
+        feed(700..<800, hot: false)
+        #expect(raisedAt.isEmpty, "five minutes hot")
+        feed(800..<1500, hot: true)
+        #expect(raisedAt.count == 1)
+        #expect(raisedAt.allSatisfy { $0 >= 1400 && $0 <= 1405 }, "raised \(raisedAt)")
+
+        let configuration = RuntimeConfiguration()
+        #expect(configuration.deviationOnDelayInEffect == 600)
+        let demo = configuration.onClock(PlantClock(speed: 600, start: 0))
+        #expect(demo.deviationOnDelayInEffect == 600 * configuration.deviationOnDelay)
     }
 
     /// Alarms restored from the store keep their state but take this run's delays.
