@@ -12,7 +12,7 @@ SPARKPLUG_PEERS := pysparkplug==0.6.1 paho-mqtt==1.6.1 protobuf==7.36.2
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all build release test lint fuzz-ci scale deps fault-deps venv bench demo check-plant clean fuzz faults alarm-load \
-        sparkplug-proto lifecycle-year drift-eval retention-month
+        sparkplug-proto lifecycle-year drift-eval drift-daemon retention-month
 
 all: build
 
@@ -103,6 +103,14 @@ drift-eval: release
 	  --tank-levels
 	nice .build/release/prognos eval anomalies --cmapss .build/drift/drift-levels.txt --train-rows 288 \
 	  --model-per-unit --rows-per-week 1008
+
+## drift-daemon: the daemon's runtimes through the drift scenario at their own cadence, one step a
+## second (`prognos eval alarms`: commissioned on 7 simulated days, then DRIFT_DAYS of the scenario;
+## about 15 minutes of one core for 28 days, 1.2 GB): the deviation alarms a plant's daemon would
+## raise on a healthy plant whose normal keeps moving, per asset-week (docs/world-model.md).
+drift-daemon: release
+	nice .build/release/prognos eval alarms Plants/demo.yaml --scenario Plants/scenarios/drift.yaml \
+	  --start 2025-04-01T00:00:00Z --duration $(DRIFT_DAYS)d --speed 1 --learn-days 7
 
 ## retention-month: a simulated month of ASSETS pumps (12 signals each) on disk (issue 20): the
 ## daemon's records (readings, deviations, health, forecasts, now and then an alarm) written through

@@ -110,8 +110,10 @@ public struct AssetRuntime: Sendable {
         sensorCount = asset.modelledSensors.count
         alarms = AlarmBook(site: site, asset: asset, configuration: configuration, now: now)
         limitGroupOfSignal = table.ids.map(alarms.limitGroup(of:))
+        // At least `trainingSteps` rows, which a refit needs (at hourly steps a week is 168).
         healthy = configuration.history(
-            width: table.ids.count, spanning: max(configuration.steps(in: configuration.historySpan), 1))
+            width: table.ids.count,
+            spanning: max(configuration.steps(in: configuration.historySpan), configuration.trainingSteps, 1))
         stepSpacing = configuration.stepInterval
         startedAt = now
         runIndicators = asset.context.enumerated()

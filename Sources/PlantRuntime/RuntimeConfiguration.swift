@@ -65,7 +65,7 @@ public struct RuntimeConfiguration: Sendable, Equatable {
     /// 10 min raised 139 / 5 / 3 deviation alarms; at one row a minute (`eval anomalies`) 112 / 66 /
     /// 66; at 10-minute rows, where two flagged rows in a row already span 10 minutes, 88 either
     /// way. The demo's faults at one step a second are raised 10–16 minutes later (bearing wear 34
-    /// minutes after its onset, 2.5 hours before the failure); docs/world-model.md.
+    /// minutes after its onset, 2.4 hours before the failure); docs/world-model.md.
     public var deviationOnDelayInPlantTime: Double = 600
     /// The deviation alarm's on-delay: the longer of the two.
     public var deviationOnDelayInEffect: Double { max(deviationOnDelay, deviationOnDelayInPlantTime) }

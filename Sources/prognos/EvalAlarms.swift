@@ -56,19 +56,8 @@ struct EvalAlarms: AsyncParsableCommand {
     func run() async throws {
         BLASThreads.useSingleThread()
         let loaded = try loadPlantOrExit(plant)
-        var parsed = Scenario(name: "healthy", events: [])
-        if let scenario {
-            do {
-                parsed = try Scenario.load(path: scenario)
-                try parsed.validate(against: loaded)
-            } catch let error as ScenarioError {
-                printError(error.description)
-                throw ExitCode(2)
-            } catch {
-                printError("\(error)")
-                throw ExitCode(2)
-            }
-        }
+        let parsed =
+            try scenario.map { try loadScenarioOrExit($0, for: loaded) } ?? Scenario(name: "healthy", events: [])
         var options = Rehearsal.Options(
             scenario: parsed, start: parseTimeArgument(start) ?? 0, duration: parseDuration(duration) ?? 0)
         options.speed = speed

@@ -116,21 +116,8 @@ struct Simulate: AsyncParsableCommand {
         bootstrapLogging(level: logLevel)
         let logger = Logger(label: "prognos.simulate")
         var natural = !noDegradation
-        var loadedScenario: Scenario?
-        if let scenario {
-            do {
-                let parsed = try Scenario.load(path: scenario)
-                try parsed.validate(against: loaded)
-                loadedScenario = parsed
-                if let flag = parsed.naturalDegradation { natural = flag && !noDegradation }
-            } catch let error as ScenarioError {
-                printError(error.description)
-                throw ExitCode(2)
-            } catch {
-                printError("\(error)")
-                throw ExitCode(2)
-            }
-        }
+        let loadedScenario = try scenario.map { try loadScenarioOrExit($0, for: loaded) }
+        if let flag = loadedScenario?.naturalDegradation { natural = flag && !noDegradation }
         let startTime = clockStart ?? start.flatMap(parseTimeArgument) ?? Date().timeIntervalSince1970.rounded(.down)
         if let exportCmapss {
             try runScenarioExport(loaded, scenario: loadedScenario, start: startTime, to: exportCmapss)
@@ -245,5 +232,20 @@ struct Simulate: AsyncParsableCommand {
             printError("prognos simulate: \(error)")
             throw ExitCode(1)
         }
+    }
+}
+
+/// A scenario file checked against the plant, or its problems on standard error and exit 2.
+func loadScenarioOrExit(_ path: String, for plant: Plant) throws -> Scenario {
+    do {
+        let parsed = try Scenario.load(path: path)
+        try parsed.validate(against: plant)
+        return parsed
+    } catch let error as ScenarioError {
+        printError(error.description)
+        throw ExitCode(2)
+    } catch {
+        printError("\(error)")
+        throw ExitCode(2)
     }
 }

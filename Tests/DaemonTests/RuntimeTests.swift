@@ -282,6 +282,24 @@ import WorldModel
         #expect(fault.allSatisfy { $0 >= 2 * window - 1 && $0 <= 2 * window + 10 }, "\(fault)")
     }
 
+    /// The healthy pump at one step a second over `times`, 10 K hot when `hot`: its deviation
+    /// alarm's updates.
+    static func deviationUpdates(
+        _ runtime: inout AssetRuntime, _ times: Range<Int>, hot: Bool, noise: inout SplitMix64
+    ) -> [AlarmUpdate] {
+        var updates: [AlarmUpdate] = []
+        for t in times {
+            var output = RuntimeOutput()
+            let speed = 1200 + 300 * sin(Double(t) / 20)
+            runtime.ingest(
+                readings(
+                    at: Double(t), temp: 30 + speed / 100 + (hot ? 10 : 0) + noise.nextGaussian() * 0.3,
+                    vib: 2 + noise.nextGaussian() * 0.1, speed: speed, hours: Double(t)), into: &output)
+            updates += output.alarmUpdates.filter { $0.alarm.id == "pump-1/deviation" }
+        }
+        return updates
+    }
+
     /// A deviation back within half an hour of clearing is the same excursion: the alarm stays
     /// active through the clear stretch and is not raised again; it returns once clear for 30
     /// minutes of the plant's time. A daemon on a simulation's clock keeps its off-delay in steps.
@@ -293,17 +311,9 @@ import WorldModel
         var raised = 0
         var returned = 0
         func feed(_ times: Range<Int>, hot: Bool) {
-            for t in times {
-                var output = RuntimeOutput()
-                let speed = 1200 + 300 * sin(Double(t) / 20)
-                runtime.ingest(
-                    Self.readings(
-                        at: Double(t), temp: 30 + speed / 100 + (hot ? 10 : 0) + noise.nextGaussian() * 0.3,
-                        vib: 2 + noise.nextGaussian() * 0.1, speed: speed, hours: Double(t)), into: &output)
-                for update in output.alarmUpdates where update.alarm.id == "pump-1/deviation" {
-                    if update.transition?.to == .unacknowledged { raised += 1 }
-                    if update.transition?.cause == .conditionCleared { returned += 1 }
-                }
+            for update in Self.deviationUpdates(&runtime, times, hot: hot, noise: &noise) {
+                if update.transition?.to == .unacknowledged { raised += 1 }
+                if update.transition?.cause == .conditionCleared { returned += 1 }
             }
         }
         feed(400..<420, hot: true)
@@ -329,17 +339,9 @@ import WorldModel
         var noise = SplitMix64(seed: 6)
         var raisedAt: [Int] = []
         func feed(_ times: Range<Int>, hot: Bool) {
-            for t in times {
-                var output = RuntimeOutput()
-                let speed = 1200 + 300 * sin(Double(t) / 20)
-                runtime.ingest(
-                    Self.readings(
-                        at: Double(t), temp: 30 + speed / 100 + (hot ? 10 : 0) + noise.nextGaussian() * 0.3,
-                        vib: 2 + noise.nextGaussian() * 0.1, speed: speed, hours: Double(t)), into: &output)
-                for update in output.alarmUpdates
-                where update.alarm.id == "pump-1/deviation" && update.transition?.to == .unacknowledged {
-                    raisedAt.append(t)
-                }
+            for update in Self.deviationUpdates(&runtime, times, hot: hot, noise: &noise)
+            where update.transition?.to == .unacknowledged {
+                raisedAt.append(Int(update.alarm.updatedAt))
             }
         }
         feed(400..<700, hot: true)
