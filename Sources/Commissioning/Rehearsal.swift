@@ -46,13 +46,16 @@ public enum Rehearsal {
         public var flaggedSteps = 0
         /// Alarms raised (condition activated), by kind (`AlarmKind` raw values).
         public var raised: [String: Int] = [:]
-        /// The deviation alarms, in order, with what an operator would have read as each was raised.
-        public var deviations: [RaisedAlarm] = []
+        /// The alarms raised, in order, with what an operator would have read as each was raised.
+        public var alarms: [RaisedAlarm] = []
+
+        public var deviations: [RaisedAlarm] { alarms.filter { $0.kind == .deviation } }
 
         public var deviationAlarms: Int { raised[AlarmKind.deviation.rawValue] ?? 0 }
     }
 
     public struct RaisedAlarm: Sendable, Equatable, Codable {
+        public var kind: AlarmKind
         public var time: Double
         public var message: String
     }
@@ -113,9 +116,8 @@ public enum Rehearsal {
             for update in output.alarmUpdates where update.transition?.cause == .conditionActivated {
                 guard let i = runtimes.position(of: update.alarm.asset) else { continue }
                 tallies[i].raised[update.alarm.kind.rawValue, default: 0] += 1
-                if update.alarm.kind == .deviation {
-                    tallies[i].deviations.append(RaisedAlarm(time: simulation.time, message: update.alarm.message))
-                }
+                tallies[i].alarms.append(
+                    RaisedAlarm(kind: update.alarm.kind, time: simulation.time, message: update.alarm.message))
             }
             // A fit that fails leaves the previous model scoring, as in the daemon.
             for request in output.refits {

@@ -39,6 +39,8 @@ struct EvalAlarms: AsyncParsableCommand {
     var deviationOnDelay = RuntimeConfiguration().deviationOnDelayInPlantTime
     @Option(help: "Seconds of plant time a deviation must be clear before its alarm returns (default: the daemon's).")
     var deviationOffDelay = RuntimeConfiguration().deviationOffDelayInPlantTime
+    @Option(help: "With --learn-days 0: hours of running the first fit waits for (default: the daemon's).")
+    var trainingHours = RuntimeConfiguration().trainingSpan / 3600
     @Option(help: "Plant seconds between refits on recent healthy history (0: never; default: the daemon's).")
     var refitInterval = RuntimeConfiguration().refitInterval
 
@@ -50,7 +52,9 @@ struct EvalAlarms: AsyncParsableCommand {
         guard parseTimeArgument(start) != nil else {
             throw ValidationError("--start is ISO 8601 (2025-04-01T00:00:00Z) or epoch seconds")
         }
-        guard learnDays >= 0, learnDays.isFinite else { throw ValidationError("--learn-days cannot be negative") }
+        guard learnDays >= 0, learnDays.isFinite, trainingHours >= 0, trainingHours.isFinite else {
+            throw ValidationError("--learn-days and --training-hours cannot be negative")
+        }
     }
 
     func run() async throws {
@@ -66,6 +70,7 @@ struct EvalAlarms: AsyncParsableCommand {
         options.runtime.deviationOnDelayInPlantTime = deviationOnDelay
         options.runtime.deviationOffDelayInPlantTime = deviationOffDelay
         options.runtime.refitInterval = refitInterval
+        options.runtime.trainingSpan = trainingHours * 3600
         let clock = ContinuousClock()
         let began = clock.now
         let result: Rehearsal.Result
@@ -116,6 +121,9 @@ struct EvalAlarms: AsyncParsableCommand {
             [
                 "asset": tally.asset, "steps": tally.steps, "flagged_steps": tally.flaggedSteps, "raised": tally.raised,
                 "deviation_alarms": tally.deviations.map { ["time": isoTime($0.time), "message": $0.message] },
+                "other_alarms": tally.alarms.filter { $0.kind != .deviation }.map {
+                    ["kind": $0.kind.rawValue, "time": isoTime($0.time), "message": $0.message]
+                },
             ]
         }
         try EvalData.printJSON([
