@@ -32,7 +32,7 @@ public struct RefitRequest: Sendable {
 /// signal; a step is skipped (never fed to the model) while any signal has no good value fresher
 /// than `staleAfter`, so missing and bad data never corrupt the model. Until a model exists, the
 /// first `trainingSteps` complete rows are collected as healthy history and the model is fitted on
-/// them. Flagged steps are never kept as healthy history for refits.
+/// them. Steps of an active deviation alarm are never kept as healthy history for refits.
 ///
 /// Each failure mode has one `ModeEstimator`, fed on every batch; every `assessEvery` seconds its
 /// health becomes the mode's `ModeOutlook` (through the planner's gate and draws), the one estimate
@@ -411,6 +411,9 @@ public struct AssetRuntime: Sendable {
         return runIndicators.map { table.lastGood[$0.index] ?? -.infinity }.min()
     }
 
+    /// Whether the deviation alarm's debounced condition is active (raised and not yet returned).
+    private var deviationAlarmActive: Bool { alarms.alarms[alarms.deviationID]?.active == true }
+
     /// Whether a run indicator (speed, or a boolean running signal) says stopped now.
     public var isStopped: Bool {
         runIndicators.contains {
@@ -512,9 +515,13 @@ public struct AssetRuntime: Sendable {
             }
         }
         // While relearning a normal the operator vouched for, every running step is kept, undecimated.
-        // Otherwise a refit learns neither flagged steps nor those taken while a failure mode
-        // degrades (the baseline's adaptation stops then too): a weekly refit would learn wear.
-        if (result.flagged || model.adaptationHeld) && !relearningNormal {
+        // Otherwise a refit learns neither the steps of an active deviation alarm nor those taken
+        // while a failure mode degrades (the baseline's adaptation stops then too: a weekly refit
+        // would learn wear). It does learn the healthy steps that were flagged without an alarm:
+        // leaving out every flagged step cut the tail that the thresholds are calibrated on, so each
+        // refit flagged more than the last (at one step a second, refitted weekly on the drift
+        // scenario: 17.8 % of steps flagged by the fourth week; docs/world-model.md).
+        if (deviationAlarmActive || model.adaptationHeld) && !relearningNormal {
             healthy.interrupt()
         } else {
             healthy.append(row, decimated: !relearningNormal)

@@ -1,6 +1,7 @@
 import Foundation
 import PrognosCore
 import Testing
+import WorldModel
 
 @testable import PlantRuntime
 
@@ -130,5 +131,41 @@ import Testing
         func step(_ k: Int) -> Int { Int(((history.row(k)[1] - 2) * 10_000).rounded()) }
         #expect(step(0) == 0)
         #expect(step(history.count - 1) == 3_519)
+    }
+
+    /// A refit learns the healthy steps that were flagged without an alarm (the tail its thresholds
+    /// are calibrated on), not the steps of an active deviation alarm.
+    @Test func aRefitKeepsAFlaggedStepButNotAnAlarmedStretch() throws {
+        // A refit asked at every step once 400 healthy rows are kept (the trained runtime's
+        // `trainingSteps`).
+        var runtime = RuntimeTests.trained {
+            $0.refitInterval = 1
+            $0.historySpan = 500
+            $0.historyCapacity = 500
+        }
+        var noise = SplitMix64(seed: 4)
+        var request: RefitRequest?
+        var temperatures: [Int: Double] = [:]
+        for t in 400..<900 {
+            // One step 1.5 K warm at 450 (five spreads: flagged for that step, shorter than the 5 s
+            // on-delay), a stretch 10 K hot from 850 (raised 5 s in, active to the end).
+            let speed = 1200 + 300 * sin(Double(t) / 20)
+            let offset = t == 450 ? 1.5 : t >= 850 ? 10 : 0
+            let temp = 30 + speed / 100 + offset + noise.nextGaussian() * 0.3
+            var output = RuntimeOutput()
+            runtime.ingest(
+                RuntimeTests.readings(
+                    at: Double(t), temp: temp, vib: 2 + noise.nextGaussian() * 0.1, speed: speed, hours: Double(t)),
+                into: &output)
+            if t == 450 { #expect(output.batch.deviations.last?.flagged == true) }
+            temperatures[t] = temp
+            request = output.refits.last { $0.model != nil } ?? request
+        }
+        let history = try #require(request?.history)
+        let kept = Set((0..<history.count).map { Float(history.row($0)[0]) })
+        #expect(kept.contains(Float(temperatures[450] ?? 0)), "the flagged step at 450")
+        #expect(kept.contains(Float(temperatures[852] ?? 0)), "flagged, not yet alarmed")
+        #expect(!kept.contains(Float(temperatures[860] ?? 0)), "alarmed")
+        #expect(!kept.contains(Float(temperatures[899] ?? 0)), "alarmed")
     }
 }
