@@ -8,7 +8,7 @@
 # lag estimate sampled every 5 s), RSS at 10 min and at the end, the database's growth per asset-day.
 # CHECK=1 turns it into a behaviour check (exit 1 on any dropped reading or a lag p99 over
 # MAX_LAG seconds); `make test` runs the small form: 100 assets, 2 minutes, on the debug build.
-# LEARN=0 skips commissioning (the daemon then learns from its first 600 steps of live data).
+# LEARN=0 skips commissioning (the daemon then learns from its first 600 steps and a week of live data).
 # COMMISSIONED=FILE starts from a copy of FILE, a database commissioned for the same ASSETS by an
 # earlier run (learning 1,000 pumps from a simulated day takes 4-13 min); a run that learns saves
 # its database there when FILE does not exist yet.

@@ -6,13 +6,14 @@ public struct RuntimeConfiguration: Sendable, Equatable {
     /// Seconds between two model steps; readings in between update the latest values only.
     public var stepInterval: Double = 1
     /// Steps collected (and taken as healthy) before the first fit, when no snapshot exists; and at
-    /// least `trainingSpan` of the plant's running time: a normal learnt from less than a day has
-    /// not seen the day's own cycle (ambient, demand) and flags it. At one step a second, 600 steps
-    /// are ten minutes: a daemon learning live from them raised 19 deviation alarms per asset-week on
-    /// the healthy drift scenario (`prognos eval alarms … --learn-days 0`, docs/world-model.md).
-    /// The rows are decimated to `historyCapacity` (see `trainingStepsInEffect`, `history`).
+    /// least `trainingSpan` of the plant's running time, a week: a normal learnt from less has not
+    /// seen the plant's week (demand, weather systems) and flags it. At one step a second, 600 steps
+    /// are ten minutes: a daemon learning live from them raised 19 deviation alarms per asset-week
+    /// on the healthy drift scenario; learning from 24 hours, 202 alarms in its second to fourth
+    /// weeks; from a week, 145 (`prognos eval alarms … --learn-days 0`, docs/world-model.md). The
+    /// rows are decimated to `historyCapacity` (see `trainingStepsInEffect`, `history`).
     public var trainingSteps = 600
-    public var trainingSpan: Double = 86_400
+    public var trainingSpan: Double = 7 * 86_400
     /// Plant seconds between refits on recent unflagged history (0: never refit), and the running
     /// time that history spans, decimated to `historyCapacity` rows (as `Float`, `historyCapacity ×
     /// signals × 4` bytes an asset) in blocks of `historyBlock` consecutive rows (the dynamics are

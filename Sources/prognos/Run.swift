@@ -25,9 +25,9 @@ struct Run: AsyncParsableCommand {
         600
     @Option(
         help:
-            "And at least this many hours of the plant's running time (a normal learnt from less than a day flags the day's own cycle)."
+            "And at least this many hours of the plant's running time (a normal learnt from less than a week flags the plant's week)."
     )
-    var trainingHours: Double = 24
+    var trainingHours: Double = 168
     @Option(help: "Seconds a signal may go without a good value before the communication alarm (wall clock).")
     var staleAfter: Double = 10
     @Option(help: "Median RUL below this many hours raises an RUL alarm.") var rulAlarmHours: Double = 168
