@@ -41,6 +41,8 @@ struct EvalAlarms: AsyncParsableCommand {
     var deviationOffDelay = RuntimeConfiguration().deviationOffDelayInPlantTime
     @Option(help: "With --learn-days 0: hours of running the first fit waits for (default: the daemon's).")
     var trainingHours = RuntimeConfiguration().trainingSpan / 3600
+    @Option(help: "Consecutive rows in each block the decimated histories keep (default: the daemon's).")
+    var historyBlock = RuntimeConfiguration().historyBlock
     @Option(help: "Plant seconds between refits on recent healthy history (0: never; default: the daemon's).")
     var refitInterval = RuntimeConfiguration().refitInterval
 
@@ -71,6 +73,7 @@ struct EvalAlarms: AsyncParsableCommand {
         options.runtime.deviationOffDelayInPlantTime = deviationOffDelay
         options.runtime.refitInterval = refitInterval
         options.runtime.trainingSpan = trainingHours * 3600
+        options.runtime.historyBlock = max(1, historyBlock)
         let clock = ContinuousClock()
         let began = clock.now
         let result: Rehearsal.Result
