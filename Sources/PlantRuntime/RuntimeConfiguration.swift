@@ -22,8 +22,9 @@ public struct RuntimeConfiguration: Sendable, Equatable {
     /// one step a second, replaced every 5.6 hours by one that knew 5.6 hours of the plant, and
     /// flagged 10 % of a healthy week (1 % without the refits). Blocks of 200 rows, not 20: the
     /// drift statistic (a moving average over about 10 steps) starts again in each block, and on
-    /// blocks of 20 the refit's thresholds came out low (the week after the first refit at one
-    /// step a second: 21 alarms and 3.0 % of steps flagged with blocks of 20, none and 0.6 % with 200).
+    /// blocks of 20 the refit's thresholds came out low (the drift scenario at one step a second for
+    /// 14 days, refitted after 7: 21 alarms in the second week and 3.0 % of steps flagged with
+    /// blocks of 20; none and 0.6 % with 200).
     public var refitInterval: Double = 7 * 86_400
     public var historySpan: Double = 7 * 86_400
     public var historyCapacity = 2_000
