@@ -29,6 +29,9 @@ public enum Commissioning {
         /// weather match what the live simulator will serve.
         public var end: Double = Date().timeIntervalSince1970
         public init() {}
+
+        /// Model steps the history holds (at least 10).
+        public var steps: Int { max(10, Int(span / step)) }
     }
 
     public struct Result: Sendable {
@@ -44,7 +47,7 @@ public enum Commissioning {
                 asset: asset, format: AssetModel.snapshotFormat, bytes: Data(model.serialized()),
                 at: Date().timeIntervalSince1970)
         }
-        return Result(assets: models.map(\.asset).sorted(), steps: steps(options))
+        return Result(assets: models.map(\.asset).sorted(), steps: options.steps)
     }
 
     /// A model per asset fitted on simulated healthy history, as `learnFromSimulation` stores them.
@@ -59,7 +62,7 @@ public enum Commissioning {
         configuration.stepInterval = options.step
         configuration.staleAfter = .infinity
         configuration.refitInterval = 0
-        let steps = steps(options)
+        let steps = options.steps
         configuration.trainingSteps = steps
         configuration.trainingSpan = 0
         var runtimes = Dictionary(
@@ -86,6 +89,4 @@ public enum Commissioning {
         }
         return try requests.map { ($0.asset, try AssetRuntime.fit($0)) }
     }
-
-    private static func steps(_ options: Options) -> Int { max(10, Int(options.span / options.step)) }
 }

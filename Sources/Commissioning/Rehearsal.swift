@@ -44,14 +44,16 @@ public enum Rehearsal {
         /// Steps its model scored, and those flagged.
         public var steps = 0
         public var flaggedSteps = 0
-        /// Alarms raised (condition activated), by kind (`AlarmKind` raw values).
-        public var raised: [String: Int] = [:]
-        /// The alarms raised, in order, with what an operator would have read as each was raised.
+        /// The alarms raised (condition activated), in order, with what an operator would have read
+        /// as each was raised.
         public var alarms: [RaisedAlarm] = []
+
+        /// How many of each kind were raised (`AlarmKind` raw values).
+        public var raised: [String: Int] { alarms.reduce(into: [:]) { $0[$1.kind.rawValue, default: 0] += 1 } }
 
         public var deviations: [RaisedAlarm] { alarms.filter { $0.kind == .deviation } }
 
-        public var deviationAlarms: Int { raised[AlarmKind.deviation.rawValue] ?? 0 }
+        public var deviationAlarms: Int { alarms.count { $0.kind == .deviation } }
     }
 
     public struct RaisedAlarm: Sendable, Equatable, Codable {
@@ -115,7 +117,6 @@ public enum Rehearsal {
             for i in 0..<runtimes.count { runtimes[i].tick(now: simulation.time, into: &output) }
             for update in output.alarmUpdates where update.transition?.cause == .conditionActivated {
                 guard let i = runtimes.position(of: update.alarm.asset) else { continue }
-                tallies[i].raised[update.alarm.kind.rawValue, default: 0] += 1
                 tallies[i].alarms.append(
                     RaisedAlarm(kind: update.alarm.kind, time: simulation.time, message: update.alarm.message))
             }
@@ -127,6 +128,6 @@ public enum Rehearsal {
         }
         return Result(
             assets: tallies, days: options.duration / 86_400,
-            commissioningSteps: options.learnSpan > 0 ? max(10, Int(options.learnSpan / step)) : 0)
+            commissioningSteps: options.learnSpan > 0 ? commissioning.steps : 0)
     }
 }

@@ -113,8 +113,9 @@ struct EvalAlarms: AsyncParsableCommand {
         let deviations = result.assets.reduce(0) { $0 + $1.deviationAlarms }
         let steps = result.assets.reduce(0) { $0 + $1.steps }
         let flagged = result.assets.reduce(0) { $0 + $1.flaggedSteps }
+        let others = otherAlarms(total(result))
         print(
-            "all \(result.assets.count) assets: \(deviations) deviation alarms, \(String(format: "%.2f", Double(deviations) / assetWeeks(result))) per asset-week; \(String(format: "%.2f", steps > 0 ? 100 * Double(flagged) / Double(steps) : 0)) % of steps flagged; other alarms: \(otherAlarms(total(result)).isEmpty ? "none" : otherAlarms(total(result))) (\(String(format: "%.0f", seconds)) s)"
+            "all \(result.assets.count) assets: \(deviations) deviation alarms, \(String(format: "%.2f", Double(deviations) / assetWeeks(result))) per asset-week; \(String(format: "%.2f", steps > 0 ? 100 * Double(flagged) / Double(steps) : 0)) % of steps flagged; other alarms: \(others.isEmpty ? "none" : others) (\(String(format: "%.0f", seconds)) s)"
         )
     }
 
