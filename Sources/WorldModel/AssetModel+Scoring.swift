@@ -204,7 +204,11 @@ extension AssetModel {
                             }
                         }
                     }
-                    updateHealthFilter(e: e, first: !hasPrevious)
+                    // The health filter follows the deviation as the statistics weigh it: where the
+                    // baseline extrapolates (a load step beyond anything fitted), most of a raw
+                    // deviation is the reference's own error, and read as wear it gave a pump run at
+                    // 70 % speed an RUL of hours. `scaledLevel` is `e` inside the fitted range.
+                    updateHealthFilter(e: scaledLevel, first: !hasPrevious)
                     updateHealthFeatures(e: e, first: !hasPrevious)
                     recordForecastState(e: e, first: !hasPrevious)
                     state.previous.withUnsafeMutableBufferPointer { prev in

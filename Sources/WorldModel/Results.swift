@@ -23,7 +23,9 @@ public struct HealthState: Sendable, Equatable {
     public var trend: Double
     /// Standard deviation of each filtered level (the filter's uncertainty).
     public var uncertainty: Double
-    /// Filtered deviation per sensor, in units of the sensor's healthy spread.
+    /// Filtered deviation per sensor, in units of the sensor's healthy spread; where the context is
+    /// outside the fitted range, each step's deviation enters scaled by its extrapolation gain (see
+    /// `ModelConfiguration.extrapolationUncertainty`), as the deviation statistics take it.
     public var sensorLevels: [Double]
     /// Its trend per step.
     public var sensorTrends: [Double]

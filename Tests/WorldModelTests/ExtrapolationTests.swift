@@ -54,6 +54,33 @@ import WorldModel
         #expect(fault.count > 250 && fault.onLeak > 250, "a leak during the step: \(fault) of 300 flagged")
     }
 
+    /// The health state the failure modes read (`HealthState.sensorLevels`) takes the deviation as
+    /// the statistics do: at a speed below the fitted range, "p" is not read as wear (a pump run at
+    /// 70 % speed was given an RUL of hours by its impeller-wear mode), while a shift of "leak"
+    /// during the step still reads in full.
+    @Test func theFilteredDeviationBeyondTheFittedRangeIsNotReadAsWear() throws {
+        let training = Self.rows(1000, speed: { 0.9 + 0.1 * sin(Double($0) / 40) }, seed: 11)
+        func levels(_ configuration: ModelConfiguration, leakShift: Double = 0) throws -> [Double] {
+            var model = try AssetModel(
+                sensorNames: ["p", "leak"], contextNames: ["speed"], history: training, configuration: configuration)
+            let test = Self.rows(300, speed: { _ in 0.55 }, leakShift: leakShift, seed: 12)
+            var result = model.update(y: Array(test.row(0)[0..<2]), u: [test.row(0)[2]])
+            for r in 1..<test.rows {
+                let row = test.row(r)
+                model.update(y: Array(row[0..<2]), u: [row[2]], into: &result)
+            }
+            return result.health.sensorLevels
+        }
+        var off = ModelConfiguration()
+        off.extrapolationUncertainty = 0
+        let blind = try levels(off)
+        let honest = try levels(ModelConfiguration())
+        let leaking = try levels(ModelConfiguration(), leakShift: 6 * 1.15)
+        #expect(abs(blind[0]) > 10, "scored against the spread alone: \(blind)")
+        #expect(abs(honest[0]) < 2, "with the extrapolation's uncertainty: \(honest)")
+        #expect(leaking[1] > 4, "a leak during the step: \(leaking)")
+    }
+
     /// The fitted range is part of the model: it survives a snapshot.
     @Test func theFittedRangeSurvivesSerialization() throws {
         let training = Self.rows(500, speed: { 0.9 + 0.1 * sin(Double($0) / 40) }, seed: 13)
