@@ -83,9 +83,10 @@ public struct AssetRuntime: Sendable {
     /// steps after reported maintenance, and the running steps counted so far; `nil` sensors: an
     /// operator's re-baseline of the whole asset (`rebaselineOnceSettled`).
     private var rebaselineDue: (sensors: [Int]?, steps: Int)?
-    /// An operator re-baselined the asset (`rebaseline()`): every running step is kept as healthy
-    /// history until `trainingSteps` of them refit the model on the new normal.
-    private var relearningNormal = false
+    /// An operator re-baselined the asset (`rebaseline()`): every running step is kept, in this
+    /// history and as healthy history, until `relearnStepsInEffect` of them refit the model on the
+    /// new normal; nil otherwise.
+    private var relearning: HistoryRing?
     /// When this runtime started listening (readings' clock), for the communication alarm's grace.
     private let startedAt: Double
     /// Positions (in the signal table) of the context signals that say whether the machine runs —
@@ -210,8 +211,9 @@ public struct AssetRuntime: Sendable {
     /// An operator confirmed the machine's present state as its new normal (`prognos model
     /// rebaseline`): the model takes where the sensors have been lately as its baseline at once (an
     /// active deviation alarm clears at the next batch), the healthy history of the old normal is
-    /// forgotten, and the model is refitted — reference and thresholds — on the next `trainingSteps`
-    /// running steps, flagged or not (the operator vouched for them). The failure modes' estimators
+    /// forgotten, and the model is refitted — reference and thresholds — on the running steps of the
+    /// next `relearnSpan` (see `RuntimeConfiguration.relearnStepsInEffect`), flagged or not (the
+    /// operator vouched for them); the periodic refits wait for it. The failure modes' estimators
     /// keep their health. Without a model yet, the rows collected for the first fit start again.
     public mutating func rebaseline() {
         guard model != nil else {
@@ -235,7 +237,7 @@ public struct AssetRuntime: Sendable {
     private mutating func relearnNormal() {
         rebaselineDue = nil
         healthy.removeAll()
-        relearningNormal = true
+        relearning = configuration.history(width: table.ids.count, spanning: configuration.relearnStepsInEffect)
         if alarms.alarms[alarms.deviationID]?.active == true { clearsDue.append(alarms.deviationID) }
     }
 
@@ -256,7 +258,7 @@ public struct AssetRuntime: Sendable {
         fresh.model = model
         fresh.training = training
         fresh.healthy = healthy
-        fresh.relearningNormal = relearningNormal
+        fresh.relearning = relearning
         fresh.lastStep = lastStep
         fresh.lastSnapshot = lastSnapshot
         fresh.stepSpacing = stepSpacing
@@ -514,18 +516,19 @@ public struct AssetRuntime: Sendable {
                 rebaselineDue = (due.sensors, due.steps + 1)
             }
         }
-        // While relearning a normal the operator vouched for, every running step is kept, undecimated.
-        // Otherwise a refit learns neither the steps of an active deviation alarm nor those taken
+        // While relearning a normal the operator vouched for, every running step is kept. Otherwise
+        // a refit learns neither the steps of an active deviation alarm nor those taken
         // while a failure mode degrades (the baseline's adaptation stops then too: a weekly refit
         // would learn wear). It does learn the healthy steps that were flagged without an alarm:
         // leaving out every flagged step cut the tail that the thresholds are calibrated on, so each
         // refit flagged more than the last (at one step a second, refitted weekly on the drift
         // scenario: 17.8 % of steps flagged by the fourth week; docs/world-model.md).
-        if (deviationAlarmActive || model.adaptationHeld) && !relearningNormal {
+        if (deviationAlarmActive || model.adaptationHeld) && relearning == nil {
             healthy.interrupt()
         } else {
-            healthy.append(row, decimated: !relearningNormal)
+            healthy.append(row)
         }
+        relearning?.append(row)
         // Taken out while it calls back into `self` for the record (exclusive access).
         var rows = deviationRows
         rows.add(
@@ -537,10 +540,10 @@ public struct AssetRuntime: Sendable {
         // Assessed once this batch has reached the modes' estimators (see `observeModes`).
         if lastAssessment.map({ time - $0 >= configuration.assessEvery }) ?? true { assessmentDue = true }
         if steps % max(1, configuration.forecastEvery) == 0 { forecast(model, at: time, into: &output) }
-        if relearningNormal, healthy.count >= min(configuration.trainingSteps, healthy.capacity) {
-            relearningNormal = false
-            output.refits.append(RefitRequest(asset: asset.id, model: model, names: names, history: healthy))
-        } else if configuration.refitEverySteps > 0, steps % configuration.refitEverySteps == 0,
+        if let rows = relearning, rows.offered >= configuration.relearnStepsInEffect {
+            relearning = nil
+            output.refits.append(RefitRequest(asset: asset.id, model: model, names: names, history: rows))
+        } else if relearning == nil, configuration.refitEverySteps > 0, steps % configuration.refitEverySteps == 0,
             healthy.count >= configuration.trainingSteps
         {
             output.refits.append(RefitRequest(asset: asset.id, model: model, names: names, history: healthy))
@@ -556,6 +559,7 @@ public struct AssetRuntime: Sendable {
     private mutating func interruptHistories() {
         healthy.interrupt()
         training?.interrupt()
+        relearning?.interrupt()
     }
 
     private mutating func learn(_ row: [Double], into output: inout RuntimeOutput) {

@@ -34,11 +34,11 @@ public struct HistoryRing: Sendable {
     }
 
     /// Offers the next row (`width` values, or more: the rest is ignored); kept or skipped by the
-    /// decimation, or kept whatever it says (`decimated` false: rows someone vouched for).
-    public mutating func append(_ row: [Double], decimated: Bool = true) {
+    /// decimation.
+    public mutating func append(_ row: [Double]) {
         precondition(row.count >= width, "HistoryRing.append: a row of \(row.count) values, \(width) expected")
         defer { offered += 1 }
-        guard !decimated || stride == 1 || (offered / block) % stride == 0 else {
+        guard stride == 1 || (offered / block) % stride == 0 else {
             gap = true
             return
         }

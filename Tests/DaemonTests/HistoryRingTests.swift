@@ -47,16 +47,6 @@ import WorldModel
         #expect((0..<ring.count).map { ring.row($0)[0] } == [6, 7, 12, 13, 18, 19])
     }
 
-    @Test func rowsSomeoneVouchedForAreKeptWhateverTheDecimationSays() {
-        var ring = HistoryRing(width: 3, capacity: 10, block: 2, stride: 3)
-        for t in 0..<6 { ring.append(Self.row(t), decimated: false) }
-        #expect((0..<ring.count).map { ring.row($0)[0] } == [0, 1, 2, 3, 4, 5])
-        #expect(ring.segments == [6])
-        // Decimation goes on from the rows offered so far: 6-7 fall in a kept block, 8-11 do not.
-        for t in 6..<12 { ring.append(Self.row(t)) }
-        #expect((0..<ring.count).map { ring.row($0)[0] } == [0, 1, 2, 3, 4, 5, 6, 7])
-    }
-
     @Test func removingEverythingStartsAgainAsANewRing() {
         var ring = HistoryRing(width: 3, capacity: 6, block: 2, stride: 3)
         for t in 0..<9 { ring.append(Self.row(t)) }

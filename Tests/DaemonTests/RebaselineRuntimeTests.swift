@@ -64,6 +64,27 @@ import WorldModel
         #expect(relearnt.refits.isEmpty, "one refit, not one per step")
     }
 
+    /// At one step a second the refit after a re-baseline waits for `relearnSpan` of the plant's
+    /// time and learns rows from all of it, decimated, not the first `trainingSteps` steps (which
+    /// were ten minutes of one operating point).
+    @Test func theNormalIsLearntAgainFromTheWholeRelearnSpan() throws {
+        var runtime = RuntimeTests.trained {
+            $0.relearnSpan = 2_000
+            $0.historyCapacity = 500
+        }
+        _ = Self.feedStepChange(&runtime, from: 400, to: 500, seed: 11)
+        runtime.rebaseline()
+        let early = Self.feedStepChange(&runtime, from: 500, to: 2_499, seed: 12)
+        #expect(early.refits.isEmpty, "400 steps (trainingSteps) are not the span")
+        let due = Self.feedStepChange(&runtime, from: 2_499, to: 2_600, seed: 13)
+        #expect(due.refits.count == 1)
+        let refit = try #require(due.refits.first)
+        // Blocks of 200 steps out of every 800 (2,000 steps into at most 500 rows): steps 500–699,
+        // 1,300–1,499 and 2,100–2,299 kept, the oldest 100 of them overwritten.
+        #expect(refit.history.count == 500)
+        #expect(refit.history.segments == [100, 200, 200])
+    }
+
     /// A re-baseline recorded while the daemon was stopped: the restarted runtime has the model of
     /// before the stop, whose "lately" is the old state, so it waits for the machine to settle.
     @Test func aRebaselineRecordedWhileStoppedIsTakenOnceTheRestartedMachineHasSettled() throws {

@@ -42,6 +42,7 @@ import WorldModel
         var configuration = RuntimeConfiguration()
         configuration.trainingSteps = steps
         configuration.trainingSpan = 0
+        configuration.relearnSpan = 0
         configuration.limitOnDelay = 0
         configuration.limitOffDelay = 0
         configuration.deviationOnDelay = deviationOnDelay
