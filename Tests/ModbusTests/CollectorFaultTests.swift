@@ -214,8 +214,10 @@ extension NetworkTests {
             let server = try ModbusServer(logger: Logger(label: "test"))
             defer { server.stop() }
             server.faults = [.silent]
+            // A response timeout long enough that a loaded machine's scheduling delays (up to 0.6 s
+            // seen in the full suite) stay well inside the bound below: two timeouts.
             let device = Fixtures.tcp(
-                "plc", port: server.port, interval: .milliseconds(100), timeout: .milliseconds(300))
+                "plc", port: server.port, interval: .milliseconds(100), timeout: .seconds(2))
             let (logger, _) = Fixtures.capturingLogger()
             let collector = ModbusCollector(
                 plant: Fixtures.plant([(device, [.init(id: "x", point: Self.holding("plc", 0))])]),
@@ -225,7 +227,7 @@ extension NetworkTests {
             try await Task.sleep(for: .milliseconds(150))
             let started = ContinuousClock.now
             await Fixtures.offPool { collector.stop() }
-            #expect(ContinuousClock.now - started < .milliseconds(450), "at most one response timeout")
+            #expect(ContinuousClock.now - started < .seconds(4), "at most one response timeout, not two")
         }
     }
 }
