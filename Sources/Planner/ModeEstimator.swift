@@ -1,4 +1,5 @@
 import PrognosCore
+import WorldModel
 
 /// The one estimator of a failure mode's health: it follows the limit sensor's peaks on the way to
 /// the failure limit (a `DegradationTracker` in daily bins, and one in quarter-hour bins for faults
@@ -60,34 +61,49 @@ public struct ModeEstimator: Sendable {
     /// indicators that says the machine runs (nil: it has none, and every batch counts at once);
     /// a batch counts once the machine is known to have run until its time, and is dropped when an
     /// indicator says it stopped.
+    ///
+    /// `referenceGain` is the world model's extrapolation gain of the limit sensor (see
+    /// `StepResult.referenceGains`; nil or 1 inside the fitted range). Below
+    /// `StepResult.trustedGain` the machine runs where the model cannot tell its healthy reading
+    /// (a pump at a speed below any it was fitted on reads a low pressure by design): its readings
+    /// set no peak, as a stopped machine's do not, so an operating point is not taken for wear.
     public mutating func observe(
-        time: Double, values: [Double], deviation: Double?, spread: Double?, machineStopped: Bool = false,
-        runningKnownUntil: Double? = nil
+        time: Double, values: [Double], deviation: Double?, spread: Double?, referenceGain: Double? = nil,
+        machineStopped: Bool = false, runningKnownUntil: Double? = nil
     ) {
+        let batch = Batch(time: time, values: values, deviation: deviation, spread: spread, gain: referenceGain)
         guard mode.limit.direction == .below, let known = runningKnownUntil else {
-            take(time: time, values: values, deviation: deviation, spread: spread, machineStopped: machineStopped)
+            take(batch, machineStopped: machineStopped)
             return
         }
         if machineStopped {
             heldBatches.removeAll()
-            take(time: time, values: values, deviation: deviation, spread: spread, machineStopped: true)
+            take(batch, machineStopped: true)
             return
         }
-        heldBatches.append((time, values, deviation, spread))
+        heldBatches.append(batch)
         // An indicator silent for this long is not waited for (its silence is the communication alarm's).
         while let first = heldBatches.first, first.time <= known || heldBatches.count > Self.maxHeldBatches {
             heldBatches.removeFirst()
-            take(time: first.time, values: first.values, deviation: first.deviation, spread: first.spread)
+            take(first)
         }
     }
 
+    /// One batch of `observe`.
+    private struct Batch: Sendable {
+        var time: Double
+        var values: [Double]
+        var deviation: Double?
+        var spread: Double?
+        var gain: Double?
+    }
+
     /// Batches of a limit below waiting for the run indicator (see `observe`), oldest first.
-    private var heldBatches: [(time: Double, values: [Double], deviation: Double?, spread: Double?)] = []
+    private var heldBatches: [Batch] = []
     static let maxHeldBatches = 30
 
-    private mutating func take(
-        time: Double, values: [Double], deviation: Double?, spread: Double?, machineStopped: Bool = false
-    ) {
+    private mutating func take(_ batch: Batch, machineStopped: Bool = false) {
+        let (time, values, deviation, spread) = (batch.time, batch.values, batch.deviation, batch.spread)
         let armed = !(machineStopped && mode.limit.direction == .below)
         if failure == nil, armed {
             for value in values {
@@ -118,7 +134,8 @@ public struct ModeEstimator: Sendable {
         // a stop that fell between two polls of the run indicator: it sets no peak, or that one
         // reading would put the mode at its limit, with no remaining life, for a whole bin (a day).
         let counted = failure == nil ? values.filter { !mode.limit.isCrossed(by: $0) } : values
-        if let worst = counted.map({ sign * $0 }).max() {
+        let familiar = (batch.gain ?? 1) >= StepResult.trustedGain
+        if familiar, let worst = counted.map({ sign * $0 }).max() {
             if let spread, spread > 0 { gap = oriented + (sign * mode.limit.value - worst) / spread }
             if let scale { fraction = scale.fraction(sign * worst) }
         }

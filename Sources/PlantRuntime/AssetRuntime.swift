@@ -375,6 +375,7 @@ public struct AssetRuntime: Sendable {
             }
             var deviation: Double?
             var spread: Double?
+            var gain: Double?
             // Through optional chains: binding `model` and `latest` copied them (a retain of each of
             // their buffers) for every mode of every batch.
             if let j = model?.sensorNames.firstIndex(of: sensor), let levels = latest?.health.sensorLevels,
@@ -382,11 +383,12 @@ public struct AssetRuntime: Sendable {
             {
                 deviation = levels[j]
                 spread = model?.healthySpread[j]
+                if let gains = latest?.referenceGains, j < gains.count { gain = gains[j] }
             }
             let wasFailed = estimators[k].failure != nil
             estimators[k].observe(
-                time: time, values: values, deviation: deviation, spread: spread, machineStopped: stopped,
-                runningKnownUntil: runningKnownUntil)
+                time: time, values: values, deviation: deviation, spread: spread, referenceGain: gain,
+                machineStopped: stopped, runningKnownUntil: runningKnownUntil)
             newlyFailed = newlyFailed || (!wasFailed && estimators[k].failure != nil)
         }
         for id in clearsDue { alarms.clearAtOnce(id, at: time, into: &output.alarmUpdates) }

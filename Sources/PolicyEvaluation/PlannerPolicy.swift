@@ -155,7 +155,7 @@ struct PlannerPolicy: MaintenancePolicy {
                 guard let j = views[i].limitIndex[k] else { continue }
                 views[i].estimators[k].observe(
                     time: sim.time, values: views[i].limitReadings[k], deviation: result.health.sensorLevels[j],
-                    spread: model.healthySpread[j])
+                    spread: model.healthySpread[j], referenceGain: result.referenceGains[j])
                 views[i].limitReadings[k] = []
             }
         }

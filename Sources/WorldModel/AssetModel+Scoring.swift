@@ -17,26 +17,21 @@ extension AssetModel {
     /// Scores one step given as arrays and returns a complete result (fit-time calibration and
     /// replays go through here).
     mutating func score(y: [Double], u: [Double], learn: Bool) -> StepResult {
-        let m = sensorCount
-        var outcome = StepOutcome()
-        let shares = [Double](unsafeUninitializedCapacity: m) { buffer, count in
-            outcome = y.withUnsafeBufferPointer { y in
-                u.withUnsafeBufferPointer { u in score(y: y, u: u, learn: learn, shares: buffer) }
-            }
-            count = m
-        }
-        return StepResult(
-            score: outcome.score, threshold: 1, flagged: outcome.flagged, statistics: outcome.statistics,
-            thresholds: thresholds, sensorShares: shares, drift: outcome.driftRatio, health: healthState())
+        var result = StepResult()
+        score(y: y, u: u, learn: learn, into: &result)
+        return result
     }
 
     /// Writes one step's result into `result`, reusing its arrays when they have the right size.
     mutating func score(y: [Double], u: [Double], learn: Bool, into result: inout StepResult) {
         let m = sensorCount
         if result.sensorShares.count != m { result.sensorShares = [Double](repeating: 0, count: m) }
+        if result.referenceGains.count != m { result.referenceGains = [Double](repeating: 1, count: m) }
         let outcome = result.sensorShares.withUnsafeMutableBufferPointer { shares in
-            y.withUnsafeBufferPointer { y in
-                u.withUnsafeBufferPointer { u in score(y: y, u: u, learn: learn, shares: shares) }
+            result.referenceGains.withUnsafeMutableBufferPointer { gains in
+                y.withUnsafeBufferPointer { y in
+                    u.withUnsafeBufferPointer { u in score(y: y, u: u, learn: learn, shares: shares, gains: gains) }
+                }
             }
         }
         result.score = outcome.score
@@ -48,10 +43,11 @@ extension AssetModel {
         healthState(into: &result.health)
     }
 
-    /// The step itself. `shares` receives each sensor's share of the dominant statistic.
+    /// The step itself. `shares` receives each sensor's share of the dominant statistic, `gains`
+    /// each sensor's extrapolation gain (1 inside the fitted range).
     mutating func score(
         y: UnsafeBufferPointer<Double>, u: UnsafeBufferPointer<Double>, learn: Bool,
-        shares: UnsafeMutableBufferPointer<Double>
+        shares: UnsafeMutableBufferPointer<Double>, gains: UnsafeMutableBufferPointer<Double>
     ) -> StepOutcome {
         let m = sensorCount
         let p = behaviour.context.featureCount
@@ -96,6 +92,7 @@ extension AssetModel {
                     let extrapolating = extrapolationGains(
                         u: u, features: phi, clampedContext: clampedContext, clampedFeatures: clampedFeatures,
                         into: gain)
+                    for j in 0..<m { gains[j] = extrapolating ? gain[j] : 1 }
 
                     let hasPrevious = state.steps > 0
                     var innovationStat = 0.0

@@ -63,6 +63,14 @@ public struct StepResult: Sendable, Equatable {
     /// The drift statistic in units of its threshold (the slow-change detector on its own).
     public var drift: Double
     public var health: HealthState
+    /// Each sensor's extrapolation gain: 1 where the context is inside the range the model was
+    /// fitted on, else `spread / √(spread² + (k·extrapolated change)²)` (see
+    /// `ModelConfiguration.extrapolationUncertainty`): how far the reference can be trusted. Below
+    /// `trustedGain` the reference's own uncertainty exceeds the healthy spread.
+    public var referenceGains: [Double]
+    /// The gain at which the extrapolated part of the reference is as uncertain as the healthy
+    /// spread (1/√2).
+    public static let trustedGain = 0.5.squareRoot()
 
     /// An empty result, to be filled (and its arrays reused) by `AssetModel.update(y:u:into:)`.
     public init() {
@@ -74,20 +82,7 @@ public struct StepResult: Sendable, Equatable {
         sensorShares = []
         drift = 0
         health = HealthState()
-    }
-
-    init(
-        score: Double, threshold: Double, flagged: Bool, statistics: DeviationStatistics,
-        thresholds: DeviationStatistics, sensorShares: [Double], drift: Double, health: HealthState
-    ) {
-        self.score = score
-        self.threshold = threshold
-        self.flagged = flagged
-        self.statistics = statistics
-        self.thresholds = thresholds
-        self.sensorShares = sensorShares
-        self.drift = drift
-        self.health = health
+        referenceGains = []
     }
 }
 

@@ -149,4 +149,29 @@ struct ModeEstimatorTests {
         estimator.observe(time: crossed + 3, values: [0], deviation: 0, spread: 1_000)
         #expect(estimator.failure?.time == crossed)
     }
+
+    @Test(
+        "Readings where the world model extrapolates its reference set no peak: a run below the fitted speeds is not wear"
+    )
+    func anUnfamiliarOperatingPointSetsNoPeak() throws {
+        // Ten healthy days at a reading an hour, then three days turned down to where the airflow
+        // reads 11,500 m³/h, past the alarm level (12,000) and short of the limit (10,000).
+        func run(gain: Double?) throws -> ModeHealth {
+            var estimator = ModeEstimator(mode: Self.fouling, sensor: Self.airflow)
+            for hour in 0..<240 {
+                let airflow = 30_000 + 2_000 * sin(Double(hour) * 2 * .pi / 24)
+                estimator.observe(time: Double(hour) * 3_600, values: [airflow], deviation: 0, spread: 1_000)
+            }
+            for hour in 240..<312 {
+                estimator.observe(
+                    time: Double(hour) * 3_600, values: [11_500], deviation: 0, spread: 1_000, referenceGain: gain)
+            }
+            return try #require(estimator.health(at: 312 * 3_600))
+        }
+        let familiar = try run(gain: nil)
+        #expect(familiar.level > 0.5 * familiar.limit, "inside the fitted range it is the mode's peak")
+        let unfamiliar = try run(gain: 0.1)
+        #expect(unfamiliar.level < 0.2 * unfamiliar.limit && unfamiliar.trend <= 0, "\(unfamiliar)")
+        #expect(try run(gain: 0.8).level == familiar.level, "a gain above 1/√2 is trusted")
+    }
 }

@@ -57,10 +57,11 @@ import WorldModel
     /// The health state the failure modes read (`HealthState.sensorLevels`) takes the deviation as
     /// the statistics do: at a speed below the fitted range, "p" is not read as wear (a pump run at
     /// 70 % speed was given an RUL of hours by its impeller-wear mode), while a shift of "leak"
-    /// during the step still reads in full.
+    /// during the step still reads in full. The result says how far each reference can be trusted
+    /// there (`referenceGains`): not "p"'s, fully "leak"'s, and every one inside the range.
     @Test func theFilteredDeviationBeyondTheFittedRangeIsNotReadAsWear() throws {
         let training = Self.rows(1000, speed: { 0.9 + 0.1 * sin(Double($0) / 40) }, seed: 11)
-        func levels(_ configuration: ModelConfiguration, leakShift: Double = 0) throws -> [Double] {
+        func result(_ configuration: ModelConfiguration, leakShift: Double = 0) throws -> StepResult {
             var model = try AssetModel(
                 sensorNames: ["p", "leak"], contextNames: ["speed"], history: training, configuration: configuration)
             let test = Self.rows(300, speed: { _ in 0.55 }, leakShift: leakShift, seed: 12)
@@ -69,15 +70,18 @@ import WorldModel
                 let row = test.row(r)
                 model.update(y: Array(row[0..<2]), u: [row[2]], into: &result)
             }
-            return result.health.sensorLevels
+            return result
         }
         var off = ModelConfiguration()
         off.extrapolationUncertainty = 0
-        let blind = try levels(off)
-        let honest = try levels(ModelConfiguration())
-        let leaking = try levels(ModelConfiguration(), leakShift: 6 * 1.15)
+        let blind = try result(off).health.sensorLevels
+        let honest = try result(ModelConfiguration())
+        let leaking = try result(ModelConfiguration(), leakShift: 6 * 1.15).health.sensorLevels
+        #expect(honest.referenceGains[0] < StepResult.trustedGain && honest.referenceGains[1] > 0.99)
+        var inside = try AssetModel(sensorNames: ["p", "leak"], contextNames: ["speed"], history: training)
+        #expect(inside.update(y: [20 + 400 * 0.729, 5], u: [0.9]).referenceGains == [1, 1])
         #expect(abs(blind[0]) > 10, "scored against the spread alone: \(blind)")
-        #expect(abs(honest[0]) < 2, "with the extrapolation's uncertainty: \(honest)")
+        #expect(abs(honest.health.sensorLevels[0]) < 2, "with the extrapolation's uncertainty: \(honest)")
         #expect(leaking[1] > 4, "a leak during the step: \(leaking)")
     }
 
