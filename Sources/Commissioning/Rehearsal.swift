@@ -12,8 +12,9 @@ import WorldModel
 /// as a daemon without commissioning does). Then the scenario runs; every step the simulator's
 /// readings, sampled and decoded as the daemon's collectors would see them (`SimulatedFeed`),
 /// go to each asset's `AssetRuntime`, ticks follow, refits are fitted and adopted at once.
-/// Maintenance the scenario does is not reported to the runtimes (as in a plant where nobody
-/// tells Prognos), so a stop for it is a stop like any other.
+/// The scenario's maintenance is reported to the runtimes when each job ends, as an engineer
+/// reports it with `prognos maintenance done` (`reportsMaintenance`; without it, as in a plant where
+/// nobody tells Prognos, a stop for maintenance is a stop like any other).
 public enum Rehearsal {
     public struct Options: Sendable {
         public var scenario: Scenario
@@ -28,6 +29,7 @@ public enum Rehearsal {
         /// commissioning; the runtimes learn from their first steps).
         public var learnSpan: Double = 7 * 86_400
         public var seed: UInt64 = 1
+        public var reportsMaintenance = true
         /// The daemon's tunables before `onClock` stretches them.
         public var runtime = RuntimeConfiguration()
 
@@ -39,7 +41,7 @@ public enum Rehearsal {
     }
 
     /// One asset's run.
-    public struct AssetTally: Sendable, Equatable, Codable {
+    public struct AssetTally: Sendable, Equatable {
         public var asset: String
         /// Steps its model scored, and those flagged.
         public var steps = 0
@@ -47,6 +49,8 @@ public enum Rehearsal {
         /// The alarms raised (condition activated), in order, with what an operator would have read
         /// as each was raised.
         public var alarms: [RaisedAlarm] = []
+        /// The scenario's maintenance jobs reported to its runtime, in the order they ended.
+        public var maintenance: [MaintenanceReports.Job] = []
 
         /// How many of each kind were raised (`AlarmKind` raw values).
         public var raised: [String: Int] { alarms.reduce(into: [:]) { $0[$1.kind.rawValue, default: 0] += 1 } }
@@ -56,7 +60,7 @@ public enum Rehearsal {
         public var deviationAlarms: Int { alarms.count { $0.kind == .deviation } }
     }
 
-    public struct RaisedAlarm: Sendable, Equatable, Codable {
+    public struct RaisedAlarm: Sendable, Equatable {
         public var kind: AlarmKind
         public var time: Double
         public var message: String
@@ -102,8 +106,17 @@ public enum Rehearsal {
             id: \.asset.id)
         var tallies = plant.assets.map { AssetTally(asset: $0.id) }
         var feed = SimulatedFeed(plant: plant, speed: options.speed)
+        var jobs = MaintenanceReports()
         while simulation.elapsed + 1e-9 < options.duration {
             simulation.advance(by: step)
+            // The scenario's maintenance, reported as done when it ends, as an engineer would
+            // (`prognos maintenance done`; the demo's simulator does it with `--report-maintenance`).
+            for job in options.reportsMaintenance ? jobs.due(in: simulation) : [] {
+                guard let action = plant.action(job.action) else { continue }
+                guard let i = runtimes.position(of: job.asset) else { continue }
+                runtimes[i].maintained(by: action, at: job.doneAt, resetModel: true)
+                tallies[i].maintenance.append(job)
+            }
             var output = RuntimeOutput()
             for (asset, group) in feed.readings(of: simulation).groupedByAsset() {
                 guard let i = runtimes.position(of: asset) else { continue }

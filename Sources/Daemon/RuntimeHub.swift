@@ -197,13 +197,8 @@ public actor RuntimeHub {
                 metadata: ["asset.id": "\(record.asset)", "action": "\(record.action)"])
             return
         }
-        var restored: [String] = []
-        if case .resets(let modes) = action.effect { restored = modes }
         replanner.renewed(asset: record.asset, action: record.action, at: record.doneAt)
-        runtimes.update(record.asset) { $0.renew(modes: restored, at: record.doneAt, resetModel: renewModel) }
-        if case .slows(let modes, let factor) = action.effect {
-            runtimes.update(record.asset) { $0.slowed(modes: modes, by: factor) }
-        }
+        runtimes.update(record.asset) { $0.maintained(by: action, at: record.doneAt, resetModel: renewModel) }
         if let runtime = runtimes[record.asset] { replanner.observe(runtime) }
         logger.info(
             "Maintenance adopted",

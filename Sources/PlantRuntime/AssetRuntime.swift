@@ -171,6 +171,16 @@ public struct AssetRuntime: Sendable {
         alarms.adoptOperatorCommand(alarm, at: time)
     }
 
+    /// Maintenance `action` done at `time`, as an engineer reports it: the modes it restores are
+    /// renewed (`renew`), those it slows know the slowing (`slowed`); a derating changes nothing here.
+    public mutating func maintained(by action: MaintenanceAction, at time: Double, resetModel: Bool) {
+        switch action.effect {
+        case .resets(let modes): renew(modes: modes, at: time, resetModel: resetModel)
+        case .slows(let modes, let factor): slowed(modes: modes, by: factor)
+        case .derates: break
+        }
+    }
+
     /// A slowing action of `factor` was done on `modes` (regreasing, an oil change): their
     /// estimators keep their history and know the slowing, so the planner does not propose one that
     /// would do nothing more (`MaintenanceAction.slowed`).

@@ -20,7 +20,8 @@ struct EvalAlarms: AsyncParsableCommand {
             without commissioning); then the scenario runs for --duration and every asset's runtime \
             takes the simulator's readings as the daemon's collectors would see them, one model step \
             per --speed simulated seconds (1: the daemon of a plant, one step a second). Nothing is \
-            served or stored; the scenario's maintenance is not reported. A healthy scenario's \
+            served or stored; the scenario's maintenance is reported to the runtimes when each job \
+            ends, as an engineer would (--unreported-maintenance: never). A healthy scenario's \
             alarms are false alarms: `--scenario Plants/scenarios/drift.yaml --start \
             2025-04-01T00:00:00Z --duration 28d` measures issue 18's "< 1 alarm per asset-week".
             """)
@@ -45,6 +46,8 @@ struct EvalAlarms: AsyncParsableCommand {
     var historyBlock = RuntimeConfiguration().historyBlock
     @Option(help: "Plant seconds between refits on recent healthy history (0: never; default: the daemon's).")
     var refitInterval = RuntimeConfiguration().refitInterval
+    @Flag(help: "Do not report the scenario's maintenance to the runtimes (a plant where nobody tells Prognos).")
+    var unreportedMaintenance = false
 
     func validate() throws {
         guard speed > 0, speed.isFinite else { throw ValidationError("--speed must be a positive number") }
@@ -68,6 +71,7 @@ struct EvalAlarms: AsyncParsableCommand {
             scenario: parsed, start: parseTimeArgument(start) ?? 0, duration: parseDuration(duration) ?? 0)
         options.speed = speed
         options.learnSpan = learnDays * 86_400
+        options.reportsMaintenance = !unreportedMaintenance
         options.seed = seed
         options.runtime.deviationOnDelayInPlantTime = deviationOnDelay
         options.runtime.deviationOffDelayInPlantTime = deviationOffDelay
@@ -128,6 +132,7 @@ struct EvalAlarms: AsyncParsableCommand {
                 "other_alarms": tally.alarms.filter { $0.kind != .deviation }.map {
                     ["kind": $0.kind.rawValue, "time": isoTime($0.time), "message": $0.message]
                 },
+                "maintenance_reported": tally.maintenance.map { ["action": $0.action, "time": isoTime($0.doneAt)] },
             ]
         }
         try EvalData.printJSON([

@@ -40,6 +40,24 @@ import Testing
         #expect(!pump.alarms.contains { $0.kind == .rul }, "\(pump.alarms)")
     }
 
+    /// The scenario's maintenance is reported to the runtimes when each job ends, as an engineer
+    /// would; not with `reportsMaintenance` off.
+    @Test func theScenariosMaintenanceIsReportedWhenItEnds() throws {
+        let plant = try PlantFileLoader.load(path: Peers.repositoryRoot.appendingPathComponent("Plants/demo.yaml").path)
+        let scenario = try Scenario.parse(
+            yaml: "name: regrease\nevents:\n  - {at: 1h, asset: pump-101, action: lubricate-bearings}")
+        var options = Rehearsal.Options(scenario: scenario, start: 1_743_465_600, duration: 4 * 3600)
+        options.speed = 600
+        options.learnSpan = 0
+        let reported = try Rehearsal.run(plant: plant, options: options)
+        let jobs = reported.assets.flatMap(\.maintenance)
+        #expect(jobs.map(\.asset) == ["pump-101"] && jobs.map(\.action) == ["lubricate-bearings"])
+        let action = try #require(plant.action("lubricate-bearings"))
+        #expect(jobs.first?.doneAt == 1_743_465_600 + 3600 + action.duration.inSeconds)
+        options.reportsMaintenance = false
+        #expect(try Rehearsal.run(plant: plant, options: options).assets.allSatisfy { $0.maintenance.isEmpty })
+    }
+
     @Test func aDriftingThermometerIsAlarmedAfterItStartsAndTheRunIsTheSameEveryTime() throws {
         let result = try Self.windingDrift()
         #expect(result.commissioningSteps == 720)
