@@ -185,18 +185,7 @@ extension AssetModel {
                     // Only data well clear of any flag is learned as normal, never while a failure mode
                     // degrades, and never beyond a bounded move.
                     state.stepsSinceFlag = flagged ? 0 : min(state.stepsSinceFlag, Int.max / 2) + 1
-                    // Nor while any sensor's reference extrapolates by more than a healthy spread:
-                    // what the baseline would learn there is mostly the reference's own error, and
-                    // it would stay when the machine comes back (at one step a second, a pump's
-                    // bearing temperatures learnt two days at 105 % speed and were alarmed for days
-                    // after). Stopping at every extrapolation, however mild, raised more (the drift
-                    // scenario, one step per 10 s for 28 days: 56 deviation alarms, against 32 before
-                    // and 26 with this rule; docs/world-model.md).
-                    var untrusted = false
-                    if extrapolating { for j in 0..<m where gain[j] < StepResult.trustedGain { untrusted = true } }
-                    if learn && state.stepsSinceFlag > state.adaptationPace.holdSteps && !state.adaptationHeld
-                        && !untrusted
-                    {
+                    if learn && state.stepsSinceFlag > state.adaptationPace.holdSteps && !state.adaptationHeld {
                         let rate = state.adaptationPace.rate
                         let bound = configuration.maxBaselineOffset
                         behaviour.scale.withUnsafeBufferPointer { scale in
