@@ -112,8 +112,7 @@ public enum Rehearsal {
             // The scenario's maintenance, reported as done when it ends, as an engineer would
             // (`prognos maintenance done`; the demo's simulator does it with `--report-maintenance`).
             for job in options.reportsMaintenance ? jobs.due(in: simulation) : [] {
-                guard let action = plant.action(job.action) else { continue }
-                guard let i = runtimes.position(of: job.asset) else { continue }
+                guard let action = plant.action(job.action), let i = runtimes.position(of: job.asset) else { continue }
                 runtimes[i].maintained(by: action, at: job.doneAt, resetModel: true)
                 tallies[i].maintenance.append(job)
             }

@@ -83,9 +83,9 @@ public struct AssetRuntime: Sendable {
     /// steps after reported maintenance, and the running steps counted so far; `nil` sensors: an
     /// operator's re-baseline of the whole asset (`rebaselineOnceSettled`).
     private var rebaselineDue: (sensors: [Int]?, steps: Int)?
-    /// An operator re-baselined the asset (`rebaseline()`): every running step is kept, in this
-    /// history and as healthy history, until `relearnStepsInEffect` of them refit the model on the
-    /// new normal; nil otherwise.
+    /// An operator re-baselined the asset (`rebaseline()`): every running step is offered to this
+    /// history and to the healthy one (each decimated as it is sized), until `relearnStepsInEffect`
+    /// of them refit the model on the new normal; nil otherwise.
     private var relearning: HistoryRing?
     /// When this runtime started listening (readings' clock), for the communication alarm's grace.
     private let startedAt: Double
@@ -528,8 +528,8 @@ public struct AssetRuntime: Sendable {
                 rebaselineDue = (due.sensors, due.steps + 1)
             }
         }
-        // While relearning a normal the operator vouched for, every running step is kept. Otherwise
-        // a refit learns neither the steps of an active deviation alarm nor those taken
+        // While relearning a normal the operator vouched for, every running step is offered to the
+        // histories, flagged or not. Otherwise a refit learns neither the steps of an active deviation alarm nor those taken
         // while a failure mode degrades (the baseline's adaptation stops then too: a weekly refit
         // would learn wear). It does learn the healthy steps that were flagged without an alarm:
         // leaving out every flagged step cut the tail that the thresholds are calibrated on, so each
